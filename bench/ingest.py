@@ -1,0 +1,379 @@
+"""Ingest speed: `triage ingest` against `tsk_recover` + `hashdeep` on the same image.
+
+One run times, on the same generated disk image (>= 500 MB of media, built and
+cached by bench/make_media_image.py):
+
+* baseline: ``tsk_recover -e -o OFFSET IMAGE OUT`` (every allocated and
+  unallocated file out of the partition) then
+  ``hashdeep -r -c md5,sha1,sha256 OUT`` on what it wrote;
+* ours: ``python -m triage ingest CASE IMAGE`` into a fresh case folder.
+
+Each side runs ``--repeat`` times, alternating which goes first, after the
+image has been read once so that neither pays the first cold read. It prints
+best and median seconds, MB/s, CPU seconds and files, the speed-up ratio, and
+checks that Triage's files and MD5/SHA-1/SHA-256 agree with hashdeep's (and
+with the generator's manifest).
+
+    python bench/ingest.py                  # 520 MB image, one run each
+    python bench/ingest.py --repeat 3
+    python bench/ingest.py --size-mb 60     # quick check
+    python bench/ingest.py --profile        # and one extra cProfile'd run of ours
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+import make_media_image  # noqa: E402
+
+GOAL = 1.5
+HASHDEEP_ALGOS = "md5,sha1,sha256"
+
+
+@dataclass
+class Timing:
+    """Wall and child-CPU seconds of one step."""
+
+    wall: float
+    cpu: float
+
+
+@dataclass
+class Side:
+    name: str
+    steps: dict[str, list[Timing]] = field(default_factory=dict)
+    failed: str | None = None
+
+    def add(self, step: str, t: Timing) -> None:
+        self.steps.setdefault(step, []).append(t)
+
+
+def timed(cmd: list[str], **kw) -> tuple[Timing, subprocess.CompletedProcess]:
+    """Run a command to completion; wall time and the CPU time of it and its children."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, **kw)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Timing(wall, cpu), proc
+
+
+def warm_page_cache(path: Path) -> float:
+    t0 = time.perf_counter()
+    with open(path, "rb") as f:
+        while f.read(8 << 20):
+            pass
+    return time.perf_counter() - t0
+
+
+def settle() -> None:
+    """Flush dirty pages left by the previous step so the next one does not pay for them."""
+    os.sync()
+    time.sleep(0.5)
+
+
+def triage_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
+
+
+def triage_available() -> str | None:
+    """None when `python -m triage ingest` can run, else why not."""
+    proc = subprocess.run([sys.executable, "-m", "triage", "--help"], capture_output=True,
+                          text=True, env=triage_env(), cwd=REPO, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        return (proc.stderr.strip().splitlines() or ["no output"])[-1]
+    if "ingest" not in proc.stdout:
+        return "`python -m triage --help` does not list an ingest command"
+    return None
+
+
+# --------------------------------------------------------------------------- the two sides
+
+def run_baseline(img: make_media_image.MediaImage, out: Path, listing: Path, side: Side) -> bool:
+    t_tsk, proc = timed(["tsk_recover", "-e", "-o", str(img.sector_offset), str(img.path), str(out)],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        side.failed = f"tsk_recover exited {proc.returncode}: {proc.stderr.decode(errors='replace')[-500:]}"
+        return False
+    # hashdeep's listing goes to a file (as `> file`), kept for the agreement check.
+    with open(listing, "wb") as sink:
+        t_hd, proc = timed(["hashdeep", "-r", "-c", HASHDEEP_ALGOS, str(out)],
+                           stdout=sink, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        side.failed = f"hashdeep exited {proc.returncode}: {proc.stderr.decode(errors='replace')[-500:]}"
+        return False
+    side.add("tsk_recover", t_tsk)
+    side.add("hashdeep", t_hd)
+    side.add("total", Timing(t_tsk.wall + t_hd.wall, t_tsk.cpu + t_hd.cpu))
+    return True
+
+
+def ours_cmd(case: Path, img: make_media_image.MediaImage, extra: list[str]) -> list[str]:
+    return [sys.executable, "-m", "triage", "ingest", str(case), str(img.path), *extra]
+
+
+def run_ours(img: make_media_image.MediaImage, case: Path, log: Path, extra: list[str], side: Side) -> bool:
+    with open(log, "wb") as sink:
+        t, proc = timed(ours_cmd(case, img, extra), stdout=sink, stderr=subprocess.STDOUT,
+                        stdin=subprocess.DEVNULL, env=triage_env(), cwd=REPO)
+    if proc.returncode != 0:
+        tail = log.read_bytes()[-1500:].decode(errors="replace")
+        side.failed = f"triage ingest exited {proc.returncode}; log {log}:\n{tail}"
+        return False
+    side.add("total", t)
+    return True
+
+
+# --------------------------------------------------------------------------- agreement
+
+def read_hashdeep(listing: Path, root: Path) -> dict[str, tuple[str, str, str, int]]:
+    """relative path -> (md5, sha1, sha256, size) from a hashdeep listing."""
+    prefix = str(root).rstrip("/") + "/"
+    rows = {}
+    with open(listing, encoding="utf-8", errors="surrogateescape") as f:
+        for line in f:
+            if line.startswith(("%", "#")) or not line.strip():
+                continue
+            size, md5, sha1, sha256, name = line.rstrip("\n").split(",", 4)
+            rows[name[len(prefix):] if name.startswith(prefix) else name] = (md5, sha1, sha256, int(size))
+    return rows
+
+
+def read_triage_files(case: Path) -> tuple[list[dict] | None, str]:
+    proc = subprocess.run([sys.executable, "-m", "triage", "files", str(case), "--csv"],
+                          capture_output=True, text=True, env=triage_env(), cwd=REPO,
+                          stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        return None, f"`triage files --csv` exited {proc.returncode}: {proc.stderr.strip()[-500:]}"
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    return rows, ""
+
+
+def truthy(v: str | None) -> bool:
+    return str(v).strip().lower() in ("1", "true", "yes", "y", "t")
+
+
+def match_path(path: str, known: dict) -> str | None:
+    """Triage's path to hashdeep's relative path: exact, or after dropping leading
+    components (a partition or evidence prefix such as 'p1/' or 'vol2048/')."""
+    parts = [p for p in path.replace("\\", "/").split("/") if p]
+    for i in range(len(parts)):
+        cand = "/".join(parts[i:])
+        if cand in known:
+            return cand
+    return None
+
+
+def agreement(hd: dict, triage_rows: list[dict] | None, manifest: list[dict], note: str) -> list[str]:
+    lines = []
+    truth = {f["path"]: f["md5"] for f in manifest}
+    hd_vs_truth = sum(1 for p, v in hd.items() if truth.get(p) == v[0])
+    lines.append(f"  hashdeep vs generator manifest: {len(hd)} recovered / {len(truth)} put in, "
+                 f"{hd_vs_truth} MD5s agree" + ("" if hd_vs_truth == len(truth) == len(hd) else "  <-- MISMATCH"))
+    if triage_rows is None:
+        lines.append(f"  triage vs hashdeep: not checked ({note})")
+        return lines
+    live = [r for r in triage_rows if not truthy(r.get("deleted"))]
+    deleted = len(triage_rows) - len(live)
+    with_hash = [r for r in live if (r.get("md5") or "").strip()]
+    matched, md5_ok, all_ok, unmatched = {}, 0, 0, []
+    for r in with_hash:
+        p = match_path(r.get("path", ""), hd)
+        if p is None:
+            unmatched.append(r.get("path", ""))
+            continue
+        matched[p] = r
+        md5, sha1, sha256, _ = hd[p]
+        if r["md5"].strip().lower() == md5:
+            md5_ok += 1
+            if (r.get("sha1", "").strip().lower() == sha1 and r.get("sha256", "").strip().lower() == sha256):
+                all_ok += 1
+    missing = [p for p in hd if p not in matched]
+    kinds: dict[str, int] = {}
+    for r in with_hash:
+        kinds[r.get("kind") or "?"] = kinds.get(r.get("kind") or "?", 0) + 1
+    ok = md5_ok == len(hd) == len(with_hash) and all_ok == md5_ok
+    lines.append(f"  triage vs hashdeep: triage lists {len(triage_rows)} files ({len(live)} allocated, "
+                 f"{deleted} deleted, {len(with_hash)} allocated with hashes); hashdeep {len(hd)}")
+    lines.append(f"    paths matched {len(matched)}, MD5 agree {md5_ok}, MD5+SHA-1+SHA-256 agree {all_ok}"
+                 + ("   -> AGREE" if ok else "   -> DISAGREE"))
+    lines.append("    kinds: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])))
+    if missing:
+        lines.append(f"    in hashdeep, not in triage ({len(missing)}): " + "; ".join(missing[:5]))
+    if unmatched:
+        lines.append(f"    in triage, not in hashdeep ({len(unmatched)}): " + "; ".join(unmatched[:5]))
+    return lines
+
+
+# --------------------------------------------------------------------------- report
+
+def fmt_row(label: str, ts: list[Timing] | None, mb: float, files: str) -> str:
+    if not ts:
+        return f"  {label:40s} {'-':>8s} {'-':>9s} {'-':>8s} {'-':>8s} {files:>7s}"
+    best = min(t.wall for t in ts)
+    med = statistics.median(t.wall for t in ts)
+    cpu = min(ts, key=lambda t: t.wall).cpu
+    return f"  {label:40s} {best:8.2f} {med:9.2f} {mb / best:8.1f} {cpu:8.2f} {files:>7s}"
+
+
+def profile_ours(img, work: Path, extra: list[str], top: int) -> None:
+    import pstats
+    case = work / "case-profile"
+    prof = work / "ingest.prof"
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "triage", "ingest", str(case),
+           str(img.path), *extra]
+    print(f"\nProfiling one more run of ours (not in the table): {' '.join(cmd)}")
+    t, proc = timed(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=triage_env(), cwd=REPO,
+                    stdin=subprocess.DEVNULL)
+    print(f"  wall {t.wall:.2f} s under cProfile (exit {proc.returncode}); profile saved to {prof}")
+    if not prof.exists():
+        print(proc.stderr.decode(errors="replace")[-1000:])
+        return
+    print("  (cProfile sees the main process only; work done in worker processes shows up as waiting)")
+    for key in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(str(prof), stream=out).sort_stats(key).print_stats(top)
+        text = out.getvalue()
+        print(f"\n  --- top {top} by {key} ---")
+        print(text[text.find("   ncalls"):].rstrip())
+    shutil.rmtree(case, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size-mb", type=int, default=520, help="media in the image, MB (default 520)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each side (default 1)")
+    ap.add_argument("--rebuild", action="store_true", help="regenerate the cached image")
+    ap.add_argument("--cache-dir", type=Path, default=make_media_image.DEFAULT_CACHE)
+    ap.add_argument("--workdir", type=Path, default=None,
+                    help="where recovered files and case folders go (default: a new folder in $TMPDIR)")
+    ap.add_argument("--keep", action="store_true", help="keep the last run's outputs")
+    ap.add_argument("--baseline-only", action="store_true", help="time only tsk_recover + hashdeep")
+    ap.add_argument("--ours-arg", action="append", default=[], metavar="ARG",
+                    help="extra argument for `triage ingest` (repeatable), e.g. --ours-arg=--jobs=2")
+    ap.add_argument("--profile", action="store_true",
+                    help="after timing, run ours once more under cProfile and print the top functions")
+    ap.add_argument("--profile-top", type=int, default=30)
+    args = ap.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)
+
+    for tool in ("tsk_recover", "hashdeep"):
+        if not shutil.which(tool):
+            print(f"{tool} not found: apt-get install sleuthkit hashdeep", file=sys.stderr)
+            return 2
+    img = make_media_image.ensure_image(args.size_mb, args.seed, args.cache_dir, args.rebuild)
+    content_mb = img.content_bytes / 1e6
+    image_mb = img.path.stat().st_size / 1e6
+
+    why_not = None if args.baseline_only else triage_available()
+    do_ours = not args.baseline_only and why_not is None
+
+    work = Path(tempfile.mkdtemp(prefix="triage-bench-", dir=args.workdir))
+    base, ours = Side("baseline"), Side("ours")
+    last_out = last_listing = last_case = None
+    warm = warm_page_cache(img.path)
+    try:
+        for i in range(args.repeat):
+            order = ["baseline", "ours"] if i % 2 == 0 else ["ours", "baseline"]
+            for which in order:
+                if which == "baseline" and not base.failed:
+                    out, listing = work / f"recovered-{i}", work / f"hashdeep-{i}.txt"
+                    settle()
+                    ok = run_baseline(img, out, listing, base)
+                    print(f"[bench] run {i + 1}/{args.repeat} baseline: "
+                          + (f"{base.steps['total'][-1].wall:.2f} s" if ok else "FAILED"), file=sys.stderr)
+                    if last_out:
+                        shutil.rmtree(last_out, ignore_errors=True)
+                    last_out, last_listing = out, listing
+                elif which == "ours" and do_ours and not ours.failed:
+                    case = work / f"case-{i}"
+                    settle()
+                    ok = run_ours(img, case, work / f"ingest-{i}.log", args.ours_arg, ours)
+                    print(f"[bench] run {i + 1}/{args.repeat} ours: "
+                          + (f"{ours.steps['total'][-1].wall:.2f} s" if ok else "FAILED"), file=sys.stderr)
+                    if last_case:
+                        shutil.rmtree(last_case, ignore_errors=True)
+                    last_case = case
+
+        hd = read_hashdeep(last_listing, last_out) if last_listing and last_listing.exists() else {}
+        if do_ours and last_case and not ours.failed:
+            rows, note = read_triage_files(last_case)
+        else:
+            rows, note = None, (why_not or ours.failed or "ours not run")
+
+        # ------------------------------------------------------------------ the table
+        print()
+        print(f"Ingest bench: {img.path}")
+        print(f"  image {image_mb:.1f} MB raw (MBR, ext4 at sector {img.sector_offset}), "
+              f"{len(img.files)} files, {content_mb:.1f} MB of file content (MB = 10^6 bytes)")
+        print(f"  {os.cpu_count()} CPUs, {platform.python_implementation()} {platform.python_version()}, "
+              f"{args.repeat} run(s) per side, alternating order, page cache warmed first "
+              f"({image_mb / warm:.0f} MB/s read)")
+        print()
+        print(f"  {'step':40s} {'best s':>8s} {'median s':>9s} {'MB/s':>8s} {'CPU s':>8s} {'files':>7s}")
+        nfiles = str(len(hd)) if hd else "-"
+        print(fmt_row(f"tsk_recover -e -o {img.sector_offset}", base.steps.get("tsk_recover"), content_mb, nfiles))
+        print(fmt_row(f"hashdeep -r -c {HASHDEEP_ALGOS}", base.steps.get("hashdeep"), content_mb, nfiles))
+        print(fmt_row("baseline total (tsk_recover + hashdeep)", base.steps.get("total"), content_mb, nfiles))
+        ours_files = "-"
+        if rows is not None:
+            ours_files = str(sum(1 for r in rows if not truthy(r.get("deleted")) and (r.get("md5") or "").strip()))
+        print(fmt_row("triage ingest (ours)", ours.steps.get("total"), content_mb, ours_files))
+        print("  MB/s = file content MB / best seconds; CPU s = user+sys of the best run, children included")
+        print()
+        if base.failed:
+            print(f"  baseline FAILED: {base.failed}")
+        if ours.failed:
+            print(f"  ours FAILED: {ours.failed}")
+        if not do_ours and not args.baseline_only:
+            print(f"  ours not run: {why_not}")
+        if base.steps.get("total") and ours.steps.get("total"):
+            b = [t.wall for t in base.steps["total"]]
+            o = [t.wall for t in ours.steps["total"]]
+            ratio = min(b) / min(o)
+            ratio_med = statistics.median(b) / statistics.median(o)
+            verdict = "met" if ratio >= GOAL else "NOT met"
+            if ratio >= 1:
+                head = f"ours is {ratio:.2f}× faster than tsk_recover + hashdeep"
+            else:
+                head = f"ours is {1 / ratio:.2f}× SLOWER than tsk_recover + hashdeep (speed-up {ratio:.2f}×)"
+            print(f"  {head} (goal ≥ {GOAL}×: {verdict})")
+            print(f"  [best vs best; medians give {ratio_med:.2f}×]")
+        print()
+        print("Agreement (last run):")
+        for line in agreement(hd, rows, img.files, note):
+            print(line)
+
+        if args.profile and do_ours and not ours.failed:
+            profile_ours(img, work, args.ours_arg, args.profile_top)
+    finally:
+        if args.keep:
+            print(f"\noutputs kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0 if not (base.failed or ours.failed) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
