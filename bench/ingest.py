@@ -18,6 +18,7 @@ with the generator's manifest).
     python bench/ingest.py --repeat 3
     python bench/ingest.py --size-mb 60     # quick check
     python bench/ingest.py --profile        # and one extra cProfile'd run of ours
+    python bench/ingest.py --py-spy         # and one extra run sampled by py-spy
 """
 
 from __future__ import annotations
@@ -258,6 +259,77 @@ def profile_ours(img, work: Path, extra: list[str], top: int) -> None:
     shutil.rmtree(case, ignore_errors=True)
 
 
+def _frame_name(frame: str) -> str:
+    """'func (/long/path/to/file.py:123)' -> 'func (pkg/file.py)'."""
+    func, _, where = frame.partition(" (")
+    where = where.rstrip(")")
+    path = where.rsplit(":", 1)[0] if where[-1:].isdigit() else where
+    for marker in ("site-packages/", "/lib/python3", str(REPO) + "/"):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+            if marker.startswith("/lib/python3"):
+                path = "stdlib/" + path.split("/", 1)[-1]
+            break
+    return f"{func} ({path})" if path else func
+
+
+def summarize_collapsed(raw: Path, top: int) -> list[str]:
+    """Per-process share and the top frames (self and inclusive) of py-spy's raw output."""
+    from collections import Counter
+    per_proc, self_t, incl = Counter(), Counter(), Counter()
+    total = 0
+    for line in raw.read_text(errors="replace").splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not n.isdigit():
+            continue
+        n = int(n)
+        frames = stack.split(";")
+        proc = frames[0] if frames[0].startswith("process ") else "?"
+        if proc != "?":
+            frames = frames[1:]
+        proc = proc.split(":", 1)[-1][:90]
+        per_proc[proc] += n
+        total += n
+        names = [_frame_name(f) for f in frames if f]
+        if names:
+            self_t[names[-1]] += n
+        for name in set(names):
+            incl[name] += n
+    if not total:
+        return ["  (no samples)"]
+    out = [f"  {total} samples; by process (idle included):"]
+    for p, n in per_proc.most_common(12):
+        out.append(f"    {100 * n / total:5.1f}%  {p}")
+    out.append(f"  top {top} by own time:")
+    for f, n in self_t.most_common(top):
+        out.append(f"    {100 * n / total:5.1f}%  {f}")
+    out.append(f"  top {top} by inclusive time:")
+    for f, n in incl.most_common(top):
+        out.append(f"    {100 * n / total:5.1f}%  {f}")
+    return out
+
+
+def pyspy_ours(img, work: Path, extra: list[str], top: int) -> None:
+    exe = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(exe).exists():
+        print("\npy-spy not found: pip install py-spy (into the venv) to use --py-spy")
+        return
+    case = work / "case-pyspy"
+    raw = work / "ingest.pyspy.txt"
+    cmd = [exe, "record", "--subprocesses", "--idle", "--format", "raw", "-r", "200", "-o", str(raw),
+           "--", *ours_cmd(case, img, extra)]
+    print(f"\nSampling one more run of ours with py-spy (not in the table): {' '.join(cmd)}")
+    t, proc = timed(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=triage_env(), cwd=REPO,
+                    stdin=subprocess.DEVNULL)
+    print(f"  wall {t.wall:.2f} s under py-spy (exit {proc.returncode}); raw stacks in {raw}")
+    if not raw.exists():
+        print(proc.stderr.decode(errors="replace")[-1000:])
+        return
+    for line in summarize_collapsed(raw, top):
+        print(line)
+    shutil.rmtree(case, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -274,7 +346,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="extra argument for `triage ingest` (repeatable), e.g. --ours-arg=--jobs=2")
     ap.add_argument("--profile", action="store_true",
                     help="after timing, run ours once more under cProfile and print the top functions")
-    ap.add_argument("--profile-top", type=int, default=30)
+    ap.add_argument("--py-spy", action="store_true",
+                    help="after timing, sample one more run of ours with py-spy (all processes)")
+    ap.add_argument("--profile-top", type=int, default=30, help="lines per profile listing")
     args = ap.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)
 
@@ -367,6 +441,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.profile and do_ours and not ours.failed:
             profile_ours(img, work, args.ours_arg, args.profile_top)
+        if args.py_spy and do_ours and not ours.failed:
+            pyspy_ours(img, work, args.ours_arg, args.profile_top)
     finally:
         if args.keep:
             print(f"\noutputs kept in {work}")
