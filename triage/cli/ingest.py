@@ -1,0 +1,89 @@
+"""`triage ingest CASE_DIR EVIDENCE...`: add evidence to a case (made if needed) and process it."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+
+from tqdm import tqdm
+
+from triage.case.queries import evidence_readable
+from triage.case.store import open_case
+from triage.pipeline.ingest import Ingest, IngestOptions
+from triage.pipeline.progress import Progress
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "ingest", help="add disk images or folders to a case and hash every file",
+        description="Creates CASE_DIR if needed. Running the same command again after an "
+        "interruption resumes where it stopped.",
+    )
+    parser.add_argument("case_dir", metavar="CASE_DIR")
+    parser.add_argument("evidence", metavar="EVIDENCE", nargs="+",
+                        help="raw/dd image, first segment of a split raw or E01, or a folder")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="worker processes (default: every core)")
+    parser.add_argument("--examiner", default=None, help="who runs the ingest (audit log)")
+    parser.set_defaults(func=run)
+
+
+class ProgressBar:
+    """Draws pipeline progress events on stderr (silent when stderr is not a terminal)."""
+
+    def __init__(self) -> None:
+        self._bar: tqdm | None = None
+        self._stage = None
+
+    def __call__(self, event: Progress) -> None:
+        if event.stage != self._stage:
+            self.close()
+            self._stage = event.stage
+            total = event.bytes_total or None
+            self._bar = tqdm(total=total, desc=event.stage, unit="B", unit_scale=True,
+                             file=sys.stderr, disable=None, dynamic_ncols=True)
+        if self._bar is None:
+            return
+        self._bar.n = event.bytes_done if event.bytes_total else event.items_done
+        self._bar.set_postfix_str(f"{event.items_done}/{event.items_total or '?'} items",
+                                  refresh=False)
+        self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def run(args) -> int:
+    store = open_case(args.case_dir, create=True, examiner=args.examiner)
+    cancel = threading.Event()
+    bar = ProgressBar()
+    ingest = Ingest(store, args.examiner, IngestOptions(workers=args.workers), bar, cancel)
+    evidence_ids = [ingest.add(path) for path in args.evidence]
+
+    def _interrupt(signum, frame):
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        print("\ntriage: cancelling after the current batch (Ctrl-C again to stop now); "
+              "run the same command to resume", file=sys.stderr)
+        cancel.set()
+
+    previous = signal.signal(signal.SIGINT, _interrupt)
+    try:
+        summary = ingest.run()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        bar.close()
+    for error in summary.evidence_errors:
+        print(f"triage: evidence error: {error}", file=sys.stderr)
+    with store.session() as session:
+        readable = [evidence_readable(session, i) for i in evidence_ids]
+    store.close()
+    status = "cancelled" if summary.cancelled else "done"
+    print(f"{status}: {summary.files_hashed} files hashed, {summary.file_errors} file errors, "
+          f"{sum(readable)} of {len(readable)} evidence readable")
+    if summary.cancelled:
+        return 130
+    return 0 if any(readable) else 2

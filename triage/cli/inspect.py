@@ -1,0 +1,93 @@
+"""`triage info CASE_DIR` and `triage files CASE_DIR [--csv]`: what a case holds."""
+
+from __future__ import annotations
+
+import csv
+import sys
+
+from sqlalchemy import select
+
+from triage.case.models import Evidence
+from triage.case.queries import LISTING_COLUMNS, iter_files, summary
+from triage.case.store import open_case
+
+
+def register(subparsers) -> None:
+    info = subparsers.add_parser("info", help="counts by type, partition, deleted, errors")
+    info.add_argument("case_dir", metavar="CASE_DIR")
+    info.set_defaults(func=run_info)
+
+    files = subparsers.add_parser("files", help="list every file record")
+    files.add_argument("case_dir", metavar="CASE_DIR")
+    files.add_argument("--csv", action="store_true",
+                       help="CSV with every column (evidence, partition offset in bytes, "
+                       "path, deleted, size, type, MD5, SHA-1, SHA-256, error, ...)")
+    files.set_defaults(func=run_files)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") + "Z"
+    return str(value)
+
+
+def run_files(args) -> int:
+    store = open_case(args.case_dir)
+    with store.session() as session:
+        if args.csv:
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(LISTING_COLUMNS)
+            for item in iter_files(session):
+                writer.writerow(_cell(getattr(item, c)) for c in LISTING_COLUMNS)
+        else:
+            for item in iter_files(session):
+                flags = ("D" if item.deleted else "-") + ("!" if item.error else "-")
+                print(f"{flags} {item.kind:7} {_cell(item.size):>12} "
+                      f"{_cell(item.detected_type):18} {_cell(item.md5):32} "
+                      f"{item.evidence}:{_cell(item.partition_offset)}:{item.path}")
+    return 0
+
+
+def run_info(args) -> int:
+    store = open_case(args.case_dir)
+    case = store.info()
+    print(f"Case {case.name}  (created {case.created_at:%Y-%m-%d %H:%M} UTC by "
+          f"{case.created_by}, Triage {case.triage_version})")
+    with store.session() as session:
+        counts = summary(session)
+        for evidence in session.scalars(select(Evidence).order_by(Evidence.id)):
+            _print_evidence(evidence, counts["per_partition"])
+    print("Entries:   " + _join(counts["kinds"]))
+    print(f"Deleted:   {counts['deleted']}")
+    print("Content:   " + _join(counts["status"]) + f"  ({counts['contents']} distinct)")
+    print("Types:     " + _join(counts["types"]))
+    print(f"Misnamed:  {counts['extension_mismatch']} (extension disagrees with content)")
+    print(f"Errors:    {counts['errors']} entries with an error")
+    if counts["pending"]:
+        print(f"Pending:   {counts['pending']} files not yet hashed: run ingest again to finish")
+    return 0
+
+
+def _print_evidence(evidence: Evidence, per_partition: dict) -> None:
+    size = f"{evidence.size:,} bytes" if evidence.size is not None else "size unknown"
+    print(f"Evidence {evidence.id}: {evidence.name} [{evidence.format}, {size}]")
+    if evidence.sha256:
+        print(f"  SHA-256 {evidence.sha256}")
+    if evidence.stored_md5:
+        verdict = "matches" if evidence.stored_md5 == evidence.md5 else "DOES NOT MATCH"
+        print(f"  MD5 {evidence.md5} {verdict} the MD5 stored at acquisition")
+    if evidence.error:
+        print(f"  ERROR: {evidence.error}")
+    for partition in evidence.partitions:
+        where = f"offset {partition.offset}" if partition.offset is not None else "folder"
+        state = partition.error and f"ERROR: {partition.error}" or ""
+        print(f"  partition {partition.index} ({where}, {partition.description}): "
+              f"{partition.fs_type or '-'}, {per_partition.get(partition.id, 0)} entries {state}")
+
+
+def _join(counts: dict) -> str:
+    return ", ".join(f"{key} {value}" for key, value in sorted(counts.items())) or "none"

@@ -1,0 +1,100 @@
+"""Read one file's content out of an evidence, by where the walk found it.
+
+Workers keep sources and file systems open between items: opening an E01
+or a file system costs far more than reading a small picture.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytsk3
+
+from triage.evidence.base import EvidenceError, Source, reason
+from triage.evidence.detect import open_source
+
+READ_SIZE = 1 << 20
+
+
+class ContentError(Exception):
+    """A file whose content could not be read (fully), with the reason."""
+
+
+@dataclass(frozen=True)
+class Locator:
+    """Everything a worker needs to find a file's bytes, without the case store."""
+
+    format: str
+    paths: tuple[str, ...]
+    partition_offset: int | None
+    meta_addr: int | None
+    path: str
+    path_bytes: bytes | None = None
+
+
+class ContentReader:
+    def __init__(self) -> None:
+        self._sources: dict[tuple[str, tuple[str, ...]], Source] = {}
+        self._images: dict[tuple[str, tuple[str, ...]], pytsk3.Img_Info] = {}
+        self._file_systems: dict[tuple, pytsk3.FS_Info] = {}
+
+    def source(self, format: str, paths: tuple[str, ...]) -> Source:
+        key = (format, paths)
+        if key not in self._sources:
+            self._sources[key] = open_source(format, list(paths))
+        return self._sources[key]
+
+    def chunks(self, where: Locator) -> Iterator[bytes]:
+        """The file's content in order; raises ContentError if it cannot all be read."""
+        if where.format == "folder":
+            return self._folder_chunks(where)
+        return self._tsk_chunks(where)
+
+    def _file_system(self, where: Locator) -> pytsk3.FS_Info:
+        key = (where.format, where.paths, where.partition_offset)
+        if key not in self._file_systems:
+            source_key = (where.format, where.paths)
+            if source_key not in self._images:
+                self._images[source_key] = self.source(*source_key).tsk_image()
+            self._file_systems[key] = pytsk3.FS_Info(
+                self._images[source_key], offset=where.partition_offset or 0
+            )
+        return self._file_systems[key]
+
+    def _tsk_chunks(self, where: Locator) -> Iterator[bytes]:
+        try:
+            entry = self._file_system(where).open_meta(inode=where.meta_addr)
+        except (OSError, EvidenceError) as exc:
+            raise ContentError(f"cannot open metadata entry {where.meta_addr}: {reason(exc)}") from exc
+        size = int(entry.info.meta.size)
+        offset = 0
+        while offset < size:
+            try:
+                data = entry.read_random(offset, min(READ_SIZE, size - offset))
+            except OSError as exc:
+                raise ContentError(f"read failed at byte {offset} of {size}: {reason(exc)}") from exc
+            if not data:
+                raise ContentError(f"read stopped at byte {offset} of {size}")
+            offset += len(data)
+            yield data
+
+    def _folder_chunks(self, where: Locator) -> Iterator[bytes]:
+        root = os.fsencode(Path(where.paths[0]))
+        relative = where.path_bytes or where.path.encode("utf-8")
+        try:
+            with open(root + relative, "rb") as handle:  # read-only, always
+                while data := handle.read(READ_SIZE):
+                    yield data
+        except OSError as exc:
+            raise ContentError(f"cannot read: {exc.strerror}") from exc
+
+    def close(self) -> None:
+        for source in self._sources.values():
+            source.close()
+        self._sources.clear()
+        self._images.clear()
+        self._file_systems.clear()
+

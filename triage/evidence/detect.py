@@ -1,0 +1,73 @@
+"""Find what an evidence path is by its content, and open it with the right source.
+
+Like dfVFS's analyzers: each format is recognised by its signature, and this
+module is the one place formats are registered. Segment names (`.E02`,
+`.002`) only group files that belong together; the format is always read
+from the bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from triage.evidence.base import EvidenceError, Source
+from triage.evidence.ewf import SIGNATURES as EWF_SIGNATURES
+from triage.evidence.ewf import EwfImage, ewf_segments
+from triage.evidence.folder import FolderSource
+from triage.evidence.raw import RawImage, SplitRawImage, split_segments
+
+SOURCES: dict[str, type[Source]] = {
+    cls.format: cls for cls in (RawImage, SplitRawImage, EwfImage, FolderSource)
+}
+
+# Containers TSK (as shipped on PyPI) cannot read: say so instead of walking them as raw bytes.
+UNSUPPORTED = (
+    (0, b"KDMV", "VMware VMDK"),
+    (0, b"QFI\xfb", "QEMU QCOW"),
+    (0, b"vhdxfile", "Hyper-V VHDX"),
+    (0, b"conectix", "Microsoft VHD"),
+    (0, b"LVF\x09\x0d\x0a\xff\x00", "EWF logical evidence (L01)"),
+    (0, b"AFF", "Advanced Forensic Format (AFF)"),
+)
+
+
+def identify(path: Path) -> tuple[str, list[Path]]:
+    """Return (format, segment paths) for an evidence path, from its content."""
+    if path.is_dir():
+        return FolderSource.format, [path]
+    if not path.exists():
+        raise EvidenceError(f"{path}: no such file or folder")
+    if not path.is_file():
+        raise EvidenceError(f"{path}: not a regular file or folder")
+    try:
+        with open(path, "rb") as handle:  # read-only, always
+            head = handle.read(4096)
+    except OSError as exc:
+        raise EvidenceError(f"{path}: cannot read: {exc.strerror}") from exc
+    if not head:
+        raise EvidenceError(f"{path}: empty file (0 bytes), nothing to read")
+    if head.startswith(EWF_SIGNATURES):
+        return EwfImage.format, ewf_segments(path)
+    for offset, magic, label in UNSUPPORTED:
+        if head[offset:].startswith(magic):
+            raise EvidenceError(
+                f"{path}: {label} images are not supported; convert to raw or E01 first"
+            )
+    segments = split_segments(path)
+    if len(segments) > 1:
+        return SplitRawImage.format, segments
+    return RawImage.format, [path]
+
+
+def open_source(format: str, paths: list[Path | str]) -> Source:
+    """Open a source already identified (as the store records it)."""
+    try:
+        cls = SOURCES[format]
+    except KeyError:
+        raise EvidenceError(f"unknown evidence format {format!r}") from None
+    return cls([Path(p) for p in paths])
+
+
+def open_evidence(path: Path | str) -> Source:
+    format, segments = identify(Path(path))
+    return open_source(format, segments)

@@ -1,0 +1,307 @@
+"""Walk an evidence: volumes, then file systems, then every directory entry, deleted ones too.
+
+The walk yields plain records and never stops at the first damage: an
+unreadable partition or directory becomes an error on that record and the
+walk goes on with the next one.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Iterator
+
+import pytsk3
+
+from triage.evidence.base import EvidenceError, Source, reason
+from triage.evidence.folder import FolderSource
+
+FS_TYPE_NAMES = {
+    getattr(pytsk3, name): name.removeprefix("TSK_FS_TYPE_").lower()
+    for name in dir(pytsk3)
+    if name.startswith("TSK_FS_TYPE_") and not name.endswith(("_DETECT", "_ENUM"))
+}
+
+# Signatures of volumes TSK cannot read, to say what they are instead of "unknown".
+BITLOCKER = "BitLocker-encrypted volume"
+VOLUME_SIGNATURES = (
+    (32, b"NXSB", "APFS container (not supported by this build of The Sleuth Kit)"),
+    (3, b"-FVE-FS-", BITLOCKER),
+    (0x1A8, bytes.fromhex("3bd66749292ed84a8399f6a339e3d001"), BITLOCKER),  # To Go wrapper GUID
+    (0, b"LUKS\xba\xbe", "LUKS-encrypted volume"),
+)
+
+
+@dataclass
+class PartitionRecord:
+    index: int
+    offset: int | None
+    length: int | None
+    description: str
+    fs_type: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class FileRecord:
+    partition_index: int | None
+    path: str
+    name: str
+    kind: str
+    deleted: bool = False
+    size: int | None = None
+    meta_addr: int | None = None
+    path_bytes: bytes | None = None
+    crtime: datetime | None = None
+    mtime: datetime | None = None
+    atime: datetime | None = None
+    ctime: datetime | None = None
+    readable: bool = True
+    error: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def walk(source: Source) -> Iterator[PartitionRecord | FileRecord]:
+    """Every partition of the source, each followed by the entries of its file system."""
+    if isinstance(source, FolderSource):
+        yield PartitionRecord(0, None, None, "folder", fs_type="folder")
+        yield from _walk_folder(source.root)
+        return
+    image = source.tsk_image()
+    for partition in _partitions(image, source.size):
+        if partition.error:
+            yield partition
+            continue
+        try:
+            fs = pytsk3.FS_Info(image, offset=partition.offset)
+        except OSError as exc:
+            partition.error = _unreadable_volume(source, partition, exc)
+            yield partition
+            continue
+        partition.fs_type = FS_TYPE_NAMES.get(int(fs.info.ftype), str(fs.info.ftype))
+        if _signature(source, partition) == BITLOCKER:
+            partition.error = f"{BITLOCKER}: only its unencrypted wrapper could be read"
+        yield partition
+        yield from _walk_fs(fs, partition.index)
+
+
+def _partitions(image: pytsk3.Img_Info, image_size: int) -> list[PartitionRecord]:
+    """Allocated partitions of the volume system, or the whole image when there is none."""
+    try:
+        volumes = pytsk3.Volume_Info(image)
+    except OSError:
+        return [PartitionRecord(0, 0, image_size, "whole image (no partition table)")]
+    sector = volumes.info.block_size
+    partitions = []
+    for part in volumes:
+        if not part.flags & pytsk3.TSK_VS_PART_FLAG_ALLOC:
+            continue
+        record = PartitionRecord(
+            index=int(part.addr),
+            offset=part.start * sector,
+            length=part.len * sector,
+            description=part.desc.decode("utf-8", "backslashreplace"),
+        )
+        if record.offset >= image_size:
+            record.error = (
+                f"partition starts at byte {record.offset}, past the end of the image "
+                f"({image_size} bytes)"
+            )
+        partitions.append(record)
+    return partitions or [PartitionRecord(0, 0, image_size, "whole image (empty partition table)")]
+
+
+def _head(source: Source, partition: PartitionRecord) -> bytes:
+    try:
+        return source.read(partition.offset or 0, 4096)
+    except (OSError, EvidenceError):
+        return b""
+
+
+def _signature(source: Source, partition: PartitionRecord) -> str | None:
+    head = _head(source, partition)
+    for offset, magic, label in VOLUME_SIGNATURES:
+        if head[offset:].startswith(magic):
+            return label
+    return None
+
+
+def _unreadable_volume(source: Source, partition: PartitionRecord, exc: OSError) -> str:
+    head = _head(source, partition)
+    if head and not head.strip(b"\0"):
+        return "no file system found (the volume starts with zeros)"
+    if label := _signature(source, partition):
+        return f"cannot read file system: {label}"
+    detail = reason(exc)
+    end = (partition.offset or 0) + (partition.length or 0)
+    if partition.length and end > source.size:
+        return f"partition runs past the end of the image ({end} > {source.size} bytes)"
+    return "no file system The Sleuth Kit can read" + (f" ({detail})" if detail else "")
+
+
+def _timestamp(seconds: int, nanos: int = 0) -> datetime | None:
+    if not seconds:
+        return None
+    try:
+        moment = datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return moment.replace(microsecond=(nanos or 0) // 1000)
+
+
+def _display(raw: bytes) -> tuple[str, bool]:
+    """A name as text, and whether it was valid UTF-8 (otherwise bytes are kept as well)."""
+    try:
+        return raw.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace"), False
+
+
+_NAME_KINDS = {
+    pytsk3.TSK_FS_NAME_TYPE_REG: "file",
+    pytsk3.TSK_FS_NAME_TYPE_DIR: "dir",
+    pytsk3.TSK_FS_NAME_TYPE_VIRT_DIR: "dir",
+    pytsk3.TSK_FS_NAME_TYPE_LNK: "link",
+    pytsk3.TSK_FS_NAME_TYPE_VIRT: "virtual",
+}
+_META_KINDS = {
+    pytsk3.TSK_FS_META_TYPE_REG: "file",
+    pytsk3.TSK_FS_META_TYPE_DIR: "dir",
+    pytsk3.TSK_FS_META_TYPE_VIRT_DIR: "dir",
+    pytsk3.TSK_FS_META_TYPE_LNK: "link",
+    pytsk3.TSK_FS_META_TYPE_VIRT: "virtual",
+}
+
+
+def _metadata(fs: pytsk3.FS_Info, entry: pytsk3.File):
+    """The entry's metadata; orphan entries come without it and are looked up by address."""
+    meta = entry.info.meta
+    if meta is None and entry.info.name.meta_addr:
+        try:
+            meta = fs.open_meta(inode=entry.info.name.meta_addr).info.meta
+        except OSError:
+            return None
+    return meta
+
+
+def _entry_record(fs: pytsk3.FS_Info, entry: pytsk3.File, parent: str,
+                  partition: int) -> FileRecord:
+    name, meta = entry.info.name, _metadata(fs, entry)
+    text, valid = _display(name.name)
+    path = f"{parent}/{text}"
+    kind = _NAME_KINDS.get(int(name.type)) or (meta and _META_KINDS.get(int(meta.type))) or "other"
+    name_unalloc = bool(name.flags & pytsk3.TSK_FS_NAME_FLAG_UNALLOC)
+    meta_unalloc = bool(meta and meta.flags & pytsk3.TSK_FS_META_FLAG_UNALLOC)
+    record = FileRecord(
+        partition_index=partition,
+        path=path,
+        name=text,
+        kind=kind,
+        deleted=name_unalloc or meta_unalloc,
+        meta_addr=int(name.meta_addr),
+        path_bytes=None if valid else path.encode("utf-8", "backslashreplace"),
+    )
+    if meta is None:
+        record.readable = False
+        if kind in ("file", "virtual", "other"):
+            record.error = "content not recoverable: the entry has no metadata"
+        return record
+    record.size = int(meta.size)
+    record.crtime = _timestamp(meta.crtime, getattr(meta, "crtime_nano", 0))
+    record.mtime = _timestamp(meta.mtime, getattr(meta, "mtime_nano", 0))
+    record.atime = _timestamp(meta.atime, getattr(meta, "atime_nano", 0))
+    record.ctime = _timestamp(meta.ctime, getattr(meta, "ctime_nano", 0))
+    if name_unalloc and not meta_unalloc and record.deleted:
+        # The deleted name's metadata now belongs to another file: its content is not this file's.
+        record.readable = False
+        record.error = "content not recoverable: metadata reallocated to another file"
+    return record
+
+
+def _walk_fs(fs: pytsk3.FS_Info, partition: int) -> Iterator[FileRecord]:
+    """Depth-first over directories; each directory is opened once, loops are cut."""
+    root = int(fs.info.root_inum)
+    try:
+        stack = [(fs.open_dir(inode=root), "", (root,))]
+    except OSError as exc:
+        yield FileRecord(partition, "/", "", "dir", readable=False,
+                         error=f"cannot read the root directory: {reason(exc)}")
+        return
+    while stack:
+        directory, parent, ancestors = stack.pop()
+        subdirectories = []
+        try:
+            for entry in directory:
+                if entry.info.name.name in (b".", b".."):
+                    continue
+                record = _entry_record(fs, entry, parent, partition)
+                if record.kind == "dir" and _may_descend(entry, ancestors):
+                    try:
+                        subdirectories.append(
+                            (entry.as_directory(), record.path, ancestors + (record.meta_addr,))
+                        )
+                    except OSError as exc:
+                        record.error = f"cannot read directory: {reason(exc)}"
+                yield record
+        except OSError as exc:
+            yield FileRecord(partition, parent or "/", "", "other", readable=False,
+                             error=f"directory listing stopped early: {reason(exc)}")
+        stack.extend(reversed(subdirectories))
+
+
+def _may_descend(entry: pytsk3.File, ancestors: tuple[int, ...]) -> bool:
+    name, meta = entry.info.name, entry.info.meta
+    if meta is None or int(name.meta_addr) in ancestors:
+        return False
+    if name.flags & pytsk3.TSK_FS_NAME_FLAG_UNALLOC and meta.flags & pytsk3.TSK_FS_META_FLAG_ALLOC:
+        return False  # a deleted name whose directory entry now belongs to another directory
+    return True
+
+
+
+def _walk_folder(root: Path) -> Iterator[FileRecord]:
+    """Logical files under a folder; symbolic links are recorded, never followed."""
+    root_bytes = os.fsencode(root)
+    stack = [b""]
+    while stack:
+        relative = stack.pop()
+        try:
+            entries = sorted(os.scandir(root_bytes + relative or b"/"), key=lambda e: e.name)
+        except OSError as exc:
+            text, _ = _display(relative or b"/")
+            yield FileRecord(0, text, "", "dir", readable=False,
+                             error=f"cannot list folder: {exc.strerror}")
+            continue
+        subfolders = []
+        for entry in entries:
+            raw = relative + b"/" + entry.name
+            path, valid = _display(raw)
+            name, _ = _display(entry.name)
+            record = FileRecord(0, path, name, "other", path_bytes=None if valid else raw)
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                record.readable, record.error = False, f"cannot stat: {exc.strerror}"
+                yield record
+                continue
+            record.kind = (
+                "dir" if stat.S_ISDIR(info.st_mode)
+                else "file" if stat.S_ISREG(info.st_mode)
+                else "link" if stat.S_ISLNK(info.st_mode)
+                else "other"
+            )
+            record.size = info.st_size
+            record.meta_addr = info.st_ino
+            record.mtime = _timestamp(int(info.st_mtime), info.st_mtime_ns % 1_000_000_000)
+            record.atime = _timestamp(int(info.st_atime), info.st_atime_ns % 1_000_000_000)
+            record.ctime = _timestamp(int(info.st_ctime), info.st_ctime_ns % 1_000_000_000)
+            birth = getattr(info, "st_birthtime", None)
+            record.crtime = _timestamp(int(birth)) if birth else None
+            record.readable = record.kind == "file"
+            if record.kind == "dir":
+                subfolders.append(raw)
+            yield record
+        stack.extend(reversed(subfolders))

@@ -1,0 +1,1 @@
+"""Digests and perceptual hashes. Imports nothing else of ours."""

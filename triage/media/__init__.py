@@ -1,0 +1,1 @@
+"""Media: type by content, decoding, EXIF, video frames, thumbnails."""

@@ -1,0 +1,394 @@
+"""Ingest: register evidence, walk it into the store, then hash every file's content.
+
+The store is the work list. Walking an evidence is one transaction (all of
+its entries or none); each file row is `pending` until a batch of results
+that includes it is committed. A run that is killed at any moment is
+finished by running it again: pending rows are redone, done rows are not,
+and content rows are keyed by digest so nothing is counted twice.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from triage.case.audit import append_audit
+from triage.case.clock import utcnow
+from triage.case.models import AuditEntry, EntryKind, Evidence, File, Media, Partition, WorkStatus
+from triage.case.store import CaseStore, current_examiner
+from triage.evidence import (
+    EvidenceError,
+    FileRecord,
+    Locator,
+    PartitionRecord,
+    identify,
+    open_source,
+    walk,
+)
+from triage.media.sniff import extension_mismatch
+from triage.pipeline.executors import Executor, LocalExecutor
+from triage.pipeline.progress import ProgressCallback, ProgressTracker
+from triage.pipeline.work import EvidenceHashResult, FileJob, FileResult, hash_evidence, process_files
+
+HASHED_KINDS = (EntryKind.FILE, EntryKind.VIRTUAL)
+INSERT_BATCH = 5000
+PAGE = 2000
+
+
+@dataclass
+class IngestOptions:
+    workers: int | None = None
+    job_files: int = 64
+    job_bytes: int = 32 << 20
+    commit_every: int = 1000
+    commit_seconds: float = 2.0
+
+
+@dataclass
+class IngestSummary:
+    files_hashed: int = 0
+    file_errors: int = 0
+    evidence_errors: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+
+class Ingest:
+    """One ingest run over a case; create it, `add` evidence paths, then `run`."""
+
+    def __init__(
+        self,
+        store: CaseStore,
+        examiner: str | None = None,
+        options: IngestOptions | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+        executor: Executor | None = None,
+    ):
+        self.store = store
+        self.examiner = examiner or current_examiner()
+        self.options = options or IngestOptions()
+        self.progress = progress
+        self.cancel = cancel or threading.Event()
+        self._executor = executor
+
+    # -- registration -------------------------------------------------------------------
+
+    def add(self, path: Path | str) -> int:
+        """Register an evidence path (once: adding it again resumes it) and return its id.
+
+        Evidence that exists but cannot be opened is registered with its error,
+        so the case shows what was given and why nothing came of it.
+        """
+        path = Path(path).absolute()
+        error, size = None, None
+        try:
+            format, segments = identify(path)
+        except EvidenceError as exc:
+            if not path.exists():
+                raise
+            format, segments, error = "unknown", [path], str(exc)
+        paths = [str(p.absolute()) for p in segments]
+        with self.store.session() as session:
+            for evidence in session.scalars(select(Evidence).where(Evidence.format == format)):
+                if evidence.paths == paths:
+                    return evidence.id
+        if error is None:
+            try:
+                source = open_source(format, segments)
+                size = source.size
+                source.close()
+            except EvidenceError as exc:
+                error = str(exc)
+        return self._register(segments[0].name, format, paths, size, error)
+
+    def _register(self, name: str, format: str, paths: list[str], size: int | None,
+                  error: str | None) -> int:
+        with self.store.session() as session:
+            evidence = Evidence(
+                name=name, format=format, paths=paths, size=size,
+                added_at=utcnow(), added_by=self.examiner, error=error,
+                walk_status=WorkStatus.ERROR if error else WorkStatus.PENDING,
+                hash_status=WorkStatus.PENDING if format not in ("folder", "unknown")
+                else WorkStatus.SKIPPED,
+            )
+            session.add(evidence)
+            session.flush()
+            append_audit(session, self.examiner, "evidence.add", target=f"evidence:{evidence.id}",
+                         after={"name": name, "format": format, "paths": paths,
+                                "size": size, "error": error})
+            return evidence.id
+
+    # -- the run ------------------------------------------------------------------------
+
+    def run(self) -> IngestSummary:
+        summary = IngestSummary()
+        for evidence_id in self._evidence_ids(Evidence.walk_status == WorkStatus.PENDING):
+            if self.cancel.is_set():
+                break
+            self._walk(evidence_id)
+        executor = self._executor or LocalExecutor(self.options.workers)
+        try:
+            evidence_jobs = self._submit_evidence_hashes(executor)
+            if not self.cancel.is_set():
+                self._process_files(executor, summary)
+            self._collect_evidence_hashes(evidence_jobs, wait_for_all=not self.cancel.is_set())
+        finally:
+            if self._executor is None:
+                executor.shutdown(cancel=self.cancel.is_set())
+        summary.cancelled = self.cancel.is_set()
+        if not summary.cancelled:
+            self._audit_completion()
+        with self.store.session() as session:
+            summary.evidence_errors = [
+                f"{e.name}: {e.error}" for e in session.scalars(select(Evidence)) if e.error
+            ]
+            summary.file_errors = session.scalar(
+                select(func.count()).select_from(File).where(File.status == WorkStatus.ERROR)
+            )
+        return summary
+
+    def _evidence_ids(self, condition) -> list[int]:
+        with self.store.session() as session:
+            return list(session.scalars(select(Evidence.id).where(condition).order_by(Evidence.id)))
+
+    # -- walk ---------------------------------------------------------------------------
+
+    def _walk(self, evidence_id: int) -> None:
+        """All entries of one evidence in one transaction: a killed walk leaves nothing behind."""
+        tracker = ProgressTracker("walk", 0, 0, self.progress)
+        try:
+            with self.store.session() as session:
+                evidence = session.get(Evidence, evidence_id)
+                counts = _walk_into(session, evidence, tracker)
+                evidence.walk_status = WorkStatus.DONE
+                append_audit(session, self.examiner, "evidence.walk",
+                             target=f"evidence:{evidence_id}", after=counts)
+        except EvidenceError as exc:
+            self._fail_evidence(evidence_id, str(exc))
+        except OSError as exc:
+            self._fail_evidence(evidence_id, f"walk failed: {exc}")
+        tracker.emit()
+
+    def _fail_evidence(self, evidence_id: int, error: str) -> None:
+        with self.store.session() as session:
+            evidence = session.get(Evidence, evidence_id)
+            evidence.error, evidence.walk_status = error, WorkStatus.ERROR
+            append_audit(session, self.examiner, "evidence.error",
+                         target=f"evidence:{evidence_id}", after={"error": error})
+
+    # -- evidence hashes ----------------------------------------------------------------
+
+    def _submit_evidence_hashes(self, executor: Executor) -> list[Future]:
+        with self.store.session() as session:
+            pending = session.scalars(
+                select(Evidence).where(Evidence.hash_status == WorkStatus.PENDING,
+                                       Evidence.walk_status == WorkStatus.DONE)
+            ).all()
+            return [executor.submit(hash_evidence, e.id, e.format, e.paths) for e in pending]
+
+    def _collect_evidence_hashes(self, jobs: list[Future], wait_for_all: bool) -> None:
+        for job in jobs:
+            if not (wait_for_all or job.done()) or job.cancelled():
+                continue
+            self._record_evidence_hash(job.result())
+
+    def _record_evidence_hash(self, result: EvidenceHashResult) -> None:
+        with self.store.session() as session:
+            evidence = session.get(Evidence, result.evidence_id)
+            evidence.sha256, evidence.md5 = result.sha256, result.md5
+            evidence.stored_md5 = result.stored_md5
+            evidence.hash_status = WorkStatus.ERROR if result.error else WorkStatus.DONE
+            if result.error:
+                evidence.error = result.error
+            elif result.stored_md5 and result.stored_md5 != result.md5:
+                evidence.error = (f"image MD5 {result.md5} differs from the MD5 stored at "
+                                  f"acquisition {result.stored_md5}")
+            append_audit(session, self.examiner, "evidence.hash",
+                         target=f"evidence:{evidence.id}",
+                         after={"sha256": result.sha256, "md5": result.md5,
+                                "stored_md5": result.stored_md5, "error": evidence.error})
+
+    # -- file content -------------------------------------------------------------------
+
+    def _process_files(self, executor: Executor, summary: IngestSummary) -> None:
+        options = self.options
+        items, nbytes = self._pending_totals()
+        tracker = ProgressTracker("hash", items, nbytes, self.progress)
+        names: dict[int, tuple[str, int]] = {}
+        in_flight: set[Future] = set()
+        results: list[FileResult] = []
+        last_commit = time.monotonic()
+        jobs = self._pending_jobs(names)
+        exhausted = False
+        while True:
+            while not exhausted and not self.cancel.is_set() and len(in_flight) < executor.workers * 3:
+                batch = next(jobs, None)
+                if batch is None:
+                    exhausted = True
+                    break
+                in_flight.add(executor.submit(process_files, batch))
+            if not in_flight:
+                break
+            done, in_flight = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in done:
+                if future.cancelled():
+                    continue
+                batch_results = future.result()
+                results.extend(batch_results)
+                tracker.advance(len(batch_results), sum(names[r.file_id][1] for r in batch_results))
+            if self.cancel.is_set():
+                for future in in_flight:
+                    future.cancel()
+            if results and (len(results) >= options.commit_every
+                            or time.monotonic() - last_commit >= options.commit_seconds):
+                self._write_results(results, names, summary)
+                results, last_commit = [], time.monotonic()
+        if results:
+            self._write_results(results, names, summary)
+        tracker.emit()
+
+    def _pending_totals(self) -> tuple[int, int]:
+        with self.store.session() as session:
+            row = session.execute(
+                select(func.count(), func.coalesce(func.sum(File.size), 0))
+                .where(File.status == WorkStatus.PENDING)
+            ).one()
+        return int(row[0]), int(row[1])
+
+    def _pending_jobs(self, names: dict[int, tuple[str, int]]):
+        """Pending files in id order, a page at a time, cut into jobs of bounded count and bytes."""
+        last_id, job, job_bytes = 0, [], 0
+        while True:
+            with self.store.session() as session:
+                rows = session.execute(
+                    select(File.id, File.name, File.path, File.path_bytes, File.meta_addr,
+                           File.size, Partition.offset, Evidence.format, Evidence.paths)
+                    .join(Evidence, File.evidence_id == Evidence.id)
+                    .outerjoin(Partition, File.partition_id == Partition.id)
+                    .where(File.status == WorkStatus.PENDING, File.id > last_id)
+                    .order_by(File.id).limit(PAGE)
+                ).all()
+            if not rows:
+                break
+            for row in rows:
+                where = Locator(row.format, tuple(row.paths), row.offset, row.meta_addr,
+                                row.path, row.path_bytes)
+                names[row.id] = (row.name, row.size or 0)
+                job.append(FileJob(row.id, where))
+                job_bytes += row.size or 0
+                if len(job) >= self.options.job_files or job_bytes >= self.options.job_bytes:
+                    yield job
+                    job, job_bytes = [], 0
+            last_id = rows[-1].id
+        if job:
+            yield job
+
+    def _write_results(self, results: list[FileResult], names: dict[int, tuple[str, int]],
+                       summary: IngestSummary) -> None:
+        """One transaction per batch: content rows first (once per digest), then the file rows."""
+        with self.store.session() as session:
+            media_ids = _upsert_media(session, [r for r in results if r.sha256])
+            updates = []
+            for result in results:
+                name, _ = names.pop(result.file_id)
+                updates.append({
+                    "id": result.file_id,
+                    "media_id": media_ids.get(result.sha256) if result.sha256 else None,
+                    "status": WorkStatus.ERROR if result.error else WorkStatus.DONE,
+                    "error": result.error,
+                    "extension_mismatch": (not result.error
+                                           and extension_mismatch(name, result.detected_type)),
+                })
+            session.execute(update(File), updates)
+        summary.files_hashed += sum(1 for r in results if not r.error)
+
+    def _audit_completion(self) -> None:
+        for evidence_id in self._evidence_ids(Evidence.walk_status == WorkStatus.DONE):
+            with self.store.session() as session:
+                counts = dict(session.execute(
+                    select(File.status, func.count()).where(File.evidence_id == evidence_id)
+                    .group_by(File.status)
+                ).all())
+                if counts.get(WorkStatus.PENDING):
+                    continue
+                after = {status.value: count for status, count in counts.items()}
+                last = session.scalar(
+                    select(func.max(File.id)).where(File.evidence_id == evidence_id))
+                marker = f"evidence:{evidence_id}"
+                done = session.scalar(select(AuditEntry.id).where(
+                    AuditEntry.action == "ingest.complete", AuditEntry.target == marker))
+                if done is None and last is not None:
+                    append_audit(session, self.examiner, "ingest.complete", target=marker,
+                                 after=after)
+
+
+def _walk_into(session: Session, evidence: Evidence, tracker: ProgressTracker) -> dict:
+    source = open_source(evidence.format, evidence.paths)
+    partition_ids: dict[int, int] = {}
+    rows: list[dict] = []
+    counts = {"partitions": 0, "partition_errors": 0, "entries": 0, "entry_errors": 0}
+    try:
+        for record in walk(source):
+            if isinstance(record, PartitionRecord):
+                partition_ids[record.index] = _add_partition(session, evidence.id, record)
+                counts["partitions"] += 1
+                counts["partition_errors"] += bool(record.error)
+                continue
+            rows.append(_file_row(evidence.id, partition_ids.get(record.partition_index), record))
+            counts["entries"] += 1
+            counts["entry_errors"] += bool(record.error)
+            if len(rows) >= INSERT_BATCH:
+                session.execute(insert(File), rows)
+                tracker.advance(len(rows), 0)
+                rows = []
+        if rows:
+            session.execute(insert(File), rows)
+            tracker.advance(len(rows), 0)
+    finally:
+        source.close()
+    return counts
+
+
+def _add_partition(session: Session, evidence_id: int, record: PartitionRecord) -> int:
+    partition = Partition(
+        evidence_id=evidence_id, index=record.index, offset=record.offset, length=record.length,
+        description=record.description, fs_type=record.fs_type, error=record.error,
+    )
+    session.add(partition)
+    session.flush()
+    return partition.id
+
+
+def _file_row(evidence_id: int, partition_id: int | None, record: FileRecord) -> dict:
+    kind = EntryKind(record.kind)
+    hashed = record.readable and kind in HASHED_KINDS
+    return {
+        "evidence_id": evidence_id, "partition_id": partition_id,
+        "path": record.path, "name": record.name, "path_bytes": record.path_bytes,
+        "kind": kind, "deleted": record.deleted, "size": record.size,
+        "meta_addr": record.meta_addr, "crtime": record.crtime, "mtime": record.mtime,
+        "atime": record.atime, "ctime": record.ctime, "extension_mismatch": False,
+        "status": WorkStatus.PENDING if hashed else WorkStatus.SKIPPED,
+        "error": record.error,
+    }
+
+
+def _upsert_media(session: Session, results: list[FileResult]) -> dict[str, int]:
+    """Insert content rows that are new, and return the id of every digest in the batch."""
+    if not results:
+        return {}
+    rows = {r.sha256: {"sha256": r.sha256, "sha1": r.sha1, "md5": r.md5, "size": r.size,
+                       "detected_type": r.detected_type} for r in results}
+    dialect_insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    session.execute(dialect_insert(Media).on_conflict_do_nothing(index_elements=["sha256"]),
+                    list(rows.values()))
+    found = session.execute(select(Media.sha256, Media.id).where(Media.sha256.in_(list(rows))))
+    return dict(found.all())
