@@ -19,6 +19,23 @@ from triage.evidence.detect import open_source
 READ_SIZE = 1 << 20
 
 
+def open_read_only(path: bytes) -> int:
+    """Open a logical evidence file without updating its access time where the OS allows it.
+
+    Reading a file normally changes its atime, which is itself evidence.
+    O_NOATIME is refused (EPERM) on files the examiner does not own; then
+    the file is opened plainly, as any read-only copy tool would.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+    noatime = getattr(os, "O_NOATIME", 0)
+    if noatime:
+        try:
+            return os.open(path, flags | noatime)
+        except PermissionError:
+            pass
+    return os.open(path, flags)
+
+
 class ContentError(Exception):
     """A file whose content could not be read (fully), with the reason."""
 
@@ -85,11 +102,15 @@ class ContentReader:
         root = os.fsencode(Path(where.paths[0]))
         relative = where.path_bytes or where.path.encode("utf-8")
         try:
-            with open(root + relative, "rb") as handle:  # read-only, always
-                while data := handle.read(READ_SIZE):
-                    yield data
+            descriptor = open_read_only(root + relative)
         except OSError as exc:
             raise ContentError(f"cannot read: {exc.strerror}") from exc
+        with os.fdopen(descriptor, "rb") as handle:
+            try:
+                while data := handle.read(READ_SIZE):
+                    yield data
+            except OSError as exc:
+                raise ContentError(f"read failed: {exc.strerror}") from exc
 
     def close(self) -> None:
         for source in self._sources.values():

@@ -1,0 +1,73 @@
+"""A folder of logical files as evidence: odd names, links, misnamed media, unreadable entries."""
+
+import csv
+import hashlib
+import io
+import os
+import subprocess
+import sys
+
+from PIL import Image
+
+
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 16), (10, 120, 200)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _triage(*args):
+    return subprocess.run([sys.executable, "-m", "triage", *map(str, args)],
+                          capture_output=True, text=True)
+
+
+def test_folder_ingest_lists_every_entry_with_hashes_and_types(tmp_path):
+    folder = tmp_path / "extracted"
+    (folder / "Pictures" / "nested").mkdir(parents=True)
+    jpeg = _jpeg()
+    (folder / "Pictures" / "report.dat").write_bytes(jpeg)
+    (folder / "Pictures" / "nested" / "holiday.jpg").write_bytes(jpeg)
+    (folder / "notes.txt").write_text("hello")
+    os.symlink("notes.txt", folder / "link-to-notes")
+    non_utf8 = os.fsencode(folder) + b"/caf\xe9.png"
+    with open(non_utf8, "wb") as handle:
+        handle.write(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+
+    result = _triage("ingest", tmp_path / "case", folder)
+    assert result.returncode == 0, result.stderr
+    listing = _triage("files", tmp_path / "case", "--csv")
+    rows = {row["path"]: row for row in csv.DictReader(io.StringIO(listing.stdout))}
+
+    assert set(rows) == {"/Pictures", "/Pictures/nested", "/Pictures/report.dat",
+                         "/Pictures/nested/holiday.jpg", "/notes.txt", "/link-to-notes",
+                         "/caf\\xe9.png"}
+    misnamed = rows["/Pictures/report.dat"]
+    assert misnamed["detected_type"] == "image/jpeg"
+    assert misnamed["extension_mismatch"] == "1"
+    assert misnamed["md5"] == hashlib.md5(jpeg).hexdigest()
+    assert misnamed["sha256"] == rows["/Pictures/nested/holiday.jpg"]["sha256"]
+    assert rows["/Pictures/nested/holiday.jpg"]["extension_mismatch"] == "0"
+    assert rows["/link-to-notes"]["kind"] == "link" and rows["/link-to-notes"]["md5"] == ""
+    assert rows["/caf\\xe9.png"]["detected_type"] == "image/png"
+    assert rows["/notes.txt"]["sha1"] == hashlib.sha1(b"hello").hexdigest()
+
+    info = _triage("info", tmp_path / "case")
+    assert "image/jpeg 2" in info.stdout and "Misnamed:  1" in info.stdout
+
+
+def test_ingesting_the_same_folder_twice_adds_nothing(tmp_path):
+    folder = tmp_path / "extracted"
+    folder.mkdir()
+    (folder / "a.jpg").write_bytes(_jpeg())
+    for _ in range(2):
+        assert _triage("ingest", tmp_path / "case", folder).returncode == 0
+    listing = _triage("files", tmp_path / "case", "--csv").stdout
+    assert listing.count("/a.jpg") == 1
+
+
+def test_missing_evidence_is_one_clear_line(tmp_path):
+    result = _triage("ingest", tmp_path / "case", tmp_path / "nowhere.dd")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "nowhere.dd: no such file or folder" in result.stderr
+    assert "Traceback" not in result.stderr
