@@ -141,12 +141,20 @@ def test_more_cells(reg):
     # Project VIC
     assert cell(reg, "vics-us", "1", "uk-2014") == ("ambiguous", {"A", "B", "C"}, False)
     assert cell(reg, "vics-us", "0", "uk-2014")[:2] == ("none", set())
-    assert cell(reg, "copine", "10", "vics-us") == ("exact", {"1"}, False)
+    assert cell(reg, "copine", "10", "vics-us") == ("ambiguous", {"1", "3"}, False)
+    assert cell(reg, "copine", "3", "vics-us") == ("exact", {"2"}, False)
+    # SAP levels were derived from COPINE and cover the same pseudo-photographs
+    assert cell(reg, "sap-2002", "5", "copine") == ("exact", {"10"}, False)
+    assert cell(reg, "sap-2002", "2", "copine") == ("exact", {"7"}, False)
+    assert cell(reg, "sap-2002", "4", "copine") == ("ambiguous", {"7", "9"}, False)
+    assert cell(reg, "uk-2014", "C", "copine") == ("ambiguous", {"4", "5", "6"}, False)
     assert cell(reg, "interpol-baseline", "yes", "vics-us") == ("exact", {"1"}, False)
     assert cell(reg, "vics-us", "1", "interpol-baseline") == ("ambiguous", {"yes", "no"}, False)
     assert cell(reg, "vics-us", "4", "interpol-baseline")[:2] == ("none", set())
     # drawn material is outside the photograph-based scales
-    assert cell(reg, "vics-us", "3", "copine")[:2] == ("none", set())
+    drawn = reg.translate_attributes({"depiction": "drawn_animated"}, "copine",
+                                     within=("vics-us", "3"))
+    assert (drawn.result, drawn.targets) == ("none", ())
     result, targets, outside = cell(reg, "vics-us", "3", "uk-2014")
     assert (result, targets, outside) == ("ambiguous", {"A", "B", "C"}, True)
 
@@ -394,9 +402,12 @@ def test_user_scheme_is_loaded_and_translates(tmp_path):
     assert not scheme.builtin
     assert scheme.category("p").label_in("fr") == "Photographie"
     assert scheme.category("x").label_in("de") == "Other pertinent"   # falls back to English
-    assert cell(reg, "copine", "9", "test-two-level") == ("exact", {"P"}, False)
-    # SAP 4 admits pseudo-photographs, which this scheme files under X
-    assert cell(reg, "sap-2002", "4", "test-two-level") == ("ambiguous", {"P", "X"}, False)
+    assert cell(reg, "interpol-baseline", "yes", "test-two-level") == ("ambiguous", {"P", "X"},
+                                                                       False)
+    # COPINE 9 and SAP 4 admit pseudo-photographs, which this scheme files under X
+    assert cell(reg, "copine", "9", "test-two-level") == ("ambiguous", {"P", "X"}, False)
+    assert reg.translate_attributes({**FULL, "conduct": "non_penetrative"},
+                                    "test-two-level").target == "P"
     assert cell(reg, "uk-2014", "A", "test-two-level") == ("ambiguous", {"P", "X"}, False)
     assert cell(reg, "vics-us", "4", "test-two-level")[:2] == ("none", set())
 
