@@ -19,7 +19,6 @@ from triage.schema import (
     load_schemes,
     user_scheme_dir,
 )
-from triage.schema.attributes import contains
 from triage.schema.translate import verdict
 
 BUILTIN_IDS = {"vics-us", "dhs-legacy", "uk-2014", "sap-2002", "copine", "interpol-baseline"}
@@ -468,6 +467,25 @@ def test_schema_errors_are_refused_with_key_and_line(tmp_path, old, new, needle,
         assert error.line == lines[-1]
     elif needle is not None:
         assert error.line == _line_of(text, needle), str(error)
+
+
+def test_bad_vics_table_is_refused_with_its_line(tmp_path):
+    text = GOOD.replace('source = "Written for the test suite."\n',
+                        'source = "Written for the test suite."\n\n[vics]\nuncategorised = "none"\n')
+    error = _refusal(tmp_path, text)
+    assert "vics.uncategorised" in error.reason
+    assert error.line == _line_of(text, 'uncategorised = "none"')
+    text = GOOD.replace('source = "Written for the test suite."\n',
+                        'source = "Written for the test suite."\n\n[vics]\nuncategorised = 0\n')
+    error = _refusal(tmp_path, text)
+    assert "needs a 'vics' code" in error.reason
+    assert error.line == _line_of(text, 'code = "P"')
+
+
+def test_schemes_and_categories_are_hashable(reg):
+    assert len({reg.get("uk"), reg.get("uk-2014"), reg.get("sap")}) == 2
+    assert reg.category("uk", "A") == reg.get("uk-2014").category("a")
+    assert len({c for s in reg for c in s.categories}) == sum(len(s.categories) for s in reg)
 
 
 def test_user_scheme_may_not_take_a_builtin_id(tmp_path):

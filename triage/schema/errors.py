@@ -100,20 +100,27 @@ class LineFinder:
             first_table = next((n for n, line in enumerate(self.lines)
                                 if line.lstrip().startswith("[")), len(self.lines))
             span = (0, first_table)
+            if key is not None and self._key_line(key, 0, first_table) is None:
+                span = (0, len(self.lines))      # a key of a plain [table] such as [vics]
         start, end = span
         found = start
         if key is not None:
-            pattern = re.compile(r"^\s*(" + re.escape(key) + r"\s*=|\[\s*[\w.]*\b"
-                                 + re.escape(key) + r"\s*\])")
-            for n in range(start, end):
-                if pattern.match(self.lines[n]):
-                    found = n
-                    break
-            else:
-                if needle is None:
-                    return start + 1 if array is not None else None
+            hit = self._key_line(key, start, end)
+            if hit is not None:
+                found = hit
+            elif needle is None:
+                return start + 1 if array is not None else None
         if needle is not None:
             for n in range(found, end):
                 if needle in self.lines[n]:
                     return n + 1
         return found + 1
+
+    def _key_line(self, key: str, start: int, end: int) -> int | None:
+        """0-based line of ``key = …`` or a ``[….key]`` header in [start, end)."""
+        pattern = re.compile(r"^\s*(" + re.escape(key) + r"\s*=|\[\s*[\w.]*\b"
+                             + re.escape(key) + r"\s*\])")
+        for n in range(start, end):
+            if pattern.match(self.lines[n]):
+                return n
+        return None

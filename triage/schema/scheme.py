@@ -41,6 +41,14 @@ class Category:
     def label_in(self, lang: str = "en") -> str:
         return pick_label(self.labels, lang)
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Category):
+            return NotImplemented
+        return (self.scheme_id, self.code) == (other.scheme_id, other.code)
+
+    def __hash__(self) -> int:
+        return hash((self.scheme_id, self.code))
+
     def admits(self, box: Box) -> bool:
         """Whether some attribute combination in ``box`` falls into this category."""
         return any(intersect(box, b) is not None for b in self.rule)
@@ -79,6 +87,14 @@ class Scheme:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {c.code: c for c in self.categories})
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Scheme):
+            return NotImplemented
+        return (self.id, self.version, self.path) == (other.id, other.version, other.path)
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.version))
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -155,10 +171,7 @@ def parse_scheme(data: Mapping[str, Any], text: str, path: Path, space: Attribut
     lines = LineFinder(text)
 
     def top_fail(reason: str, key: str, needle: str | None = None) -> SchemeError:
-        line = lines.find(key=key, needle=needle)
-        if line is None and key == "vics":
-            line = lines.find(array=None, key="vics")
-        return SchemeError(path, reason, key=key, line=line)
+        return SchemeError(path, reason, key=key, line=lines.find(key=key, needle=needle))
 
     fmt = data.get("format", FORMAT)
     if fmt != FORMAT:
@@ -186,7 +199,7 @@ def parse_scheme(data: Mapping[str, Any], text: str, path: Path, space: Attribut
         elif not isinstance(unc, int) or isinstance(unc, bool):
             raise SchemeError(path, "vics.uncategorised must be an integer or \"null\"",
                               key="vics.uncategorised",
-                              line=lines.find(key="uncategorised") or lines.find(key="vics"))
+                              line=lines.find(key="uncategorised"))
         context = raw_vics.get("context")
         vics = VicsMapping(context=str(context) if context is not None else None,
                            uncategorised=unc)
