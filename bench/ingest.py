@@ -44,6 +44,7 @@ sys.path.insert(0, str(HERE))
 import make_media_image  # noqa: E402
 
 GOAL = 1.5
+PYSPY_RATE = 100  # samples per second per process
 HASHDEEP_ALGOS = "md5,sha1,sha256"
 
 
@@ -84,10 +85,12 @@ def warm_page_cache(path: Path) -> float:
     return time.perf_counter() - t0
 
 
-def settle() -> None:
-    """Flush dirty pages left by the previous step so the next one does not pay for them."""
+def settle(image: Path) -> None:
+    """Flush dirty pages left by the previous step so the next one does not pay for them,
+    and read the image into the page cache again (this VM reclaims cold cache pages)."""
     os.sync()
-    time.sleep(0.5)
+    warm_page_cache(image)
+    time.sleep(0.2)
 
 
 def triage_env() -> dict[str, str]:
@@ -187,11 +190,18 @@ def match_path(path: str, known: dict) -> str | None:
 def agreement(hd: dict, triage_rows: list[dict] | None, manifest: list[dict], note: str) -> list[str]:
     lines = []
     truth = {f["path"]: f["md5"] for f in manifest}
-    hd_vs_truth = sum(1 for p, v in hd.items() if truth.get(p) == v[0])
-    lines.append(f"  hashdeep vs generator manifest: {len(hd)} recovered / {len(truth)} put in, "
-                 f"{hd_vs_truth} MD5s agree" + ("" if hd_vs_truth == len(truth) == len(hd) else "  <-- MISMATCH"))
+    ref = "hashdeep"
+    if hd:
+        hd_vs_truth = sum(1 for p, v in hd.items() if truth.get(p) == v[0])
+        lines.append(f"  hashdeep vs generator manifest: {len(hd)} recovered / {len(truth)} put in, "
+                     f"{hd_vs_truth} MD5s agree"
+                     + ("" if hd_vs_truth == len(truth) == len(hd) else "  <-- MISMATCH"))
+    else:
+        ref = "manifest"
+        hd = {f["path"]: (f["md5"], "", "", f["size"]) for f in manifest}
+        lines.append("  baseline not run: triage is compared with the generator manifest (MD5 only)")
     if triage_rows is None:
-        lines.append(f"  triage vs hashdeep: not checked ({note})")
+        lines.append(f"  triage vs {ref}: not checked ({note})")
         return lines
     live = [r for r in triage_rows if not truthy(r.get("deleted"))]
     deleted = len(triage_rows) - len(live)
@@ -206,22 +216,27 @@ def agreement(hd: dict, triage_rows: list[dict] | None, manifest: list[dict], no
         md5, sha1, sha256, _ = hd[p]
         if r["md5"].strip().lower() == md5:
             md5_ok += 1
-            if (r.get("sha1", "").strip().lower() == sha1 and r.get("sha256", "").strip().lower() == sha256):
+            if ref == "manifest" or (r.get("sha1", "").strip().lower() == sha1
+                                     and r.get("sha256", "").strip().lower() == sha256):
                 all_ok += 1
     missing = [p for p in hd if p not in matched]
     kinds: dict[str, int] = {}
     for r in with_hash:
-        kinds[r.get("kind") or "?"] = kinds.get(r.get("kind") or "?", 0) + 1
+        k = (r.get("detected_type") or "(not sniffed)") if "detected_type" in r else (r.get("kind") or "?")
+        kinds[k] = kinds.get(k, 0) + 1
+    mismatched = sum(1 for r in with_hash if truthy(r.get("extension_mismatch")))
     ok = md5_ok == len(hd) == len(with_hash) and all_ok == md5_ok
-    lines.append(f"  triage vs hashdeep: triage lists {len(triage_rows)} files ({len(live)} allocated, "
-                 f"{deleted} deleted, {len(with_hash)} allocated with hashes); hashdeep {len(hd)}")
+    lines.append(f"  triage vs {ref}: triage lists {len(triage_rows)} entries ({len(live)} allocated, "
+                 f"{deleted} deleted, {len(with_hash)} allocated with hashes); {ref} {len(hd)} files")
     lines.append(f"    paths matched {len(matched)}, MD5 agree {md5_ok}, MD5+SHA-1+SHA-256 agree {all_ok}"
                  + ("   -> AGREE" if ok else "   -> DISAGREE"))
-    lines.append("    kinds: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])))
+    lines.append("    detected types: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+                 + (f"; extension mismatch flagged on {mismatched}" if "extension_mismatch" in with_hash[0] else "")
+                 if with_hash else "    no hashed files")
     if missing:
-        lines.append(f"    in hashdeep, not in triage ({len(missing)}): " + "; ".join(missing[:5]))
+        lines.append(f"    in {ref}, not in triage ({len(missing)}): " + "; ".join(missing[:5]))
     if unmatched:
-        lines.append(f"    in triage, not in hashdeep ({len(unmatched)}): " + "; ".join(unmatched[:5]))
+        lines.append(f"    in triage, not in {ref} ({len(unmatched)}): " + "; ".join(unmatched[:5]))
     return lines
 
 
@@ -273,8 +288,9 @@ def _frame_name(frame: str) -> str:
     return f"{func} ({path})" if path else func
 
 
-def summarize_collapsed(raw: Path, top: int) -> list[str]:
-    """Per-process share and the top frames (self and inclusive) of py-spy's raw output."""
+def summarize_collapsed(raw: Path, top: int, rate: int = PYSPY_RATE) -> list[str]:
+    """Per-process busy time and the top frames (own and inclusive) from py-spy's raw
+    output, recorded without --idle so that samples are time spent running."""
     from collections import Counter
     per_proc, self_t, incl = Counter(), Counter(), Counter()
     total = 0
@@ -283,11 +299,15 @@ def summarize_collapsed(raw: Path, top: int) -> list[str]:
         if not n.isdigit():
             continue
         n = int(n)
-        frames = stack.split(";")
-        proc = frames[0] if frames[0].startswith("process ") else "?"
+        proc = "?"
+        while stack.startswith("process "):  # nested: parent first, then the child that ran
+            end = stack.find('";')  # the command line itself may hold ';'
+            proc, stack = (stack[:end + 1], stack[end + 2:]) if end > 0 else (stack, "")
+            proc = proc.split(":", 1)[-1].strip('"')
         if proc != "?":
-            frames = frames[1:]
-        proc = proc.split(":", 1)[-1][:90]
+            proc = ("worker: " if "--multiprocessing-fork" in proc or "spawn_main" in proc else
+                    "resource tracker: " if "resource_tracker" in proc else "main: ") + proc[-70:]
+        frames = stack.split(";")
         per_proc[proc] += n
         total += n
         names = [_frame_name(f) for f in frames if f]
@@ -297,15 +317,16 @@ def summarize_collapsed(raw: Path, top: int) -> list[str]:
             incl[name] += n
     if not total:
         return ["  (no samples)"]
-    out = [f"  {total} samples; by process (idle included):"]
+    sec = 1 / rate
+    out = [f"  {total} busy samples = {total * sec:.2f} CPU-busy seconds (all processes); by process:"]
     for p, n in per_proc.most_common(12):
-        out.append(f"    {100 * n / total:5.1f}%  {p}")
+        out.append(f"    {n * sec:6.2f} s {100 * n / total:5.1f}%  {p}")
     out.append(f"  top {top} by own time:")
     for f, n in self_t.most_common(top):
-        out.append(f"    {100 * n / total:5.1f}%  {f}")
+        out.append(f"    {n * sec:6.2f} s {100 * n / total:5.1f}%  {f}")
     out.append(f"  top {top} by inclusive time:")
     for f, n in incl.most_common(top):
-        out.append(f"    {100 * n / total:5.1f}%  {f}")
+        out.append(f"    {n * sec:6.2f} s {100 * n / total:5.1f}%  {f}")
     return out
 
 
@@ -316,7 +337,7 @@ def pyspy_ours(img, work: Path, extra: list[str], top: int) -> None:
         return
     case = work / "case-pyspy"
     raw = work / "ingest.pyspy.txt"
-    cmd = [exe, "record", "--subprocesses", "--idle", "--format", "raw", "-r", "200", "-o", str(raw),
+    cmd = [exe, "record", "--subprocesses", "--format", "raw", "-r", str(PYSPY_RATE), "-o", str(raw),
            "--", *ours_cmd(case, img, extra)]
     print(f"\nSampling one more run of ours with py-spy (not in the table): {' '.join(cmd)}")
     t, proc = timed(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=triage_env(), cwd=REPO,
@@ -342,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="where recovered files and case folders go (default: a new folder in $TMPDIR)")
     ap.add_argument("--keep", action="store_true", help="keep the last run's outputs")
     ap.add_argument("--baseline-only", action="store_true", help="time only tsk_recover + hashdeep")
+    ap.add_argument("--ours-only", action="store_true", help="time only triage ingest (no ratio)")
     ap.add_argument("--ours-arg", action="append", default=[], metavar="ARG",
                     help="extra argument for `triage ingest` (repeatable), e.g. --ours-arg=--jobs=2")
     ap.add_argument("--profile", action="store_true",
@@ -366,14 +388,15 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="triage-bench-", dir=args.workdir))
     base, ours = Side("baseline"), Side("ours")
     last_out = last_listing = last_case = None
+    load_before = os.getloadavg()[0]
     warm = warm_page_cache(img.path)
     try:
         for i in range(args.repeat):
             order = ["baseline", "ours"] if i % 2 == 0 else ["ours", "baseline"]
             for which in order:
-                if which == "baseline" and not base.failed:
+                if which == "baseline" and not base.failed and not args.ours_only:
                     out, listing = work / f"recovered-{i}", work / f"hashdeep-{i}.txt"
-                    settle()
+                    settle(img.path)
                     ok = run_baseline(img, out, listing, base)
                     print(f"[bench] run {i + 1}/{args.repeat} baseline: "
                           + (f"{base.steps['total'][-1].wall:.2f} s" if ok else "FAILED"), file=sys.stderr)
@@ -382,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
                     last_out, last_listing = out, listing
                 elif which == "ours" and do_ours and not ours.failed:
                     case = work / f"case-{i}"
-                    settle()
+                    settle(img.path)
                     ok = run_ours(img, case, work / f"ingest-{i}.log", args.ours_arg, ours)
                     print(f"[bench] run {i + 1}/{args.repeat} ours: "
                           + (f"{ours.steps['total'][-1].wall:.2f} s" if ok else "FAILED"), file=sys.stderr)
@@ -402,8 +425,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  image {image_mb:.1f} MB raw (MBR, ext4 at sector {img.sector_offset}), "
               f"{len(img.files)} files, {content_mb:.1f} MB of file content (MB = 10^6 bytes)")
         print(f"  {os.cpu_count()} CPUs, {platform.python_implementation()} {platform.python_version()}, "
-              f"{args.repeat} run(s) per side, alternating order, page cache warmed first "
+              f"{args.repeat} run(s) per side, alternating order, page cache warmed before each "
               f"({image_mb / warm:.0f} MB/s read)")
+        print(f"  load average (1 min) {load_before:.2f} before, {os.getloadavg()[0]:.2f} after: "
+              f"other work on this machine slows both sides; compare best runs")
         print()
         print(f"  {'step':40s} {'best s':>8s} {'median s':>9s} {'MB/s':>8s} {'CPU s':>8s} {'files':>7s}")
         nfiles = str(len(hd)) if hd else "-"
