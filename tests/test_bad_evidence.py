@@ -1,0 +1,175 @@
+"""Bad and unusual evidence: Triage must answer with one clear line, never
+a traceback, exit non-zero only when nothing at all could be read, and keep
+going with the other evidence of the same run."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+import tsk_reference as T
+from conftest import has_traceback
+
+
+def assert_clear_failure(result, name: str):
+    """Exit 2, stderr one non-empty line naming the evidence, no traceback."""
+    err = result.proc.stderr.strip()
+    assert not has_traceback(result.proc.stderr), result.describe()
+    assert result.proc.returncode == 2, result.describe()
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].strip(), (
+        f"expected one error line on stderr, got {len(lines)}:\n{err[:2000]}")
+    assert name in lines[0], f"error line does not name the evidence {name!r}: {lines[0]}"
+
+
+def assert_consistent(result):
+    """No traceback; exit 0 if any row was recorded, else exit 2 with one
+    line on stderr."""
+    assert not has_traceback(result.proc.stderr), result.describe()
+    if result.rows:
+        assert result.proc.returncode == 0, result.describe()
+    else:
+        assert result.proc.returncode == 2, result.describe()
+        assert len(result.proc.stderr.strip().splitlines()) == 1, result.describe()
+
+
+# --------------------------------------------------------------------------
+# Nothing readable: exit 2 with one clear line
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["bogus.001", "apfs.raw"])
+def test_shared_unreadable(name, triage, shared_image):
+    """bogus.001 has no file system; apfs.raw is APFS, which pytsk3 from PyPI
+    cannot open: both a clear error."""
+    p = shared_image(name)
+    result = triage.ingest(p)
+    assert_clear_failure(result, p.name)
+
+
+@pytest.mark.parametrize("fixture", ["random_bytes", "empty_file", "zeroed_superblock_ext4",
+                                     "mbr_only_past_end"])
+def test_generated_unreadable(fixture, request, triage):
+    p = request.getfixturevalue(fixture)
+    result = triage.ingest(p)
+    assert_clear_failure(result, p.name)
+
+
+def test_truncated_e01(triage, truncated_e01):
+    """Half an E01 segment: libewf cannot open it; nothing readable."""
+    result = triage.ingest(truncated_e01)
+    assert_clear_failure(result, truncated_e01.name)
+
+
+def test_missing_evidence_path(triage, tmp_path):
+    p = tmp_path / "does-not-exist.E01"
+    result = triage.ingest(p)
+    assert_clear_failure(result, p.name)
+
+
+# --------------------------------------------------------------------------
+# Partly readable: exit 0, the readable part listed, no traceback
+# --------------------------------------------------------------------------
+
+
+def test_bdetogo_outer_fat(triage, shared_image):
+    """BitLocker To Go: TSK sees only the outer FAT, which is readable."""
+    p = shared_image("bdetogo.raw")
+    result = triage.ingest_cached(p)
+    assert not has_traceback(result.proc.stderr), result.describe()
+    assert result.proc.returncode == 0, result.describe()
+    assert any(r["path"] == "/BitLockerToGo.exe" for r in result.rows)
+
+
+def test_one_bad_partition(triage, mbr_one_bad_partition):
+    result = triage.ingest_cached(mbr_one_bad_partition.path)
+    assert not has_traceback(result.proc.stderr), result.describe()
+    assert result.proc.returncode == 0, result.describe()
+    offsets = {r["partition_offset"] for r in result.rows}
+    assert "1048576" in offsets and "5242880" not in offsets, offsets
+
+
+def test_truncated_partition_read_errors(triage, mbr_truncated_partition):
+    """Files whose clusters lie past the end of the image: listed, md5
+    empty, error says why; the rest is hashed."""
+    result = triage.ingest_cached(mbr_truncated_partition.path)
+    assert not has_traceback(result.proc.stderr), result.describe()
+    assert result.proc.returncode == 0, result.describe()
+    by = {(r["partition_offset"], r["path"]): r for r in result.rows}
+    p2 = "2097152"
+    assert by[("1048576", "/good.jpg")]["md5"], by.get(("1048576", "/good.jpg"))
+    assert by[(p2, "/first.jpg")]["md5"]
+    for name in ("/padding.bin", "/lost.jpg", "/lost.png"):
+        r = by[(p2, name)]
+        assert r["md5"] == "" and r["sha256"] == "", r
+        assert r["error"].strip(), r
+
+
+def test_partition_starting_past_end(triage, mbr_past_end):
+    """p2 starts past the end of the image.  TSK rejects the whole table
+    (mmls fails), so a reader may find nothing or may still read p1; either
+    way: no traceback, and exit code consistent with what was recorded."""
+    result = triage.ingest(mbr_past_end.path)
+    assert_consistent(result)
+    if result.rows:
+        assert any(r["path"] == "/kept.jpg" for r in result.rows)
+
+
+def test_tsk_volume_system_no_fs(triage, shared_image):
+    """Partition table with no readable file system in any partition."""
+    p = shared_image("tsk_volume_system.raw")
+    assert not T.reference(p).file_systems
+    result = triage.ingest_cached(p)
+    assert_consistent(result)
+
+
+# --------------------------------------------------------------------------
+# Mixed runs, info and verify
+# --------------------------------------------------------------------------
+
+
+def test_mixed_run_good_and_bad(triage, bare_fat12, random_bytes):
+    """One good + one bad evidence in one run: exit 0, the good one listed,
+    the bad one's error recorded and visible in `triage info`."""
+    case = triage.new_case_dir("mixed")
+    result = triage.ingest(bare_fat12.path, random_bytes, case_dir=case)
+    assert not has_traceback(result.proc.stderr), result.describe()
+    assert result.proc.returncode == 0, result.describe()
+    assert any(r["path"] == "/DCIM/100TEST/IMG_0001.jpg" for r in result.rows)
+    info = triage.run("info", case)
+    assert info.returncode == 0, info.stderr
+    assert not has_traceback(info.stderr)
+    text = info.stdout + info.stderr
+    assert random_bytes.name in text, f"`triage info` does not mention {random_bytes.name}:\n{text}"
+    assert "error" in text.lower() or "fail" in text.lower(), text
+
+
+def test_mixed_run_bad_first(triage, bare_fat12, empty_file):
+    """Order does not matter: a bad evidence first does not stop the run."""
+    case = triage.new_case_dir("mixed_bad_first")
+    result = triage.ingest(empty_file, bare_fat12.path, case_dir=case)
+    assert not has_traceback(result.proc.stderr), result.describe()
+    assert result.proc.returncode == 0, result.describe()
+    assert any(r["path"] == "/DCIM/100TEST/IMG_0001.jpg" for r in result.rows)
+
+
+def test_verify_detects_changed_evidence(triage, bare_fat12, tmp_path):
+    """verify passes on untouched evidence and fails once a byte changed."""
+    ev = tmp_path / "copy_of_fat12.raw"
+    shutil.copyfile(bare_fat12.path, ev)
+    case = triage.new_case_dir("verify")
+    result = triage.ingest(ev, case_dir=case)
+    assert result.proc.returncode == 0, result.describe()
+    ok = triage.run("verify", case)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert not has_traceback(ok.stderr)
+    with open(ev, "r+b") as fh:
+        fh.seek(100_000)
+        b = fh.read(1)
+        fh.seek(100_000)
+        fh.write(bytes([b[0] ^ 0xFF]))
+    bad = triage.run("verify", case)
+    assert bad.returncode != 0, bad.stdout + bad.stderr
+    assert not has_traceback(bad.stderr), bad.stderr
+
