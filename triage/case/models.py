@@ -139,6 +139,8 @@ class File(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     size: Mapped[int | None]
     meta_addr: Mapped[int | None]
+    attr_type: Mapped[int | None]  # NTFS named stream: which attribute (default data if None)
+    attr_id: Mapped[int | None]
     crtime: Mapped[datetime | None]
     mtime: Mapped[datetime | None]
     atime: Mapped[datetime | None]

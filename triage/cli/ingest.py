@@ -8,6 +8,7 @@ import threading
 
 from tqdm import tqdm
 
+from triage.case.models import Evidence
 from triage.case.queries import evidence_readable
 from triage.case.store import open_case
 from triage.pipeline.ingest import Ingest, IngestOptions
@@ -56,6 +57,19 @@ class ProgressBar:
             self._bar = None
 
 
+def _report_problems(evidence: Evidence, readable: bool) -> None:
+    """One line per evidence that had trouble: an error if nothing was read, else a warning."""
+    problems = [evidence.error] if evidence.error else []
+    problems += [f"partition {p.index} at byte {p.offset}: {p.error}"
+                 for p in evidence.partitions if p.error]
+    if not readable:
+        reasons = "; ".join(problems) or "no partition or file system found"
+        print(f"triage: error: {evidence.name}: nothing could be read: {reasons}",
+              file=sys.stderr)
+    elif problems:
+        print(f"triage: warning: {evidence.name}: {'; '.join(problems)}", file=sys.stderr)
+
+
 def run(args) -> int:
     store = open_case(args.case_dir, create=True, examiner=args.examiner)
     cancel = threading.Event()
@@ -76,10 +90,10 @@ def run(args) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
         bar.close()
-    for error in summary.evidence_errors:
-        print(f"triage: evidence error: {error}", file=sys.stderr)
     with store.session() as session:
         readable = [evidence_readable(session, i) for i in evidence_ids]
+        for evidence_id, ok in zip(evidence_ids, readable):
+            _report_problems(session.get(Evidence, evidence_id), ok)
     store.close()
     status = "cancelled" if summary.cancelled else "done"
     print(f"{status}: {summary.files_hashed} files hashed, {summary.file_errors} file errors, "

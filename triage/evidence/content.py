@@ -50,6 +50,8 @@ class Locator:
     meta_addr: int | None
     path: str
     path_bytes: bytes | None = None
+    attr_type: int | None = None
+    attr_id: int | None = None
 
 
 class ContentReader:
@@ -87,10 +89,14 @@ class ContentReader:
         except (OSError, EvidenceError) as exc:
             raise ContentError(f"cannot open metadata entry {where.meta_addr}: {reason(exc)}") from exc
         size = int(entry.info.meta.size)
+        attribute = ()
+        if where.attr_type is not None:
+            size = _attribute_size(entry, where.attr_type, where.attr_id)
+            attribute = (where.attr_type, where.attr_id)
         offset = 0
         while offset < size:
             try:
-                data = entry.read_random(offset, min(READ_SIZE, size - offset))
+                data = entry.read_random(offset, min(READ_SIZE, size - offset), *attribute)
             except OSError as exc:
                 raise ContentError(f"read failed at byte {offset} of {size}: {reason(exc)}") from exc
             if not data:
@@ -119,3 +125,9 @@ class ContentReader:
         self._images.clear()
         self._file_systems.clear()
 
+
+def _attribute_size(entry: pytsk3.File, attr_type: int, attr_id: int) -> int:
+    for attribute in entry:
+        if int(attribute.info.type) == attr_type and int(attribute.info.id) == attr_id:
+            return int(attribute.info.size)
+    raise ContentError(f"attribute {attr_type}-{attr_id} not found")

@@ -42,7 +42,8 @@ class EwfImage(Source):
         try:
             return self._handle.read_buffer_at_offset(length, offset)
         except (OSError, IOError) as exc:
-            raise IOError(f"{self.name}: EWF read failed at byte {offset}: {reason(exc)}") from exc
+            raise IOError(f"{self.name}: cannot read EWF data at byte {offset}: the image is "
+                          f"damaged, or a segment is missing or truncated") from exc
 
     def stored_md5(self) -> str | None:
         value = self._handle.get_hash_value("MD5")

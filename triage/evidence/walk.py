@@ -54,6 +54,8 @@ class FileRecord:
     deleted: bool = False
     size: int | None = None
     meta_addr: int | None = None
+    attr_type: int | None = None  # set for NTFS named streams; None reads the default data
+    attr_id: int | None = None
     path_bytes: bytes | None = None
     crtime: datetime | None = None
     mtime: datetime | None = None
@@ -77,7 +79,7 @@ def walk(source: Source) -> Iterator[PartitionRecord | FileRecord]:
             continue
         try:
             fs = pytsk3.FS_Info(image, offset=partition.offset)
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             partition.error = _unreadable_volume(source, partition, exc)
             yield partition
             continue
@@ -92,7 +94,7 @@ def _partitions(image: pytsk3.Img_Info, image_size: int) -> list[PartitionRecord
     """Allocated partitions of the volume system, or the whole image when there is none."""
     try:
         volumes = pytsk3.Volume_Info(image)
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a read error raised inside an external image
         return [PartitionRecord(0, 0, image_size, "whole image (no partition table)")]
     sector = volumes.info.block_size
     partitions = []
@@ -121,6 +123,14 @@ def _head(source: Source, partition: PartitionRecord) -> bytes:
         return b""
 
 
+def _read_error(source: Source, partition: PartitionRecord) -> str | None:
+    try:
+        source.read(partition.offset or 0, 65536)
+    except (OSError, EvidenceError) as exc:
+        return reason(exc)
+    return None
+
+
 def _signature(source: Source, partition: PartitionRecord) -> str | None:
     head = _head(source, partition)
     for offset, magic, label in VOLUME_SIGNATURES:
@@ -129,7 +139,9 @@ def _signature(source: Source, partition: PartitionRecord) -> str | None:
     return None
 
 
-def _unreadable_volume(source: Source, partition: PartitionRecord, exc: OSError) -> str:
+def _unreadable_volume(source: Source, partition: PartitionRecord, exc: Exception) -> str:
+    if error := _read_error(source, partition):
+        return f"cannot read the image: {error}"
     head = _head(source, partition)
     if head and not head.strip(b"\0"):
         return "no file system found (the volume starts with zeros)"
@@ -152,12 +164,22 @@ def _timestamp(seconds: int, nanos: int = 0) -> datetime | None:
     return moment.replace(microsecond=(nanos or 0) // 1000)
 
 
+_CONTROL = {code: "^" for code in range(0x20)}
+
+
 def _display(raw: bytes) -> tuple[str, bool]:
-    """A name as text, and whether it was valid UTF-8 (otherwise bytes are kept as well)."""
+    """A name as text, and whether that text is exactly the raw name.
+
+    Like TSK's own tools, control characters (HFS+ puts NULs in names) are
+    shown as '^'; bytes that are not UTF-8 are shown escaped. Either way the
+    raw bytes are kept as well.
+    """
     try:
-        return raw.decode("utf-8"), True
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode("utf-8", "backslashreplace"), False
+        return raw.decode("utf-8", "backslashreplace").translate(_CONTROL), False
+    shown = text.translate(_CONTROL)
+    return shown, shown == text
 
 
 _NAME_KINDS = {
@@ -224,6 +246,7 @@ def _entry_record(fs: pytsk3.FS_Info, entry: pytsk3.File, parent: str,
 def _walk_fs(fs: pytsk3.FS_Info, partition: int) -> Iterator[FileRecord]:
     """Depth-first over directories; each directory is opened once, loops are cut."""
     root = int(fs.info.root_inum)
+    is_ntfs = int(fs.info.ftype) == pytsk3.TSK_FS_TYPE_NTFS
     try:
         stack = [(fs.open_dir(inode=root), "", (root,))]
     except OSError as exc:
@@ -238,6 +261,7 @@ def _walk_fs(fs: pytsk3.FS_Info, partition: int) -> Iterator[FileRecord]:
                 if entry.info.name.name in (b".", b".."):
                     continue
                 record = _entry_record(fs, entry, parent, partition)
+                streams = list(_named_streams(entry, record)) if is_ntfs else []
                 if record.kind == "dir" and _may_descend(entry, ancestors):
                     try:
                         subdirectories.append(
@@ -246,10 +270,43 @@ def _walk_fs(fs: pytsk3.FS_Info, partition: int) -> Iterator[FileRecord]:
                     except OSError as exc:
                         record.error = f"cannot read directory: {reason(exc)}"
                 yield record
+                yield from streams
         except OSError as exc:
             yield FileRecord(partition, parent or "/", "", "other", readable=False,
                              error=f"directory listing stopped early: {reason(exc)}")
         stack.extend(reversed(subdirectories))
+
+
+def _named_streams(entry: pytsk3.File, record: FileRecord) -> Iterator[FileRecord]:
+    """NTFS alternate data streams (and named indexes other than $I30), one record each.
+
+    `fls` lists them as `name:stream`; content hidden in a stream of an
+    innocent-looking file is exactly what an examiner must not miss.
+    """
+    if entry.info.meta is None and not record.meta_addr:
+        return
+    try:
+        attributes = list(entry)
+    except OSError:
+        return
+    for attribute in attributes:
+        info = attribute.info
+        kind = int(info.type)
+        stream = (info.name or b"").rstrip(b"\0")
+        if not stream or (kind == pytsk3.TSK_FS_ATTR_TYPE_NTFS_IDXROOT and stream == b"$I30"):
+            continue
+        if kind not in (pytsk3.TSK_FS_ATTR_TYPE_NTFS_DATA, pytsk3.TSK_FS_ATTR_TYPE_NTFS_IDXROOT):
+            continue
+        text, valid = _display(stream)
+        path = f"{record.path}:{text}"
+        yield FileRecord(
+            partition_index=record.partition_index, path=path, name=f"{record.name}:{text}",
+            kind="file", deleted=record.deleted, size=int(info.size),
+            meta_addr=record.meta_addr, attr_type=kind, attr_id=int(info.id),
+            path_bytes=None if valid and record.path_bytes is None else path.encode(),
+            crtime=record.crtime, mtime=record.mtime, atime=record.atime, ctime=record.ctime,
+            readable=record.readable, error=record.error,
+        )
 
 
 def _may_descend(entry: pytsk3.File, ancestors: tuple[int, ...]) -> bool:

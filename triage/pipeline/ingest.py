@@ -38,7 +38,7 @@ from triage.pipeline.executors import Executor, LocalExecutor
 from triage.pipeline.progress import ProgressCallback, ProgressTracker
 from triage.pipeline.work import EvidenceHashResult, FileJob, FileResult, hash_evidence, process_files
 
-HASHED_KINDS = (EntryKind.FILE, EntryKind.VIRTUAL)
+HASHED_KINDS = (EntryKind.FILE, EntryKind.VIRTUAL, EntryKind.LINK)  # a link's content is its target
 INSERT_BATCH = 5000
 PAGE = 2000
 
@@ -270,7 +270,8 @@ class Ingest:
             with self.store.session() as session:
                 rows = session.execute(
                     select(File.id, File.name, File.path, File.path_bytes, File.meta_addr,
-                           File.size, Partition.offset, Evidence.format, Evidence.paths)
+                           File.attr_type, File.attr_id, File.size, Partition.offset,
+                           Evidence.format, Evidence.paths)
                     .join(Evidence, File.evidence_id == Evidence.id)
                     .outerjoin(Partition, File.partition_id == Partition.id)
                     .where(File.status == WorkStatus.PENDING, File.id > last_id)
@@ -280,7 +281,7 @@ class Ingest:
                 break
             for row in rows:
                 where = Locator(row.format, tuple(row.paths), row.offset, row.meta_addr,
-                                row.path, row.path_bytes)
+                                row.path, row.path_bytes, row.attr_type, row.attr_id)
                 names[row.id] = (row.name, row.size or 0)
                 job.append(FileJob(row.id, where))
                 job_bytes += row.size or 0
@@ -374,7 +375,8 @@ def _file_row(evidence_id: int, partition_id: int | None, record: FileRecord) ->
         "evidence_id": evidence_id, "partition_id": partition_id,
         "path": record.path, "name": record.name, "path_bytes": record.path_bytes,
         "kind": kind, "deleted": record.deleted, "size": record.size,
-        "meta_addr": record.meta_addr, "crtime": record.crtime, "mtime": record.mtime,
+        "meta_addr": record.meta_addr, "attr_type": record.attr_type,
+        "attr_id": record.attr_id, "crtime": record.crtime, "mtime": record.mtime,
         "atime": record.atime, "ctime": record.ctime, "extension_mismatch": False,
         "status": WorkStatus.PENDING if hashed else WorkStatus.SKIPPED,
         "error": record.error,

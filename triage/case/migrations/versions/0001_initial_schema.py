@@ -93,6 +93,8 @@ def upgrade() -> None:
     sa.Column('deleted', sa.Boolean(), nullable=False),
     sa.Column('size', sa.BigInteger(), nullable=True),
     sa.Column('meta_addr', sa.BigInteger(), nullable=True),
+    sa.Column('attr_type', sa.BigInteger(), nullable=True),
+    sa.Column('attr_id', sa.BigInteger(), nullable=True),
     sa.Column('crtime', sa.DateTime(), nullable=True),
     sa.Column('mtime', sa.DateTime(), nullable=True),
     sa.Column('atime', sa.DateTime(), nullable=True),
