@@ -102,6 +102,24 @@ def truncated_e01(mbr_e01, image_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
+def e01_missing_segment(gpt_e01_multi, image_dir) -> list[Path]:
+    """The multi-segment GPT E01 without .E05 (which holds only the unused
+    tail of the FAT16 partition: every file is still readable)."""
+    return diskimages.make_e01_missing_segment(gpt_e01_multi, image_dir / "e01_missing", 5)
+
+
+@pytest.fixture(scope="session")
+def corrupted_e01(bare_ext4, image_dir):
+    """(E01 path, Disk, damaged file's path) — uncompressed E01 of the bare
+    ext4 with a flipped byte inside big_noise.jpg's data."""
+    rel = "Pictures/holiday/beach/day1/big_noise.jpg"
+    content = bare_ext4.partitions[0][1].files[rel]
+    path = _build(diskimages.make_corrupted_e01, bare_ext4.path, image_dir / "corrupt",
+                  content[40000:40064])
+    return path, bare_ext4, "/" + rel
+
+
+@pytest.fixture(scope="session")
 def exported_raw(image_dir):
     """Turn an E01 (third-party) into raw with ewfexport, cached by path."""
     cache: dict[Path, Path] = {}

@@ -580,3 +580,41 @@ def make_mbr_only_past_end(folder: Path) -> Path:
     with open(disk, "r+b") as fh:
         fh.truncate(1 * MIB)
     return disk
+
+
+def make_e01_missing_segment(segments: list[Path], folder: Path, drop: int) -> list[Path]:
+    """A copy of a multi-segment E01 set without segment number ``drop``
+    (1-based: 5 drops .E05).  Returns the segments kept."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = []
+    for i, seg in enumerate(segments, start=1):
+        if i == drop:
+            continue
+        dst = folder / seg.name
+        if dst.exists():
+            dst.unlink()
+        try:
+            os.link(seg, dst)
+        except OSError:
+            shutil.copyfile(seg, dst)
+        kept.append(dst)
+    return kept
+
+
+def make_corrupted_e01(raw: Path, folder: Path, needle: bytes) -> Path:
+    """An uncompressed single-segment E01 of ``raw`` with one byte flipped
+    inside the chunk that stores ``needle`` (bytes of one file's content):
+    that chunk's checksum no longer matches, and neither does the image MD5
+    stored at acquisition."""
+    folder = Path(folder)
+    (seg,) = make_e01(raw, folder / "work" / "uncompressed", compression="none")
+    data = bytearray(seg.read_bytes())
+    at = data.find(needle)
+    if at < 0 or data.find(needle, at + 1) >= 0:
+        raise RuntimeError("needle not found exactly once in the E01")
+    data[at + len(needle) // 2] ^= 0xFF
+    out = folder / "corrupted_chunk.E01"
+    out.write_bytes(bytes(data))
+    shutil.rmtree(folder / "work")
+    return out

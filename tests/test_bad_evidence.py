@@ -173,3 +173,72 @@ def test_verify_detects_changed_evidence(triage, bare_fat12, tmp_path):
     assert bad.returncode != 0, bad.stdout + bad.stderr
     assert not has_traceback(bad.stderr), bad.stderr
 
+
+
+def test_verify_passes_on_intact_multisegment_e01(triage, gpt_e01_multi):
+    """An intact E01 set: its data matches the MD5 stored at acquisition and
+    the hash recorded at ingest, so verify succeeds."""
+    result = triage.ingest(gpt_e01_multi[0])
+    assert result.proc.returncode == 0, result.describe()
+    v = triage.run("verify", result.case_dir)
+    assert v.returncode == 0, v.stdout + v.stderr
+    assert not has_traceback(v.stderr)
+
+
+# --------------------------------------------------------------------------
+# Damaged EWF sets
+# --------------------------------------------------------------------------
+
+
+def test_e01_missing_segment(triage, e01_missing_segment):
+    """A multi-segment E01 set without .E05: libewf's glob stops at the gap,
+    so the readable image ends inside the FAT16 partition's unused tail.
+    TSK still reads that partition completely; Triage must list and hash
+    what TSK can, record the rest as errors, and exit 0."""
+    first = e01_missing_segment[0]
+    ref = T.reference(first)
+    assert 1048576 in ref.file_systems, "fixture: TSK should read the FAT16 partition"
+    result = triage.ingest(first)
+    assert not has_traceback(result.proc.stderr), result.describe()
+    assert result.proc.returncode == 0, result.describe()
+    rows = [r for r in result.rows if r["partition_offset"] == "1048576"]
+    expected = {(e.path, e.deleted) for e in ref.file_systems[1048576] if not e.is_dir}
+    got = {(r["path"], r["deleted"] == "1") for r in rows if r["kind"] != "dir"}
+    assert got == expected, (sorted(expected - got), sorted(got - expected))
+    by = {(r["path"], r["meta_addr"]): r for r in rows}
+    bad = []
+    for e in ref.file_systems[1048576]:
+        if e.kind != "file" or e.is_dir:
+            continue
+        c = T.icat_entry(first, e)
+        r = by.get((e.path, str(e.meta_addr)))
+        if c.ok and r is not None and r["md5"] != c.md5:
+            bad.append(f"{e.path}: icat {c.md5}, triage {r['md5']!r} ({r['error']})")
+    assert not bad, "\n".join(bad)
+
+
+def test_e01_corrupted_chunk(triage, corrupted_e01):
+    """One flipped byte inside an uncompressed chunk: both libewf versions
+    return the damaged bytes, so the file's md5 is what icat reads; the
+    other files are intact; the image no longer matches the MD5 stored at
+    acquisition, so `triage verify` must fail."""
+    path, disk, damaged = corrupted_e01
+    result = triage.ingest(path)
+    assert not has_traceback(result.proc.stderr), result.describe()
+    assert result.proc.returncode == 0, result.describe()
+    payload = disk.partitions[0][1]
+    by = {r["path"]: r for r in result.rows if r["deleted"] == "0"}
+    for rel in payload.files:
+        p = "/" + rel
+        if p == damaged or rel in disk.partitions[0][2]:
+            continue
+        assert by[p]["md5"] == payload.md5(rel), (p, by[p])
+    ref = {e.path: e for e in T.reference(path).entries}
+    c = T.icat_entry(path, ref[damaged])
+    r = by[damaged]
+    assert r["md5"] != payload.md5(damaged[1:]), "damage not visible in the content hash?"
+    assert r["md5"] == c.md5 or (r["md5"] == "" and r["error"].strip()), (r, c)
+    v = triage.run("verify", result.case_dir)
+    assert not has_traceback(v.stderr), v.stderr
+    assert v.returncode != 0, f"verify passed on an E01 whose data no longer matches its " \
+        f"acquisition MD5:\n{v.stdout}{v.stderr}"

@@ -419,7 +419,7 @@ def test_named_streams(ntfs_ingested):
     for e in streams:
         rows = by_key.get(ekey(e))
         if not rows:
-            bad.append(f"missing row for {e.path} ({e.full_addr})")
+            bad.append(f"missing row for {e.path} (offset {e.partition_offset}, addr {e.full_addr})")
             continue
         md5s = {r["md5"] for r in rows}
         want = T.icat(ev.path, e.partition_offset, e.full_addr)
