@@ -171,3 +171,96 @@ class AuditEntry(Base):
     after: Mapped[dict | list | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# ---------------------------------------------------------------------------
+# Hash sets (issue 3): lists of known digests imported into the case, and what
+# they matched. Written by `triage.hashsets`; everything else only reads them.
+# ---------------------------------------------------------------------------
+
+
+class HashSetKind(str, enum.Enum):
+    """What a match means: `alert` flags and pre-categorises, `known-good` hides from review."""
+
+    ALERT = "alert"
+    KNOWN_GOOD = "known-good"
+
+
+class HashSet(Base):
+    """One imported hash set: where it came from, who imported it, and its Merkle root.
+
+    `scheme` is the classification scheme the source names for its category
+    codes (e.g. "vics-us" for a VICS 2.0 US data model); entries keep their
+    codes verbatim under it and nothing re-interprets them in another scheme.
+    """
+
+    __tablename__ = "hash_set"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[HashSetKind] = mapped_column(Enum(HashSetKind, native_enum=False, length=16))
+    scheme: Mapped[str | None] = mapped_column(String(60))
+    format: Mapped[str] = mapped_column(String(40))
+    source_name: Mapped[str] = mapped_column(Text)
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    source_size: Mapped[int]
+    entry_count: Mapped[int]
+    rejected_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    imported_at: Mapped[datetime]
+    examiner: Mapped[str] = mapped_column(String(200))
+    merkle_root: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict | None] = mapped_column(JSON)
+
+
+class HashSetEntry(Base):
+    """One record of a hash set, as the source gave it (digests lower-cased hex).
+
+    `record` is the source line number (text formats) or record index (JSON,
+    SQLite rows), so any entry can be traced back to its place in the file.
+    `category` is the source's code, verbatim; NULL means uncategorised.
+    `extra` holds every other field the source had for the record.
+    """
+
+    __tablename__ = "hash_set_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hash_set_id: Mapped[int] = mapped_column(ForeignKey("hash_set.id"), index=True)
+    record: Mapped[int]
+    md5: Mapped[str | None] = mapped_column(String(32), index=True)
+    sha1: Mapped[str | None] = mapped_column(String(40), index=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    category: Mapped[str | None] = mapped_column(String(60))
+    size: Mapped[int | None]
+    extra: Mapped[dict | None] = mapped_column(JSON)
+
+
+class HashSetMatch(Base):
+    """A media item found in a hash set, by the strongest digest both sides have."""
+
+    __tablename__ = "hash_set_match"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), index=True)
+    hash_set_id: Mapped[int] = mapped_column(ForeignKey("hash_set.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("hash_set_entry.id"), index=True)
+    digest: Mapped[str] = mapped_column(String(8))  # "sha256", "sha1" or "md5"
+
+
+class HashSetVerdict(Base):
+    """What the hash sets say about one matched media item, all sets together.
+
+    Derived from `HashSetMatch` and rebuilt whenever matches change. `category`
+    is "scheme:code" when every categorised alert answer agrees; when the sets
+    disagree (different codes, or alert and known-good) `conflicting` is set,
+    `category` is NULL and every answer stays in the matches: nothing is
+    resolved silently.
+    """
+
+    __tablename__ = "hash_set_verdict"
+
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), primary_key=True)
+    sets: Mapped[int]
+    alert: Mapped[bool] = mapped_column(Boolean)
+    known_good: Mapped[bool] = mapped_column(Boolean, index=True)
+    conflicting: Mapped[bool] = mapped_column(Boolean, index=True)
+    category: Mapped[str | None] = mapped_column(String(80))
