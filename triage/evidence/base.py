@@ -49,6 +49,11 @@ class Source(ABC):
     @abstractmethod
     def read(self, offset: int, length: int) -> bytes: ...
 
+    @property
+    def bad_ranges(self) -> list[tuple[int, int]]:
+        """Byte ranges [start, end) that could not be read and were given as zeros so far."""
+        return []
+
     def stored_md5(self) -> str | None:
         """The MD5 the acquisition tool stored in the image, where the format keeps one."""
         return None

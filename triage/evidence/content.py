@@ -103,6 +103,32 @@ class ContentReader:
                 raise ContentError(f"read stopped at byte {offset} of {size}")
             offset += len(data)
             yield data
+        source = self.source(where.format, where.paths)
+        if source.bad_ranges:
+            self._check_readable(where, entry, source.bad_ranges)
+
+    def _check_readable(self, where: Locator, entry: pytsk3.File,
+                        bad: list[tuple[int, int]]) -> None:
+        """Refuse a content that came partly from zero-filled, unreadable image data."""
+        fs = self._file_system(where)
+        block = int(fs.info.block_size)
+        base = where.partition_offset or 0
+        for attribute in entry:
+            info = attribute.info
+            if where.attr_type is not None and (int(info.type), int(info.id)) != (
+                    where.attr_type, where.attr_id):
+                continue
+            for run in attribute:
+                if run.flags & (pytsk3.TSK_FS_ATTR_RUN_FLAG_SPARSE
+                                | pytsk3.TSK_FS_ATTR_RUN_FLAG_FILLER):
+                    continue
+                start = base + int(run.addr) * block
+                end = start + int(run.len) * block
+                for bad_start, bad_end in bad:
+                    if start < bad_end and bad_start < end:
+                        raise ContentError(
+                            f"content lies partly in unreadable image data (bytes "
+                            f"{bad_start}-{bad_end}: a segment is missing or damaged)")
 
     def _folder_chunks(self, where: Locator) -> Iterator[bytes]:
         root = os.fsencode(Path(where.paths[0]))

@@ -73,8 +73,14 @@ def hash_evidence(evidence_id: int, format: str, paths: list[str]) -> EvidenceHa
         try:
             digests, _ = digest_chunks(source.chunks())
             stored = source.stored_md5()
+            missing = sum(end - start for start, end in source.bad_ranges)
         finally:
             source.close()
     except (EvidenceError, OSError) as exc:
         return EvidenceHashResult(evidence_id, error=f"cannot hash evidence: {exc}")
+    if missing:
+        return EvidenceHashResult(
+            evidence_id, stored_md5=stored,
+            error=f"cannot hash evidence: {missing} bytes of the image could not be read "
+                  f"(a segment is missing or damaged)")
     return EvidenceHashResult(evidence_id, digests.sha256, digests.md5, stored)
