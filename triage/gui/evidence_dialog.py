@@ -1,0 +1,103 @@
+"""Choose evidence to add: disk image files (first segment of a split set) and folders."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+IMAGE_FILTER = ("Disk images (*.E01 *.e01 *.Ex01 *.dd *.raw *.img *.bin *.iso *.000 *.001 *.aff "
+                "*.vhd *.vmdk);;All files (*)")
+
+
+class AddEvidenceDialog(QDialog):
+    """A list of evidence paths built from file and folder choosers; accepted when not empty."""
+
+    def __init__(self, start_folder: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Add evidence"))
+        self.setMinimumSize(600, 340)
+        self._start_folder = start_folder
+        intro = QLabel(self.tr(
+            "Add disk images (raw/dd, split raw, E01: choose the first segment, the others are "
+            "found) or folders of extracted files. Evidence is only ever opened for reading."))
+        intro.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        add_files = QPushButton(self.tr("Add image files…"))
+        add_files.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_DriveHDIcon))
+        add_files.clicked.connect(self._add_files)
+        add_folder = QPushButton(self.tr("Add folder…"))
+        add_folder.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_DirIcon))
+        add_folder.clicked.connect(self._add_folder)
+        self.remove_button = QPushButton(self.tr("Remove"))
+        self.remove_button.clicked.connect(self._remove)
+        side = QVBoxLayout()
+        side.addWidget(add_files)
+        side.addWidget(add_folder)
+        side.addWidget(self.remove_button)
+        side.addStretch(1)
+        middle = QHBoxLayout()
+        middle.addWidget(self.list, 1)
+        middle.addLayout(side)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Add and process"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(middle, 1)
+        layout.addWidget(self.buttons)
+        self.list.itemSelectionChanged.connect(self._update)
+        self._update()
+
+    @property
+    def paths(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())]
+
+    def add_paths(self, paths: list[str]) -> None:
+        known = set(self.paths)
+        for path in paths:
+            path = os.path.abspath(path)
+            if path not in known:
+                self.list.addItem(path)
+                known.add(path)
+                self._start_folder = os.path.dirname(path)
+        self._update()
+
+    def _add_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Disk images"), self._start_folder,
+                                                self.tr(IMAGE_FILTER))
+        self.add_paths(files)
+
+    def _add_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder of files"),
+                                                  self._start_folder)
+        if folder:
+            self.add_paths([folder])
+
+    def _remove(self) -> None:
+        for item in self.list.selectedItems():
+            self.list.takeItem(self.list.row(item))
+        self._update()
+
+    def _update(self) -> None:
+        self.remove_button.setEnabled(bool(self.list.selectedItems()))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.list.count() > 0)
+
+    @property
+    def start_folder(self) -> str:
+        return self._start_folder
+

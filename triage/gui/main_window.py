@@ -1,0 +1,376 @@
+"""The main window: menus and shortcuts, the start page or the open case, messages, status."""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from triage import __version__
+from triage.case.store import current_examiner, open_case
+from triage.gui.case_view import CaseView
+from triage.gui.evidence_dialog import AddEvidenceDialog
+from triage.gui.start import NewCaseDialog, RecentCases, StartPage
+from triage.gui.widgets import MessageBar
+from triage.gui.workers import BackgroundCall
+from triage.pipeline.ingest import IngestOptions
+
+APP_TITLE = "Triage"
+
+
+def about_text() -> str:
+    return (
+        f"<h3>Triage {__version__}</h3>"
+        "<p>Find, hash and categorise pictures and videos on seized evidence, fully offline.</p>"
+        "<p>Open-source software under the Apache License 2.0.</p>"
+        f"<p><small>Python {platform.python_version()}, PySide6 {pyside_version}</small></p>"
+    )
+
+
+def _open_store(folder: str, create: bool, examiner: str | None):
+    store = open_case(folder, create=create, examiner=examiner)
+    try:
+        return store, store.info().name
+    except Exception:
+        store.close()
+        raise
+
+
+class MainWindow(QMainWindow):
+    """One window; shows the start page until a case is open, then that case."""
+
+    caseOpened = Signal(object)  # the CaseView
+    caseOpenFailed = Signal(str)
+    caseClosed = Signal()
+
+    def __init__(self, settings: QSettings | None = None,
+                 ingest_options: IngestOptions | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.settings = settings if settings is not None else QSettings("Triage", "Triage")
+        self.recent = RecentCases(self.settings)
+        self.examiner = str(self.settings.value("examiner", "") or current_examiner())
+        self.ingest_options = ingest_options
+        self.case_view: CaseView | None = None
+        self.case_folder: str | None = None
+        self._case_name: str | None = None
+        self._closed = False
+        self._opening: BackgroundCall | None = None
+        self._quit_when_idle = False
+
+        self.messages = MessageBar()
+        self.start_page = StartPage(self.recent)
+        self.start_page.newCaseRequested.connect(self.new_case)
+        self.start_page.openCaseRequested.connect(self.choose_case)
+        self.start_page.recentCaseChosen.connect(self.open_case)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.start_page)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.messages)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._make_actions()
+        self._make_menus()
+        self.examiner_label = QLabel()
+        self.folder_label = QLabel()
+        self.statusBar().addPermanentWidget(self.folder_label)
+        self.statusBar().addPermanentWidget(self.examiner_label)
+        self._update_examiner_label()
+        self._update_title()
+        self._update_actions()
+        self.resize(1280, 800)
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    # -- actions and menus ---------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work even where the menu bar is hidden
+        return action
+
+    def _make_actions(self) -> None:
+        self.new_action = self._action(self.tr("&New case…"), self.new_case, "Ctrl+N",
+                                       self.tr("Create a case folder"))
+        self.open_action = self._action(self.tr("&Open case…"), self.choose_case, "Ctrl+O",
+                                        self.tr("Open an existing case folder"))
+        self.close_action = self._action(self.tr("&Close case"), self.close_case, "Ctrl+W")
+        self.quit_action = self._action(self.tr("&Quit"), self.close, "Ctrl+Q")
+        self.add_evidence_action = self._action(
+            self.tr("&Add evidence…"), lambda: self.add_evidence(), "Ctrl+E",
+            self.tr("Add disk images or folders to the case and process them"))
+        self.resume_action = self._action(
+            self.tr("&Resume ingest"), self.resume_ingest, None,
+            self.tr("Finish work an earlier run left unfinished"))
+        self.cancel_action = self._action(self.tr("&Cancel ingest"), self.cancel_ingest, None)
+        self.refresh_action = self._action(self.tr("Re&fresh"), self.refresh, "F5")
+        self.examiner_action = self._action(
+            self.tr("Set &examiner…"), self.ask_examiner, None,
+            self.tr("Who is working: recorded in the audit log with every change"))
+        self.about_action = self._action(self.tr("&About Triage"), self.show_about)
+        self.about_qt_action = self._action(self.tr("About &Qt"), QApplication.aboutQt)
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.close_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.examiner_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        case_menu = bar.addMenu(self.tr("&Case"))
+        case_menu.addAction(self.add_evidence_action)
+        case_menu.addAction(self.resume_action)
+        case_menu.addAction(self.cancel_action)
+        case_menu.addSeparator()
+        case_menu.addAction(self.refresh_action)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.about_action)
+        help_menu.addAction(self.about_qt_action)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent.paths():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_case(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction(self.tr("(none)")).setEnabled(False)
+
+    def _update_actions(self) -> None:
+        has_case = self.case_view is not None
+        ingesting = has_case and self.case_view.ingesting
+        snapshot = self.case_view.snapshot if has_case else None
+        idle = not ingesting and self._opening is None
+        self.new_action.setEnabled(idle)
+        self.open_action.setEnabled(idle)
+        self.recent_menu.setEnabled(idle)
+        self.close_action.setEnabled(has_case and idle)
+        self.add_evidence_action.setEnabled(has_case and idle)
+        self.resume_action.setEnabled(bool(has_case and idle and snapshot and snapshot.unfinished))
+        self.cancel_action.setEnabled(bool(ingesting))
+        self.refresh_action.setEnabled(has_case)
+        self.start_page.new_button.setEnabled(idle)
+        self.start_page.open_button.setEnabled(idle)
+
+    def _update_title(self) -> None:
+        name = self._case_name if self.case_view is not None else None
+        self.setWindowTitle(f"{APP_TITLE} — {name}" if name else APP_TITLE)
+
+    def _update_examiner_label(self) -> None:
+        self.examiner_label.setText(self.tr("Examiner: {name}").format(name=self.examiner))
+
+    # -- cases ---------------------------------------------------------------------------
+
+    def new_case(self) -> None:
+        location = str(self.settings.value("lastCaseLocation", "") or Path.home())
+        dialog = NewCaseDialog(location, self.examiner, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.settings.setValue("lastCaseLocation", str(dialog.folder.parent))
+        self.set_examiner(dialog.examiner)
+        self.open_case(str(dialog.folder), create=True)
+
+    def choose_case(self) -> None:
+        start = str(self.settings.value("lastCaseLocation", "") or Path.home())
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Open case folder"), start)
+        if folder:
+            self.settings.setValue("lastCaseLocation", str(Path(folder).parent))
+            self.open_case(folder)
+
+    def open_case(self, folder: str, create: bool = False) -> bool:
+        """Open (or with `create`, make) the case in `folder` on a worker thread.
+
+        `caseOpened` or `caseOpenFailed` says how it went; the case open now
+        stays open until the new one is ready.
+        """
+        if self._opening is not None:
+            return False
+        if self.case_view is not None and self.case_view.ingesting:
+            self.messages.warning(self.tr("An ingest is running: cancel it before opening "
+                                          "another case."))
+            return False
+        folder = os.path.abspath(os.path.expanduser(folder))
+        if self.case_view is not None and folder == self.case_folder:
+            return True
+        self.messages.clear()
+        self.statusBar().showMessage(self.tr("Opening {folder}…").format(folder=folder))
+        call = BackgroundCall(lambda: _open_store(folder, create, self.examiner), self)
+        call.succeeded.connect(lambda result: self._case_ready(folder, *result))
+        call.failed.connect(lambda message: self._case_failed(folder, message))
+        call.finished.connect(call.deleteLater)
+        self._opening = call
+        self._update_actions()
+        call.start()
+        return True
+
+    def _case_ready(self, folder: str, store, name: str) -> None:
+        self._opening = None
+        if self._closed:  # the window closed while the case was opening
+            store.close()
+            return
+        self.statusBar().clearMessage()
+        self._close_view()
+        view = CaseView(store, self.examiner, self.messages, self.ingest_options)
+        view.busyChanged.connect(lambda _busy: self._update_actions())
+        view.snapshotLoaded.connect(lambda _snapshot: self._update_actions())
+        view.ingestFinished.connect(self._ingest_finished)
+        self.case_view, self.case_folder, self._case_name = view, folder, name
+        self.stack.addWidget(view)
+        self.stack.setCurrentWidget(view)
+        self.recent.add(folder)
+        self.start_page.refresh()
+        self.folder_label.setText(folder)
+        self._update_title()
+        self._update_actions()
+        self.caseOpened.emit(view)
+
+    def _case_failed(self, folder: str, message: str) -> None:
+        self._opening = None
+        self.statusBar().clearMessage()
+        self._update_actions()
+        if folder in self.recent.paths():
+            self.messages.error(self.tr("Cannot open the case: {m}").format(m=message),
+                                self.tr("Remove from recent cases"),
+                                lambda: (self.recent.remove(folder), self.start_page.refresh()))
+        else:
+            self.messages.error(self.tr("Cannot open the case: {m}").format(m=message))
+        self.caseOpenFailed.emit(message)
+
+    def close_case(self) -> bool:
+        if self.case_view is None:
+            return True
+        if self.case_view.ingesting:
+            self.messages.warning(self.tr("An ingest is running: cancel it before closing "
+                                          "the case."))
+            return False
+        self._close_view()
+        self.messages.clear()
+        self.start_page.refresh()
+        self.stack.setCurrentWidget(self.start_page)
+        self._update_title()
+        self._update_actions()
+        self.caseClosed.emit()
+        return True
+
+    def _close_view(self) -> None:
+        view, self.case_view = self.case_view, None
+        if view is None:
+            return
+        view.shutdown()
+        self.stack.removeWidget(view)
+        view.deleteLater()
+        self.case_folder = None
+        self._case_name = None
+        self.folder_label.clear()
+
+    def refresh(self) -> None:
+        if self.case_view is not None:
+            self.case_view.refresh()
+
+    # -- ingest --------------------------------------------------------------------------
+
+    def add_evidence(self, paths: list[str] | None = None) -> bool:
+        """Add evidence to the open case: `paths`, or what the examiner picks in a dialog."""
+        if self.case_view is None:
+            return False
+        if paths is None:
+            dialog = AddEvidenceDialog(str(self.settings.value("lastEvidenceFolder", "")), self)
+            if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.paths:
+                return False
+            self.settings.setValue("lastEvidenceFolder", dialog.start_folder)
+            paths = dialog.paths
+        started = self.case_view.start_ingest(list(paths))
+        self._update_actions()
+        return started
+
+    def resume_ingest(self) -> None:
+        if self.case_view is not None:
+            self.case_view.start_ingest([])
+            self._update_actions()
+
+    def cancel_ingest(self) -> None:
+        if self.case_view is not None:
+            self.case_view.cancel_ingest()
+
+    def _ingest_finished(self, _outcome) -> None:
+        self._update_actions()
+        if self._quit_when_idle:
+            self.close()
+
+    # -- examiner, about -----------------------------------------------------------------
+
+    def set_examiner(self, name: str) -> None:
+        name = name.strip()
+        if not name:
+            return
+        self.examiner = name
+        self.settings.setValue("examiner", name)
+        if self.case_view is not None:
+            self.case_view.examiner = name
+        self._update_examiner_label()
+
+    def ask_examiner(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("Examiner"),
+                                        self.tr("Examiner name (recorded in the audit log):"),
+                                        text=self.examiner)
+        if ok:
+            self.set_examiner(name)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("About Triage"), about_text())
+
+    # -- closing -------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        view = self.case_view
+        if view is not None and view.ingesting:
+            if not self._quit_when_idle:
+                answer = QMessageBox.question(
+                    self, self.tr("Ingest running"),
+                    self.tr("An ingest is running. Cancel it and quit? What is recorded is "
+                            "kept, and the next ingest resumes from there."),
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                    QMessageBox.StandardButton.No)
+                if answer != QMessageBox.StandardButton.Yes:
+                    event.ignore()
+                    return
+                self._quit_when_idle = True
+                view.cancel_ingest()
+                self.statusBar().showMessage(self.tr("Cancelling ingest, then quitting…"))
+            event.ignore()
+            return
+        if self._opening is not None:
+            self._opening.wait()
+        self._closed = True
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self._close_view()
+        event.accept()
