@@ -78,3 +78,13 @@ def test_audit_chain_detects_a_rewritten_row_with_its_hash_recomputed(tmp_path):
     with store.session() as session:
         broken = verify_chain(session)
     assert broken.entry_id == 3
+
+
+def test_reading_does_not_wait_for_a_writer(tmp_path):
+    store = open_case(tmp_path / "case", create=True)
+    with store.session() as writer:
+        append_audit(writer, "a", "test.write")
+        with store.reading() as reader:  # would block for 60 s if readers took the lock
+            assert reader.query(AuditEntry).count() == 1  # the last commit, not the open write
+    with store.reading() as reader:
+        assert reader.query(AuditEntry).count() == 2

@@ -44,7 +44,12 @@ def current_examiner() -> str:
         return "unknown"
 
 
-def _sqlite_engine(path: Path) -> Engine:
+def _sqlite_engine(path: Path, write: bool = True) -> Engine:
+    """An engine whose transactions take the write lock up front (`write`) or only read.
+
+    Readers never take the lock: in WAL mode they see the last commit while
+    a writer (an ingest, another examiner) goes on.
+    """
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 60})
 
     @event.listens_for(engine, "connect")
@@ -62,7 +67,7 @@ def _sqlite_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 
@@ -81,11 +86,13 @@ def _migrate(engine: Engine) -> None:
 
 @dataclass
 class CaseStore:
-    """An open case: its folder and a session factory over its database."""
+    """An open case: its folder and session factories over its database."""
 
     folder: Path
     engine: Engine
     sessions: sessionmaker[Session]
+    read_engine: Engine
+    read_sessions: sessionmaker[Session]
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -93,12 +100,20 @@ class CaseStore:
         with self.sessions.begin() as session:
             yield session
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only snapshot that never waits for, nor holds up, a writer."""
+        with self.read_sessions() as session:
+            yield session
+            session.rollback()
+
     def info(self) -> CaseInfo:
-        with self.sessions() as session:
+        with self.reading() as session:
             return session.scalars(select(CaseInfo)).one()
 
     def close(self) -> None:
         self.engine.dispose()
+        self.read_engine.dispose()
 
 
 def is_case(folder: Path) -> bool:
@@ -119,7 +134,9 @@ def open_case(folder: Path | str, create: bool = False, examiner: str | None = N
             raise CaseError(f"{folder}: cannot create case folder: {exc.strerror}") from exc
     engine = _sqlite_engine(folder / DATABASE_NAME)
     _migrate(engine)
-    store = CaseStore(folder, engine, sessionmaker(engine, expire_on_commit=False))
+    read_engine = _sqlite_engine(folder / DATABASE_NAME, write=False)
+    store = CaseStore(folder, engine, sessionmaker(engine, expire_on_commit=False),
+                      read_engine, sessionmaker(read_engine))
     _ensure_case_info(store, folder.name, examiner or current_examiner())
     return store
 

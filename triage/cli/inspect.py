@@ -37,7 +37,7 @@ def _cell(value) -> str:
 
 def run_files(args) -> int:
     store = open_case(args.case_dir)
-    with store.session() as session:
+    with store.reading() as session:
         if args.csv:
             writer = csv.writer(sys.stdout, lineterminator="\n")
             writer.writerow(LISTING_COLUMNS)
@@ -57,7 +57,7 @@ def run_info(args) -> int:
     case = store.info()
     print(f"Case {case.name}  (created {case.created_at:%Y-%m-%d %H:%M} UTC by "
           f"{case.created_by}, Triage {case.triage_version})")
-    with store.session() as session:
+    with store.reading() as session:
         counts = summary(session)
         for evidence in session.scalars(select(Evidence).order_by(Evidence.id)):
             _print_evidence(evidence, counts["per_partition"])
