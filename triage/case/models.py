@@ -264,3 +264,73 @@ class HashSetVerdict(Base):
     known_good: Mapped[bool] = mapped_column(Boolean, index=True)
     conflicting: Mapped[bool] = mapped_column(Boolean, index=True)
     category: Mapped[str | None] = mapped_column(String(80))
+
+
+# ---------------------------------------------------------------------------
+# Tags (issue 4): categories given to media, by an examiner, a hash set or a
+# plugin, and the case's working scheme. Written by `triage.case.tags` only.
+# ---------------------------------------------------------------------------
+
+
+class TagSourceKind(str, enum.Enum):
+    """Who gave a tag. Only `examiner` tags are the verdict; the others are kept apart."""
+
+    EXAMINER = "examiner"
+    HASH_SET = "hash-set"
+    PLUGIN = "plugin"
+
+
+class TagState(str, enum.Enum):
+    """Where a tag stands in the case's working scheme.
+
+    `current`: it has one category there (`working_category`). `review`: it
+    translates to several (`candidates`), a person decides. `foreign`: it has
+    no counterpart there (`reason` says why). The tag's own scheme, category
+    and attributes are never changed by a switch of working scheme.
+    """
+
+    CURRENT = "current"
+    REVIEW = "review"
+    FOREIGN = "foreign"
+
+
+class Tag(Base):
+    """One category given to one media item by one source, as that source gave it.
+
+    A media item has at most one tag per source (`source_kind`, `source_name`):
+    tagging again replaces it. `source_name` is "" for the examiner, the hash
+    set's name, or "NAME@VERSION" for a plugin. `version` is bumped by every
+    change, so a writer that read an older row is refused (optimistic check).
+    """
+
+    __tablename__ = "tag"
+    __table_args__ = (UniqueConstraint("media_id", "source_kind", "source_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), index=True)
+    source_kind: Mapped[TagSourceKind] = mapped_column(
+        Enum(TagSourceKind, native_enum=False, length=16))
+    source_name: Mapped[str] = mapped_column(String(200), default="")
+    scheme: Mapped[str] = mapped_column(String(60))
+    category: Mapped[str] = mapped_column(String(60))
+    attributes: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    examiner: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime]
+    note: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[TagState] = mapped_column(
+        Enum(TagState, native_enum=False, length=16), index=True)
+    working_category: Mapped[str | None] = mapped_column(String(60), index=True)
+    candidates: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    media: Mapped[Media] = relationship()
+
+
+class CaseSetting(Base):
+    """A setting of the case as a whole (e.g. `working_scheme`), one row per key."""
+
+    __tablename__ = "case_setting"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[dict | list | str | int | None] = mapped_column(JSON)
