@@ -5,10 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, func, literal, select
 from sqlalchemy.orm import Session
 
-from triage.case.models import Evidence, File, Media, Partition, WorkStatus
+from triage.case.models import (
+    Evidence,
+    File,
+    HashSet,
+    HashSetEntry,
+    HashSetKind,
+    HashSetMatch,
+    HashSetVerdict,
+    Media,
+    Partition,
+    WorkStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -32,27 +43,63 @@ class FileListing:
     atime: object
     ctime: object
     error: str | None
+    # hash sets (appended; earlier columns keep their order)
+    matched_sets: str | None = None  # names of the sets that matched, ";"-separated
+    hashset_category: str | None = None  # "scheme:code" answers of alert sets, ";"-separated
+    conflicting: bool = False  # the sets disagree about this content
+    known_good: bool = False  # a known-good set matched this content
 
 
 LISTING_COLUMNS = list(FileListing.__dataclass_fields__)
 
 
+_SEPARATOR = "\x1f"
+
+
+def _matched_set_names():
+    return (select(func.group_concat(HashSet.name, _SEPARATOR))
+            .join(HashSetMatch, HashSetMatch.hash_set_id == HashSet.id)
+            .where(HashSetMatch.media_id == Media.id).scalar_subquery())
+
+
+def _hashset_categories():
+    answer = func.coalesce(HashSet.scheme, "?") + literal(":") + HashSetEntry.category
+    return (select(func.group_concat(answer, _SEPARATOR))
+            .select_from(HashSetMatch)
+            .join(HashSet, HashSetMatch.hash_set_id == HashSet.id)
+            .join(HashSetEntry, HashSetMatch.entry_id == HashSetEntry.id)
+            .where(HashSetMatch.media_id == Media.id, HashSet.kind == HashSetKind.ALERT,
+                   HashSetEntry.category.is_not(None))
+            .scalar_subquery())
+
+
+def _distinct_sorted(joined: str | None) -> str | None:
+    return ";".join(sorted(set(joined.split(_SEPARATOR)))) if joined else None
+
+
 def iter_files(session: Session, page: int = 5000) -> Iterator[FileListing]:
-    """Every file record in walk order, joined with its content's hashes."""
+    """Every file record in walk order, joined with its content's hashes and hash-set matches."""
     query = (
         select(Evidence.name, Partition.offset, Partition.fs_type, File.path, File.name,
                File.kind, File.deleted, File.size, File.meta_addr, Media.detected_type,
                File.extension_mismatch, Media.md5, Media.sha1, Media.sha256, File.crtime,
-               File.mtime, File.atime, File.ctime, File.error)
+               File.mtime, File.atime, File.ctime, File.error,
+               _matched_set_names(), _hashset_categories(),
+               func.coalesce(HashSetVerdict.conflicting, False),
+               func.coalesce(HashSetVerdict.known_good, False))
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .outerjoin(Media, File.media_id == Media.id)
+        .outerjoin(HashSetVerdict, HashSetVerdict.media_id == Media.id)
         .order_by(File.id)
         .execution_options(yield_per=page)
     )
     for row in session.execute(query):
         values = list(row)
         values[5] = row[5].value
+        values[19] = _distinct_sorted(values[19])
+        values[20] = _distinct_sorted(values[20])
+        values[21], values[22] = bool(values[21]), bool(values[22])
         yield FileListing(*values)
 
 
@@ -89,4 +136,15 @@ def summary(session: Session) -> dict:
         },
         "pending": session.scalar(
             select(func.count()).where(File.status == WorkStatus.PENDING)),
+        "hash_sets": _hash_set_counts(session),
     }
+
+
+def _hash_set_counts(session: Session) -> dict:
+    """Sets, and media matched / alert / known-good / conflicting (from the verdicts)."""
+    v = HashSetVerdict
+    row = session.execute(select(
+        func.count(), *(func.coalesce(func.sum(flag.cast(Integer)), 0)
+                        for flag in (v.alert, v.known_good, v.conflicting)))).one()
+    return {"sets": session.scalar(select(func.count()).select_from(HashSet)),
+            "matched": row[0], "alert": row[1], "known_good": row[2], "conflicting": row[3]}

@@ -33,6 +33,7 @@ from triage.evidence import (
     open_source,
     walk,
 )
+from triage.hashsets import match_case
 from triage.media.sniff import extension_mismatch
 from triage.pipeline.executors import Executor, LocalExecutor
 from triage.pipeline.progress import ProgressCallback, ProgressTracker
@@ -146,6 +147,7 @@ class Ingest:
         summary.cancelled = self.cancel.is_set()
         if not summary.cancelled:
             self._audit_completion()
+            match_case(self.store, self.examiner)  # hash sets: every media, all sets
         with self.store.session() as session:
             summary.evidence_errors = [
                 f"{e.name}: {e.error}" for e in session.scalars(select(Evidence)) if e.error

@@ -1,0 +1,25 @@
+"""Hash sets: one importer per format, one matcher, kept in the case store.
+
+    import_hash_set(store, path, name, kind=…)   atomic import, matched and audited
+    list_hash_sets(session) / verify_hash_set(store, name) / remove_hash_set(store, name)
+    match_case(store)                            re-match every media (after ingest)
+"""
+
+from triage.hashsets.entries import BadRecord, Entry, FormatError, HashSetError
+from triage.hashsets.formats import FORMATS, ReadOptions
+from triage.hashsets.library import (
+    HashSetSummary,
+    ImportResult,
+    Verification,
+    import_hash_set,
+    list_hash_sets,
+    match_case,
+    remove_hash_set,
+    verify_hash_set,
+)
+
+__all__ = [
+    "BadRecord", "Entry", "FormatError", "HashSetError", "FORMATS", "ReadOptions",
+    "HashSetSummary", "ImportResult", "Verification", "import_hash_set", "list_hash_sets",
+    "match_case", "remove_hash_set", "verify_hash_set",
+]

@@ -1,0 +1,414 @@
+"""Hash sets in a case: import (atomic), list, verify, remove; every change audited.
+
+An import is one transaction: the set, all its entries, its matches and the
+audit entry are committed together or not at all. A bad record stops the
+import and nothing of the file is kept, unless `skip_bad` is given: then the
+good entries are kept and each bad one is written to a report (where in the
+file, why, and the record's text).
+
+Entries go in with DB-API `executemany` in batches of `BATCH` rows. Random
+inserts into the three digest indexes are what makes a large import slow
+(each lands on a random B-tree page), so when the new set is large next to
+what the store already holds, the digest indexes are dropped for the
+import and rebuilt by one sort at the end — inside the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from triage.case.audit import append_audit
+from triage.case.clock import utcnow
+from triage.case.models import HashSet, HashSetEntry, HashSetKind, HashSetMatch, Media
+from triage.case.store import CaseStore, current_examiner
+from triage.hashsets.entries import BadRecord, FormatError, HashSetError
+from triage.hashsets.formats import ReadOptions, SetInfo, Source, detect
+from triage.hashsets.matching import (
+    match_all,
+    match_set,
+    refresh_verdicts,
+    sets_exist,
+    verdict_counts,
+)
+from triage.hashsets.merkle import stored_merkle_root
+
+BATCH = 10_000
+IMPORT_CACHE_KIB = 256 * 1024  # SQLite page cache while importing (also the sort's memory)
+REBUILD_RATIO = 8  # rebuild the digest indexes when the store holds < 8 × the new entries
+_BYTES_PER_ENTRY = {"vics": 200, "nsrl-legacy": 120, "hashkeeper": 150, "csv": 80,
+                    "hashlist": 40, "encase": 18, "nsrl-rds3": 150}
+DIGEST_INDEXES = ("ix_hash_set_entry_md5", "ix_hash_set_entry_sha1", "ix_hash_set_entry_sha256")
+_ENTRY_COLUMNS = ("hash_set_id", "record", "md5", "sha1", "sha256", "category", "size", "extra")
+
+Progress = Callable[[int, int, int], None]  # entries so far, bytes read, file size
+
+
+@dataclass
+class ImportResult:
+    hash_set_id: int
+    name: str
+    kind: str
+    scheme: str | None
+    format: str
+    entries: int
+    rejected: int
+    report: Path | None
+    merkle_root: str
+    source_sha256: str
+    matches: int
+    seconds: float
+    details: dict = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        return self.entries / self.seconds if self.seconds > 0 else float("inf")
+
+
+def import_hash_set(
+    store: CaseStore,
+    path: Path | str,
+    name: str,
+    kind: str | HashSetKind | None = None,
+    scheme: str | None = None,
+    format: str | None = None,
+    skip_bad: bool = False,
+    report: Path | str | None = None,
+    options: ReadOptions | None = None,
+    examiner: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import one file as a new hash set named `name`, match it, audit it; all or nothing."""
+    started = time.perf_counter()
+    path = Path(path)
+    examiner = examiner or current_examiner()
+    options = options or ReadOptions()
+    name = _check_name(name)
+    if not path.is_file():
+        raise HashSetError(f"{path}: no such file")
+    try:
+        fmt = detect(path, format if format or not options.columns else "csv")
+    except FormatError as exc:
+        raise HashSetError(f"{path.name}: {exc}") from None
+    set_kind = HashSetKind(kind) if kind else (
+        HashSetKind.KNOWN_GOOD if fmt.known_good else HashSetKind.ALERT)
+    report_path = Path(report) if report else _default_report(store, name) if skip_bad else None
+    source = Source(path)
+    info = SetInfo()
+    try:
+        with store.session() as session, _import_cache(session):
+            if session.scalar(select(HashSet.id).where(HashSet.name == name)) is not None:
+                raise HashSetError(f"a hash set named {name!r} is already in this case")
+            hash_set = HashSet(
+                name=name, kind=set_kind, scheme=None, format=fmt.id, source_name=path.name,
+                source_sha256="", source_size=path.stat().st_size, entry_count=0,
+                rejected_count=0, imported_at=utcnow(), examiner=examiner, merkle_root="",
+            )
+            session.add(hash_set)
+            session.flush()
+            estimate = path.stat().st_size // _BYTES_PER_ENTRY.get(fmt.id, 60)
+            with _digest_indexes_rebuilt(session, estimate):
+                counts = _load(session, hash_set.id, fmt.read(source, info, options), info,
+                               scheme, skip_bad, report_path, source, progress)
+            hash_set.scheme = _resolved_scheme(scheme, info)
+            hash_set.entry_count, hash_set.rejected_count = counts
+            hash_set.source_sha256 = source.sha256()
+            hash_set.details = info.details or None
+            session.flush()
+            hash_set.merkle_root = stored_merkle_root(session, hash_set.id)
+            matches = match_set(session, hash_set.id, entries=counts[0])
+            refresh_verdicts(session, "SELECT media_id FROM hash_set_match WHERE hash_set_id = "
+                             ":set", {"set": hash_set.id})
+            append_audit(session, examiner, "hashset.import", target=f"hash_set:{name}", after={
+                "name": name, "kind": set_kind.value, "scheme": hash_set.scheme,
+                "format": fmt.id, "source": str(path.absolute()),
+                "source_sha256": hash_set.source_sha256, "source_size": hash_set.source_size,
+                "entries": counts[0], "rejected": counts[1],
+                "report": str(report_path) if counts[1] else None,
+                "merkle_root": hash_set.merkle_root, "matches": matches,
+            })
+            result = ImportResult(hash_set.id, name, set_kind.value, hash_set.scheme, fmt.id,
+                                  counts[0], counts[1], report_path if counts[1] else None,
+                                  hash_set.merkle_root, hash_set.source_sha256, matches, 0.0,
+                                  info.details)
+    except FormatError as exc:  # broken past reading on (e.g. JSON cut short)
+        _discard(report_path)
+        raise HashSetError(f"{path.name}: {exc}; nothing was imported") from None
+    except BaseException:
+        _discard(report_path)
+        raise
+    finally:
+        source.close()
+    if report_path is not None and not result.rejected:
+        _discard(report_path)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise HashSetError("a hash set needs a name (--name)")
+    if len(name) > 200 or any(c < " " for c in name):
+        raise HashSetError("a hash set name is at most 200 printable characters")
+    return name
+
+
+def _default_report(store: CaseStore, name: str) -> Path:
+    safe = re.sub(r"[^\w.-]+", "_", name).strip("_") or "hashset"
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    return store.folder / "reports" / f"hashset-{safe}-rejected-{stamp}.tsv"
+
+
+def _discard(path: Path | None) -> None:
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def _resolved_scheme(asked: str | None, info: SetInfo) -> str | None:
+    if asked and info.scheme and asked != info.scheme:
+        raise HashSetError(
+            f"the file's data model names the scheme {info.scheme!r}; reading its codes as "
+            f"{asked!r} would re-interpret them (leave out --scheme)")
+    return asked or info.scheme
+
+
+def _load(session: Session, hash_set_id: int, records: Iterator, info: SetInfo,
+          scheme: str | None, skip_bad: bool, report_path: Path | None, source: Source,
+          progress: Progress | None) -> tuple[int, int]:
+    """Stream records into the store in batches; (entries kept, records rejected)."""
+    cursor = session.connection().connection.driver_connection.cursor()
+    sql = _insert_sql(session)
+    size = source.path.stat().st_size
+    batch: list[tuple] = []
+    kept = rejected = 0
+    scheme_checked = False
+    report = None
+    try:
+        for item in records:
+            if isinstance(item, BadRecord):
+                if not skip_bad:
+                    raise HashSetError(
+                        f"{source.path.name}: {item.where}: {item.reason}; nothing was imported "
+                        f"(--skip-bad imports the good entries and reports the bad ones)")
+                if report is None:
+                    report = _open_report(report_path, source.path)
+                report.write(f"{item.where}\t{_one_line(item.reason)}\t{_one_line(item.text)}\n")
+                rejected += 1
+                continue
+            if not scheme_checked and item.category is not None:
+                if _resolved_scheme(scheme, info) is None:
+                    raise HashSetError(
+                        f"{source.path.name}: {_where(item)} has category {item.category!r} but "
+                        f"the file does not say under which scheme: name it with --scheme")
+                scheme_checked = True
+            batch.append((hash_set_id, *item))
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, batch)
+                kept += len(batch)
+                batch.clear()
+                if progress:
+                    progress(kept, source.position, size)
+        if batch:
+            cursor.executemany(sql, batch)
+            kept += len(batch)
+    finally:
+        cursor.close()
+        if report is not None:
+            report.close()
+    if progress:
+        progress(kept, size, size)
+    if kept == 0:
+        raise HashSetError(f"{source.path.name}: no entries"
+                           + (f" ({rejected} bad records, see the report)" if rejected else ""))
+    return kept, rejected
+
+
+def _where(entry) -> str:
+    return f"record {entry.record}"
+
+
+def _one_line(value: str) -> str:
+    return " ".join(str(value).split())
+
+
+def _open_report(path: Path, source: Path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    report = open(path, "w", encoding="utf-8")
+    report.write(f"# records of {source} not imported\nwhere\treason\trecord\n")
+    return report
+
+
+def _insert_sql(session: Session) -> str:
+    compiled = insert(HashSetEntry.__table__).compile(
+        dialect=session.bind.dialect, column_keys=list(_ENTRY_COLUMNS))
+    if not compiled.positional or list(compiled.positiontup) != list(_ENTRY_COLUMNS):
+        raise HashSetError("bulk import needs a positional-parameter database driver")
+    return str(compiled)
+
+
+@contextmanager
+def _import_cache(session: Session):
+    """A larger SQLite page cache for the import's index work, given back afterwards."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {before}")
+
+
+@contextmanager
+def _digest_indexes_rebuilt(session: Session, new_entries: int):
+    """Drop the digest indexes for a bulk change and rebuild them after, when that is cheaper.
+
+    Inside the caller's transaction: if the import fails, the rollback
+    brings the indexes back as they were.
+    """
+    existing = session.scalar(select(func.max(HashSetEntry.id))) or 0
+    if new_entries < 50_000 or existing > REBUILD_RATIO * new_entries:
+        yield
+        return
+    connection = session.connection()
+    indexes = [ix for ix in HashSetEntry.__table__.indexes if ix.name in DIGEST_INDEXES]
+    for index in indexes:
+        index.drop(connection)
+    yield
+    for index in indexes:
+        index.create(connection)
+
+
+# -- list, verify, remove -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HashSetSummary:
+    name: str
+    kind: str
+    scheme: str | None
+    format: str
+    entries: int
+    rejected: int
+    matched_media: int
+    source_name: str
+    source_sha256: str
+    imported_at: object
+    examiner: str
+    merkle_root: str
+
+
+def list_hash_sets(session: Session) -> list[HashSetSummary]:
+    matched = dict(session.execute(
+        select(HashSetMatch.hash_set_id, func.count(func.distinct(HashSetMatch.media_id)))
+        .group_by(HashSetMatch.hash_set_id)).all())
+    return [
+        HashSetSummary(s.name, s.kind.value, s.scheme, s.format, s.entry_count, s.rejected_count,
+                       matched.get(s.id, 0), s.source_name, s.source_sha256, s.imported_at,
+                       s.examiner, s.merkle_root)
+        for s in session.scalars(select(HashSet).order_by(HashSet.name))
+    ]
+
+
+def _get(session: Session, name: str) -> HashSet:
+    hash_set = session.scalar(select(HashSet).where(HashSet.name == name))
+    if hash_set is None:
+        known = list(session.scalars(select(HashSet.name).order_by(HashSet.name)))
+        raise HashSetError(f"no hash set named {name!r} in this case"
+                           + (f" (there are: {', '.join(known)})" if known else ""))
+    return hash_set
+
+
+@dataclass(frozen=True)
+class Verification:
+    name: str
+    intact: bool
+    recorded_root: str
+    computed_root: str
+    recorded_entries: int
+    stored_entries: int
+
+    def __str__(self) -> str:
+        if self.intact:
+            return (f"{self.name}: intact ({self.stored_entries} entries, "
+                    f"Merkle root {self.computed_root})")
+        problems = []
+        if self.recorded_entries != self.stored_entries:
+            problems.append(f"{self.stored_entries} entries in the store, "
+                            f"{self.recorded_entries} imported")
+        if self.recorded_root != self.computed_root:
+            problems.append(f"Merkle root is {self.computed_root}, "
+                            f"{self.recorded_root} at import")
+        return f"{self.name}: CHANGED since import: " + "; ".join(problems)
+
+
+def verify_hash_set(store: CaseStore, name: str, examiner: str | None = None) -> Verification:
+    """Recompute the set's Merkle root from the store and compare; the result is audited."""
+    with store.session() as session:
+        hash_set = _get(session, name)
+        stored = session.scalar(select(func.count()).where(
+            HashSetEntry.hash_set_id == hash_set.id))
+        computed = stored_merkle_root(session, hash_set.id)
+        result = Verification(name, computed == hash_set.merkle_root
+                              and stored == hash_set.entry_count, hash_set.merkle_root,
+                              computed, hash_set.entry_count, stored)
+        append_audit(session, examiner or current_examiner(), "hashset.verify",
+                     target=f"hash_set:{name}", after={
+                         "intact": result.intact, "recorded_root": result.recorded_root,
+                         "computed_root": computed, "recorded_entries": hash_set.entry_count,
+                         "stored_entries": stored})
+    return result
+
+
+def remove_hash_set(store: CaseStore, name: str, examiner: str | None = None) -> dict:
+    """Remove a set, its entries and its matches; re-derive the verdicts of the media it matched."""
+    with store.session() as session, _import_cache(session):
+        hash_set = _get(session, name)
+        before = {"name": name, "kind": hash_set.kind.value, "scheme": hash_set.scheme,
+                  "format": hash_set.format, "source_name": hash_set.source_name,
+                  "source_sha256": hash_set.source_sha256, "entries": hash_set.entry_count,
+                  "merkle_root": hash_set.merkle_root}
+        session.execute(text("CREATE TEMP TABLE IF NOT EXISTS _hashset_affected "
+                             "(media_id INTEGER PRIMARY KEY)"))
+        session.execute(text("DELETE FROM _hashset_affected"))
+        session.execute(text("INSERT INTO _hashset_affected SELECT DISTINCT media_id "
+                             "FROM hash_set_match WHERE hash_set_id = :set"), {"set": hash_set.id})
+        unmatched = session.execute(delete(HashSetMatch).where(
+            HashSetMatch.hash_set_id == hash_set.id)).rowcount
+        remaining = (session.scalar(select(func.count()).select_from(HashSetEntry))
+                     - hash_set.entry_count)
+        with _digest_indexes_rebuilt(session, hash_set.entry_count if hash_set.entry_count
+                                     > remaining // REBUILD_RATIO else 0):
+            session.execute(delete(HashSetEntry).where(HashSetEntry.hash_set_id == hash_set.id))
+        session.delete(hash_set)
+        session.flush()
+        refresh_verdicts(session, "SELECT media_id FROM _hashset_affected")
+        session.execute(text("DELETE FROM _hashset_affected"))
+        after = {"matches_removed": unmatched}
+        append_audit(session, examiner or current_examiner(), "hashset.remove",
+                     target=f"hash_set:{name}", before=before, after=after)
+    return {**before, **after}
+
+
+def match_case(store: CaseStore, examiner: str | None = None) -> dict | None:
+    """Match every media item against every set again (after ingest); audited. None if no sets."""
+    with store.session() as session:
+        if not sets_exist(session):
+            return None
+        matches = match_all(session)
+        refresh_verdicts(session)
+        counts = {"matches": matches, **verdict_counts(session),
+                  "media": session.scalar(select(func.count()).select_from(Media))}
+        append_audit(session, examiner or current_examiner(), "hashset.match",
+                     target="case", after=counts)
+    return counts

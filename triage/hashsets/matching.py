@@ -1,0 +1,124 @@
+"""Matching media against hash sets, in SQL on the store's indexes — never in Python memory.
+
+A media item matches an entry by the strongest digest the entry has (the
+media always has all three): SHA-256 when the entry has one, else SHA-1,
+else MD5. An entry whose SHA-256 differs from the media's does not match
+on a weaker digest that happens to agree.
+
+Each `INSERT … SELECT` drives from the smaller side and probes the other
+side's index (`CROSS JOIN` fixes the join order in SQLite), so 5 million
+media against 50 million entries is 15 million index probes, not a load.
+
+Verdicts (`hash_set_verdict`) summarise, per matched media, what the sets
+say: alert, known-good, the agreed category, or conflicting when they
+disagree (alert and known-good, or two different categorised answers —
+codes of different schemes count as different until someone translates
+them). Nothing is resolved: every answer stays in `hash_set_match`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Integer, func, select, text
+from sqlalchemy.orm import Session
+
+from triage.case.models import HashSet, HashSetEntry, HashSetKind, HashSetVerdict, Media
+
+DIGESTS = ("sha256", "sha1", "md5")
+_WEAKER_ONLY = {  # the entry has this digest and none stronger
+    "sha256": "e.sha256 IS NOT NULL",
+    "sha1": "e.sha256 IS NULL AND e.sha1 IS NOT NULL",
+    "md5": "e.sha256 IS NULL AND e.sha1 IS NULL AND e.md5 IS NOT NULL",
+}
+_INSERT = "INSERT INTO hash_set_match (media_id, hash_set_id, entry_id, digest) "
+
+
+def _count(session: Session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def match_set(session: Session, hash_set_id: int, entries: int | None = None) -> int:
+    """Match every media against one set; returns the number of matches made."""
+    if entries is None:
+        entries = session.scalar(select(func.count()).where(
+            HashSetEntry.hash_set_id == hash_set_id)) or 0
+    media = _count(session, Media)
+    made = 0
+    for name in DIGESTS:
+        if entries <= media:
+            sql = (f"SELECT m.id, e.hash_set_id, e.id, '{name}' "
+                   f"FROM hash_set_entry AS e CROSS JOIN media AS m "
+                   f"WHERE e.hash_set_id = :set AND {_WEAKER_ONLY[name]} AND m.{name} = e.{name}")
+        else:
+            sql = (f"SELECT m.id, e.hash_set_id, e.id, '{name}' "
+                   f"FROM media AS m CROSS JOIN hash_set_entry AS e "
+                   f"WHERE e.{name} = m.{name} AND {_WEAKER_ONLY[name]} AND e.hash_set_id = :set")
+        made += session.execute(text(_INSERT + sql), {"set": hash_set_id}).rowcount
+    return made
+
+
+def match_all(session: Session) -> int:
+    """Drop every match and match every media against every set again (idempotent)."""
+    session.execute(text("DELETE FROM hash_set_match"))
+    entries = _count(session, HashSetEntry)
+    media = _count(session, Media)
+    made = 0
+    for name in DIGESTS:
+        if entries <= media:
+            sql = (f"SELECT m.id, e.hash_set_id, e.id, '{name}' "
+                   f"FROM hash_set_entry AS e CROSS JOIN media AS m "
+                   f"WHERE {_WEAKER_ONLY[name]} AND m.{name} = e.{name}")
+        else:
+            sql = (f"SELECT m.id, e.hash_set_id, e.id, '{name}' "
+                   f"FROM media AS m CROSS JOIN hash_set_entry AS e "
+                   f"WHERE e.{name} = m.{name} AND {_WEAKER_ONLY[name]}")
+        made += session.execute(text(_INSERT + sql)).rowcount
+    return made
+
+
+_VERDICTS = """
+INSERT INTO hash_set_verdict (media_id, sets, alert, known_good, conflicting, category)
+SELECT media_id, COUNT(DISTINCT hash_set_id), MAX(is_alert), MAX(is_good),
+       CASE WHEN MAX(is_alert) = 1 AND MAX(is_good) = 1 THEN 1
+            WHEN COUNT(DISTINCT answer) > 1 THEN 1 ELSE 0 END,
+       CASE WHEN MAX(is_alert) = 1 AND MAX(is_good) = 1 THEN NULL
+            WHEN COUNT(DISTINCT answer) = 1 THEN MIN(answer) END
+FROM (SELECT x.media_id, x.hash_set_id,
+             CASE WHEN s.kind = :alert THEN 1 ELSE 0 END AS is_alert,
+             CASE WHEN s.kind = :good THEN 1 ELSE 0 END AS is_good,
+             CASE WHEN s.kind = :alert AND e.category IS NOT NULL
+                  THEN COALESCE(s.scheme, '?') || ':' || e.category END AS answer
+      FROM hash_set_match AS x
+      JOIN hash_set AS s ON s.id = x.hash_set_id
+      JOIN hash_set_entry AS e ON e.id = x.entry_id
+      {where})
+GROUP BY media_id
+"""
+_KINDS = {"alert": HashSetKind.ALERT.name, "good": HashSetKind.KNOWN_GOOD.name}
+
+
+def refresh_verdicts(session: Session, scope: str | None = None, params: dict | None = None
+                     ) -> None:
+    """Rebuild verdicts: all of them, or those of the media selected by the SQL `scope`.
+
+    `scope` is a subquery giving media ids (e.g. the media one set matched).
+    """
+    params = {**_KINDS, **(params or {})}
+    if scope is None:
+        session.execute(text("DELETE FROM hash_set_verdict"))
+        session.execute(text(_VERDICTS.format(where="")), params)
+        return
+    session.execute(text(f"DELETE FROM hash_set_verdict WHERE media_id IN ({scope})"), params)
+    session.execute(text(_VERDICTS.format(where=f"WHERE x.media_id IN ({scope})")), params)
+
+
+def verdict_counts(session: Session) -> dict:
+    """How many media each verdict covers: matched, alert, known-good, conflicting."""
+    v = HashSetVerdict
+    row = session.execute(select(
+        func.count(), *(func.coalesce(func.sum(flag.cast(Integer)), 0)
+                        for flag in (v.alert, v.known_good, v.conflicting)))).one()
+    return {"matched": row[0], "alert": row[1], "known_good": row[2], "conflicting": row[3]}
+
+
+def sets_exist(session: Session) -> bool:
+    return session.scalar(select(HashSet.id).limit(1)) is not None
