@@ -31,6 +31,12 @@ def make_pictures(folder: Path, count: int = PICTURES) -> Path:
     # the same content under a second name: one media, two files
     shutil.copy(folder / "IMG_0000.jpg", folder / "Pictures" / "copy of IMG_0000.jpg")
     (folder / "notes.txt").write_text("not a picture\n")
+    # a name a spreadsheet would run as a formula (CSV exports must defuse it)
+    Image.new("RGB", (16, 16), (1, 2, 3)).save(folder / "Pictures" / "=SUM(1+1).jpg")
+    # a long path without spaces (reports must wrap it, not run off the page)
+    deep = folder.joinpath(*[f"a_long_folder_name_without_any_spaces_{i}" for i in range(4)])
+    deep.mkdir(parents=True)
+    Image.new("RGB", (16, 16), (200, 2, 3)).save(deep / ("L" * 180 + ".jpg"))
     return folder
 
 

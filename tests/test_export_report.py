@@ -1,0 +1,117 @@
+"""The HTML and PDF reports: sections, provenance, thumbnails placeholder, audit appendix;
+the PDF rendered to PNG to check nothing runs past the page edge.
+
+Categories are labels put on generated flat-colour pictures."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from tagcases import built_case, case_dir, picture_ids  # noqa: F401 (fixtures)
+from triage.case.models import AuditEntry, File, Media
+from triage.case.store import open_case
+from triage.case.tags import History, TagMedia
+from triage.export import ExportOptions, export_case
+
+
+@pytest.fixture
+def store(case_dir, tmp_path):
+    store = open_case(case_dir)
+    ids = picture_ids(store)
+    with store.session() as session:
+        longest = session.scalar(select(File.media_id).order_by(func_length(File.path).desc()))
+    history = History(store, "alice")
+    history.run(TagMedia(ids[:2], "vics-us", "1", note="test label"))
+    history.run(TagMedia(ids[2:3], "vics-us", "0"))                    # workflow: not listed
+    history.run(TagMedia(ids[3:4], "sap-2002", "4"))                   # ambiguous in vics-us
+    history.run(TagMedia(ids[4:5], "vics-us", "4"))                    # workflow: not listed
+    history.run(TagMedia([longest], "uk-2014", "B", note="x" * 300))   # long, unbroken
+    # a hash set that knows two of the items (made with our own hash-set export)
+    from triage.hashsets import import_hash_set
+
+    hash_set = tmp_path / "known.json"
+    export_case(store, "vics-hashset", hash_set, ExportOptions(scheme="vics-us",
+                                                               categories=("1",)),
+                examiner="alice")
+    import_hash_set(store, hash_set, "Known Test Set", kind="alert", examiner="alice")
+    yield store
+    store.close()
+
+
+def func_length(column):
+    from sqlalchemy import func
+
+    return func.length(column)
+
+
+def _report(store, tmp_path, fmt, **options):
+    out = tmp_path / f"report.{fmt}"
+    result = export_case(store, fmt, out, ExportOptions(**options), examiner="bob")
+    return result, out
+
+
+def test_html_report_sections_and_provenance(store, tmp_path):
+    result, out = _report(store, tmp_path, "html", scheme="uk-2014")
+    page = out.read_text()
+    with store.session() as session:
+        md5 = [session.get(Media, i).md5 for i in picture_ids(store)]
+        actions = [e.action for e in session.scalars(select(AuditEntry))]
+    for text in ("Case report: case", "Report by</b></td><td>bob", "1. Evidence",
+                 "In the working scheme: Project VIC US", "In the report scheme: England",
+                 "3. Hash sets", "Known Test Set", "4. Items by category", "B — Category B",
+                 "A — Category A", "Ambiguous in uk-2014",
+                 "Appendix A. Audit trail", "Hash chain checked when this report was made: "
+                 "intact", "thumbnail<br>(blurred)", "Triage 0.1"):
+        assert text in page, text
+    assert page.count("HOOK") == 0  # the hook is in the code, not in the output
+    # provenance of the hash-set match, and translation explained
+    assert "<b>Hash set</b> Known Test Set (alert, record" in page
+    assert "is ambiguous in uk-2014: it may be A, B or C" in page
+    # every audit entry is in the appendix (the export's own entry comes after it)
+    rows = re.findall(r"<tr><td>\d+</td><td class='small'>\d{4}-", page)
+    assert actions[-1] == "case.export" and len(rows) == len(actions) - 1
+    # workflow categories are counted, not listed
+    listing = page.split("4. Items by category")[1].split("Appendix A")[0]
+    assert md5[0] in listing and md5[3] in listing
+    assert md5[2] not in listing and md5[4] not in listing
+    assert result.counts["items_listed"] == 4
+
+
+def test_html_thumbnail_modes(store, tmp_path):
+    _, out = _report(store, tmp_path, "html", thumbnails="none")
+    assert "thumbnail<br>" not in out.read_text()
+    (tmp_path / "report.html").unlink()
+    (tmp_path / "report.html.manifest.json").unlink()
+    _, out = _report(store, tmp_path, "html", thumbnails="clear")
+    assert "thumbnail<br>(not blurred)" in out.read_text()
+
+
+def test_pdf_report_renders_within_the_page(store, tmp_path):
+    result, out = _report(store, tmp_path, "pdf", scheme="uk-2014")
+    assert out.read_bytes().startswith(b"%PDF-")
+    assert result.counts["pages"] >= 3
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (Debian poppler-utils) not installed")
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(out), str(tmp_path / "page")],
+                   check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == result.counts["pages"]
+    for png in pages:
+        image = Image.open(png).convert("L")
+        width, height = image.size
+        margin = int(40 * 12 / 25.4)  # 12 of the 15 mm right margin must stay blank
+        strip = image.crop((width - margin, 0, width, height))
+        assert strip.getextrema()[0] > 240, f"{png.name}: something runs into the margin"
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert "Case report: case" in text and "Appendix A. Audit trail" in text
+        with store.session() as session:
+            first = session.scalar(select(Media.sha256).order_by(Media.id))
+        assert first in text.replace("\n", "")

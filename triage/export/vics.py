@@ -1,0 +1,205 @@
+"""Project VIC VICS JSON, case form: one case object whose `Media` hold `MediaFiles`.
+
+Written as the receiving tools read it: flags as the strings "true"/"false",
+MD5 and SHA1 in upper case, times ISO 8601 UTC with milliseconds, no BOM.
+The file is streamed, one Media record per line, so a case of millions of
+items never sits in memory.
+
+`Category` is the examiner's verdict in the target scheme, as that scheme's
+VICS integer. When the verdict has no single category there (ambiguous) or
+none at all, `Category` is the scheme's "uncategorised" value and the reason
+is written out: in `Comments` (a sentence), in `Tags` (``triage:ambiguous``,
+``triage:not-representable``, ``triage:translated``, ``triage:precategorised``)
+and in `MediaMetadata` (``Triage.*`` properties: the scheme and category as
+given, the translation result and the candidates). A target scheme without
+public VICS integers (England & Wales A/B/C) is written with the `CUSTOM`
+data model, `Category` null, and the category code and label in
+`MediaMetadata` (``Triage.TargetCategory``) and `Tags`: integers are never
+guessed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TextIO
+
+from triage.export.base import Written
+from triage.export.items import AMBIGUOUS, EXACT, NONE, SAME, Item, iter_items
+from triage.export.text import comments, flag, iso
+from triage.schema import Scheme
+
+CONTEXT_2 = ("http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/{model}"
+             "/$metadata#{entity}")
+CONTEXT_1 = "http://github.com/ICMEC/ProjectVic/DataModels/1.3.xml#{entity}"
+
+
+def data_model(scheme: Scheme, entity: str) -> tuple[str, str]:
+    """The data-model key and URL for `scheme` ("Cases" or "Media")."""
+    if scheme.vics is None:
+        return "@odata.context", CONTEXT_2.format(model="CUSTOM", entity=entity)
+    if scheme.vics.context:
+        return "@odata.context", CONTEXT_2.format(model=scheme.vics.context, entity=entity)
+    return "odata.metadata", CONTEXT_1.format(entity=entity)  # 1.x numbering (legacy DHS)
+
+
+def category_value(scheme: Scheme, item: Item) -> int | None:
+    """The VICS `Category` integer for the item (the scheme's "uncategorised" when undecided)."""
+    if scheme.vics is None:
+        return None
+    return scheme.vics_code(item.target.code if item.target.decided else None)
+
+
+def tags_value(item: Item) -> str:
+    words = []
+    result = item.target.result
+    if result == EXACT:
+        words.append("triage:translated")
+    elif result == AMBIGUOUS:
+        words.append("triage:ambiguous")
+    elif result == NONE:
+        words.append("triage:not-representable")
+    if item.target.precategorised:
+        words.append("triage:precategorised")
+    if item.target.decided and item.target.result in (SAME, EXACT):
+        words.append(f"{item.target.scheme}:{item.target.code}")
+    return ";".join(words)
+
+
+def metadata(item: Item) -> list[dict]:
+    """`MediaMetadata`: the verdict as given and how it became the target category."""
+    pairs: list[tuple[str, str]] = [("Triage.TargetScheme", item.target.scheme),
+                                    ("Triage.Translation", item.target.result)]
+    if item.target.decided:
+        pairs += [("Triage.TargetCategory", item.target.code),
+                  ("Triage.TargetCategoryLabel", item.target.label or "")]
+    if item.target.candidates:
+        pairs.append(("Triage.Candidates", ";".join(item.target.candidates)))
+    if item.target.reason:
+        pairs.append(("Triage.Reason", item.target.reason))
+    v = item.verdict
+    if v is not None:
+        pairs += [("Triage.Source", v.source), ("Triage.Scheme", v.scheme),
+                  ("Triage.Category", v.category), ("Triage.Examiner", v.examiner),
+                  ("Triage.Tagged", iso(v.at))]
+        if v.attributes:
+            pairs.append(("Triage.Attributes",
+                          ";".join(f"{k}={x}" for k, x in v.attributes.items())))
+        if v.note:
+            pairs.append(("Triage.Note", v.note))
+    for hit in item.hash_sets:
+        pairs.append(("Triage.HashSet", hit.describe()))
+    for tag in item.other_tags:
+        pairs.append(("Triage.OtherTag", f"{tag.source}: {tag.scheme} {tag.category}"))
+    pairs.append(("Triage.MediaType", item.detected_type or ""))
+    return [{"PropertyName": k, "PropertyValue": x} for k, x in pairs]
+
+
+def file_path(evidence_partition: str | None, folder: str) -> str:
+    """A VICS FilePath: Windows separators, ending with one ("Partition 1\\Users\\")."""
+    inner = folder.strip("/").replace("/", "\\")
+    parts = [p for p in (evidence_partition, inner) if p]
+    return "\\".join(parts) + "\\" if parts else "\\"
+
+
+def media_files(item: Item) -> list[dict]:
+    records = []
+    for f in item.files:
+        partition = f"Partition {f.partition_index}" if f.partition_offset is not None else None
+        records.append({
+            "MD5": item.md5.upper(),
+            "FileName": f.name,
+            "FilePath": file_path(partition, f.folder),
+            "Created": iso(f.crtime),
+            "Written": iso(f.mtime),
+            "Accessed": iso(f.atime),
+            "Unallocated": flag(f.deleted),
+            "Deleted": flag(f.deleted),
+            "SourceID": f.evidence,
+        })
+    return records
+
+
+def media_record(item: Item, media_id: int, scheme: Scheme, updated: str, *,
+                 with_files: bool = True) -> dict:
+    """One VICS Media object for `item` in `scheme`."""
+    record = {
+        "MediaID": media_id,
+        "Category": category_value(scheme, item),
+        "MD5": item.md5.upper(),
+        "SHA1": item.sha1.upper(),
+        "MediaSize": item.size,
+        "MimeType": item.detected_type or "",
+        "DateUpdated": iso(item.updated) or updated,
+        "VictimIdentified": "false",
+        "OffenderIdentified": "false",
+        "IsDistributed": "false",
+        "IsPrecategorized": flag(item.target.precategorised),
+        "Series": "",
+        "Tags": tags_value(item),
+        "Comments": comments(item),
+        "AlternativeHashes": [{"HashName": "SHA256", "HashValue": item.sha256.upper()}],
+        "MediaMetadata": metadata(item),
+    }
+    if item.target.precategorised:
+        record["PrecategorizationSource"] = "; ".join(
+            sorted({h.name for h in item.hash_sets if h.category is not None}))
+    if with_files:
+        record["MediaFiles"] = media_files(item)
+        record["Exifs"] = []  # EXIF is not in the case store yet
+    return record
+
+
+def counting(counts: dict, item: Item) -> None:
+    counts["items"] = counts.get("items", 0) + 1
+    key = item.target.code if item.target.decided else item.target.result
+    by = counts.setdefault("by_category", {})
+    by[key] = by.get(key, 0) + 1
+
+
+def write_records(out: TextIO, records) -> None:
+    for n, record in enumerate(records):
+        out.write(",\n" if n else "\n")
+        out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+    out.write("\n")
+
+
+def write(context, path: Path):
+    scheme = context.target
+    key, url = data_model(scheme, "Cases")
+    counts: dict = {}
+    updated = iso(context.at)
+    case = {
+        "CaseID": context.case.guid,
+        "CaseNumber": context.options.case_number or context.case.name,
+        "ContactName": context.examiner,
+        "SourceApplicationName": context.tool,
+        "SourceApplicationVersion": context.version,
+    }
+
+    def records():
+        n = 0
+        for item in iter_items(context.session, context.registry, scheme.id,
+                               selection=context.selection,
+                               precategorised=context.options.precategorised):
+            if not context.keep(item):
+                continue
+            n += 1
+            counting(counts, item)
+            yield media_record(item, n, scheme, updated)
+
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        out.write("{" + json.dumps(key) + ":" + json.dumps(url) + ',"value":[{')
+        out.write(",".join(json.dumps(k) + ":" + json.dumps(v, ensure_ascii=False)
+                           for k, v in case.items()))
+        out.write(',"Media":[')
+        write_records(out, records())
+        out.write("]}]}\n")
+    return Written([path], counts, warnings(scheme))
+
+
+def warnings(scheme: Scheme) -> list[str]:
+    if scheme.vics is None:
+        return [f"{scheme.id} has no public VICS Category integers: Category is written as "
+                "null and the category code is in MediaMetadata Triage.TargetCategory and Tags"]
+    return []
