@@ -440,6 +440,9 @@ def main(argv: list[str] | None = None) -> int:
             ours_files = str(sum(1 for r in rows if not truthy(r.get("deleted")) and (r.get("md5") or "").strip()))
         print(fmt_row("triage ingest (ours)", ours.steps.get("total"), content_mb, ours_files))
         print("  MB/s = file content MB / best seconds; CPU s = user+sys of the best run, children included")
+        for label, side in (("baseline", base), ("ours", ours)):
+            if side.steps.get("total"):
+                print(f"  every run, {label:8s}: " + ", ".join(f"{t.wall:.2f}" for t in side.steps["total"]))
         print()
         if base.failed:
             print(f"  baseline FAILED: {base.failed}")
@@ -459,6 +462,10 @@ def main(argv: list[str] | None = None) -> int:
                 head = f"ours is {1 / ratio:.2f}× SLOWER than tsk_recover + hashdeep (speed-up {ratio:.2f}×)"
             print(f"  {head} (goal ≥ {GOAL}×: {verdict})")
             print(f"  [best vs best; medians give {ratio_med:.2f}×]")
+            cb = statistics.median(t.cpu for t in base.steps["total"])
+            co = statistics.median(t.cpu for t in ours.steps["total"])
+            print(f"  CPU seconds (median; less sensitive to other load): baseline {cb:.2f}, ours {co:.2f} "
+                  f"(ours uses {co / cb:.2f}× the baseline's CPU)")
         print()
         print("Agreement (last run):")
         for line in agreement(hd, rows, img.files, note):
