@@ -329,3 +329,28 @@ def test_merkle_leaf_is_the_documented_tab_separated_line():
     row = ("a" * 32, None, None, "1", 5, '{"x":1}')
     expected = hashlib.sha256(b"\x00" + ("a" * 32 + "\t\t\t1\t5\t" + '{"x":1}').encode())
     assert merkle_root_of([row]) == expected.hexdigest()
+
+
+def test_merkle_root_sorts_leaf_hashes_so_file_order_does_not_matter():
+    from triage.hashsets.merkle import SortedLeaves, leaf_bytes
+
+    rows = [(digests(i)[0], None, None, str(i % 3), i, None) for i in range(300)]
+    hashes = sorted(hashlib.sha256(b"\x00" + leaf_bytes(*row)).digest() for row in rows)
+    expected = _rfc6962_of_hashes(hashes)
+    assert merkle_root_of(rows) == expected
+    assert merkle_root_of(list(reversed(rows))) == expected
+    spilling = SortedLeaves(memory_limit=1000)  # through temporary files
+    for start in range(0, 300, 7):
+        spilling.add_rows(rows[start:start + 7])
+    assert spilling.root() == expected
+
+
+def _rfc6962_of_hashes(hashes: list[bytes]) -> str:
+    def node(part):
+        if len(part) == 1:
+            return part[0]
+        k = 1
+        while k * 2 < len(part):
+            k *= 2
+        return hashlib.sha256(b"\x01" + node(part[:k]) + node(part[k:])).digest()
+    return node(hashes).hex()

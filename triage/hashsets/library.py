@@ -38,7 +38,7 @@ from triage.hashsets.matching import (
     sets_exist,
     verdict_counts,
 )
-from triage.hashsets.merkle import stored_merkle_root
+from triage.hashsets.merkle import SortedLeaves, stored_merkle_root
 
 BATCH = 10_000
 IMPORT_CACHE_KIB = 256 * 1024  # SQLite page cache while importing (also the sort's memory)
@@ -114,15 +114,16 @@ def import_hash_set(
             session.add(hash_set)
             session.flush()
             estimate = path.stat().st_size // _BYTES_PER_ENTRY.get(fmt.id, 60)
+            leaves = SortedLeaves()
             with _digest_indexes_rebuilt(session, estimate):
                 counts = _load(session, hash_set.id, fmt.read(source, info, options), info,
-                               scheme, skip_bad, report_path, source, progress)
+                               scheme, skip_bad, report_path, source, progress, leaves)
             hash_set.scheme = _resolved_scheme(scheme, info)
             hash_set.entry_count, hash_set.rejected_count = counts
             hash_set.source_sha256 = source.sha256()
             hash_set.details = info.details or None
+            hash_set.merkle_root = leaves.root()  # of the rows as written; verify re-reads them
             session.flush()
-            hash_set.merkle_root = stored_merkle_root(session, hash_set.id)
             matches = match_set(session, hash_set.id, entries=counts[0])
             refresh_verdicts(session, "SELECT media_id FROM hash_set_match WHERE hash_set_id = "
                              ":set", {"set": hash_set.id})
@@ -182,8 +183,12 @@ def _resolved_scheme(asked: str | None, info: SetInfo) -> str | None:
 
 def _load(session: Session, hash_set_id: int, records: Iterator, info: SetInfo,
           scheme: str | None, skip_bad: bool, report_path: Path | None, source: Source,
-          progress: Progress | None) -> tuple[int, int]:
-    """Stream records into the store in batches; (entries kept, records rejected)."""
+          progress: Progress | None, leaves: SortedLeaves) -> tuple[int, int]:
+    """Stream records into the store in batches; (entries kept, records rejected).
+
+    Each batch written is also fed to the Merkle leaves, so the root needs
+    no second pass over the entries.
+    """
     cursor = session.connection().connection.driver_connection.cursor()
     sql = _insert_sql(session)
     size = source.path.stat().st_size
@@ -212,12 +217,14 @@ def _load(session: Session, hash_set_id: int, records: Iterator, info: SetInfo,
             batch.append((hash_set_id, *item))
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
+                leaves.add_rows([row[2:] for row in batch])
                 kept += len(batch)
-                batch.clear()
+                batch = []
                 if progress:
                     progress(kept, source.position, size)
         if batch:
             cursor.executemany(sql, batch)
+            leaves.add_rows([row[2:] for row in batch])
             kept += len(batch)
     finally:
         cursor.close()

@@ -51,7 +51,8 @@ def match_set(session: Session, hash_set_id: int, entries: int | None = None) ->
         else:
             sql = (f"SELECT m.id, e.hash_set_id, e.id, '{name}' "
                    f"FROM media AS m CROSS JOIN hash_set_entry AS e "
-                   f"WHERE e.{name} = m.{name} AND {_WEAKER_ONLY[name]} AND e.hash_set_id = :set")
+                   f"WHERE e.{name} = m.{name} AND {_WEAKER_ONLY[name]} "
+                   f"AND +e.hash_set_id = :set")  # unary +: probe the digest index, not this
         made += session.execute(text(_INSERT + sql), {"set": hash_set_id}).rowcount
     return made
 

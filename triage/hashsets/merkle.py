@@ -1,44 +1,52 @@
 """The Merkle root of a hash set: shows later that the set in the store is the one imported.
 
-Construction (so anyone can recompute it from an export of the entries):
+Construction (so anyone can recompute it from a listing of the entries):
 
-1. Each entry is one leaf: the UTF-8 bytes of
-   ``md5 TAB sha1 TAB sha256 TAB category TAB size TAB extra`` where a
-   digest is lower-case hex, `size` is decimal, `extra` is the stored JSON
-   text, and an absent value is the empty string. The source's record
-   number and the row id are not part of the leaf, so the root does not
-   depend on the order of the file.
-2. Leaves are sorted by (md5, sha1, sha256, category, size, extra), each
-   ascending with an absent value first; text is compared by Unicode code
-   point (the same as UTF-8 bytes), size numerically. Identical entries
-   are all kept.
-3. The tree is the Merkle Tree Hash of RFC 6962 (Certificate
-   Transparency), section 2.1, with SHA-256: a leaf hashes as
-   SHA-256(0x00 || leaf), an inner node as SHA-256(0x01 || left || right),
-   a list of n > 1 leaves splits at the largest power of two below n, and
-   the empty set's root is SHA-256 of nothing.
+1. Each entry is one leaf, the UTF-8 bytes of
+   ``md5 TAB sha1 TAB sha256 TAB category TAB size TAB extra`` — digests in
+   lower-case hex, `size` in decimal, `extra` the stored JSON text, an
+   absent value the empty string. The record number and the row id are not
+   part of it, so the root does not depend on the order of the file.
+2. A leaf's hash is SHA-256(0x00 || leaf bytes).
+3. The leaf hashes are sorted bytewise, ascending; identical entries give
+   identical hashes and are all kept.
+4. The root is the Merkle Tree Hash of RFC 6962 (Certificate Transparency)
+   section 2.1 over that sorted list: an inner node is
+   SHA-256(0x01 || left || right), a list of n > 1 splits at the largest
+   power of two below n, and an empty set's root is SHA-256 of nothing.
 
-The root is computed streaming, in O(log n) memory, from the store's
-ordered rows; importing and verifying run the same code.
+Sorting by leaf hash needs no sort of the entries themselves: hashes are
+spread into 256 buckets by their first byte (spilled to temporary files
+past `MEMORY_LIMIT`), and each bucket is sorted on its own, so memory stays
+bounded whatever the size of the set. Import feeds the entries as they are
+stored; verify reads them back from the store, in any order, and must get
+the same root.
 """
 
 from __future__ import annotations
 
 import hashlib
+import tempfile
+from pathlib import Path
 from typing import Iterable
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import LargeBinary, Text, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from triage.case.models import HashSetEntry
 
 CHUNK = 1 << 13  # leaves hashed level by level at a time; a power of two
+MEMORY_LIMIT = 128 << 20  # bytes of leaf hashes held in memory before spilling to disk
 _sha256 = hashlib.sha256
 
 
 def leaf_bytes(md5, sha1, sha256, category, size, extra) -> bytes:
     return "\t".join((md5 or "", sha1 or "", sha256 or "", category or "",
                       "" if size is None else str(size), extra or "")).encode()
+
+
+def leaf_hash(leaf: bytes) -> bytes:
+    return _sha256(b"\x00" + leaf).digest()
 
 
 def _subtree(hashes: list[bytes]) -> bytes:
@@ -53,7 +61,7 @@ def _subtree(hashes: list[bytes]) -> bytes:
 
 
 class MerkleBuilder:
-    """Feed leaves in order; `root()` gives the RFC 6962 root of everything fed."""
+    """Feed leaf hashes in order; `root()` gives the RFC 6962 root of everything fed."""
 
     def __init__(self) -> None:
         self._stack: list[tuple[int, bytes]] = []  # (number of leaves, subtree root)
@@ -61,11 +69,17 @@ class MerkleBuilder:
         self.count = 0
 
     def add_leaves(self, leaves: Iterable[bytes]) -> None:
+        """Leaves as bytes (hashed here)."""
+        self.add_hashes([leaf_hash(leaf) for leaf in leaves])
+
+    def add_hashes(self, hashes: list[bytes]) -> None:
         pending = self._pending
-        pending.extend(_sha256(b"\x00" + leaf).digest() for leaf in leaves)
-        while len(pending) >= CHUNK:
-            self._push(CHUNK, _subtree(pending[:CHUNK]))
-            del pending[:CHUNK]
+        pending.extend(hashes)
+        if len(pending) >= CHUNK:
+            full = len(pending) - len(pending) % CHUNK
+            for start in range(0, full, CHUNK):
+                self._push(CHUNK, _subtree(pending[start:start + CHUNK]))
+            del pending[:full]
 
     def _push(self, size: int, node: bytes) -> None:
         self.count += size
@@ -87,31 +101,95 @@ class MerkleBuilder:
         return node.hex()
 
 
-def merkle_root_of(entries: Iterable[tuple]) -> str:
-    """The root over rows (md5, sha1, sha256, category, size, extra) already in leaf order."""
-    builder = MerkleBuilder()
-    batch: list[bytes] = []
+class SortedLeaves:
+    """Collects leaf hashes in any order; `root()` sorts them (bucket by bucket) and builds the tree."""
+
+    def __init__(self, memory_limit: int = MEMORY_LIMIT):
+        self._buckets = [bytearray() for _ in range(256)]
+        self._held = 0
+        self._limit = memory_limit
+        self._spill: tempfile.TemporaryDirectory | None = None
+        self.count = 0
+
+    def add_rows(self, rows: Iterable[tuple]) -> None:
+        """Entries as (md5, sha1, sha256, category, size, extra) tuples."""
+        self.add_leaves([leaf_bytes(*row) for row in rows])
+
+    def add_leaves(self, leaves: list[bytes]) -> None:
+        buckets = self._buckets
+        for leaf in leaves:
+            digest = _sha256(b"\x00" + leaf).digest()
+            buckets[digest[0]] += digest
+        self.count += len(leaves)
+        self._held += 32 * len(leaves)
+        if self._held > self._limit:
+            self._spill_buckets()
+
+    def _spill_buckets(self) -> None:
+        if self._spill is None:
+            self._spill = tempfile.TemporaryDirectory(prefix="triage-merkle-")
+        folder = Path(self._spill.name)
+        for index, bucket in enumerate(self._buckets):
+            if bucket:
+                with open(folder / f"{index:02x}", "ab") as f:
+                    f.write(bucket)
+                bucket.clear()
+        self._held = 0
+
+    def root(self) -> str:
+        builder = MerkleBuilder()
+        try:
+            for index, bucket in enumerate(self._buckets):
+                data = bytes(bucket)
+                bucket.clear()
+                if self._spill is not None:
+                    spilled = Path(self._spill.name) / f"{index:02x}"
+                    if spilled.exists():
+                        data = spilled.read_bytes() + data
+                        spilled.unlink()
+                hashes = [data[i:i + 32] for i in range(0, len(data), 32)]
+                hashes.sort()
+                builder.add_hashes(hashes)
+        finally:
+            if self._spill is not None:
+                self._spill.cleanup()
+        return builder.root()
+
+
+def merkle_root_of(entries: Iterable[tuple], page: int = 20000) -> str:
+    """The root over entries (md5, sha1, sha256, category, size, extra), in any order."""
+    leaves = SortedLeaves()
+    batch: list[tuple] = []
     for row in entries:
-        batch.append(leaf_bytes(*row))
-        if len(batch) >= CHUNK:
-            builder.add_leaves(batch)
+        batch.append(row)
+        if len(batch) >= page:
+            leaves.add_rows(batch)
             batch = []
-    builder.add_leaves(batch)
-    return builder.root()
+    leaves.add_rows(batch)
+    return leaves.root()
 
 
 def stored_merkle_root(session: Session, hash_set_id: int, page: int = 20000) -> str:
-    """The root recomputed from the entries in the store, in the documented order."""
+    """The root recomputed from the entries in the store.
+
+    The database builds each leaf's bytes itself (one BLOB per row, the same
+    bytes as `leaf_bytes`), so Python only hashes and sorts the hashes.
+    """
     e = HashSetEntry
-    extra = cast(e.__table__.c.extra, Text)  # the stored JSON text, not a re-serialisation
-    columns = (e.md5, e.sha1, e.sha256, e.category, e.size, extra)
-    query = (select(*columns).where(e.hash_set_id == hash_set_id)
-             .order_by(*(c.asc().nulls_first() for c in columns)))
-    return merkle_root_of(_raw_rows(session, query, page))
+    tab = literal("\t")
+    leaf = func.coalesce(e.md5, "")
+    for column in (e.sha1, e.sha256, e.category, cast(e.size, Text),
+                   cast(e.__table__.c.extra, Text)):  # extra: the stored text, as stored
+        leaf = leaf + tab + func.coalesce(column, "")
+    query = select(cast(leaf, LargeBinary)).where(e.hash_set_id == hash_set_id)
+    leaves = SortedLeaves()
+    for rows in _raw_batches(session, query, page):
+        leaves.add_leaves([row[0] for row in rows])
+    return leaves.root()
 
 
-def _raw_rows(session: Session, query, page: int):
-    """Plain DB-API tuples: millions of rows without building a Row object for each."""
+def _raw_batches(session: Session, query, page: int):
+    """Plain DB-API rows, a page at a time: millions without a Row object for each."""
     connection = session.connection()
     compiled = query.compile(dialect=connection.dialect)
     params = compiled.construct_params()
@@ -121,6 +199,6 @@ def _raw_rows(session: Session, query, page: int):
     try:
         cursor.execute(str(compiled), params)
         while rows := cursor.fetchmany(page):
-            yield from rows
+            yield rows
     finally:
         cursor.close()
