@@ -335,7 +335,8 @@ def _write(session: Session, change: TagChange, row: Tag | None, working: str,
     if after is None:
         if row is not None:
             result = session.execute(delete(Tag).where(Tag.id == row.id,
-                                                       Tag.version == row.version))
+                                                       Tag.version == row.version)
+                                     .execution_options(synchronize_session=False))
             if result.rowcount != 1:
                 raise ConflictError(f"media {change.media_id} ({change.source}) changed while "
                                     "being removed; nothing was changed")
