@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import html
 import json
+import shutil
+import tempfile
 from pathlib import Path
 from typing import TextIO
 
@@ -234,23 +236,31 @@ def _items(context, out: TextIO) -> int:
                 if not c.workflow]
     sections += [(AMBIGUOUS, f"Ambiguous in {scheme.id}: a person must choose"),
                  (NONE, f"Not representable in {scheme.id}")]
+    wanted = [(key, title) for key, title in sections
+              if not context.options.categories or key in context.options.categories]
+    # One pass over the items; each section is spooled to its own temporary file
+    # (in memory while small) and the sections are copied out in order.
+    spools = {key: tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+",
+                                                 encoding="utf-8") for key, _ in wanted}
     listed = 0
-    # One pass per section keeps memory flat; each pass reads only examiner-tagged items.
-    for key, title in sections:
-        if context.options.categories and key not in context.options.categories:
-            continue
-        started = False
+    try:
         for item in iter_items(context.session, context.registry, scheme.id,
                                selection=context.selection,
                                precategorised=context.options.precategorised):
             here = item.target.code if item.target.decided else item.target.result
-            if here != key or here in workflow or (item.verdict and item.verdict.workflow):
+            if here not in spools or here in workflow or (item.verdict and item.verdict.workflow):
                 continue
-            if not started:
-                out.write(f"<h3>{esc(title)}</h3>\n")
-                started = True
-            _item(context, out, item)
+            _item(context, spools[here], item)
             listed += 1
+        for key, title in wanted:
+            spool = spools[key]
+            if spool.tell():
+                out.write(f"<h3>{esc(title)}</h3>\n")
+                spool.seek(0)
+                shutil.copyfileobj(spool, out)
+    finally:
+        for spool in spools.values():
+            spool.close()
     if not listed:
         out.write("<p>No item to list.</p>\n")
     return listed
