@@ -345,3 +345,28 @@ def test_cli_refuses_a_picture_with_one_line(case, tmp_path, capsys, template):
     assert main(["hashset", "import", str(store.folder), str(picture), "--name", "x"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "looks like a JPEG picture" in err
+
+
+def test_a_large_file_read_by_a_second_process_gives_the_same_set(case, tmp_path, monkeypatch):
+    import triage.hashsets.parallel as parallel
+
+    store, p = case
+    records = [record(i, p[i % 3], i % 5) for i in range(1, 12001)]
+    path = vics(tmp_path / "big.json", records, bom=True)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    two = import_hash_set(store, path, "two processes", examiner="tester")
+    one = import_hash_set(store, path, "one process", examiner="tester", parallel=False)
+    assert (two.entries, two.scheme, two.matches) == (12000, "vics-us", 12000)
+    assert (two.merkle_root, two.source_sha256) == (one.merkle_root, one.source_sha256)
+    assert two.details["bom"] is True
+    assert verify_hash_set(store, "two processes", examiner="tester").intact
+    records[7000]["MD5"] = "0" * 31
+    path = vics(tmp_path / "bad.json", records)
+    with pytest.raises(HashSetError, match=r"record 7001 \(value\[7000\]\): MD5"):
+        import_hash_set(store, path, "bad", examiner="tester")
+    path.write_bytes(path.read_bytes()[:-5000])
+    with pytest.raises(HashSetError, match="broken JSON after record"):
+        import_hash_set(store, path, "cut", examiner="tester", skip_bad=True)
+    with store.session() as session:
+        assert set(session.scalars(select(HashSet.name))) == {"two processes", "one process"}

@@ -39,6 +39,7 @@ from triage.hashsets.matching import (
     verdict_counts,
 )
 from triage.hashsets.merkle import SortedLeaves, stored_merkle_root
+from triage.hashsets.parallel import ParallelReader, worth_it
 
 BATCH = 10_000
 IMPORT_CACHE_KIB = 256 * 1024  # SQLite page cache while importing (also the sort's memory)
@@ -66,6 +67,7 @@ class ImportResult:
     matches: int
     seconds: float
     details: dict = field(default_factory=dict)
+    phases: dict[str, float] = field(default_factory=dict)  # seconds spent in each step
 
     @property
     def rate(self) -> float:
@@ -84,8 +86,13 @@ def import_hash_set(
     options: ReadOptions | None = None,
     examiner: str | None = None,
     progress: Progress | None = None,
+    parallel: bool = True,
 ) -> ImportResult:
-    """Import one file as a new hash set named `name`, match it, audit it; all or nothing."""
+    """Import one file as a new hash set named `name`, match it, audit it; all or nothing.
+
+    With `parallel`, a large file is parsed by a second process while this
+    one writes (see `triage.hashsets.parallel`).
+    """
     started = time.perf_counter()
     path = Path(path)
     examiner = examiner or current_examiner()
@@ -115,18 +122,26 @@ def import_hash_set(
             session.flush()
             estimate = path.stat().st_size // _BYTES_PER_ENTRY.get(fmt.id, 60)
             leaves = SortedLeaves()
+            reader = ParallelReader(fmt.id, source, info, options) \
+                if parallel and worth_it(path) else None
+            records = reader if reader is not None else fmt.read(source, info, options)
+            phases = _Phases()
             with _digest_indexes_rebuilt(session, estimate):
-                counts = _load(session, hash_set.id, fmt.read(source, info, options), info,
-                               scheme, skip_bad, report_path, source, progress, leaves)
+                counts = _load(session, hash_set.id, records, info, scheme, skip_bad,
+                               report_path, source, progress, leaves, reader)
+                phases.done("read and write entries")
+            phases.done("digest indexes")
             hash_set.scheme = _resolved_scheme(scheme, info)
             hash_set.entry_count, hash_set.rejected_count = counts
-            hash_set.source_sha256 = source.sha256()
+            hash_set.source_sha256 = reader.sha256 if reader is not None else source.sha256()
             hash_set.details = info.details or None
             hash_set.merkle_root = leaves.root()  # of the rows as written; verify re-reads them
             session.flush()
+            phases.done("source SHA-256 and Merkle root")
             matches = match_set(session, hash_set.id, entries=counts[0])
             refresh_verdicts(session, "SELECT media_id FROM hash_set_match WHERE hash_set_id = "
                              ":set", {"set": hash_set.id})
+            phases.done("matching")
             append_audit(session, examiner, "hashset.import", target=f"hash_set:{name}", after={
                 "name": name, "kind": set_kind.value, "scheme": hash_set.scheme,
                 "format": fmt.id, "source": str(path.absolute()),
@@ -138,7 +153,8 @@ def import_hash_set(
             result = ImportResult(hash_set.id, name, set_kind.value, hash_set.scheme, fmt.id,
                                   counts[0], counts[1], report_path if counts[1] else None,
                                   hash_set.merkle_root, hash_set.source_sha256, matches, 0.0,
-                                  info.details)
+                                  info.details, phases.seconds)
+        phases.done("commit")
     except FormatError as exc:  # broken past reading on (e.g. JSON cut short)
         _discard(report_path)
         raise HashSetError(f"{path.name}: {exc}; nothing was imported") from None
@@ -151,6 +167,19 @@ def import_hash_set(
         _discard(report_path)
     result.seconds = time.perf_counter() - started
     return result
+
+
+class _Phases:
+    """Seconds per step of an import, for the benchmark and the curious."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = round(now - self._last, 3)
+        self._last = now
 
 
 def _check_name(name: str) -> str:
@@ -183,7 +212,8 @@ def _resolved_scheme(asked: str | None, info: SetInfo) -> str | None:
 
 def _load(session: Session, hash_set_id: int, records: Iterator, info: SetInfo,
           scheme: str | None, skip_bad: bool, report_path: Path | None, source: Source,
-          progress: Progress | None, leaves: SortedLeaves) -> tuple[int, int]:
+          progress: Progress | None, leaves: SortedLeaves,
+          reader: ParallelReader | None = None) -> tuple[int, int]:
     """Stream records into the store in batches; (entries kept, records rejected).
 
     Each batch written is also fed to the Merkle leaves, so the root needs
@@ -194,7 +224,7 @@ def _load(session: Session, hash_set_id: int, records: Iterator, info: SetInfo,
     size = source.path.stat().st_size
     batch: list[tuple] = []
     kept = rejected = 0
-    scheme_checked = False
+    scheme_checked = categorised = False
     report = None
     try:
         for item in records:
@@ -208,12 +238,16 @@ def _load(session: Session, hash_set_id: int, records: Iterator, info: SetInfo,
                 report.write(f"{item.where}\t{_one_line(item.reason)}\t{_one_line(item.text)}\n")
                 rejected += 1
                 continue
-            if not scheme_checked and item.category is not None:
-                if _resolved_scheme(scheme, info) is None:
+            if not scheme_checked and item[4] is not None:  # a category
+                categorised = True
+                if reader is not None and info.scheme is None and scheme is None:
+                    pass  # the reader reports the file's scheme at its end: checked there
+                elif _resolved_scheme(scheme, info) is None:
                     raise HashSetError(
-                        f"{source.path.name}: {_where(item)} has category {item.category!r} but "
+                        f"{source.path.name}: record {item[0]} has category {item[4]!r} but "
                         f"the file does not say under which scheme: name it with --scheme")
-                scheme_checked = True
+                else:
+                    scheme_checked = True
             batch.append((hash_set_id, *item))
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
@@ -221,7 +255,7 @@ def _load(session: Session, hash_set_id: int, records: Iterator, info: SetInfo,
                 kept += len(batch)
                 batch = []
                 if progress:
-                    progress(kept, source.position, size)
+                    progress(kept, reader.position if reader else source.position, size)
         if batch:
             cursor.executemany(sql, batch)
             leaves.add_rows([row[2:] for row in batch])
@@ -232,14 +266,13 @@ def _load(session: Session, hash_set_id: int, records: Iterator, info: SetInfo,
             report.close()
     if progress:
         progress(kept, size, size)
+    if not scheme_checked and categorised and _resolved_scheme(scheme, info) is None:
+        raise HashSetError(f"{source.path.name}: entries have categories but the file does "
+                           f"not say under which scheme: name it with --scheme")
     if kept == 0:
         raise HashSetError(f"{source.path.name}: no entries"
                            + (f" ({rejected} bad records, see the report)" if rejected else ""))
     return kept, rejected
-
-
-def _where(entry) -> str:
-    return f"record {entry.record}"
 
 
 def _one_line(value: str) -> str:
