@@ -103,9 +103,8 @@ class CaseStore:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only snapshot that never waits for, nor holds up, a writer."""
-        with self.read_sessions() as session:
+        with self.read_sessions() as session:  # closing ends the transaction; nothing to commit
             yield session
-            session.rollback()
 
     def info(self) -> CaseInfo:
         with self.reading() as session:

@@ -34,4 +34,11 @@ class LocalExecutor:
         return self._pool.submit(fn, *args)
 
     def shutdown(self, cancel: bool = False) -> None:
+        """Wait for the workers; on cancel, stop them now (unrecorded work stays pending)."""
+        if cancel:
+            # Python 3.11 has no public way to stop a running task (3.14 adds
+            # terminate_workers); a worker hashing a large image would otherwise
+            # hold a cancel for minutes. Nothing is lost: the store is the work list.
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()
         self._pool.shutdown(wait=True, cancel_futures=cancel)

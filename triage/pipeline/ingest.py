@@ -164,15 +164,22 @@ class Ingest:
     # -- walk ---------------------------------------------------------------------------
 
     def _walk(self, evidence_id: int) -> None:
-        """All entries of one evidence in one transaction: a killed walk leaves nothing behind."""
+        """All entries of one evidence in one transaction: a killed walk leaves nothing behind.
+
+        A cancelled walk is rolled back the same way; the next run walks again.
+        """
         tracker = ProgressTracker("walk", 0, 0, self.progress)
         try:
             with self.store.session() as session:
                 evidence = session.get(Evidence, evidence_id)
-                counts = _walk_into(session, evidence, tracker)
+                counts = _walk_into(session, evidence, tracker, self.cancel)
                 evidence.walk_status = WorkStatus.DONE
+                if evidence.format == "folder":
+                    evidence.size = counts["bytes"]
                 append_audit(session, self.examiner, "evidence.walk",
                              target=f"evidence:{evidence_id}", after=counts)
+        except _WalkCancelled:
+            pass
         except EvidenceError as exc:
             self._fail_evidence(evidence_id, str(exc))
         except OSError as exc:
@@ -197,10 +204,18 @@ class Ingest:
             return [executor.submit(hash_evidence, e.id, e.format, e.paths) for e in pending]
 
     def _collect_evidence_hashes(self, jobs: list[Future], wait_for_all: bool) -> None:
-        for job in jobs:
-            if not (wait_for_all or job.done()) or job.cancelled():
-                continue
-            self._record_evidence_hash(job.result())
+        """Record image hashes as they finish; waiting for them is a stage of its own."""
+        pending = {job for job in jobs if not job.cancelled()}
+        tracker = ProgressTracker("image hashes", len(pending), 0, self.progress)
+        while pending:
+            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for job in done:
+                if not job.cancelled():
+                    self._record_evidence_hash(job.result())
+                tracker.advance(1, 0)
+            if not wait_for_all or self.cancel.is_set():
+                break
+        tracker.emit()
 
     def _record_evidence_hash(self, result: EvidenceHashResult) -> None:
         with self.store.session() as session:
@@ -333,13 +348,21 @@ class Ingest:
                                  after=after)
 
 
-def _walk_into(session: Session, evidence: Evidence, tracker: ProgressTracker) -> dict:
+class _WalkCancelled(Exception):
+    """Raised inside the walk transaction so that it rolls back."""
+
+
+def _walk_into(session: Session, evidence: Evidence, tracker: ProgressTracker,
+               cancel: threading.Event) -> dict:
     source = open_source(evidence.format, evidence.paths)
     partition_ids: dict[int, int] = {}
     rows: list[dict] = []
-    counts = {"partitions": 0, "partition_errors": 0, "entries": 0, "entry_errors": 0}
+    counts = {"partitions": 0, "partition_errors": 0, "entries": 0, "entry_errors": 0,
+              "bytes": 0}
     try:
         for record in walk(source):
+            if cancel.is_set():
+                raise _WalkCancelled
             if isinstance(record, PartitionRecord):
                 partition_ids[record.index] = _add_partition(session, evidence.id, record)
                 counts["partitions"] += 1
@@ -348,13 +371,13 @@ def _walk_into(session: Session, evidence: Evidence, tracker: ProgressTracker) -
             rows.append(_file_row(evidence.id, partition_ids.get(record.partition_index), record))
             counts["entries"] += 1
             counts["entry_errors"] += bool(record.error)
+            counts["bytes"] += (record.size or 0) if record.kind == "file" else 0
+            tracker.advance(1, 0, record.path)
             if len(rows) >= INSERT_BATCH:
                 session.execute(insert(File), rows)
-                tracker.advance(len(rows), 0)
                 rows = []
         if rows:
             session.execute(insert(File), rows)
-            tracker.advance(len(rows), 0)
     finally:
         source.close()
     return counts
