@@ -1,0 +1,295 @@
+"""Video: what OpenCV says about it, and a few keyframes chosen by scene change.
+
+A video is not decoded whole. Up to ``SAMPLE_LIMIT`` frames spread evenly over
+it are looked at: read one after another when they lie close together (short
+videos), otherwise reached by seeking, which decodes from the keyframe before
+each one, so a long video costs about as much as a short one. Each sample is
+kept only at working size (longest side 224-448, as a still is decoded), and
+a colour histogram of it says where scenes change.
+
+Keyframes: one per scene (its middle sample, or the nearest one that is not
+near-blank), at most ``MAX_KEYFRAMES`` (the longest scenes win); when there
+are fewer than ``MIN_KEYFRAMES`` scenes, each scene gets a share of that
+many by its length, spread evenly over it, so a single-scene video gets
+evenly spaced keyframes.
+The caller hashes each keyframe like a still, so a still taken from the
+video lands near one of them.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from triage.media.decode import MIN_HASH_SIDE, WORKING_SIZE
+
+MIN_KEYFRAMES = 6
+MAX_KEYFRAMES = 16
+SAMPLE_LIMIT = 120
+"""Frames looked at per video, at most."""
+
+SEQUENTIAL_STEP = 4
+"""Read every frame (rather than seek) when samples are at most this many frames apart."""
+
+SCENE_CUT = 0.35
+"""Half the L1 distance between consecutive samples' 64-bin colour histograms (0-1) that starts a new scene."""
+
+SCENE_CORRELATION = 0.5
+"""Correlation of consecutive samples' 16x16 greyscale layouts under which a new scene starts
+(catches cuts between scenes of similar colours; panning and zooming keep it high)."""
+
+BLANK_STD = 6.0
+"""Grey standard deviation under which a sample counts as near-blank (black fade, flat colour)."""
+
+UNKNOWN_LENGTH_STEP = 15
+"""Frames between samples when the container does not say how many frames it holds."""
+
+_cv2_configured = False
+
+
+class VideoError(Exception):
+    """The video cannot be read; the message says why."""
+
+
+@dataclass
+class Frame:
+    index: int
+    """Frame number from 0."""
+    time: float | None
+    """Seconds from the start, when the frame rate is known."""
+    picture: Image.Image
+    """The frame at working size, mode RGB."""
+    scene_start: bool = False
+    """The frame is the first keyframe of a scene that starts with a cut (not the opening scene)."""
+
+
+@dataclass
+class VideoFrames:
+    width: int
+    height: int
+    fps: float | None
+    frame_count: int | None
+    duration: float | None
+    codec: str | None
+    keyframes: list[Frame] = field(default_factory=list)
+    scenes: int = 0
+    samples: int = 0
+
+
+def read_video(source: bytes | str | os.PathLike | BinaryIO, *,
+               min_keyframes: int = MIN_KEYFRAMES, max_keyframes: int = MAX_KEYFRAMES,
+               sample_limit: int = SAMPLE_LIMIT) -> VideoFrames:
+    """Probe a video and choose its keyframes; raises VideoError when it cannot be decoded."""
+    _configure_cv2()
+    capture, stream = _open(source)
+    try:
+        fps = _positive(capture.get(cv2.CAP_PROP_FPS))
+        count = _positive(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+        frame_count = int(count) if count else None
+        codec = _fourcc(capture.get(cv2.CAP_PROP_FOURCC))
+        samples = _samples(capture, frame_count, fps, max(sample_limit, max_keyframes))
+        if not samples:
+            raise VideoError(f"no frame could be decoded (codec {codec or 'unknown'})")
+        width, height = samples[0][2]
+        chosen, scenes = _choose(samples, min_keyframes, max_keyframes)
+        keyframes = [Frame(index=samples[i][0], time=(samples[i][0] / fps if fps else None),
+                           picture=samples[i][1], scene_start=starts) for i, starts in chosen]
+        duration = frame_count / fps if frame_count and fps else None
+        return VideoFrames(width=width, height=height, fps=fps, frame_count=frame_count,
+                           duration=duration, codec=codec, keyframes=keyframes,
+                           scenes=scenes, samples=len(samples))
+    finally:
+        capture.release()
+        del stream
+
+
+def _configure_cv2() -> None:
+    """One thread per worker: the ingest runs one worker per core already."""
+    global _cv2_configured
+    if not _cv2_configured:
+        cv2.setNumThreads(1)
+        _cv2_configured = True
+
+
+def _open(source) -> tuple[cv2.VideoCapture, BinaryIO | None]:
+    """The capture, and the stream it reads from: the caller keeps that alive until release().
+
+    OpenCV's Python binding does not hold a reference to a stream it reads
+    from; a stream garbage-collected under it crashes the process.
+    """
+    stream = None
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        stream = io.BytesIO(bytes(source))
+    elif not isinstance(source, (str, os.PathLike)):
+        stream = source
+    if stream is not None:
+        capture = cv2.VideoCapture(stream, cv2.CAP_FFMPEG, [])
+    else:
+        capture = cv2.VideoCapture(str(Path(source)), cv2.CAP_FFMPEG)
+    if not capture.isOpened():
+        capture.release()
+        raise VideoError("cannot open the video: container or codec not supported, or corrupt data")
+    return capture, stream
+
+
+# A sample: (frame index, working-size RGB picture, full (width, height))
+Sample = tuple[int, Image.Image, tuple[int, int]]
+
+
+def _samples(capture: cv2.VideoCapture, frame_count: int | None, fps: float | None,
+             limit: int) -> list[Sample]:
+    if not frame_count:
+        return _read_unknown_length(capture, fps, limit)
+    wanted = sorted({int(k * frame_count / min(limit, frame_count)) for k in range(min(limit, frame_count))})
+    step = frame_count / len(wanted)
+    samples = (_read_sequential(capture, wanted) if step <= SEQUENTIAL_STEP
+               else _read_seeking(capture, wanted))
+    if not samples and wanted[0] != 0:
+        capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
+        samples = _read_sequential(capture, [0])
+    return samples
+
+
+def _read_sequential(capture: cv2.VideoCapture, wanted: list[int]) -> list[Sample]:
+    samples: list[Sample] = []
+    targets = iter(wanted)
+    target = next(targets, None)
+    index = 0
+    while target is not None:
+        if index < target:
+            if not capture.grab():
+                break
+            index += 1
+            continue
+        ok, frame = capture.read()
+        if not ok or frame is None:
+            break
+        samples.append(_sample(index, frame))
+        index += 1
+        target = next(targets, None)
+    return samples
+
+
+def _read_seeking(capture: cv2.VideoCapture, wanted: list[int]) -> list[Sample]:
+    samples: list[Sample] = []
+    failures = 0
+    for target in wanted:
+        if not capture.set(cv2.CAP_PROP_POS_FRAMES, target):
+            failures += 1
+        ok, frame = capture.read()
+        if not ok or frame is None:
+            failures += 1
+            if failures > 3 and not samples:
+                break
+            continue
+        samples.append(_sample(target, frame))
+    return samples
+
+
+def _read_unknown_length(capture: cv2.VideoCapture, fps: float | None, limit: int) -> list[Sample]:
+    step = max(1, round(fps)) if fps else UNKNOWN_LENGTH_STEP
+    samples: list[Sample] = []
+    index = 0
+    while len(samples) < limit:
+        if index % step == 0:
+            ok, frame = capture.read()
+            if not ok or frame is None:
+                break
+            samples.append(_sample(index, frame))
+        elif not capture.grab():
+            break
+        index += 1
+    return samples
+
+
+def _sample(index: int, frame: np.ndarray) -> Sample:
+    if frame.ndim == 2:
+        frame = cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
+    height, width = frame.shape[:2]
+    factor = max(1, min(max(width, height) // WORKING_SIZE, min(width, height) // MIN_HASH_SIDE))
+    if factor > 1:
+        # Whole-factor area average: what Image.reduce does to a still of the same size.
+        frame = cv2.resize(frame, (width // factor, height // factor), interpolation=cv2.INTER_AREA)
+    picture = Image.fromarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+    return index, picture, (width, height)
+
+
+def _choose(samples: list[Sample], min_keyframes: int, max_keyframes: int) -> tuple[list[tuple[int, bool]], int]:
+    """Indices into `samples` of the keyframes, in time order, each with whether it opens a cut scene."""
+    arrays = [np.asarray(p) for _, p, _ in samples]
+    hists = [_histogram(a) for a in arrays]
+    layouts = [_layout(p) for _, p, _ in samples]
+    contrast = [float(a.mean(axis=2).std()) for a in arrays]
+    cuts = [0] + [i for i in range(1, len(samples))
+                  if 0.5 * float(np.abs(hists[i] - hists[i - 1]).sum()) > SCENE_CUT
+                  or float(np.mean(layouts[i] * layouts[i - 1])) < SCENE_CORRELATION]
+    scenes = [range(start, end) for start, end in zip(cuts, cuts[1:] + [len(samples)])]
+    if len(scenes) > max_keyframes:
+        longest = sorted(range(len(scenes)), key=lambda s: (-len(scenes[s]), s))[:max_keyframes]
+        scenes = [scenes[s] for s in sorted(longest)]
+    shares = _shares([len(scene) for scene in scenes], min(min_keyframes, len(samples)))
+    chosen: list[tuple[int, bool]] = []
+    for scene, share in zip(scenes, shares):
+        # `share` keyframes spread evenly over the scene: the middles of equal parts of it.
+        parts = [scene[int(j * len(scene) / share):int((j + 1) * len(scene) / share)] for j in range(share)]
+        for j, part in enumerate(parts):
+            chosen.append((_representative(part, contrast), j == 0 and scene.start != 0))
+    return chosen, len(cuts)
+
+
+def _shares(lengths: list[int], total: int) -> list[int]:
+    """Keyframes per scene: one each, and when that makes fewer than `total`, the rest by length."""
+    if len(lengths) >= total:
+        return [1] * len(lengths)
+    whole = sum(lengths)
+    exact = [total * n / whole for n in lengths]
+    shares = [min(n, max(1, int(e))) for n, e in zip(lengths, exact)]
+    by_remainder = sorted(range(len(lengths)), key=lambda s: (-(exact[s] - int(exact[s])), s))
+    while sum(shares) < total and any(shares[s] < lengths[s] for s in range(len(lengths))):
+        for s in by_remainder:
+            if sum(shares) < total and shares[s] < lengths[s]:
+                shares[s] += 1
+    return shares
+
+
+def _representative(part: range, contrast: list[float]) -> int:
+    """The middle sample of `part`, or the nearest one to it that is not near-blank."""
+    middle = part[len(part) // 2]
+    if contrast[middle] >= BLANK_STD:
+        return middle
+    return max(part, key=lambda i: (contrast[i] >= BLANK_STD, -abs(i - middle), contrast[i]))
+
+
+def _layout(picture: Image.Image) -> np.ndarray:
+    """16x16 greyscale, zero mean and unit variance (all zero for a flat frame, which then never correlates)."""
+    grey = np.asarray(picture.convert("L").resize((16, 16), Image.Resampling.BOX), dtype=np.float64)
+    spread = grey.std()
+    return (grey - grey.mean()) / spread if spread > 1.0 else np.zeros_like(grey)
+
+
+def _histogram(rgb: np.ndarray) -> np.ndarray:
+    """Normalised 4x4x4 colour histogram."""
+    q = (rgb >> 6).astype(np.int32)
+    codes = (q[..., 0] << 4) | (q[..., 1] << 2) | q[..., 2]
+    counts = np.bincount(codes.ravel(), minlength=64).astype(np.float64)
+    return counts / max(1.0, counts.sum())
+
+
+def _positive(value: float) -> float | None:
+    return float(value) if value and math.isfinite(value) and value > 0 else None
+
+
+def _fourcc(value: float) -> str | None:
+    code = int(value) if value and math.isfinite(value) else 0
+    if code <= 0:
+        return None
+    text = code.to_bytes(4, "little").decode("latin-1").strip("\x00 ")
+    return text if text and text.isprintable() else None
