@@ -84,7 +84,7 @@ def export_case(store: CaseStore, format: str, out: Path | str,
     if not out.parent.is_dir():
         raise ExportError(f"{out.parent}: no such folder")
     module = importlib.import_module(spec.module)
-    with store.session() as session:
+    with store.reading() as session:  # a snapshot: examiners go on tagging meanwhile
         case = case_facts(session)
         try:
             target = registry.get(options.scheme or case.working_scheme)
@@ -104,6 +104,7 @@ def export_case(store: CaseStore, format: str, out: Path | str,
             partial.unlink(missing_ok=True)
         files = [out, *written.files[1:]]
         manifest_sha256, entries = write_manifest(manifest, files, context, written)
+    with store.session() as session:
         append_audit(session, examiner, "case.export", target=str(out.resolve()), after={
             "format": spec.id, "scheme": target.id, "scheme_version": target.version,
             "selection": selection, "categories": list(options.categories),

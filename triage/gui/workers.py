@@ -115,7 +115,7 @@ class StoreReader(QThread):
                         return
                     job = self._jobs.pop()
                 try:
-                    with self._store.session() as session:
+                    with self._store.reading() as session:
                         result = job.fn(session)
                 except Exception as exc:  # noqa: BLE001 - every failure is reported to its owner
                     log.warning("store read failed", exc_info=True)
