@@ -348,7 +348,7 @@ def test_cli_refuses_a_picture_with_one_line(case, tmp_path, capsys, template):
 
 
 def test_a_large_file_read_by_a_second_process_gives_the_same_set(case, tmp_path, monkeypatch):
-    import triage.hashsets.parallel as parallel
+    import triage.hashsets.reading as parallel
 
     store, p = case
     records = [record(i, p[i % 3], i % 5) for i in range(1, 12001)]

@@ -13,7 +13,6 @@ Every change (import, remove) and every verification is in the audit log.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time

@@ -6,7 +6,7 @@ import and nothing of the file is kept, unless `skip_bad` is given: then the
 good entries are kept and each bad one is written to a report (where in the
 file, why, and the record's text).
 
-Entries go in with DB-API `executemany` in batches of `BATCH` rows. Random
+Entries go in with DB-API `executemany` in batches of 10,000 rows. Random
 inserts into the three digest indexes are what makes a large import slow
 (each lands on a random B-tree page), so when the new set is large next to
 what the store already holds, the digest indexes are dropped for the
@@ -20,7 +20,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
@@ -29,7 +29,7 @@ from triage.case.audit import append_audit
 from triage.case.clock import utcnow
 from triage.case.models import HashSet, HashSetEntry, HashSetKind, HashSetMatch, Media
 from triage.case.store import CaseStore, current_examiner
-from triage.hashsets.entries import BadRecord, FormatError, HashSetError
+from triage.hashsets.entries import FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, SetInfo, Source, detect
 from triage.hashsets.matching import (
     match_all,
@@ -38,10 +38,9 @@ from triage.hashsets.matching import (
     sets_exist,
     verdict_counts,
 )
-from triage.hashsets.merkle import SortedLeaves, stored_merkle_root
-from triage.hashsets.parallel import ParallelReader, worth_it
+from triage.hashsets.merkle import stored_merkle_root
+from triage.hashsets.reading import reader_for
 
-BATCH = 10_000
 IMPORT_CACHE_KIB = 256 * 1024  # SQLite page cache while importing (also the sort's memory)
 REBUILD_RATIO = 8  # rebuild the digest indexes when the store holds < 8 × the new entries
 _BYTES_PER_ENTRY = {"vics": 200, "nsrl-legacy": 120, "hashkeeper": 150, "csv": 80,
@@ -91,7 +90,7 @@ def import_hash_set(
     """Import one file as a new hash set named `name`, match it, audit it; all or nothing.
 
     With `parallel`, a large file is parsed by a second process while this
-    one writes (see `triage.hashsets.parallel`).
+    one writes (see `triage.hashsets.reading`).
     """
     started = time.perf_counter()
     path = Path(path)
@@ -121,23 +120,22 @@ def import_hash_set(
             session.add(hash_set)
             session.flush()
             estimate = path.stat().st_size // _BYTES_PER_ENTRY.get(fmt.id, 60)
-            leaves = SortedLeaves()
-            reader = ParallelReader(fmt.id, source, info, options) \
-                if parallel and worth_it(path) else None
-            records = reader if reader is not None else fmt.read(source, info, options)
+            reader = reader_for(fmt.id, source, info, options, hash_set.id, parallel)
             phases = _Phases()
             with _digest_indexes_rebuilt(session, estimate):
-                counts = _load(session, hash_set.id, records, info, scheme, skip_bad,
-                               report_path, source, progress, leaves, reader)
+                counts = _load(session, reader, skip_bad, report_path, source.path, progress)
                 phases.done("read and write entries")
             phases.done("digest indexes")
             hash_set.scheme = _resolved_scheme(scheme, info)
-            hash_set.entry_count, hash_set.rejected_count = counts
-            hash_set.source_sha256 = reader.sha256 if reader is not None else source.sha256()
+            if counts[2] is not None and hash_set.scheme is None:
+                raise HashSetError(
+                    f"{path.name}: record {counts[2]} has a category but the file does not "
+                    f"say under which scheme: name it with --scheme")
+            hash_set.entry_count, hash_set.rejected_count = counts[:2]
+            hash_set.source_sha256 = reader.outcome.sha256
             hash_set.details = info.details or None
-            hash_set.merkle_root = leaves.root()  # of the rows as written; verify re-reads them
+            hash_set.merkle_root = reader.outcome.merkle_root  # of the rows written
             session.flush()
-            phases.done("source SHA-256 and Merkle root")
             matches = match_set(session, hash_set.id, entries=counts[0])
             refresh_verdicts(session, "SELECT media_id FROM hash_set_match WHERE hash_set_id = "
                              ":set", {"set": hash_set.id})
@@ -210,69 +208,43 @@ def _resolved_scheme(asked: str | None, info: SetInfo) -> str | None:
     return asked or info.scheme
 
 
-def _load(session: Session, hash_set_id: int, records: Iterator, info: SetInfo,
-          scheme: str | None, skip_bad: bool, report_path: Path | None, source: Source,
-          progress: Progress | None, leaves: SortedLeaves,
-          reader: ParallelReader | None = None) -> tuple[int, int]:
-    """Stream records into the store in batches; (entries kept, records rejected).
-
-    Each batch written is also fed to the Merkle leaves, so the root needs
-    no second pass over the entries.
-    """
+def _load(session: Session, reader, skip_bad: bool, report_path: Path | None, path: Path,
+          progress: Progress | None) -> tuple[int, int, int | None]:
+    """Insert the reader's batches; (entries kept, records rejected, first categorised record)."""
     cursor = session.connection().connection.driver_connection.cursor()
     sql = _insert_sql(session)
-    size = source.path.stat().st_size
-    batch: list[tuple] = []
+    size = path.stat().st_size
     kept = rejected = 0
-    scheme_checked = categorised = False
+    first_category = None
     report = None
     try:
-        for item in records:
-            if isinstance(item, BadRecord):
+        for batch in reader:
+            if batch.bad:
                 if not skip_bad:
+                    bad = batch.bad[0]
                     raise HashSetError(
-                        f"{source.path.name}: {item.where}: {item.reason}; nothing was imported "
+                        f"{path.name}: {bad.where}: {bad.reason}; nothing was imported "
                         f"(--skip-bad imports the good entries and reports the bad ones)")
                 if report is None:
-                    report = _open_report(report_path, source.path)
-                report.write(f"{item.where}\t{_one_line(item.reason)}\t{_one_line(item.text)}\n")
-                rejected += 1
-                continue
-            if not scheme_checked and item[4] is not None:  # a category
-                categorised = True
-                if reader is not None and info.scheme is None and scheme is None:
-                    pass  # the reader reports the file's scheme at its end: checked there
-                elif _resolved_scheme(scheme, info) is None:
-                    raise HashSetError(
-                        f"{source.path.name}: record {item[0]} has category {item[4]!r} but "
-                        f"the file does not say under which scheme: name it with --scheme")
-                else:
-                    scheme_checked = True
-            batch.append((hash_set_id, *item))
-            if len(batch) >= BATCH:
-                cursor.executemany(sql, batch)
-                leaves.add_rows([row[2:] for row in batch])
-                kept += len(batch)
-                batch = []
-                if progress:
-                    progress(kept, reader.position if reader else source.position, size)
-        if batch:
-            cursor.executemany(sql, batch)
-            leaves.add_rows([row[2:] for row in batch])
-            kept += len(batch)
+                    report = _open_report(report_path, path)
+                for bad in batch.bad:
+                    report.write(f"{bad.where}\t{_one_line(bad.reason)}\t{_one_line(bad.text)}\n")
+                rejected += len(batch.bad)
+            if batch.rows:
+                cursor.executemany(sql, batch.rows)
+                kept += len(batch.rows)
+            if first_category is None:
+                first_category = batch.first_category
+            if progress:
+                progress(kept, batch.position, size)
     finally:
         cursor.close()
         if report is not None:
             report.close()
-    if progress:
-        progress(kept, size, size)
-    if not scheme_checked and categorised and _resolved_scheme(scheme, info) is None:
-        raise HashSetError(f"{source.path.name}: entries have categories but the file does "
-                           f"not say under which scheme: name it with --scheme")
     if kept == 0:
-        raise HashSetError(f"{source.path.name}: no entries"
+        raise HashSetError(f"{path.name}: no entries"
                            + (f" ({rejected} bad records, see the report)" if rejected else ""))
-    return kept, rejected
+    return kept, rejected, first_category
 
 
 def _one_line(value: str) -> str:
