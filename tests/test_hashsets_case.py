@@ -370,3 +370,29 @@ def test_a_large_file_read_by_a_second_process_gives_the_same_set(case, tmp_path
         import_hash_set(store, path, "cut", examiner="tester", skip_bad=True)
     with store.session() as session:
         assert set(session.scalars(select(HashSet.name))) == {"two processes", "one process"}
+
+
+def test_cli_skip_bad_report_and_csv_column_options(case, tmp_path, capsys):
+    store, p = case
+    folder = store.folder
+    store.close()
+    listed = tmp_path / "list.txt"
+    listed.write_text(f"{p[0].md5}\nnonsense\n")
+    assert main(["hashset", "import", str(folder), str(listed), "--name", "L"]) == 2
+    assert "line 2:" in capsys.readouterr().err
+    report = tmp_path / "rejected.tsv"
+    assert main(["hashset", "import", str(folder), str(listed), "--name", "L", "--skip-bad",
+                 "--report", str(report), "--kind", "known-good"]) == 0
+    out = capsys.readouterr().out
+    assert "1 bad records not imported: see " + str(report) in out
+    assert report.read_text().splitlines()[2].startswith("line 2\t")
+    table = tmp_path / "odd.tsv"
+    table.write_text(f"ref\tdigest value\tverdict\n1\t{p[1].sha1}\t3\n")
+    assert main(["hashset", "import", str(folder), str(table), "--name", "T",
+                 "--column", "hash=digest value", "--column", "category=3",
+                 "--delimiter", "tab", "--scheme", "vics-us"]) == 0
+    capsys.readouterr()
+    assert main(["files", str(folder), "--csv"]) == 0
+    rows = {row["name"]: row for row in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert (rows[p[0].name]["matched_sets"], rows[p[0].name]["known_good"]) == ("L", "1")
+    assert rows[p[1].name]["hashset_category"] == "vics-us:3"
