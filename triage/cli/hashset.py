@@ -148,7 +148,7 @@ def handle_import(args) -> int:
 
 def handle_list(args) -> int:
     store = open_case(args.case_dir)
-    with store.session() as session:
+    with store.reading() as session:
         sets = list_hash_sets(session)
     store.close()
     if args.json:

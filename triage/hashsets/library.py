@@ -365,8 +365,12 @@ class Verification:
 
 
 def verify_hash_set(store: CaseStore, name: str, examiner: str | None = None) -> Verification:
-    """Recompute the set's Merkle root from the store and compare; the result is audited."""
-    with store.session() as session:
+    """Recompute the set's Merkle root from the store and compare; the result is audited.
+
+    The recomputation reads a snapshot without taking the write lock (a set
+    of millions takes a while); only the audit entry is written.
+    """
+    with store.reading() as session:
         hash_set = _get(session, name)
         stored = session.scalar(select(func.count()).where(
             HashSetEntry.hash_set_id == hash_set.id))
@@ -374,10 +378,11 @@ def verify_hash_set(store: CaseStore, name: str, examiner: str | None = None) ->
         result = Verification(name, computed == hash_set.merkle_root
                               and stored == hash_set.entry_count, hash_set.merkle_root,
                               computed, hash_set.entry_count, stored)
+    with store.session() as session:
         append_audit(session, examiner or current_examiner(), "hashset.verify",
                      target=f"hash_set:{name}", after={
                          "intact": result.intact, "recorded_root": result.recorded_root,
-                         "computed_root": computed, "recorded_entries": hash_set.entry_count,
+                         "computed_root": computed, "recorded_entries": result.recorded_entries,
                          "stored_entries": stored})
     return result
 
