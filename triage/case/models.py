@@ -223,12 +223,18 @@ class HashSetEntry(Base):
     """
 
     __tablename__ = "hash_set_entry"
-    # Partial: most sets lack one digest or two (VICS: no SHA-256; plain lists: one
-    # kind), and an index full of NULLs costs import time for nothing.
+    # An entry is matched by its strongest digest only (SHA-256 > SHA-1 > MD5), so
+    # each entry is in exactly one digest index, that of its strongest digest:
+    # a VICS entry (MD5 and SHA-1) is indexed by SHA-1 alone, an NSRL one by
+    # SHA-256 alone. Half to two thirds less index to build than full indexes.
     __table_args__ = tuple(
-        Index(f"ix_hash_set_entry_{name}", name, sqlite_where=text(f"{name} IS NOT NULL"),
-              postgresql_where=text(f"{name} IS NOT NULL"))
-        for name in ("md5", "sha1", "sha256")
+        Index(f"ix_hash_set_entry_{name}", name, sqlite_where=text(where),
+              postgresql_where=text(where))
+        for name, where in (
+            ("sha256", "sha256 IS NOT NULL"),
+            ("sha1", "sha1 IS NOT NULL AND sha256 IS NULL"),
+            ("md5", "md5 IS NOT NULL AND sha1 IS NULL AND sha256 IS NULL"),
+        )
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
