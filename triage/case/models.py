@@ -120,6 +120,39 @@ class Media(Base):
     size: Mapped[int]
     detected_type: Mapped[str | None] = mapped_column(String(60), index=True)
 
+    # From the one decode of a picture (or a video's probe); see triage.media.analyse.
+    analysed: Mapped[bool] = mapped_column(Boolean, default=False)
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    phash: Mapped[str | None] = mapped_column(String(16))
+    dhash: Mapped[str | None] = mapped_column(String(16))
+    pdq: Mapped[str | None] = mapped_column(String(64))
+    pdq_quality: Mapped[int | None] = mapped_column(Integer)
+    featureless: Mapped[bool | None] = mapped_column(Boolean)
+    exif: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    video: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))  # duration, codec…
+    analysis_error: Mapped[str | None] = mapped_column(Text)
+    # Near-duplicate stack (triage.similarity): members share stack_id; one is its representative.
+    stack_id: Mapped[int | None] = mapped_column(index=True)
+    stack_representative: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Keyframe(Base):
+    """A still chosen from a video, hashed like a picture so stills can join the video's stack."""
+
+    __tablename__ = "keyframe"
+    __table_args__ = (UniqueConstraint("media_id", "index"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), index=True)
+    index: Mapped[int] = mapped_column(Integer)
+    time: Mapped[float | None]
+    phash: Mapped[str] = mapped_column(String(16))
+    dhash: Mapped[str] = mapped_column(String(16))
+    pdq: Mapped[str] = mapped_column(String(64))
+    pdq_quality: Mapped[int] = mapped_column(Integer)
+    featureless: Mapped[bool] = mapped_column(Boolean)
+
 
 class File(Base):
     """One directory entry found in an evidence (deleted and orphan ones too)."""

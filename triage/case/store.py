@@ -10,6 +10,7 @@ import getpass
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
@@ -24,6 +25,7 @@ from triage import __version__
 from triage.case.audit import append_audit
 from triage.case.clock import utcnow
 from triage.case.models import CaseInfo
+from triage.case.thumbnails import ThumbnailStore
 
 DATABASE_NAME = "case.sqlite"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -94,6 +96,10 @@ class CaseStore:
     read_engine: Engine
     read_sessions: sessionmaker[Session]
 
+    @cached_property
+    def thumbnails(self) -> ThumbnailStore:
+        return ThumbnailStore(self.folder)
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One unit of work: committed when the block ends, rolled back on error."""
@@ -111,6 +117,8 @@ class CaseStore:
             return session.scalars(select(CaseInfo)).one()
 
     def close(self) -> None:
+        if "thumbnails" in self.__dict__:
+            self.thumbnails.close()
         self.engine.dispose()
         self.read_engine.dispose()
 

@@ -27,6 +27,9 @@ def register(subparsers) -> None:
     parser.add_argument("--workers", type=int, default=None,
                         help="worker processes (default: every core)")
     parser.add_argument("--examiner", default=None, help="who runs the ingest (audit log)")
+    parser.add_argument("--hashes-only", action="store_true",
+                        help="only hash and type files: no decoding, perceptual hashes, "
+                        "thumbnails or EXIF (a later ingest without it does not add them)")
     parser.set_defaults(func=run)
 
 
@@ -74,7 +77,7 @@ def run(args) -> int:
     store = open_case(args.case_dir, create=True, examiner=args.examiner)
     cancel = threading.Event()
     bar = ProgressBar()
-    ingest = Ingest(store, args.examiner, IngestOptions(workers=args.workers), bar, cancel)
+    ingest = Ingest(store, args.examiner, IngestOptions(workers=args.workers, analyse_media=not args.hashes_only), bar, cancel)
     evidence_ids = [ingest.add(path) for path in args.evidence]
 
     def _interrupt(signum, frame):

@@ -100,12 +100,38 @@ class ContentReader:
             except OSError as exc:
                 raise ContentError(f"read failed at byte {offset} of {size}: {reason(exc)}") from exc
             if not data:
-                raise ContentError(f"read stopped at byte {offset} of {size}")
+                data = self._hole(where, entry, offset, size)
             offset += len(data)
             yield data
         source = self.source(where.format, where.paths)
         if source.bad_ranges:
             self._check_readable(where, entry, source.bad_ranges)
+
+    def _hole(self, where: Locator, entry: pytsk3.File, offset: int, size: int) -> bytes:
+        """What an empty read at `offset` means: a sparse run (zeros, as icat gives), or an error."""
+        block = int(self._file_system(where).info.block_size)
+        runs = [run for attribute in self._attributes(where, entry) for run in attribute]
+        if not runs:
+            raise ContentError(f"no data stored for this stream ({size} bytes declared, "
+                               f"no data runs): nothing to hash")
+        for run in runs:
+            start = int(run.offset) * block
+            if start <= offset < start + int(run.len) * block:
+                if run.flags & pytsk3.TSK_FS_ATTR_RUN_FLAG_SPARSE:
+                    return bytes(min(READ_SIZE, size - offset, start + int(run.len) * block - offset))
+        raise ContentError(f"read stopped at byte {offset} of {size}")
+
+    @staticmethod
+    def _attributes(where: Locator, entry: pytsk3.File):
+        """The attribute a locator reads: the named one, or else the default data."""
+        for attribute in entry:
+            kind, ident = int(attribute.info.type), int(attribute.info.id)
+            if where.attr_type is not None:
+                if (kind, ident) == (where.attr_type, where.attr_id):
+                    yield attribute
+            elif kind in (pytsk3.TSK_FS_ATTR_TYPE_DEFAULT, pytsk3.TSK_FS_ATTR_TYPE_NTFS_DATA):
+                yield attribute
+                return
 
     def _check_readable(self, where: Locator, entry: pytsk3.File,
                         bad: list[tuple[int, int]]) -> None:
@@ -113,11 +139,7 @@ class ContentReader:
         fs = self._file_system(where)
         block = int(fs.info.block_size)
         base = where.partition_offset or 0
-        for attribute in entry:
-            info = attribute.info
-            if where.attr_type is not None and (int(info.type), int(info.id)) != (
-                    where.attr_type, where.attr_id):
-                continue
+        for attribute in self._attributes(where, entry):
             for run in attribute:
                 if run.flags & (pytsk3.TSK_FS_ATTR_RUN_FLAG_SPARSE
                                 | pytsk3.TSK_FS_ATTR_RUN_FLAG_FILLER):

@@ -22,7 +22,17 @@ from sqlalchemy.orm import Session
 
 from triage.case.audit import append_audit
 from triage.case.clock import utcnow
-from triage.case.models import AuditEntry, EntryKind, Evidence, File, Media, Partition, WorkStatus
+from triage.case.models import (
+    AuditEntry,
+    EntryKind,
+    Evidence,
+    File,
+    Keyframe,
+    Media,
+    Partition,
+    WorkStatus,
+)
+from triage.case.thumbnails import FILMSTRIP, THUMBNAIL
 from triage.case.store import CaseStore, current_examiner
 from triage.evidence import (
     EvidenceError,
@@ -34,6 +44,7 @@ from triage.evidence import (
     walk,
 )
 from triage.hashsets import match_case
+from triage.media.analyse import MediaAnalysis
 from triage.media.sniff import extension_mismatch
 from triage.pipeline.executors import Executor, LocalExecutor
 from triage.pipeline.progress import ProgressCallback, ProgressTracker
@@ -51,6 +62,7 @@ class IngestOptions:
     job_bytes: int = 32 << 20
     commit_every: int = 1000
     commit_seconds: float = 2.0
+    analyse_media: bool = True  # decode pictures and videos: perceptual hashes, thumbnails, EXIF
 
 
 @dataclass
@@ -251,7 +263,7 @@ class Ingest:
                 if batch is None:
                     exhausted = True
                     break
-                in_flight.add(executor.submit(process_files, batch))
+                in_flight.add(executor.submit(process_files, batch, options.analyse_media))
             if not in_flight:
                 break
             done, in_flight = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
@@ -311,9 +323,16 @@ class Ingest:
 
     def _write_results(self, results: list[FileResult], names: dict[int, tuple[str, int]],
                        summary: IngestSummary) -> None:
-        """One transaction per batch: content rows first (once per digest), then the file rows."""
+        """One transaction per batch: content rows first (once per digest), then the file rows.
+
+        Thumbnails go to their own store first; a kill between the two writes
+        redoes the batch, which writes the same thumbnails again.
+        """
+        analysed = {r.sha256: r.analysis for r in results if r.sha256 and r.analysis}
+        self.store.thumbnails.put_many(_pictures(analysed))
         with self.store.session() as session:
             media_ids = _upsert_media(session, [r for r in results if r.sha256])
+            _record_analyses(session, analysed, media_ids)
             updates = []
             for result in results:
                 name, _ = names.pop(result.file_id)
@@ -405,6 +424,50 @@ def _file_row(evidence_id: int, partition_id: int | None, record: FileRecord) ->
         "atime": record.atime, "ctime": record.ctime, "extension_mismatch": False,
         "status": WorkStatus.PENDING if hashed else WorkStatus.SKIPPED,
         "error": record.error,
+    }
+
+
+def _pictures(analysed: dict[str, MediaAnalysis]) -> list[tuple[str, str, bytes]]:
+    rows = []
+    for sha256, analysis in analysed.items():
+        if analysis.thumbnail:
+            rows.append((sha256, THUMBNAIL, analysis.thumbnail))
+        if analysis.video and analysis.video.filmstrip:
+            rows.append((sha256, FILMSTRIP, analysis.video.filmstrip))
+    return rows
+
+
+def _record_analyses(session: Session, analysed: dict[str, MediaAnalysis],
+                     media_ids: dict[str, int]) -> None:
+    """Store each content's analysis once: only where the media row has none yet."""
+    if not analysed:
+        return
+    ids = {media_ids[sha256]: sha256 for sha256 in analysed}
+    missing = session.scalars(select(Media.id).where(Media.id.in_(list(ids)),
+                                                     Media.analysed.is_(False))).all()
+    if not missing:
+        return
+    session.execute(update(Media), [_analysis_values(i, analysed[ids[i]]) for i in missing])
+    keyframes = [
+        {"media_id": i, "index": k.index, "time": k.time, "phash": k.phash, "dhash": k.dhash,
+         "pdq": k.pdq, "pdq_quality": k.pdq_quality, "featureless": k.featureless}
+        for i in missing if analysed[ids[i]].video
+        for k in analysed[ids[i]].video.keyframes
+    ]
+    if keyframes:
+        session.execute(insert(Keyframe), keyframes)
+
+
+def _analysis_values(media_id: int, analysis: MediaAnalysis) -> dict:
+    video = analysis.video
+    return {
+        "id": media_id, "analysed": True, "width": analysis.width, "height": analysis.height,
+        "phash": analysis.phash, "dhash": analysis.dhash, "pdq": analysis.pdq,
+        "pdq_quality": analysis.pdq_quality, "featureless": analysis.featureless,
+        "exif": analysis.exif or None, "analysis_error": analysis.error,
+        "video": video and {"duration": video.duration, "fps": video.fps,
+                            "frame_count": video.frame_count, "codec": video.codec,
+                            "scenes": video.scenes},
     }
 
 

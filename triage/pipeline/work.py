@@ -1,16 +1,24 @@
-"""The per-file work that runs in worker processes: read once, digest, sniff.
+"""The per-file work that runs in worker processes: read once, digest, sniff, analyse.
 
-Functions here take and return plain, picklable values and never touch the
-case store, so any executor (local processes, a cluster) can run them.
+A file's bytes stream once through the digests; a picture's bytes are kept
+in memory (a video's spooled to a temporary file) for the one decode that
+gives every image-derived value. Functions here take and return plain,
+picklable values and never touch the case store, so any executor (local
+processes, a cluster) can run them.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 
 from triage.evidence import ContentError, ContentReader, EvidenceError, Locator, open_source
-from triage.hashing.digests import digest_chunks
-from triage.media.sniff import HEAD_SIZE, sniff
+from triage.hashing.digests import MultiHasher, digest_chunks
+from triage.media.analyse import MediaAnalysis, analyse
+from triage.media.sniff import HEAD_SIZE, media_kind, sniff
+
+MAX_PICTURE_BYTES = 256 << 20  # larger "pictures" are recorded, hashed, and not decoded
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,7 @@ class FileResult:
     size: int = 0
     detected_type: str | None = None
     error: str | None = None
+    analysis: MediaAnalysis | None = None
 
 
 @dataclass(frozen=True)
@@ -50,20 +59,85 @@ def _shared_reader() -> ContentReader:
     return _reader
 
 
-def process_files(jobs: list[FileJob]) -> list[FileResult]:
-    return [_process_file(job) for job in jobs]
+_analysed: set[str] = set()  # contents this worker already analysed in this run
 
 
-def _process_file(job: FileJob) -> FileResult:
+def process_files(jobs: list[FileJob], analyse_media: bool = True) -> list[FileResult]:
+    return [_process_file(job, analyse_media) for job in jobs]
+
+
+def _process_file(job: FileJob, analyse_media: bool) -> FileResult:
+    hasher, kept, detected, error = MultiHasher(), None, None, None
     try:
-        digests, head = digest_chunks(_shared_reader().chunks(job.where), HEAD_SIZE)
+        for chunk in _shared_reader().chunks(job.where):
+            if hasher.size == 0:
+                detected = sniff(chunk[:HEAD_SIZE])
+                kept = _Kept.start(detected) if analyse_media else None
+            hasher.update(chunk)
+            if kept:
+                kept.add(chunk)
     except (ContentError, EvidenceError) as exc:
-        return FileResult(job.file_id, error=str(exc))
+        error = str(exc)
     except (OSError, MemoryError) as exc:
-        return FileResult(job.file_id, error=f"read failed: {exc}")
-    return FileResult(
-        job.file_id, digests.md5, digests.sha1, digests.sha256, digests.size, sniff(head)
-    )
+        error = f"read failed: {exc}"
+    if error:
+        if kept:
+            kept.close()
+        return FileResult(job.file_id, error=error)
+    digests = hasher.digests()
+    analysis = None
+    if kept:
+        if digests.sha256 not in _analysed:
+            analysis = kept.analyse(detected)
+            _remember(digests.sha256)
+        kept.close()
+    return FileResult(job.file_id, digests.md5, digests.sha1, digests.sha256, digests.size,
+                      detected, analysis=analysis)
+
+
+def _remember(sha256: str) -> None:
+    if len(_analysed) > 500_000:  # bound the memory of a long run; a repeat costs one decode
+        _analysed.clear()
+    _analysed.add(sha256)
+
+
+class _Kept:
+    """The bytes of one picture (in memory) or video (in a temporary file) for its decode."""
+
+    def __init__(self, video: bool):
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self._spool = tempfile.NamedTemporaryFile(prefix="triage-", delete=False) if video else None
+
+    @classmethod
+    def start(cls, detected: str | None) -> "_Kept | None":
+        kind = media_kind(detected)
+        return cls(video=kind == "video") if kind in ("image", "video") else None
+
+    def add(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._spool:
+            self._spool.write(chunk)
+        elif self._size <= MAX_PICTURE_BYTES:
+            self._chunks.append(chunk)
+        else:
+            self._chunks = []
+
+    def analyse(self, detected: str | None) -> MediaAnalysis:
+        if self._spool:
+            self._spool.flush()
+            return analyse(self._spool.name, detected)
+        if self._size > MAX_PICTURE_BYTES:
+            return MediaAnalysis(kind="image", error=f"picture of {self._size} bytes is larger "
+                                 f"than {MAX_PICTURE_BYTES} bytes; not decoded")
+        return analyse(b"".join(self._chunks), detected)
+
+    def close(self) -> None:
+        self._chunks = []
+        if self._spool:
+            self._spool.close()
+            os.unlink(self._spool.name)
+            self._spool = None
 
 
 def hash_evidence(evidence_id: int, format: str, paths: list[str]) -> EvidenceHashResult:
