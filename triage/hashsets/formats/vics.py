@@ -20,10 +20,9 @@ recorded from the data model and the codes are kept verbatim:
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from typing import Iterator
-
-import ijson
 
 from triage.hashsets.entries import (
     BadRecord,
@@ -102,6 +101,7 @@ class VicsFormat(HashSetFormat):
         elif _CASES_KEY.search(head.text):
             form = "Cases"
         info.details["form"] = "case" if form == "Cases" else "hash set"
+        _need_ijson()
         stream = source.open_buffered()
         if stream.peek(len(BOM))[:len(BOM)] == BOM:
             stream.read(len(BOM))
@@ -112,6 +112,8 @@ class VicsFormat(HashSetFormat):
             yield from self._read_media(stream, source)
 
     def _read_media(self, stream, source: Source) -> Iterator[Entry | BadRecord]:
+        import ijson
+
         index = 0
         try:
             for index, record in enumerate(ijson.items(stream, "value.item", use_float=True), 1):
@@ -120,6 +122,8 @@ class VicsFormat(HashSetFormat):
             raise _broken(exc, index, source) from None
 
     def _read_cases(self, stream, source: Source, info: SetInfo) -> Iterator[Entry | BadRecord]:
+        import ijson
+
         cases: list[dict] = []
         builder = None
         case_no = media_no = index = 0
@@ -187,6 +191,12 @@ def media_entry(record, index: int, where: str | None = None) -> Entry | BadReco
 
 def _where(index: int) -> str:
     return f"record {index} (value[{index - 1}])"
+
+
+def _need_ijson() -> None:
+    """ijson is only needed here: without it the rest of Triage (ingest included) still works."""
+    if importlib.util.find_spec("ijson") is None:
+        raise FormatError("reading VICS JSON needs the Python package ijson (pip install ijson)")
 
 
 def _alternative_sha256(hashes) -> str | None:
