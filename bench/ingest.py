@@ -6,7 +6,9 @@ cached by bench/make_media_image.py):
 * baseline: ``tsk_recover -e -o OFFSET IMAGE OUT`` (every allocated and
   unallocated file out of the partition) then
   ``hashdeep -r -c md5,sha1,sha256 OUT`` on what it wrote;
-* ours: ``python -m triage ingest CASE IMAGE`` into a fresh case folder.
+* ours: ``python -m triage ingest CASE IMAGE`` into a fresh case folder, the
+  full ingest (hashes, type, decode, perceptual hashes, thumbnails, EXIF);
+  also, as a like-for-like row, ``ingest --hashes-only`` where the CLI has it.
 
 Each side runs ``--repeat`` times, alternating which goes first, after the
 image has been read once so that neither pays the first cold read. It prints
@@ -97,6 +99,12 @@ def triage_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     return env
+
+
+def ingest_has_option(option: str) -> bool:
+    proc = subprocess.run([sys.executable, "-m", "triage", "ingest", "--help"], capture_output=True,
+                          text=True, env=triage_env(), cwd=REPO, stdin=subprocess.DEVNULL)
+    return option in proc.stdout
 
 
 def triage_available() -> str | None:
@@ -366,6 +374,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ours-only", action="store_true", help="time only triage ingest (no ratio)")
     ap.add_argument("--ours-arg", action="append", default=[], metavar="ARG",
                     help="extra argument for `triage ingest` (repeatable), e.g. --ours-arg=--jobs=2")
+    ap.add_argument("--no-hashes-only", action="store_true",
+                    help="skip the extra `triage ingest --hashes-only` row (the like-for-like comparison)")
     ap.add_argument("--profile", action="store_true",
                     help="after timing, run ours once more under cProfile and print the top functions")
     ap.add_argument("--py-spy", action="store_true",
@@ -386,13 +396,16 @@ def main(argv: list[str] | None = None) -> int:
     do_ours = not args.baseline_only and why_not is None
 
     work = Path(tempfile.mkdtemp(prefix="triage-bench-", dir=args.workdir))
-    base, ours = Side("baseline"), Side("ours")
+    base, ours, lean = Side("baseline"), Side("ours"), Side("ours --hashes-only")
+    do_lean = do_ours and not args.no_hashes_only and ingest_has_option("--hashes-only")
     last_out = last_listing = last_case = None
     load_before = os.getloadavg()[0]
     warm = warm_page_cache(img.path)
     try:
         for i in range(args.repeat):
-            order = ["baseline", "ours"] if i % 2 == 0 else ["ours", "baseline"]
+            order = ["baseline", "ours", "lean"]
+            if i % 2:
+                order.reverse()
             for which in order:
                 if which == "baseline" and not base.failed and not args.ours_only:
                     out, listing = work / f"recovered-{i}", work / f"hashdeep-{i}.txt"
@@ -412,6 +425,14 @@ def main(argv: list[str] | None = None) -> int:
                     if last_case:
                         shutil.rmtree(last_case, ignore_errors=True)
                     last_case = case
+                elif which == "lean" and do_lean and not lean.failed:
+                    case = work / f"case-hashes-only-{i}"
+                    settle(img.path)
+                    ok = run_ours(img, case, work / f"ingest-hashes-only-{i}.log",
+                                  ["--hashes-only", *args.ours_arg], lean)
+                    print(f"[bench] run {i + 1}/{args.repeat} ours --hashes-only: "
+                          + (f"{lean.steps['total'][-1].wall:.2f} s" if ok else "FAILED"), file=sys.stderr)
+                    shutil.rmtree(case, ignore_errors=True)
 
         hd = read_hashdeep(last_listing, last_out) if last_listing and last_listing.exists() else {}
         if do_ours and last_case and not ours.failed:
@@ -439,15 +460,19 @@ def main(argv: list[str] | None = None) -> int:
         if rows is not None:
             ours_files = str(sum(1 for r in rows if not truthy(r.get("deleted")) and (r.get("md5") or "").strip()))
         print(fmt_row("triage ingest (ours)", ours.steps.get("total"), content_mb, ours_files))
+        if do_lean:
+            print(fmt_row("  for comparison: ingest --hashes-only", lean.steps.get("total"), content_mb, ours_files))
         print("  MB/s = file content MB / best seconds; CPU s = user+sys of the best run, children included")
-        for label, side in (("baseline", base), ("ours", ours)):
+        for label, side in (("baseline", base), ("ours", ours), ("ours --hashes-only", lean)):
             if side.steps.get("total"):
-                print(f"  every run, {label:8s}: " + ", ".join(f"{t.wall:.2f}" for t in side.steps["total"]))
+                print(f"  every run, {label:18s}: " + ", ".join(f"{t.wall:.2f}" for t in side.steps["total"]))
         print()
         if base.failed:
             print(f"  baseline FAILED: {base.failed}")
         if ours.failed:
             print(f"  ours FAILED: {ours.failed}")
+        if lean.failed:
+            print(f"  ours --hashes-only FAILED: {lean.failed}")
         if not do_ours and not args.baseline_only:
             print(f"  ours not run: {why_not}")
         if base.steps.get("total") and ours.steps.get("total"):
@@ -466,6 +491,11 @@ def main(argv: list[str] | None = None) -> int:
             co = statistics.median(t.cpu for t in ours.steps["total"])
             print(f"  CPU seconds (median; less sensitive to other load): baseline {cb:.2f}, ours {co:.2f} "
                   f"(ours uses {co / cb:.2f}× the baseline's CPU)")
+            if lean.steps.get("total"):
+                lr = min(b) / min(t.wall for t in lean.steps["total"])
+                cl = statistics.median(t.cpu for t in lean.steps["total"])
+                print(f"  like for like (no decoding, thumbnails, EXIF): `ingest --hashes-only` is {lr:.2f}× "
+                      f"the baseline's speed (best vs best), CPU {cl:.2f} s")
         print()
         print("Agreement (last run):")
         for line in agreement(hd, rows, img.files, note):
@@ -480,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\noutputs kept in {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    return 0 if not (base.failed or ours.failed) else 1
+    return 0 if not (base.failed or ours.failed or lean.failed) else 1
 
 
 if __name__ == "__main__":
