@@ -67,6 +67,11 @@ def run_info(args) -> int:
     print("Types:     " + _join(counts["types"]))
     print(f"Misnamed:  {counts['extension_mismatch']} (extension disagrees with content)")
     print(f"Errors:    {counts['errors']} entries with an error")
+    sets = counts["hash_sets"]
+    if sets["sets"]:
+        print(f"Hash sets: {sets['sets']} imported; {sets['matched']} contents matched "
+              f"({sets['alert']} alert, {sets['known_good']} known-good, "
+              f"{sets['conflicting']} conflicting)")
     if counts["pending"]:
         print(f"Pending:   {counts['pending']} files not yet hashed: run ingest again to finish")
     return 0
