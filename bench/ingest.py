@@ -311,10 +311,11 @@ def summarize_collapsed(raw: Path, top: int, rate: int = PYSPY_RATE) -> list[str
         while stack.startswith("process "):  # nested: parent first, then the child that ran
             end = stack.find('";')  # the command line itself may hold ';'
             proc, stack = (stack[:end + 1], stack[end + 2:]) if end > 0 else (stack, "")
-            proc = proc.split(":", 1)[-1].strip('"')
         if proc != "?":
-            proc = ("worker: " if "--multiprocessing-fork" in proc or "spawn_main" in proc else
-                    "resource tracker: " if "resource_tracker" in proc else "main: ") + proc[-70:]
+            pid = proc[len("process "):].split(":", 1)[0]
+            kind = ("worker" if "--multiprocessing-fork" in proc or "spawn_main" in proc else
+                    "resource tracker" if "resource_tracker" in proc else "main (triage ingest)")
+            proc = f"pid {pid} {kind}"
         frames = stack.split(";")
         per_proc[proc] += n
         total += n
