@@ -164,6 +164,19 @@ def write_records(out: TextIO, records) -> None:
     out.write("\n")
 
 
+def selected_records(context, counts: dict, updated: str, **record_options):
+    """The Media records of the items the export selected, numbered from 1, counted as they go."""
+    n = 0
+    for item in iter_items(context.session, context.registry, context.target.id,
+                           selection=context.selection,
+                           precategorised=context.options.precategorised):
+        if not context.keep(item):
+            continue
+        n += 1
+        counting(counts, item)
+        yield media_record(item, n, context.target, updated, **record_options)
+
+
 def write(context, path: Path):
     scheme = context.target
     key, url = data_model(scheme, "Cases")
@@ -177,23 +190,12 @@ def write(context, path: Path):
         "SourceApplicationVersion": context.version,
     }
 
-    def records():
-        n = 0
-        for item in iter_items(context.session, context.registry, scheme.id,
-                               selection=context.selection,
-                               precategorised=context.options.precategorised):
-            if not context.keep(item):
-                continue
-            n += 1
-            counting(counts, item)
-            yield media_record(item, n, scheme, updated)
-
     with open(path, "w", encoding="utf-8", newline="\n") as out:
         out.write("{" + json.dumps(key) + ":" + json.dumps(url) + ',"value":[{')
         out.write(",".join(json.dumps(k) + ":" + json.dumps(v, ensure_ascii=False)
                            for k, v in case.items()))
         out.write(',"Media":[')
-        write_records(out, records())
+        write_records(out, selected_records(context, counts, updated))
         out.write("]}]}\n")
     return Written([path], counts, warnings(scheme))
 

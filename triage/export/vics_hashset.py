@@ -13,9 +13,8 @@ import json
 from pathlib import Path
 
 from triage.export.base import Written
-from triage.export.items import iter_items
 from triage.export.text import iso
-from triage.export.vics import counting, data_model, media_record, warnings, write_records
+from triage.export.vics import data_model, selected_records, warnings, write_records
 
 
 def write(context, path: Path) -> Written:
@@ -24,19 +23,8 @@ def write(context, path: Path) -> Written:
     counts: dict = {}
     updated = iso(context.at)
 
-    def records():
-        n = 0
-        for item in iter_items(context.session, context.registry, scheme.id,
-                               selection=context.selection,
-                               precategorised=context.options.precategorised):
-            if not context.keep(item):
-                continue
-            n += 1
-            counting(counts, item)
-            yield media_record(item, n, scheme, updated, with_files=False)
-
     with open(path, "w", encoding="utf-8", newline="\n") as out:
         out.write("{" + json.dumps(key) + ":" + json.dumps(url) + ',"value":[')
-        write_records(out, records())
+        write_records(out, selected_records(context, counts, updated, with_files=False))
         out.write("]}\n")
     return Written([path], counts, warnings(scheme))
