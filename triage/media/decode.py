@@ -45,6 +45,9 @@ MIN_HASH_SIDE = 64
 
 WHITE = 255
 
+# Modes whose samples Image.reduce may average as they are (not palette indexes, not 1-bit).
+_REDUCE_AS_STORED = {"L", "LA", "La", "RGB", "RGBA", "RGBa", "CMYK", "YCbCr", "LAB", "I", "F"}
+
 _TRANSPOSE = {
     2: (Image.Transpose.FLIP_LEFT_RIGHT,),
     3: (Image.Transpose.ROTATE_180,),
@@ -125,11 +128,14 @@ def _decode(fp: BinaryIO, working_size: int, max_pixels: int | None) -> DecodedP
     im.load()
 
     orientation = _orientation(im)
-    picture = _flatten(im)
+    # Reduce before flattening where averaging the stored values is right (Pillow averages
+    # RGBA premultiplied), so transparency is laid on white over a few pixels, not millions.
+    picture = im if im.mode in _REDUCE_AS_STORED else _flatten(im)
     factor = _box_factor(*picture.size, working_size)
     if factor > 1:
         picture = picture.reduce(factor)
         reduction *= factor
+    picture = _flatten(picture)
     for step in _TRANSPOSE.get(orientation, ()):
         picture = picture.transpose(step)
     if orientation in (5, 6, 7, 8):
