@@ -223,7 +223,9 @@ def main(argv: list[str] | None = None) -> int:
             rounds = args.rounds or max(1, -(-300 // len(paths)))
             work = list(paths) * rounds
             megapixels = statistics.mean(_pixels(p) for p in paths) / 1e6
-            print(f"\n== {name}: {len(paths)} files x {rounds} rounds, mean {megapixels:.1f} MP")
+            progressive = sum(_progressive(p) for p in paths)
+            print(f"\n== {name}: {len(paths)} files x {rounds} rounds, mean {megapixels:.1f} MP"
+                  + (f", {progressive} progressive JPEG (decoding those at 1/8 saves little)" if progressive else ""))
             for path in paths[:2]:  # page cache and imports, untimed
                 baseline([path])
             list(pool.map(_ours_one, [str(p) for p in paths[: args.workers * 2]]))
@@ -266,6 +268,11 @@ def main(argv: list[str] | None = None) -> int:
                     print(line)
     print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
     return status
+
+
+def _progressive(path: Path) -> bool:
+    with Image.open(path) as im:
+        return bool(im.format == "JPEG" and (im.info.get("progressive") or im.info.get("progression")))
 
 
 def _pixels(path: Path) -> int:
