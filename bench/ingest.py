@@ -374,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline-only", action="store_true", help="time only tsk_recover + hashdeep")
     ap.add_argument("--ours-only", action="store_true", help="time only triage ingest (no ratio)")
     ap.add_argument("--ours-arg", action="append", default=[], metavar="ARG",
-                    help="extra argument for `triage ingest` (repeatable), e.g. --ours-arg=--jobs=2")
+                    help="extra argument for `triage ingest` (repeatable), e.g. --ours-arg=--workers=2")
     ap.add_argument("--no-hashes-only", action="store_true",
                     help="skip the extra `triage ingest --hashes-only` row (the like-for-like comparison)")
     ap.add_argument("--profile", action="store_true",

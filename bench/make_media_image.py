@@ -612,12 +612,13 @@ def ensure_image(size_mb: int = 520, seed: int = 1, cache_dir: Path = DEFAULT_CA
     t0 = time.monotonic()
     manifest_path.unlink(missing_ok=True)
     tree = Path(tempfile.mkdtemp(prefix="tree-", dir=cache_dir))
+    tmp_image = image.with_suffix(".img.tmp")
     try:
         files = populate(tree, size_mb, seed, cache_dir, workers)
-        tmp_image = image.with_suffix(".img.tmp")
         offset = build_disk(tree, tmp_image, seed)
         tmp_image.replace(image)
     finally:
+        tmp_image.unlink(missing_ok=True)
         if keep_tree:
             print(f"[make_media_image] staging tree kept at {tree}", file=sys.stderr)
         else:
