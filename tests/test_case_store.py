@@ -88,3 +88,14 @@ def test_reading_does_not_wait_for_a_writer(tmp_path):
             assert reader.query(AuditEntry).count() == 1  # the last commit, not the open write
     with store.reading() as reader:
         assert reader.query(AuditEntry).count() == 2
+
+
+def test_the_cheap_schema_head_is_alembics_head():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from triage.case.store import MIGRATIONS, schema_head
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == schema_head()

@@ -14,11 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from triage import __version__
@@ -74,14 +70,29 @@ def _sqlite_engine(path: Path, write: bool = True) -> Engine:
     return engine
 
 
+def schema_head() -> str:
+    """The newest migration, from the file names (revisions are numbered 0001, 0002, … in order).
+
+    Reading it this way lets an up-to-date case open without importing
+    Alembic (a third of a second on every command); a test checks that
+    Alembic agrees.
+    """
+    return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
 def _migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision; a new case starts at the first one."""
+    with engine.connect() as connection:
+        if inspect(connection).has_table("alembic_version"):
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            if current == schema_head():
+                return
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    head = ScriptDirectory.from_config(config).get_current_head()
     with engine.begin() as connection:
-        if MigrationContext.configure(connection).get_current_revision() == head:
-            return
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

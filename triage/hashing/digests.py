@@ -7,34 +7,39 @@ from dataclasses import dataclass
 from typing import Iterable
 
 
+ALL = ("md5", "sha1", "sha256")
+
+
 @dataclass(frozen=True)
 class Digests:
-    md5: str
-    sha1: str
-    sha256: str
+    md5: str | None
+    sha1: str | None
+    sha256: str | None
     size: int
 
 
 class MultiHasher:
-    """Feeds each chunk to all three hashers, so the bytes are read only once."""
+    """Feeds each chunk to every hasher, so the bytes are read only once."""
 
-    def __init__(self) -> None:
-        self._hashers = (hashlib.md5(), hashlib.sha1(), hashlib.sha256())
+    def __init__(self, algorithms: tuple[str, ...] = ALL) -> None:
+        self._hashers = tuple(hashlib.new(name) if name in algorithms else None for name in ALL)
         self.size = 0
 
     def update(self, chunk: bytes) -> None:
         for hasher in self._hashers:
-            hasher.update(chunk)
+            if hasher is not None:
+                hasher.update(chunk)
         self.size += len(chunk)
 
     def digests(self) -> Digests:
-        md5, sha1, sha256 = (hasher.hexdigest() for hasher in self._hashers)
+        md5, sha1, sha256 = (h.hexdigest() if h else None for h in self._hashers)
         return Digests(md5, sha1, sha256, self.size)
 
 
-def digest_chunks(chunks: Iterable[bytes], head_size: int = 0) -> tuple[Digests, bytes]:
+def digest_chunks(chunks: Iterable[bytes], head_size: int = 0,
+                  algorithms: tuple[str, ...] = ALL) -> tuple[Digests, bytes]:
     """Digests of a stream, plus its first `head_size` bytes for type sniffing."""
-    hasher = MultiHasher()
+    hasher = MultiHasher(algorithms)
     head = b""
     for chunk in chunks:
         if len(head) < head_size:

@@ -14,6 +14,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -33,6 +34,9 @@ from triage.case.models import (
     WorkStatus,
 )
 from triage.case.thumbnails import FILMSTRIP, THUMBNAIL
+
+if TYPE_CHECKING:
+    from triage.media.analyse import MediaAnalysis
 from triage.case.store import CaseStore, current_examiner
 from triage.evidence import (
     EvidenceError,
@@ -44,11 +48,17 @@ from triage.evidence import (
     walk,
 )
 from triage.hashsets import match_case
-from triage.media.analyse import MediaAnalysis
 from triage.media.sniff import extension_mismatch
 from triage.pipeline.executors import Executor, LocalExecutor
 from triage.pipeline.progress import ProgressCallback, ProgressTracker
-from triage.pipeline.work import EvidenceHashResult, FileJob, FileResult, hash_evidence, process_files
+from triage.pipeline.work import (
+    EvidenceHashResult,
+    FileJob,
+    FileResult,
+    hash_evidence,
+    process_files,
+    warm_up,
+)
 
 HASHED_KINDS = (EntryKind.FILE, EntryKind.VIRTUAL, EntryKind.LINK)  # a link's content is its target
 INSERT_BATCH = 5000
@@ -143,12 +153,14 @@ class Ingest:
 
     def run(self) -> IngestSummary:
         summary = IngestSummary()
-        for evidence_id in self._evidence_ids(Evidence.walk_status == WorkStatus.PENDING):
-            if self.cancel.is_set():
-                break
-            self._walk(evidence_id)
         executor = self._executor or LocalExecutor(self.options.workers)
+        for _ in range(executor.workers):
+            executor.submit(warm_up)  # workers start while the walk runs
         try:
+            for evidence_id in self._evidence_ids(Evidence.walk_status == WorkStatus.PENDING):
+                if self.cancel.is_set():
+                    break
+                self._walk(evidence_id)
             evidence_jobs = self._submit_evidence_hashes(executor)
             if not self.cancel.is_set():
                 self._process_files(executor, summary)

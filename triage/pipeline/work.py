@@ -12,11 +12,14 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from triage.evidence import ContentError, ContentReader, EvidenceError, Locator, open_source
 from triage.hashing.digests import MultiHasher, digest_chunks
-from triage.media.analyse import MediaAnalysis, analyse
 from triage.media.sniff import HEAD_SIZE, media_kind, sniff
+
+if TYPE_CHECKING:
+    from triage.media.analyse import MediaAnalysis
 
 MAX_PICTURE_BYTES = 256 << 20  # larger "pictures" are recorded, hashed, and not decoded
 
@@ -60,6 +63,11 @@ def _shared_reader() -> ContentReader:
 
 
 _analysed: set[str] = set()  # contents this worker already analysed in this run
+
+
+def warm_up() -> None:
+    """Sent once per worker while the walk runs, so worker start-up overlaps it."""
+    _shared_reader()
 
 
 def process_files(jobs: list[FileJob], analyse_media: bool = True) -> list[FileResult]:
@@ -124,6 +132,10 @@ class _Kept:
             self._chunks = []
 
     def analyse(self, detected: str | None) -> MediaAnalysis:
+        # Imported here: decoding libraries cost half a second per worker to load,
+        # and a hashes-only ingest never needs them.
+        from triage.media.analyse import MediaAnalysis, analyse
+
         if self._spool:
             self._spool.flush()
             return analyse(self._spool.name, detected)
@@ -145,7 +157,8 @@ def hash_evidence(evidence_id: int, format: str, paths: list[str]) -> EvidenceHa
     try:
         source = open_source(format, paths)
         try:
-            digests, _ = digest_chunks(source.chunks())
+            # MD5 to compare with an E01's acquisition hash, SHA-256 as the record.
+            digests, _ = digest_chunks(source.chunks(), algorithms=("md5", "sha256"))
             stored = source.stored_md5()
             missing = sum(end - start for start, end in source.bad_ranges)
         finally:
