@@ -49,6 +49,20 @@ def leaf_hash(leaf: bytes) -> bytes:
     return _sha256(b"\x00" + leaf).digest()
 
 
+def leaf_buckets(rows: Iterable[tuple]) -> list[bytes]:
+    """The leaf hashes of entries (md5, sha1, sha256, category, size, extra), by first byte.
+
+    What a reading process sends with each batch: `SortedLeaves.add_buckets`
+    takes it as it is, so the process that writes does no per-entry work.
+    """
+    buckets = [bytearray() for _ in range(256)]
+    sha256 = _sha256
+    for row in rows:
+        digest = sha256(b"\x00" + leaf_bytes(*row)).digest()
+        buckets[digest[0]] += digest
+    return [bytes(bucket) for bucket in buckets]
+
+
 def _subtree(hashes: list[bytes]) -> bytes:
     """RFC 6962 root of a list of leaf hashes (len ≥ 1)."""
     level = hashes
@@ -122,6 +136,18 @@ class SortedLeaves:
             buckets[digest[0]] += digest
         self.count += len(leaves)
         self._held += 32 * len(leaves)
+        if self._held > self._limit:
+            self._spill_buckets()
+
+    def add_buckets(self, buckets: list[bytes]) -> None:
+        """Leaf hashes already split by first byte (`leaf_buckets`)."""
+        held = 0
+        for bucket, hashes in zip(self._buckets, buckets):
+            if hashes:
+                bucket += hashes
+                held += len(hashes)
+        self.count += held // 32
+        self._held += held
         if self._held > self._limit:
             self._spill_buckets()
 

@@ -13,27 +13,42 @@ fresh (spawn) and gets nothing but the file's path.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import multiprocessing
+import threading
 import os
 import pickle
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from triage.hashsets.entries import BadRecord, FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, SetInfo, Source, format_by_id
-from triage.hashsets.merkle import SortedLeaves
+from triage.hashsets.merkle import SortedLeaves, leaf_buckets
 
 BATCH = 10_000
 MIN_BYTES = 32 << 20  # smaller files are read in-process: a process start costs more
+MAX_WORKERS = 6  # reading processes for one file, at most
+WINDOW = 3  # pieces in flight per reading process: bounds memory when writing is slower
+GROUP = 100  # rows per multi-row INSERT of a piece's rows (7 parameters each)
 
 
 @dataclass
 class Batch:
-    rows: list[tuple]  # (hash_set_id, record, md5, sha1, sha256, category, size, extra)
+    rows: list[tuple]  # (record, md5, sha1, sha256, category, size, extra)
     bad: list[BadRecord]
     position: int  # bytes of the file read so far
     first_category: int | None  # record number of the first entry with a category
+    record_offset: int = 0  # to add to each row's record number (pieces count from 1)
+    grouped: bool = False  # rows come as flat tuples of GROUP rows each (the last: fewer)
+    count: int = -1  # rows in the batch (when grouped)
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            self.count = len(self.rows)
 
 
 @dataclass
@@ -49,22 +64,7 @@ class Outcome:
 def read_batches(format_id: str, source: Source, info: SetInfo, options: ReadOptions,
                  hash_set_id: int, leaves: SortedLeaves) -> Iterator[Batch]:
     """Entries as insert-ready rows, in batches; every row also goes into the Merkle leaves."""
-    rows: list[tuple] = []
-    bad: list[BadRecord] = []
-    first = None
-    for item in format_by_id(format_id).read(source, info, options):
-        if item.__class__ is BadRecord:
-            bad.append(item)
-        else:
-            if first is None and item[4] is not None:
-                first = item[0]
-            rows.append((hash_set_id, *item))
-            if len(rows) >= BATCH:
-                leaves.add_rows([row[2:] for row in rows])
-                yield Batch(rows, bad, source.position, first)
-                rows, bad, first = [], [], None
-    leaves.add_rows([row[2:] for row in rows])
-    yield Batch(rows, bad, source.position, first)
+    yield from _batches(format_by_id(format_id).read(source, info, options), leaves, source)
 
 
 class LocalReader:
@@ -149,9 +149,154 @@ class ChildReader:
             self._process = None
 
 
+def _read_piece(format_id: str, path: str, piece):
+    """In a worker: one piece, its rows flattened GROUP by GROUP, with their Merkle leaves."""
+    done = format_by_id(format_id).read_piece(Path(path), piece)
+    if not done.fallback:
+        rows = done.rows
+        done.leaves = leaf_buckets([row[1:] for row in rows])
+        chain = itertools.chain.from_iterable
+        done.rows = [tuple(chain(rows[i:i + GROUP])) for i in range(0, len(rows), GROUP)]
+        done.first_category = next((row[0] for row in rows if row[4] is not None), None)
+        done.count = len(rows)
+    return done
+
+
+def _file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb", buffering=0) as f:
+        while data := f.read(1 << 20):
+            digest.update(data)
+    return digest.hexdigest()
+
+
+class PiecesReader:
+    """Batches read by several spawned processes, a piece of the file each, in file order.
+
+    The format cuts the file into pieces (`HashSetFormat.pieces`); each
+    worker reads its piece straight from the file and sends back insert-ready
+    rows and their Merkle leaf hashes, so this process (the writer) does no
+    per-entry work beyond the insert. Pieces are taken in file order and at
+    most `WINDOW` per worker are in flight, so memory stays bounded when
+    writing is the slower side. A piece that cannot be read on its own (the
+    format guessed its start wrongly, or the file is broken there) is read
+    again, with everything after it, in order here (`read_from`): the result
+    and the error messages are those of reading the file from the start.
+    """
+
+    def __init__(self, format_id: str, source: Source, info: SetInfo, options: ReadOptions,
+                 pieces: list, workers: int):
+        self._format_id = format_id
+        self._source = source
+        self._info = info
+        self._options = options
+        self._pieces = pieces
+        self._workers = workers
+        self.outcome = Outcome()
+
+    def __iter__(self) -> Iterator[Batch]:
+        fmt = format_by_id(self._format_id)
+        path = str(self._source.path)
+        leaves = SortedLeaves()
+        records = 0
+        rest = None
+        pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            sha256 = pool.submit(_file_sha256, path)
+            todo = iter(self._pieces)
+            pending = deque()
+            for piece in todo:
+                pending.append((piece, pool.submit(_read_piece, self._format_id, path, piece)))
+                if len(pending) >= WINDOW * self._workers:
+                    break
+            while pending:
+                piece, future = pending.popleft()
+                done = future.result()
+                if done.fallback:
+                    rest = piece
+                    break
+                for piece in todo:
+                    pending.append((piece, pool.submit(_read_piece, self._format_id, path, piece)))
+                    break
+                leaves.add_buckets(done.leaves)
+                bad = [fmt.renumbered(item, records) for item in done.bad] if records else done.bad
+                first = done.first_category
+                yield Batch(done.rows, bad, done.position,
+                            None if first is None else first + records, records, True, done.count)
+                records += done.records
+            for _, future in pending:
+                future.cancel()
+            source_sha256 = sha256.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if rest is not None:
+            entries = fmt.read_from(self._source, self._info, self._options, rest, records + 1)
+            yield from _batches(entries, leaves, self._source)
+        self.outcome = _LaterOutcome(self._info.scheme, self._info.details, source_sha256, leaves)
+
+
+class _LaterOutcome(Outcome):
+    """The Merkle root is built in a thread while the writer rebuilds the indexes.
+
+    Building the tree hashes once per entry; SQLite lets go of the GIL while
+    it sorts an index, so the two go on side by side.
+    """
+
+    def __init__(self, scheme, details, sha256: str, leaves: SortedLeaves):
+        super().__init__(scheme, details, sha256, "")
+        self._root: list = []
+        self._thread = threading.Thread(target=self._build, args=(leaves,), daemon=True,
+                                        name="triage-merkle-root")
+        self._thread.start()
+
+    def _build(self, leaves: SortedLeaves) -> None:
+        try:
+            self._root.append(leaves.root())
+        except BaseException as exc:  # handed to whoever asks for the root
+            self._root.append(exc)
+
+    @property
+    def merkle_root(self) -> str:
+        self._thread.join()
+        if isinstance(self._root[0], BaseException):
+            raise self._root[0]
+        return self._root[0]
+
+    @merkle_root.setter
+    def merkle_root(self, value) -> None:
+        pass
+
+
+def _batches(entries, leaves: SortedLeaves, source: Source) -> Iterator[Batch]:
+    rows: list[tuple] = []
+    bad: list[BadRecord] = []
+    first = None
+    for item in entries:
+        if item.__class__ is BadRecord:
+            bad.append(item)
+        else:
+            if first is None and item[4] is not None:
+                first = item[0]
+            rows.append(item)
+            if len(rows) >= BATCH:
+                leaves.add_rows([row[1:] for row in rows])
+                yield Batch(rows, bad, source.position, first)
+                rows, bad, first = [], [], None
+    leaves.add_rows([row[1:] for row in rows])
+    yield Batch(rows, bad, source.position, first)
+
+
+def workers() -> int:
+    """Reading processes for a large file: the cores less the writer's, at least two."""
+    return max(2, min(MAX_WORKERS, (os.cpu_count() or 1) - 1))
+
+
 def reader_for(format_id: str, source: Source, info: SetInfo, options: ReadOptions,
-               hash_set_id: int, parallel: bool) -> LocalReader | ChildReader:
+               hash_set_id: int, parallel: bool) -> LocalReader | ChildReader | PiecesReader:
     large = source.path.stat().st_size >= MIN_BYTES
     if parallel and large and (os.cpu_count() or 1) > 1:
+        pieces = format_by_id(format_id).pieces(source, info, options)
+        if pieces:
+            return PiecesReader(format_id, source, info, options, pieces, workers())
         return ChildReader(format_id, source, info, options, hash_set_id)
     return LocalReader(format_id, source, info, options, hash_set_id)

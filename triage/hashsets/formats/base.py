@@ -156,8 +156,36 @@ class Source:
             self._stream.release()
 
 
+@dataclass
+class Piece:
+    """What one reading process made of one piece of a file (see `HashSetFormat.pieces`).
+
+    Record numbers in `rows` (entries) and `bad` count from 1 within the
+    piece; the import adds the records of the pieces before. `fallback` means
+    the piece could not be read on its own (a guess at where it starts was
+    wrong, or the file is broken there): it and everything after it is then
+    read in order by `read_from`, which finds the real error if there is one.
+    """
+
+    start: int  # where the piece starts in the file (bytes, or row)
+    position: int = 0  # bytes of the file read once this piece is in
+    rows: list = field(default_factory=list)
+    bad: list = field(default_factory=list)
+    records: int = 0
+    first_category: int | None = None  # record number of the first entry with a category
+    leaves: list | None = None  # Merkle leaf hashes by first byte (merkle.leaf_buckets)
+    fallback: bool = False
+    count: int = 0  # rows (entries)
+
+
 class HashSetFormat:
-    """One file format of hash sets. Subclasses declare, then implement `sniff` and `read`."""
+    """One file format of hash sets. Subclasses declare, then implement `sniff` and `read`.
+
+    A format may also let several processes read one large file at once:
+    `pieces` cuts it (or says it cannot: None), `read_piece` reads one piece
+    in a worker process, and `read_from` reads in order from a piece on when
+    a piece could not be read on its own.
+    """
 
     id: ClassVar[str]
     title: ClassVar[str]
@@ -169,4 +197,23 @@ class HashSetFormat:
 
     def read(self, source: Source, info: SetInfo,
              options: ReadOptions) -> Iterator[Entry | BadRecord]:
+        raise NotImplementedError
+
+    def pieces(self, source: Source, info: SetInfo, options: ReadOptions) -> list | None:
+        """Picklable descriptions of pieces that `read_piece` reads independently, or None.
+
+        Fills `info` as `read` would.
+        """
+        return None
+
+    def read_piece(self, path: Path, piece) -> Piece:
+        raise NotImplementedError
+
+    def read_from(self, source: Source, info: SetInfo, options: ReadOptions, piece,
+                  first_record: int) -> Iterator[Entry | BadRecord]:
+        """Entries in order from the start of `piece` on, numbered from `first_record`."""
+        raise NotImplementedError
+
+    def renumbered(self, bad: BadRecord, before: int) -> BadRecord:
+        """A bad record of a piece, numbered in the whole file (`before` records precede it)."""
         raise NotImplementedError
