@@ -1,0 +1,423 @@
+"""Near-duplicate stacks on real photographs: recall per transform and false pairs per million.
+
+Each of the BSDS500 photographs (read from the shared test data, never copied)
+gets 13 copies made here, each saved as a JPEG (quality 90, except the JPEG
+35 copy) and put through the same per-media path as ingest
+(``triage.media.decode.decode_picture`` at working size, then
+``triage.hashing.perceptual.hash_picture``, ``extra_hashes`` and a
+256-pixel thumbnail):
+
+easy   half      half width and height (Lanczos)
+       jpeg35    re-encoded at JPEG quality 35
+       crop3     3% of the width and of the height cut, split at random between the sides
+       bright    brightness x1.3
+       grey      greyscale
+       watermark "(c) example.com", white at 60% opacity, 1/18 of the height, in a random corner
+       thumb     longest side 128
+hard   crop10    10% of the width and of the height cut, split at random between the sides
+       flip      mirrored left-right
+       pad15     bars of 15% of the side on both sides (letterbox or pillarbox; black, or white 30%)
+       rot5      turned 5 degrees either way on a canvas grown to hold it (black corners)
+       band25    an opaque band (black, white, red or blue) with a caption over the top or bottom quarter
+       stretch   width or height x1.3
+
+For each transform it prints the recall of the (original, copy) pairs: same
+stack for ours, Hamming distance <= 10 of ``imagehash.phash`` on the full
+file for the naive baseline. False pairs per million: pairs of pictures of
+different photographs put together, per million such pairs (all of them,
+and those with a copy of that transform on one side). Ours are stacks, so a
+wrong merge of two stacks counts every pair across them.
+
+    python bench/neardup.py                 # 500 photographs, 7,000 pictures, a few minutes on 2 cores
+    python bench/neardup.py --photos 100    # quicker
+    python bench/neardup.py --thresholds    # also the per-channel table behind the default radii
+    python bench/neardup.py --no-verify     # hashes only (no local-feature check)
+
+Goals (issue 10): easy >= 99% and hard >= 90% recall each, at <= 1 false pair per million.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import io
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from triage.similarity.features import extra_hashes, unpack_extra_hashes  # noqa: E402
+from triage.similarity.index import all_pairs, as_hash_array  # noqa: E402
+from triage.similarity.stacks import (  # noqa: E402
+    CHANNELS, StackInput, StackSettings, _candidates, _pdq_distance, find_stacks)
+from triage.similarity.verify import LocalFeatureVerifier  # noqa: E402
+
+PHOTOS = Path(os.environ.get("TRIAGE_TESTDATA", "/work/shared/testdata")) / "photos" / "bsds500"
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+EASY = ["half", "jpeg35", "crop3", "bright", "grey", "watermark", "thumb"]
+HARD = ["crop10", "flip", "pad15", "rot5", "band25", "stretch"]
+NAMES = ["orig", *EASY, *HARD]
+NAIVE_RADIUS = 10
+
+
+# ---------------------------------------------------------------------------
+# Transforms
+# ---------------------------------------------------------------------------
+
+
+def _font(size: int):
+    try:
+        return ImageFont.truetype(FONT, size)
+    except OSError:
+        return ImageFont.load_default()
+
+
+def crop(im: Image.Image, cut: float, rng) -> Image.Image:
+    w, h = im.size
+    cw, ch = round(w * (1 - cut)), round(h * (1 - cut))
+    x, y = int(rng.integers(0, w - cw + 1)), int(rng.integers(0, h - ch + 1))
+    return im.crop((x, y, x + cw, y + ch))
+
+
+def watermark(im: Image.Image, rng) -> Image.Image:
+    im = im.convert("RGBA")
+    w, h = im.size
+    layer = Image.new("RGBA", im.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    font = _font(max(8, h // 18))
+    text = "\u00a9 example.com"
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+    margin = h // 30
+    corner = int(rng.integers(0, 4))
+    x = margin if corner % 2 == 0 else w - (right - left) - margin
+    y = margin if corner < 2 else h - (bottom - top) - margin - top
+    draw.text((x, y), text, font=font, fill=(255, 255, 255, 150))
+    return Image.alpha_composite(im, layer).convert("RGB")
+
+
+def pad(im: Image.Image, frac: float, rng) -> Image.Image:
+    w, h = im.size
+    colour = (0, 0, 0) if rng.random() < 0.7 else (255, 255, 255)
+    if rng.random() < 0.5:
+        bar = round(h * frac)
+        out = Image.new("RGB", (w, h + 2 * bar), colour)
+        out.paste(im, (0, bar))
+    else:
+        bar = round(w * frac)
+        out = Image.new("RGB", (w + 2 * bar, h), colour)
+        out.paste(im, (bar, 0))
+    return out
+
+
+def rotate(im: Image.Image, degrees: float, rng) -> Image.Image:
+    sign = 1 if rng.random() < 0.5 else -1
+    return im.rotate(sign * degrees, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(0, 0, 0))
+
+
+def band(im: Image.Image, frac: float, rng) -> Image.Image:
+    im = im.copy()
+    w, h = im.size
+    height = round(h * frac)
+    y0 = 0 if rng.random() < 0.5 else h - height
+    colours = [(0, 0, 0), (255, 255, 255), (200, 30, 30), (20, 40, 120)]
+    colour = colours[int(rng.integers(0, len(colours)))]
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((0, y0, w, y0 + height), fill=colour)
+    ink = (255, 255, 255) if sum(colour) < 400 else (0, 0, 0)
+    captions = ["when you see it", "monday mood", "caption here", "lol", "no way"]
+    draw.text((w // 20, y0 + height // 4), captions[int(rng.integers(0, len(captions)))],
+              font=_font(max(8, height // 3)), fill=ink)
+    return im
+
+
+def stretch(im: Image.Image, factor: float, rng) -> Image.Image:
+    w, h = im.size
+    size = (round(w * factor), h) if rng.random() < 0.5 else (w, round(h * factor))
+    return im.resize(size, Image.Resampling.LANCZOS)
+
+
+TRANSFORMS = {
+    "half": lambda im, r: im.resize((im.width // 2, im.height // 2), Image.Resampling.LANCZOS),
+    "jpeg35": None,
+    "crop3": lambda im, r: crop(im, 0.03, r),
+    "bright": lambda im, r: ImageEnhance.Brightness(im).enhance(1.3),
+    "grey": lambda im, r: im.convert("L"),
+    "watermark": watermark,
+    "thumb": lambda im, r: ImageOps.contain(im, (128, 128), Image.Resampling.LANCZOS),
+    "crop10": lambda im, r: crop(im, 0.10, r),
+    "flip": lambda im, r: ImageOps.mirror(im),
+    "pad15": lambda im, r: pad(im, 0.15, r),
+    "rot5": lambda im, r: rotate(im, 5, r),
+    "band25": lambda im, r: band(im, 0.25, r),
+    "stretch": lambda im, r: stretch(im, 1.3, r),
+}
+
+
+def _jpeg(im: Image.Image, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    im.save(buffer, "JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+def copies(path: str, seed: int) -> list[tuple[str, bytes]]:
+    """The original file's bytes and each transform's JPEG."""
+    raw = Path(path).read_bytes()
+    base = Image.open(io.BytesIO(raw)).convert("RGB")
+    key = int(Path(path).stem) if Path(path).stem.isdigit() else abs(hash(Path(path).stem)) % 2**31
+    out = [("orig", raw)]
+    for k, (name, fn) in enumerate(TRANSFORMS.items()):
+        rng = np.random.default_rng([seed, key, k])
+        out.append((name, _jpeg(base, 35) if fn is None else _jpeg(fn(base, rng), 90)))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Per-picture work (as ingest does it)
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Picture:
+    photo: int
+    transform: str
+    naive: int  # imagehash.phash of the full file, as the naive loop computes it
+    phash: str
+    pdq: str
+    quality: int
+    width: int
+    height: int
+    extra: dict
+    thumbnail: bytes
+
+
+def _analyse(job: tuple[int, str, int]) -> list[Picture]:
+    import imagehash
+
+    from triage.hashing.perceptual import hash_picture
+    from triage.media.decode import decode_picture
+    from triage.media.thumbnail import thumbnail_jpeg
+
+    photo, path, seed = job
+    out = []
+    for name, data in copies(path, seed):
+        naive = int(str(imagehash.phash(Image.open(io.BytesIO(data)))), 16)
+        decoded = decode_picture(data)
+        hashes = hash_picture(decoded.picture)
+        out.append(Picture(photo, name, naive, hashes.phash, hashes.pdq, hashes.pdq_quality,
+                           decoded.width, decoded.height, extra_hashes(decoded.picture),
+                           thumbnail_jpeg(decoded.picture)))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Scoring
+# ---------------------------------------------------------------------------
+
+
+class Truth:
+    def __init__(self, pictures: list[Picture]):
+        self.photo = np.array([p.photo for p in pictures])
+        self.transform = np.array([p.transform for p in pictures])
+        self.n = len(pictures)
+        self.orig = {int(ph): i for i, (ph, t) in enumerate(zip(self.photo, self.transform)) if t == "orig"}
+        counts = np.bincount(self.photo)
+        self.false_total = self.n * (self.n - 1) // 2 - int((counts * (counts - 1) // 2).sum())
+        # Pairs of different photographs with a copy of transform t on at least one side.
+        self.false_with = {}
+        for t in NAMES[1:]:
+            is_t = self.transform == t
+            others = ~is_t
+            m_t = int(is_t.sum())
+            # pairs (t, any) of different photos minus those counted twice (t, t)
+            all_with_t = m_t * (self.n - 1) - m_t * (m_t - 1) // 2
+            same_photo_with_t = int(sum(np.count_nonzero(self.photo[others] == self.photo[i]) for i in np.flatnonzero(is_t)))
+            same_photo_t_t = 0  # one copy of each transform per photograph
+            self.false_with[t] = all_with_t - same_photo_with_t - same_photo_t_t
+
+    def pair_recall(self, together) -> dict[str, float]:
+        """Recall of (original, copy) per transform; `together(i, j) -> bool array`."""
+        out = {}
+        for t in NAMES[1:]:
+            copies_ = np.flatnonzero(self.transform == t)
+            origs = np.array([self.orig[int(self.photo[i])] for i in copies_])
+            out[t] = float(np.mean(together(origs, copies_)))
+        return out
+
+    def false_pairs_from_pairs(self, left, right) -> tuple[int, dict[str, int]]:
+        wrong = self.photo[left] != self.photo[right]
+        left, right = left[wrong], right[wrong]
+        per = {t: int(np.count_nonzero((self.transform[left] == t) | (self.transform[right] == t)))
+               for t in NAMES[1:]}
+        return int(wrong.sum()), per
+
+    def false_pairs_from_stacks(self, stack: np.ndarray) -> tuple[int, dict[str, int]]:
+        total = 0
+        per = {t: 0 for t in NAMES[1:]}
+        order = np.argsort(stack, kind="stable")
+        bounds = np.flatnonzero(np.diff(stack[order])) + 1
+        for members in np.split(order, bounds):
+            if len(members) < 2:
+                continue
+            photos = self.photo[members]
+            total += _mixed_pairs(photos)
+            for t in NAMES[1:]:
+                is_t = self.transform[members] == t
+                if is_t.any():
+                    per[t] += _mixed_pairs(photos) - _mixed_pairs(photos[~is_t])
+        return total, per
+
+
+def _mixed_pairs(photos: np.ndarray) -> int:
+    n = len(photos)
+    counts = np.unique(photos, return_counts=True)[1]
+    return n * (n - 1) // 2 - int((counts * (counts - 1) // 2).sum())
+
+
+def _row(label: str, recall: dict[str, float], false_total: int, per: dict[str, int], truth: Truth) -> str:
+    cells = " ".join(f"{recall[t] * 100:6.1f}" for t in NAMES[1:])
+    return f"{label:<22} {cells}   {false_total / truth.false_total * 1e6:7.2f} ({false_total})"
+
+
+def _false_row(label: str, per: dict[str, int], truth: Truth) -> str:
+    cells = " ".join(f"{per[t] / truth.false_with[t] * 1e6:6.1f}" for t in NAMES[1:])
+    return f"{label:<22} {cells}"
+
+
+# ---------------------------------------------------------------------------
+# Threshold table
+# ---------------------------------------------------------------------------
+
+
+def threshold_table(data: StackInput, truth: Truth, settings: StackSettings) -> None:
+    """False pairs and (original, copy) recall per channel around the default radii."""
+    rows = np.arange(len(data))
+    wide = StackSettings(phash_radius=settings.phash_radius + 3)
+    main, extra = _candidates(data, rows, wide, slack=3, threads=None)
+    targets = {"mirror": ["flip"], "content": ["pad15", "rot5"], "region": ["band25", "crop3"],
+               "window": ["crop10"], "main": EASY}
+    print("\nPer channel, false pairs among all pairs of different photographs, and recall of the")
+    print("transforms the channel is for, as the radius grows (default marked *):")
+    # main: pHash radius at the default PDQ radius, then PDQ radius at the default pHash radius
+    phash_d = np.bitwise_count(data.phash[main.left, 0] ^ data.phash[main.right, 0])
+    pdq_d = _pdq_distance(data, main.left, main.right)
+    lookup = _pair_lookup(main.left, main.right, truth.n)
+
+    def main_recall(ok):
+        keep = set(lookup[ok])
+        rec = truth.pair_recall(lambda a, b: np.array([_key(x, y, truth.n) in keep for x, y in zip(a, b)]))
+        return " ".join(f"{t}:{rec[t] * 100:.1f}" for t in targets["main"])
+
+    for r in range(settings.phash_radius - 2, settings.phash_radius + 4):
+        ok = (phash_d <= r) & (pdq_d <= settings.pdq_radius)
+        wrong = int(np.count_nonzero(ok & (truth.photo[main.left] != truth.photo[main.right])))
+        mark = "*" if r == settings.phash_radius else " "
+        print(f"  main   pHash<={r:<3d}{mark} PDQ<={settings.pdq_radius:<3d} false {wrong:5d}   {main_recall(ok)}")
+    for q in (settings.pdq_radius - 10, settings.pdq_radius + 10, settings.pdq_radius + 20, 256):
+        ok = (phash_d <= settings.phash_radius) & (pdq_d <= q)
+        wrong = int(np.count_nonzero(ok & (truth.photo[main.left] != truth.photo[main.right])))
+        print(f"  main   pHash<={settings.phash_radius:<3d}  PDQ<={q:<3d} false {wrong:5d}   {main_recall(ok)}")
+    for channel in ("mirror", "content", "region", "window"):
+        c = CHANNELS.index(channel)
+        sel = extra.where(extra.channel == c)
+        key = _pair_lookup(sel.left, sel.right, truth.n)
+        base = settings.radius(c)
+        for r in range(max(0, base - 2), base + 4):
+            ok = sel.distance <= r
+            wrong = int(np.count_nonzero(ok & (truth.photo[sel.left] != truth.photo[sel.right])))
+            keep = set(key[ok])
+            rec = truth.pair_recall(lambda a, b: np.array([_key(x, y, truth.n) in keep for x, y in zip(a, b)]))
+            mark = "*" if r == base else " "
+            shown = " ".join(f"{t}:{rec[t] * 100:.1f}" for t in targets[channel])
+            print(f"  {channel:<7}<={r:<3d}{mark}           false {wrong:5d}   {shown}")
+
+
+def _key(a, b, n):
+    return min(a, b) * n + max(a, b)
+
+
+def _pair_lookup(left, right, n):
+    return np.minimum(left, right).astype(np.int64) * n + np.maximum(left, right)
+
+
+# ---------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--photos", type=int, default=500, help="how many BSDS500 photographs (default all 500)")
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-verify", action="store_true", help="skip the run with local-feature checks")
+    parser.add_argument("--thresholds", action="store_true", help="print the per-channel threshold table")
+    args = parser.parse_args()
+
+    paths = sorted(glob.glob(str(PHOTOS / "*.jpg")))[: args.photos]
+    if not paths:
+        sys.exit(f"no photographs in {PHOTOS}")
+    started = time.perf_counter()
+    with ProcessPoolExecutor(args.workers) as pool:
+        pictures = [p for batch in pool.map(_analyse, [(k, path, args.seed) for k, path in enumerate(paths)],
+                                            chunksize=4) for p in batch]
+    prep = time.perf_counter() - started
+    truth = Truth(pictures)
+    print(f"{len(paths)} photographs x {len(NAMES)} = {truth.n:,} pictures, "
+          f"{truth.false_total:,} pairs of different photographs; copies made and analysed in {prep:.0f} s "
+          f"on {args.workers} workers (load average {os.getloadavg()[0]:.1f})")
+
+    data = StackInput.build(
+        ids=np.arange(truth.n), phash=[p.phash for p in pictures], pdq=[p.pdq for p in pictures],
+        extra=[p.extra for p in pictures], width=[p.width for p in pictures],
+        height=[p.height for p in pictures], quality=[p.quality for p in pictures],
+        featureless=[p.quality < 50 for p in pictures])
+    settings = StackSettings()
+    header = f"{'':<22} " + " ".join(f"{t[:6]:>6}" for t in NAMES[1:]) + "   false pairs/M"
+    results = []
+
+    naive = as_hash_array(np.array([p.naive for p in pictures], dtype=np.uint64))
+    pairs = all_pairs(naive, NAIVE_RADIUS)
+    key = set(_pair_lookup(pairs.left, pairs.right, truth.n).tolist())
+    recall = truth.pair_recall(lambda a, b: np.array([_key(x, y, truth.n) in key for x, y in zip(a, b)]))
+    wrong, per = truth.false_pairs_from_pairs(pairs.left, pairs.right)
+    results.append((f"naive pHash<={NAIVE_RADIUS} pairs", recall, wrong, per))
+
+    t0 = time.perf_counter()
+    hashes_only = find_stacks(data, settings)
+    t_hash = time.perf_counter() - t0
+    recall = truth.pair_recall(lambda a, b: hashes_only.stack[a] == hashes_only.stack[b])
+    wrong, per = truth.false_pairs_from_stacks(hashes_only.stack)
+    results.append(("ours: hashes", recall, wrong, per))
+
+    timings = [f"stacks from hashes {t_hash:.1f} s ({hashes_only.candidates:,} extra-channel pairs)"]
+    if not args.no_verify:
+        thumbs = [p.thumbnail for p in pictures]
+        verifier = LocalFeatureVerifier(lambda i: Image.open(io.BytesIO(thumbs[i])), threads=args.workers)
+        t0 = time.perf_counter()
+        checked = find_stacks(data, settings, verifier=verifier)
+        t_ver = time.perf_counter() - t0
+        recall = truth.pair_recall(lambda a, b: checked.stack[a] == checked.stack[b])
+        wrong, per = truth.false_pairs_from_stacks(checked.stack)
+        results.append(("ours: hashes+verified", recall, wrong, per))
+        timings.append(f"with verification {t_ver:.1f} s ({checked.verified:,} pairs verified)")
+
+    print("\nRecall (%) of (original, copy) pairs" + " " * 60 + "and false pairs per million")
+    print(header)
+    for label, recall, wrong, per in results:
+        print(_row(label, recall, wrong, per, truth))
+    print(f"{'goal':<22} " + " ".join(f"{(99 if t in EASY else 90):6d}" for t in NAMES[1:]) + f"   {1.0:7.2f}")
+    print("\nFalse pairs per million, pairs with that transform's copy on one side")
+    for label, recall, wrong, per in results:
+        print(_false_row(label, per, truth))
+    print("\n" + "; ".join(timings))
+    if args.thresholds:
+        threshold_table(data, truth, settings)
+
+
+if __name__ == "__main__":
+    main()
