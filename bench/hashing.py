@@ -94,7 +94,7 @@ def _ours_one(path: str) -> int:
 
 
 def _warm(_: int) -> int:
-    import imagehash  # noqa: F401  (same imports as a real worker would have)
+    """Start a worker and import what it needs, as a long-lived ingest worker already has."""
     return os.getpid()
 
 
@@ -154,7 +154,8 @@ def steps(paths: Sequence[Path], limit: int) -> list[tuple[str, float]]:
         copy.convert("RGB").save(io.BytesIO(), "JPEG", quality=75)
 
     rows = [
-        ("library: Image.open + load (full decode)", cpu_ms(lambda d: Image.open(io.BytesIO(d)).load(), datas)),
+        ("library: Image.open + load (full decode)",
+         cpu_ms(lambda d: Image.open(io.BytesIO(d)).load(), datas)),
         ("library: imagehash.phash on full decode", cpu_ms(imagehash.phash, full)),
         ("library: imagehash.dhash on full decode", cpu_ms(imagehash.dhash, full)),
         ("library: pdqhash.compute on full decode", cpu_ms(pdqhash.compute, full_rgb, 1)),
@@ -201,7 +202,8 @@ def equivalence(paths: Sequence[Path], limit: int) -> list[str]:
 # --------------------------------------------------------------------------- main
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", default="small,camera,png", help="comma-separated: small, camera, png")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each side, alternating (default 3)")
     parser.add_argument("--rounds", type=int, default=0,
@@ -209,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--steps-limit", type=int, default=100, help="files per set for per-step times")
     parser.add_argument("--no-steps", action="store_true")
-    parser.add_argument("--equivalence", action="store_true", help="also print hash distances to the libraries")
+    parser.add_argument("--equivalence", action="store_true",
+                        help="also print hash distances to the libraries")
     parser.add_argument("--cache-dir", type=Path, default=make_media_image.DEFAULT_CACHE)
     args = parser.parse_args(argv)
 
@@ -224,8 +227,8 @@ def main(argv: list[str] | None = None) -> int:
             work = list(paths) * rounds
             megapixels = statistics.mean(_pixels(p) for p in paths) / 1e6
             progressive = sum(_progressive(p) for p in paths)
-            print(f"\n== {name}: {len(paths)} files x {rounds} rounds, mean {megapixels:.1f} MP"
-                  + (f", {progressive} progressive JPEG (decoding those at 1/8 saves little)" if progressive else ""))
+            note = f", {progressive} progressive JPEG (1/8 decoding saves little there)" if progressive else ""
+            print(f"\n== {name}: {len(paths)} files x {rounds} rounds, mean {megapixels:.1f} MP{note}")
             for path in paths[:2]:  # page cache and imports, untimed
                 baseline([path])
             list(pool.map(_ours_one, [str(p) for p in paths[: args.workers * 2]]))
@@ -250,11 +253,14 @@ def main(argv: list[str] | None = None) -> int:
                   f"best {max(our_rates):8.1f} img/s, median {statistics.median(our_rates):8.1f}; "
                   f"CPU {statistics.median(our_cpu):7.2f} ms/img")
             goal = GOALS.get(name)
-            verdict = "" if goal is None else (f"  goal >= {goal}x: " + ("met" if ratio_median >= goal else "NOT met"))
-            print(f"  ours / baseline, wall clock: {ratio_median:.2f}x (median), {ratio_best:.2f}x (best){verdict}")
+            verdict = "" if goal is None else \
+                f"  goal >= {goal}x: " + ("met" if ratio_median >= goal else "NOT met")
+            print(f"  ours / baseline, wall clock: {ratio_median:.2f}x (median), "
+                  f"{ratio_best:.2f}x (best){verdict}")
             per_core = statistics.median(base_cpu) / statistics.median(our_cpu)
-            print(f"  CPU per image, baseline / ours: {per_core:.2f}x; on {args.workers} otherwise idle cores "
-                  f"that projects to {per_core * args.workers:.2f}x (load average now {os.getloadavg()[0]:.2f})")
+            print(f"  CPU per image, baseline / ours: {per_core:.2f}x; on {args.workers} otherwise idle "
+                  f"cores that projects to {per_core * args.workers:.2f}x "
+                  f"(load average now {os.getloadavg()[0]:.2f})")
             if goal is not None and ratio_median < goal:
                 status = 1
             if not args.no_steps:

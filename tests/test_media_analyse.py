@@ -19,7 +19,8 @@ from triage.media.analyse import FEATURELESS_QUALITY, MediaAnalysis, analyse
 PHOTOS = Path(os.environ.get("TRIAGE_TESTDATA", "/work/shared/testdata")) / "photos"
 EXIF_SAMPLES = PHOTOS / "exif-samples"
 BSDS = sorted((PHOTOS / "bsds500").glob("*.jpg"))
-needs_photos = pytest.mark.skipif(not BSDS or not EXIF_SAMPLES.is_dir(), reason=f"no test photographs under {PHOTOS}")
+needs_photos = pytest.mark.skipif(not BSDS or not EXIF_SAMPLES.is_dir(),
+                                  reason=f"no test photographs under {PHOTOS}")
 
 
 def _save(picture: Image.Image, format: str, **options) -> bytes:
@@ -30,7 +31,8 @@ def _save(picture: Image.Image, format: str, **options) -> bytes:
 
 def _textured(size: tuple[int, int], seed: int = 3) -> Image.Image:
     rng = np.random.default_rng(seed)
-    return Image.fromarray(rng.integers(0, 256, (12, 16, 3), dtype=np.uint8)).resize(size, Image.Resampling.BICUBIC)
+    small = Image.fromarray(rng.integers(0, 256, (12, 16, 3), dtype=np.uint8))
+    return small.resize(size, Image.Resampling.BICUBIC)
 
 
 @needs_photos

@@ -89,7 +89,8 @@ def test_body_serial_number():
 
 @needs_photos
 def test_broken_exif_never_raises():
-    files = sorted((EXIF_SAMPLES / "jpg" / "invalid").glob("*.jpg")) + sorted((EXIF_SAMPLES / "jpg" / "tests").glob("*"))
+    files = (sorted((EXIF_SAMPLES / "jpg" / "invalid").glob("*.jpg"))
+             + sorted((EXIF_SAMPLES / "jpg" / "tests").glob("*")))
     assert len(files) >= 15
     for path in files:
         data = path.read_bytes()
@@ -97,9 +98,12 @@ def test_broken_exif_never_raises():
             assert isinstance(read_exif(variant), dict), path
 
 
-@pytest.mark.parametrize("data", [b"", b"\xff\xd8\xff\xe1\x00\x10Exif\x00\x00MM\x00*\x00\x00\x00\x08",
-                                  b"\xff\xd8\xff\xe1\xff\xffExif\x00\x00II*\x00\xff\xff\xff\x7f" + b"\x00" * 40,
-                                  os.urandom(300)])
+@pytest.mark.parametrize("data", [
+    b"",
+    b"\xff\xd8\xff\xe1\x00\x10Exif\x00\x00MM\x00*\x00\x00\x00\x08",
+    b"\xff\xd8\xff\xe1\xff\xffExif\x00\x00II*\x00\xff\xff\xff\x7f" + b"\x00" * 40,
+    os.urandom(300),
+])
 def test_garbage_exif_never_raises(data):
     assert isinstance(read_exif(data), dict)
 

@@ -114,7 +114,11 @@ def test_filmstrip_and_poster_are_jpegs(three_scenes):
     assert len(pickle.dumps(result)) < 100_000
 
 
-@pytest.mark.parametrize("data", [b"", b"\x00\x00\x00\x18ftypmp42" + bytes(2000), b"RIFF\x00\x01\x00\x00AVI LIST" + bytes(500)])
+@pytest.mark.parametrize("data", [
+    b"",
+    b"\x00\x00\x00\x18ftypmp42" + bytes(2000),
+    b"RIFF\x00\x01\x00\x00AVI LIST" + bytes(500),
+])
 def test_undecodable_video_is_an_error_on_the_item(data):
     result = analyse(data, "video/mp4")
     assert result.kind == "video" and result.error and result.video is None

@@ -139,7 +139,7 @@ def _pdq_quality(a: np.ndarray) -> int:
 
 
 def to_grey(picture: Image.Image) -> Image.Image:
-    """Mode "L" as imagehash gets it (``convert("L")``), with 16-bit and float pictures scaled, not clipped."""
+    """Mode "L" as imagehash gets it (``convert("L")``); 16-bit and float pictures scaled, not clipped."""
     if picture.mode == "L":
         return picture
     if picture.mode.startswith("I;16") or picture.mode == "I":

@@ -25,7 +25,7 @@ from triage.media.thumbnail import filmstrip_jpeg, thumbnail_jpeg
 from triage.media.video import VideoError, read_video
 
 FEATURELESS_QUALITY = 50
-"""PDQ quality under which a picture is near-featureless (flat colour, a blur): it must not stack with others."""
+"""PDQ quality under which a picture is near-featureless (flat colour, a blur): it must not stack."""
 
 FILMSTRIP_FRAMES = 6
 

@@ -113,7 +113,9 @@ def _datetime_text(text: str | None) -> str | None:
     if not match:
         return None
     year, month, day, hour, minute, second = (int(g) for g in match.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31 and hour <= 24 and minute < 60 and second <= 60) or year < 1800:
+    if year < 1800 or not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    if not (hour <= 24 and minute < 60 and second <= 60):
         return None
     y, mo, d, h, mi, s = match.groups()
     return f"{y}-{mo}-{d}T{h}:{mi}:{s}"

@@ -40,7 +40,7 @@ SEQUENTIAL_STEP = 4
 """Read every frame (rather than seek) when samples are at most this many frames apart."""
 
 SCENE_CUT = 0.35
-"""Half the L1 distance between consecutive samples' 64-bin colour histograms (0-1) that starts a new scene."""
+"""Half the L1 distance (0-1) between consecutive samples' 64-bin colour histograms that starts a scene."""
 
 SCENE_CORRELATION = 0.5
 """Correlation of consecutive samples' 16x16 greyscale layouts under which a new scene starts
@@ -222,7 +222,8 @@ def _sample(index: int, frame: np.ndarray) -> Sample:
     return index, picture, (width, height)
 
 
-def _choose(samples: list[Sample], min_keyframes: int, max_keyframes: int) -> tuple[list[tuple[int, bool]], int]:
+def _choose(samples: list[Sample], min_keyframes: int,
+            max_keyframes: int) -> tuple[list[tuple[int, bool]], int]:
     """Indices into `samples` of the keyframes, in time order, each with whether it opens a cut scene."""
     arrays = [np.asarray(p) for _, p, _ in samples]
     hists = [_histogram(a) for a in arrays]
@@ -269,7 +270,7 @@ def _representative(part: range, contrast: list[float]) -> int:
 
 
 def _layout(picture: Image.Image) -> np.ndarray:
-    """16x16 greyscale, zero mean and unit variance (all zero for a flat frame, which then never correlates)."""
+    """16x16 greyscale, zero mean and unit variance (all zero for a flat frame: it never correlates)."""
     grey = np.asarray(picture.convert("L").resize((16, 16), Image.Resampling.BOX), dtype=np.float64)
     spread = grey.std()
     return (grey - grey.mean()) / spread if spread > 1.0 else np.zeros_like(grey)
