@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
             work = list(paths) * rounds
             megapixels = statistics.mean(_pixels(p) for p in paths) / 1e6
             progressive = sum(_progressive(p) for p in paths)
-            note = f", {progressive} progressive JPEG (1/8 decoding saves little there)" if progressive else ""
+            note = f", {progressive} progressive JPEG (1/8 decoding saves little)" if progressive else ""
             print(f"\n== {name}: {len(paths)} files x {rounds} rounds, mean {megapixels:.1f} MP{note}")
             for path in paths[:2]:  # page cache and imports, untimed
                 baseline([path])
