@@ -103,6 +103,13 @@ def _process_file(job: FileJob, analyse_media: bool) -> FileResult:
                       detected, analysis=analysis)
 
 
+def _one_thread_per_worker() -> None:
+    """Every core already runs a worker; decoders' own threads would only fight them."""
+    import pillow_heif
+
+    pillow_heif.options.DECODE_THREADS = 1
+
+
 def _remember(sha256: str) -> None:
     if len(_analysed) > 500_000:  # bound the memory of a long run; a repeat costs one decode
         _analysed.clear()
@@ -136,6 +143,8 @@ class _Kept:
         # and a hashes-only ingest never needs them.
         from triage.media.analyse import MediaAnalysis, analyse
 
+        _one_thread_per_worker()
+
         if self._spool:
             self._spool.flush()
             return analyse(self._spool.name, detected)
@@ -157,9 +166,11 @@ def hash_evidence(evidence_id: int, format: str, paths: list[str]) -> EvidenceHa
     try:
         source = open_source(format, paths)
         try:
-            # MD5 to compare with an E01's acquisition hash, SHA-256 as the record.
-            digests, _ = digest_chunks(source.chunks(), algorithms=("md5", "sha256"))
+            # SHA-256 is the record; MD5 only where the format stored one at acquisition
+            # to compare with (E01): on a raw image it would cost more than SHA-256 itself.
             stored = source.stored_md5()
+            algorithms = ("md5", "sha256") if stored else ("sha256",)
+            digests, _ = digest_chunks(source.chunks(), algorithms=algorithms)
             missing = sum(end - start for start, end in source.bad_ranges)
         finally:
             source.close()
