@@ -67,7 +67,7 @@ def test_html_report_sections_and_provenance(store, tmp_path):
                  "3. Hash sets", "Known Test Set", "4. Items by category", "B — Category B",
                  "A — Category A", "Ambiguous in uk-2014",
                  "Appendix A. Audit trail", "Hash chain checked when this report was made: "
-                 "intact", "thumbnail<br>(blurred)", "Triage 0.1"):
+                 "intact", 'class="thumb"', "Triage 0.1"):
         assert text in page, text
     assert page.count("HOOK") == 0  # the hook is in the code, not in the output
     # provenance of the hash-set match, and translation explained
@@ -85,11 +85,42 @@ def test_html_report_sections_and_provenance(store, tmp_path):
 
 def test_html_thumbnail_modes(store, tmp_path):
     _, out = _report(store, tmp_path, "html", thumbnails="none")
-    assert "thumbnail<br>" not in out.read_text()
+    assert 'class="thumb"' not in out.read_text()
     (tmp_path / "report.html").unlink()
     (tmp_path / "report.html.manifest.json").unlink()
     _, out = _report(store, tmp_path, "html", thumbnails="clear")
-    assert "thumbnail<br>(not blurred)" in out.read_text()
+    assert "data:image/jpeg;base64," in out.read_text()
+
+
+def _embedded(cell: str) -> Image.Image:
+    import base64
+    import io
+    import re
+
+    data = re.search(r'data:image/jpeg;base64,([^"]+)"', cell).group(1)
+    return Image.open(io.BytesIO(base64.b64decode(data))).convert("L")
+
+
+def _detail(picture: Image.Image) -> float:
+    """Mean absolute difference between neighbouring pixels: high for a sharp picture."""
+    import numpy as np
+
+    pixels = np.asarray(picture, dtype=float)
+    return float(np.abs(np.diff(pixels, axis=1)).mean())
+
+
+def test_thumbnails_are_blurred_on_the_pixels_unless_asked_clear():
+    import io
+
+    from triage.export.html import thumbnail_cell
+
+    stored = io.BytesIO()
+    Image.effect_noise((256, 192), 80).convert("RGB").save(stored, "JPEG", quality=90)
+    blurred = _embedded(thumbnail_cell(None, "blurred", stored.getvalue()))
+    clear = _embedded(thumbnail_cell(None, "clear", stored.getvalue()))
+    assert _detail(blurred) < _detail(clear) / 4
+    assert "no<br>thumbnail" in thumbnail_cell(None, "blurred", None)
+    assert thumbnail_cell(None, "none", stored.getvalue()) == ""
 
 
 def test_pdf_report_renders_within_the_page(store, tmp_path):

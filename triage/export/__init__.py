@@ -95,7 +95,8 @@ def export_case(store: CaseStore, format: str, out: Path | str,
             raise ExportError(str(exc).strip("'\"")) from None
         context = Context(session=session, registry=registry, case=case, target=target,
                           working=working, options=options, selection=selection,
-                          examiner=examiner, at=utcnow(), format=spec)
+                          examiner=examiner, at=utcnow(), format=spec,
+                          thumbnail=store.thumbnails.get)
         partial = out.with_name(out.name + ".part")
         try:
             written = module.write(context, partial)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -62,6 +63,7 @@ class Context:
     format: Format
     tool: str = TOOL_NAME
     version: str = __version__
+    thumbnail: Callable[[str], bytes | None] = lambda sha256: None  # stored JPEG by SHA-256
 
     def keep(self, item: Item) -> bool:
         """Whether the category filter lets `item` through."""

@@ -16,12 +16,16 @@ written as they are read.
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import json
 import shutil
 import tempfile
 from pathlib import Path
 from typing import TextIO
+
+from PIL import Image, ImageFilter
 
 from triage.case.audit import verify_chain
 from triage.export.base import Written
@@ -59,25 +63,43 @@ def esc(value) -> str:
     return html.escape("" if value is None else str(value))
 
 
-# ---------------------------------------------------------------------------
-# HOOK(thumbnails): the case store has no thumbnails yet (a later issue).
-# This is the one place a report gets one. When thumbnails exist, read the
-# stored thumbnail for `item.sha256` here and, for mode "blurred" (the
-# default), blur the pixels before embedding them (a blur strong enough that
-# nothing can be made out; never a CSS filter, which a reader can switch off
-# and Qt ignores), then embed as <img src="data:image/jpeg;base64,...">.
-# "clear" embeds it unblurred (an examiner's explicit choice); "none" leaves
-# the cell out. Until then a grey placeholder says which mode was asked for.
-# ---------------------------------------------------------------------------
+# Thumbnails: the case's stored thumbnail, blurred on the pixels by default (a
+# CSS filter could be switched off by a reader, and Qt ignores it); "clear" is
+# an examiner's explicit choice; "none" leaves the cell out.
 THUMB_WIDTH = 84
+BLUR_RADIUS = 8  # at the embedded size: shapes and colours stay, nothing can be made out
 
 
-def thumbnail_cell(item: Item, mode: str) -> str:
+EXIF_SHOWN = (("camera_make", "make"), ("camera_model", "model"), ("camera_serial", "serial"),
+              ("captured_at", "taken"), ("software", "software"))
+
+
+def exif_text(exif: dict) -> str:
+    parts = [f"{label} {esc(exif[key])}" for key, label in EXIF_SHOWN if exif.get(key)]
+    if exif.get("gps_latitude") is not None and exif.get("gps_longitude") is not None:
+        parts.append(f"GPS {exif['gps_latitude']:.6f}, {exif['gps_longitude']:.6f}")
+    return "; ".join(parts) if parts else "<span class='muted'>none</span>"
+
+
+def thumbnail_cell(item: Item, mode: str, stored: bytes | None) -> str:
     if mode == "none":
         return ""
-    what = "blurred" if mode == "blurred" else "not blurred"
-    return (f'<td class="thumb" width="{THUMB_WIDTH}" bgcolor="#b8b8b8" align="center">'
-            f'<br>thumbnail<br>({what})<br>not yet<br>available<br>&nbsp;</td>')
+    if not stored:
+        return (f'<td class="thumb" width="{THUMB_WIDTH}" bgcolor="#b8b8b8" align="center">'
+                f'<br>no<br>thumbnail<br>&nbsp;</td>')
+    data = base64.b64encode(_embedded_thumbnail(stored, blur=mode == "blurred")).decode()
+    return (f'<td class="thumb" width="{THUMB_WIDTH}" align="center">'
+            f'<img src="data:image/jpeg;base64,{data}" width="{THUMB_WIDTH}"></td>')
+
+
+def _embedded_thumbnail(stored: bytes, blur: bool) -> bytes:
+    picture = Image.open(io.BytesIO(stored)).convert("RGB")
+    picture.thumbnail((THUMB_WIDTH, THUMB_WIDTH))
+    if blur:
+        picture = picture.filter(ImageFilter.GaussianBlur(BLUR_RADIUS))
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=80)
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------------------
@@ -267,7 +289,7 @@ def _items(context, out: TextIO) -> int:
 
 
 def _item(context, out: TextIO, item: Item) -> None:
-    thumb = thumbnail_cell(item, context.options.thumbnails)
+    thumb = thumbnail_cell(item, context.options.thumbnails, context.thumbnail(item.sha256))
     details = [
         f"<b>MD5</b> <span class='mono'>{esc(item.md5)}</span> &nbsp; "
         f"<b>SHA-1</b> <span class='mono'>{esc(item.sha1)}</span>",
@@ -287,8 +309,9 @@ def _item(context, out: TextIO, item: Item) -> None:
     for tag in item.other_tags:
         details.append(f"<b>{esc(tag.source)}</b> says {esc(tag.scheme)} {esc(tag.category)} "
                        "(not a verdict)")
-    details.append("<b>EXIF/GPS</b> <span class='muted'>not recorded (EXIF is not in the "
-                   "case store yet)</span>")
+    if item.width:
+        details.append(f"<b>Size</b> {item.width} × {item.height} px")
+    details.append(f"<b>EXIF/GPS</b> {exif_text(item.exif)}")
     files = []
     for f in item.files:
         state = " <span class='warn'>deleted</span>" if f.deleted else ""

@@ -143,6 +143,9 @@ class Item:
     other_tags: list[TagFacts] = field(default_factory=list)
     hash_sets: list[HashSetHit] = field(default_factory=list)
     files: list[FileFacts] = field(default_factory=list)
+    exif: dict = field(default_factory=dict)
+    width: int | None = None
+    height: int | None = None
 
     @property
     def updated(self) -> datetime | None:
@@ -196,7 +199,8 @@ def iter_items(session: Session, registry: SchemeRegistry, target: str, *,
                 media_id=m.id, md5=m.md5, sha1=m.sha1, sha256=m.sha256, size=m.size,
                 detected_type=m.detected_type, verdict=verdict,
                 target=target_of(registry, verdict, target, verdicts.get(m.id)),
-                other_tags=others, hash_sets=hits.get(m.id, []), files=files.get(m.id, []))
+                other_tags=others, hash_sets=hits.get(m.id, []), files=files.get(m.id, []),
+                exif=m.exif or {}, width=m.width, height=m.height)
         session.expunge_all()
 
 

@@ -146,7 +146,8 @@ def media_record(item: Item, media_id: int, scheme: Scheme, updated: str, *,
             sorted({h.name for h in item.hash_sets if h.category is not None}))
     if with_files:
         record["MediaFiles"] = media_files(item)
-        record["Exifs"] = []  # EXIF is not in the case store yet
+        record["Exifs"] = [{"PropertyName": name, "PropertyValue": str(value)}
+                           for name, value in sorted(item.exif.items()) if value is not None]
     return record
 
 
