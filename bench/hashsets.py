@@ -216,6 +216,10 @@ def main() -> None:
                 f" + {r['cpu_seconds_reader']:.1f} s reader")
         if "entries" in r and r["seconds"] > 0:
             line += f"  {r['entries'] / r['seconds']:>10,.0f} entries/s"
+            if r["entries"] >= 100_000:
+                per = 1e6 / r["entries"]
+                line += (f", CPU {r['cpu_seconds'] * per:.1f} + "
+                         f"{r['cpu_seconds_reader'] * per:.1f} µs/entry")
         line += (f"  peak RSS {r['peak_rss_mb']:.0f} MB"
                  f" (reader {r['peak_rss_reader_mb']:.0f} MB)")
         print(line)

@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import Iterator
 
 from triage.hashsets.entries import BadRecord, Entry, FormatError, Invalid, digest, dumps, size
-from triage.hashsets.formats.base import HashSetFormat, Head, ReadOptions, SetInfo, Source
+from triage.hashsets.formats.base import HashSetFormat, Head, Piece, ReadOptions, SetInfo, Source
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SOURCES = ("DISTINCT_HASH", "METADATA", "FILE")
+PIECE_ROWS = 20_000  # rowids per piece when several processes read one table
+_ROWID_NAMES = {"rowid", "_rowid_", "oid"}
+_PLAIN_TYPES = frozenset((str, int, type(None)))
 
 
 def open_readonly(path: Path) -> sqlite3.Connection:
@@ -56,30 +59,115 @@ class NsrlRds3Format(HashSetFormat):
             connection.close()
 
     def _rows(self, connection: sqlite3.Connection, info: SetInfo):
-        names = {name.upper(): name for (name,) in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-        table = next((names[t] for t in SOURCES if t in names), None)
-        if table is None:
-            raise FormatError("no DISTINCT_HASH, METADATA or FILE table")
-        columns = [row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')]
-        lower = {c.lower(): i for i, c in enumerate(columns)}
-        at = {role: lower.get(role) for role in ("sha256", "sha1", "md5", "file_size")}
-        if at["sha256"] is None and at["sha1"] is None and at["md5"] is None:
-            raise FormatError(f"table {table} has no sha256, sha1 or md5 column")
-        used = {i for i in at.values() if i is not None}
-        others = [(i, c) for i, c in enumerate(columns) if i not in used]
-        info.details.update({"table": table, "columns": columns})
-        for row_id, row in enumerate(connection.execute(f'SELECT * FROM "{table}"'), 1):
-            try:
-                sha256 = digest(row[at["sha256"]], "sha256") if at["sha256"] is not None else None
-                sha1 = digest(row[at["sha1"]], "sha1") if at["sha1"] is not None else None
-                md5 = digest(row[at["md5"]], "md5") if at["md5"] is not None else None
-            except Invalid as exc:
-                yield BadRecord(row_id, f"row {row_id} of {table}", str(exc), repr(row)[:300])
-                continue
-            if sha256 is None and sha1 is None and md5 is None:
-                yield BadRecord(row_id, f"row {row_id} of {table}", "no digest", repr(row)[:300])
-                continue
-            file_size = size(row[at["file_size"]]) if at["file_size"] is not None else None
-            extra = {name: row[i] for i, name in others if row[i] is not None}
-            yield Entry(row_id, md5, sha1, sha256, None, file_size, dumps(extra))
+        table, at, others = _layout(connection, info)
+        yield from _entries(connection.execute(f'SELECT * FROM "{table}"'), 1, table, at, others)
+
+    # -- a table read by several processes, a range of rowids each ------------------------
+
+    def pieces(self, source: Source, info: SetInfo, options: ReadOptions) -> list | None:
+        """Rowid ranges of the table, when it is an ordinary table (a view has no rowid).
+
+        `SELECT *` reads an ordinary table in rowid order, so the rows of the
+        ranges, in order, are the rows `read` numbers one by one.
+        """
+        try:
+            with open_readonly(source.path) as connection:
+                table, _, _ = _layout(connection, info)
+                kind, sql = connection.execute(
+                    "SELECT type, sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+                columns = {c.lower() for c in info.details["columns"]}
+                if kind != "table" or "WITHOUT ROWID" in (sql or "").upper() \
+                        or columns & _ROWID_NAMES:
+                    return None
+                low, high = connection.execute(f'SELECT min(rowid), max(rowid) FROM "{table}"'
+                                               ).fetchone()
+        except (sqlite3.Error, FormatError, TypeError):
+            return None  # read in order, where the error is reported as usual
+        if low is None:
+            return None
+        size = source.path.stat().st_size
+        return [(table, first, min(first + PIECE_ROWS - 1, high),
+                 size * (min(first + PIECE_ROWS - 1, high) - low + 1) // (high - low + 1))
+                for first in range(low, high + 1, PIECE_ROWS)]
+
+    def read_piece(self, path: Path, piece) -> Piece:
+        table, first, last, position = piece
+        done = Piece(first, position)
+        connection = open_readonly(path)
+        try:
+            _, at, others = _layout(connection, SetInfo())
+            rows = connection.execute(f'SELECT * FROM "{table}" WHERE rowid BETWEEN ? AND ?',
+                                      (first, last))
+            for item in _entries(rows, 1, table, at, others):
+                done.records += 1
+                if item.__class__ is BadRecord:
+                    done.bad.append(item)
+                else:
+                    done.rows.append(tuple(item))
+        except sqlite3.Error as exc:
+            raise FormatError(f"cannot read the NSRL database: {exc}") from None
+        finally:
+            connection.close()
+        return done
+
+    def renumbered(self, bad: BadRecord, before: int) -> BadRecord:
+        index = bad.record + before
+        table = bad.where.partition(" of ")[2]
+        return BadRecord(index, f"row {index} of {table}", bad.reason, bad.text)
+
+
+def _layout(connection: sqlite3.Connection, info: SetInfo):
+    """The table to read, where its digest and size columns are, and the other columns."""
+    names = {name.upper(): name for (name,) in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    table = next((names[t] for t in SOURCES if t in names), None)
+    if table is None:
+        raise FormatError("no DISTINCT_HASH, METADATA or FILE table")
+    columns = [row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')]
+    lower = {c.lower(): i for i, c in enumerate(columns)}
+    at = {role: lower.get(role) for role in ("sha256", "sha1", "md5", "file_size")}
+    if at["sha256"] is None and at["sha1"] is None and at["md5"] is None:
+        raise FormatError(f"table {table} has no sha256, sha1 or md5 column")
+    used = {i for i in at.values() if i is not None}
+    others = [(i, c) for i, c in enumerate(columns) if i not in used]
+    info.details.update({"table": table, "columns": columns})
+    return table, at, others
+
+
+def _entries(rows, first: int, table: str, at: dict, others: list):
+    """Rows of the table as entries, numbered from `first`.
+
+    The extra fields are written by orjson when they are plain (text,
+    integers, nulls) and the bytes are those `dumps` writes (ASCII, nothing
+    escaped); otherwise by `dumps`.
+    """
+    try:
+        from orjson import dumps as fast
+    except ImportError:  # pragma: no cover - orjson is a dependency
+        fast = None
+    i256, i1, i5, isize = at["sha256"], at["sha1"], at["md5"], at["file_size"]
+    plain = _PLAIN_TYPES
+    for row_id, row in enumerate(rows, first):
+        try:
+            sha256 = digest(row[i256], "sha256") if i256 is not None else None
+            sha1 = digest(row[i1], "sha1") if i1 is not None else None
+            md5 = digest(row[i5], "md5") if i5 is not None else None
+        except Invalid as exc:
+            yield BadRecord(row_id, f"row {row_id} of {table}", str(exc), repr(row)[:300])
+            continue
+        if sha256 is None and sha1 is None and md5 is None:
+            yield BadRecord(row_id, f"row {row_id} of {table}", "no digest", repr(row)[:300])
+            continue
+        file_size = size(row[isize]) if isize is not None else None
+        extra = {name: row[i] for i, name in others if row[i] is not None}
+        if not extra:
+            text = None
+        elif fast is not None and set(map(type, extra.values())) <= plain:
+            text = fast(extra)
+            if not text.isascii() or b"\\" in text or b"\x7f" in text:
+                text = dumps(extra)
+            else:
+                text = text.decode()
+        else:
+            text = dumps(extra)
+        yield Entry(row_id, md5, sha1, sha256, None, file_size, text)

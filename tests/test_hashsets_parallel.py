@@ -1,0 +1,160 @@
+"""Large hash sets read by several processes give exactly what one process reading in order gives.
+
+The pieces are made tiny here so that a small file is cut in many places,
+some of them (on purpose) inside strings and nested objects, where a piece
+cannot be read on its own and the import must go on in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+
+import pytest
+from sqlalchemy import select
+
+from triage.case.models import HashSet, HashSetEntry
+from triage.case.store import open_case
+from triage.hashsets import HashSetError, import_hash_set, verify_hash_set
+
+pytest.importorskip("orjson")
+
+CONTEXT = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/US/$metadata#Media"
+
+
+def _digests(i: int) -> tuple[str, str, str]:
+    data = i.to_bytes(8, "little")
+    return (hashlib.md5(data).hexdigest(), hashlib.sha1(data).hexdigest(),
+            hashlib.sha256(data).hexdigest())
+
+
+def _records(count: int, tricky: bool = True) -> list:
+    records = []
+    for i in range(1, count + 1):
+        md5, sha1, sha256 = _digests(i)
+        item = {"MediaID": i, "Category": i % 5 if i % 7 else None,
+                "MD5": md5.upper() if i % 2 else md5, "SHA1": sha1, "MediaSize": 1000 + i,
+                "Series": "", "Tags": f"t{i}", "IsDistributed": "true"}
+        if tricky and i % 97 == 0:
+            item["Comments"] = 'a "},{" in a string, and },\n, é ünïcode \u007f'
+        if tricky and i % 89 == 0:
+            item["AlternativeHashes"] = [{"HashName": "SHA-256", "HashValue": sha256},
+                                         {"HashName": "PhotoDNA", "HashValue": "x"}]
+        if tricky and i % 101 == 0:
+            item["Score"] = 0.1 * i
+            item["MediaSize"] = "not a size"
+        records.append(item)
+    return records
+
+
+def _write(path, records, bom=False, indent=None):
+    text = json.dumps({"@odata.context": CONTEXT, "value": records}, indent=indent)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode())
+    return path
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = open_case(tmp_path / "case", create=True, examiner="tester")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def pieces(monkeypatch):
+    import triage.hashsets.formats.vics as vics
+    import triage.hashsets.reading as reading
+
+    monkeypatch.setattr(reading, "MIN_BYTES", 0)
+    monkeypatch.setattr(vics, "PIECE_BYTES", 3000)
+    monkeypatch.setattr(reading.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(reading, "ChildReader", None)  # pieces or nothing
+    return reading
+
+
+def _stored(store, name):
+    e = HashSetEntry
+    with store.session() as session:
+        set_id = session.scalar(select(HashSet.id).where(HashSet.name == name))
+        return session.execute(select(e.record, e.md5, e.sha1, e.sha256, e.category, e.size,
+                                      e.__table__.c.extra).where(e.hash_set_id == set_id)
+                               .order_by(e.id)).all()
+
+
+@pytest.mark.parametrize("tricky,indent,bom", [(False, None, False), (True, None, True),
+                                               (True, 1, False)])
+def test_pieces_give_the_same_set_as_one_reader(store, tmp_path, pieces, tricky, indent, bom):
+    path = _write(tmp_path / "set.json", _records(1500, tricky), bom=bom, indent=indent)
+    many = import_hash_set(store, path, "many", examiner="tester")
+    one = import_hash_set(store, path, "one", examiner="tester", parallel=False)
+    assert (many.entries, many.scheme, many.details) == (one.entries, one.scheme, one.details)
+    assert (many.merkle_root, many.source_sha256) == (one.merkle_root, one.source_sha256)
+    assert _stored(store, "many") == _stored(store, "one")
+    assert verify_hash_set(store, "many", examiner="tester").intact
+
+
+def test_pieces_are_really_read_apart(store, tmp_path, pieces, monkeypatch):
+    import triage.hashsets.formats.vics as vics
+
+    path = _write(tmp_path / "set.json", _records(1500, tricky=False))
+    called = []
+    monkeypatch.setattr(vics.VicsFormat, "read_from",
+                        lambda *args: called.append(args) or iter(()))
+    result = import_hash_set(store, path, "many", examiner="tester")
+    assert result.entries == 1500 and not called
+
+
+def test_bad_records_in_pieces_are_named_in_the_whole_file(store, tmp_path, pieces):
+    records = _records(1500)
+    records[1000]["MD5"] = "0" * 31
+    records[1200] = 7
+    path = _write(tmp_path / "bad.json", records)
+    with pytest.raises(HashSetError, match=r"record 1001 \(value\[1000\]\): MD5"):
+        import_hash_set(store, path, "bad", examiner="tester")
+    many = import_hash_set(store, path, "many", examiner="tester", skip_bad=True,
+                           report=tmp_path / "many.tsv")
+    one = import_hash_set(store, path, "one", examiner="tester", skip_bad=True, parallel=False,
+                          report=tmp_path / "one.tsv")
+    assert (many.rejected, many.merkle_root) == (2, one.merkle_root)
+    assert (tmp_path / "many.tsv").read_text() == (tmp_path / "one.tsv").read_text()
+    assert "record 1201 (value[1200])\tnot a JSON object" in (tmp_path / "many.tsv").read_text()
+
+
+def test_broken_file_read_in_pieces_names_the_same_place(store, tmp_path, pieces):
+    path = _write(tmp_path / "set.json", _records(1500, tricky=False))
+    data = path.read_bytes()
+    cut = data.index(b'"MediaID": 1100,')
+    path.write_bytes(data[:cut] + b"}}" + data[cut:])  # broken inside, still ends in ]}
+    with pytest.raises(HashSetError) as many:
+        import_hash_set(store, path, "many", examiner="tester")
+    with pytest.raises(HashSetError) as one:
+        import_hash_set(store, path, "one", examiner="tester", parallel=False)
+    assert "broken JSON after record 1100" in str(many.value)
+    assert str(many.value) == str(one.value)
+
+
+def test_nsrl_rows_read_in_pieces(store, tmp_path, pieces, monkeypatch):
+    import triage.hashsets.formats.nsrl_rds3 as nsrl
+
+    monkeypatch.setattr(nsrl, "PIECE_ROWS", 100)
+    path = tmp_path / "rds.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE METADATA (sha256 TEXT, sha1 TEXT, md5 TEXT, extension TEXT, "
+                   "file_name TEXT, file_size INTEGER, package_id INTEGER)")
+        rows = []
+        for i in range(1, 1001):
+            md5, sha1, sha256 = _digests(i)
+            rows.append((sha256.upper(), sha1, md5, "dll" if i % 3 else None,
+                         f"fïle{i}.dll", 4096 + i, i % 50))
+        rows[500] = (None, None, None, "x", "none", 1, 1)
+        db.executemany("INSERT INTO METADATA VALUES (?,?,?,?,?,?,?)", rows)
+        db.execute("DELETE FROM METADATA WHERE rowid BETWEEN 300 AND 420")  # rowid gaps
+    many = import_hash_set(store, path, "many", examiner="tester", skip_bad=True,
+                           report=tmp_path / "many.tsv")
+    one = import_hash_set(store, path, "one", examiner="tester", skip_bad=True, parallel=False,
+                          report=tmp_path / "one.tsv")
+    assert (many.entries, many.rejected) == (one.entries, one.rejected) == (878, 1)
+    assert (many.merkle_root, many.source_sha256) == (one.merkle_root, one.source_sha256)
+    assert _stored(store, "many") == _stored(store, "one")
+    assert (tmp_path / "many.tsv").read_text() == (tmp_path / "one.tsv").read_text()
