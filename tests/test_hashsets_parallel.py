@@ -158,3 +158,17 @@ def test_nsrl_rows_read_in_pieces(store, tmp_path, pieces, monkeypatch):
     assert (many.merkle_root, many.source_sha256) == (one.merkle_root, one.source_sha256)
     assert _stored(store, "many") == _stored(store, "one")
     assert (tmp_path / "many.tsv").read_text() == (tmp_path / "one.tsv").read_text()
+
+
+def test_leaf_buckets_give_the_same_root_as_leaf_bytes():
+    from triage.hashsets.merkle import SortedLeaves, leaf_buckets
+
+    rows = [(i, None if i % 3 else "a" * 32, "b" * 40 if i % 2 else None,
+             "c" * 64 if i % 5 == 0 else None, ["", None, "7", "ü"][i % 4],
+             [None, 0, 12345][i % 3], [None, "", '{"x":"é"}'][i % 3]) for i in range(500)]
+    one, two = SortedLeaves(), SortedLeaves(memory_limit=3200)  # the second spills
+    one.add_rows([row[1:] for row in rows])
+    for start in range(0, 500, 70):
+        two.add_buckets(leaf_buckets(rows[start:start + 70]))
+    assert two.count == one.count == 500
+    assert two.root() == one.root()

@@ -6,7 +6,8 @@ import and nothing of the file is kept, unless `skip_bad` is given: then the
 good entries are kept and each bad one is written to a report (where in the
 file, why, and the record's text).
 
-Entries go in with DB-API `executemany` in batches of 10,000 rows. Random
+Entries go in with DB-API `executemany` in batches of 10,000 rows, or, when
+read in pieces by other processes, as 100-row `INSERT … VALUES`. Random
 inserts into the three digest indexes are what makes a large import slow
 (each lands on a random B-tree page), so when the new set is large next to
 what the store already holds, the digest indexes are dropped for the

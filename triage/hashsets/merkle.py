@@ -50,15 +50,18 @@ def leaf_hash(leaf: bytes) -> bytes:
 
 
 def leaf_buckets(rows: Iterable[tuple]) -> list[bytes]:
-    """The leaf hashes of entries (md5, sha1, sha256, category, size, extra), by first byte.
+    """The leaf hashes of rows (record, md5, sha1, sha256, category, size, extra), by first byte.
 
     What a reading process sends with each batch: `SortedLeaves.add_buckets`
     takes it as it is, so the process that writes does no per-entry work.
+    The leaf is `leaf_bytes` of the row without its record number, written
+    out here in one f-string (a fifth cheaper than the call).
     """
     buckets = [bytearray() for _ in range(256)]
     sha256 = _sha256
-    for row in rows:
-        digest = sha256(b"\x00" + leaf_bytes(*row)).digest()
+    for _, md5, sha1, sha256_hex, category, size, extra in rows:
+        digest = sha256(f"\x00{md5 or ''}\t{sha1 or ''}\t{sha256_hex or ''}\t{category or ''}\t"
+                        f"{'' if size is None else size}\t{extra or ''}".encode()).digest()
         buckets[digest[0]] += digest
     return [bytes(bucket) for bucket in buckets]
 

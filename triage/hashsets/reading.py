@@ -1,14 +1,20 @@
-"""Turn a hash-set file into batches of rows ready to insert, here or in a second process.
+"""Turn a hash-set file into batches of rows ready to insert, here or in other processes.
 
-Reading (parsing, digest checks, the extra fields, the Merkle leaves) and
-writing (SQLite inserts, index builds) each take about half of an import's
-time. A large file is therefore read by a second process while this one
-writes: batches of finished rows come through a pipe (pickled; the pipe's
-small buffer is the back-pressure, so memory stays bounded), and at the end
-what the reader learnt about the set, the file's SHA-256 and the Merkle
-root of the rows it sent. An error in the reader comes back here as the
-same exception. Only this process touches the case: the reader is started
-fresh (spawn) and gets nothing but the file's path.
+Reading (parsing, digest checks, the extra fields, the Merkle leaves) costs
+more than writing, so a large file is read elsewhere while this process
+writes:
+
+- `PiecesReader`: the format cuts the file into pieces (VICS hash-set form,
+  NSRL tables) and a pool of spawned processes reads them, several at once;
+  see its docstring.
+- `ChildReader`: one spawned process reads the whole file in order; batches
+  come through a pipe (pickled; the pipe's small buffer is the back-pressure,
+  so memory stays bounded).
+
+At the end comes what the readers learnt about the set, the file's SHA-256
+and the Merkle root of the rows sent. An error in a reader comes back here as
+the same exception. Only this process touches the case: readers are started
+fresh (spawn) and get nothing but the file's path.
 """
 
 from __future__ import annotations
@@ -154,7 +160,7 @@ def _read_piece(format_id: str, path: str, piece):
     done = format_by_id(format_id).read_piece(Path(path), piece)
     if not done.fallback:
         rows = done.rows
-        done.leaves = leaf_buckets([row[1:] for row in rows])
+        done.leaves = leaf_buckets(rows)
         chain = itertools.chain.from_iterable
         done.rows = [tuple(chain(rows[i:i + GROUP])) for i in range(0, len(rows), GROUP)]
         done.first_category = next((row[0] for row in rows if row[4] is not None), None)

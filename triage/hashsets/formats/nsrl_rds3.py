@@ -21,6 +21,7 @@ from triage.hashsets.formats.base import HashSetFormat, Head, Piece, ReadOptions
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SOURCES = ("DISTINCT_HASH", "METADATA", "FILE")
 PIECE_ROWS = 20_000  # rowids per piece when several processes read one table
+_MAX_PIECES = 100_000
 _ROWID_NAMES = {"rowid", "_rowid_", "oid"}
 _PLAIN_TYPES = frozenset((str, int, type(None)))
 
@@ -83,8 +84,8 @@ class NsrlRds3Format(HashSetFormat):
                                                ).fetchone()
         except (sqlite3.Error, FormatError, TypeError):
             return None  # read in order, where the error is reported as usual
-        if low is None:
-            return None
+        if low is None or (high - low) // PIECE_ROWS > _MAX_PIECES:
+            return None  # empty, or rowids spread too thin to cut by range
         size = source.path.stat().st_size
         return [(table, first, min(first + PIECE_ROWS - 1, high),
                  size * (min(first + PIECE_ROWS - 1, high) - low + 1) // (high - low + 1))
