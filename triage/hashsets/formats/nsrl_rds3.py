@@ -11,6 +11,8 @@ and immutable: nothing is written beside it.
 
 from __future__ import annotations
 
+import itertools
+import re
 import sqlite3
 from pathlib import Path
 from typing import Iterator
@@ -24,6 +26,7 @@ PIECE_ROWS = 20_000  # rowids per piece when several processes read one table
 _MAX_PIECES = 100_000
 _ROWID_NAMES = {"rowid", "_rowid_", "oid"}
 _PLAIN_TYPES = frozenset((str, int, type(None)))
+_HEX = re.compile(r"[0-9a-fA-F]*").fullmatch
 
 
 def open_readonly(path: Path) -> sqlite3.Connection:
@@ -98,13 +101,17 @@ class NsrlRds3Format(HashSetFormat):
         try:
             _, at, others = _layout(connection, SetInfo())
             rows = connection.execute(f'SELECT * FROM "{table}" WHERE rowid BETWEEN ? AND ?',
-                                      (first, last))
-            for item in _entries(rows, 1, table, at, others):
-                done.records += 1
-                if item.__class__ is BadRecord:
-                    done.bad.append(item)
-                else:
-                    done.rows.append(tuple(item))
+                                      (first, last)).fetchall()
+            done.records = len(rows)
+            plain = _plain_rows(rows, at, others)
+            if plain is not None:
+                done.rows = plain
+            else:
+                for item in _entries(rows, 1, table, at, others):
+                    if item.__class__ is BadRecord:
+                        done.bad.append(item)
+                    else:
+                        done.rows.append(tuple(item))
         except sqlite3.Error as exc:
             raise FormatError(f"cannot read the NSRL database: {exc}") from None
         finally:
@@ -133,6 +140,59 @@ def _layout(connection: sqlite3.Connection, info: SetInfo):
     others = [(i, c) for i, c in enumerate(columns) if i not in used]
     info.details.update({"table": table, "columns": columns})
     return table, at, others
+
+
+def _plain_rows(rows: list, at: dict, others: list) -> list[tuple] | None:
+    """Rows of a piece as (record, md5, sha1, sha256, None, size, extra), column by column.
+
+    Only when every digest present is hex of its exact length, sizes are
+    non-negative integers (or null) and the other columns text, integers or
+    null: then this is what `_entries` gives, at a fraction of the cost.
+    Otherwise None, and `_entries` reads the piece row by row.
+    """
+    if not rows:
+        return []
+    columns = list(zip(*rows))
+    digests = {}
+    for role, length in (("md5", 32), ("sha1", 40), ("sha256", 64)):
+        if at[role] is None:
+            digests[role] = itertools.repeat(None)
+            continue
+        column = columns[at[role]]
+        if set(map(type, column)) != {str} or set(map(len, column)) != {length}:
+            return None
+        joined = "".join(column)
+        if not _HEX(joined):
+            return None
+        joined = joined.lower()
+        digests[role] = [joined[i:i + length] for i in range(0, len(joined), length)]
+    if at["file_size"] is None:
+        sizes = itertools.repeat(None)
+    else:
+        sizes = columns[at["file_size"]]
+        if not set(map(type, sizes)) <= {int, type(None)} or \
+                min((v for v in sizes if v is not None), default=0) < 0:
+            return None
+    names = [name for _, name in others]
+    values = [columns[i] for i, _ in others]
+    if not all(set(map(type, column)) <= _PLAIN_TYPES for column in values):
+        return None
+    if all(None not in column for column in values):
+        extras = [dict(zip(names, row)) for row in zip(*values)]
+    else:
+        extras = [{k: v for k, v in zip(names, row) if v is not None} for row in zip(*values)]
+    from orjson import dumps as fast
+
+    texts = []
+    for extra in extras:
+        if not extra:
+            texts.append(None)
+            continue
+        text = fast(extra)
+        texts.append(dumps(extra) if not text.isascii() or b"\\" in text or b"\x7f" in text
+                     else text.decode())
+    return list(zip(range(1, len(rows) + 1), digests["md5"], digests["sha1"],
+                    digests["sha256"], itertools.repeat(None), sizes, texts))
 
 
 def _entries(rows, first: int, table: str, at: dict, others: list):
