@@ -51,7 +51,8 @@ GENERATOR_VERSION = 1
 SECTOR = 512
 PARTITION_START_SECTOR = 2048  # 1 MiB alignment, as fdisk/sfdisk do
 DEFAULT_CACHE = Path(os.environ.get("TRIAGE_BENCH_CACHE", Path.home() / ".cache" / "triage-bench"))
-TESTDATA = Path(os.environ.get("TRIAGE_TESTDATA", "/work/shared/testdata"))
+TESTDATA = Path(os.environ.get("TRIAGE_TESTDATA",
+                               Path(__file__).resolve().parents[2] / "shared" / "testdata"))
 WALLPAPER_PACKAGE = "plasma-workspace-wallpapers"
 
 # Share of the target size given to each kind of content; "camera" fills the rest.

@@ -24,8 +24,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import diskimages  # noqa: E402
 import tsk_reference  # noqa: E402
+from testdata import IMAGES
 
-SHARED_IMAGES = Path(os.environ.get("TRIAGE_TESTDATA", "/work/shared/testdata")) / "images"
+SHARED_IMAGES = IMAGES
 
 FILES_CSV_HEADER = [
     "evidence", "partition_offset", "partition_type", "path", "name", "kind",

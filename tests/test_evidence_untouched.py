@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from testdata import IMAGES
 
-SHARED = Path("/work/shared/testdata/images")
+SHARED = IMAGES
 
 
 def _fingerprint(path: Path):

@@ -26,8 +26,9 @@ from triage.gui.main_window import MainWindow, about_text  # noqa: E402
 from triage.gui.models import PAGE_SIZE, PLACEHOLDER  # noqa: E402
 from triage.gui.start import NewCaseDialog, RecentCases  # noqa: E402
 from triage.pipeline.ingest import Ingest, IngestOptions  # noqa: E402
+from testdata import IMAGES
 
-SHARED_IMAGES = Path(os.environ.get("TRIAGE_TESTDATA", "/work/shared/testdata")) / "images"
+SHARED_IMAGES = IMAGES
 TIMEOUT_MS = 30_000
 
 

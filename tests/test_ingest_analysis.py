@@ -13,8 +13,9 @@ from triage.case.models import File, Keyframe, Media
 from triage.case.store import open_case
 from triage.case.thumbnails import FILMSTRIP, THUMBNAIL
 from triage.pipeline.ingest import Ingest, IngestOptions
+from testdata import PHOTOS
 
-GPS_PHOTO = Path("/work/shared/testdata/photos/exif-samples/jpg/gps/DSCN0010.jpg")
+GPS_PHOTO = PHOTOS / "exif-samples/jpg/gps/DSCN0010.jpg"
 
 
 def _video(path: Path) -> None:

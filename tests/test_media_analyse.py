@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import imagehash
 import numpy as np
@@ -15,8 +13,9 @@ from PIL import Image
 
 from triage.hashing.perceptual import hamming
 from triage.media.analyse import FEATURELESS_QUALITY, MediaAnalysis, analyse
+from testdata import PHOTOS
 
-PHOTOS = Path(os.environ.get("TRIAGE_TESTDATA", "/work/shared/testdata")) / "photos"
+
 EXIF_SAMPLES = PHOTOS / "exif-samples"
 BSDS = sorted((PHOTOS / "bsds500").glob("*.jpg"))
 needs_photos = pytest.mark.skipif(not BSDS or not EXIF_SAMPLES.is_dir(),

@@ -6,7 +6,6 @@ import io
 import os
 import struct
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,8 +13,9 @@ from PIL import Image
 
 from triage.hashing.perceptual import hamming, hash_picture
 from triage.media.decode import WORKING_SIZE, DecodeError, decode_picture
+from testdata import PHOTOS
 
-PHOTOS = Path(os.environ.get("TRIAGE_TESTDATA", "/work/shared/testdata")) / "photos"
+
 EXIF_SAMPLES = PHOTOS / "exif-samples"
 BSDS = sorted((PHOTOS / "bsds500").glob("*.jpg"))
 needs_photos = pytest.mark.skipif(not EXIF_SAMPLES.is_dir() or not BSDS,

@@ -5,14 +5,14 @@ from __future__ import annotations
 import io
 import os
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from triage.media.exif import read_exif
+from testdata import PHOTOS
 
-PHOTOS = Path(os.environ.get("TRIAGE_TESTDATA", "/work/shared/testdata")) / "photos"
+
 EXIF_SAMPLES = PHOTOS / "exif-samples"
 needs_photos = pytest.mark.skipif(not EXIF_SAMPLES.is_dir(), reason=f"no exif-samples under {PHOTOS}")
 

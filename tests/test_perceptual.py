@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 
 import imagehash
 import numpy as np
@@ -15,8 +13,9 @@ from PIL import Image
 from triage.hashing.perceptual import (
     DHash, PDQ, PHash, bits_to_hex, hamming, hash_picture, pdq_from_luma64, to_grey,
 )
+from testdata import PHOTOS
 
-PHOTOS = Path(os.environ.get("TRIAGE_TESTDATA", "/work/shared/testdata")) / "photos"
+
 BSDS = sorted((PHOTOS / "bsds500").glob("*.jpg"))
 needs_photos = pytest.mark.skipif(not BSDS, reason=f"no test photographs under {PHOTOS}")
 

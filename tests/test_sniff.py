@@ -6,6 +6,7 @@ import pytest
 from PIL import Image
 
 from triage.media.sniff import extension_mismatch, sniff
+from testdata import PHOTOS
 
 
 def _image_bytes(format: str) -> bytes:
@@ -44,7 +45,7 @@ def test_containers_are_recognised_from_their_first_bytes(head, expected):
 
 
 def test_heic_from_a_real_phone_is_recognised():
-    path = "/work/shared/testdata/photos/exif-samples/heic/mobile/iphone_13_pro_max.HEIC"
+    path = PHOTOS / "exif-samples/heic/mobile/iphone_13_pro_max.HEIC"
     try:
         head = open(path, "rb").read(1024)
     except OSError:
