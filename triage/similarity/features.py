@@ -148,16 +148,16 @@ class ContentBox:
 
 
 def content_box(grey: np.ndarray, *, tolerance: int = 14, min_border: float = 0.3,
-                min_area: float = 0.3, min_fill: float = 0.9) -> ContentBox | None:
+                min_area: float = 0.3, min_fill: float = 0.5, min_outside: float = 0.95) -> ContentBox | None:
     """The rectangle of picture inside bars or rotated-canvas corners, if there is one.
 
     The background colour is what at least two corners agree on; it must make
     up `min_border` of the outermost pixels. Background is the near-colour
-    area connected to the edge; the picture is the rest, which must fill a
-    rotated rectangle (`min_fill`) covering `min_area` of the frame and
-    leaving at least 2% of it. Natural photographs rarely pass: a dark sky
-    touching the edge is not uniform enough, and what is left of the frame
-    must be a filled rectangle.
+    area connected to the edge; the picture is the smallest rotated rectangle
+    holding the rest. It must cover `min_area` of the frame and leave at
+    least 2% of it, the frame outside it must be background (`min_outside`),
+    and inside it at least `min_fill` must not be: dark parts of a picture
+    on black bars join the background, so the inside need not be full.
     """
     h, w = grey.shape
     if h < 16 or w < 16:
@@ -188,6 +188,11 @@ def content_box(grey: np.ndarray, *, tolerance: int = 14, min_border: float = 0.
         rw, rh = rh, rw
     area = rw * rh
     if area < min_area * h * w or area > 0.98 * h * w or filled < min_fill * area:
+        return None
+    inside = np.zeros_like(foreground)
+    cv2.fillConvexPoly(inside, np.round(cv2.boxPoints(((cx, cy), (rw, rh), angle))).astype(np.int32), 1)
+    outside = inside == 0
+    if outside.sum() == 0 or background[outside].mean() < min_outside:
         return None
     return ContentBox((float(cx), float(cy)), (float(rw), float(rh)), float(angle), colour)
 
