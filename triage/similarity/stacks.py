@@ -20,12 +20,14 @@ the four extra channels are searched `verify_slack` wider and each of their
 pairs counts only if the verifier confirms it.
 
 Chaining (A~B~C~...~Z, where A and Z look nothing alike) is cut by building
-each stack around its representative: the best copy of a connected component
-(most pixels of picture, then PDQ quality) takes the members that are near
-it directly (an edge) or, failing that, that the verifier confirms against
-it (or, without one, that some channel puts within `chain_slack` more than
-its radius). What is left of the component forms further stacks the same
-way. Near-featureless items (flat colour) never stack.
+each stack as a star: a connected component whose members all have an edge
+to its best copy is one stack; otherwise the member with most edges is a
+centre that takes its direct neighbours, and farther members only if the
+verifier confirms them against it (or, without one, if some channel puts
+them within `chain_slack` more than its radius); what is left forms further
+stacks the same way. The representative is the stack's best copy: most
+pixels of picture (bars do not count), then PDQ quality. Near-featureless
+items (flat colour) never stack.
 
 Rows sharing an id are one media (a video's keyframes): an edge to any of
 them joins the media, so a still that matches a keyframe lands in the
@@ -442,32 +444,29 @@ def _rows_of_media(media: np.ndarray, wanted: np.ndarray) -> dict[int, np.ndarra
 def _split_component(members: np.ndarray, rank: np.ndarray, adjacency: dict[int, dict[int, bool]],
                      media_rows: dict[int, np.ndarray], data: StackInput, settings: StackSettings,
                      verifier: Verifier | None, rep: np.ndarray) -> int:
-    """Stars around the best remaining member, until the component is used up.
+    """Stars around the most connected remaining member, until the component is used up.
 
-    A member joins the best one's stack when an edge joins them, or two edges
-    of which exactly one is a main edge (the middle picture is a resized or
-    recompressed copy of one end, and the other edge an aligned match), or
-    when it is confirmed against the best one (verifier, or hash channels
-    within `chain_slack`). Two main edges in a row are what a burst of
-    similar photographs looks like, so they need the confirmation.
+    A stack is a centre and the members an edge joins to it, so any two
+    members are at most two edges apart; a member farther from the centre
+    joins only if it is confirmed against the centre (verifier, or some hash
+    channel within `chain_slack` of its radius). The centre is the member
+    with most edges among those left (the one most copies agree with), ties
+    going to the better copy; the stack's representative is its best copy.
     """
     remaining = set(members.tolist())
     verified = 0
     while remaining:
-        best = min(remaining, key=lambda m: rank[m])
-        near = adjacency.get(best, {})
-        joined = {best} | {m for m in near if m in remaining}
-        for middle, main_to_middle in near.items():
-            if middle not in remaining:
-                continue
-            for m, main_from_middle in adjacency.get(middle, {}).items():
-                if m in remaining and main_to_middle != main_from_middle:
-                    joined.add(m)
-        others = [m for m in _reachable(best, remaining, adjacency) if m not in joined]
+        def degree(m):
+            return sum(1 for x in adjacency.get(m, {}) if x in remaining)
+
+        centre = min(remaining, key=lambda m: (-degree(m), rank[m]))
+        joined = {centre} | {m for m in adjacency.get(centre, {}) if m in remaining}
+        others = [m for m in _reachable(centre, remaining, adjacency) if m not in joined]
         if others:
-            confirmed, count = _confirm(best, others, media_rows, data, settings, verifier)
+            confirmed, count = _confirm(centre, others, media_rows, data, settings, verifier)
             verified += count
             joined.update(m for m, ok in zip(others, confirmed) if ok)
+        best = min(joined, key=lambda m: rank[m])
         for m in joined:
             rep[m] = best
             remaining.discard(m)
