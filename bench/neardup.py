@@ -296,46 +296,39 @@ def _false_row(label: str, per: dict[str, int], truth: Truth) -> str:
 
 
 def threshold_table(data: StackInput, truth: Truth, settings: StackSettings) -> None:
-    """False pairs and (original, copy) recall per channel around the default radii."""
+    """False pairs and (original, copy) recall per channel around the default radii.
+
+    pHash distances are even (each hash sets 32 of its 64 bits, as the median
+    splits the coefficients), so radii go in steps of two.
+    """
     rows = np.arange(len(data))
-    wide = StackSettings(phash_radius=settings.phash_radius + 3)
-    main, extra = _candidates(data, rows, wide, slack=3, threads=None)
+    _, extra = _candidates(data, rows, settings, slack=4, threads=None)
     targets = {"mirror": ["flip"], "content": ["pad15", "rot5"], "region": ["band25", "crop3"],
-               "window": ["crop10"], "main": EASY}
-    print("\nPer channel, false pairs among all pairs of different photographs, and recall of the")
-    print("transforms the channel is for, as the radius grows (default marked *):")
-    # main: pHash radius at the default PDQ radius, then PDQ radius at the default pHash radius
-    phash_d = np.bitwise_count(data.phash[main.left, 0] ^ data.phash[main.right, 0])
-    pdq_d = _pdq_distance(data, main.left, main.right)
-    lookup = _pair_lookup(main.left, main.right, truth.n)
+               "window": ["crop10"], "main": ["crop3", "bright", "watermark"]}
+    print("\nPer channel: pairs of different photographs within the radius (of 24.5 million for 500")
+    print("photographs), and recall of the transforms the channel is for (default marked *):")
 
-    def main_recall(ok):
-        keep = set(lookup[ok])
+    def show(label, left, right, ok, channel):
+        wrong = int(np.count_nonzero(ok & (truth.photo[left] != truth.photo[right])))
+        keep = set(_pair_lookup(left[ok], right[ok], truth.n).tolist())
         rec = truth.pair_recall(lambda a, b: np.array([_key(x, y, truth.n) in keep for x, y in zip(a, b)]))
-        return " ".join(f"{t}:{rec[t] * 100:.1f}" for t in targets["main"])
+        shown = " ".join(f"{t}:{rec[t] * 100:.1f}" for t in targets[channel])
+        print(f"  {label:<28} false {wrong:5d}   {shown}")
 
-    for r in range(settings.phash_radius - 2, settings.phash_radius + 4):
-        ok = (phash_d <= r) & (pdq_d <= settings.pdq_radius)
-        wrong = int(np.count_nonzero(ok & (truth.photo[main.left] != truth.photo[main.right])))
-        mark = "*" if r == settings.phash_radius else " "
-        print(f"  main   pHash<={r:<3d}{mark} PDQ<={settings.pdq_radius:<3d} false {wrong:5d}   {main_recall(ok)}")
-    for q in (settings.pdq_radius - 10, settings.pdq_radius + 10, settings.pdq_radius + 20, 256):
-        ok = (phash_d <= settings.phash_radius) & (pdq_d <= q)
-        wrong = int(np.count_nonzero(ok & (truth.photo[main.left] != truth.photo[main.right])))
-        print(f"  main   pHash<={settings.phash_radius:<3d}  PDQ<={q:<3d} false {wrong:5d}   {main_recall(ok)}")
+    main = all_pairs(data.phash, settings.phash_radius + 4)
+    pdq_d = _pdq_distance(data, main.left, main.right)
+    for r in range(settings.phash_radius - 4, settings.phash_radius + 5, 2):
+        for q in sorted({settings.pdq_radius - 10, settings.pdq_radius, settings.pdq_radius + 20, 256}):
+            mark = "*" if (r, q) == (settings.phash_radius, settings.pdq_radius) else " "
+            show(f"main pHash<={r:<2d} PDQ<={q:<3d}{mark}", main.left, main.right,
+                 (main.distance <= r) & (pdq_d <= q), "main")
     for channel in ("mirror", "content", "region", "window"):
         c = CHANNELS.index(channel)
         sel = extra.where(extra.channel == c)
-        key = _pair_lookup(sel.left, sel.right, truth.n)
         base = settings.radius(c)
-        for r in range(max(0, base - 2), base + 4):
-            ok = sel.distance <= r
-            wrong = int(np.count_nonzero(ok & (truth.photo[sel.left] != truth.photo[sel.right])))
-            keep = set(key[ok])
-            rec = truth.pair_recall(lambda a, b: np.array([_key(x, y, truth.n) in keep for x, y in zip(a, b)]))
+        for r in range(max(0, base - 4), base + 5, 2):
             mark = "*" if r == base else " "
-            shown = " ".join(f"{t}:{rec[t] * 100:.1f}" for t in targets[channel])
-            print(f"  {channel:<7}<={r:<3d}{mark}           false {wrong:5d}   {shown}")
+            show(f"{channel} <={r}{mark}", sel.left, sel.right, sel.distance <= r, channel)
 
 
 def _key(a, b, n):
@@ -356,7 +349,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-verify", action="store_true", help="skip the run with local-feature checks")
     parser.add_argument("--thresholds", action="store_true", help="print the per-channel threshold table")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a StackSettings field, e.g. --set window_radius=8")
     args = parser.parse_args()
+    overrides = {k: int(v) for k, v in (item.split("=", 1) for item in args.set)}
 
     paths = sorted(glob.glob(str(PHOTOS / "*.jpg")))[: args.photos]
     if not paths:
@@ -376,7 +372,9 @@ def main() -> None:
         extra=[p.extra for p in pictures], width=[p.width for p in pictures],
         height=[p.height for p in pictures], quality=[p.quality for p in pictures],
         featureless=[p.quality < 50 for p in pictures])
-    settings = StackSettings()
+    settings = StackSettings(**overrides)
+    if overrides:
+        print(f"settings: {settings}")
     header = f"{'':<22} " + " ".join(f"{t[:6]:>6}" for t in NAMES[1:]) + "   false pairs/M"
     results = []
 
