@@ -172,3 +172,32 @@ def test_leaf_buckets_give_the_same_root_as_leaf_bytes():
         two.add_buckets(leaf_buckets(rows[start:start + 70]))
     assert two.count == one.count == 500
     assert two.root() == one.root()
+
+
+def test_a_bulk_import_rebuilds_only_the_indexes_its_entries_go_into(store, tmp_path,
+                                                                     monkeypatch):
+    import triage.hashsets.library as library
+
+    monkeypatch.setattr(library, "BULK_ENTRIES", 0)
+    rebuilt = []
+    original = library._DigestIndexes.dropping
+
+    def dropping(self, kinds):
+        original(self, kinds)
+        rebuilt.append(sorted(index.name for index in self.dropped))
+
+    monkeypatch.setattr(library._DigestIndexes, "dropping", dropping)
+    listing = tmp_path / "sha256.txt"
+    listing.write_text("".join(_digests(i)[2] + "\n" for i in range(1, 301)))
+    import_hash_set(store, listing, "sha256 list", examiner="tester", kind="known-good")
+    assert rebuilt[-1] == ["ix_hash_set_entry_sha256"]
+    path = _write(tmp_path / "set.json", _records(300, tricky=False))
+    result = import_hash_set(store, path, "vics", examiner="tester")
+    assert rebuilt[-1] == ["ix_hash_set_entry_sha1"]
+    with store.session() as session:
+        indexes = {row[0] for row in session.connection().exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert session.connection().exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    assert {"ix_hash_set_entry_sha256", "ix_hash_set_entry_sha1",
+                          "ix_hash_set_entry_md5"} <= indexes
+    assert result.entries == 300 and verify_hash_set(store, "vics", examiner="tester").intact

@@ -34,6 +34,7 @@ from triage.case.store import CaseStore, current_examiner
 from triage.hashsets.entries import FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, SetInfo, Source, detect
 from triage.hashsets.matching import (
+    DIGESTS,
     match_all,
     match_set,
     refresh_verdicts,
@@ -44,6 +45,7 @@ from triage.hashsets.merkle import stored_merkle_root
 from triage.hashsets.reading import GROUP, reader_for
 
 IMPORT_CACHE_KIB = 256 * 1024  # SQLite page cache while importing (also the sort's memory)
+BULK_ENTRIES = 50_000  # fewer new entries than this go into the indexes as they are
 REBUILD_RATIO = 8  # rebuild the digest indexes when the store holds < 8 × the new entries
 _BYTES_PER_ENTRY = {"vics": 200, "nsrl-legacy": 120, "hashkeeper": 150, "csv": 80,
                     "hashlist": 40, "encase": 18, "nsrl-rds3": 150}
@@ -124,8 +126,9 @@ def import_hash_set(
             estimate = path.stat().st_size // _BYTES_PER_ENTRY.get(fmt.id, 60)
             reader = reader_for(fmt.id, source, info, options, hash_set.id, parallel)
             phases = _Phases()
-            with _digest_indexes_rebuilt(session, estimate):
-                counts = _load(session, reader, hash_set.id, skip_bad, report_path, source.path, progress)
+            with _digest_indexes_rebuilt(session, estimate) as indexes:
+                counts = _load(session, reader, hash_set.id, indexes, skip_bad, report_path,
+                               source.path, progress)
                 phases.done("read and write entries")
             phases.done("digest indexes")
             hash_set.scheme = _resolved_scheme(scheme, info)
@@ -216,8 +219,9 @@ def _resolved_scheme(asked: str | None, info: SetInfo) -> str | None:
     return asked or info.scheme
 
 
-def _load(session: Session, reader, hash_set_id: int, skip_bad: bool, report_path: Path | None,
-          path: Path, progress: Progress | None) -> tuple[int, int, int | None]:
+def _load(session: Session, reader, hash_set_id: int, indexes: _DigestIndexes, skip_bad: bool,
+          report_path: Path | None, path: Path, progress: Progress | None
+          ) -> tuple[int, int, int | None]:
     """Insert the reader's batches; (entries kept, records rejected, first categorised record)."""
     cursor = session.connection().connection.driver_connection.cursor()
     insert_sql = _insert_sql(session, hash_set_id)
@@ -238,6 +242,8 @@ def _load(session: Session, reader, hash_set_id: int, skip_bad: bool, report_pat
                 for bad in batch.bad:
                     report.write(f"{bad.where}\t{_one_line(bad.reason)}\t{_one_line(bad.text)}\n")
                 rejected += len(batch.bad)
+            if batch.count:
+                indexes.dropping(batch.kinds or DIGESTS)
             if batch.grouped:
                 sql = insert_sql(batch.record_offset, GROUP)
                 for group in batch.rows:
@@ -316,24 +322,43 @@ def _import_cache(session: Session):
         connection.exec_driver_sql(f"PRAGMA threads = {int(threads)}")
 
 
+class _DigestIndexes:
+    """The digest indexes of a bulk change: each dropped just before rows that go into it."""
+
+    def __init__(self, session: Session, bulk: bool):
+        self._connection = session.connection()
+        self._bulk = bulk
+        self._indexes = {ix.name: ix for ix in HashSetEntry.__table__.indexes
+                         if ix.name in DIGEST_INDEXES}
+        self.dropped: list = []
+
+    def dropping(self, kinds) -> None:
+        """Rows whose strongest digests are `kinds` ("sha256", "sha1", "md5") go in next."""
+        if not self._bulk:
+            return
+        for kind in kinds:
+            index = self._indexes.get(f"ix_hash_set_entry_{kind}")
+            if index is not None and all(index.name != done.name for done in self.dropped):
+                index.drop(self._connection)
+                self.dropped.append(index)
+
+
 @contextmanager
 def _digest_indexes_rebuilt(session: Session, new_entries: int):
-    """Drop the digest indexes for a bulk change and rebuild them after, when that is cheaper.
+    """Drop digest indexes for a bulk change and rebuild them after, when that is cheaper.
 
-    Inside the caller's transaction: if the import fails, the rollback
+    Only the indexes the change touches are dropped (each entry is in the
+    index of its strongest digest alone), so a VICS set (MD5 and SHA-1) does
+    not cost a rebuild of the SHA-256 index of an NSRL set already in the
+    case. Inside the caller's transaction: if the import fails, the rollback
     brings the indexes back as they were.
     """
     existing = session.scalar(select(func.max(HashSetEntry.id))) or 0
-    if new_entries < 50_000 or existing > REBUILD_RATIO * new_entries:
-        yield
-        return
-    connection = session.connection()
-    indexes = [ix for ix in HashSetEntry.__table__.indexes if ix.name in DIGEST_INDEXES]
-    for index in indexes:
-        index.drop(connection)
-    yield
-    for index in indexes:
-        index.create(connection)
+    bulk = not (new_entries < BULK_ENTRIES or existing > REBUILD_RATIO * new_entries)
+    indexes = _DigestIndexes(session, bulk)
+    yield indexes
+    for index in indexes.dropped:
+        index.create(session.connection())
 
 
 # -- list, verify, remove -------------------------------------------------------------------
@@ -440,7 +465,8 @@ def remove_hash_set(store: CaseStore, name: str, examiner: str | None = None) ->
         remaining = (session.scalar(select(func.count()).select_from(HashSetEntry))
                      - hash_set.entry_count)
         with _digest_indexes_rebuilt(session, hash_set.entry_count if hash_set.entry_count
-                                     > remaining // REBUILD_RATIO else 0):
+                                     > remaining // REBUILD_RATIO else 0) as indexes:
+            indexes.dropping(DIGESTS)
             session.execute(delete(HashSetEntry).where(HashSetEntry.hash_set_id == hash_set.id))
         session.delete(hash_set)
         session.flush()

@@ -51,6 +51,7 @@ class Batch:
     record_offset: int = 0  # to add to each row's record number (pieces count from 1)
     grouped: bool = False  # rows come as flat tuples of GROUP rows each (the last: fewer)
     count: int = -1  # rows in the batch (when grouped)
+    kinds: frozenset | None = None  # strongest digests of its rows (None: not known)
 
     def __post_init__(self) -> None:
         if self.count < 0:
@@ -99,7 +100,8 @@ def _read_in_child(format_id: str, path: str, options: ReadOptions, hash_set_id:
 
     try:
         for batch in read_batches(format_id, source, info, options, hash_set_id, leaves):
-            send(("batch", batch.rows, batch.bad, batch.position, batch.first_category))
+            send(("batch", batch.rows, batch.bad, batch.position, batch.first_category,
+                  batch.kinds))
         send(("done", info.scheme, info.details, source.sha256(), leaves.root()))
     except (HashSetError, OSError) as exc:
         send(("error", type(exc).__name__, str(exc)))
@@ -134,7 +136,8 @@ class ChildReader:
                 except EOFError:
                     raise HashSetError("the reading process ended without a word") from None
                 if message[0] == "batch":
-                    yield Batch(*message[1:])
+                    rows, bad, position, first, kinds = message[1:]
+                    yield Batch(rows, bad, position, first, kinds=kinds)
                 elif message[0] == "done":
                     self.outcome = Outcome(*message[1:])
                     self._info.scheme = self.outcome.scheme
@@ -165,6 +168,7 @@ def _read_piece(format_id: str, path: str, piece):
         done.rows = [tuple(chain(rows[i:i + GROUP])) for i in range(0, len(rows), GROUP)]
         done.first_category = next((row[0] for row in rows if row[4] is not None), None)
         done.count = len(rows)
+        done.kinds = strongest(rows)
     return done
 
 
@@ -228,7 +232,8 @@ class PiecesReader:
                 bad = [fmt.renumbered(item, records) for item in done.bad] if records else done.bad
                 first = done.first_category
                 yield Batch(done.rows, bad, done.position,
-                            None if first is None else first + records, records, True, done.count)
+                            None if first is None else first + records, records, True, done.count,
+                            done.kinds)
                 records += done.records
             for _, future in pending:
                 future.cancel()
@@ -286,10 +291,16 @@ def _batches(entries, leaves: SortedLeaves, source: Source) -> Iterator[Batch]:
             rows.append(item)
             if len(rows) >= BATCH:
                 leaves.add_rows([row[1:] for row in rows])
-                yield Batch(rows, bad, source.position, first)
+                yield Batch(rows, bad, source.position, first, kinds=strongest(rows))
                 rows, bad, first = [], [], None
     leaves.add_rows([row[1:] for row in rows])
-    yield Batch(rows, bad, source.position, first)
+    yield Batch(rows, bad, source.position, first, kinds=strongest(rows))
+
+
+def strongest(rows: list[tuple]) -> frozenset:
+    """The strongest digest of each row (record, md5, sha1, sha256, …): the indexes it goes into."""
+    return frozenset(["sha256" if row[3] is not None else "sha1" if row[2] is not None
+                      else "md5" for row in rows])
 
 
 def workers() -> int:
