@@ -13,6 +13,7 @@ index's pairs for the sampled rows must equal the brute force's exactly.
     python bench/index.py --incremental 10    # also: built in 10 batches with add()
     python bench/index.py --faiss             # also: faiss' binary indexes on a sample
     python bench/index.py --bits 256 --radius 31 --n 200000   # PDQ-size hashes
+    python bench/index.py --stacks            # also: find_stacks (every channel) on synthetic pictures
 
 Goal (issue 10): <= 60 s and >= 20x faster than brute force on 2 cores.
 """
@@ -118,6 +119,8 @@ def main() -> None:
     parser.add_argument("--incremental", type=int, default=0, metavar="BATCHES",
                         help="also build the index in this many add() batches")
     parser.add_argument("--faiss", action="store_true", help="also time faiss-cpu's binary indexes")
+    parser.add_argument("--stacks", action="store_true",
+                        help="also time find_stacks over --n synthetic pictures (pHash, PDQ, 16 extra hashes)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
@@ -163,8 +166,50 @@ def main() -> None:
 
     if args.faiss:
         run_faiss(hashes, args, rows, threads, total)
+    if args.stacks:
+        run_stacks(args.n, args.seed, threads)
     if not same:
         sys.exit(1)
+
+
+def synthetic_pictures(n: int, seed: int):
+    """Pictures with uniform random hashes; a tenth are copies (a few bits off) of others."""
+    from triage.similarity.features import EXTRA_HASH_NAMES, ExtraHashArrays
+    from triage.similarity.stacks import StackInput
+
+    rng = np.random.default_rng(seed)
+
+    def words(k):
+        return rng.integers(0, 2**64 - 1, size=(n, k), dtype=np.uint64, endpoint=True)
+
+    phash, pdq, extra = words(1), words(4), words(len(EXTRA_HASH_NAMES))
+    copies = rng.random(n) < 0.1
+    source = rng.integers(0, n, size=n)
+    for block, flips in ((phash, 3), (pdq, 12), (extra, 2)):
+        block[copies] = block[source[copies]]
+        for _ in range(flips):
+            col = rng.integers(0, block.shape[1], size=n)
+            bit = rng.integers(0, 64, size=n).astype(np.uint64)
+            on = copies & (rng.random(n) < 0.5)
+            block[np.flatnonzero(on), col[on]] ^= np.uint64(1) << bit[on]
+    present = np.ones(extra.shape, bool)
+    present[:, EXTRA_HASH_NAMES.index("content")] = rng.random(n) < 0.03
+    side = rng.integers(200, 4000, size=n)
+    return StackInput(np.arange(n), phash, pdq, ExtraHashArrays(extra, present, np.ones(n)),
+                      width=side, height=side * 3 // 4, quality=np.full(n, 100)), int(copies.sum())
+
+
+def run_stacks(n: int, seed: int, threads: int) -> None:
+    from triage.similarity.stacks import find_stacks
+
+    data, copies = synthetic_pictures(n, seed)
+    with PeakRSS() as mem:
+        stacks, wall, cpu = timed(lambda: find_stacks(data, threads=threads))
+    in_stacks = int(np.count_nonzero(np.bincount(np.unique(stacks.stack, return_inverse=True)[1])[
+        np.unique(stacks.stack, return_inverse=True)[1]] > 1))
+    print(f"stacks   {wall:8.1f} s wall {cpu:8.1f} s CPU   peak +{mem.mib:,.0f} MiB   "
+          f"{n:,} pictures ({copies:,} planted copies): {in_stacks:,} in stacks of 2 or more, "
+          f"{stacks.candidates:,} extra-channel pairs")
 
 
 def run_faiss(hashes: np.ndarray, args, rows: np.ndarray, threads: int, total: float) -> None:
