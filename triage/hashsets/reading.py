@@ -214,26 +214,28 @@ class PiecesReader:
         try:
             sha256 = pool.submit(_file_sha256, path)
             todo = iter(self._pieces)
-            pending = deque()
-            for piece in todo:
-                pending.append((piece, pool.submit(_read_piece, self._format_id, path, piece)))
-                if len(pending) >= WINDOW * self._workers:
-                    break
+            pending: deque = deque()
+
+            def submit_next() -> None:
+                piece = next(todo, None)
+                if piece is not None:
+                    pending.append((piece, pool.submit(_read_piece, self._format_id, path, piece)))
+
+            for _ in range(WINDOW * self._workers):
+                submit_next()
             while pending:
                 piece, future = pending.popleft()
                 done = future.result()
                 if done.fallback:
                     rest = piece
                     break
-                for piece in todo:
-                    pending.append((piece, pool.submit(_read_piece, self._format_id, path, piece)))
-                    break
+                submit_next()
                 leaves.add_buckets(done.leaves)
                 bad = [fmt.renumbered(item, records) for item in done.bad] if records else done.bad
                 first = done.first_category
                 yield Batch(done.rows, bad, done.position,
-                            None if first is None else first + records, records, True, done.count,
-                            done.kinds)
+                            None if first is None else first + records, record_offset=records,
+                            grouped=True, count=done.count, kinds=done.kinds)
                 records += done.records
             for _, future in pending:
                 future.cancel()
