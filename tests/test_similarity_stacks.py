@@ -202,3 +202,12 @@ def test_generated_copies_stack_and_strangers_do_not():
     for k in range(len(originals)):
         assert len(set(stacks.stack[photo == k].tolist())) == 1
     assert len(set(stacks.stack.tolist())) == len(originals)
+
+
+def test_absent_extra_hashes_match_nothing():
+    """Pictures whose extra hashes could not be computed (zeros, marked absent) do not stack by them."""
+    rng = np.random.default_rng(10)
+    extra = ExtraHashArrays(np.zeros((3, len(EXTRA_HASH_NAMES)), np.uint64),
+                            np.zeros((3, len(EXTRA_HASH_NAMES)), bool), np.ones(3))
+    data = StackInput(np.array([1, 2, 3]), random_hashes(rng, 3), random_hashes(rng, 3, 4), extra)
+    assert len(set(find_stacks(data).stack.tolist())) == 3

@@ -122,7 +122,7 @@ def as_hash_array(hashes, bits: int | None = None) -> np.ndarray:
     """
     if isinstance(hashes, np.ndarray):
         if hashes.dtype == np.uint64:
-            out = hashes.reshape(len(hashes), -1) if hashes.ndim == 1 else hashes
+            out = hashes.reshape(len(hashes), 1) if hashes.ndim == 1 else hashes
         elif hashes.dtype == np.uint8 and hashes.ndim == 2:
             if hashes.shape[1] % 8:
                 raise ValueError(f"{hashes.shape[1]} bytes per hash is not a whole number of 64-bit words")
@@ -133,6 +133,8 @@ def as_hash_array(hashes, bits: int | None = None) -> np.ndarray:
             out = hashes.astype(np.uint64).reshape(-1, 1)
         else:
             raise ValueError(f"cannot read hashes from an array of {hashes.dtype} {hashes.shape}")
+        if bits is not None and hashes.ndim == 1 and bits != 64 and not len(out):
+            out = np.empty((0, bits // 64), np.uint64)
         if bits is not None and out.shape[1] * 64 != bits:
             raise ValueError(f"hashes have {out.shape[1] * 64} bits, expected {bits}")
         return np.ascontiguousarray(out)
@@ -146,6 +148,8 @@ def as_hash_array(hashes, bits: int | None = None) -> np.ndarray:
         return as_hash_array(raw.reshape(len(items), -1), bits)
     if isinstance(first, str):
         nbytes = (bits // 8) if bits else len(first) // 2
+        if any(len(x) > 2 * nbytes for x in items):
+            raise ValueError(f"hex hash longer than {nbytes * 8} bits")
         raw = b"".join(int(x, 16).to_bytes(nbytes, "big") for x in items)
         return as_hash_array(np.frombuffer(raw, np.uint8).reshape(len(items), nbytes), bits)
     if isinstance(first, (int, np.integer)):

@@ -200,19 +200,20 @@ def channel_distances(data: StackInput, left: np.ndarray, right: np.ndarray) -> 
     if data.extra is None:
         return out
     ex = data.extra
-    anchor = ex.hashes[:, 0]
     col = {name: k for k, name in enumerate(EXTRA_HASH_NAMES)}
-    mirror = ex.hashes[:, col["mirror"]]
-    out[:, MIRROR] = np.minimum(_pc(mirror[left], anchor[right]), _pc(mirror[right], anchor[left]))
-    content, has = ex.hashes[:, col["content"]], ex.present[:, col["content"]]
-    c = np.full(len(left), _FAR, np.uint16)
-    for a, b, ok in ((content[left], anchor[right], has[left]), (anchor[left], content[right], has[right]),
-                     (content[left], content[right], has[left] & has[right])):
-        c = np.where(ok, np.minimum(c, _pc(a, b)), c)
-    out[:, CONTENT] = c
-    out[:, REGION] = np.min([_pc(ex.hashes[left, col[r]], ex.hashes[right, col[r]]) for r in REGIONS], axis=0)
-    out[:, WINDOW] = np.min([np.minimum(_pc(ex.hashes[left, col[w]], anchor[right]),
-                                        _pc(ex.hashes[right, col[w]], anchor[left])) for w in WINDOWS], axis=0)
+
+    def d(x: str, y: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Distance of hash x of rows i to hash y of rows j; far where either is absent."""
+        both = ex.present[i, col[x]] & ex.present[j, col[y]]
+        return np.where(both, _pc(ex.hashes[i, col[x]], ex.hashes[j, col[y]]), _FAR).astype(np.uint16)
+
+    def either_way(x: str, y: str) -> np.ndarray:
+        return np.minimum(d(x, y, left, right), d(x, y, right, left))
+
+    out[:, MIRROR] = either_way("mirror", "anchor")
+    out[:, CONTENT] = np.minimum(either_way("content", "anchor"), d("content", "content", left, right))
+    out[:, REGION] = np.min([d(r, r, left, right) for r in REGIONS], axis=0)
+    out[:, WINDOW] = np.min([either_way(w, "anchor") for w in WINDOWS], axis=0)
     return out
 
 
@@ -255,22 +256,31 @@ def _candidates(data: StackInput, rows: np.ndarray, settings: StackSettings, sla
         main_edges = main_edges.where(agree)
     if data.extra is None or not len(rows):
         return main_edges, Edges.concat([])
-    ex = data.extra.take(rows)
+    ex = data.extra
     col = {name: k for k, name in enumerate(EXTRA_HASH_NAMES)}
     radius = {c: settings.radius(c) + slack for c in (MIRROR, CONTENT, REGION, WINDOW)}
+
+    def having(name: str) -> np.ndarray:
+        """The rows that have this hash (a picture whose extra hashes failed has none)."""
+        return rows[ex.present[rows, col[name]]]
+
+    targets = having("anchor")
     anchors = HammingIndex(64, max(radius[MIRROR], radius[CONTENT], radius[WINDOW]),
-                           expected_size=len(rows), threads=threads)
-    anchors.add(ex.hashes[:, 0])
-    parts = [_edges(anchors.query(ex.hashes[:, col["mirror"]], radius[MIRROR]), rows, MIRROR, rows)]
-    has = np.flatnonzero(ex.present[:, col["content"]])
-    if len(has):
-        content = ex.hashes[has, col["content"]]
-        parts.append(_edges(anchors.query(content, radius[CONTENT]), rows[has], CONTENT, rows))
-        parts.append(_edges(all_pairs(content, radius[CONTENT], threads=threads), rows[has], CONTENT))
-    for name in REGIONS:
-        parts.append(_edges(all_pairs(ex.hashes[:, col[name]], radius[REGION], threads=threads), rows, REGION))
-    for name in WINDOWS:
-        parts.append(_edges(anchors.query(ex.hashes[:, col[name]], radius[WINDOW]), rows, WINDOW, rows))
+                           expected_size=len(targets), threads=threads)
+    anchors.add(ex.hashes[targets, 0])
+
+    def against_anchors(name: str, channel: int) -> Edges:
+        queries = having(name)
+        found = anchors.query(ex.hashes[queries, col[name]], radius[channel])
+        return _edges(found, queries, channel, targets)
+
+    def among(name: str, channel: int) -> Edges:
+        members = having(name)
+        return _edges(all_pairs(ex.hashes[members, col[name]], radius[channel], threads=threads), members, channel)
+
+    parts = [against_anchors("mirror", MIRROR), against_anchors("content", CONTENT), among("content", CONTENT)]
+    parts += [among(name, REGION) for name in REGIONS]
+    parts += [against_anchors(name, WINDOW) for name in WINDOWS]
     extra = Edges.concat(parts)
     return main_edges, extra
 
