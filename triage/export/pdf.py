@@ -22,13 +22,15 @@ FOOTER_PT = 7
 
 
 def _application():
-    from PySide6.QtGui import QGuiApplication
+    # A QApplication, not just a QGuiApplication: a process has one Qt application
+    # object for good, and the desktop application (or a test) may need widgets later.
+    from PySide6.QtWidgets import QApplication
 
-    app = QGuiApplication.instance()
+    app = QApplication.instance()
     if app is None:
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication(["triage-export"])
+        app = QApplication(["triage-export"])
     return app
 
 
