@@ -201,3 +201,19 @@ def test_a_bulk_import_rebuilds_only_the_indexes_its_entries_go_into(store, tmp_
     assert {"ix_hash_set_entry_sha256", "ix_hash_set_entry_sha1",
                           "ix_hash_set_entry_md5"} <= indexes
     assert result.entries == 300 and verify_hash_set(store, "vics", examiner="tester").intact
+
+
+@pytest.mark.parametrize("value", [2**63 - 1, -(2**63) + 1, 2**63, -(2**63), 2**64 - 1])
+def test_integers_near_64_bits_read_as_one_reader_reads_them(store, tmp_path, pieces, value):
+    records = _records(1500, tricky=False)
+    records[1100]["MediaID"] = value
+    path = _write(tmp_path / "set.json", records)
+    outcomes = []
+    for name, parallel in (("many", True), ("one", False)):
+        try:
+            outcomes.append(import_hash_set(store, path, name, examiner="tester",
+                                            parallel=parallel).merkle_root)
+        except HashSetError as exc:
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]
+    assert ("broken JSON" in outcomes[0]) == (not -(2**63) < value < 2**63)

@@ -188,9 +188,17 @@ class VicsFormat(HashSetFormat):
             done.fallback = True
             return done
         rows = _plain_rows(records)
-        if rows is None:  # something out of the common run: record by record, as `read` does
+        if rows is None:  # out of the common run: decoded by ijson, as `read` does, then
+            import ijson  # record by record (orjson and ijson differ on huge integers)
+
+            try:
+                records = list(ijson.items(io.BytesIO(b'{"value":[' + data + b"]}"),
+                                           "value.item", use_float=True))
+            except ijson.JSONError:  # the error, named as `read` names it, comes from read_from
+                done.fallback = True
+                return done
             rows = []
-            for index, record in enumerate(orjson.loads(b"[" + data + b"]"), 1):
+            for index, record in enumerate(records, 1):
                 item = media_entry(record, index)
                 if item.__class__ is BadRecord:
                     done.bad.append(item)
@@ -315,6 +323,7 @@ def _alternative_sha256(hashes) -> str | None:
 
 
 _PLAIN_TYPES = frozenset((str, int, bool, type(None)))
+_INT64_MIN, _INT64_LIMIT = -(1 << 63), 1 << 63
 _HEX = re.compile(r"[0-9a-fA-F]*").fullmatch
 
 
@@ -324,7 +333,7 @@ def _plain_rows(records: list) -> list[tuple] | None:
     The common run: an object whose MD5 and/or SHA1 are hex of the right
     length, no SHA256 or AlternativeHashes, an integer Category or none, a
     non-negative integer MediaSize or none, and other fields that are plain
-    strings, integers, booleans or nulls. For those, this gives exactly what
+    strings, integers (within 64 bits, as ijson reads them), booleans or nulls. For those, this gives exactly what
     `media_entry` gives, at a fraction of the cost: the extra fields are
     written by orjson and kept when they are the bytes `dumps` writes (ASCII,
     nothing escaped). Anything else sends the whole piece back to
@@ -334,9 +343,12 @@ def _plain_rows(records: list) -> list[tuple] | None:
 
     if not all(record.__class__ is dict for record in records):
         return None
-    values = set(map(type, itertools.chain.from_iterable(map(dict.values, records))))
-    if not values <= _PLAIN_TYPES:
+    values = list(itertools.chain.from_iterable(map(dict.values, records)))
+    if not set(map(type, values)) <= _PLAIN_TYPES:
         return None
+    integers = list(filter(int.__instancecheck__, values))
+    if integers and not (_INT64_MIN < min(integers) and max(integers) < _INT64_LIMIT):
+        return None  # ijson refuses what it cannot hold in 64 bits (and -2**63)
     rows = []
     hexes = []
     encode = orjson.dumps
