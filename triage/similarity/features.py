@@ -58,6 +58,9 @@ WORKING_SIDE = 256
 HASH_SIDE = 32
 """Side of the area-averaged square each hash is the DCT of (as pHash)."""
 
+SQUARES_SIDE = 128
+"""Longest side the squares are averaged from (the content box is found at `WORKING_SIDE`)."""
+
 # Fractions of width and height: (x0, y0, x1, y1).
 REGIONS: dict[str, tuple[float, float, float, float]] = {
     "top": (0.0, 0.0, 1.0, 0.75),
@@ -86,7 +89,10 @@ _BIT_VALUES = np.uint64(1) << np.arange(63, -1, -1, dtype=np.uint64)  # first co
 
 def grey_array(image: Image.Image, side: int = WORKING_SIDE) -> np.ndarray:
     """The picture as uint8 greyscale, area-reduced so its longest side is at most `side`."""
-    grey = np.asarray(image if image.mode == "L" else image.convert("L"))
+    return _reduced(np.asarray(image if image.mode == "L" else image.convert("L")), side)
+
+
+def _reduced(grey: np.ndarray, side: int) -> np.ndarray:
     h, w = grey.shape
     if max(h, w) > side:
         scale = side / max(h, w)
@@ -103,23 +109,23 @@ def _area_squares(grey: np.ndarray, boxes: np.ndarray) -> np.ndarray:
     corners, so interpolating it at the grid lines gives each cell's sum.
     """
     h, w = grey.shape
-    integral = cv2.integral(grey, sdepth=cv2.CV_64F)  # (h + 1, w + 1)
-    steps = np.linspace(0.0, 1.0, HASH_SIDE + 1)
-    xs = (boxes[:, 0:1] + (boxes[:, 2:3] - boxes[:, 0:1]) * steps) * w  # (k, 33)
-    ys = (boxes[:, 1:2] + (boxes[:, 3:4] - boxes[:, 1:2]) * steps) * h
-    x0 = np.clip(np.floor(xs).astype(np.int64), 0, w - 1)
-    y0 = np.clip(np.floor(ys).astype(np.int64), 0, h - 1)
-    fx = (np.clip(xs, 0, w) - x0)[:, None, :]
-    fy = (np.clip(ys, 0, h) - y0)[:, :, None]
-    rows0, rows1 = y0[:, :, None], y0[:, :, None] + 1
-    cols0, cols1 = x0[:, None, :], x0[:, None, :] + 1
-    at = (integral[rows0, cols0] * (1 - fy) * (1 - fx) + integral[rows0, cols1] * (1 - fy) * fx
-          + integral[rows1, cols0] * fy * (1 - fx) + integral[rows1, cols1] * fy * fx)
-    sums = at[:, 1:, 1:] - at[:, :-1, 1:] - at[:, 1:, :-1] + at[:, :-1, :-1]
+    integral = cv2.integral(grey, sdepth=cv2.CV_64F).ravel()  # (h + 1) x (w + 1)
+    xs = np.clip((boxes[:, 0:1] + (boxes[:, 2:3] - boxes[:, 0:1]) * _STEPS) * w, 0, w)  # (k, 33)
+    ys = np.clip((boxes[:, 1:2] + (boxes[:, 3:4] - boxes[:, 1:2]) * _STEPS) * h, 0, h)
+    x0 = np.minimum(xs.astype(np.int64), w - 1)
+    y0 = np.minimum(ys.astype(np.int64), h - 1)
+    fx = (xs - x0)[:, None, :]
+    fy = (ys - y0)[:, :, None]
+    at = y0[:, :, None] * (w + 1) + x0[:, None, :]
+    v = integral.take(at[None] + np.array([0, 1, w + 1, w + 2])[:, None, None, None])
+    top = v[0] + (v[1] - v[0]) * fx
+    corners = top + (v[2] + (v[3] - v[2]) * fx - top) * fy
+    sums = corners[:, 1:, 1:] - corners[:, :-1, 1:] - corners[:, 1:, :-1] + corners[:, :-1, :-1]
     areas = np.diff(ys, axis=1)[:, :, None] * np.diff(xs, axis=1)[:, None, :]
     return sums / np.maximum(areas, 1e-9)
 
 
+_STEPS = np.linspace(0.0, 1.0, HASH_SIDE + 1)[None, :]
 _PATCH_BOXES = np.array([(0.0, 0.0, 1.0, 1.0), *REGIONS.values(), *WINDOWS.values()], dtype=np.float64)
 _WHOLE = _PATCH_BOXES[:1]
 
@@ -162,18 +168,19 @@ def content_box(grey: np.ndarray, *, tolerance: int = 14, min_border: float = 0.
     h, w = grey.shape
     if h < 16 or w < 16:
         return None
-    corners = np.array([np.median(grey[:3, :3]), np.median(grey[:3, -3:]),
-                        np.median(grey[-3:, :3]), np.median(grey[-3:, -3:])])
-    colour = int(np.median(corners))
+    corners = np.array([grey[:3, :3].mean(), grey[:3, -3:].mean(), grey[-3:, :3].mean(), grey[-3:, -3:].mean()])
+    colour = int(round(float(np.median(corners))))
     if np.count_nonzero(np.abs(corners - colour) <= tolerance) < 2:
         return None
     ring = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]]).astype(np.int16)
     if np.mean(np.abs(ring - colour) <= tolerance) < min_border:
         return None
     near = (np.abs(grey.astype(np.int16) - colour) <= tolerance).astype(np.uint8)
-    _, labels = cv2.connectedComponents(near, connectivity=4)  # label 0: not near the colour
-    edge_labels = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    background = np.isin(labels, edge_labels[edge_labels != 0])
+    count, labels = cv2.connectedComponents(near, connectivity=4)  # label 0: not near the colour
+    touches_edge = np.zeros(count, bool)
+    touches_edge[np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])] = True
+    touches_edge[0] = False
+    background = touches_edge[labels]
     foreground = (~background).astype(np.uint8)
     filled = int(foreground.sum())
     if filled < min_area * h * w:
@@ -211,13 +218,13 @@ def _upright(grey: np.ndarray, box: ContentBox) -> np.ndarray:
 
 def extra_hashes_from_grey(grey: np.ndarray) -> dict[str, int | float | None]:
     """`extra_hashes` of an already reduced uint8 greyscale array (see `grey_array`)."""
-    stack = _area_squares(grey, _PATCH_BOXES)
+    stack = _area_squares(_reduced(grey, SQUARES_SIDE), _PATCH_BOXES)
     box = content_box(grey)
     content = None
     if box is not None:
         inside = _upright(grey, box)
         if inside.shape[0] >= 8 and inside.shape[1] >= 8:
-            content = _area_squares(inside, _WHOLE)
+            content = _area_squares(_reduced(inside, SQUARES_SIDE), _WHOLE)
             stack = np.concatenate([stack, content])
     low = _DCT8 @ stack @ _DCT8.T
     mirrored = low[:1] * _MIRROR_SIGNS
