@@ -132,6 +132,7 @@ class Media(Base):
     exif: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     video: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))  # duration, codec…
     analysis_error: Mapped[str | None] = mapped_column(Text)
+    extra_hashes: Mapped[bytes | None] = mapped_column(LargeBinary)  # triage.similarity.features
     # Near-duplicate stack (triage.similarity): members share stack_id; one is its representative.
     stack_id: Mapped[int | None] = mapped_column(index=True)
     stack_representative: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -48,6 +48,15 @@ class FileListing:
     hashset_category: str | None = None  # "scheme:code" answers of alert sets, ";"-separated
     conflicting: bool = False  # the sets disagree about this content
     known_good: bool = False  # a known-good set matched this content
+    # near-duplicates and the one decode (appended likewise)
+    stack_id: int | None = None  # the media id of the stack's representative
+    stack_representative: bool = False
+    phash: str | None = None
+    pdq: str | None = None
+    width: int | None = None
+    height: int | None = None
+    camera: str | None = None  # EXIF make and model
+    gps: str | None = None  # "latitude,longitude", signed decimal degrees
 
 
 LISTING_COLUMNS = list(FileListing.__dataclass_fields__)
@@ -86,7 +95,9 @@ def iter_files(session: Session, page: int = 5000) -> Iterator[FileListing]:
                File.mtime, File.atime, File.ctime, File.error,
                _matched_set_names(), _hashset_categories(),
                func.coalesce(HashSetVerdict.conflicting, False),
-               func.coalesce(HashSetVerdict.known_good, False))
+               func.coalesce(HashSetVerdict.known_good, False),
+               Media.stack_id, func.coalesce(Media.stack_representative, False), Media.phash,
+               Media.pdq, Media.width, Media.height, Media.exif)
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .outerjoin(Media, File.media_id == Media.id)
@@ -100,7 +111,16 @@ def iter_files(session: Session, page: int = 5000) -> Iterator[FileListing]:
         values[19] = _distinct_sorted(values[19])
         values[20] = _distinct_sorted(values[20])
         values[21], values[22] = bool(values[21]), bool(values[22])
-        yield FileListing(*values)
+        values[24] = bool(values[24])
+        exif = values.pop() or {}
+        yield FileListing(*values, *_camera_and_gps(exif))
+
+
+def _camera_and_gps(exif: dict) -> tuple[str | None, str | None]:
+    camera = " ".join(v for v in (exif.get("camera_make"), exif.get("camera_model")) if v)
+    latitude, longitude = exif.get("gps_latitude"), exif.get("gps_longitude")
+    gps = f"{latitude:.6f},{longitude:.6f}" if latitude is not None and longitude is not None else None
+    return camera or None, gps
 
 
 def evidence_readable(session: Session, evidence_id: int) -> bool:

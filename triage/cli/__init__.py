@@ -17,7 +17,9 @@ from triage import __version__
 from triage.case.store import CaseError
 from triage.evidence import EvidenceError
 
-COMMAND_MODULES = ("gui", "ingest", "inspect", "verify", "hashset", "scheme", "tag", "export")
+COMMAND_MODULES = (
+    "gui", "ingest", "inspect", "verify", "hashset", "cluster", "scheme", "tag", "export",
+)
 
 
 class UsageError(Exception):

@@ -16,7 +16,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Callable
+
+from PIL import Image
 
 from triage.hashing.perceptual import hash_picture
 from triage.media.decode import DecodeError, decode_picture
@@ -75,16 +77,24 @@ class MediaAnalysis:
     animated: bool = False
     video: VideoInfo | None = None
     error: str | None = None
+    derived: Any = None
+    """What the caller's `derive` made of the decoded picture (e.g. extra hashes for stacking)."""
 
 
-def analyse(source: bytes | str | os.PathLike | BinaryIO, detected_type: str | None) -> MediaAnalysis:
-    """All per-media values of a picture or video; `detected_type` is the sniffed media type."""
+def analyse(source: bytes | str | os.PathLike | BinaryIO, detected_type: str | None,
+            derive: Callable[[Image.Image], Any] | None = None) -> MediaAnalysis:
+    """All per-media values of a picture or video; `detected_type` is the sniffed media type.
+
+    `derive`, if given, is called with a picture's decoded working image, so
+    that a layer above (near-duplicate features) uses the same single decode.
+    """
     if detected_type and detected_type.startswith("video/"):
         return analyse_video(source)
-    return analyse_picture(source)
+    return analyse_picture(source, derive)
 
 
-def analyse_picture(source: bytes | str | os.PathLike | BinaryIO) -> MediaAnalysis:
+def analyse_picture(source: bytes | str | os.PathLike | BinaryIO,
+                    derive: Callable[[Image.Image], Any] | None = None) -> MediaAnalysis:
     result = MediaAnalysis(kind="image")
     try:
         data = _read_all(source)
@@ -105,6 +115,8 @@ def analyse_picture(source: bytes | str | os.PathLike | BinaryIO) -> MediaAnalys
     result.pdq_quality = hashes.pdq_quality
     result.featureless = hashes.pdq_quality < FEATURELESS_QUALITY
     result.thumbnail = thumbnail_jpeg(decoded.picture)
+    if derive is not None:
+        result.derived = derive(decoded.picture)
     return result
 
 

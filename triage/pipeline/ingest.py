@@ -172,6 +172,10 @@ class Ingest:
         if not summary.cancelled:
             self._audit_completion()
             match_case(self.store, self.examiner)  # hash sets: every media, all sets
+            if self.options.analyse_media and summary.files_hashed:
+                from triage.pipeline.cluster import build_stacks
+
+                build_stacks(self.store, self.examiner)
         with self.store.session() as session:
             summary.evidence_errors = [
                 f"{e.name}: {e.error}" for e in session.scalars(select(Evidence)) if e.error
@@ -477,6 +481,7 @@ def _analysis_values(media_id: int, analysis: MediaAnalysis) -> dict:
         "phash": analysis.phash, "dhash": analysis.dhash, "pdq": analysis.pdq,
         "pdq_quality": analysis.pdq_quality, "featureless": analysis.featureless,
         "exif": analysis.exif or None, "analysis_error": analysis.error,
+        "extra_hashes": analysis.derived,
         "video": video and {"duration": video.duration, "fps": video.fps,
                             "frame_count": video.frame_count, "codec": video.codec,
                             "scenes": video.scenes},

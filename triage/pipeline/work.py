@@ -145,13 +145,16 @@ class _Kept:
 
         _one_thread_per_worker()
 
+        from triage.similarity.features import extra_hashes, pack_extra_hashes
+
         if self._spool:
             self._spool.flush()
             return analyse(self._spool.name, detected)
         if self._size > MAX_PICTURE_BYTES:
             return MediaAnalysis(kind="image", error=f"picture of {self._size} bytes is larger "
                                  f"than {MAX_PICTURE_BYTES} bytes; not decoded")
-        return analyse(b"".join(self._chunks), detected)
+        return analyse(b"".join(self._chunks), detected,
+                       derive=lambda picture: pack_extra_hashes(extra_hashes(picture)))
 
     def close(self) -> None:
         self._chunks = []

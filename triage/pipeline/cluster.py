@@ -1,0 +1,96 @@
+"""Build near-duplicate stacks for a whole case from what ingest stored.
+
+Everything comes from the store: each picture's perceptual and extra hashes,
+each video's keyframes (so a still joins its video's stack), and for pairs
+that need a closer look, the stored thumbnails (local features need no more
+than that). Evidence is not read again.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from PIL import Image
+from sqlalchemy import select, update
+
+from triage.case.audit import append_audit
+from triage.case.models import Keyframe, Media
+from triage.case.store import CaseStore
+from triage.case.thumbnails import THUMBNAIL
+from triage.similarity.features import pack_extra_hashes
+from triage.similarity.stacks import StackInput, StackSettings, find_stacks
+from triage.similarity.verify import LocalFeatureVerifier
+
+NO_EXTRA = pack_extra_hashes({})  # keyframes carry only the main hashes
+
+
+@dataclass
+class ClusterSummary:
+    media: int = 0
+    stacks: int = 0
+    stacked_media: int = 0
+    verified_pairs: int = 0
+
+
+def build_stacks(store: CaseStore, examiner: str,
+                 settings: StackSettings | None = None) -> ClusterSummary:
+    """Stack every analysed picture and video of the case anew, and record it in the audit log."""
+    settings = settings or StackSettings()
+    data = _stack_input(store)
+    summary = ClusterSummary(media=len(np.unique(data.ids)) if len(data) else 0)
+    if len(data):
+        verifier = LocalFeatureVerifier(lambda media_id: _thumbnail(store, media_id))
+        stacks = find_stacks(data, settings, verifier=verifier)
+        values = _stack_values(data.ids, stacks.stack, stacks.representative)
+        sizes = np.unique(np.array([v["stack_id"] for v in values]), return_counts=True)[1]
+        summary.stacks = int((sizes > 1).sum())
+        summary.stacked_media = int(sizes[sizes > 1].sum())
+        summary.verified_pairs = stacks.verified
+    else:
+        values = []
+    with store.session() as session:
+        session.execute(update(Media).values(stack_id=None, stack_representative=False))
+        if values:
+            session.execute(update(Media), values)
+        append_audit(session, examiner, "stacks.build", after={
+            "settings": asdict(settings), **asdict(summary)})
+    return summary
+
+
+def _stack_input(store: CaseStore) -> StackInput:
+    with store.reading() as session:
+        pictures = session.execute(
+            select(Media.id, Media.phash, Media.pdq, Media.extra_hashes, Media.width,
+                   Media.height, Media.pdq_quality, Media.featureless)
+            .where(Media.phash.is_not(None), Media.pdq.is_not(None))).all()
+        frames = session.execute(
+            select(Keyframe.media_id, Keyframe.phash, Keyframe.pdq, Media.width, Media.height,
+                   Keyframe.pdq_quality, Keyframe.featureless)
+            .join(Media, Media.id == Keyframe.media_id)).all()
+    rows = [(*p[:3], p.extra_hashes or NO_EXTRA, *p[4:]) for p in pictures]
+    rows += [(*f[:3], NO_EXTRA, *f[3:]) for f in frames]
+    if not rows:
+        return StackInput.build([], [])
+    ids, phash, pdq, extra, width, height, quality, featureless = zip(*rows)
+    return StackInput.build(ids, phash, pdq, extra, [w or 0 for w in width],
+                            [h or 0 for h in height], [q or 0 for q in quality],
+                            [bool(f) for f in featureless])
+
+
+def _stack_values(ids: np.ndarray, stack: np.ndarray, representative: np.ndarray) -> list[dict]:
+    """One update per media (a video's keyframe rows all carry the same answer)."""
+    values = {}
+    for media_id, stack_id, is_rep in zip(ids.tolist(), stack.tolist(), representative.tolist()):
+        values[media_id] = {"id": media_id, "stack_id": stack_id, "stack_representative": is_rep}
+    return list(values.values())
+
+
+def _thumbnail(store: CaseStore, media_id: int) -> Image.Image:
+    with store.reading() as session:
+        sha256 = session.scalar(select(Media.sha256).where(Media.id == media_id))
+    jpeg = store.thumbnails.get(sha256, THUMBNAIL)
+    if jpeg is None:
+        return Image.new("L", (8, 8))  # nothing to match on: the verifier will not confirm
+    return Image.open(io.BytesIO(jpeg))
