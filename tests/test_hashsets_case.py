@@ -217,7 +217,7 @@ def test_ingest_after_import_matches_the_new_media(case, tmp_path):
     ingest.add(tmp_path / "more")
     ingest.run()
     assert listing(store)[new.name].matched_sets == "later"
-    assert audit_actions(store)[-1] == "hashset.match"
+    assert "hashset.match" in audit_actions(store)[-2:]  # then the stacks are rebuilt
 
 
 # -- bad input --------------------------------------------------------------------------------
@@ -309,7 +309,7 @@ def test_cli_import_list_verify_remove_and_files_csv(case, tmp_path, capsys):
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     header = rows[0]
     assert header[:len(FILES_COLUMNS_BEFORE)] == FILES_COLUMNS_BEFORE
-    assert header[len(FILES_COLUMNS_BEFORE):] == [
+    assert header[len(FILES_COLUMNS_BEFORE):len(FILES_COLUMNS_BEFORE) + 4] == [
         "matched_sets", "hashset_category", "conflicting", "known_good"]
     assert header == LISTING_COLUMNS
     by_name = {row[4]: dict(zip(header, row)) for row in rows[1:]}
