@@ -217,3 +217,21 @@ def test_integers_near_64_bits_read_as_one_reader_reads_them(store, tmp_path, pi
             outcomes.append(str(exc))
     assert outcomes[0] == outcomes[1]
     assert ("broken JSON" in outcomes[0]) == (not -(2**63) < value < 2**63)
+
+
+def test_a_case_form_file_is_read_by_one_second_process(store, tmp_path, monkeypatch):
+    import triage.hashsets.library as library
+    import triage.hashsets.reading as reading
+
+    monkeypatch.setattr(reading, "MIN_BYTES", 0)
+    monkeypatch.setattr(library, "BULK_ENTRIES", 0)
+    monkeypatch.setattr(reading, "PiecesReader", None)  # the case form is not cut in pieces
+    records = _records(600, tricky=False)
+    cases = [{"CaseNumber": f"C{k}", "Media": records[k * 200:(k + 1) * 200]} for k in range(3)]
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps({"@odata.context": CONTEXT.replace("#Media", "#Cases"),
+                                "value": cases}))
+    two = import_hash_set(store, path, "two", examiner="tester")
+    one = import_hash_set(store, path, "one", examiner="tester", parallel=False)
+    assert (two.entries, two.merkle_root) == (600, one.merkle_root)
+    assert _stored(store, "two") == _stored(store, "one")
