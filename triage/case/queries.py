@@ -86,8 +86,9 @@ def _distinct_sorted(joined: str | None) -> str | None:
     return ";".join(sorted(set(joined.split(_SEPARATOR)))) if joined else None
 
 
-def iter_files(session: Session, page: int = 5000) -> Iterator[FileListing]:
-    """Every file record in walk order, joined with its content's hashes and hash-set matches."""
+def iter_files(session: Session, page: int = 5000,
+               file_ids: list[int] | None = None) -> Iterator[FileListing]:
+    """Every file record (or those of `file_ids`) in walk order, with everything known of it."""
     query = (
         select(Evidence.name, Partition.offset, Partition.fs_type, File.path, File.name,
                File.kind, File.deleted, File.size, File.meta_addr, Media.detected_type,
@@ -105,6 +106,8 @@ def iter_files(session: Session, page: int = 5000) -> Iterator[FileListing]:
         .order_by(File.id)
         .execution_options(yield_per=page)
     )
+    if file_ids is not None:
+        query = query.where(File.id.in_(file_ids))
     for row in session.execute(query):
         values = list(row)
         values[5] = row[5].value

@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from triage.case.models import CaseInfo, Evidence, File, Media, Partition, WorkStatus
-from triage.case.queries import FileListing, summary
+from triage.case.queries import FileListing, iter_files, summary
 
 
 @dataclass(frozen=True)
@@ -147,22 +147,7 @@ def file_page(session: Session, text: str, offset: int, limit: int,
     ids = list(session.scalars(ids_query))
     if not ids:
         return FilePage((), None)
-    query = (
-        select(File.id, Evidence.name, Partition.offset, Partition.fs_type, File.path, File.name,
-               File.kind, File.deleted, File.size, File.meta_addr, Media.detected_type,
-               File.extension_mismatch, Media.md5, Media.sha1, Media.sha256, File.crtime,
-               File.mtime, File.atime, File.ctime, File.error)
-        .join(Evidence, File.evidence_id == Evidence.id)
-        .outerjoin(Partition, File.partition_id == Partition.id)
-        .outerjoin(Media, File.media_id == Media.id)
-        .where(File.id.in_(ids))
-        .order_by(File.id)
-    )
-    rows = []
-    for row in session.execute(query):
-        values = list(row[1:])
-        values[5] = values[5].value
-        rows.append(FileListing(*values))
+    rows = list(iter_files(session, file_ids=ids))
     return FilePage(tuple(rows), ids[-1])
 
 
