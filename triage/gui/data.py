@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from triage.case.models import CaseInfo, Evidence, File, Media, Partition, WorkStatus
+from triage.case.models import CaseInfo, Evidence, File, Media, WorkStatus
 from triage.case.queries import FileListing, iter_files, summary
 
 
