@@ -76,3 +76,15 @@ def test_cluster_command_rebuilds_and_audits(tmp_path, evidence):
     # a radius of zero still stacks exact perceptual matches only; the command records it
     _triage("cluster", tmp_path / "case", "--threshold", "0", "--pdq-threshold", "0")
     assert "audit chain intact" in _triage("verify", tmp_path / "case")
+
+
+def test_tagging_a_stack_tags_every_member(tmp_path, evidence):
+    _triage("ingest", tmp_path / "case", evidence)
+    rows = list(csv.DictReader(io.StringIO(_triage("files", tmp_path / "case", "--csv"))))
+    base = next(r for r in rows if r["name"] == "base0.jpg")
+    out = _triage("tag", tmp_path / "case", "--md5", base["md5"], "--stack",
+                  "--scheme", "vics-us", "--category", "4")
+    assert "6 items" in out
+    tags = list(csv.DictReader(io.StringIO(_triage("tags", tmp_path / "case", "--csv"))))
+    assert len(tags) == 6
+    assert {(t["scheme"], t["category"], t["source"]) for t in tags} == {("vics-us", "4", "examiner")}

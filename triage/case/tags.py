@@ -214,6 +214,19 @@ def find_media(session: Session, md5: Iterable[str] = (), sha1: Iterable[str] = 
     return list(dict.fromkeys(ids))
 
 
+def with_stacks(session: Session, media_ids: Sequence[int]) -> list[int]:
+    """The media and every other member of their near-duplicate stacks, each once.
+
+    Tagging a stack tags each member: one verdict, one audit entry per item,
+    so any member can later be untagged or re-tagged on its own.
+    """
+    stacks = {stack for stack in session.scalars(
+        select(Media.stack_id).where(Media.id.in_(list(media_ids)))) if stack is not None}
+    members = session.scalars(select(Media.id).where(Media.stack_id.in_(stacks))
+                              .order_by(Media.id)).all() if stacks else []
+    return list(dict.fromkeys([*media_ids, *members]))
+
+
 def tags_of(session: Session, media_ids: Sequence[int], source: TagSource) -> dict[int, Tag]:
     """The tags `source` gave to these media, by media id."""
     found: dict[int, Tag] = {}

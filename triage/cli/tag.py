@@ -29,6 +29,7 @@ from triage.case.tags import (
     UntagMedia,
     counts,
     find_media,
+    with_stacks,
     working_scheme,
 )
 from triage.cli import UsageError
@@ -79,6 +80,8 @@ def _digest_arguments(parser) -> None:
     parser.add_argument("--md5", nargs="+", default=[], metavar="HASH")
     parser.add_argument("--sha1", nargs="+", default=[], metavar="HASH")
     parser.add_argument("--sha256", nargs="+", default=[], metavar="HASH")
+    parser.add_argument("--stack", action="store_true",
+                        help="also every other member of these items' near-duplicate stacks")
 
 
 def _source_arguments(parser) -> None:
@@ -93,9 +96,10 @@ def _media(session, args) -> list[int]:
     if not (args.md5 or args.sha1 or args.sha256):
         raise UsageError("give at least one --md5, --sha1 or --sha256")
     try:
-        return find_media(session, args.md5, args.sha1, args.sha256)
+        media = find_media(session, args.md5, args.sha1, args.sha256)
     except TagError as exc:
         raise UsageError(str(exc)) from None
+    return with_stacks(session, media) if args.stack else media
 
 
 def _attributes(items: list[str]) -> dict[str, str]:
