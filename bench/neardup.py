@@ -54,7 +54,7 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from triage.similarity.features import extra_hashes, unpack_extra_hashes  # noqa: E402
+from triage.similarity.features import extra_hashes  # noqa: E402
 from triage.similarity.index import all_pairs, as_hash_array  # noqa: E402
 from triage.similarity.stacks import (  # noqa: E402
     CHANNELS, StackInput, StackSettings, _candidates, _pdq_distance, find_stacks)
@@ -321,8 +321,8 @@ def threshold_table(data: StackInput, truth: Truth, settings: StackSettings) -> 
     _, extra = _candidates(data, rows, settings, slack=4, threads=None)
     targets = {"mirror": ["flip"], "content": ["pad15", "rot5"], "region": ["band25", "crop3"],
                "window": ["crop10"], "main": ["crop3", "bright", "watermark"]}
-    print("\nPer channel: pairs of different photographs within the radius (of 24.5 million for 500")
-    print("photographs), and recall of the transforms the channel is for (default marked *):")
+    print(f"\nPer channel: pairs of different photographs within the radius (of {truth.false_total:,}),")
+    print("and recall of the transforms the channel is for (default marked *):")
 
     def show(label, left, right, ok, channel):
         wrong = int(np.count_nonzero(ok & (truth.photo[left] != truth.photo[right])))

@@ -24,8 +24,10 @@ Pairs to compare (see ``triage.similarity.stacks``): anchor~anchor,
 mirror~anchor, content~anchor, content~content, region~same region,
 window~anchor.
 
-The hashes are computed from a greyscale reduced to at most 256 pixels a
-side; everything costs about a millisecond per picture.
+The content box is found on a greyscale of at most 256 pixels a side, the
+hashes are averaged from one of at most 128. On the 241x161 working picture
+of a BSDS500 photograph it all costs 0.5-1 ms of CPU (twice what
+``hash_picture`` costs for pHash, dHash and PDQ together).
 """
 
 from __future__ import annotations
