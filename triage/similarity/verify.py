@@ -11,8 +11,10 @@
 Step 3 is what keeps different pictures apart when they share an overlay:
 two photographs with the same caption, watermark or rotated-canvas corners
 give consistent matches on the overlay alone, but their other cells do not
-agree. Measured on BSDS500 candidates (``bench/neardup.py``): true pairs
-pass 99.5%, no false pair passed.
+agree; cells flat in both pictures (bars, canvas corners, a plain band) are
+left out of the count. Measured on 1,798 false and 6,000 true candidate
+pairs of the BSDS500 benchmark (``bench/neardup.py``): 99.6% of the true
+pairs pass, none of the false ones.
 """
 
 from __future__ import annotations
@@ -148,11 +150,12 @@ def _cells_agreeing(grey_a: np.ndarray, grey_b: np.ndarray, fitted: np.ndarray,
             if inside.mean() < 0.7:
                 continue
             pa, pb = a[y0:y1, x0:x1][inside], b[y0:y1, x0:x1][inside]
-            cells += 1
             sa, sb = float(pa.std()), float(pb.std())
-            if sa < 2.0 or sb < 2.0:  # flat cells agree only with flat cells
-                agreeing += sa < 2.0 and sb < 2.0
-                continue
+            if sa < 2.0 and sb < 2.0:
+                continue  # flat on both sides (bars, canvas corners, a plain band): no evidence either way
+            cells += 1
+            if sa < 2.0 or sb < 2.0:
+                continue  # flat against detail: disagrees
             correlation = float(((pa - pa.mean()) * (pb - pb.mean())).mean() / (sa * sb))
             agreeing += correlation >= settings.cell_correlation
     return cells, agreeing
