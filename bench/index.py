@@ -49,7 +49,7 @@ def synthetic_hashes(n: int, bits: int, seed: int) -> tuple[np.ndarray, int]:
         sizes.append(size)
         budget -= size
     at = 0
-    flips_per_word = max(1, 4 * words if bits > 64 else 4)
+    flips_per_word = 4
     for size in sizes:
         center = hashes[at].copy()
         group = np.repeat(center[None, :], size, axis=0)
