@@ -308,3 +308,39 @@ def test_export_from_the_command_line(tagged, tmp_path, capsys):
     assert "already exists" in capsys.readouterr().err
     assert main([*args, "--overwrite", "--category", "Q"]) == 2
     assert "no category 'Q'" in capsys.readouterr().err
+
+
+def test_vics_copies_media_only_when_asked(tmp_path):
+    import hashlib
+    import json
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    for index, colour in enumerate(((200, 30, 30), (30, 200, 30))):
+        Image.new("RGB", (40, 30), colour).save(evidence / f"p{index}.jpg")
+
+    def triage(*args):
+        result = subprocess.run([sys.executable, "-m", "triage", *map(str, args)],
+                                capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+
+    triage("ingest", tmp_path / "case", evidence, "--hashes-only")
+    triage("export", tmp_path / "case", "--format", "vics", "--scheme", "vics-us",
+           "--items", "media", "--out", tmp_path / "plain.json")
+    plain = json.loads((tmp_path / "plain.json").read_text())["value"][0]["Media"]
+    assert plain and all("RelativeFilePath" not in m for m in plain)
+    assert not (tmp_path / "plain.json.media").exists()
+
+    triage("export", tmp_path / "case", "--format", "vics", "--scheme", "vics-us",
+           "--items", "media", "--out", tmp_path / "package.json", "--copy-media")
+    media = json.loads((tmp_path / "package.json").read_text())["value"][0]["Media"]
+    manifest = json.loads((tmp_path / "package.json.manifest.json").read_text())
+    assert len(manifest["files"]) == 1 + len(media)
+    for record in media:
+        folder, name = record["RelativeFilePath"].split("\\")
+        copied = (tmp_path / folder / name).read_bytes()
+        assert hashlib.md5(copied).hexdigest().upper() == record["MD5"]

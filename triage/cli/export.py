@@ -12,6 +12,7 @@ from triage.case.store import current_examiner, open_case
 from triage.cli import UsageError
 from triage.export import FORMATS, THUMBNAIL_MODES, ExportError, ExportOptions, export_case
 from triage.export.items import ALL, MEDIA, TAGGED
+from triage.pipeline.content import media_reader
 
 
 def register(subparsers) -> None:
@@ -42,6 +43,9 @@ def register(subparsers) -> None:
                         "(default: the case's name)")
     parser.add_argument("--overwrite", action="store_true",
                         help="replace PATH and its manifest if they exist")
+    parser.add_argument("--copy-media", action="store_true",
+                        help="vics: also copy each item's content into PATH.media/ (named in "
+                        "RelativeFilePath, listed in the manifest); off by default")
     parser.add_argument("--examiner", default=None,
                         help="who exports (default: $TRIAGE_EXAMINER, else the OS user)")
     parser.set_defaults(func=run)
@@ -52,10 +56,11 @@ def run(args) -> int:
     options = ExportOptions(scheme=args.scheme, selection=args.items,
                             categories=tuple(args.category), precategorised=args.precategorised,
                             thumbnails=args.thumbnails, case_number=args.case_number,
-                            overwrite=args.overwrite)
+                            overwrite=args.overwrite, copy_media=args.copy_media)
     try:
         result = export_case(store, args.format, args.out, options,
-                             examiner=args.examiner or current_examiner())
+                             examiner=args.examiner or current_examiner(),
+                             media_content=media_reader(store) if args.copy_media else None)
     except ExportError as exc:
         raise UsageError(str(exc)) from None
     finally:

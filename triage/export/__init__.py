@@ -17,6 +17,7 @@ import importlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterable
 
 from triage.case.audit import append_audit
 from triage.case.clock import utcnow
@@ -57,7 +58,8 @@ class ExportResult:
 
 def export_case(store: CaseStore, format: str, out: Path | str,
                 options: ExportOptions | None = None, *, examiner: str,
-                registry: SchemeRegistry | None = None) -> ExportResult:
+                registry: SchemeRegistry | None = None,
+                media_content: Callable[[str], Iterable[bytes]] | None = None) -> ExportResult:
     """Write one export of the case to `out`, its manifest beside it, and audit both.
 
     The case is read in one transaction, so counts, items and audit appendix
@@ -81,6 +83,8 @@ def export_case(store: CaseStore, format: str, out: Path | str,
     for path in (out, manifest):
         if path.exists() and not options.overwrite:
             raise ExportError(f"{path}: already exists (choose another name, or overwrite)")
+    if options.copy_media and media_content is None:
+        raise ExportError("copying media needs a way to read the evidence (media_content)")
     if not out.parent.is_dir():
         raise ExportError(f"{out.parent}: no such folder")
     module = importlib.import_module(spec.module)
@@ -96,7 +100,8 @@ def export_case(store: CaseStore, format: str, out: Path | str,
         context = Context(session=session, registry=registry, case=case, target=target,
                           working=working, options=options, selection=selection,
                           examiner=examiner, at=utcnow(), format=spec,
-                          thumbnail=store.thumbnails.get)
+                          thumbnail=store.thumbnails.get, media_content=media_content,
+                          out=out)
         partial = out.with_name(out.name + ".part")
         try:
             written = module.write(context, partial)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -45,6 +45,8 @@ class ExportOptions:
     case_number: str | None = None
     """VICS CaseNumber; the case's name when None."""
     overwrite: bool = False
+    copy_media: bool = False
+    """VICS case: also write each item's content beside the export, named in RelativeFilePath."""
 
 
 @dataclass
@@ -64,6 +66,8 @@ class Context:
     tool: str = TOOL_NAME
     version: str = __version__
     thumbnail: Callable[[str], bytes | None] = lambda sha256: None  # stored JPEG by SHA-256
+    media_content: Callable[[str], Iterable[bytes]] | None = None  # content by SHA-256
+    out: Path | None = None  # the export's final path (formats write to a temporary name)
 
     def keep(self, item: Item) -> bool:
         """Whether the category filter lets `item` through."""

@@ -20,9 +20,10 @@ guessed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
-from typing import TextIO
+from typing import Callable, Iterable, TextIO
 
 from triage.export.base import Written
 from triage.export.items import AMBIGUOUS, EXACT, NONE, SAME, Item, iter_items
@@ -165,7 +166,8 @@ def write_records(out: TextIO, records) -> None:
     out.write("\n")
 
 
-def selected_records(context, counts: dict, updated: str, **record_options):
+def selected_records(context, counts: dict, updated: str, copies: MediaCopies | None = None,
+                     **record_options):
     """The Media records of the items the export selected, numbered from 1, counted as they go."""
     n = 0
     for item in iter_items(context.session, context.registry, context.target.id,
@@ -175,7 +177,53 @@ def selected_records(context, counts: dict, updated: str, **record_options):
             continue
         n += 1
         counting(counts, item)
-        yield media_record(item, n, context.target, updated, **record_options)
+        record = media_record(item, n, context.target, updated, **record_options)
+        if copies is not None and (relative := copies.copy(item)):
+            record["RelativeFilePath"] = relative
+        yield record
+
+
+class MediaCopies:
+    """Each item's content written once into a folder beside the export, checked by SHA-256.
+
+    VICS packages carry the media this way (`RelativeFilePath`, Windows
+    separators). A content that cannot be read back whole is left out with a
+    warning, never written partly.
+    """
+
+    def __init__(self, folder: Path, read: Callable[[str], Iterable[bytes]]):
+        self.folder, self._read = folder, read
+        self.files: list[Path] = []
+        self.warnings: list[str] = []
+
+    def copy(self, item: Item) -> str | None:
+        name = item.md5.upper() + _EXTENSIONS.get(item.detected_type or "", "")
+        target = self.folder / name
+        self.folder.mkdir(exist_ok=True)
+        digest = hashlib.sha256()
+        try:
+            with open(target, "wb") as out:
+                for chunk in self._read(item.sha256):
+                    digest.update(chunk)
+                    out.write(chunk)
+        except Exception as exc:  # noqa: BLE001 - a damaged evidence item must not stop the export
+            target.unlink(missing_ok=True)
+            self.warnings.append(f"{item.md5}: not copied: {exc}")
+            return None
+        if digest.hexdigest() != item.sha256:
+            target.unlink()
+            self.warnings.append(f"{item.md5}: not copied: content read back differs")
+            return None
+        self.files.append(target)
+        return f"{self.folder.name}\\{name}"
+
+
+_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif",
+               "image/bmp": ".bmp", "image/tiff": ".tif", "image/webp": ".webp",
+               "image/heic": ".heic", "image/heif": ".heif", "video/mp4": ".mp4",
+               "video/quicktime": ".mov", "video/x-msvideo": ".avi", "video/x-matroska": ".mkv",
+               "video/webm": ".webm", "video/x-ms-asf": ".wmv", "video/x-flv": ".flv",
+               "video/3gpp": ".3gp", "video/mp2t": ".ts", "video/mpeg": ".mpg"}
 
 
 def write(context, path: Path):
@@ -196,9 +244,16 @@ def write(context, path: Path):
         out.write(",".join(json.dumps(k) + ":" + json.dumps(v, ensure_ascii=False)
                            for k, v in case.items()))
         out.write(',"Media":[')
-        write_records(out, selected_records(context, counts, updated))
+        copies = None
+        if context.options.copy_media:
+            final = context.out or path
+            copies = MediaCopies(final.with_name(final.name + ".media"), context.media_content)
+        write_records(out, selected_records(context, counts, updated, copies))
         out.write("]}]}\n")
-    return Written([path], counts, warnings(scheme))
+    if copies is None:
+        return Written([path], counts, warnings(scheme))
+    counts["media_copied"] = len(copies.files)
+    return Written([path, *copies.files], counts, warnings(scheme) + copies.warnings)
 
 
 def warnings(scheme: Scheme) -> list[str]:

@@ -33,15 +33,11 @@ from triage.case.models import (
     Partition,
     WorkStatus,
 )
-from triage.case.thumbnails import FILMSTRIP, THUMBNAIL
-
-if TYPE_CHECKING:
-    from triage.media.analyse import MediaAnalysis
 from triage.case.store import CaseStore, current_examiner
+from triage.case.thumbnails import FILMSTRIP, THUMBNAIL
 from triage.evidence import (
     EvidenceError,
     FileRecord,
-    Locator,
     PartitionRecord,
     identify,
     open_source,
@@ -49,6 +45,7 @@ from triage.evidence import (
 )
 from triage.hashsets import match_case
 from triage.media.sniff import extension_mismatch
+from triage.pipeline.content import locator, locator_query
 from triage.pipeline.executors import Executor, LocalExecutor
 from triage.pipeline.progress import ProgressCallback, ProgressTracker
 from triage.pipeline.work import (
@@ -59,6 +56,9 @@ from triage.pipeline.work import (
     process_files,
     warm_up,
 )
+
+if TYPE_CHECKING:
+    from triage.media.analyse import MediaAnalysis
 
 HASHED_KINDS = (EntryKind.FILE, EntryKind.VIRTUAL, EntryKind.LINK)  # a link's content is its target
 INSERT_BATCH = 5000
@@ -312,23 +312,17 @@ class Ingest:
         """Pending files in id order, a page at a time, cut into jobs of bounded count and bytes."""
         last_id, job, job_bytes = 0, [], 0
         while True:
-            with self.store.session() as session:
+            with self.store.reading() as session:
                 rows = session.execute(
-                    select(File.id, File.name, File.path, File.path_bytes, File.meta_addr,
-                           File.attr_type, File.attr_id, File.size, Partition.offset,
-                           Evidence.format, Evidence.paths)
-                    .join(Evidence, File.evidence_id == Evidence.id)
-                    .outerjoin(Partition, File.partition_id == Partition.id)
+                    locator_query(File.id, File.name, File.size)
                     .where(File.status == WorkStatus.PENDING, File.id > last_id)
                     .order_by(File.id).limit(PAGE)
                 ).all()
             if not rows:
                 break
             for row in rows:
-                where = Locator(row.format, tuple(row.paths), row.offset, row.meta_addr,
-                                row.path, row.path_bytes, row.attr_type, row.attr_id)
                 names[row.id] = (row.name, row.size or 0)
-                job.append(FileJob(row.id, where))
+                job.append(FileJob(row.id, locator(row)))
                 job_bytes += row.size or 0
                 if len(job) >= self.options.job_files or job_bytes >= self.options.job_bytes:
                     yield job
