@@ -160,7 +160,17 @@ def summary(session: Session) -> dict:
         "pending": session.scalar(
             select(func.count()).where(File.status == WorkStatus.PENDING)),
         "hash_sets": _hash_set_counts(session),
+        "stacks": _stack_counts(session),
     }
+
+
+def _stack_counts(session: Session) -> dict:
+    """Stacks of more than one media, and how many media they hold."""
+    sizes = (select(func.count().label("size")).where(Media.stack_id.is_not(None))
+             .group_by(Media.stack_id).having(func.count() > 1).subquery())
+    stacks, media = session.execute(
+        select(func.count(), func.coalesce(func.sum(sizes.c.size), 0))).one()
+    return {"stacks": stacks, "media": media}
 
 
 def _hash_set_counts(session: Session) -> dict:

@@ -67,6 +67,9 @@ def run_info(args) -> int:
     print("Types:     " + _join(counts["types"]))
     print(f"Misnamed:  {counts['extension_mismatch']} (extension disagrees with content)")
     print(f"Errors:    {counts['errors']} entries with an error")
+    if counts["stacks"]["stacks"]:
+        print(f"Stacks:    {counts['stacks']['stacks']} near-duplicate stacks holding "
+              f"{counts['stacks']['media']} contents")
     sets = counts["hash_sets"]
     if sets["sets"]:
         print(f"Hash sets: {sets['sets']} imported; {sets['matched']} contents matched "
