@@ -2,7 +2,7 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 import pytest
 
@@ -27,10 +27,44 @@ def test_opening_a_folder_that_is_not_a_case_is_a_clear_error(tmp_path):
 
 
 def test_migrations_produce_exactly_the_models(tmp_path):
+    """Old cases are upgraded by the migrations; new ones are made from the models directly."""
+    from alembic import command
+    from alembic.config import Config
+
+    from triage.case.store import MIGRATIONS, schema_head
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'migrated.sqlite'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     store = open_case(tmp_path / "case", create=True)
     with store.engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
-    assert diff == []
+        context = MigrationContext.configure(connection)
+        assert context.get_current_revision() == schema_head()
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_an_older_case_is_upgraded_on_open(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    from triage.case.store import MIGRATIONS, schema_head
+
+    folder = tmp_path / "case"
+    folder.mkdir()
+    engine = create_engine(f"sqlite:///{folder / 'case.sqlite'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    store = open_case(folder, create=True)
+    with store.engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == schema_head()
 
 
 def test_reopening_keeps_the_case_and_adds_nothing(tmp_path):

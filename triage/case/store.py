@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from triage import __version__
 from triage.case.audit import append_audit
 from triage.case.clock import utcnow
-from triage.case.models import CaseInfo
+from triage.case.models import Base, CaseInfo
 from triage.case.thumbnails import ThumbnailStore
 
 DATABASE_NAME = "case.sqlite"
@@ -81,12 +81,27 @@ def schema_head() -> str:
 
 
 def _migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; a new case starts at the first one."""
+    """Bring the schema to the newest revision.
+
+    A new case is made straight from the models at the newest revision (a
+    test checks that the migrations produce exactly the models); an older
+    case is upgraded by Alembic, revision by revision.
+    """
     with engine.connect() as connection:
-        if inspect(connection).has_table("alembic_version"):
+        tables = inspect(connection).get_table_names()
+        if "alembic_version" in tables:
             current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
             if current == schema_head():
                 return
+    if not tables:
+        with engine.begin() as connection:
+            Base.metadata.create_all(connection)
+            connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) "
+                                    "NOT NULL, CONSTRAINT alembic_version_pkc "
+                                    "PRIMARY KEY (version_num))"))
+            connection.execute(text("INSERT INTO alembic_version VALUES (:head)"),
+                               {"head": schema_head()})
+        return
     from alembic import command
     from alembic.config import Config
 
