@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Iterator
@@ -63,7 +63,6 @@ class FileRecord:
     ctime: datetime | None = None
     readable: bool = True
     error: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def walk(source: Source) -> Iterator[PartitionRecord | FileRecord]:
