@@ -69,14 +69,20 @@ def test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path, evidence):
 
     case = tmp_path / "killed"
     interrupted_mid_hashing = 0
-    for delay in (0.4, 1.0, 1.6, 2.2, 2.8, 3.4):
+    # First during start-up or the walk; then at moments after the walk has committed, when
+    # files are being hashed (found by watching the store, not by guessing times).
+    for after_walk in (None, 0.0, 0.05, 0.15, 0.3):
         process = _ingest(case, evidence)
-        time.sleep(delay)
+        if after_walk is None:
+            time.sleep(0.3)
+        else:
+            while process.poll() is None and not _pending(case):
+                time.sleep(0.005)
+            time.sleep(after_walk)
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=60)
-        pending = _pending(case)
-        interrupted_mid_hashing += bool(pending)
+        interrupted_mid_hashing += bool(_pending(case))
     assert _ingest(case, evidence).wait(timeout=240) == 0
 
     assert interrupted_mid_hashing >= 1, "no kill landed while files were being hashed"
