@@ -157,11 +157,12 @@ class Ingest:
         for _ in range(executor.workers):
             executor.submit(warm_up)  # workers start while the walk runs
         try:
+            # The image hashes need no walk: a worker reads the image while the walk runs.
+            evidence_jobs = self._submit_evidence_hashes(executor)
             for evidence_id in self._evidence_ids(Evidence.walk_status == WorkStatus.PENDING):
                 if self.cancel.is_set():
                     break
                 self._walk(evidence_id)
-            evidence_jobs = self._submit_evidence_hashes(executor)
             if not self.cancel.is_set():
                 self._process_files(executor, summary)
             self._collect_evidence_hashes(evidence_jobs, wait_for_all=not self.cancel.is_set())
@@ -227,7 +228,7 @@ class Ingest:
         with self.store.session() as session:
             pending = session.scalars(
                 select(Evidence).where(Evidence.hash_status == WorkStatus.PENDING,
-                                       Evidence.walk_status == WorkStatus.DONE)
+                                       Evidence.walk_status != WorkStatus.ERROR)
             ).all()
             return [executor.submit(hash_evidence, e.id, e.format, e.paths) for e in pending]
 
