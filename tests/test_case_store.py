@@ -26,19 +26,25 @@ def test_opening_a_folder_that_is_not_a_case_is_a_clear_error(tmp_path):
         open_case(tmp_path)
 
 
-def test_migrations_produce_exactly_the_models(tmp_path):
-    """Old cases are upgraded by the migrations; new ones are made from the models directly."""
+def _migrate_with_alembic(database, revision: str) -> None:
     from alembic import command
     from alembic.config import Config
 
-    from triage.case.store import MIGRATIONS, schema_head
+    from triage.case.store import MIGRATIONS
 
-    engine = create_engine(f"sqlite:///{tmp_path / 'migrated.sqlite'}")
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with create_engine(f"sqlite:///{database}").begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
+
+
+def test_migrations_produce_exactly_the_models(tmp_path):
+    """Old cases are upgraded by the migrations; new ones are made from the models directly."""
+    from triage.case.store import schema_head
+
+    _migrate_with_alembic(tmp_path / "migrated.sqlite", "head")
+    engine = create_engine(f"sqlite:///{tmp_path / 'migrated.sqlite'}")
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     store = open_case(tmp_path / "case", create=True)
@@ -49,19 +55,11 @@ def test_migrations_produce_exactly_the_models(tmp_path):
 
 
 def test_an_older_case_is_upgraded_on_open(tmp_path):
-    from alembic import command
-    from alembic.config import Config
-
-    from triage.case.store import MIGRATIONS, schema_head
+    from triage.case.store import schema_head
 
     folder = tmp_path / "case"
     folder.mkdir()
-    engine = create_engine(f"sqlite:///{folder / 'case.sqlite'}")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+    _migrate_with_alembic(folder / "case.sqlite", "0001")
     store = open_case(folder, create=True)
     with store.engine.connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() == schema_head()
