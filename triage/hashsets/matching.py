@@ -41,26 +41,17 @@ def match_set(session: Session, hash_set_id: int, entries: int | None = None) ->
     if entries is None:
         entries = session.scalar(select(func.count()).where(
             HashSetEntry.hash_set_id == hash_set_id)) or 0
-    media = _count(session, Media)
-    made = 0
-    for name in DIGESTS:
-        if entries <= media:
-            sql = (f"SELECT m.id, e.hash_set_id, e.id, '{name}' "
-                   f"FROM hash_set_entry AS e CROSS JOIN media AS m "
-                   f"WHERE e.hash_set_id = :set AND {_WEAKER_ONLY[name]} AND m.{name} = e.{name}")
-        else:
-            sql = (f"SELECT m.id, e.hash_set_id, e.id, '{name}' "
-                   f"FROM media AS m CROSS JOIN hash_set_entry AS e "
-                   f"WHERE e.{name} = m.{name} AND {_WEAKER_ONLY[name]} "
-                   f"AND +e.hash_set_id = :set")  # unary +: probe the digest index, not this
-        made += session.execute(text(_INSERT + sql), {"set": hash_set_id}).rowcount
-    return made
+    return _insert_matches(session, entries, hash_set_id)
 
 
 def match_all(session: Session) -> int:
     """Drop every match and match every media against every set again (idempotent)."""
     session.execute(text("DELETE FROM hash_set_match"))
-    entries = _count(session, HashSetEntry)
+    return _insert_matches(session, _count(session, HashSetEntry))
+
+
+def _insert_matches(session: Session, entries: int, hash_set_id: int | None = None) -> int:
+    """One `INSERT … SELECT` per digest, driven from the smaller side; optionally one set only."""
     media = _count(session, Media)
     made = 0
     for name in DIGESTS:
@@ -68,11 +59,15 @@ def match_all(session: Session) -> int:
             sql = (f"SELECT m.id, e.hash_set_id, e.id, '{name}' "
                    f"FROM hash_set_entry AS e CROSS JOIN media AS m "
                    f"WHERE {_WEAKER_ONLY[name]} AND m.{name} = e.{name}")
+            one_set = "e.hash_set_id = :set"
         else:
             sql = (f"SELECT m.id, e.hash_set_id, e.id, '{name}' "
                    f"FROM media AS m CROSS JOIN hash_set_entry AS e "
                    f"WHERE e.{name} = m.{name} AND {_WEAKER_ONLY[name]}")
-        made += session.execute(text(_INSERT + sql)).rowcount
+            one_set = "+e.hash_set_id = :set"  # unary +: probe the digest index, not this
+        if hash_set_id is not None:
+            sql += f" AND {one_set}"
+        made += session.execute(text(_INSERT + sql), {"set": hash_set_id}).rowcount
     return made
 
 
