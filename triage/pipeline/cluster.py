@@ -38,10 +38,10 @@ def build_stacks(store: CaseStore, examiner: str,
                  settings: StackSettings | None = None) -> ClusterSummary:
     """Stack every analysed picture and video of the case anew, and record it in the audit log."""
     settings = settings or StackSettings()
-    data = _stack_input(store)
+    data, sha256_of = _stack_input(store)
     summary = ClusterSummary(media=len(np.unique(data.ids)) if len(data) else 0)
     if len(data):
-        verifier = LocalFeatureVerifier(lambda media_id: _thumbnail(store, media_id))
+        verifier = LocalFeatureVerifier(lambda media_id: _thumbnail(store, sha256_of[media_id]))
         stacks = find_stacks(data, settings, verifier=verifier)
         values = _stack_values(data.ids, stacks.stack, stacks.representative)
         sizes = np.unique(np.array([v["stack_id"] for v in values]), return_counts=True)[1]
@@ -59,24 +59,27 @@ def build_stacks(store: CaseStore, examiner: str,
     return summary
 
 
-def _stack_input(store: CaseStore) -> StackInput:
+def _stack_input(store: CaseStore) -> tuple[StackInput, dict[int, str]]:
+    """The rows to stack (pictures, and each video's keyframes), and each media's SHA-256."""
     with store.reading() as session:
         pictures = session.execute(
             select(Media.id, Media.phash, Media.pdq, Media.extra_hashes, Media.width,
-                   Media.height, Media.pdq_quality, Media.featureless)
+                   Media.height, Media.pdq_quality, Media.featureless, Media.sha256)
             .where(Media.phash.is_not(None), Media.pdq.is_not(None))).all()
         frames = session.execute(
             select(Keyframe.media_id, Keyframe.phash, Keyframe.pdq, Media.width, Media.height,
-                   Keyframe.pdq_quality, Keyframe.featureless)
+                   Keyframe.pdq_quality, Keyframe.featureless, Media.sha256)
             .join(Media, Media.id == Keyframe.media_id)).all()
-    rows = [(*p[:3], p.extra_hashes or NO_EXTRA, *p[4:]) for p in pictures]
-    rows += [(*f[:3], NO_EXTRA, *f[3:]) for f in frames]
+    rows = [(*p[:3], p.extra_hashes or NO_EXTRA, *p[4:8]) for p in pictures]
+    rows += [(*f[:3], NO_EXTRA, *f[3:7]) for f in frames]
+    sha256_of = {row[0]: row[-1] for row in (*pictures, *frames)}
     if not rows:
-        return StackInput.build([], [])
+        return StackInput.build([], []), sha256_of
     ids, phash, pdq, extra, width, height, quality, featureless = zip(*rows)
-    return StackInput.build(ids, phash, pdq, extra, [w or 0 for w in width],
+    data = StackInput.build(ids, phash, pdq, extra, [w or 0 for w in width],
                             [h or 0 for h in height], [q or 0 for q in quality],
                             [bool(f) for f in featureless])
+    return data, sha256_of
 
 
 def _stack_values(ids: np.ndarray, stack: np.ndarray, representative: np.ndarray) -> list[dict]:
@@ -87,9 +90,7 @@ def _stack_values(ids: np.ndarray, stack: np.ndarray, representative: np.ndarray
     return list(values.values())
 
 
-def _thumbnail(store: CaseStore, media_id: int) -> Image.Image:
-    with store.reading() as session:
-        sha256 = session.scalar(select(Media.sha256).where(Media.id == media_id))
+def _thumbnail(store: CaseStore, sha256: str) -> Image.Image:
     jpeg = store.thumbnails.get(sha256, THUMBNAIL)
     if jpeg is None:
         return Image.new("L", (8, 8))  # nothing to match on: the verifier will not confirm
