@@ -187,7 +187,7 @@ class Ingest:
         return summary
 
     def _evidence_ids(self, condition) -> list[int]:
-        with self.store.session() as session:
+        with self.store.reading() as session:
             return list(session.scalars(select(Evidence.id).where(condition).order_by(Evidence.id)))
 
     # -- walk ---------------------------------------------------------------------------
@@ -302,7 +302,7 @@ class Ingest:
         tracker.emit()
 
     def _pending_totals(self) -> tuple[int, int]:
-        with self.store.session() as session:
+        with self.store.reading() as session:
             row = session.execute(
                 select(func.count(), func.coalesce(func.sum(File.size), 0))
                 .where(File.status == WorkStatus.PENDING)
