@@ -312,6 +312,30 @@ class HashSetVerdict(Base):
     known_good: Mapped[bool] = mapped_column(Boolean, index=True)
     conflicting: Mapped[bool] = mapped_column(Boolean, index=True)
     category: Mapped[str | None] = mapped_column(String(80))
+    # A conflict's default answer, picked by the case's precedence rule when one is set
+    # (`resolved_by` names the rule); `conflicting` stays set and every answer stays shown.
+    resolved_category: Mapped[str | None] = mapped_column(String(80))
+    resolved_known_good: Mapped[bool | None] = mapped_column(Boolean)
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class HashSetNearMatch(Base):
+    """A media item (or one of a video's keyframes) within a perceptual distance of a set entry.
+
+    Kept apart from exact matches (`HashSetMatch`): a near match pre-categorises
+    nothing and feeds no verdict; it is a lead the examiner checks, shown with
+    its algorithm and distance.
+    """
+
+    __tablename__ = "hash_set_near_match"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), index=True)
+    keyframe_id: Mapped[int | None] = mapped_column(ForeignKey("keyframe.id"))
+    hash_set_id: Mapped[int] = mapped_column(ForeignKey("hash_set.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("hash_set_entry.id"))
+    algorithm: Mapped[str] = mapped_column(String(8))  # "pdq" or "phash"
+    distance: Mapped[int] = mapped_column(Integer)
 
 
 # ---------------------------------------------------------------------------
