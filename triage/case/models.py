@@ -406,3 +406,69 @@ class CaseSetting(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[dict | list | str | int | None] = mapped_column(JSON)
+
+
+# ---------------------------------------------------------------------------
+# Plugins (issue 6): what a classifier or detector suggested about media, and
+# each run of a plugin. Written by `triage.plugins` only. A result is never a
+# verdict: it names the plugin, its version and its model's SHA-256.
+# ---------------------------------------------------------------------------
+
+
+class PluginRun(Base):
+    """One run of one plugin over a case (inside an ingest or on its own), and how it ended.
+
+    `error` is set when the plugin raised, hung past its timeout, returned
+    garbage or could not be loaded: it was disabled for the rest of the run.
+    """
+
+    __tablename__ = "plugin_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plugin: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[str] = mapped_column(String(40))
+    model_sha256: Mapped[str] = mapped_column(String(64), default="")
+    context: Mapped[str] = mapped_column(String(20))  # "ingest" or "run"
+    examiner: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    items: Mapped[int] = mapped_column(BigInteger, default=0)
+    flagged: Mapped[int] = mapped_column(BigInteger, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class PluginResult(Base):
+    """What one plugin (at one version, with one model) answered for one media item.
+
+    `scores` maps label to score; `boxes` (detectors) is a list of
+    {"label", "x", "y", "w", "h", "score"} with coordinates as fractions of
+    the picture's width and height. `model_sha256` is "" for a plugin
+    without a model file.
+    """
+
+    __tablename__ = "plugin_result"
+    __table_args__ = (UniqueConstraint("media_id", "plugin", "version", "model_sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), index=True)
+    plugin: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(40))
+    model_sha256: Mapped[str] = mapped_column(String(64), default="")
+    run_id: Mapped[int] = mapped_column(ForeignKey("plugin_run.id"), index=True)
+    at: Mapped[datetime]
+    scores: Mapped[dict] = mapped_column(JSON)
+    boxes: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+
+
+class PluginFlag(Base):
+    """A label whose score reached its threshold: what a filter such as "has faces" reads."""
+
+    __tablename__ = "plugin_flag"
+    __table_args__ = (Index("ix_plugin_flag_plugin_label", "plugin", "label"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("plugin_result.id"), index=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), index=True)
+    plugin: Mapped[str] = mapped_column(String(100))
+    label: Mapped[str] = mapped_column(String(100))
+    score: Mapped[float]
