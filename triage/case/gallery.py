@@ -1,0 +1,467 @@
+"""What the gallery asks of a case: which media to show, a page of tiles, one item's details.
+
+Plain SQLAlchemy over the case store, no Qt: the GUI runs these on its
+reader thread and gets detached dataclasses back. A tile is one *media*
+(distinct content): a category given to content holds for all its files.
+In stack view a near-duplicate stack is one tile, its representative's.
+
+Pages are found by keyset on the sort key when the page before is known
+(scrolling), else by offset; the count is one query, so a view of a million
+tiles knows its length at once and reads only what is on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from triage.case.models import (
+    AuditEntry,
+    Evidence,
+    File,
+    HashSet,
+    HashSetEntry,
+    HashSetKind,
+    HashSetMatch,
+    HashSetVerdict,
+    Media,
+    Partition,
+    Tag,
+    TagSourceKind,
+    TagState,
+)
+
+UNCATEGORISED = "uncategorised"
+"""Category filter value: no examiner tag and no alert hash-set category: needs a person."""
+CONFLICTING = "conflicting"
+"""Category filter value: hash sets disagree, or an examiner tag needs a choice in this scheme."""
+
+SORTS = ("found", "size", "stack", "name")
+"""found: ingest order; size: largest first; stack: biggest stacks first; name: file name."""
+
+HASH_HITS = ("any", "alert", "known-good", "hit", "no-hit")
+MEDIA_TYPES = ("all", "image", "video")
+DELETED = ("any", "deleted", "not-deleted")
+
+
+@dataclass(frozen=True)
+class GalleryFilter:
+    """Every filter of the gallery; the defaults are "what still needs a person" minus one:
+    categorised items stay in view so that a tagged tile shows its badge.
+    """
+
+    stacks: bool = True  # one tile per near-duplicate stack
+    hash_hits: str = "any"
+    show_known_good: bool = False  # known-good content is hidden unless asked for
+    categories: tuple[str, ...] = ()  # working-scheme codes, UNCATEGORISED, CONFLICTING
+    min_stack_size: int = 1
+    media_type: str = "all"
+    deleted: str = "any"
+    path: str = ""  # substring of any instance's path
+    camera: str = ""  # substring of EXIF make or model
+    has_gps: bool = False
+    date_from: date | None = None  # any instance modified on or after
+    date_to: date | None = None  # … on or before
+    text: str = ""  # name, path, or hash (any of MD5, SHA-1, SHA-256, prefix)
+    sort: str = "found"
+
+    def __post_init__(self) -> None:
+        for value, allowed in ((self.sort, SORTS), (self.hash_hits, HASH_HITS),
+                               (self.media_type, MEDIA_TYPES), (self.deleted, DELETED)):
+            if value not in allowed:
+                raise ValueError(f"{value!r}: one of {', '.join(allowed)}")
+
+
+@dataclass(frozen=True)
+class GalleryItem:
+    """One tile: the content, where it was first found, its verdicts and its stack."""
+
+    media_id: int
+    sha256: str
+    md5: str
+    detected_type: str | None
+    size: int
+    width: int | None
+    height: int | None
+    name: str  # of its first instance
+    path: str
+    instances: int
+    deleted: bool  # some instance is a deleted entry
+    stack_id: int | None
+    stack_size: int
+    category: str | None  # the examiner's category in the working scheme
+    tag_state: str | None  # the examiner tag's state: current, review, foreign
+    alert: bool
+    known_good: bool
+    conflicting: bool
+    hashset_category: str | None  # "scheme:code" the alert sets agree on
+    sort_key: Any = field(default=None, compare=False)
+
+    @property
+    def is_video(self) -> bool:
+        return bool(self.detected_type and self.detected_type.startswith("video/"))
+
+    @property
+    def categorised(self) -> bool:
+        """A person or an alert hash set has given it a category."""
+        return self.category is not None or self.hashset_category is not None
+
+
+@dataclass(frozen=True)
+class GalleryPage:
+    items: tuple[GalleryItem, ...]
+    last_key: tuple | None  # (sort value, media id) of the last item, for the next page
+
+
+# -- which media ---------------------------------------------------------------------
+
+
+def _examiner_tag():
+    return aliased(Tag, name="examiner_tag")
+
+
+def _like(text: str):
+    return f"%{text}%"
+
+
+def _files_where(*conditions):
+    return Media.id.in_(select(File.media_id).where(File.media_id.is_not(None), *conditions))
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min)
+
+
+def _conditions(f: GalleryFilter, tag, verdict) -> list:
+    """WHERE terms for `f`; `tag` and `verdict` are the outer-joined examiner tag and verdict."""
+    where = [or_(Media.detected_type.like("image/%"), Media.detected_type.like("video/%"))]
+    if f.media_type != "all":
+        where.append(Media.detected_type.like(f"{f.media_type}/%"))
+    if f.stacks:
+        where.append(or_(Media.stack_id.is_(None), Media.stack_representative.is_(True)))
+    if not f.show_known_good and f.hash_hits != "known-good":
+        where.append(or_(verdict.media_id.is_(None), verdict.known_good.is_(False),
+                         verdict.conflicting.is_(True)))
+    where += _hash_hit_terms(f.hash_hits, verdict)
+    if f.categories:
+        where.append(or_(*(_category_term(c, tag, verdict) for c in f.categories)))
+    if f.min_stack_size > 1:
+        big = (select(Media.stack_id).where(Media.stack_id.is_not(None))
+               .group_by(Media.stack_id).having(func.count() >= f.min_stack_size))
+        where.append(Media.stack_id.in_(big))
+    if f.deleted == "deleted":
+        where.append(_files_where(File.deleted.is_(True)))
+    elif f.deleted == "not-deleted":
+        where.append(_files_where(File.deleted.is_(False)))
+    if f.path.strip():
+        where.append(_files_where(File.path.icontains(f.path.strip(), autoescape=True)))
+    if f.camera.strip():
+        text = f.camera.strip()
+        where.append(or_(Media.exif["camera_make"].as_string().icontains(text, autoescape=True),
+                         Media.exif["camera_model"].as_string().icontains(text,
+                                                                         autoescape=True)))
+    if f.has_gps:
+        where.append(Media.exif["gps_latitude"].as_float().is_not(None))
+    if f.date_from is not None:
+        where.append(_files_where(File.mtime >= _day_start(f.date_from)))
+    if f.date_to is not None:
+        where.append(_files_where(File.mtime < _day_start(f.date_to + timedelta(days=1))))
+    if f.text.strip():
+        where.append(_text_term(f.text.strip()))
+    return where
+
+
+def _hash_hit_terms(hits: str, verdict) -> list:
+    if hits == "alert":
+        return [verdict.alert.is_(True)]
+    if hits == "known-good":
+        return [verdict.known_good.is_(True)]
+    if hits == "hit":
+        return [verdict.media_id.is_not(None)]
+    if hits == "no-hit":
+        return [verdict.media_id.is_(None)]
+    return []
+
+
+def _category_term(category: str, tag, verdict):
+    if category == UNCATEGORISED:
+        return and_(tag.id.is_(None), or_(verdict.media_id.is_(None),
+                                          verdict.category.is_(None)))
+    if category == CONFLICTING:
+        return or_(verdict.conflicting.is_(True), tag.state == TagState.REVIEW)
+    return and_(tag.state == TagState.CURRENT, tag.working_category == category)
+
+
+def _text_term(text: str):
+    """Name or path of any instance (substring), or a digest (prefix, any case)."""
+    digest = text.lower()
+    terms = [_files_where(or_(File.name.icontains(text, autoescape=True),
+                              File.path.icontains(text, autoescape=True)))]
+    if all(c in "0123456789abcdef" for c in digest) and len(digest) >= 6:
+        for column in (Media.md5, Media.sha1, Media.sha256):
+            terms.append(column.startswith(digest, autoescape=True))
+    return or_(*terms)
+
+
+def _from(query, tag, verdict):
+    return (query.select_from(Media)
+            .outerjoin(tag, and_(tag.media_id == Media.id,
+                                 tag.source_kind == TagSourceKind.EXAMINER,
+                                 tag.source_name == ""))
+            .outerjoin(verdict, verdict.media_id == Media.id))
+
+
+def _stack_size():
+    other = aliased(Media)
+    return func.coalesce(
+        select(func.count()).where(other.stack_id == Media.stack_id).scalar_subquery(), 1)
+
+
+def _first_file(column):
+    return (select(column).where(File.media_id == Media.id).order_by(File.id).limit(1)
+            .scalar_subquery())
+
+
+def _sort_key(sort: str):
+    """The expression a page is ordered by (descending for size and stack), then media id."""
+    if sort == "size":
+        return -Media.size
+    if sort == "stack":
+        return -_stack_size()
+    if sort == "name":
+        return func.lower(_first_file(File.name))
+    return Media.id
+
+
+def count_media(session: Session, f: GalleryFilter) -> int:
+    tag, verdict = _examiner_tag(), aliased(HashSetVerdict)
+    query = _from(select(func.count()), tag, verdict).where(*_conditions(f, tag, verdict))
+    return session.scalar(query)
+
+
+def gallery_page(session: Session, f: GalleryFilter, offset: int, limit: int,
+                 after: tuple | None = None) -> GalleryPage:
+    """`limit` tiles from position `offset` (or, faster, right after the key `after`)."""
+    tag, verdict = _examiner_tag(), aliased(HashSetVerdict)
+    key = _sort_key(f.sort).label("sort_key")
+    order = (Media.id,) if f.sort == "found" else (key, Media.id)
+    query = (_from(select(Media.id, key), tag, verdict).where(*_conditions(f, tag, verdict))
+             .order_by(*order).limit(limit))
+    if after is not None:
+        value, media_id = after
+        if f.sort == "found":
+            query = query.where(Media.id > media_id)
+        elif value is None:  # NULLs sort first in SQLite
+            query = query.where(or_(key.is_not(None), and_(key.is_(None), Media.id > media_id)))
+        else:
+            query = query.where(or_(key > value, and_(key == value, Media.id > media_id)))
+    else:
+        query = query.offset(offset)
+    keys = session.execute(query).all()
+    if not keys:
+        return GalleryPage((), None)
+    items = _items(session, [media_id for media_id, _ in keys])
+    by_id = {item.media_id: item for item in items}
+    ordered = tuple(_with_key(by_id[media_id], value) for media_id, value in keys
+                    if media_id in by_id)
+    last_id, last_value = keys[-1][0], keys[-1][1]
+    return GalleryPage(ordered, (last_value, last_id))
+
+
+def count_and_first_page(session: Session, f: GalleryFilter,
+                         limit: int) -> tuple[int, GalleryPage]:
+    """Both in one snapshot, so a view never shows a count its first page disagrees with."""
+    return count_media(session, f), gallery_page(session, f, 0, limit)
+
+
+def _with_key(item: GalleryItem, key) -> GalleryItem:
+    object.__setattr__(item, "sort_key", key)
+    return item
+
+
+def _items(session: Session, media_ids: list[int]) -> list[GalleryItem]:
+    tag, verdict = _examiner_tag(), aliased(HashSetVerdict)
+    deleted = select(func.max(File.deleted)).where(File.media_id == Media.id).scalar_subquery()
+    instances = select(func.count()).where(File.media_id == Media.id).scalar_subquery()
+    query = _from(select(
+        Media.id, Media.sha256, Media.md5, Media.detected_type, Media.size, Media.width,
+        Media.height, _first_file(File.name), _first_file(File.path), instances, deleted,
+        Media.stack_id, _stack_size(), tag.working_category, tag.state,
+        func.coalesce(verdict.alert, false()), func.coalesce(verdict.known_good, false()),
+        func.coalesce(verdict.conflicting, false()), verdict.category), tag, verdict
+    ).where(Media.id.in_(media_ids))
+    items = []
+    for row in session.execute(query):
+        state = row[14].value if row[14] is not None else None
+        category = row[13] if row[14] is TagState.CURRENT else None
+        items.append(GalleryItem(
+            row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7] or "",
+            row[8] or "", row[9], bool(row[10]), row[11], row[12] if row[11] else 1,
+            category, state, bool(row[15]), bool(row[16]), bool(row[17]), row[18]))
+    return items
+
+
+def items_by_id(session: Session, media_ids: list[int]) -> dict[int, GalleryItem]:
+    """Fresh tiles for these media (after a change), by media id."""
+    return {item.media_id: item for item in _items(session, list(media_ids))}
+
+
+# -- one item's details --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Instance:
+    evidence: str
+    partition: str | None
+    path: str
+    size: int | None
+    deleted: bool
+    crtime: datetime | None
+    mtime: datetime | None
+    atime: datetime | None
+    ctime: datetime | None
+
+
+@dataclass(frozen=True)
+class HashSetHit:
+    hash_set: str
+    kind: str
+    scheme: str | None
+    category: str | None
+    digest: str
+    record: int
+    source_name: str
+    source_sha256: str
+    imported_at: datetime
+    imported_by: str
+
+
+@dataclass(frozen=True)
+class TagView:
+    source: str
+    scheme: str
+    category: str
+    working_category: str | None
+    state: str
+    examiner: str
+    at: datetime
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    examiner: str
+    action: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class MediaDetail:
+    item: GalleryItem
+    sha1: str
+    exif: dict
+    video: dict | None
+    analysis_error: str | None
+    instances: tuple[Instance, ...]
+    hits: tuple[HashSetHit, ...]
+    tags: tuple[TagView, ...]
+    stack: tuple[GalleryItem, ...]  # every member, representative first
+    history: tuple[HistoryEntry, ...]
+
+
+STACK_MEMBERS_SHOWN = 500
+
+
+def media_detail(session: Session, media_id: int) -> MediaDetail | None:
+    """Everything the detail pane shows about one media item, or None if it is gone."""
+    item = items_by_id(session, [media_id]).get(media_id)
+    if item is None:
+        return None
+    media = session.get(Media, media_id)
+    return MediaDetail(item, media.sha1, media.exif or {}, media.video, media.analysis_error,
+                       _instances(session, media_id), _hits(session, media_id),
+                       _tags(session, media_id), stack_members(session, media_id),
+                       tag_history(session, media_id))
+
+
+def stack_members(session: Session, media_id: int,
+                  limit: int = STACK_MEMBERS_SHOWN) -> tuple[GalleryItem, ...]:
+    """The stack `media_id` belongs to, representative first (just itself when unstacked)."""
+    stack_id = session.scalar(select(Media.stack_id).where(Media.id == media_id))
+    if stack_id is None:
+        return tuple(items_by_id(session, [media_id]).values())
+    ids = list(session.scalars(select(Media.id).where(Media.stack_id == stack_id)
+                               .order_by(Media.stack_representative.desc(), Media.id)
+                               .limit(limit)))
+    found = items_by_id(session, ids)
+    return tuple(found[i] for i in ids if i in found)
+
+
+def _instances(session: Session, media_id: int) -> tuple[Instance, ...]:
+    rows = session.execute(
+        select(Evidence.name, Partition.index, Partition.offset, File.path, File.size,
+               File.deleted, File.crtime, File.mtime, File.atime, File.ctime)
+        .join(Evidence, File.evidence_id == Evidence.id)
+        .outerjoin(Partition, File.partition_id == Partition.id)
+        .where(File.media_id == media_id).order_by(File.id))
+    found = []
+    for name, index, offset, path, size, deleted, *times in rows:
+        partition = None if index is None else (
+            f"{index}" + (f" @ {offset:,}" if offset is not None else ""))
+        found.append(Instance(name, partition, path, size, bool(deleted), *times))
+    return tuple(found)
+
+
+def _hits(session: Session, media_id: int) -> tuple[HashSetHit, ...]:
+    rows = session.execute(
+        select(HashSet.name, HashSet.kind, HashSet.scheme, HashSetEntry.category,
+               HashSetMatch.digest, HashSetEntry.record, HashSet.source_name,
+               HashSet.source_sha256, HashSet.imported_at, HashSet.examiner)
+        .join(HashSetMatch, HashSetMatch.hash_set_id == HashSet.id)
+        .join(HashSetEntry, HashSetMatch.entry_id == HashSetEntry.id)
+        .where(HashSetMatch.media_id == media_id).order_by(HashSet.name))
+    return tuple(HashSetHit(name, kind.value if isinstance(kind, HashSetKind) else kind,
+                            *rest) for name, kind, *rest in rows)
+
+
+def _tags(session: Session, media_id: int) -> tuple[TagView, ...]:
+    rows = session.scalars(select(Tag).where(Tag.media_id == media_id)
+                           .order_by(Tag.source_kind, Tag.source_name))
+    found = []
+    for tag in rows:
+        source = tag.source_kind.value + (f" {tag.source_name}" if tag.source_name else "")
+        found.append(TagView(source, tag.scheme, tag.category, tag.working_category,
+                             tag.state.value, tag.examiner, tag.at, tag.reason))
+    return tuple(found)
+
+
+def tag_history(session: Session, media_id: int) -> tuple[HistoryEntry, ...]:
+    """Every audited change to this media's tags, oldest first."""
+    rows = session.scalars(select(AuditEntry).where(AuditEntry.target == f"media:{media_id}")
+                           .order_by(AuditEntry.id))
+    return tuple(HistoryEntry(e.at, e.examiner, e.action, _tag_text(e.before),
+                              _tag_text(e.after)) for e in rows)
+
+
+def _tag_text(snapshot) -> str | None:
+    if not isinstance(snapshot, dict):
+        return None
+    text = f"{snapshot.get('scheme')} {snapshot.get('category')}"
+    source = snapshot.get("source")
+    return f"{text} ({source})" if source and source != "examiner" else text
+
+
+# -- choices for the filter bar ------------------------------------------------------
+
+
+def hash_set_names(session: Session) -> list[tuple[str, str]]:
+    """(name, kind) of each hash set, for the filter bar's tooltip and menus."""
+    return [(name, kind.value) for name, kind in
+            session.execute(select(HashSet.name, HashSet.kind).order_by(HashSet.name))]
+
