@@ -472,3 +472,133 @@ class PluginFlag(Base):
     plugin: Mapped[str] = mapped_column(String(100))
     label: Mapped[str] = mapped_column(String(100))
     score: Mapped[float]
+
+
+# ---------------------------------------------------------------------------
+# Links (issue 8): URLs found in the evidence, de-obfuscated and normalised,
+# URL block lists and what they matched. Written by `triage.links` only.
+# ---------------------------------------------------------------------------
+
+
+class LinkConfidence(str, enum.Enum):
+    """How sure the extractor is that a text is a link: plain URL > rule-decoded > partial."""
+
+    PLAIN = "plain"
+    DECODED = "decoded"
+    PARTIAL = "partial"
+
+
+class LinkMatchLevel(str, enum.Enum):
+    """How much of a link a block-list entry matched: the whole URL, host and path prefix, domain."""
+
+    EXACT = "exact"
+    PREFIX = "prefix"
+    DOMAIN = "domain"
+
+
+class LinkScan(Base):
+    """One content scanned for links (or refused, with the reason): what a resumed scan skips."""
+
+    __tablename__ = "link_scan"
+
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), primary_key=True)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("file.id"))  # the instance read
+    status: Mapped[WorkStatus] = mapped_column(Enum(WorkStatus, native_enum=False, length=16))
+    extractor: Mapped[str | None] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    links: Mapped[int] = mapped_column(Integer, default=0)
+    bytes_scanned: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    scanned_at: Mapped[datetime]
+
+
+class Link(Base):
+    """One link (or e-mail address, `kind`) found in one content, as found and normalised.
+
+    `url` is the normal form (triage/links/README.md); `match_key` is what
+    block lists are matched on (host without `www.`, then path and query).
+    `rules` names the de-obfuscation rules that were needed, in order.
+    """
+
+    __tablename__ = "link"
+    __table_args__ = (
+        Index("ix_link_match_key", "match_key"),
+        Index("ix_link_host_key", "host_key"),
+        Index("ix_link_domain", "domain"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), index=True)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("file.id"))
+    kind: Mapped[str] = mapped_column(String(8))  # "url" or "email"
+    extractor: Mapped[str] = mapped_column(String(40))
+    offset: Mapped[int | None]
+    line: Mapped[int | None]
+    location: Mapped[str | None] = mapped_column(Text)  # e.g. "urls id 12", "$.messages.item.text"
+    context: Mapped[str] = mapped_column(Text)
+    raw: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    host: Mapped[str | None] = mapped_column(Text)
+    host_key: Mapped[str | None] = mapped_column(Text)  # host without a leading "www."
+    domain: Mapped[str | None] = mapped_column(Text)  # registrable domain (public-suffix list)
+    path: Mapped[str] = mapped_column(Text, default="")
+    match_key: Mapped[str | None] = mapped_column(Text)
+    rules: Mapped[list] = mapped_column(JSON)
+    confidence: Mapped[LinkConfidence] = mapped_column(
+        Enum(LinkConfidence, native_enum=False, length=16), index=True)
+    shortened: Mapped[bool] = mapped_column(Boolean, default=False)
+    extra: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+
+
+class LinkList(Base):
+    """One imported URL block list, with its source's digest and the Merkle root of its entries."""
+
+    __tablename__ = "link_list"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    format: Mapped[str] = mapped_column(String(20))  # "text", "csv", "hashed"
+    digest: Mapped[str | None] = mapped_column(String(8))  # hashed lists: md5, sha1 or sha256
+    category: Mapped[str | None] = mapped_column(String(60))  # for entries that name none
+    source_name: Mapped[str] = mapped_column(Text)
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    source_size: Mapped[int]
+    entry_count: Mapped[int]
+    rejected_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    imported_at: Mapped[datetime]
+    examiner: Mapped[str] = mapped_column(String(200))
+    merkle_root: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict | None] = mapped_column(JSON)
+
+
+class LinkListEntry(Base):
+    """One entry of a URL list: a normalised URL (or, in a hashed list, a digest of one)."""
+
+    __tablename__ = "link_list_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    link_list_id: Mapped[int] = mapped_column(ForeignKey("link_list.id"), index=True)
+    record: Mapped[int]
+    raw: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    match_key: Mapped[str | None] = mapped_column(Text, index=True)
+    host_key: Mapped[str | None] = mapped_column(Text, index=True)
+    path: Mapped[str | None] = mapped_column(Text)
+    domain: Mapped[str | None] = mapped_column(Text, index=True)
+    digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    category: Mapped[str | None] = mapped_column(String(60))
+    extra: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+
+
+class LinkMatch(Base):
+    """A link found in a URL list, at the strongest level that entry reaches."""
+
+    __tablename__ = "link_match"
+    __table_args__ = (UniqueConstraint("link_id", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("link.id"), index=True)
+    link_list_id: Mapped[int] = mapped_column(ForeignKey("link_list.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("link_list_entry.id"), index=True)
+    level: Mapped[LinkMatchLevel] = mapped_column(
+        Enum(LinkMatchLevel, native_enum=False, length=16), index=True)
