@@ -324,3 +324,42 @@ def row_deleted(row: dict) -> bool:
 def row_path(row: dict) -> str:
     """The row's path as fls would print it (control characters -> '^')."""
     return tsk_reference.sanitize_name(row.get("path") or "")
+
+
+# --------------------------------------------------------------------------
+# PostgreSQL (issue 9): a throwaway cluster on loopback, one per test process.
+# With TRIAGE_TEST_DB=postgresql every case the tests create lives in it.
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The cluster; skipped where PostgreSQL is not installed, except in CI (CI=true)."""
+    from pgserver import PostgresMissing, ThrowawayPostgres
+
+    try:
+        server = ThrowawayPostgres().start()
+    except PostgresMissing as exc:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"{exc} (CI must run the PostgreSQL tests)")
+        pytest.skip(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A fresh, empty database's URL (with its password) for one test."""
+    return postgres_server.database()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cases_in_postgres_when_asked(request):
+    """TRIAGE_TEST_DB=postgresql: new cases are made in the test cluster (one database each)."""
+    if os.environ.get("TRIAGE_TEST_DB", "sqlite") != "postgresql":
+        yield
+        return
+    server = request.getfixturevalue("postgres_server")
+    os.environ["TRIAGE_DATABASE_URL"] = server.url("{case}")
+    yield
+    os.environ.pop("TRIAGE_DATABASE_URL", None)

@@ -1,30 +1,49 @@
-"""Open or create a case: one folder, one SQLite database in WAL mode, migrated on open.
+"""Open or create a case: a folder with its database, migrated on open.
 
-The database URL is the only thing that changes for a lab-scale case; the
-rest of the program talks to `CaseStore` and never to SQLite directly.
+The embedded default is one SQLite file in the folder (WAL mode). A lab's
+shared case lives in PostgreSQL: the folder then holds `case.toml`, which
+names the database (never with a password), and every examiner's machine
+opens the same database through its own copy of that folder. The rest of
+the program talks to `CaseStore` and never to either database directly.
+
+Both databases give the same guarantees: a write transaction holds the
+case's one write lock from its first statement (SQLite `BEGIN IMMEDIATE`,
+a PostgreSQL transaction-level advisory lock), so writers queue rather
+than interleave (the audit chain stays one chain, read-check-write code
+such as tagging cannot race), and readers see a snapshot without waiting.
 """
 
 from __future__ import annotations
 
 import getpass
+import hashlib
+import json
 import os
+import re
+import stat
+import tomllib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Engine, create_engine, event, inspect, select, text
+from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url, select, text
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from triage import __version__
 from triage.case.audit import append_audit
 from triage.case.clock import utcnow
 from triage.case.models import Base, CaseInfo
-from triage.case.thumbnails import ThumbnailStore
+from triage.case.thumbnails import PostgresThumbnailStore, ThumbnailStore
 
 DATABASE_NAME = "case.sqlite"
+SETTINGS_NAME = "case.toml"
+DATABASE_URL_ENV = "TRIAGE_DATABASE_URL"
+CASE_PLACEHOLDER = "{case}"
 MIGRATIONS = Path(__file__).with_name("migrations")
+WRITE_LOCK = 0x7472696167650001  # the advisory lock id every PostgreSQL write transaction takes
 
 
 class CaseError(Exception):
@@ -70,6 +89,26 @@ def _sqlite_engine(path: Path, write: bool = True) -> Engine:
     return engine
 
 
+def _postgres_engine(url: URL, write: bool = True) -> Engine:
+    """The PostgreSQL counterpart of `_sqlite_engine`.
+
+    A writer's first statement takes the case's advisory write lock, held
+    until commit or rollback (what `BEGIN IMMEDIATE` does in SQLite); a
+    reader's transaction is one REPEATABLE READ snapshot, as a WAL reader's.
+    """
+    engine = create_engine(
+        url, pool_pre_ping=True, hide_parameters=True,
+        isolation_level="READ COMMITTED" if write else "REPEATABLE READ",
+        connect_args={"connect_timeout": 15, "application_name": "triage"})
+
+    if write:
+        @event.listens_for(engine, "begin")
+        def _begin(connection):
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+    return engine
+
+
 def schema_head() -> str:
     """The newest migration, from the file names (revisions are numbered 0001, 0002, … in order).
 
@@ -81,33 +120,32 @@ def schema_head() -> str:
 
 
 def _migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision.
+    """Bring the schema to the newest revision, in one write transaction.
 
     A new case is made straight from the models at the newest revision (a
     test checks that the migrations produce exactly the models); an older
-    case is upgraded by Alembic, revision by revision.
+    case is upgraded by Alembic, revision by revision. The write lock makes
+    two examiners opening a new shared case at once take turns.
     """
-    with engine.connect() as connection:
+    with engine.begin() as connection:
         tables = inspect(connection).get_table_names()
         if "alembic_version" in tables:
             current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
             if current == schema_head():
                 return
-    if not tables:
-        with engine.begin() as connection:
+        if not tables:
             Base.metadata.create_all(connection)
             connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) "
                                     "NOT NULL, CONSTRAINT alembic_version_pkc "
                                     "PRIMARY KEY (version_num))"))
             connection.execute(text("INSERT INTO alembic_version VALUES (:head)"),
                                {"head": schema_head()})
-        return
-    from alembic import command
-    from alembic.config import Config
+            return
+        from alembic import command
+        from alembic.config import Config
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
@@ -123,8 +161,22 @@ class CaseStore:
     read_sessions: sessionmaker[Session]
 
     @cached_property
-    def thumbnails(self) -> ThumbnailStore:
+    def thumbnails(self) -> ThumbnailStore | PostgresThumbnailStore:
+        if self.is_shared:
+            return PostgresThumbnailStore(self.engine.url)
         return ThumbnailStore(self.folder)
+
+    @property
+    def is_shared(self) -> bool:
+        """Whether the case lives in PostgreSQL (several examiners may have it open)."""
+        return self.engine.dialect.name == "postgresql"
+
+    @property
+    def location(self) -> str:
+        """Where the case's database is, for people: never with a password."""
+        if not self.is_shared:
+            return str(self.folder / DATABASE_NAME)
+        return _public(self.engine.url)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -145,33 +197,61 @@ class CaseStore:
     def close(self) -> None:
         if "thumbnails" in self.__dict__:
             self.thumbnails.close()
+            if self.is_shared:
+                self.thumbnails.dispose()
         self.engine.dispose()
         self.read_engine.dispose()
 
 
 def is_case(folder: Path) -> bool:
-    return (Path(folder) / DATABASE_NAME).is_file()
-
-
-def open_case(folder: Path | str, create: bool = False, examiner: str | None = None) -> CaseStore:
-    """Open the case in `folder`; with `create`, make it first if it is not there."""
     folder = Path(folder)
+    return (folder / DATABASE_NAME).is_file() or (folder / SETTINGS_NAME).is_file()
+
+
+def open_case(folder: Path | str, create: bool = False, examiner: str | None = None,
+              database_url: str | None = None, credentials: Path | str | None = None
+              ) -> CaseStore:
+    """Open the case in `folder`; with `create`, make it first if it is not there.
+
+    A case made with `database_url` or `credentials` (a file, readable by its
+    owner only, holding the URL), or while `TRIAGE_DATABASE_URL` is set,
+    lives in that PostgreSQL database; `{case}` in its database name is
+    replaced by a name made from the folder, and that database is created
+    when missing. Giving a folder the URL of a database that already holds a
+    case joins that case: it is how a second examiner opens a shared case.
+    Otherwise the case is one SQLite file in the folder.
+    """
+    folder = Path(folder)
+    url = None
     if not is_case(folder):
         if not create:
-            raise CaseError(f"{folder}: not a Triage case (no {DATABASE_NAME})")
-        if folder.exists() and not folder.is_dir():
-            raise CaseError(f"{folder}: exists and is not a folder")
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise CaseError(f"{folder}: cannot create case folder: {exc.strerror}") from exc
-    engine = _sqlite_engine(folder / DATABASE_NAME)
-    _migrate(engine)
-    read_engine = _sqlite_engine(folder / DATABASE_NAME, write=False)
+            raise CaseError(f"{folder}: not a Triage case (no {DATABASE_NAME} or "
+                            f"{SETTINGS_NAME})")
+        _make_folder(folder)
+        if database_url or credentials or os.environ.get(DATABASE_URL_ENV):
+            url = _write_settings(folder, database_url, credentials)
+    if url is None and not (folder / SETTINGS_NAME).is_file():
+        engine = _sqlite_engine(folder / DATABASE_NAME)
+        _migrate(engine)
+        read_engine = _sqlite_engine(folder / DATABASE_NAME, write=False)
+    else:
+        url = url or _resolve_url(folder)
+        engine = _postgres_engine(url)
+        _migrate_reporting(engine, url)
+        read_engine = _postgres_engine(url, write=False)
     store = CaseStore(folder, engine, sessionmaker(engine, expire_on_commit=False),
                       read_engine, sessionmaker(read_engine))
     _ensure_case_info(store, folder.name, examiner or current_examiner())
     return store
+
+
+def _make_folder(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise CaseError(f"{folder}: exists and is not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CaseError(f"{folder}: cannot create case folder: {exc.strerror}") from exc
 
 
 def _ensure_case_info(store: CaseStore, name: str, examiner: str) -> None:
@@ -189,3 +269,147 @@ def _ensure_case_info(store: CaseStore, name: str, examiner: str) -> None:
             target=name,
             after={"name": name, "triage_version": __version__},
         )
+
+
+# ---------------------------------------------------------------------------
+# A shared case's database: where it is, and how to reach it without ever
+# writing its password anywhere (settings, logs, audit rows, error messages).
+# ---------------------------------------------------------------------------
+
+
+def _parse_url(text: str, where: str) -> URL:
+    """A PostgreSQL URL, driven by psycopg 3; errors name `where`, never the URL itself."""
+    try:
+        url = make_url(text.strip())
+    except ArgumentError:
+        raise CaseError(f"{where}: not a database URL (postgresql://USER@HOST:PORT/DATABASE)"
+                        ) from None
+    if url.get_backend_name() not in ("postgresql", "postgres"):
+        raise CaseError(f"{where}: a shared case needs a postgresql:// URL, "
+                        f"not {url.get_backend_name()}")
+    if not url.database:
+        raise CaseError(f"{where}: the URL names no database")
+    return url.set(drivername="postgresql+psycopg")
+
+
+def _public(url: URL) -> str:
+    """The URL as people may see it: no password, and no driver name."""
+    public = URL.create("postgresql", url.username, None, url.host, url.port, url.database,
+                        url.query)
+    return public.render_as_string(hide_password=False)
+
+
+def _read_settings(folder: Path) -> dict:
+    try:
+        return tomllib.loads((folder / SETTINGS_NAME).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise CaseError(f"{folder / SETTINGS_NAME}: cannot read case settings: {exc}") from None
+
+
+def read_credentials(path: Path | str) -> str:
+    """The URL kept in a credentials file, refused unless only its owner can read it."""
+    path = Path(path).expanduser()
+    try:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            raise CaseError(f"{path}: credentials must be a regular file")
+        mode = stat.S_IMODE(status.st_mode)
+        if mode & 0o077:
+            raise CaseError(f"{path}: credentials file is readable by other users "
+                            f"(mode {mode:03o}); run: chmod 600 {path}")
+        return path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise CaseError(f"{path}: cannot read credentials: {exc.strerror}") from None
+
+
+def case_database_name(folder: Path) -> str:
+    """A database name for a new case, from its folder: readable, and unique per folder."""
+    folder = folder.absolute()
+    stem = re.sub(r"[^a-z0-9]+", "_", folder.name.lower()).strip("_")[:40] or "case"
+    return f"triage_{stem}_{hashlib.sha1(str(folder).encode()).hexdigest()[:8]}"
+
+
+def _write_settings(folder: Path, database_url: str | None,
+                    credentials: Path | str | None) -> URL:
+    """Record where a new shared case's database is; the password stays where it came from.
+
+    Returns the URL to open it with now (password included).
+    """
+    if credentials is not None:
+        url = _parse_url(read_credentials(credentials), str(credentials))
+    else:
+        url = _parse_url(database_url or os.environ[DATABASE_URL_ENV],
+                         "database URL" if database_url else DATABASE_URL_ENV)
+    if CASE_PLACEHOLDER in url.database:
+        url = url.set(database=url.database.replace(CASE_PLACEHOLDER, case_database_name(folder)))
+        _create_database(url)
+    lines = ["# Triage case settings: this case's database is shared (PostgreSQL).",
+             "# The password is never written here: it comes from the credentials file,",
+             f"# ${DATABASE_URL_ENV}, or PostgreSQL's own ~/.pgpass.",
+             "[database]", f"url = {json.dumps(_public(url))}"]
+    if credentials is not None:
+        lines.append(f"credentials = {json.dumps(str(Path(credentials).expanduser().absolute()))}")
+    (folder / SETTINGS_NAME).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return url
+
+
+def _create_database(url: URL) -> None:
+    """Make the database of a new case (the role needs CREATEDB); nothing if it is there."""
+    import psycopg
+    from psycopg import sql
+
+    admin = url.set(drivername="postgresql", database="postgres")
+    try:
+        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True,
+                             connect_timeout=15) as connection:
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                        (url.database,)).fetchone()
+            if not exists:
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(
+                    sql.Identifier(url.database)))
+    except psycopg.Error as exc:
+        raise CaseError(f"{_public(url)}: cannot create the case database: "
+                        f"{_reason(exc)}") from None
+
+
+def _resolve_url(folder: Path) -> URL:
+    """The case's URL with its credentials: `TRIAGE_DATABASE_URL`, else the credentials
+    file named in the settings, else the settings' URL (libpq may find a password in
+    ~/.pgpass or PGPASSWORD). Whatever supplies it must name the case's database.
+    """
+    settings = _read_settings(folder).get("database", {})
+    where = str(folder / SETTINGS_NAME)
+    configured = _parse_url(settings["url"], where) if settings.get("url") else None
+    if os.environ.get(DATABASE_URL_ENV):
+        url = _parse_url(os.environ[DATABASE_URL_ENV], DATABASE_URL_ENV)
+        if configured is not None and CASE_PLACEHOLDER in url.database:
+            url = url.set(database=configured.database)
+        source = DATABASE_URL_ENV
+    elif settings.get("credentials"):
+        url = _parse_url(read_credentials(settings["credentials"]), settings["credentials"])
+        source = settings["credentials"]
+    elif configured is not None:
+        return configured
+    else:
+        raise CaseError(f"{where}: names no database (url) and no credentials file")
+    if configured is not None and (url.host, url.port, url.database) != (
+            configured.host, configured.port, configured.database):
+        raise CaseError(f"{source} names database {_public(url)}, but this case is "
+                        f"{_public(configured)}; nothing was opened")
+    return url
+
+
+def _migrate_reporting(engine: Engine, url: URL) -> None:
+    """`_migrate`, with connection failures as a CaseError that names no password."""
+    try:
+        _migrate(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise CaseError(f"{_public(url)}: cannot open the case database: "
+                        f"{_reason(exc.orig)}") from None
+
+
+def _reason(exc: BaseException | None) -> str:
+    """The server's first line of complaint, with anything that looks like a secret removed."""
+    text = str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else "failed"
+    return re.sub(r"(password\s*=\s*|://[^:/@\s]*:)[^@\s]+", r"\1***", text)

@@ -1,4 +1,4 @@
-"""Thumbnails and filmstrips, kept beside the case database rather than in its rows.
+"""Thumbnails and filmstrips, kept apart from the case database's rows.
 
 A case of millions of pictures holds gigabytes of thumbnails; keeping them
 in their own SQLite file (keyed by content SHA-256) keeps the main
@@ -50,3 +50,46 @@ class ThumbnailStore:
         if connection is not None:
             connection.close()
             self._local.connection = None
+
+
+class PostgresThumbnailStore:
+    """The thumbnails of a shared case, in its PostgreSQL database.
+
+    Every examiner's machine must see the pictures ingest made elsewhere, so
+    they cannot stay in a file beside one machine's case folder. The table is
+    kept out of the case schema, as the SQLite file is, and made on first use.
+    Writes need not take the case's write lock: a row is keyed by content and
+    writing it again writes the same picture.
+    """
+
+    def __init__(self, url):
+        from sqlalchemy import create_engine
+
+        self._engine = create_engine(url, pool_pre_ping=True, hide_parameters=True,
+                                     connect_args={"application_name": "triage thumbnails"})
+        with self._engine.begin() as connection:
+            connection.exec_driver_sql(
+                "CREATE TABLE IF NOT EXISTS picture (sha256 VARCHAR(64) NOT NULL, "
+                "kind VARCHAR(16) NOT NULL, jpeg BYTEA NOT NULL, PRIMARY KEY (sha256, kind))")
+
+    def put_many(self, rows: Iterable[tuple[str, str, bytes]]) -> None:
+        rows = list(rows)
+        if not rows:
+            return
+        with self._engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO picture VALUES (%s, %s, %s) ON CONFLICT (sha256, kind) "
+                "DO UPDATE SET jpeg = EXCLUDED.jpeg", rows)
+
+    def get(self, sha256: str, kind: str = THUMBNAIL) -> bytes | None:
+        with self._engine.connect() as connection:
+            row = connection.exec_driver_sql(
+                "SELECT jpeg FROM picture WHERE sha256 = %s AND kind = %s",
+                (sha256, kind)).first()
+        return bytes(row[0]) if row else None
+
+    def close(self) -> None:
+        """Nothing per thread: connections come from the pool (see `dispose`)."""
+
+    def dispose(self) -> None:
+        self._engine.dispose()
