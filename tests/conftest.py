@@ -13,6 +13,7 @@ import hashlib
 import importlib.util
 import io
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -361,5 +362,28 @@ def _cases_in_postgres_when_asked(request):
         return
     server = request.getfixturevalue("postgres_server")
     os.environ["TRIAGE_DATABASE_URL"] = server.url("{case}")
+    copytree = shutil.copytree
+
+    def copy_with_databases(source, target, *args, **kwargs):
+        """A copied case folder would share its database; the tests want a copy of it."""
+        result = copytree(source, target, *args, **kwargs)
+        for settings in Path(target).rglob("case.toml"):
+            _copy_case_database(server, settings)
+        return result
+
+    shutil.copytree = copy_with_databases
     yield
+    shutil.copytree = copytree
     os.environ.pop("TRIAGE_DATABASE_URL", None)
+
+
+def _copy_case_database(server, settings: Path) -> None:
+    import re
+
+    from triage.case.store import case_database_name
+
+    text = settings.read_text()
+    old = re.search(r'^url = ".*/([^/"]+)"$', text, re.M).group(1)
+    new = case_database_name(settings.parent)
+    server.database(new, template=old)
+    settings.write_text(text.replace(f'/{old}"', f'/{new}"'))

@@ -33,6 +33,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from triage import __version__
+from triage.case import portable  # noqa: F401 - PostgreSQL spellings, before any query
 from triage.case.audit import append_audit
 from triage.case.clock import utcnow
 from triage.case.models import Base, CaseInfo

@@ -288,7 +288,8 @@ def _insert_sql(session: Session, hash_set_id: int) -> Callable[..., str]:
     multi-row INSERT (its parameters the rows one after another), which binds
     a third faster than `executemany` row by row.
     """
-    placeholder = {"qmark": "?", "format": "%s"}.get(session.bind.dialect.paramstyle)
+    placeholder = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(
+        session.bind.dialect.paramstyle)  # pyformat drivers (psycopg) take %s too
     if placeholder is None:
         raise HashSetError("bulk import needs a positional-parameter database driver")
     columns = ", ".join(_ENTRY_COLUMNS)

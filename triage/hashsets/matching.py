@@ -73,9 +73,10 @@ def _insert_matches(session: Session, entries: int, hash_set_id: int | None = No
 
 _VERDICTS = """
 INSERT INTO hash_set_verdict (media_id, sets, alert, known_good, conflicting, category)
-SELECT media_id, COUNT(DISTINCT hash_set_id), MAX(is_alert), MAX(is_good),
-       CASE WHEN MAX(is_alert) = 1 AND MAX(is_good) = 1 THEN 1
-            WHEN COUNT(DISTINCT answer) > 1 THEN 1 ELSE 0 END,
+SELECT media_id, COUNT(DISTINCT hash_set_id),
+       CAST(MAX(is_alert) AS BOOLEAN), CAST(MAX(is_good) AS BOOLEAN),
+       CAST(CASE WHEN MAX(is_alert) = 1 AND MAX(is_good) = 1 THEN 1
+                 WHEN COUNT(DISTINCT answer) > 1 THEN 1 ELSE 0 END AS BOOLEAN),
        CASE WHEN MAX(is_alert) = 1 AND MAX(is_good) = 1 THEN NULL
             WHEN COUNT(DISTINCT answer) = 1 THEN MIN(answer) END
 FROM (SELECT x.media_id, x.hash_set_id,
@@ -86,7 +87,7 @@ FROM (SELECT x.media_id, x.hash_set_id,
       FROM hash_set_match AS x
       JOIN hash_set AS s ON s.id = x.hash_set_id
       JOIN hash_set_entry AS e ON e.id = x.entry_id
-      {where})
+      {where}) AS answers
 GROUP BY media_id
 """
 _KINDS = {"alert": HashSetKind.ALERT.name, "good": HashSetKind.KNOWN_GOOD.name}
