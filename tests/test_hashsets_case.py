@@ -24,6 +24,7 @@ from triage.case.queries import LISTING_COLUMNS, iter_files
 from triage.case.store import open_case
 from triage.cli import main
 from triage.hashsets import HashSetError, import_hash_set, remove_hash_set, verify_hash_set
+from triage.hashsets.precedence import set_precedence
 from triage.pipeline.ingest import Ingest, IngestOptions
 
 PIL = pytest.importorskip("PIL.Image")
@@ -160,6 +161,47 @@ def test_a_weaker_digest_never_overrides_a_stronger_one_that_disagrees(case, tmp
     assert result.matches == 1
     rows = listing(store)
     assert rows[p[0].name].matched_sets is None and rows[p[1].name].matched_sets == "csv"
+
+
+def _three_sets(store, p, tmp_path) -> None:
+    """NSRL (known-good) has p0, p1; alert A says p1, p2 are 1; alert B says p2 is 3."""
+    rds = tmp_path / "RDS.db"
+    with sqlite3.connect(rds) as db:
+        db.execute("CREATE TABLE METADATA (sha256 TEXT, sha1 TEXT, md5 TEXT, file_name TEXT, "
+                   "file_size INTEGER)")
+        db.executemany("INSERT INTO METADATA VALUES (?,?,?,?,?)", [
+            (x.sha256.upper(), x.sha1.upper(), x.md5.upper(), x.name, x.size) for x in p[:2]])
+    import_hash_set(store, rds, "NSRL", examiner="tester")
+    import_hash_set(store, vics(tmp_path / "a.json", [record(1, p[1], 1), record(2, p[2], 1)]),
+                    "alert A", examiner="tester")
+    import_hash_set(store, vics(tmp_path / "b.json", [record(1, p[2], 3)]), "alert B",
+                    examiner="tester")
+
+
+def test_a_precedence_rule_picks_a_default_and_says_so_but_the_conflict_stays(case, tmp_path):
+    store, p = case
+    _three_sets(store, p, tmp_path)
+    assert main(["hashset", "precedence", str(store.folder), "alert B", "known-good"]) == 0
+    rows = listing(store)
+    assert (rows[p[2].name].conflicting, rows[p[2].name].hashset_default) == (True, "vics-us:3")
+    assert (rows[p[1].name].conflicting, rows[p[1].name].hashset_default) == (True, "known-good")
+    assert rows[p[0].name].hashset_default is None  # no conflict, nothing to pick
+    with store.session() as session:
+        verdict = session.get(HashSetVerdict, _media_id(session, p[2]))
+        assert verdict.category is None  # the agreed answer stays empty: it is a default
+        assert verdict.resolved_by == "precedence [alert B, known-good]: set alert B"
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "hashset.precedence")).one()
+        assert entry.after == {"rule": ["alert B", "known-good"], "defaults_picked": 2}
+
+    set_precedence(store, ["alert"])  # a tie between two alert answers picks nothing
+    rows = listing(store)
+    assert rows[p[2].name].hashset_default is None
+    assert rows[p[1].name].hashset_default == "vics-us:1"
+    remove_hash_set(store, "NSRL", examiner="tester")  # no conflict left: no default
+    assert listing(store)[p[1].name].hashset_default is None
+    with pytest.raises(HashSetError, match="not a set of this case nor a kind"):
+        set_precedence(store, ["no such set"])
 
 
 def test_known_good_nsrl_rds3_and_conflicts_are_kept_not_resolved(case, tmp_path):

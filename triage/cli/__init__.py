@@ -18,7 +18,7 @@ from triage.case.store import CaseError
 from triage.evidence import EvidenceError
 
 COMMAND_MODULES = (
-    "gui", "ingest", "inspect", "verify", "hashset", "cluster", "scheme", "tag", "export",
+    "gui", "demo", "ingest", "inspect", "verify", "hashset", "cluster", "scheme", "tag", "export",
 )
 
 

@@ -6,6 +6,7 @@
     triage hashset list CASE_DIR [--json]
     triage hashset verify CASE_DIR NAME        exit 1 when the set changed since import
     triage hashset remove CASE_DIR NAME
+    triage hashset precedence CASE_DIR [SET_OR_KIND …] [--clear]
     triage hashset formats
 
 Every change (import, remove) and every verification is in the audit log.
@@ -30,6 +31,7 @@ from triage.hashsets import (
     verify_hash_set,
 )
 from triage.hashsets.formats.delimited import ROLES
+from triage.hashsets.precedence import get_precedence, set_precedence
 
 
 def register(subparsers) -> None:
@@ -84,6 +86,17 @@ def register(subparsers) -> None:
     p.add_argument("case_dir", metavar="CASE_DIR")
     p.add_argument("name", metavar="NAME")
     p.set_defaults(func=handle_remove)
+
+    p = commands.add_parser(
+        "precedence", help="show or set which set's answer is the default when sets disagree",
+        description="An ordered list of set names and kinds (alert, known-good), strongest "
+                    "first. A conflicting item stays conflicting and shows every answer; the "
+                    "strongest matching set's answer becomes its default, and the audit log "
+                    "and the verdict name the rule that picked it. No arguments: show the rule.")
+    p.add_argument("case_dir", metavar="CASE_DIR")
+    p.add_argument("rule", metavar="SET_OR_KIND", nargs="*")
+    p.add_argument("--clear", action="store_true", help="no rule: no defaults are picked")
+    p.set_defaults(func=handle_precedence)
 
     p = commands.add_parser("formats", help="the formats that can be imported")
     p.set_defaults(func=handle_formats)
@@ -162,7 +175,8 @@ def handle_list(args) -> int:
         scheme = f", scheme {s.scheme}" if s.scheme else ""
         rejected = f", {s.rejected:,} rejected" if s.rejected else ""
         print(f"{s.name}: {s.kind}{scheme}, {s.entries:,} entries{rejected}, "
-              f"{s.matched_media:,} media matched")
+              f"{s.matched_media:,} media matched"
+              + (f", {s.near_matched_media:,} nearly (perceptual)" if s.near_matched_media else ""))
         print(f"  from {s.source_name} ({s.format}, SHA-256 {s.source_sha256})")
         print(f"  imported {s.imported_at:%Y-%m-%d %H:%M:%S} UTC by {s.examiner}; "
               f"Merkle root {s.merkle_root}")
@@ -191,6 +205,27 @@ def handle_remove(args) -> int:
         store.close()
     print(f"Removed '{removed['name']}' ({removed['entries']:,} entries, "
           f"{removed['matches_removed']:,} matches); the media it matched were re-assessed")
+    return 0
+
+
+def handle_precedence(args) -> int:
+    if args.clear and args.rule:
+        raise UsageError("give a rule or --clear, not both")
+    store = open_case(args.case_dir)
+    try:
+        if not args.rule and not args.clear:
+            with store.reading() as session:
+                rule = get_precedence(session)
+            print("precedence: " + (" > ".join(rule) if rule else
+                                    "none (conflicts get no default)"))
+            return 0
+        result = set_precedence(store, args.rule)
+    except HashSetError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        store.close()
+    print("precedence: " + (" > ".join(result["rule"]) or "none")
+          + f"; defaults picked for {result['defaults_picked']:,} conflicting media")
     return 0
 
 

@@ -28,7 +28,14 @@ from sqlalchemy.orm import Session
 
 from triage.case.audit import append_audit
 from triage.case.clock import utcnow
-from triage.case.models import HashSet, HashSetEntry, HashSetKind, HashSetMatch, Media
+from triage.case.models import (
+    HashSet,
+    HashSetEntry,
+    HashSetKind,
+    HashSetMatch,
+    HashSetNearMatch,
+    Media,
+)
 from triage.case.store import CaseStore, current_examiner
 from triage.hashsets.entries import FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, SetInfo, Source, detect
@@ -41,6 +48,7 @@ from triage.hashsets.matching import (
     verdict_counts,
 )
 from triage.hashsets.merkle import stored_merkle_root
+from triage.hashsets.perceptual import match_near, near_match_counts
 from triage.hashsets.reading import GROUP, reader_for
 
 IMPORT_CACHE_KIB = 256 * 1024  # SQLite page cache while importing (also the sort's memory)
@@ -143,6 +151,7 @@ def import_hash_set(
             matches = match_set(session, hash_set.id, entries=counts[0])
             refresh_verdicts(session, "SELECT media_id FROM hash_set_match WHERE hash_set_id = "
                              ":set", {"set": hash_set.id})
+            near = match_near(session, hash_set.id) if "perceptual" in info.details else None
             phases.done("matching")
             append_audit(session, examiner, "hashset.import", target=f"hash_set:{name}", after={
                 "name": name, "kind": set_kind.value, "scheme": hash_set.scheme,
@@ -151,6 +160,7 @@ def import_hash_set(
                 "entries": counts[0], "rejected": counts[1],
                 "report": str(report_path) if counts[1] else None,
                 "merkle_root": hash_set.merkle_root, "matches": matches,
+                **({"near_matches": near} if near is not None else {}),
             })
             result = ImportResult(hash_set.id, name, set_kind.value, hash_set.scheme, fmt.id,
                                   counts[0], counts[1], report_path if counts[1] else None,
@@ -376,16 +386,18 @@ class HashSetSummary:
     imported_at: object
     examiner: str
     merkle_root: str
+    near_matched_media: int = 0  # media within a perceptual distance (sets with PDQ/pHash)
 
 
 def list_hash_sets(session: Session) -> list[HashSetSummary]:
     matched = dict(session.execute(
         select(HashSetMatch.hash_set_id, func.count(func.distinct(HashSetMatch.media_id)))
         .group_by(HashSetMatch.hash_set_id)).all())
+    near = near_match_counts(session)
     return [
         HashSetSummary(s.name, s.kind.value, s.scheme, s.format, s.entry_count, s.rejected_count,
                        matched.get(s.id, 0), s.source_name, s.source_sha256, s.imported_at,
-                       s.examiner, s.merkle_root)
+                       s.examiner, s.merkle_root, near.get(s.id, 0))
         for s in session.scalars(select(HashSet).order_by(HashSet.name))
     ]
 
@@ -460,6 +472,8 @@ def remove_hash_set(store: CaseStore, name: str, examiner: str | None = None) ->
                              "FROM hash_set_match WHERE hash_set_id = :set"), {"set": hash_set.id})
         unmatched = session.execute(delete(HashSetMatch).where(
             HashSetMatch.hash_set_id == hash_set.id)).rowcount
+        session.execute(delete(HashSetNearMatch).where(
+            HashSetNearMatch.hash_set_id == hash_set.id))
         remaining = (session.scalar(select(func.count()).select_from(HashSetEntry))
                      - hash_set.entry_count)
         with _digest_indexes_rebuilt(session, hash_set.entry_count if hash_set.entry_count
@@ -483,7 +497,8 @@ def match_case(store: CaseStore, examiner: str | None = None) -> dict | None:
             return None
         matches = match_all(session)
         refresh_verdicts(session)
-        counts = {"matches": matches, **verdict_counts(session),
+        counts = {"matches": matches, "near_matches": match_near(session),
+                  **verdict_counts(session),
                   "media": session.scalar(select(func.count()).select_from(Media))}
         append_audit(session, examiner or current_examiner(), "hashset.match",
                      target="case", after=counts)

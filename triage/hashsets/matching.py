@@ -22,6 +22,7 @@ from sqlalchemy import Integer, func, select, text
 from sqlalchemy.orm import Session
 
 from triage.case.models import HashSet, HashSetEntry, HashSetKind, HashSetVerdict, Media
+from triage.hashsets.precedence import apply_precedence
 
 DIGESTS = ("sha256", "sha1", "md5")
 _WEAKER_ONLY = {  # the entry has this digest and none stronger
@@ -103,18 +104,22 @@ def refresh_verdicts(session: Session, scope: str | None = None, params: dict | 
     if scope is None:
         session.execute(text("DELETE FROM hash_set_verdict"))
         session.execute(text(_VERDICTS.format(where="")), params)
-        return
-    session.execute(text(f"DELETE FROM hash_set_verdict WHERE media_id IN ({scope})"), params)
-    session.execute(text(_VERDICTS.format(where=f"WHERE x.media_id IN ({scope})")), params)
+    else:
+        session.execute(text(f"DELETE FROM hash_set_verdict WHERE media_id IN ({scope})"), params)
+        session.execute(text(_VERDICTS.format(where=f"WHERE x.media_id IN ({scope})")), params)
+    apply_precedence(session, scope, params)
 
 
 def verdict_counts(session: Session) -> dict:
-    """How many media each verdict covers: matched, alert, known-good, conflicting."""
+    """How many media each verdict covers: matched, alert, known-good, conflicting, and
+    conflicting with a default picked by the case's precedence rule."""
     v = HashSetVerdict
     row = session.execute(select(
         func.count(), *(func.coalesce(func.sum(flag.cast(Integer)), 0)
-                        for flag in (v.alert, v.known_good, v.conflicting)))).one()
-    return {"matched": row[0], "alert": row[1], "known_good": row[2], "conflicting": row[3]}
+                        for flag in (v.alert, v.known_good, v.conflicting)),
+        func.count(v.resolved_by))).one()
+    return {"matched": row[0], "alert": row[1], "known_good": row[2], "conflicting": row[3],
+            "defaulted": row[4]}
 
 
 def sets_exist(session: Session) -> bool:

@@ -622,6 +622,18 @@ class HammingIndex:
         left, right = np.minimum(pairs.left, pairs.right), np.maximum(pairs.left, pairs.right)
         return Pairs(left, right, pairs.distance)
 
+    def extend(self, hashes) -> None:
+        """Add hashes without pairing them: for an index that is only queried (a hash set's)."""
+        new = as_hash_array(hashes, self.bits)
+        if not len(new):
+            return
+        self._words = np.concatenate([self._words, new]) if len(self._words) else new
+        total = len(self._words)
+        if self._blocks is None or (not self._fixed_plan and total > 4 * max(self._planned_for, 1)):
+            self._blocks = plan_blocks(self.bits, self.radius, total)
+            self._planned_for = total
+        self._tables = [_Table.of(b, self._words) for b in self._blocks]
+
     def query(self, hashes, radius: int | None = None) -> Pairs:
         """Pairs (query row, item) within `radius` (at most the index's radius)."""
         radius = self.radius if radius is None else radius

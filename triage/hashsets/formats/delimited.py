@@ -6,6 +6,11 @@ overrides or supplies any of them, `--delimiter` and `--header/--no-header`
 the rest. Every column that is not a digest, the category or the size is
 kept in the entry's extra fields under its header name.
 
+A `PDQ` or `pHash` column (our own `triage files --csv` has both) makes the
+set perceptual: the value, checked and lower-cased, is kept in the extra
+fields as `pdq` / `phash`, a row may then have no cryptographic digest at
+all, and `triage.hashsets.perceptual` matches media to it by distance.
+
 The NSRL legacy and HashKeeper importers are this reader with a fixed header.
 """
 
@@ -30,7 +35,8 @@ from triage.hashsets.entries import (
 )
 from triage.hashsets.formats.base import HashSetFormat, Head, ReadOptions, SetInfo, Source
 
-ROLES = ("md5", "sha1", "sha256", "hash", "category", "size")
+ROLES = ("md5", "sha1", "sha256", "hash", "category", "size", "pdq", "phash")
+PERCEPTUAL_HEX = {"pdq": 64, "phash": 16}  # hex digits of a PDQ (256-bit) and a pHash (64-bit)
 _SYNONYMS = {
     "md5": {"md5", "md5hash", "hashmd5", "md5sum", "md5checksum", "md5digest", "md5value"},
     "sha1": {"sha1", "sha1hash", "hashsha1", "sha1sum", "sha1checksum", "sha1digest",
@@ -41,8 +47,11 @@ _SYNONYMS = {
     "category": {"category", "cat", "categorycode", "vicscategory", "projectviccategory",
                  "classification", "grade", "categoryid"},
     "size": {"size", "filesize", "mediasize", "bytes", "sizebytes", "length", "filelength"},
+    "pdq": {"pdq", "pdqhash", "hashpdq", "pdq256"},
+    "phash": {"phash", "phashhex", "perceptualhash", "phash64"},
 }
 _CANDIDATE_DELIMITERS = ("\t", ",", ";", "|")
+_HEXLIKE_ANY = re.compile(r"[0-9a-f]+").fullmatch
 _HEXLIKE = re.compile(r"[0-9a-fA-F]{32}(?:[0-9a-fA-F]{8})?(?:[0-9a-fA-F]{24})?").fullmatch
 
 
@@ -81,15 +90,19 @@ def _is_digest(cell: str) -> bool:
 
 
 def looks_delimited(head: Head) -> bool:
-    """A header naming a digest column, or a column of digests, under a consistent delimiter."""
+    """A header naming a digest column, or a column of digests, under a consistent delimiter.
+
+    A lone column is delimited only under a `PDQ` or `pHash` header: without it, 64 hex
+    digits a line is a SHA-256 list.
+    """
     lines = head.lines()
     if not lines:
         return False
     delimiter = guess_delimiter(lines[:10])
     if delimiter is None:
-        return False
+        return role_of(lines[0].strip()) in PERCEPTUAL_HEX
     rows = list(csv.reader(lines, delimiter=delimiter))
-    if any(role_of(cell) in ("md5", "sha1", "sha256", "hash") for cell in rows[0]):
+    if any(role_of(cell) in ("md5", "sha1", "sha256", "hash", "pdq", "phash") for cell in rows[0]):
         return True
     body = rows[1:] if not any(_is_digest(c) for c in rows[0]) else rows
     return bool(body) and any(all(_is_digest(row[i]) for row in body if i < len(row))
@@ -114,9 +127,9 @@ class Layout:
             if role not in ROLES:
                 raise FormatError(f"--column {role}=…: the roles are {', '.join(ROLES)}")
             self.roles[role] = self._index(column)
-        if not any(r in self.roles for r in ("md5", "sha1", "sha256", "hash")):
+        if not any(r in self.roles for r in ("md5", "sha1", "sha256", "hash", "pdq", "phash")):
             raise FormatError("no column holds digests: name one with --column md5=NAME "
-                              "(or sha1=, sha256=, hash=)")
+                              "(or sha1=, sha256=, hash=, pdq=, phash=)")
 
     def _from_content(self, sample: list[list[str]]) -> None:
         for i in range(len(self.names)):
@@ -170,6 +183,8 @@ def read_delimited(source: Source, info: SetInfo, options: ReadOptions,
     info.details["columns"] = layout.describe()
     info.details["delimiter"] = {"\t": "tab"}.get(delimiter, delimiter)
     info.details["header"] = header_present
+    if perceptual := [role for role in PERCEPTUAL_HEX if role in layout.roles]:
+        info.details["perceptual"] = perceptual
     yield from _rows(itertools.chain(head_lines, stream), delimiter, header_present, layout)
 
 
@@ -179,6 +194,7 @@ def _rows(lines, delimiter: str, header_present: bool,
     roles = layout.roles
     md5_at, sha1_at, sha256_at = roles.get("md5"), roles.get("sha1"), roles.get("sha256")
     hash_at, category_at, size_at = roles.get("hash"), roles.get("category"), roles.get("size")
+    perceptual_at = [(role, roles[role]) for role in PERCEPTUAL_HEX if role in roles]
     used = set(roles.values())
     others = [(i, name) for i, name in enumerate(layout.names) if i not in used]
     width = len(layout.names)
@@ -215,19 +231,32 @@ def _rows(lines, delimiter: str, header_present: bool,
                 elif known != value:
                     raise Invalid(f"two different {kind} digests in one row")
             code = category(row[category_at]) if category_at is not None else None
+            perceptual = {role: value for role, i in perceptual_at
+                          if (value := perceptual_hash(row[i] if i < len(row) else "", role))}
         except Invalid as exc:
             yield BadRecord(line, where, str(exc), delimiter.join(row)[:300])
             continue
-        if md5 is None and sha1 is None and sha256 is None:
+        if md5 is None and sha1 is None and sha256 is None and not perceptual:
             yield BadRecord(line, where, "no digest in the row", delimiter.join(row)[:300])
             continue
         row_size = None
         extra = {name: row[i] for i, name in others if i < len(row) and row[i] != ""}
+        extra.update(perceptual)
         if size_at is not None and size_at < len(row):
             row_size = size(row[size_at])
             if row_size is None and row[size_at].strip():
                 extra[layout.names[size_at]] = row[size_at]
         yield Entry(line, md5, sha1, sha256, code, row_size, dumps(extra))
+
+
+def perceptual_hash(value: str, role: str) -> str | None:
+    """A PDQ or pHash cell: empty is absent; otherwise hex of the algorithm's length."""
+    value = value.strip().lower()
+    if not value:
+        return None
+    if len(value) != PERCEPTUAL_HEX[role] or not _HEXLIKE_ANY(value):
+        raise Invalid(f"{role} {value[:80]!r} is not {PERCEPTUAL_HEX[role]} hex digits")
+    return value
 
 
 class DelimitedFormat(HashSetFormat):

@@ -1,0 +1,141 @@
+"""Perceptual matches against hash sets that carry PDQ or pHash values: leads, with a distance.
+
+An exact match (`matching`) says "this is that file" and pre-categorises. A
+perceptual match says "this looks like a picture the set's owner listed" —
+resized, recompressed, lightly cropped — so it is kept apart, shown with
+its algorithm and distance, and never pre-categorises anything: the
+examiner decides.
+
+Radii are tight on purpose: a set of millions against a case of millions
+is 10^12 pairs, so even one false pair per million would bury the real
+leads. PDQ ≤ 31 of 256 bits is the match threshold PDQ's authors publish,
+and hashes of quality below 50 are skipped as they advise; pHash alone ≤ 6
+of 64 (our stacks, with PDQ to confirm, allow 12). Near-featureless pictures
+never match. The case side (stills and video keyframes) goes into a
+multi-index Hamming index once per algorithm; the set side is streamed
+through it in slices, so a large set is never held in memory whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+from sqlalchemy import delete, func, insert, null, or_, select
+from sqlalchemy.orm import Session
+
+from triage.case.models import HashSet, HashSetEntry, HashSetNearMatch, Keyframe, Media
+from triage.similarity.index import HammingIndex, as_hash_array
+
+SLICE = 200_000  # set entries per query against the case index
+
+
+@dataclass(frozen=True)
+class NearSettings:
+    """How close is near: per-algorithm Hamming radii, and the PDQ quality floor."""
+
+    pdq_radius: int = 31
+    phash_radius: int = 6
+    min_pdq_quality: int = 50
+
+    def radius(self, algorithm: str) -> int:
+        return {"pdq": self.pdq_radius, "phash": self.phash_radius}[algorithm]
+
+
+BITS = {"pdq": 256, "phash": 64}
+
+
+@dataclass
+class _CaseHashes:
+    media_ids: np.ndarray
+    keyframe_ids: list[int | None]
+    hashes: list[str]
+
+
+def perceptual_sets(session: Session, hash_set_id: int | None = None) -> dict[int, list[str]]:
+    """Set id → the perceptual algorithms its entries carry (from the import's details)."""
+    query = select(HashSet.id, HashSet.details)
+    if hash_set_id is not None:
+        query = query.where(HashSet.id == hash_set_id)
+    return {set_id: [a for a in details["perceptual"] if a in BITS]
+            for set_id, details in session.execute(query)
+            if details and details.get("perceptual")}
+
+
+def match_near(session: Session, hash_set_id: int | None = None,
+               settings: NearSettings | None = None) -> int:
+    """(Re)build the near matches of one set, or of every set; returns how many were found."""
+    settings = settings or NearSettings()
+    scope = HashSetNearMatch.hash_set_id == hash_set_id if hash_set_id is not None else None
+    session.execute(delete(HashSetNearMatch).where(scope) if scope is not None
+                    else delete(HashSetNearMatch))
+    sets = perceptual_sets(session, hash_set_id)
+    made = 0
+    for algorithm in BITS:
+        wanted = [set_id for set_id, algorithms in sets.items() if algorithm in algorithms]
+        if not wanted:
+            continue
+        case = _case_hashes(session, algorithm, settings)
+        if not case.hashes:
+            continue
+        radius = settings.radius(algorithm)
+        index = HammingIndex(BITS[algorithm], radius, expected_size=len(case.hashes))
+        index.extend(as_hash_array(case.hashes, BITS[algorithm]))
+        for set_id in wanted:
+            for entry_ids, hexes in _set_hashes(session, set_id, algorithm):
+                pairs = index.query(as_hash_array(hexes, BITS[algorithm]))
+                rows = [{"media_id": int(case.media_ids[item]),
+                         "keyframe_id": case.keyframe_ids[item], "hash_set_id": set_id,
+                         "entry_id": entry_ids[query], "algorithm": algorithm,
+                         "distance": int(distance)}
+                        for query, item, distance in zip(pairs.left.tolist(),
+                                                         pairs.right.tolist(),
+                                                         pairs.distance.tolist())]
+                if rows:
+                    session.execute(insert(HashSetNearMatch), rows)
+                made += len(rows)
+    return made
+
+
+def _case_hashes(session: Session, algorithm: str, settings: NearSettings) -> _CaseHashes:
+    """Every still's and keyframe's hash for `algorithm`, less featureless and low-quality ones."""
+    media_ids: list[int] = []
+    keyframe_ids: list[int | None] = []
+    hashes: list[str] = []
+    for model, media_id, keyframe_id in ((Media, Media.id, null()),
+                                         (Keyframe, Keyframe.media_id, Keyframe.id)):
+        column = getattr(model, algorithm)
+        query = select(media_id, keyframe_id, column).where(
+            column.is_not(None), or_(model.featureless.is_(None), ~model.featureless))
+        if algorithm == "pdq":
+            query = query.where(model.pdq_quality >= settings.min_pdq_quality)
+        for row_media, row_keyframe, value in session.execute(query):
+            media_ids.append(row_media)
+            keyframe_ids.append(row_keyframe)
+            hashes.append(value)
+    return _CaseHashes(np.asarray(media_ids, dtype=np.int64), keyframe_ids, hashes)
+
+
+def _set_hashes(session: Session, hash_set_id: int, algorithm: str
+                ) -> Iterator[tuple[list[int], list[str]]]:
+    """(entry ids, hex hashes) of a set's entries that carry `algorithm`, a slice at a time."""
+    value = HashSetEntry.extra[algorithm].as_string()
+    last = 0
+    while True:
+        rows = session.execute(
+            select(HashSetEntry.id, value)
+            .where(HashSetEntry.hash_set_id == hash_set_id, HashSetEntry.id > last,
+                   value.is_not(None))
+            .order_by(HashSetEntry.id).limit(SLICE)).all()
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield [r[0] for r in rows], [r[1] for r in rows]
+
+
+def near_match_counts(session: Session) -> dict[int, int]:
+    """Set id → media it nearly matches (for `triage hashset list`)."""
+    return dict(session.execute(
+        select(HashSetNearMatch.hash_set_id, func.count(HashSetNearMatch.media_id.distinct()))
+        .group_by(HashSetNearMatch.hash_set_id)).all())
