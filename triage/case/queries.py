@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from sqlalchemy import Integer, func, literal, select
+from sqlalchemy import Integer, String, func, literal, select
 from sqlalchemy.orm import Session
 
 from triage.case.models import (
@@ -15,6 +15,7 @@ from triage.case.models import (
     HashSetEntry,
     HashSetKind,
     HashSetMatch,
+    HashSetNearMatch,
     HashSetVerdict,
     Media,
     Partition,
@@ -57,6 +58,11 @@ class FileListing:
     height: int | None = None
     camera: str | None = None  # EXIF make and model
     gps: str | None = None  # "latitude,longitude", signed decimal degrees
+    # perceptual leads (appended likewise): "set:algorithm:distance", the closest per set
+    near_matches: str | None = None
+    # a conflict's default answer ("scheme:code" or "known-good"), picked by the case's
+    # precedence rule (`triage hashset precedence`); the item stays conflicting
+    hashset_default: str | None = None
 
 
 LISTING_COLUMNS = list(FileListing.__dataclass_fields__)
@@ -82,6 +88,27 @@ def _hashset_categories():
             .scalar_subquery())
 
 
+def _near_matches():
+    answer = (HashSet.name + literal(":") + HashSetNearMatch.algorithm + literal(":")
+              + HashSetNearMatch.distance.cast(String))
+    return (select(func.group_concat(answer, _SEPARATOR))
+            .select_from(HashSetNearMatch)
+            .join(HashSet, HashSetNearMatch.hash_set_id == HashSet.id)
+            .where(HashSetNearMatch.media_id == Media.id).scalar_subquery())
+
+
+def _closest_per_set(joined: str | None) -> str | None:
+    """"set:algorithm:distance" answers → the closest one per set and algorithm, sorted."""
+    if not joined:
+        return None
+    best: dict[tuple[str, str], int] = {}
+    for answer in joined.split(_SEPARATOR):
+        name, algorithm, distance = answer.rsplit(":", 2)
+        key = (name, algorithm)
+        best[key] = min(best.get(key, 256), int(distance))
+    return ";".join(f"{n}:{a}:{d}" for (n, a), d in sorted(best.items()))
+
+
 def _distinct_sorted(joined: str | None) -> str | None:
     return ";".join(sorted(set(joined.split(_SEPARATOR)))) if joined else None
 
@@ -98,7 +125,8 @@ def iter_files(session: Session, page: int = 5000,
                func.coalesce(HashSetVerdict.conflicting, False),
                func.coalesce(HashSetVerdict.known_good, False),
                Media.stack_id, func.coalesce(Media.stack_representative, False), Media.phash,
-               Media.pdq, Media.width, Media.height, Media.exif)
+               Media.pdq, Media.width, Media.height, _near_matches(),
+               HashSetVerdict.resolved_category, HashSetVerdict.resolved_known_good, Media.exif)
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .outerjoin(Media, File.media_id == Media.id)
@@ -116,7 +144,10 @@ def iter_files(session: Session, page: int = 5000,
         values[21], values[22] = bool(values[21]), bool(values[22])
         values[24] = bool(values[24])
         exif = values.pop() or {}
-        yield FileListing(*values, *_camera_and_gps(exif))
+        default_good, default_category = values.pop(), values.pop()
+        near = _closest_per_set(values.pop())
+        yield FileListing(*values, *_camera_and_gps(exif), near,
+                          "known-good" if default_good else default_category)
 
 
 def _camera_and_gps(exif: dict) -> tuple[str | None, str | None]:
