@@ -1,0 +1,176 @@
+"""Running one loaded plugin: inputs from the single decode, batches, timeout, checked answers.
+
+The runner is the wall between a plugin and the case: every batch runs in
+a daemon thread that is abandoned when it outlives the manifest's timeout,
+and every answer is checked before it becomes an `Answer`. The first fault
+(an exception, a hang, garbage) disables the plugin for the rest of the run
+and is kept in `error`; the caller records it and goes on.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from triage.plugins.api import Box, Input, Kind, Result
+from triage.plugins.loading import Loaded, PluginSpec, load
+from triage.plugins.manifest import PluginError
+
+BOX_SLACK = 1e-3  # rounding in a detector's pixel-to-fraction conversion
+
+
+class PluginFault(PluginError):
+    """The plugin raised, hung or answered garbage; it is disabled for the run."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A checked answer for one item, in plain values (picklable, JSON-ready)."""
+
+    scores: dict[str, float]
+    boxes: list[dict] | None = None
+
+
+class Runner:
+    """One plugin for one run; `answer` takes a batch of prepared inputs."""
+
+    def __init__(self, spec: PluginSpec, threads: int = 1):
+        self.spec = spec
+        self.error: str | None = None
+        self.reported = False  # whether `error` was handed to the caller yet
+        self.loaded: Loaded | None = None
+        try:
+            self.loaded = load(spec, threads)
+        except PluginError as exc:
+            self.error = str(exc)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def active(self) -> bool:
+        return self.error is None
+
+    @property
+    def batch_size(self) -> int:
+        return self.loaded.batch_size if self.loaded else 1
+
+    def prepare(self, picture: Image.Image | None, data: bytes | None = None) -> Any:
+        """The item this plugin takes: an RGB array at its size, or the file's bytes."""
+        if self.loaded.input is Input.BYTES:
+            return data
+        rgb = picture if picture.mode == "RGB" else picture.convert("RGB")
+        if self.loaded.size is not None and rgb.size != self.loaded.size:
+            rgb = rgb.resize(self.loaded.size, Image.Resampling.BILINEAR)
+        return np.asarray(rgb, dtype=np.uint8)
+
+    def answer(self, batch: Sequence[Any]) -> list[Answer]:
+        """Checked answers for `batch`, or PluginFault (and the plugin is disabled)."""
+        if self.error is not None:
+            raise PluginFault(self.error)
+        try:
+            raw = _call_with_timeout(self.loaded.plugin.run, list(batch),
+                                     self.spec.manifest.timeout, self.name)
+            return _check_all(raw, len(batch), self.loaded)
+        except PluginFault as exc:
+            self.error = str(exc)
+            raise
+
+    def close(self) -> None:
+        if self.loaded is not None and self.error is None:
+            try:
+                self.loaded.plugin.close()
+            except Exception:  # noqa: BLE001 - a plugin's close failing changes no result
+                pass
+
+
+def _call_with_timeout(function, batch: list, timeout: float, name: str) -> Any:
+    """Run `function(batch)` in a daemon thread; a thread that outlives `timeout` is left behind.
+
+    A thread cannot be killed; a daemon one at least never keeps the process
+    from exiting, and the plugin, disabled, gets no more work.
+    """
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = function(batch)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name=f"plugin {name}", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise PluginFault(f"{name}: no answer within {timeout:g} s for a batch of "
+                          f"{len(batch)}; disabled for this run")
+    if "error" in outcome:
+        exc = outcome["error"]
+        raise PluginFault(f"{name}: raised {type(exc).__name__}: {exc}; disabled for this run")
+    return outcome["value"]
+
+
+def _check_all(raw: Any, count: int, loaded: Loaded) -> list[Answer]:
+    name = loaded.spec.name
+    if isinstance(raw, (str, bytes, Mapping)) or not isinstance(raw, Sequence):
+        raise PluginFault(f"{name}: returned {type(raw).__name__}, not a list of results; "
+                          "disabled for this run")
+    if len(raw) != count:
+        raise PluginFault(f"{name}: returned {len(raw)} results for {count} items; "
+                          "disabled for this run")
+    try:
+        return [_check(item, loaded) for item in raw]
+    except ValueError as exc:
+        raise PluginFault(f"{name}: returned garbage ({exc}); disabled for this run") from None
+
+
+def _check(item: Any, loaded: Loaded) -> Answer:
+    if isinstance(item, Mapping):
+        item = Result(scores=item)
+    if not isinstance(item, Result):
+        raise ValueError(f"a {type(item).__name__} where a Result was expected")
+    if not isinstance(item.scores, Mapping):
+        raise ValueError("scores is not a mapping of label to score")
+    scores = {_label(label, loaded): _finite(score, label) for label, score in item.scores.items()}
+    if item.boxes and loaded.kind is not Kind.DETECTOR:
+        raise ValueError("boxes from a plugin that is not a detector")
+    boxes = [_box(box, loaded) for box in item.boxes] if loaded.kind is Kind.DETECTOR else None
+    return Answer(scores, boxes)
+
+
+def _label(label: Any, loaded: Loaded) -> str:
+    if not isinstance(label, str):
+        raise ValueError(f"label {label!r} is not a string")
+    if loaded.labels and label not in loaded.labels:
+        raise ValueError(f"label {label!r} is not one the plugin declares")
+    return label
+
+
+def _finite(value: Any, what: str) -> float:
+    if isinstance(value, bool):
+        raise ValueError(f"{what}: {value!r} is not a number")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what}: {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{what}: {number} is not finite")
+    return number
+
+
+def _box(box: Any, loaded: Loaded) -> dict:
+    if not isinstance(box, Box):
+        raise ValueError(f"a {type(box).__name__} where a Box was expected")
+    x, y, w, h = (_finite(v, f"box {n}") for n, v in zip("xywh", (box.x, box.y, box.w, box.h)))
+    if w <= 0 or h <= 0 or x < -BOX_SLACK or y < -BOX_SLACK or x + w > 1 + BOX_SLACK \
+            or y + h > 1 + BOX_SLACK:
+        raise ValueError(f"box {(x, y, w, h)} is not inside the picture (fractions 0 to 1)")
+    score = None if box.score is None else _finite(box.score, "box score")
+    return {"label": _label(box.label, loaded), "x": x, "y": y, "w": w, "h": h, "score": score}
