@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from triage.case.clock import utcnow
 from triage.case.models import AuditEntry
 
 GENESIS = "0" * 64
+CHANGES_CHANNEL = "triage_changes"  # triage.case.changes.CHANNEL
 
 
 def _canonical(entry: AuditEntry) -> bytes:
@@ -51,9 +52,10 @@ def append_audit(
 ) -> AuditEntry:
     """Add one row to the chain inside the caller's transaction.
 
-    The caller's transaction holds the database's write lock (the store
-    begins every transaction IMMEDIATE), so no other writer can slip a row
-    between reading the last hash and writing this one.
+    The caller's transaction holds the case's write lock from its start to
+    its commit (SQLite `BEGIN IMMEDIATE`, a PostgreSQL advisory lock; see
+    triage.case.store), so no other writer can slip a row between reading
+    the last hash and writing this one, and ids are committed in order.
     """
     last = session.execute(
         select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
@@ -71,6 +73,10 @@ def append_audit(
     entry.hash = entry_hash(entry)
     session.add(entry)
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        # Delivered at commit, once per transaction however many entries it adds;
+        # other examiners' change feeds (triage.case.changes) wake on it.
+        session.execute(text(f"SELECT pg_notify('{CHANGES_CHANNEL}', '')"))
     return entry
 
 
