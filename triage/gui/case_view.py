@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QFontDatabase, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStyle,
     QTableView,
+    QTabWidget,
     QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from triage.case.store import CaseStore
 from triage.gui import formatting
+from triage.gui.gallery_panel import GalleryPanel
 from triage.gui.data import CaseSnapshot, EvidenceView, PartitionView, load_snapshot
 from triage.gui.models import ERROR_COLOUR, FileTableModel, MiddleElideDelegate
 from triage.gui.widgets import MessageBar, ProgressPanel
@@ -282,7 +284,8 @@ class CaseView(QWidget):
     busyChanged = Signal(bool)
 
     def __init__(self, store: CaseStore, examiner: str, messages: MessageBar,
-                 ingest_options: IngestOptions | None = None, parent: QWidget | None = None):
+                 ingest_options: IngestOptions | None = None, parent: QWidget | None = None,
+                 settings: QSettings | None = None):
         super().__init__(parent)
         self.store = store
         self.examiner = examiner
@@ -371,18 +374,30 @@ class CaseView(QWidget):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([300, 450])
 
+        self.gallery = GalleryPanel(store, self.reader, messages,
+                                    settings if settings is not None else QSettings(),
+                                    lambda: self.examiner)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.gallery, self.tr("&Gallery"))
+        self.tabs.addTab(self.splitter, self.tr("&Evidence and files"))
+
         self.progress_panel = ProgressPanel()
         self.progress_panel.cancelRequested.connect(self.cancel_ingest)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 0, 6, 6)
-        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.progress_panel)
-        self.refresh()
+        self._read_overview()  # the gallery reads its own first page
 
     # -- reading -----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Re-read evidence, counts and the file list (the current filter is kept)."""
+        """Re-read evidence, counts, the file list and the gallery (filters are kept)."""
+        self._read_overview()
+        self.gallery.refresh()
+
+    def _read_overview(self) -> None:
         self.reader.submit(load_snapshot, self._show_snapshot, self._snapshot_failed)
         self.model.reload()
         self._update_count_label()
@@ -518,6 +533,7 @@ class CaseView(QWidget):
     def shutdown(self) -> None:
         """Stop the reader and close the store; only when no ingest runs (callers check)."""
         self._filter_timer.stop()
+        self.gallery.shutdown()
         self.reader.stop()
 
 

@@ -239,7 +239,8 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().clearMessage()
         self._close_view()
-        view = CaseView(store, self.examiner, self.messages, self.ingest_options)
+        view = CaseView(store, self.examiner, self.messages, self.ingest_options,
+                        settings=self.settings)
         view.busyChanged.connect(lambda _busy: self._update_actions())
         view.snapshotLoaded.connect(lambda _snapshot: self._update_actions())
         view.ingestFinished.connect(self._ingest_finished)

@@ -217,3 +217,149 @@ class IngestThread(QThread):
 
     def _report(self, event: Progress) -> None:
         self.progress.emit(event)
+
+
+class StoreWriter(QThread):
+    """One thread that makes the examiner's changes to a case, in the order asked.
+
+    First in, first out (an undo must follow the tagging it undoes), each job
+    in its own write transaction, so the GUI thread never waits on the
+    database lock. The store stays open: the reader owns closing it.
+    """
+
+    _delivered = Signal(object, bool, object)  # job, ok, result or message
+
+    def __init__(self, store: CaseStore, parent: QObject | None = None):
+        super().__init__(parent)
+        self.setObjectName("StoreWriter")
+        self._store = store
+        self._cond = threading.Condition()
+        self._jobs: list[_Job] = []
+        self._stopping = False
+        self._busy = 0
+        self._delivered.connect(self._deliver)
+
+    @property
+    def busy(self) -> bool:
+        """Whether a change is waiting or being made (results not delivered yet)."""
+        return self._busy > 0
+
+    def submit(self, fn: Callable[[Session], Any], on_done: Callable[[Any], None],
+               on_error: Callable[[str], None] | None = None) -> None:
+        with self._cond:
+            if self._stopping:
+                return
+            self._busy += 1
+            self._jobs.append(_Job(0, fn, on_done, on_error, None, False))
+            self._cond.notify()
+
+    def stop(self) -> None:
+        """Finish the changes already asked for, then stop (nothing asked is lost)."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify()
+        if self.isRunning():
+            self.wait()
+
+    def run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._jobs and not self._stopping:
+                    self._cond.wait()
+                if not self._jobs:
+                    return
+                job = self._jobs.pop(0)
+            try:
+                with self._store.session() as session:
+                    result = job.fn(session)
+            except Exception as exc:  # noqa: BLE001 - every failure is reported to its owner
+                if not isinstance(exc, CaseError):
+                    log.warning("store write failed", exc_info=True)
+                self._delivered.emit(job, False, describe_error(exc))
+            else:
+                self._delivered.emit(job, True, result)
+
+    @Slot(object, bool, object)
+    def _deliver(self, job: _Job, ok: bool, payload: object) -> None:
+        self._busy -= 1
+        if ok:
+            job.on_done(payload)
+        elif job.on_error:
+            job.on_error(payload)
+
+
+class ThumbnailLoader(QThread):
+    """Reads thumbnails from the case's thumbnail store and decodes them, newest request first.
+
+    Decoding and scaling happen here (QImage is safe off the GUI thread);
+    the GUI gets a ready QImage, or None where the case has no thumbnail.
+    Requests nobody waits for any more (scrolled past) are dropped.
+    """
+
+    loaded = Signal(str, str, object)  # sha256, kind, QImage or None
+
+    MAX_WAITING = 400
+
+    def __init__(self, store: CaseStore, size: int, parent: QObject | None = None):
+        super().__init__(parent)
+        self.setObjectName("ThumbnailLoader")
+        self._store = store
+        self._size = size
+        self._cond = threading.Condition()
+        self._waiting: dict[tuple[str, str], None] = {}
+        self._stopping = False
+
+    def request(self, sha256: str, kind: str) -> None:
+        key = (sha256, kind)
+        with self._cond:
+            self._waiting.pop(key, None)
+            self._waiting[key] = None  # newest last
+            while len(self._waiting) > self.MAX_WAITING:
+                self._waiting.pop(next(iter(self._waiting)))
+            self._cond.notify()
+
+    def forget(self) -> None:
+        """Drop every waiting request (the view changed entirely)."""
+        with self._cond:
+            self._waiting.clear()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopping = True
+            self._waiting.clear()
+            self._cond.notify()
+        if self.isRunning():
+            self.wait()
+
+    def run(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QImage
+
+        thumbnails = self._store.thumbnails
+        try:
+            while True:
+                with self._cond:
+                    while not self._waiting and not self._stopping:
+                        self._cond.wait()
+                    if self._stopping:
+                        return
+                    key = next(reversed(self._waiting))
+                    del self._waiting[key]
+                sha256, kind = key
+                try:
+                    data = thumbnails.get(sha256, kind)
+                except Exception:  # noqa: BLE001 - a missing picture, not a crash
+                    log.warning("thumbnail read failed for %s", sha256, exc_info=True)
+                    data = None
+                image = None
+                if data:
+                    image = QImage.fromData(data)
+                    if image.isNull():
+                        image = None
+                    elif kind == "thumbnail" and max(image.width(), image.height()) > self._size:
+                        image = image.scaled(self._size, self._size,
+                                             Qt.AspectRatioMode.KeepAspectRatio,
+                                             Qt.TransformationMode.SmoothTransformation)
+                self.loaded.emit(sha256, kind, image)
+        finally:
+            thumbnails.close()  # this thread's connection

@@ -1,0 +1,297 @@
+"""The gallery, driven offscreen with pytest-qt on a real ingested case of generated pictures:
+tiles and thumbnails, wellbeing treatment, hotkey tagging with undo/redo, stacks, filters,
+the detail pane. Categories here are labels on flat-colour test pictures, nothing more."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from sqlalchemy import select, update  # noqa: E402
+
+from triage.case.audit import verify_chain  # noqa: E402
+from triage.case.models import AuditEntry, Media, Tag  # noqa: E402
+from triage.case.store import open_case  # noqa: E402
+from triage.gui.main_window import MainWindow  # noqa: E402
+from triage.gui.wellbeing import PLAIN, Treatment  # noqa: E402
+from triage.hashsets import import_hash_set  # noqa: E402
+from triage.pipeline.ingest import IngestOptions  # noqa: E402
+from tagcases import PICTURES, built_case, case_dir, picture_ids  # noqa: E402,F401
+
+TIMEOUT_MS = 30_000
+ALL_PICTURES = PICTURES + 2  # the generated ones, plus "=SUM(1+1).jpg" and the long name
+
+
+@pytest.fixture
+def settings(tmp_path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, settings) -> MainWindow:
+    window = MainWindow(settings=settings, ingest_options=IngestOptions(workers=1))
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    return window
+
+
+def open_gallery(qtbot, window, folder):
+    with qtbot.waitSignal(window.caseOpened, timeout=TIMEOUT_MS) as opened:
+        assert window.open_case(str(folder))
+    gallery = opened.args[0].gallery
+    qtbot.waitUntil(lambda: gallery.scheme is not None and not gallery.model.loading,
+                    timeout=TIMEOUT_MS)
+    return gallery
+
+
+def wait_filter(qtbot, gallery, **changes):
+    """Set filter-bar widgets and wait until the model shows that filter."""
+    for name, value in changes.items():
+        widget = getattr(gallery.filters, name)
+        if isinstance(value, bool):
+            widget.setChecked(value)
+        elif hasattr(widget, "findData"):
+            widget.setCurrentIndex(widget.findData(value))
+        else:
+            widget.setText(value)
+    expected = gallery.filters.current()
+    qtbot.waitUntil(lambda: gallery.model.filter == expected and not gallery.model.loading,
+                    timeout=TIMEOUT_MS)
+
+
+def wait_writes(qtbot, gallery):
+    qtbot.waitUntil(lambda: not gallery.writer.busy, timeout=TIMEOUT_MS)
+
+
+def examiner_tags(folder) -> dict[int, str]:
+    store = open_case(folder)
+    try:
+        with store.reading() as session:
+            return {t.media_id: t.category for t in session.scalars(
+                select(Tag).where(Tag.source_name == ""))}
+    finally:
+        store.close()
+
+
+def key(qtbot, gallery, which, modifier=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(gallery.view, which, modifier)
+
+
+def make_stack(folder, members: list[int]) -> None:
+    """Stack some pictures as clustering would (derived data, set directly for the test)."""
+    store = open_case(folder)
+    try:
+        with store.session() as session:
+            session.execute(update(Media).where(Media.id.in_(members))
+                            .values(stack_id=members[0], stack_representative=False))
+            session.execute(update(Media).where(Media.id == members[0])
+                            .values(stack_representative=True))
+    finally:
+        store.close()
+
+
+# -- tiles, thumbnails, wellbeing ------------------------------------------------------
+
+
+def test_gallery_shows_every_picture_with_thumbnails(qtbot, window, case_dir):
+    gallery = open_gallery(qtbot, window, case_dir)
+    assert gallery.model.rowCount() == ALL_PICTURES
+    assert gallery.count_label.text() == f"{ALL_PICTURES} tiles"
+    assert gallery.view.current_row() == 0  # the first tile is current, its details shown
+    qtbot.waitUntil(lambda: gallery.detail.detail is not None, timeout=TIMEOUT_MS)
+    first = gallery.model.item(0)
+    assert gallery.detail.detail.item.media_id == first.media_id
+    gallery.view.viewport().repaint()  # painting asks the loader for the visible thumbnails
+    qtbot.waitUntil(lambda: all(gallery.cache.known(gallery.model.item(r).sha256)
+                                for r in range(ALL_PICTURES)), timeout=TIMEOUT_MS)
+    image = gallery.cache.image(first.sha256)
+    assert image is not None and not image.isNull()
+    assert gallery.grid.columns > 1 and gallery.grid.rowCount() < ALL_PICTURES
+    assert "0" in gallery.view.hotkeys and gallery.view.hotkeys["1"] == "1"
+
+
+def test_uncategorised_pictures_are_blurred_and_grey_by_default(qtbot, window, case_dir,
+                                                                settings):
+    gallery = open_gallery(qtbot, window, case_dir)
+    item = gallery.model.item(0)
+    policy = gallery.policy
+    assert policy.treatment(item.media_id, categorised=False) == Treatment(True, True)
+    assert policy.treatment(item.media_id, categorised=True) == Treatment(True, True)
+
+    gallery.blur_action.trigger()  # off
+    assert policy.treatment(item.media_id, False) == Treatment(False, True)
+    assert settings.value("wellbeing/blur") in (False, "false")
+    gallery.protect_action.trigger()
+    assert policy.treatment(item.media_id, categorised=True) == PLAIN
+
+    gallery.view.setFocus()
+    qtbot.keyPress(gallery.view, Qt.Key.Key_Space)  # held: this one picture shown plainly
+    assert policy.treatment(item.media_id, False) == PLAIN
+    assert policy.treatment(gallery.model.item(1).media_id, False) != PLAIN
+    qtbot.keyRelease(gallery.view, Qt.Key.Key_Space)
+    assert policy.treatment(item.media_id, False) == Treatment(False, True)
+
+
+def test_wellbeing_choices_persist_across_windows(qtbot, case_dir, settings):
+    first = MainWindow(settings=settings)
+    qtbot.addWidget(first)
+    gallery = open_gallery(qtbot, first, case_dir)
+    gallery.greyscale_action.trigger()
+    first.close()
+    second = MainWindow(settings=settings)
+    qtbot.addWidget(second)
+    gallery = open_gallery(qtbot, second, case_dir)
+    assert not gallery.greyscale_action.isChecked() and gallery.blur_action.isChecked()
+    assert not gallery.policy.greyscale
+
+
+# -- keyboard categorisation -----------------------------------------------------------
+
+
+def test_hotkey_tags_advances_and_undo_redo_go_through_the_audit_log(qtbot, window,
+                                                                     case_dir):
+    gallery = open_gallery(qtbot, window, case_dir)
+    wait_filter(qtbot, gallery, category="")  # every category, so the tiles stay put
+    first = gallery.model.item(0)
+    gallery.view.go_to(0)
+    gallery.view.setFocus()
+
+    key(qtbot, gallery, Qt.Key.Key_2)
+    assert gallery.view.current_row() == 1  # on to the next picture at once
+    wait_writes(qtbot, gallery)
+    assert examiner_tags(case_dir) == {first.media_id: "2"}
+    assert gallery.model.item(0).category == "2"  # the tile shows its badge
+
+    gallery.view.select_rows([1, 2], current=2)  # a multi-selection, one key
+    key(qtbot, gallery, Qt.Key.Key_0)
+    wait_writes(qtbot, gallery)
+    second, third = gallery.model.item(1), gallery.model.item(2)
+    assert examiner_tags(case_dir) == {first.media_id: "2", second.media_id: "0",
+                                       third.media_id: "0"}
+    assert gallery.view.current_row() == 3
+
+    key(qtbot, gallery, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_writes(qtbot, gallery)
+    assert examiner_tags(case_dir) == {first.media_id: "2"}
+    assert gallery.model.item(1).category is None
+    key(qtbot, gallery, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_writes(qtbot, gallery)
+    assert examiner_tags(case_dir) == {}
+    key(qtbot, gallery, Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    wait_writes(qtbot, gallery)
+    assert examiner_tags(case_dir) == {first.media_id: "2"}
+
+    gallery.view.go_to(0)
+    key(qtbot, gallery, Qt.Key.Key_Backspace)  # remove the examiner's tag
+    wait_writes(qtbot, gallery)
+    assert examiner_tags(case_dir) == {}
+
+    store = open_case(case_dir)
+    with store.reading() as session:
+        actions = [a for a in session.scalars(select(AuditEntry.action)) if a.startswith("tag")]
+        assert actions == ["tag.set", "tag.set", "tag.set", "tag.undo", "tag.undo",
+                           "tag.undo", "tag.redo", "tag.remove"]
+        assert verify_chain(session) is None
+    store.close()
+
+
+def test_detail_pane_shows_instances_hashes_and_tag_history(qtbot, window, case_dir):
+    gallery = open_gallery(qtbot, window, case_dir)
+    wait_filter(qtbot, gallery, search="IMG_0000")
+    item = gallery.model.item(0)
+    assert item.instances == 2  # IMG_0000.jpg and its copy
+    gallery.view.go_to(0)
+    gallery.view.setFocus()
+    key(qtbot, gallery, Qt.Key.Key_1)
+    wait_writes(qtbot, gallery)
+    qtbot.waitUntil(lambda: gallery.detail.detail is not None
+                    and bool(gallery.detail.detail.history), timeout=TIMEOUT_MS)
+    text = gallery.detail.text.toPlainText()
+    assert "/IMG_0000.jpg" in text and "/Pictures/copy of IMG_0000.jpg" in text
+    assert item.md5 in text and item.sha256 in text
+    assert "Tag history" in text and "tag.set" in text and "vics-us 1" in text
+
+
+# -- stacks ----------------------------------------------------------------------------
+
+
+def test_a_stack_is_one_tile_and_tagging_it_tags_every_member(qtbot, window, case_dir):
+    store = open_case(case_dir)
+    ids = picture_ids(store)
+    store.close()
+    members = ids[1:4]
+    make_stack(case_dir, members)
+    gallery = open_gallery(qtbot, window, case_dir)
+    wait_filter(qtbot, gallery, category="")
+    assert gallery.model.rowCount() == ALL_PICTURES - 2
+    rows = [r for r in range(gallery.model.rowCount())
+            if gallery.model.item(r).media_id == members[0]]
+    assert len(rows) == 1 and gallery.model.item(rows[0]).stack_size == 3
+
+    gallery.view.go_to(rows[0])
+    gallery.view.setFocus()
+    key(qtbot, gallery, Qt.Key.Key_3)
+    wait_writes(qtbot, gallery)
+    assert examiner_tags(case_dir) == {m: "3" for m in members}
+    gallery.view.go_to(rows[0])  # back from the next tile tagging moved on to
+    qtbot.waitUntil(lambda: gallery.detail.detail is not None
+                    and len(gallery.detail.detail.stack) == 3, timeout=TIMEOUT_MS)
+    assert gallery.detail.members.count() == 3  # the stack, expanded in the side panel
+
+    gallery.stacks_action.trigger()  # show every item
+    qtbot.waitUntil(lambda: not gallery.model.filter.stacks and not gallery.model.loading,
+                    timeout=TIMEOUT_MS)
+    assert gallery.model.rowCount() == ALL_PICTURES
+    member_row = next(r for r in range(ALL_PICTURES)
+                      if gallery.model.item(r).media_id == members[2])
+    gallery.view.go_to(member_row)
+    key(qtbot, gallery, Qt.Key.Key_0)  # one item only
+    wait_writes(qtbot, gallery)
+    assert examiner_tags(case_dir) == {members[0]: "3", members[1]: "3", members[2]: "0"}
+    gallery.view.go_to(member_row)
+    key(qtbot, gallery, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)  # the whole stack
+    wait_writes(qtbot, gallery)
+    assert examiner_tags(case_dir) == {m: "4" for m in members}
+
+
+# -- filters ---------------------------------------------------------------------------
+
+
+def test_filters_combine_and_known_good_is_hidden_by_default(qtbot, window, case_dir,
+                                                             tmp_path):
+    store = open_case(case_dir)
+    with store.reading() as session:
+        md5 = session.scalar(select(Media.md5).order_by(Media.id).limit(1))
+    listing = tmp_path / "known.txt"
+    listing.write_text(f"{md5}\n")
+    import_hash_set(store, listing, "OS files", kind="known-good", examiner="t")
+    store.close()
+
+    gallery = open_gallery(qtbot, window, case_dir)
+    assert gallery.model.rowCount() == ALL_PICTURES - 1  # the known-good picture is hidden
+    wait_filter(qtbot, gallery, known_good=True)
+    assert gallery.model.rowCount() == ALL_PICTURES
+    wait_filter(qtbot, gallery, hits="known-good")
+    assert gallery.model.rowCount() == 1 and gallery.model.item(0).known_good
+    wait_filter(qtbot, gallery, hits="any", known_good=False, search="pictures/")
+    assert gallery.model.rowCount() == PICTURES // 2 + 1  # odd ones and =SUM, copy is dup
+    wait_filter(qtbot, gallery, search="img_000", sort="name")
+    names = [gallery.model.item(r).name for r in range(gallery.model.rowCount())]
+    assert names == sorted(names, key=str.lower) and len(names) == PICTURES - 1
+
+    gallery.view.go_to(0)
+    gallery.view.setFocus()
+    key(qtbot, gallery, Qt.Key.Key_1)
+    wait_writes(qtbot, gallery)
+    wait_filter(qtbot, gallery, search="", category="1")
+    assert gallery.model.rowCount() == 1
+    wait_filter(qtbot, gallery, category="uncategorised")
+    assert gallery.model.rowCount() == ALL_PICTURES - 2

@@ -1,0 +1,243 @@
+"""The detail pane: one media item's preview, instances, hashes, EXIF, hash-set hits, stack
+members and tag history. It reads through the case's reader thread and shows pictures
+through the same cache and wellbeing policy as the grid."""
+
+from __future__ import annotations
+
+import html
+from functools import partial
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from triage.case import gallery
+from triage.case.gallery import GalleryItem, MediaDetail
+from triage.gui import formatting
+from triage.gui.gallery_model import ThumbnailCache, coalesced
+from triage.gui.wellbeing import WellbeingPolicy
+from triage.gui.workers import StoreReader
+
+PREVIEW = 256
+MEMBER_ICON = QSize(72, 72)
+
+
+class DetailPane(QWidget):
+    """Shows `show_media(id)`'s details once read; `memberChosen` when a stack member is picked."""
+
+    memberChosen = Signal(int)
+    loaded = Signal(object)  # MediaDetail or None
+
+    def __init__(self, reader: StoreReader, cache: ThumbnailCache, policy: WellbeingPolicy,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self._reader, self._cache, self._policy = reader, cache, policy
+        self.detail: MediaDetail | None = None
+        self._wanted: int | None = None
+        self.preview = QLabel()
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumSize(PREVIEW, PREVIEW)
+        self.preview.setStyleSheet("background: palette(mid); border-radius: 4px")
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.members_label = QLabel()
+        self.members = QListWidget()
+        self.members.setViewMode(QListView.ViewMode.IconMode)
+        self.members.setIconSize(MEMBER_ICON)
+        self.members.setFlow(QListView.Flow.LeftToRight)
+        self.members.setWrapping(False)
+        self.members.setFixedHeight(MEMBER_ICON.height() + 44)
+        self.members.setMovement(QListView.Movement.Static)
+        self.members.itemActivated.connect(self._member_activated)
+        self.members.itemClicked.connect(self._member_activated)
+        self.text = QTextBrowser()
+        self.text.setOpenLinks(False)
+        self.text.setPlaceholderText(self.tr("Select a picture to see where it was found, its "
+                                             "hashes, hash-set matches and tag history."))
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.preview, 1)
+        top_layout.addWidget(self.caption)
+        top_layout.addWidget(self.members_label)
+        top_layout.addWidget(self.members)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(self.text)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self._repaint = coalesced(self, 30, self._paint_pictures)
+        cache.ready.connect(lambda _sha: self._repaint.start())
+        policy.changed.connect(self._paint_pictures)
+        self.clear()
+
+    def clear(self) -> None:
+        self.detail, self._wanted = None, None
+        self.preview.clear()
+        self.preview.setText(self.tr("No picture selected"))
+        self.caption.clear()
+        self.members.clear()
+        self.members.hide()
+        self.members_label.hide()
+        self.text.clear()
+
+    def show_media(self, media_id: int | None) -> None:
+        if media_id is None:
+            self.clear()
+            return
+        self._wanted = media_id
+        self._reader.submit(partial(gallery.media_detail, media_id=media_id),
+                            partial(self._arrived, media_id), self._failed)
+
+    def reload(self) -> None:
+        if self._wanted is not None:
+            self.show_media(self._wanted)
+
+    def _arrived(self, media_id: int, detail: MediaDetail | None) -> None:
+        if media_id != self._wanted:
+            return
+        self.detail = detail
+        if detail is None:
+            self.clear()
+            self.text.setPlainText(self.tr("This item is no longer in the case."))
+        else:
+            self.text.setHtml(detail_html(detail))
+            self._fill_members(detail)
+            self._paint_pictures()
+            item = detail.item
+            self.caption.setText(f"{html.escape(item.name)}")
+        self.loaded.emit(detail)
+
+    def _failed(self, message: str) -> None:
+        self.text.setPlainText(self.tr("Could not read this item: {m}").format(m=message))
+
+    def _fill_members(self, detail: MediaDetail) -> None:
+        self.members.clear()
+        many = len(detail.stack) > 1
+        self.members.setVisible(many)
+        self.members_label.setVisible(many)
+        if not many:
+            return
+        self.members_label.setText(self.tr("Stack of {n} (representative first):").format(
+            n=detail.item.stack_size))
+        for member in detail.stack:
+            entry = QListWidgetItem(member.name[:18])
+            entry.setData(Qt.ItemDataRole.UserRole, member)
+            entry.setToolTip(member.path)
+            self.members.addItem(entry)
+
+    def _paint_pictures(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        item = detail.item
+        pixmap = self._cache.pixmap(item.sha256, self._treatment(item))
+        if pixmap is None:
+            self.preview.setText(self.tr("Loading…") if not self._cache.known(item.sha256)
+                                 else self.tr("No preview"))
+        else:
+            self.preview.setPixmap(_fit(pixmap, PREVIEW))
+        for row in range(self.members.count()):
+            entry = self.members.item(row)
+            member: GalleryItem = entry.data(Qt.ItemDataRole.UserRole)
+            icon = self._cache.pixmap(member.sha256, self._treatment(member))
+            entry.setIcon(QIcon(_fit(icon, MEMBER_ICON.width())) if icon is not None else QIcon())
+
+    def _treatment(self, item: GalleryItem):
+        return self._policy.treatment(item.media_id, item.categorised)
+
+    def _member_activated(self, entry: QListWidgetItem) -> None:
+        member: GalleryItem = entry.data(Qt.ItemDataRole.UserRole)
+        self.memberChosen.emit(member.media_id)
+
+
+def _fit(pixmap: QPixmap, side: int) -> QPixmap:
+    if pixmap.width() <= side and pixmap.height() <= side:
+        return pixmap
+    return pixmap.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
+                         Qt.TransformationMode.SmoothTransformation)
+
+
+# -- the text ----------------------------------------------------------------------------
+
+
+def _e(value) -> str:
+    return html.escape(str(value)) if value not in (None, "") else "—"
+
+
+def _when(value) -> str:
+    return f"{value:%Y-%m-%d %H:%M:%S}" if value is not None else "—"
+
+
+def _table(rows: list[tuple[str, str]]) -> str:
+    cells = "".join(f"<tr><td style='padding-right:10px' valign='top'><b>{html.escape(k)}</b>"
+                    f"</td><td>{v}</td></tr>" for k, v in rows)
+    return f"<table cellspacing='1'>{cells}</table>"
+
+
+def _section(title: str, body: str) -> str:
+    return f"<h4 style='margin-bottom:2px'>{html.escape(title)}</h4>{body}"
+
+
+def detail_html(d: MediaDetail) -> str:
+    item = d.item
+    size = f"{item.width}×{item.height} · " if item.width and item.height else ""
+    verdict = item.category or ("review" if item.tag_state == "review" else "uncategorised")
+    parts = [_table([
+        ("Type", f"{_e(item.detected_type)} · {size}{_e(formatting.exact_size(item.size))}"),
+        ("Category", _e(verdict)),
+        ("MD5", f"<code>{item.md5}</code>"), ("SHA-1", f"<code>{d.sha1}</code>"),
+        ("SHA-256", f"<code>{item.sha256}</code>"),
+    ])]
+    if d.analysis_error:
+        parts.append(f"<p style='color:#b00020'>{_e(d.analysis_error)}</p>")
+    parts.append(_section(f"Found {len(d.instances)} time(s)", "".join(
+        "<p style='margin:2px 0'>" + _table([
+            ("Evidence", _e(i.evidence) + (f", partition {_e(i.partition)}" if i.partition
+                                           else "")),
+            ("Path", _e(i.path) + (" <b style='color:#b00020'>(deleted)</b>" if i.deleted
+                                   else "")),
+            ("Modified", _when(i.mtime)), ("Accessed", _when(i.atime)),
+            ("Changed", _when(i.ctime)), ("Created", _when(i.crtime)),
+        ]) + "</p>" for i in d.instances)))
+    if d.hits:
+        conflict = (" <b style='color:#e67e22'>(the sets disagree)</b>"
+                    if item.conflicting else "")
+        parts.append(_section("Hash-set matches", conflict + _table([
+            (h.hash_set, f"{_e(h.kind)}, category {_e(h.category)}"
+                         f"{' (' + _e(h.scheme) + ')' if h.scheme else ''}; by {h.digest}, "
+                         f"record {h.record} of {_e(h.source_name)} "
+                         f"(SHA-256 {h.source_sha256[:16]}…), imported {_when(h.imported_at)} "
+                         f"by {_e(h.imported_by)}")
+            for h in d.hits])))
+    if d.tags:
+        parts.append(_section("Tags", _table([
+            (t.source, f"{_e(t.scheme)} {_e(t.category)} → {t.state}"
+                       f"{' ' + _e(t.working_category) if t.working_category else ''}, "
+                       f"{_e(t.examiner)} {_when(t.at)}"
+                       + (f"<br><i>{_e(t.reason)}</i>" if t.reason else ""))
+            for t in d.tags])))
+    exif = {k: v for k, v in d.exif.items() if v not in (None, "", {})}
+    if exif:
+        parts.append(_section("EXIF", _table([(k, _e(v)) for k, v in sorted(exif.items())])))
+    if d.video:
+        parts.append(_section("Video", _table([(k, _e(v)) for k, v in sorted(d.video.items())
+                                               if not isinstance(v, (list, dict))])))
+    if d.history:
+        parts.append(_section("Tag history (audit log)", _table([
+            (_when(h.at), f"{_e(h.examiner)}: {_e(h.action)} {_e(h.before)} → {_e(h.after)}")
+            for h in d.history])))
+    return "".join(parts)

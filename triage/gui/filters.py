@@ -1,0 +1,170 @@
+"""The gallery's filter bar: widgets in, one `GalleryFilter` out (the SQL is in case/gallery)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from triage.case.gallery import CONFLICTING, UNCATEGORISED, GalleryFilter
+from triage.gui.gallery_model import coalesced
+
+TYPING_DELAY_MS = 300
+ALL = ""
+
+
+def _combo(choices: list[tuple[str, str]], tip: str) -> QComboBox:
+    combo = QComboBox()
+    for text, value in choices:
+        combo.addItem(text, value)
+    combo.setToolTip(tip)
+    return combo
+
+
+def _select(combo: QComboBox, value) -> None:
+    index = combo.findData(value)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
+class FilterBar(QWidget):
+    """Search, category, hash-set hits, type and sort on one row; the rest behind "More"."""
+
+    changed = Signal(object)  # GalleryFilter
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._stacks = True
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search name, path or hash"))
+        self.search.setClearButtonEnabled(True)
+        self.category = _combo([(self.tr("Needs a person"), UNCATEGORISED),
+                                (self.tr("All categories"), ALL),
+                                (self.tr("Conflicting / to review"), CONFLICTING)],
+                               self.tr("Category in the working scheme"))
+        self.hits = _combo([(self.tr("Any hash-set result"), "any"),
+                            (self.tr("Alert hits"), "alert"),
+                            (self.tr("Known-good hits"), "known-good"),
+                            (self.tr("Any hit"), "hit"), (self.tr("No hit"), "no-hit")],
+                           self.tr("Hash-set matches"))
+        self.known_good = QCheckBox(self.tr("Show known-good"))
+        self.known_good.setToolTip(self.tr("Content matched only by known-good hash sets is "
+                                           "hidden unless this is on"))
+        self.media_type = _combo([(self.tr("Pictures and videos"), "all"),
+                                  (self.tr("Pictures"), "image"), (self.tr("Videos"), "video")],
+                                 self.tr("Media type"))
+        self.sort = _combo([(self.tr("Order found"), "found"), (self.tr("Largest first"), "size"),
+                            (self.tr("Biggest stacks first"), "stack"),
+                            (self.tr("File name"), "name")], self.tr("Sort"))
+        self.more = QToolButton()
+        self.more.setText(self.tr("More filters"))
+        self.more.setCheckable(True)
+
+        self.deleted = _combo([(self.tr("Deleted or not"), "any"),
+                               (self.tr("Deleted"), "deleted"),
+                               (self.tr("Not deleted"), "not-deleted")],
+                              self.tr("Whether an instance is a deleted entry"))
+        self.stack_size = QSpinBox()
+        self.stack_size.setRange(1, 100000)
+        self.stack_size.setPrefix(self.tr("stack ≥ "))
+        self.stack_size.setToolTip(self.tr("Only stacks of at least this many near-duplicates"))
+        self.path = QLineEdit()
+        self.path.setPlaceholderText(self.tr("Path contains"))
+        self.path.setClearButtonEnabled(True)
+        self.camera = QLineEdit()
+        self.camera.setPlaceholderText(self.tr("EXIF camera"))
+        self.camera.setClearButtonEnabled(True)
+        self.gps = QCheckBox(self.tr("Has GPS"))
+        self.dated = QCheckBox(self.tr("Modified"))
+        self.date_from = QDateEdit(QDate.currentDate().addYears(-1))
+        self.date_to = QDateEdit(QDate.currentDate())
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+
+        first = QHBoxLayout()
+        first.setContentsMargins(0, 0, 0, 0)
+        first.addWidget(self.search, 2)
+        for widget in (self.category, self.hits, self.known_good, self.media_type,
+                       QLabel(self.tr("Sort:")), self.sort, self.more):
+            first.addWidget(widget)
+        self.second = QWidget()
+        second = QHBoxLayout(self.second)
+        second.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.deleted, self.stack_size):
+            second.addWidget(widget)
+        second.addWidget(self.path, 1)
+        second.addWidget(self.camera, 1)
+        for widget in (self.gps, self.dated, self.date_from, QLabel("–"), self.date_to):
+            second.addWidget(widget)
+        self.second.hide()
+        self.more.toggled.connect(self.second.setVisible)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(first)
+        layout.addWidget(self.second)
+
+        self._typing = coalesced(self, TYPING_DELAY_MS, self._emit)
+        for edit in (self.search, self.path, self.camera):
+            edit.textChanged.connect(self._typing.start)
+        for combo in (self.category, self.hits, self.media_type, self.sort, self.deleted):
+            combo.currentIndexChanged.connect(self._emit)
+        for box in (self.known_good, self.gps, self.dated):
+            box.toggled.connect(self._emit)
+        self.stack_size.valueChanged.connect(self._typing.start)
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(lambda _d: self._typing.start() if self.dated.isChecked()
+                                     else None)
+
+    def set_categories(self, categories: list[tuple[str, str]]) -> None:
+        """The working scheme's (code, label), offered after the fixed choices."""
+        current = self.category.currentData()
+        self.category.blockSignals(True)
+        while self.category.count() > 3:
+            self.category.removeItem(3)
+        for code, label in categories:
+            self.category.addItem(f"{code} — {label}", code)
+        _select(self.category, current)
+        self.category.blockSignals(False)
+
+    def set_stacks(self, stacks: bool) -> None:
+        self._stacks = stacks
+        self._emit()
+
+    def set_text(self, text: str) -> None:
+        self.search.setText(text)
+        self._typing.stop()
+        self._emit()
+
+    def current(self) -> GalleryFilter:
+        category = self.category.currentData()
+        return GalleryFilter(
+            stacks=self._stacks, hash_hits=self.hits.currentData(),
+            show_known_good=self.known_good.isChecked(),
+            categories=(category,) if category else (),
+            min_stack_size=self.stack_size.value(), media_type=self.media_type.currentData(),
+            deleted=self.deleted.currentData(), path=self.path.text(),
+            camera=self.camera.text(), has_gps=self.gps.isChecked(),
+            date_from=_day(self.date_from) if self.dated.isChecked() else None,
+            date_to=_day(self.date_to) if self.dated.isChecked() else None,
+            text=self.search.text(), sort=self.sort.currentData())
+
+    def _emit(self) -> None:
+        self.changed.emit(self.current())
+
+
+def _day(edit: QDateEdit) -> date:
+    return edit.date().toPython()
+

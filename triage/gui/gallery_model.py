@@ -1,0 +1,280 @@
+"""The gallery's model and its thumbnail cache.
+
+The model knows how many tiles match the filter and keeps a bounded number
+of pages of `GalleryItem`s; `data()` answers from them, and a tile whose
+page is missing is painted empty while the reader thread fetches it. The
+thumbnail cache holds decoded pictures (bounded in bytes) and the blurred or
+greyscale versions painted from them (bounded in count); pictures are read
+and decoded on the loader thread only.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
+from functools import partial
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QPixmap
+
+from triage.case import gallery
+from triage.case.gallery import GalleryFilter, GalleryItem, GalleryPage
+from triage.gui import formatting
+from triage.gui.wellbeing import Treatment, treat
+from triage.gui.workers import StoreReader, ThumbnailLoader
+
+PAGE_SIZE = 240
+MAX_CACHED_PAGES = 40  # about ten thousand tiles' worth of rows
+ItemRole = Qt.ItemDataRole.UserRole + 1
+MediaIdRole = Qt.ItemDataRole.UserRole + 2
+
+
+class ThumbnailCache(QObject):
+    """Decoded thumbnails by SHA-256 (LRU, bounded in bytes) and their painted forms."""
+
+    ready = Signal(str)  # a picture arrived (or is known to be missing)
+
+    def __init__(self, loader: ThumbnailLoader, max_bytes: int = 96 * 2**20,
+                 max_pixmaps: int = 600, parent: QObject | None = None):
+        super().__init__(parent)
+        self._loader = loader
+        self._max_bytes = max_bytes
+        self._bytes = 0
+        self._images: OrderedDict[tuple[str, str], QImage | None] = OrderedDict()
+        self._pixmaps: OrderedDict[tuple[str, str, str], QPixmap] = OrderedDict()
+        self._max_pixmaps = max_pixmaps
+        self._asked: set[tuple[str, str]] = set()
+        loader.loaded.connect(self._arrived)
+
+    def image(self, sha256: str, kind: str = "thumbnail") -> QImage | None:
+        """The decoded picture if loaded; else None, and it is asked for."""
+        key = (sha256, kind)
+        if key in self._images:
+            self._images.move_to_end(key)
+            return self._images[key]
+        if key not in self._asked:
+            self._asked.add(key)
+        self._loader.request(sha256, kind)
+        return None
+
+    def known(self, sha256: str, kind: str = "thumbnail") -> bool:
+        """Whether the store was asked already and answered (with a picture or none)."""
+        return (sha256, kind) in self._images
+
+    def pixmap(self, sha256: str, treatment: Treatment,
+               kind: str = "thumbnail") -> QPixmap | None:
+        key = (sha256, kind, treatment.key)
+        found = self._pixmaps.get(key)
+        if found is not None:
+            self._pixmaps.move_to_end(key)
+            return found
+        image = self.image(sha256, kind)
+        if image is None:
+            return None
+        pixmap = QPixmap.fromImage(treat(image, treatment))
+        self._pixmaps[key] = pixmap
+        while len(self._pixmaps) > self._max_pixmaps:
+            self._pixmaps.popitem(last=False)
+        return pixmap
+
+    def forget_requests(self) -> None:
+        self._loader.forget()
+        self._asked.clear()
+
+    @property
+    def bytes_held(self) -> int:
+        return self._bytes
+
+    def _arrived(self, sha256: str, kind: str, image: QImage | None) -> None:
+        key = (sha256, kind)
+        self._asked.discard(key)
+        old = self._images.pop(key, None)
+        if old is not None:
+            self._bytes -= old.sizeInBytes()
+        self._images[key] = image
+        if image is not None:
+            self._bytes += image.sizeInBytes()
+        while self._bytes > self._max_bytes and len(self._images) > 1:
+            _key, evicted = self._images.popitem(last=False)
+            if evicted is not None:
+                self._bytes -= evicted.sizeInBytes()
+        self.ready.emit(sha256)
+
+
+class GalleryModel(QAbstractListModel):
+    """Tiles for one `GalleryFilter`, paged from the case store through a `StoreReader`."""
+
+    loaded = Signal(int)  # the tile count for the filter, after each (re)load
+    loadFailed = Signal(str)
+    pageArrived = Signal(int)
+
+    def __init__(self, reader: StoreReader, parent: QObject | None = None):
+        super().__init__(parent)
+        self._reader = reader
+        self._filter = GalleryFilter()
+        self._latest = 0
+        self._shown = 0
+        self._total = 0
+        self._pages: OrderedDict[int, GalleryPage] = OrderedDict()
+        self._pending: set[int] = set()
+        self._loading = False
+
+    # -- loading -------------------------------------------------------------------------
+
+    @property
+    def filter(self) -> GalleryFilter:
+        return self._filter
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    def set_filter(self, new: GalleryFilter) -> None:
+        if new != self._filter:
+            self._filter = new
+            self.reload()
+
+    def reload(self) -> None:
+        """Count and first page for the filter; the old tiles stay until they arrive."""
+        self._latest += 1
+        self._loading = True
+        self._reader.submit(
+            partial(gallery.count_and_first_page, f=self._filter, limit=PAGE_SIZE),
+            partial(self._on_loaded, self._latest),
+            partial(self._on_load_failed, self._latest))
+
+    def _on_loaded(self, generation: int, result: tuple[int, GalleryPage]) -> None:
+        if generation != self._latest:
+            return
+        total, first = result
+        self.beginResetModel()
+        self._shown, self._total = generation, total
+        self._pages.clear()
+        self._pending.clear()
+        self._pages[0] = first
+        self.endResetModel()
+        self._loading = False
+        self.loaded.emit(total)
+
+    def _on_load_failed(self, generation: int, message: str) -> None:
+        if generation == self._latest:
+            self._loading = False
+            self.loadFailed.emit(message)
+
+    def _request_page(self, page: int) -> None:
+        self._pending.add(page)
+        before = self._pages.get(page - 1)
+        after = before.last_key if before is not None else None
+        self._reader.submit(
+            partial(gallery.gallery_page, f=self._filter, offset=page * PAGE_SIZE,
+                    limit=PAGE_SIZE, after=after),
+            partial(self._on_page, self._shown, page),
+            partial(self._on_page_failed, self._shown, page),
+            droppable=True, on_dropped=partial(self._pending.discard, page))
+
+    def _on_page(self, generation: int, page: int, result: GalleryPage) -> None:
+        if generation != self._shown:
+            return
+        self._pending.discard(page)
+        self._pages[page] = result
+        while len(self._pages) > MAX_CACHED_PAGES:
+            self._pages.popitem(last=False)
+        first = page * PAGE_SIZE
+        last = min(self._total, first + PAGE_SIZE) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first), self.index(last))
+        self.pageArrived.emit(page)
+
+    def _on_page_failed(self, generation: int, page: int, message: str) -> None:
+        if generation == self._shown:
+            self._pending.discard(page)
+            self.loadFailed.emit(message)
+
+    def item(self, row: int) -> GalleryItem | None:
+        """The tile at `row` if its page is in memory (asking for it otherwise)."""
+        if not 0 <= row < self._total:
+            return None
+        number, offset = divmod(row, PAGE_SIZE)
+        page = self._pages.get(number)
+        if page is None:
+            if number not in self._pending:
+                self._request_page(number)
+            return None
+        self._pages.move_to_end(number)
+        return page.items[offset] if offset < len(page.items) else None
+
+    def rows_of(self, media_ids) -> list[int]:
+        """Rows in memory that show these media (a stack tile shows its representative)."""
+        wanted = set(media_ids)
+        rows = []
+        for number, page in self._pages.items():
+            for offset, item in enumerate(page.items):
+                if item.media_id in wanted:
+                    rows.append(number * PAGE_SIZE + offset)
+        return rows
+
+    def update_items(self, fresh: dict[int, GalleryItem]) -> None:
+        """Put re-read tiles in place (after tagging); the tiles keep their places."""
+        for number, page in self._pages.items():
+            changed = False
+            items = list(page.items)
+            for offset, item in enumerate(items):
+                new = fresh.get(item.media_id)
+                if new is not None:
+                    items[offset] = replace(new, sort_key=item.sort_key)
+                    changed = True
+            if changed:
+                self._pages[number] = GalleryPage(tuple(items), page.last_key)
+                first = number * PAGE_SIZE
+                self.dataChanged.emit(self.index(first),
+                                      self.index(min(self._total, first + len(items)) - 1))
+
+    # -- Qt model ------------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._total
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        item = self.item(index.row())
+        if item is None:
+            return None
+        if role == ItemRole:
+            return item
+        if role == MediaIdRole:
+            return item.media_id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return item.name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(item)
+        return None
+
+
+def tooltip(item: GalleryItem) -> str:
+    lines = [item.path or item.name]
+    size = f"{item.width}×{item.height}, " if item.width and item.height else ""
+    lines.append(f"{item.detected_type or '?'}, {size}{formatting.size(item.size)}")
+    if item.instances > 1:
+        lines.append(f"found {item.instances} times")
+    if item.stack_size > 1:
+        lines.append(f"stack of {item.stack_size}")
+    if item.category is not None:
+        lines.append(f"category {item.category}")
+    if item.hashset_category:
+        lines.append(f"hash sets: {item.hashset_category}")
+    if item.conflicting:
+        lines.append("hash sets disagree")
+    if item.deleted:
+        lines.append("deleted")
+    lines.append(f"MD5 {item.md5}")
+    return "\n".join(lines)
+
+
+def coalesced(parent: QObject, interval_ms: int, slot) -> QTimer:
+    """A single-shot timer: many calls to start() within `interval_ms` run `slot` once."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(interval_ms)
+    timer.timeout.connect(slot)
+    return timer

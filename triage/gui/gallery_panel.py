@@ -1,0 +1,302 @@
+"""The gallery page of an open case: toolbar, filter bar, the grid, and the detail pane.
+
+It owns the threads the gallery needs beside the case's reader: a
+thumbnail loader and the writer that makes tagging changes (FIFO, audited,
+undoable through a QUndoStack). Keys: the working scheme's hotkeys tag the
+selection (Alt+key the whole stacks), Backspace removes the examiner's tag,
+Space held reveals the current picture, Ctrl+Z / Ctrl+Shift+Z undo and redo.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from triage.case.store import CaseStore
+from triage.case.tags import working_scheme
+from triage.gui import formatting
+from triage.gui.detail import DetailPane
+from triage.gui.filters import FilterBar
+from triage.gui.gallery_model import GalleryModel, ThumbnailCache, coalesced
+from triage.gui.gallery_view import PICTURE, GalleryView, GridModel, TileDelegate
+from triage.gui.tagging import TagChange
+from triage.gui.wellbeing import WellbeingPolicy
+from triage.gui.widgets import MessageBar
+from triage.gui.workers import StoreReader, StoreWriter, ThumbnailLoader
+
+ADVANCE_LOOKAHEAD = 500  # tiles looked at for the next one that still needs a person
+
+
+def _load_scheme(session):
+    """The working scheme (its hotkeys, labels, colours); read on the reader thread."""
+    from triage.schema import default_registry
+
+    return default_registry().get(working_scheme(session))
+
+
+class GalleryPanel(QWidget):
+    """Everything the gallery shows for one case."""
+
+    schemeLoaded = Signal(object)
+    tagged = Signal(list)  # media ids whose tiles were re-read after a change
+
+    def __init__(self, store: CaseStore, reader: StoreReader, messages: MessageBar,
+                 settings: QSettings, examiner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._messages = messages
+        self._examiner = examiner  # a callable: the examiner can change while the case is open
+        self.scheme = None
+        self.reader = reader
+        self.policy = WellbeingPolicy(settings, self)
+        self.loader = ThumbnailLoader(store, PICTURE, self)
+        self.cache = ThumbnailCache(self.loader, parent=self)
+        self.writer = StoreWriter(store, self)
+        self.undo_stack = QUndoStack(self)
+        self.model = GalleryModel(reader, self)
+        self.grid = GridModel(self.model, self)
+        self.view = GalleryView()
+        self.view.setModel(self.grid)
+        self.delegate = TileDelegate(self.cache, self.policy, self.view)
+        self.view.setItemDelegate(self.delegate)
+        self.filters = FilterBar()
+        self.detail = DetailPane(reader, self.cache, self.policy)
+        self.count_label = QLabel()
+        self.keys_label = QLabel()
+        self.keys_label.setWordWrap(True)
+        self.keys_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self._make_actions()
+        self.toolbar = QToolBar()
+        for action in (self.stacks_action, None, self.blur_action, self.greyscale_action,
+                       self.protect_action, None, self.undo_action, self.redo_action, None,
+                       self.refresh_action):
+            if action is None:
+                self.toolbar.addSeparator()
+            else:
+                self.toolbar.addAction(action)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.filters)
+        left_layout.addWidget(self.view, 1)
+        status = QHBoxLayout()
+        status.addWidget(self.keys_label, 1)
+        status.addWidget(self.count_label)
+        left_layout.addLayout(status)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([900, 340])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.splitter, 1)
+
+        self._repaint = coalesced(self, 15, self.view.viewport().update)
+        self.cache.ready.connect(lambda _sha: self._repaint.start())
+        self.policy.changed.connect(self.view.viewport().update)
+        self._show_current = coalesced(self, 60, self._current_to_detail)
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._show_current.start())
+        self.grid.modelReset.connect(self._after_reset)
+        self.model.loaded.connect(self._loaded)
+        self.model.loadFailed.connect(self._load_failed)
+        self.filters.changed.connect(self.model.set_filter)
+        self.filters.changed.connect(lambda _f: self._update_count())
+        self.view.tagRequested.connect(self.tag_selection)
+        self.view.untagRequested.connect(self.untag_selection)
+        self.view.revealRequested.connect(self._reveal)
+        self.view.activated.connect(lambda _index: self.detail.setFocus())
+        self.detail.memberChosen.connect(self.detail.show_media)
+
+        self.loader.start()
+        self.writer.start()
+        self.model.set_filter(self.filters.current())
+        self.reader.submit(_load_scheme, self._scheme_loaded, self._load_failed)
+
+    # -- actions -------------------------------------------------------------------------
+
+    def _toggle(self, text: str, shortcut: str, checked: bool, slot, tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setCheckable(True)
+        action.setChecked(checked)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(f"{tip} ({shortcut})")
+        action.toggled.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        self.stacks_action = self._toggle(
+            self.tr("Show stacks"), "Ctrl+T", True, self.filters.set_stacks,
+            self.tr("One tile per stack of near-duplicates; off: every item"))
+        self.blur_action = self._toggle(
+            self.tr("Blur"), "Ctrl+B", self.policy.blur,
+            lambda on: setattr(self.policy, "blur", on),
+            self.tr("Blur pictures nobody has categorised yet"))
+        self.greyscale_action = self._toggle(
+            self.tr("Greyscale"), "Ctrl+G", self.policy.greyscale,
+            lambda on: setattr(self.policy, "greyscale", on),
+            self.tr("Show pictures nobody has categorised yet in greyscale"))
+        self.protect_action = self._toggle(
+            self.tr("Protect categorised"), "Ctrl+Shift+B", self.policy.protect_categorised,
+            lambda on: setattr(self.policy, "protect_categorised", on),
+            self.tr("Blur and greyscale apply to categorised pictures too"))
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("Undo"))
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("Redo"))
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.refresh_action = QAction(self.tr("Refresh gallery"), self)
+        self.refresh_action.setToolTip(self.tr("Read the gallery again (tagged tiles stay in "
+                                               "place until then)"))
+        self.refresh_action.triggered.connect(self.refresh)
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+
+    @property
+    def actions_for_menu(self) -> list[QAction]:
+        return [self.stacks_action, self.blur_action, self.greyscale_action,
+                self.protect_action, self.undo_action, self.redo_action, self.refresh_action]
+
+    # -- loading -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.model.reload()
+        self.detail.reload()
+
+    def _scheme_loaded(self, scheme) -> None:
+        self.scheme = scheme
+        self.view.hotkeys = {c.hotkey.lower(): c.code for c in scheme.categories if c.hotkey}
+        self.delegate.colours = {c.code: _colour(c.colour) for c in scheme.categories}
+        self.filters.set_categories([(c.code, c.label) for c in scheme.categories])
+        keys = "  ·  ".join(f"<b>{c.hotkey}</b> " + ("" if c.code == c.hotkey else f"{c.code} ")
+                            + c.label for c in scheme.categories if c.hotkey)
+        self.keys_label.setText(self.tr("{scheme}: {keys}  ·  <b>Alt+key</b> whole stack  ·  "
+                                        "<b>Backspace</b> remove tag  ·  <b>hold Space</b> "
+                                        "reveal").format(scheme=scheme.name, keys=keys))
+        self.view.viewport().update()
+        self.schemeLoaded.emit(scheme)
+
+    def _loaded(self, _total: int) -> None:
+        self._update_count()
+
+    def _after_reset(self) -> None:
+        self.cache.forget_requests()
+        if self.model.rowCount() and not self.view.currentIndex().isValid():
+            self.view.go_to(0)
+        elif not self.model.rowCount():
+            self.detail.clear()
+
+    def _load_failed(self, message: str) -> None:
+        self._messages.error(self.tr("Could not read the gallery: {m}").format(m=message),
+                             self.tr("Retry"), self.refresh)
+
+    def _update_count(self) -> None:
+        if self.model.loading:
+            self.count_label.setText(self.tr("Reading…"))
+            return
+        unit = self.tr("tiles") if self.model.filter.stacks else self.tr("items")
+        self.count_label.setText(f"{formatting.count(self.model.rowCount())} {unit}")
+
+    def _current_to_detail(self) -> None:
+        row = self.view.current_row()
+        item = self.model.item(row) if row is not None else None
+        self.detail.show_media(item.media_id if item else None)
+
+    # -- tagging -------------------------------------------------------------------------
+
+    def _selected_items(self):
+        rows = self.view.selected_rows()
+        current = self.view.current_row()
+        if not rows and current is not None:
+            rows = [current]
+        items = [self.model.item(r) for r in rows]
+        return rows, [i for i in items if i is not None]
+
+    def tag_selection(self, code: str, whole_stacks: bool = False) -> bool:
+        """Give the selected tiles `code` (in stack view a tile stands for its whole stack)."""
+        return self._change(code, whole_stacks)
+
+    def untag_selection(self, whole_stacks: bool = False) -> bool:
+        return self._change(None, whole_stacks)
+
+    def _change(self, code: str | None, whole_stacks: bool) -> bool:
+        if self.scheme is None:
+            return False
+        rows, items = self._selected_items()
+        if not items:
+            return False
+        stacks = whole_stacks or self.model.filter.stacks
+        n = len(items)
+        if code is None:
+            text = self.tr("remove the tag of {n} tile(s)").format(n=n)
+        else:
+            label = self.scheme.category(code).label
+            text = self.tr("tag {n} tile(s) {code} ({label})").format(n=n, code=code,
+                                                                      label=label)
+        if stacks and any(i.stack_size > 1 for i in items):
+            text += self.tr(" with their stacks")
+        self.undo_stack.push(TagChange(
+            self.writer, self._examiner, [i.media_id for i in items], self.scheme.id, code,
+            stacks, text, self._changes_arrived, self._change_failed))
+        if code is not None:
+            self._advance(max(rows))
+        return True
+
+    def _advance(self, after: int) -> None:
+        """To the next tile nobody has categorised (among those read), else the next one."""
+        total = self.model.rowCount()
+        for row in range(after + 1, min(total, after + 1 + ADVANCE_LOOKAHEAD)):
+            item = self.model.item(row)
+            if item is None or not item.categorised:
+                self.view.go_to(row)
+                return
+        self.view.go_to(min(after + 1, total - 1))
+
+    def _changes_arrived(self, fresh: dict, media_ids: list[int]) -> None:
+        self.model.update_items(fresh)
+        if self.detail.detail is not None and self.detail.detail.item.media_id in media_ids:
+            self.detail.reload()
+        elif self.detail.detail is not None and any(
+                m.media_id in media_ids for m in self.detail.detail.stack):
+            self.detail.reload()
+        self.tagged.emit(media_ids)
+
+    def _change_failed(self, message: str) -> None:
+        self.undo_stack.clear()
+        self._messages.error(self.tr("The change was not made: {m}. Undo history was cleared; "
+                                     "refresh to see the case as it is.").format(m=message),
+                             self.tr("Refresh"), self.refresh)
+
+    def _reveal(self, on: bool) -> None:
+        row = self.view.current_row() if on else None
+        item = self.model.item(row) if row is not None else None
+        self.policy.reveal(item.media_id if item else None)
+
+    # -- closing -------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self.writer.busy
+
+    def shutdown(self) -> None:
+        """Finish queued changes, stop the threads (before the reader closes the store)."""
+        self.writer.stop()
+        self.loader.stop()
+
+
+def _colour(text: str):
+    from PySide6.QtGui import QColor
+
+    return QColor(text)

@@ -1,0 +1,104 @@
+"""How pictures are shown, to protect the person looking at them.
+
+By default a picture nobody has categorised yet is shown blurred and in
+greyscale; the examiner turns either off (toolbar, Ctrl+B / Ctrl+G), and the
+choice is kept in QSettings. Categorised pictures are shown the same way
+unless the examiner chooses to see them plainly. One picture can be revealed
+on purpose (hold Space); nothing else reveals a picture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QImage
+
+BLUR_FACTOR = 14
+"""A picture is shrunk this many times and enlarged again: shapes stay, details go."""
+
+
+@dataclass(frozen=True)
+class Treatment:
+    blur: bool
+    greyscale: bool
+
+    @property
+    def key(self) -> str:
+        return ("b" if self.blur else "") + ("g" if self.greyscale else "")
+
+
+PLAIN = Treatment(False, False)
+
+
+def treat(image: QImage, treatment: Treatment) -> QImage:
+    """`image` blurred and/or in greyscale (a new image; the cached one is untouched)."""
+    if treatment.blur:
+        small = image.scaled(max(1, image.width() // BLUR_FACTOR),
+                             max(1, image.height() // BLUR_FACTOR),
+                             Qt.AspectRatioMode.IgnoreAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+        image = small.scaled(image.width(), image.height(),
+                             Qt.AspectRatioMode.IgnoreAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+    if treatment.greyscale:
+        image = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    return image
+
+
+class WellbeingPolicy(QObject):
+    """The examiner's choices, persisted; `changed` tells every view to repaint."""
+
+    changed = Signal()
+
+    KEYS = {"blur": ("wellbeing/blur", True), "greyscale": ("wellbeing/greyscale", True),
+            "protect_categorised": ("wellbeing/protectCategorised", True)}
+
+    def __init__(self, settings: QSettings, parent: QObject | None = None):
+        super().__init__(parent)
+        self._settings = settings
+        self.revealed: int | None = None  # the one media shown plainly on purpose
+
+    def _get(self, name: str) -> bool:
+        key, default = self.KEYS[name]
+        value = self._settings.value(key, default)
+        return value in (True, "true", "1", 1) if not isinstance(value, bool) else value
+
+    def _set(self, name: str, value: bool) -> None:
+        self._settings.setValue(self.KEYS[name][0], bool(value))
+        self.changed.emit()
+
+    @property
+    def blur(self) -> bool:
+        return self._get("blur")
+
+    @blur.setter
+    def blur(self, value: bool) -> None:
+        self._set("blur", value)
+
+    @property
+    def greyscale(self) -> bool:
+        return self._get("greyscale")
+
+    @greyscale.setter
+    def greyscale(self, value: bool) -> None:
+        self._set("greyscale", value)
+
+    @property
+    def protect_categorised(self) -> bool:
+        return self._get("protect_categorised")
+
+    @protect_categorised.setter
+    def protect_categorised(self, value: bool) -> None:
+        self._set("protect_categorised", value)
+
+    def reveal(self, media_id: int | None) -> None:
+        if media_id != self.revealed:
+            self.revealed = media_id
+            self.changed.emit()
+
+    def treatment(self, media_id: int, categorised: bool) -> Treatment:
+        """How this picture is shown now."""
+        if media_id == self.revealed or (categorised and not self.protect_categorised):
+            return PLAIN
+        return Treatment(self.blur, self.greyscale)
