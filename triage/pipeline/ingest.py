@@ -56,6 +56,7 @@ from triage.pipeline.work import (
     process_files,
     warm_up,
 )
+from triage.plugins.recording import RunRecorder
 
 if TYPE_CHECKING:
     from triage.media.analyse import MediaAnalysis
@@ -101,6 +102,7 @@ class Ingest:
         self.progress = progress
         self.cancel = cancel or threading.Event()
         self._executor = executor
+        self._plugins: RunRecorder | None = None
 
     # -- registration -------------------------------------------------------------------
 
@@ -164,7 +166,10 @@ class Ingest:
                     break
                 self._walk(evidence_id)
             if not self.cancel.is_set():
+                self._plugins = RunRecorder(self.store, self.examiner, "ingest",
+                                            None if self.options.analyse_media else ())
                 self._process_files(executor, summary)
+                self._plugins.finish()
             self._collect_evidence_hashes(evidence_jobs, wait_for_all=not self.cancel.is_set())
         finally:
             if self._executor is None:
@@ -177,6 +182,9 @@ class Ingest:
                 from triage.pipeline.cluster import build_stacks
 
                 build_stacks(self.store, self.examiner)
+            from triage.links.scan import scan_links  # links in text, HTML, chats, histories
+
+            scan_links(self.store, self.examiner, progress=self.progress, cancel=self.cancel)
         with self.store.session() as session:
             summary.evidence_errors = [
                 f"{e.name}: {e.error}" for e in session.scalars(select(Evidence)) if e.error
@@ -280,7 +288,8 @@ class Ingest:
                 if batch is None:
                     exhausted = True
                     break
-                in_flight.add(executor.submit(process_files, batch, options.analyse_media))
+                in_flight.add(executor.submit(process_files, batch, options.analyse_media,
+                                              self._plugins.specs()))
             if not in_flight:
                 break
             done, in_flight = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
@@ -344,6 +353,8 @@ class Ingest:
         with self.store.session() as session:
             media_ids = _upsert_media(session, [r for r in results if r.sha256])
             _record_analyses(session, analysed, media_ids)
+            self._plugins.record(session, ((media_ids[r.sha256], outcome) for r in results
+                                           if r.sha256 for outcome in r.plugins))
             updates = []
             for result in results:
                 name, _ = names.pop(result.file_id)

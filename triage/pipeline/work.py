@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from triage.evidence import ContentError, ContentReader, EvidenceError, Locator, open_source
@@ -20,6 +21,8 @@ from triage.media.sniff import HEAD_SIZE, media_kind, sniff
 
 if TYPE_CHECKING:
     from triage.media.analyse import MediaAnalysis
+    from triage.plugins.batches import BatchedRunners, Outcome
+    from triage.plugins.loading import PluginSpec
 
 MAX_PICTURE_BYTES = 256 << 20  # larger "pictures" are recorded, hashed, and not decoded
 
@@ -40,6 +43,7 @@ class FileResult:
     detected_type: str | None = None
     error: str | None = None
     analysis: MediaAnalysis | None = None
+    plugins: tuple[Outcome, ...] = ()  # what the case's plugins said, from the same decode
 
 
 @dataclass(frozen=True)
@@ -70,11 +74,20 @@ def warm_up() -> None:
     _shared_reader()
 
 
-def process_files(jobs: list[FileJob], analyse_media: bool = True) -> list[FileResult]:
-    return [_process_file(job, analyse_media) for job in jobs]
+def process_files(jobs: list[FileJob], analyse_media: bool = True,
+                  plugins: tuple[PluginSpec, ...] = ()) -> list[FileResult]:
+    if not (plugins and analyse_media):
+        return [_process_file(job, analyse_media) for job in jobs]
+    from triage.plugins.batches import BatchedRunners
+
+    runners = BatchedRunners(plugins)
+    results = [_process_file(job, analyse_media, runners) for job in jobs]
+    outcomes = runners.finish()  # the last partial batches run here
+    return [replace(r, plugins=tuple(outcomes.pop(r.sha256, ()))) for r in results]
 
 
-def _process_file(job: FileJob, analyse_media: bool) -> FileResult:
+def _process_file(job: FileJob, analyse_media: bool,
+                  plugins: BatchedRunners | None = None) -> FileResult:
     hasher, kept, detected, error = MultiHasher(), None, None, None
     try:
         for chunk in _shared_reader().chunks(job.where):
@@ -96,7 +109,7 @@ def _process_file(job: FileJob, analyse_media: bool) -> FileResult:
     analysis = None
     if kept:
         if digests.sha256 not in _analysed:
-            analysis = kept.analyse(detected)
+            analysis = kept.analyse(detected, plugins and partial(plugins.feed, digests.sha256))
             _remember(digests.sha256)
         kept.close()
     return FileResult(job.file_id, digests.md5, digests.sha1, digests.sha256, digests.size,
@@ -138,7 +151,8 @@ class _Kept:
         else:
             self._chunks = []
 
-    def analyse(self, detected: str | None) -> MediaAnalysis:
+    def analyse(self, detected: str | None, feed=None) -> MediaAnalysis:
+        """`feed(picture, data)`, if given, hands the working picture to the case's plugins."""
         # Imported here: decoding libraries cost half a second per worker to load,
         # and a hashes-only ingest never needs them.
         from triage.media.analyse import MediaAnalysis, analyse
@@ -153,8 +167,14 @@ class _Kept:
         if self._size > MAX_PICTURE_BYTES:
             return MediaAnalysis(kind="image", error=f"picture of {self._size} bytes is larger "
                                  f"than {MAX_PICTURE_BYTES} bytes; not decoded")
-        return analyse(b"".join(self._chunks), detected,
-                       derive=lambda picture: pack_extra_hashes(extra_hashes(picture)))
+        data = b"".join(self._chunks)
+
+        def derive(picture):
+            if feed:
+                feed(picture, data)
+            return pack_extra_hashes(extra_hashes(picture))
+
+        return analyse(data, detected, derive=derive)
 
     def close(self) -> None:
         self._chunks = []

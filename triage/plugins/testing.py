@@ -22,7 +22,7 @@ from PIL import Image
 
 from triage.plugins.discovery import Found, discover, repository_folder
 from triage.plugins.loading import resolve
-from triage.plugins.manifest import read_manifest
+from triage.plugins.manifest import PluginError, read_manifest
 from triage.plugins.runner import Answer, PluginFault, Runner
 
 __all__ = ["Answer", "PluginFault", "run_plugin_on"]
@@ -42,7 +42,10 @@ def run_plugin_on(folder: Path | str, pictures: Sequence[Path | str | bytes | Im
                          entry_points=False)
     manifest = read_manifest(folder)
     catalogue.plugins[manifest.name] = Found(manifest, "folder")
-    runner = Runner(resolve(catalogue.get(manifest.name), catalogue))
+    try:
+        runner = Runner(resolve(catalogue.get(manifest.name), catalogue))
+    except PluginError as exc:  # the model fails its pin: refused, as a case run would
+        raise PluginFault(str(exc)) from None
     if runner.error:
         raise PluginFault(runner.error)
     items = []

@@ -1,0 +1,195 @@
+"""Plugins inside ingest (on its single decode) and on an existing case (`triage plugins run`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from plugin_fixtures import (  # noqa: E402
+    colour_model,
+    model_plugin,
+    noise,
+    red_square,
+    red_square_face_model,
+    solid,
+    write_plugin,
+)
+
+from triage.case.audit import verify_chain  # noqa: E402
+from triage.case.models import AuditEntry, File, Media, PluginResult, PluginRun, WorkStatus  # noqa: E402
+from triage.case.store import open_case  # noqa: E402
+from triage.pipeline import work  # noqa: E402
+from triage.pipeline.ingest import Ingest, IngestOptions  # noqa: E402
+from triage.pipeline.plugins import _InProcess  # noqa: E402
+from triage.plugins import case as case_plugins  # noqa: E402
+from triage.plugins.discovery import discover  # noqa: E402
+from triage.plugins.results import flagged_media, suggestions_for  # noqa: E402
+
+SIZE_REPORTER = """
+    from triage.plugins.api import Plugin
+
+    class Plug(Plugin):
+        labels = ("longest_side",)
+        batch_size = 2
+
+        def run(self, batch):
+            return [{"longest_side": float(max(b.shape[:2]))} for b in batch]
+"""
+
+BROKEN = """
+    from triage.plugins.api import Plugin
+
+    class Plug(Plugin):
+        labels = ("x",)
+
+        def run(self, batch):
+            raise MemoryError("the model wants 80 GB")
+"""
+
+
+@pytest.fixture
+def plugins_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "plugins"
+    write_plugin(folder, "sizes", SIZE_REPORTER)
+    write_plugin(folder, "broken", BROKEN)
+    model_plugin(folder, "colour", colour_model(tmp_path / "colour.onnx"), "onnx-classifier",
+                 'labels = ["reddish", "bluish"]\ninput_size = [8, 8]\nsoftmax = true\n',
+                 "[thresholds]\nreddish = 0.9\n")
+    model_plugin(folder, "faces-test", red_square_face_model(tmp_path / "yunet.onnx"), "faces",
+                 "min_face = 8\n", "[thresholds]\nface = 0.5\n")
+    monkeypatch.setenv("TRIAGE_PLUGIN_PATH", str(folder))
+    monkeypatch.setattr(work, "_analysed", set())  # in-process ingests: forget earlier tests
+    return folder
+
+
+@pytest.fixture
+def evidence(tmp_path):
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    solid((250, 10, 10), (1600, 1200)).save(folder / "red.jpg", quality=95)
+    solid((10, 10, 250)).save(folder / "blue.png")
+    red_square().save(folder / "square.png")
+    noise(7).save(folder / "noise.png")
+    (folder / "copy-of-red.bin").write_bytes((folder / "red.jpg").read_bytes())
+    (folder / "broken.jpg").write_bytes((folder / "red.jpg").read_bytes()[:200])
+    (folder / "notes.txt").write_text("not a picture")
+    return folder
+
+
+def _enable(store, *names):
+    catalogue = discover()
+    for name in names:
+        case_plugins.enable(store, catalogue.get(name), "ann")
+
+
+def _by_name(session):
+    return {f.name: f.media_id for f in session.scalars(select(File)) if f.media_id}
+
+
+def test_ingest_runs_enabled_plugins_on_its_one_decode_and_goes_on_past_a_broken_one(
+        tmp_path, plugins_folder, evidence, monkeypatch):
+    import triage.media.analyse as analyse
+
+    decodes = []
+    real_decode = analyse.decode_picture
+    monkeypatch.setattr(analyse, "decode_picture",
+                        lambda data, **kw: decodes.append(1) or real_decode(data, **kw))
+    store = open_case(tmp_path / "case", create=True, examiner="ann")
+    _enable(store, "sizes", "broken", "colour")
+    ingest = Ingest(store, "ann", IngestOptions(workers=1), executor=_InProcess())
+    ingest.add(evidence)
+    summary = ingest.run()
+
+    assert len(decodes) == 5  # red (once for two files), blue, square, noise, broken
+    with store.reading() as session:
+        media = _by_name(session)
+        pending = session.scalar(select(func.count()).select_from(File)
+                                 .where(File.status == WorkStatus.PENDING))
+        assert pending == 0 and summary.files_hashed == 7
+        red = {s.plugin: s for s in suggestions_for(session, media["red.jpg"])}
+        assert set(red) == {"sizes", "colour"}
+        # the working picture of the decode, not the 1600 px original read again
+        assert 224 <= red["sizes"].scores["longest_side"] <= 448
+        assert red["colour"].flags == {"reddish": pytest.approx(1.0, abs=0.01)}
+        assert len(red["colour"].model_sha256) == 64 and red["sizes"].model_sha256 == ""
+        assert sorted(session.scalars(flagged_media("colour", "reddish"))) == [media["red.jpg"]]
+        assert suggestions_for(session, media["broken.jpg"]) == []
+        answered = session.scalar(select(func.count()).select_from(PluginResult)
+                                  .where(PluginResult.plugin == "sizes"))
+        assert answered == 4
+        runs = {r.plugin: r for r in session.scalars(select(PluginRun))}
+        assert runs["broken"].error == ("broken: raised MemoryError: the model wants 80 GB; "
+                                        "disabled for this run")
+        assert runs["sizes"].error is None and runs["sizes"].items == 4
+        assert runs["colour"].flagged == 1 and runs["sizes"].context == "ingest"
+        audited = session.scalars(select(AuditEntry.target).where(
+            AuditEntry.action == "plugin.run")).all()
+        assert sorted(audited) == ["plugin:broken", "plugin:colour", "plugin:sizes"]
+        assert verify_chain(session) is None
+
+
+def test_ingest_in_worker_processes_stores_boxes_from_the_faces_plugin(
+        tmp_path, plugins_folder, evidence):
+    store = open_case(tmp_path / "case", create=True, examiner="ann")
+    _enable(store, "faces-test", "colour")
+    ingest = Ingest(store, "ann", IngestOptions(workers=1))
+    ingest.add(evidence)
+    ingest.run()
+    with store.reading() as session:
+        media = _by_name(session)
+        faces = {s.plugin: s for s in suggestions_for(session, media["square.png"])}["faces-test"]
+        assert faces.faces >= 1 and faces.flags == {"face": pytest.approx(1.0)}
+        noise_faces = {s.plugin: s for s in suggestions_for(session, media["noise.png"])}
+        assert noise_faces["faces-test"].faces == 0
+        # the stand-in model "sees" a face in anything saturated red
+        assert sorted(session.scalars(flagged_media("faces-test", "face"))) == \
+            sorted([media["square.png"], media["red.jpg"]])
+
+
+def test_plugins_run_answers_pictures_already_in_the_case_and_resumes(
+        tmp_path, plugins_folder, evidence, capsys):
+    from triage.cli import main
+
+    store = open_case(tmp_path / "case", create=True, examiner="ann")
+    ingest = Ingest(store, "ann", IngestOptions(workers=1), executor=_InProcess())
+    ingest.add(evidence)
+    ingest.run()
+    store.close()
+    case = str(tmp_path / "case")
+    assert main(["plugins", "run", case, "colour", "--workers", "0"]) == 0
+    assert "colour: 4 pictures answered, 1 flagged" in capsys.readouterr().out
+    assert main(["plugins", "run", case, "colour", "--workers", "0"]) == 0
+    assert "colour: 0 pictures answered" in capsys.readouterr().out
+    assert main(["plugins", "run", case, "broken", "--workers", "0"]) == 1
+    assert "the model wants 80 GB" in capsys.readouterr().err
+    assert main(["plugins", "flags", case, "--plugin", "colour"]) == 0
+    assert "colour:reddish" in capsys.readouterr().out
+    store = open_case(case)
+    with store.reading() as session:
+        runs = session.scalars(select(PluginRun).order_by(PluginRun.id)).all()
+        assert [(r.plugin, r.context, r.items) for r in runs] == [
+            ("colour", "run", 4), ("colour", "run", 0), ("broken", "run", 0)]
+        assert verify_chain(session) is None
+
+
+def test_a_picture_answered_by_an_older_model_is_answered_again_beside_it(
+        tmp_path, plugins_folder, evidence):
+    from triage.pipeline.plugins import run_plugin
+
+    store = open_case(tmp_path / "case", create=True, examiner="ann")
+    ingest = Ingest(store, "ann", IngestOptions(workers=1), executor=_InProcess())
+    ingest.add(evidence)
+    ingest.run()
+    assert run_plugin(store, "colour", "ann", workers=0).items == 4
+    model_plugin(plugins_folder, "colour", colour_model(tmp_path / "v2.onnx", batch="B"),
+                 "onnx-classifier", 'labels = ["reddish", "bluish"]\ninput_size = [8, 8]\n')
+    assert run_plugin(store, "colour", "ann", workers=0).items == 4
+    with store.reading() as session:
+        media = _by_name(session)
+        models = {s.model_sha256 for s in suggestions_for(session, media["blue.png"])}
+    assert len(models) == 2

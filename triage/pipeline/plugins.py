@@ -1,0 +1,169 @@
+"""Running a plugin over media already in a case (`triage plugins run CASE_DIR NAME`).
+
+Ingest runs the case's plugins on its single decode; a plugin enabled
+later, or disabled by a fault during ingest, is run here instead, on every
+picture that has no answer from this plugin, version and model yet. Its
+pictures are read again from evidence (read-only) and decoded once more,
+since the ingest's decode is long gone. Workers load the plugin once each
+and return plain answers; the parent stores them, a transaction per job,
+so a killed run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, select
+
+from triage.case.models import File, Media, PluginResult, WorkStatus
+from triage.case.store import CaseStore
+from triage.evidence import ContentError, EvidenceError, Locator
+from triage.pipeline.content import locator, locator_query
+from triage.pipeline.executors import Executor, LocalExecutor
+from triage.pipeline.progress import ProgressCallback, ProgressTracker
+from triage.plugins.batches import BatchedRunners, Outcome
+from triage.plugins.discovery import Catalogue
+from triage.plugins.loading import PluginSpec
+from triage.plugins.recording import RunRecorder
+
+JOB_MEDIA = 64
+PAGE = 2000
+
+
+@dataclass(frozen=True)
+class MediaJob:
+    media_id: int
+    where: Locator
+
+
+@dataclass
+class PluginRunSummary:
+    items: int = 0
+    flagged: int = 0
+    unreadable: int = 0
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def answer_media(jobs: list[MediaJob], specs: tuple[PluginSpec, ...]
+                 ) -> tuple[list[tuple[int, Outcome]], int]:
+    """In a worker: read and decode each picture once, feed the plugins; (answers, unreadable)."""
+    from triage.media.decode import DecodeError, decode_picture
+    from triage.pipeline.work import _shared_reader
+
+    runners, unreadable = BatchedRunners(specs), 0
+    for job in jobs:
+        try:
+            data = b"".join(_shared_reader().chunks(job.where))
+            picture = decode_picture(data).picture
+        except (ContentError, EvidenceError, OSError, DecodeError):
+            unreadable += 1  # ingest already recorded why; nothing for a plugin to see
+            continue
+        runners.feed(str(job.media_id), picture, data)
+    return [(int(key), o) for key, outcomes in runners.finish().items() for o in outcomes], \
+        unreadable
+
+
+class _InProcess:
+    """An executor that runs each call at once in this process (tests, `--workers 0`)."""
+
+    workers = 1
+
+    def submit(self, fn, *args) -> Future:
+        future: Future = Future()
+        future.set_result(fn(*args))
+        return future
+
+    def shutdown(self, cancel: bool = False) -> None:
+        pass
+
+
+def run_plugin(store: CaseStore, name: str, examiner: str, workers: int | None = None,
+               executor: Executor | None = None, catalogue: Catalogue | None = None,
+               progress: ProgressCallback | None = None,
+               cancel: threading.Event | None = None) -> PluginRunSummary:
+    """Run plugin `name` on every picture of the case it has not answered; audited as one run."""
+    recorder = RunRecorder(store, examiner, "run", [name], catalogue)
+    summary = PluginRunSummary()
+    specs = recorder.specs()
+    if specs:
+        own = executor is None
+        executor = executor or (_InProcess() if workers == 0 else LocalExecutor(workers))
+        try:
+            _run(store, recorder, executor, specs[0], summary, progress,
+                 cancel or threading.Event())
+        finally:
+            if own:
+                executor.shutdown(cancel=bool(recorder.errors))
+    recorder.finish()
+    state = recorder.runs[name]
+    summary.items, summary.flagged, summary.errors = state.items, state.flagged, recorder.errors
+    return summary
+
+
+def _run(store: CaseStore, recorder: RunRecorder, executor, spec: PluginSpec,
+         summary: PluginRunSummary, progress: ProgressCallback | None,
+         cancel: threading.Event) -> None:
+    todo = _unanswered(store, spec)
+    tracker = ProgressTracker(f"plugin {spec.name}", len(todo), 0, progress)
+    jobs = _jobs(store, todo)
+    in_flight: set[Future] = set()
+    while True:
+        while recorder.specs() and not cancel.is_set() and len(in_flight) < executor.workers * 2:
+            job = next(jobs, None)
+            if job is None:
+                break
+            in_flight.add(executor.submit(answer_media, job, recorder.specs()))
+        if not in_flight:
+            break
+        done, in_flight = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
+        for future in done:
+            if future.cancelled():
+                continue
+            answers, unreadable = future.result()
+            summary.unreadable += unreadable
+            with store.session() as session:
+                recorder.record(session, answers)
+            tracker.advance(len({media_id for media_id, _ in answers}) + unreadable, 0)
+        if not recorder.specs() or cancel.is_set():
+            for future in in_flight:
+                future.cancel()
+    tracker.emit()
+
+
+def _unanswered(store: CaseStore, spec: PluginSpec) -> list[int]:
+    """Pictures with no answer yet from this plugin, version and model (resumable)."""
+    manifest = spec.manifest
+    answered = exists().where(PluginResult.media_id == Media.id,
+                              PluginResult.plugin == manifest.name,
+                              PluginResult.version == manifest.version,
+                              PluginResult.model_sha256 == manifest.model_sha256)
+    with store.reading() as session:
+        return list(session.scalars(
+            select(Media.id).where(Media.detected_type.like("image/%"),
+                                   Media.analysis_error.is_(None), ~answered)
+            .order_by(Media.id)))
+
+
+def _jobs(store: CaseStore, media_ids: list[int]):
+    """Jobs of one readable instance per picture, a page of pictures at a time."""
+    job: list[MediaJob] = []
+    for start in range(0, len(media_ids), PAGE):
+        page = media_ids[start:start + PAGE]
+        with store.reading() as session:
+            rows = session.execute(
+                locator_query(File.media_id)
+                .where(File.media_id.in_(page), File.status == WorkStatus.DONE)
+                .order_by(File.media_id, File.id)).all()
+        seen: set[int] = set()
+        for row in rows:
+            if row.media_id in seen:
+                continue
+            seen.add(row.media_id)
+            job.append(MediaJob(row.media_id, locator(row)))
+            if len(job) >= JOB_MEDIA:
+                yield job
+                job = []
+    if job:
+        yield job
