@@ -1,0 +1,413 @@
+"""Links out of one file's content: which extractor fits it, and each extractor.
+
+An extractor gets a function that streams the content (chunks of bytes,
+from the evidence, read-only) and yields `Hit`s: a found link and where it
+was (byte offset, line, or a place such as a JSON path or a table row).
+Nothing loads a whole large file: text is read a line at a time (a line
+longer than `line_limit` is read in pieces), strings are scanned in chunks
+with a carry-over, JSON is parsed as a stream. Browser history databases
+are copied (up to `sqlite_cap`) to a temporary file that SQLite opens
+read-only and immutable; the evidence itself is never handed to SQLite.
+
+Which extractor: SQLite header -> browser history (Chromium `urls`,
+Firefox `moz_places`) or, for other databases, strings; HTML, JSON and
+CSV by name or content; other text by content; anything else -> strings
+(UTF-8 and UTF-16LE) of the first `strings_cap` bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import os
+import re
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import PurePosixPath
+from typing import Callable, Iterable, Iterator
+from urllib.parse import quote
+
+from triage.case.models import LinkConfidence
+from triage.links.find import Found, confidence_of, find_links
+from triage.links.normal import NotALink, parse_url
+
+Content = Callable[[], Iterator[bytes]]
+SQLITE_MAGIC = b"SQLite format 3\x00"
+HTML_NAMES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".mht", ".mhtml", ".php", ".asp"})
+JSON_NAMES = frozenset({".json", ".jsonl", ".ndjson"})
+CSV_NAMES = frozenset({".csv", ".tsv"})
+_UTF8_RUN = re.compile(rb"(?:[\t\x20-\x7e]|[\xc2-\xf4][\x80-\xbf]{1,3}){6,}")
+# UTF-16LE: ASCII and Latin-1, Greek/Cyrillic, full-width forms, U+3002, zero-width characters.
+_UTF16_RUN = re.compile(
+    rb"(?:[\t\x20-\x7e\xa0-\xff]\x00|[\x00-\xff][\x03\x04]|[\x01-\x5e]\xff|\x02\x30"
+    rb"|[\x0b-\x0d]\x20){6,}")
+CHROMIUM_EPOCH = datetime(1601, 1, 1)
+
+
+@dataclass
+class Limits:
+    text_cap: int = 1 << 30  # bytes of a text, HTML, JSON or CSV file read
+    strings_cap: int = 64 << 20  # bytes of any other file scanned for strings
+    sqlite_cap: int = 512 << 20  # a larger database is scanned for strings instead
+    line_limit: int = 1 << 20  # a longer line is read in pieces of this size
+    carry: int = 4096  # bytes kept between chunks so a string split by a chunk is whole
+
+
+@dataclass(frozen=True)
+class Hit:
+    found: Found
+    offset: int | None = None
+    line: int | None = None
+    location: str | None = None
+    extra: dict | None = None
+
+
+@dataclass
+class Extraction:
+    extractor: str
+    hits: list[Hit] = field(default_factory=list)
+    bytes_scanned: int = 0
+    note: str | None = None  # e.g. why an extractor fell back to another
+
+
+class _Counted(io.RawIOBase):
+    """A read-only stream over content chunks, counting bytes and stopping at a cap."""
+
+    def __init__(self, chunks: Iterator[bytes], cap: int):
+        self._chunks, self._buffer, self.cap, self.read_bytes = chunks, b"", cap, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while not self._buffer:
+            if self.read_bytes >= self.cap:
+                return 0
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._buffer = chunk[:self.cap - self.read_bytes]
+            self.read_bytes += len(self._buffer)
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
+
+
+def choose(name: str, head: bytes) -> str:
+    """The extractor for a file, from its name and its first bytes."""
+    suffix = PurePosixPath(name.lower()).suffix
+    if head.startswith(SQLITE_MAGIC):
+        return "sqlite"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) and looks_text(head[2:], utf16=True):
+        return "text"
+    if not looks_text(head):
+        return "strings"
+    start = head.lstrip()[:15].lower()
+    if suffix in HTML_NAMES or start.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if suffix in JSON_NAMES:
+        return "json"
+    if suffix in CSV_NAMES:
+        return "csv"
+    return "text"
+
+
+def looks_text(head: bytes, utf16: bool = False) -> bool:
+    """No NUL bytes (for UTF-16 text: NUL only as high bytes) and few control characters."""
+    sample = head[:8192]
+    if utf16:
+        sample = sample[::2]
+    elif b"\x00" in sample:
+        return False
+    if not sample:
+        return True
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32 or b == 127)
+    return controls * 100 <= len(sample)
+
+
+def extract(name: str, content: Content, limits: Limits | None = None,
+            kind: str | None = None) -> Extraction:
+    """Every link in one content; `kind` forces an extractor (e.g. "strings")."""
+    limits = limits or Limits()
+    chunks = content()
+    head = b""
+    for chunk in chunks:
+        head += chunk
+        if len(head) >= 8192:
+            break
+    chunks_again = _prepend(head, chunks)
+    kind = kind or choose(name, head)
+    if kind == "sqlite":
+        return extract_sqlite(chunks_again, limits)
+    if kind == "strings":
+        return extract_strings(chunks_again, limits)
+    if kind == "json":
+        result = extract_json(chunks_again, limits)
+    elif kind == "csv":
+        result = extract_csv(chunks_again, limits, tab=name.lower().endswith(".tsv"))
+    else:
+        return extract_text(chunks_again, limits, html_text=kind == "html")
+    if result.note is None:
+        return result
+    fallback = extract_text(content(), limits)  # malformed JSON/CSV: read it as text
+    fallback.note = result.note
+    return fallback
+
+
+def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    if first:
+        yield first
+    yield from rest
+
+
+# -- text, HTML ------------------------------------------------------------------------------
+
+
+def extract_text(chunks: Iterator[bytes], limits: Limits, html_text: bool = False) -> Extraction:
+    """A line at a time; offsets are bytes from the start of the file (UTF-8 text)."""
+    stream = _Counted(chunks, limits.text_cap)
+    buffered = io.BufferedReader(stream, 1 << 16)
+    result = Extraction("html" if html_text else "text")
+    bom = buffered.peek(2)[:2]
+    if bom in (b"\xff\xfe", b"\xfe\xff"):
+        result.extractor = "text-utf16"
+        text = io.TextIOWrapper(buffered, encoding="utf-16", errors="replace", newline="")
+        for number, line in enumerate(iter(lambda: text.readline(limits.line_limit), ""), 1):
+            result.hits.extend(Hit(f, line=number) for f in find_links(line))
+    else:
+        offset = 0
+        for number, raw in enumerate(iter(lambda: buffered.readline(limits.line_limit), b""), 1):
+            line = raw.decode("utf-8", "replace")
+            if html_text and "&" in line:
+                unescaped = html.unescape(line)
+                result.hits.extend(Hit(f, offset=offset, line=number) for f in find_links(unescaped))
+            else:
+                result.hits.extend(Hit(f, offset=offset + _byte_length(line, f.start), line=number)
+                                   for f in find_links(line))
+            offset += len(raw)
+    result.bytes_scanned = stream.read_bytes
+    return result
+
+
+def _byte_length(text: str, chars: int) -> int:
+    prefix = text[:chars]
+    return chars if prefix.isascii() else len(prefix.encode("utf-8", "replace"))
+
+
+# -- JSON, CSV ------------------------------------------------------------------------------
+
+
+def extract_json(chunks: Iterator[bytes], limits: Limits) -> Extraction:
+    """String values of a JSON document (or JSON lines), each with its path: chat exports."""
+    import ijson
+
+    stream = _Counted(chunks, limits.text_cap)
+    result = Extraction("json")
+    try:
+        for prefix, event, value in ijson.parse(io.BufferedReader(stream, 1 << 16),
+                                                multiple_values=True):
+            if event == "string" and value:
+                result.hits.extend(Hit(f, location=prefix or "$") for f in find_links(value))
+    except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError) as exc:
+        result.note = f"not valid JSON ({_one_line(exc)}); read as text"
+        result.hits = []
+    result.bytes_scanned = stream.read_bytes
+    return result
+
+
+def extract_csv(chunks: Iterator[bytes], limits: Limits, tab: bool = False) -> Extraction:
+    """Each cell of a CSV/TSV chat export, with its row and column."""
+    stream = _Counted(chunks, limits.text_cap)
+    buffered = io.BufferedReader(stream, 1 << 16)
+    delimiter = "\t" if tab else _delimiter(buffered.peek(4096)[:4096])
+    text = io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="replace", newline="")
+    result = Extraction("csv")
+    csv.field_size_limit(limits.line_limit)
+    reader = csv.reader(text, delimiter=delimiter)
+    try:
+        for row_number, row in enumerate(reader, 1):
+            for column, cell in enumerate(row, 1):
+                result.hits.extend(Hit(f, line=reader.line_num, location=f"row {row_number} "
+                                       f"column {column}") for f in find_links(cell))
+    except csv.Error as exc:
+        result.note = f"not valid CSV ({_one_line(exc)}); read as text"
+        result.hits = []
+    result.bytes_scanned = stream.read_bytes
+    return result
+
+
+def _delimiter(head: bytes) -> str:
+    first = head.split(b"\n", 1)[0]
+    counts = {d: first.count(d.encode()) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:200]
+
+
+# -- strings --------------------------------------------------------------------------------
+
+
+def extract_strings(chunks: Iterable[bytes], limits: Limits) -> Extraction:
+    """Printable UTF-8 and UTF-16LE runs of the first `strings_cap` bytes, chunk by chunk."""
+    result = Extraction("strings")
+    carry, base = b"", 0
+    for chunk in chunks:
+        room = limits.strings_cap - result.bytes_scanned
+        if room <= 0:
+            break
+        chunk = chunk[:room]
+        result.bytes_scanned += len(chunk)
+        buffer = carry + chunk
+        keep_from = _carry_start(buffer, limits.carry)
+        _scan_runs(buffer, base, 0, keep_from, result.hits)
+        carry, base = buffer[keep_from:], base + keep_from
+    _scan_runs(carry, base, 0, len(carry) + 1, result.hits)
+    return result
+
+
+def _carry_start(buffer: bytes, carry: int) -> int:
+    """Where to cut so that no string straddles the cut.
+
+    Runs before the cut are scanned now; the rest is carried into the next
+    chunk. A run that reaches the end of the buffer may go on in the next
+    chunk, so the cut moves back to its start (unless it is already longer
+    than 64 KiB: then it is scanned in pieces); a run that straddles the cut
+    and ends inside the buffer moves the cut to its end.
+    """
+    cut = max(0, len(buffer) - carry)
+    for _ in range(8):
+        moved = False
+        for pattern in (_UTF8_RUN, _UTF16_RUN):
+            for run in pattern.finditer(buffer, max(0, cut - (64 << 10))):
+                if run.start() >= cut:
+                    break
+                if run.end() <= cut:
+                    continue
+                if run.end() >= len(buffer) - 3:  # a character may be cut in two
+                    if len(buffer) - run.start() < 64 << 10:
+                        cut, moved = run.start(), True
+                else:
+                    cut, moved = run.end(), True
+                break
+        if not moved:
+            return cut
+    return cut
+
+
+def _scan_runs(buffer: bytes, base: int, start: int, before: int, hits: list[Hit]) -> None:
+    for run in _UTF8_RUN.finditer(buffer, start):
+        if run.start() >= before:
+            break
+        text = run.group(0).decode("utf-8", "replace")
+        hits.extend(Hit(f, offset=base + run.start() + _byte_length(text, f.start),
+                        location="utf-8 string") for f in find_links(text))
+    for run in _UTF16_RUN.finditer(buffer, start):
+        if run.start() >= before:
+            break
+        data = run.group(0)
+        text = data[:len(data) // 2 * 2].decode("utf-16-le", "replace")
+        hits.extend(Hit(f, offset=base + run.start() + 2 * f.start, location="utf-16le string")
+                    for f in find_links(text))
+
+
+# -- browser history ------------------------------------------------------------------------
+
+HISTORY_QUERIES = {
+    "chromium-history": ("urls", "SELECT id, url, title, visit_count, last_visit_time FROM urls"),
+    "firefox-places": ("moz_places",
+                       "SELECT id, url, title, visit_count, last_visit_date FROM moz_places"),
+}
+
+
+def extract_sqlite(chunks: Iterator[bytes], limits: Limits) -> Extraction:
+    """A browser history database through a temporary copy; any other database as strings."""
+    with tempfile.TemporaryDirectory(prefix="triage-links-") as folder:
+        copy = os.path.join(folder, "copy.sqlite")
+        copied, complete = _copy(chunks, copy, limits.sqlite_cap)
+        if complete:
+            result = _history(copy)
+            if result is not None:
+                result.bytes_scanned = copied
+                return result
+        with open(copy, "rb") as handle:
+            result = extract_strings(iter(lambda: handle.read(1 << 20), b""), limits)
+        if not complete:
+            result.note = f"database larger than {limits.sqlite_cap} bytes: scanned as strings"
+        return result
+
+
+def _copy(chunks: Iterator[bytes], path: str, cap: int) -> tuple[int, bool]:
+    copied = 0
+    with open(path, "wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+            copied += len(chunk)
+            if copied > cap:
+                return copied, False
+    return copied, True
+
+
+def _history(path: str) -> Extraction | None:
+    """The visited URLs of a Chromium `History` or Firefox `places.sqlite` copy, or None."""
+    uri = f"file:{quote(path)}?mode=ro&immutable=1"
+    try:
+        connection = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        tables = {row[0] for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        for extractor, (table, query) in HISTORY_QUERIES.items():
+            if table in tables:
+                return _history_rows(connection, extractor, table, query)
+        return None
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+
+
+def _history_rows(connection: sqlite3.Connection, extractor: str, table: str,
+                  query: str) -> Extraction:
+    result = Extraction(extractor)
+    for row_id, url, title, visits, last_visit in connection.execute(query):
+        found = found_from_url(url if isinstance(url, str) else "")
+        if found is None:
+            continue
+        extra = {"title": title or None, "visit_count": visits,
+                 "last_visit": _visit_time(extractor, last_visit)}
+        result.hits.append(Hit(found, location=f"{table} id {row_id}",
+                               extra={k: v for k, v in extra.items() if v is not None}))
+    return result
+
+
+def _visit_time(extractor: str, value) -> str | None:
+    """Chromium counts microseconds from 1601, Firefox from 1970; both UTC."""
+    if not value:
+        return None
+    try:
+        if extractor == "chromium-history":
+            when = CHROMIUM_EPOCH + timedelta(microseconds=int(value))
+        else:
+            when = datetime.fromtimestamp(int(value) / 1e6, tz=timezone.utc).replace(tzinfo=None)
+    except (OverflowError, ValueError, OSError):
+        return None
+    return when.isoformat(timespec="seconds") + "Z"
+
+
+def found_from_url(url: str) -> Found | None:
+    """A whole string that is one URL (a history row): normalised, no prose guards."""
+    try:
+        normal = parse_url(url)
+    except NotALink:
+        return None
+    rules = normal.rules
+    return Found(0, len(url), url, "url", normal.url, normal, rules,
+                 confidence_of(rules) if rules else LinkConfidence.PLAIN, "")
