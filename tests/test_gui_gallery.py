@@ -295,3 +295,82 @@ def test_filters_combine_and_known_good_is_hidden_by_default(qtbot, window, case
     assert gallery.model.rowCount() == 1
     wait_filter(qtbot, gallery, category="uncategorised")
     assert gallery.model.rowCount() == ALL_PICTURES - 2
+
+
+# -- menus: what the CLI does ----------------------------------------------------------
+
+
+def accept_with(monkeypatch, dialog_class, fill):
+    """Make `dialog_class.exec` fill the dialog's fields and accept, as an examiner would."""
+    from PySide6.QtWidgets import QDialog
+
+    def exec_(dialog):
+        fill(dialog)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(dialog_class, "exec", exec_)
+
+
+def run_menu_job(qtbot, window, action):
+    with qtbot.waitSignal(window.jobs.finished, timeout=TIMEOUT_MS) as finished:
+        action.trigger()
+    return finished.args
+
+
+def test_menus_import_hash_sets_export_and_verify_with_the_cli_functions(
+        qtbot, window, case_dir, tmp_path, monkeypatch):
+    from triage.gui import case_actions
+
+    gallery = open_gallery(qtbot, window, case_dir)
+    item = gallery.model.item(0)
+    listing = tmp_path / "alert.md5"
+    listing.write_text(f"{item.md5}  x.jpg\n")
+
+    def fill_import(dialog):
+        dialog.file_edit.setText(str(listing))
+        dialog.name_edit.setText("Seized before")
+        dialog.kind.setCurrentIndex(dialog.kind.findData("alert"))
+
+    accept_with(monkeypatch, case_actions.HashSetDialog, fill_import)
+    ok, text, changed = run_menu_job(qtbot, window, window.import_hash_set_action)
+    assert ok and changed and "1 matches" in text
+    assert window.messages.kind == "info"
+    qtbot.waitUntil(lambda: not gallery.model.loading and gallery.model.item(0) is not None
+                    and gallery.model.item(0).alert, timeout=TIMEOUT_MS)
+
+    out = tmp_path / "report.csv"
+
+    def fill_export(dialog):
+        dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+        dialog.file_edit.setText(str(out))
+
+    accept_with(monkeypatch, case_actions.ExportDialog, fill_export)
+    ok, text, _ = run_menu_job(qtbot, window, window.export_action)
+    assert ok and out.is_file() and str(out) in text
+
+    ok, text, _ = run_menu_job(qtbot, window, window.verify_action)
+    assert ok and "audit chain intact" in text
+
+    ok, text, _ = run_menu_job(qtbot, window, window.stacks_action)
+    assert ok and "stacks" in text
+
+    accept_with(monkeypatch, case_actions.HashSetDialog,
+                lambda d: (d.file_edit.setText(str(tmp_path / "missing.md5")),
+                           d.name_edit.setText("missing")))
+    ok, text, _ = run_menu_job(qtbot, window, window.import_hash_set_action)
+    assert not ok and window.messages.kind == "error" and "missing.md5" in text
+
+    store = open_case(case_dir)
+    with store.reading() as session:
+        actions = set(session.scalars(select(AuditEntry.action)))
+    store.close()
+    assert {"hashset.import", "case.export", "stacks.build"} <= actions
+
+
+def test_help_opens_the_demo_case(qtbot, window, case_dir, monkeypatch):
+    import triage.demo
+
+    monkeypatch.setattr(triage.demo, "ensure_demo_case", lambda *a, **k: case_dir)
+    with qtbot.waitSignal(window.caseOpened, timeout=TIMEOUT_MS):
+        window.demo_action.trigger()
+    assert window.case_folder == str(case_dir)

@@ -24,6 +24,17 @@ from PySide6.QtWidgets import (
 
 from triage import __version__
 from triage.case.store import current_examiner, open_case
+from triage.gui.case_actions import (
+    CaseJobs,
+    ExportDialog,
+    HashSetDialog,
+    build_stacks_job,
+    export_job,
+    import_hash_set_job,
+    last_folder,
+    scheme_choices,
+    verify_job,
+)
 from triage.gui.case_view import CaseView
 from triage.gui.evidence_dialog import AddEvidenceDialog
 from triage.gui.start import NewCaseDialog, RecentCases, StartPage
@@ -74,6 +85,10 @@ class MainWindow(QMainWindow):
         self._quit_when_idle = False
 
         self.messages = MessageBar()
+        self.jobs = CaseJobs(self)
+        self._demo_pending = False
+        self.jobs.started.connect(self._job_started)
+        self.jobs.finished.connect(self._job_finished)
         self.start_page = StartPage(self.recent)
         self.start_page.newCaseRequested.connect(self.new_case)
         self.start_page.openCaseRequested.connect(self.choose_case)
@@ -131,6 +146,22 @@ class MainWindow(QMainWindow):
         self.examiner_action = self._action(
             self.tr("Set &examiner…"), self.ask_examiner, None,
             self.tr("Who is working: recorded in the audit log with every change"))
+        self.import_hash_set_action = self._action(
+            self.tr("Import &hash set…"), self.import_hash_set, None,
+            self.tr("Import a hash set file and match it against the case (as triage hashset "
+                    "import)"))
+        self.stacks_action = self._action(
+            self.tr("Rebuild &stacks"), self.rebuild_stacks, None,
+            self.tr("Stack near-duplicates again (as triage cluster)"))
+        self.export_action = self._action(
+            self.tr("E&xport…"), self.export, "Ctrl+Shift+E",
+            self.tr("VICS JSON, CSV, hash lists, HTML or PDF report (as triage export)"))
+        self.verify_action = self._action(
+            self.tr("&Verify case"), self.verify, None,
+            self.tr("Re-hash the evidence and check the audit chain (as triage verify)"))
+        self.demo_action = self._action(
+            self.tr("Open &demo case"), self.open_demo_case, None,
+            self.tr("A small case of public photographs with stacks and hash-set hits"))
         self.about_action = self._action(self.tr("&About Triage"), self.show_about)
         self.about_qt_action = self._action(self.tr("About &Qt"), QApplication.aboutQt)
 
@@ -152,8 +183,17 @@ class MainWindow(QMainWindow):
         case_menu.addAction(self.resume_action)
         case_menu.addAction(self.cancel_action)
         case_menu.addSeparator()
+        case_menu.addSeparator()
+        for action in (self.import_hash_set_action, self.stacks_action, self.export_action,
+                       self.verify_action):
+            case_menu.addAction(action)
+        case_menu.addSeparator()
         case_menu.addAction(self.refresh_action)
+        self.view_menu = bar.addMenu(self.tr("&View"))
+        self.view_menu.aboutToShow.connect(self._fill_view_menu)
         help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.demo_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
         help_menu.addAction(self.about_qt_action)
 
@@ -178,6 +218,11 @@ class MainWindow(QMainWindow):
         self.resume_action.setEnabled(bool(has_case and idle and snapshot and snapshot.unfinished))
         self.cancel_action.setEnabled(bool(ingesting))
         self.refresh_action.setEnabled(has_case)
+        case_idle = has_case and idle and not self.jobs.busy
+        for action in (self.import_hash_set_action, self.stacks_action, self.export_action,
+                       self.verify_action):
+            action.setEnabled(case_idle)
+        self.demo_action.setEnabled(idle and not self.jobs.busy)
         self.start_page.new_button.setEnabled(idle)
         self.start_page.open_button.setEnabled(idle)
 
@@ -327,6 +372,87 @@ class MainWindow(QMainWindow):
         if self._quit_when_idle:
             self.close()
 
+    # -- what the CLI does, from the menus ----------------------------------------------
+
+    def _fill_view_menu(self) -> None:
+        self.view_menu.clear()
+        if self.case_view is None:
+            self.view_menu.addAction(self.tr("(no case open)")).setEnabled(False)
+            return
+        for action in self.case_view.gallery.actions_for_menu:
+            self.view_menu.addAction(action)
+
+    def import_hash_set(self) -> None:
+        if self.case_view is None:
+            return
+        dialog = HashSetDialog(last_folder(self.settings, "lastHashSetFolder"), scheme_choices(),
+                               self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        path, name = dialog.file_edit.text().strip(), dialog.name_edit.text().strip()
+        self.settings.setValue("lastHashSetFolder", str(Path(path).parent))
+        store, examiner = self.case_view.store, self.examiner
+        kind, scheme = dialog.kind.currentData(), dialog.scheme.currentData()
+        self.jobs.run(self.tr("Importing hash set {name}…").format(name=name),
+                      lambda: import_hash_set_job(store, path, name, kind, scheme, examiner),
+                      changes_case=True)
+
+    def rebuild_stacks(self) -> None:
+        if self.case_view is not None:
+            store, examiner = self.case_view.store, self.examiner
+            self.jobs.run(self.tr("Stacking near-duplicates…"),
+                          lambda: build_stacks_job(store, examiner), changes_case=True)
+
+    def export(self) -> None:
+        if self.case_view is None:
+            return
+        dialog = ExportDialog(last_folder(self.settings, "lastExportFolder"), scheme_choices(),
+                              self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        out = dialog.file_edit.text().strip()
+        self.settings.setValue("lastExportFolder", str(Path(out).parent))
+        store, examiner = self.case_view.store, self.examiner
+        format_id = dialog.format.currentData()
+        scheme, thumbnails = dialog.scheme.currentData(), dialog.thumbnails.currentData()
+        overwrite = dialog.overwrite.isChecked()
+        self.jobs.run(self.tr("Exporting…"),
+                      lambda: export_job(store, format_id, out, scheme, thumbnails, overwrite,
+                                         examiner), changes_case=False)
+
+    def verify(self) -> None:
+        if self.case_view is not None:
+            store, examiner = self.case_view.store, self.examiner
+            self.jobs.run(self.tr("Verifying evidence and audit log…"),
+                          lambda: verify_job(store, examiner), changes_case=False)
+
+    def open_demo_case(self) -> None:
+        """Build the demo case if needed (off the GUI thread), then open it."""
+        def build():
+            from triage.demo import ensure_demo_case  # written by the demo's own module
+
+            return ensure_demo_case()
+
+        self._demo_pending = self.jobs.run(self.tr("Preparing the demo case…"), build,
+                                           changes_case=False)
+
+    def _job_started(self, what: str) -> None:
+        self.statusBar().showMessage(what)
+        self._update_actions()
+
+    def _job_finished(self, ok: bool, text: str, changes_case: bool) -> None:
+        self.statusBar().clearMessage()
+        demo, self._demo_pending = self._demo_pending, False
+        if demo and ok:
+            self.open_case(text)
+        elif ok:
+            self.messages.info(text)
+        else:
+            self.messages.error(text)
+        if changes_case and self.case_view is not None:
+            self.case_view.refresh()
+        self._update_actions()
+
     # -- examiner, about -----------------------------------------------------------------
 
     def set_examiner(self, name: str) -> None:
@@ -371,6 +497,7 @@ class MainWindow(QMainWindow):
             return
         if self._opening is not None:
             self._opening.wait()
+        self.jobs.wait()
         self._closed = True
         self.settings.setValue("window/geometry", self.saveGeometry())
         self._close_view()
