@@ -7,6 +7,9 @@
     triage hashset verify CASE_DIR NAME        exit 1 when the set changed since import
     triage hashset remove CASE_DIR NAME
     triage hashset precedence CASE_DIR [SET_OR_KIND …] [--clear]
+    triage hashset import CASE_DIR --library NAME     a set of the workstation's library
+    triage hashset library add FILE --name N [--kind K] [--scheme S] [--format F]
+    triage hashset library list | remove NAME
     triage hashset formats
 
 Every change (import, remove) and every verification is in the audit log.
@@ -32,6 +35,7 @@ from triage.hashsets import (
 )
 from triage.hashsets.formats.delimited import ROLES
 from triage.hashsets.precedence import get_precedence, set_precedence
+from triage.hashsets.workstation import Library, import_from_library
 
 
 def register(subparsers) -> None:
@@ -46,8 +50,12 @@ def register(subparsers) -> None:
         description="Formats are recognised by content: " + "; ".join(
             f"{f.id} = {f.title}" for f in FORMATS) + ".")
     p.add_argument("case_dir", metavar="CASE_DIR")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--name", required=True, help="the set's name in this case (unique)")
+    p.add_argument("file", metavar="FILE", nargs="?",
+                   help="the set's file (or --library NAME)")
+    p.add_argument("--library", metavar="NAME",
+                   help="import the workstation library's set NAME (see 'hashset library')")
+    p.add_argument("--name", help="the set's name in this case (unique; with --library, "
+                   "default: the library's name)")
     p.add_argument("--kind", choices=[k.value for k in HashSetKind],
                    help="alert (flag and pre-categorise) or known-good (hide from review); "
                         "default: known-good for NSRL, alert otherwise")
@@ -101,6 +109,27 @@ def register(subparsers) -> None:
     p = commands.add_parser("formats", help="the formats that can be imported")
     p.set_defaults(func=handle_formats)
 
+    library = commands.add_parser(
+        "library", help="the workstation's library of sets every case can import by name",
+        description="Sets a lab uses case after case, kept once (read-only, with their SHA-256) "
+                    "in $TRIAGE_HASHSET_LIBRARY or the user's data folder. A case imports "
+                    "its own copy: 'hashset import CASE_DIR --library NAME'.")
+    library_commands = library.add_subparsers(dest="library_command", metavar="COMMAND",
+                                              required=True)
+    p = library_commands.add_parser("add", help="copy a set file into the library")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--name", required=True)
+    p.add_argument("--kind", choices=[k.value for k in HashSetKind])
+    p.add_argument("--scheme")
+    p.add_argument("--format", choices=[f.id for f in FORMATS])
+    p.set_defaults(func=handle_library_add)
+    p = library_commands.add_parser("list", help="the library's sets")
+    p.set_defaults(func=handle_library_list)
+    p = library_commands.add_parser("remove", help="remove a set from the library "
+                                    "(cases that imported it keep their copy)")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(func=handle_library_remove)
+
 
 def _options(args) -> ReadOptions:
     columns = {}
@@ -135,13 +164,25 @@ def _progress():
 
 
 def handle_import(args) -> int:
+    if (args.file is None) == (args.library is None):
+        raise UsageError("give the set's FILE, or --library NAME for a set of the library")
+    if args.file is not None and not args.name:
+        raise UsageError("--name is needed: the set's name in this case")
+    if args.library and (args.kind or args.scheme or args.format):
+        raise UsageError("a library set is read as the library says: no --kind, --scheme, "
+                         "--format with --library")
     store = open_case(args.case_dir)
     progress = _progress()
     try:
-        result = import_hash_set(store, args.file, args.name, kind=args.kind,
-                                 scheme=args.scheme, format=args.format,
-                                 skip_bad=args.skip_bad, report=args.report,
-                                 options=_options(args), progress=progress)
+        if args.library:
+            result = import_from_library(store, args.library, as_name=args.name,
+                                         skip_bad=args.skip_bad, options=_options(args),
+                                         progress=progress)
+        else:
+            result = import_hash_set(store, args.file, args.name, kind=args.kind,
+                                     scheme=args.scheme, format=args.format,
+                                     skip_bad=args.skip_bad, report=args.report,
+                                     options=_options(args), progress=progress)
     except HashSetError as exc:
         raise UsageError(str(exc)) from None
     finally:
@@ -226,6 +267,40 @@ def handle_precedence(args) -> int:
         store.close()
     print("precedence: " + (" > ".join(result["rule"]) or "none")
           + f"; defaults picked for {result['defaults_picked']:,} conflicting media")
+    return 0
+
+
+def handle_library_add(args) -> int:
+    try:
+        item = Library().add(args.file, args.name, args.kind, args.scheme, args.format)
+    except HashSetError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"Added '{item.name}' ({item.kind}, {item.format}, {item.size:,} bytes, "
+          f"SHA-256 {item.sha256}) to the library {Library().folder}")
+    return 0
+
+
+def handle_library_list(args) -> int:
+    library = Library()
+    try:
+        sets = library.sets()
+    except HashSetError as exc:
+        raise UsageError(str(exc)) from None
+    if not sets:
+        print(f"The library {library.folder} has no sets.")
+    for item in sets:
+        scheme = f", scheme {item.scheme}" if item.scheme else ""
+        print(f"{item.name}: {item.kind}{scheme}, {item.format}, {item.source_name} "
+              f"({item.size:,} bytes), added {item.added_at[:19]} by {item.added_by}")
+    return 0
+
+
+def handle_library_remove(args) -> int:
+    try:
+        item = Library().remove(args.name)
+    except HashSetError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"Removed '{item.name}' from the library; cases that imported it keep their copy")
     return 0
 
 

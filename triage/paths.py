@@ -1,0 +1,16 @@
+"""Where Triage keeps per-user things: one answer for every package that needs it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def user_data_dir() -> Path:
+    """Triage's per-user data folder: $XDG_DATA_HOME/triage (%LOCALAPPDATA% on Windows),
+    else ~/.local/share/triage. Schemes, plugins, the hash-set library and the demo case."""
+    data_home = os.environ.get("XDG_DATA_HOME")
+    if os.name == "nt" and not data_home:
+        data_home = os.environ.get("LOCALAPPDATA")
+    base = Path(data_home).expanduser() if data_home else Path.home() / ".local" / "share"
+    return base / "triage"
