@@ -6,11 +6,13 @@ import signal
 import sys
 import threading
 
+from sqlalchemy import make_url
 from tqdm import tqdm
 
 from triage.case.models import Evidence
 from triage.case.queries import evidence_readable
 from triage.case.store import open_case
+from triage.cli import UsageError
 from triage.pipeline.ingest import Ingest, IngestOptions
 from triage.pipeline.progress import Progress
 
@@ -30,6 +32,16 @@ def register(subparsers) -> None:
     parser.add_argument("--hashes-only", action="store_true",
                         help="only hash and type files: no decoding, perceptual hashes, "
                         "thumbnails or EXIF (a later ingest without it does not add them)")
+    parser.add_argument("--cluster", metavar="tcp://HOST:8786", default=None,
+                        help="run the per-file work on this Dask distributed scheduler's "
+                        "workers (they must see the evidence at the same paths); the case "
+                        "is written here")
+    parser.add_argument("--database", metavar="URL", default=None,
+                        help="make a new case shared in this PostgreSQL database "
+                        "(postgresql://USER@HOST:PORT/DB; the password from ~/.pgpass, "
+                        "--credentials or $TRIAGE_DATABASE_URL, never on the command line)")
+    parser.add_argument("--credentials", metavar="FILE", default=None,
+                        help="make a new shared case with the URL kept in FILE (mode 600)")
     parser.set_defaults(func=run)
 
 
@@ -73,11 +85,33 @@ def _report_problems(evidence: Evidence, readable: bool) -> None:
         print(f"triage: warning: {evidence.name}: {'; '.join(problems)}", file=sys.stderr)
 
 
+def _open(args):
+    if args.database and make_url(args.database).password:
+        raise UsageError("--database: a password on the command line is visible to every "
+                         "user of this machine; use ~/.pgpass, --credentials FILE or "
+                         "$TRIAGE_DATABASE_URL")
+    return open_case(args.case_dir, create=True, examiner=args.examiner,
+                     database_url=args.database, credentials=args.credentials)
+
+
+def _executor(args):
+    """The Dask cluster's workers when asked for, else None (the local process pool)."""
+    if not args.cluster:
+        return None
+    from triage.pipeline.executors import ClusterError, DaskExecutor
+
+    try:
+        return DaskExecutor(args.cluster)
+    except ClusterError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def run(args) -> int:
-    store = open_case(args.case_dir, create=True, examiner=args.examiner)
+    store = _open(args)
+    executor = _executor(args)
     cancel = threading.Event()
     bar = ProgressBar()
-    ingest = Ingest(store, args.examiner, IngestOptions(workers=args.workers, analyse_media=not args.hashes_only), bar, cancel)
+    ingest = Ingest(store, args.examiner, IngestOptions(workers=args.workers, analyse_media=not args.hashes_only), bar, cancel, executor)
     evidence_ids = [ingest.add(path) for path in args.evidence]
 
     def _interrupt(signum, frame):
@@ -93,6 +127,8 @@ def run(args) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
         bar.close()
+        if executor is not None:
+            executor.shutdown(cancel=cancel.is_set())
     with store.session() as session:
         readable = [evidence_readable(session, i) for i in evidence_ids]
         for evidence_id, ok in zip(evidence_ids, readable):

@@ -1,16 +1,25 @@
 """Where per-file work runs. The pipeline only calls `submit` and reads futures.
 
-The local executor is a pool of worker processes (default: every core). A
-cluster executor offers the same two methods, so the pipeline does not
-change when the work moves to other machines.
+The local executor is a pool of worker processes (default: every core). The
+cluster executor sends the same functions to an existing Dask distributed
+cluster and hands back the same `concurrent.futures.Future`s, so the
+pipeline does not change when the work moves to other machines; results
+still come back to the ingesting process, which alone writes the case.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+import threading
+import uuid
+from concurrent.futures import Future, InvalidStateError, ProcessPoolExecutor
 from typing import Any, Callable, Protocol
+
+log = logging.getLogger(__name__)
+
+TASK_RETRIES = 2  # a task that raises is run again this often; one on a dead worker is resubmitted
 
 
 class Executor(Protocol):
@@ -42,3 +51,127 @@ class LocalExecutor:
             for process in list(getattr(self._pool, "_processes", {}).values()):
                 process.terminate()
         self._pool.shutdown(wait=True, cancel_futures=cancel)
+
+
+class ClusterError(Exception):
+    """The Dask cluster cannot be reached or has no workers, with the reason."""
+
+
+class DaskExecutor:
+    """The work of `LocalExecutor`, on the workers of a Dask distributed cluster.
+
+    The cluster is the lab's own (`dask scheduler`, `dask worker` on each
+    machine); the workers must run this version of Triage and see the
+    evidence at the paths this machine sees it (a shared evidence store).
+    A worker that dies mid-task loses nothing: the scheduler runs its tasks
+    again on another worker, and the work functions are pure (the same
+    bytes give the same result), so the case ends as a local run would.
+    `workers` counts worker threads: the pipeline keeps each one busy.
+    """
+
+    def __init__(self, address: str, connect_timeout: float = 30, wait_for_workers: float = 60):
+        try:
+            from distributed import Client
+        except ImportError as exc:
+            raise ClusterError("ingest on a cluster needs Dask distributed "
+                               "(pip install 'triage[lab]')") from exc
+        try:
+            self._client = Client(address, timeout=connect_timeout, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        try:
+            self._client.wait_for_workers(1, timeout=wait_for_workers)
+        except TimeoutError:
+            self._client.close()
+            raise ClusterError(f"no Dask worker joined {address} within "
+                               f"{wait_for_workers:.0f} s") from None
+        threads = self._client.nthreads()
+        self.workers = sum(threads.values())
+        self._serialised = any(n > 1 for n in threads.values())
+        if self._serialised:
+            log.warning("Dask workers with several threads run one Triage task at a time per "
+                        "process; start them with --nthreads 1 --nworkers N to use every core")
+        self._pending: set = set()
+        self._lock = threading.Lock()
+        self._run = uuid.uuid4().hex  # workers outlive an ingest: see _run_in_worker
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        remote = self._client.submit(_run_in_worker, fn, self._run, self._serialised, *args,
+                                     pure=False, retries=TASK_RETRIES)
+        local = _ClusterFuture(remote)
+        with self._lock:
+            self._pending.add(remote)
+        remote.add_done_callback(lambda done: self._settle(done, local))
+        return local
+
+    def _settle(self, remote, local: Future) -> None:
+        with self._lock:
+            self._pending.discard(remote)
+        if local.cancelled():
+            return
+        try:
+            if remote.status == "finished":
+                local.set_result(remote.result())
+            elif remote.status == "cancelled":
+                local.cancel()
+            else:
+                local.set_exception(remote.exception())
+        except InvalidStateError:
+            pass  # cancelled by the pipeline in the meantime
+        except Exception as exc:  # noqa: BLE001 - the cluster went away: the item stays pending
+            try:
+                local.set_exception(exc)
+            except InvalidStateError:
+                pass
+
+    def shutdown(self, cancel: bool = False) -> None:
+        """Close the connection; on cancel, drop queued tasks (unrecorded work stays pending)."""
+        with self._lock:
+            pending = list(self._pending)
+        if cancel and pending:
+            self._client.cancel(pending)
+        self._client.close()
+
+
+class _ClusterFuture(Future):
+    """A `concurrent.futures.Future` whose cancel also withdraws the task from the cluster."""
+
+    def __init__(self, remote):
+        super().__init__()
+        self._remote = remote
+
+    def cancel(self) -> bool:
+        cancelled = super().cancel()
+        if cancelled:
+            self._remote.cancel()
+        return cancelled
+
+
+_one_at_a_time = threading.Lock()
+_worker_run: str | None = None
+
+
+def _run_in_worker(fn: Callable[..., Any], run: str, serialised: bool, *args: Any) -> Any:
+    """Run `fn` in a Dask worker, for ingest run `run`.
+
+    A worker analyses each content once per run and leaves it out of later
+    results (triage.pipeline.work); a cluster worker outlives the run, so
+    that memory is dropped when another run's work arrives, or a resumed or
+    different case would never get the analysis. Where the worker has
+    several threads, tasks run one at a time: the work functions' per-process
+    state (open images and file systems) is not shared safely.
+    """
+    if not serialised:
+        return _run_for(fn, run, *args)
+    with _one_at_a_time:
+        return _run_for(fn, run, *args)
+
+
+def _run_for(fn: Callable[..., Any], run: str, *args: Any) -> Any:
+    global _worker_run
+    if run != _worker_run:
+        from triage.pipeline import work
+
+        work._analysed.clear()
+        _worker_run = run
+    return fn(*args)

@@ -1,0 +1,119 @@
+"""Ingest on a real Dask cluster on loopback (scheduler and two worker processes) gives
+the case a local run gives, also when a worker is killed in the middle of the run."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from daskcluster import LoopbackCluster
+from triage.case.models import AuditEntry, Media
+from triage.case.queries import iter_files
+from triage.case.store import DATABASE_URL_ENV, open_case
+from triage.case.thumbnails import THUMBNAIL
+from triage.pipeline.executors import DaskExecutor
+from triage.pipeline.ingest import Ingest, IngestOptions
+
+pytest.importorskip("distributed")
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_cases(monkeypatch):
+    """The comparison is of executors; the database is the default one."""
+    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
+
+
+def make_evidence(folder, pictures: int):
+    """Generated pictures (some repeated, some near-duplicates), a text file, a broken JPEG."""
+    (folder / "sub").mkdir(parents=True)
+    for i in range(pictures):
+        where = folder / "sub" if i % 3 else folder
+        size = (40 + i % 17, 30 + i % 11)
+        Image.new("RGB", size, ((37 * i) % 256, (91 * i) % 256, (53 * i) % 256)).save(
+            where / f"pic_{i:03d}.jpg", quality=85)
+    for i in range(0, pictures, 10):  # the same content under another name
+        shutil.copy(next(folder.rglob(f"pic_{i:03d}.jpg")), folder / f"copy_{i:03d}.jpg")
+    (folder / "notes.txt").write_text("not a picture\n")
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 50)
+    return folder
+
+
+def ingest(case, evidence, executor=None, progress=None):
+    store = open_case(case, create=True, examiner="examiner")
+    run = Ingest(store, "examiner", IngestOptions(workers=1, job_files=2), progress,
+                 executor=executor)
+    run.add(evidence)
+    summary = run.run()
+    result = outcome(store)
+    store.close()
+    return summary, result
+
+
+def outcome(store) -> dict:
+    """Everything the run recorded, without the ids that depend on the order of arrival."""
+    with store.reading() as session:
+        files = sorted((f.path, f.kind, f.size, f.error, f.md5, f.sha1, f.sha256,
+                        f.detected_type, f.extension_mismatch, f.phash, f.pdq, f.width,
+                        f.height, f.stack_representative) for f in iter_files(session))
+        media = {m.sha256: (m.analysed, m.width, m.height, m.phash, m.dhash, m.pdq,
+                            m.pdq_quality, m.featureless, m.exif, m.analysis_error,
+                            m.extra_hashes) for m in session.scalars(select(Media))}
+        stacks: dict[int, set[str]] = {}
+        for sha256, stack in session.execute(select(Media.sha256, Media.stack_id)):
+            if stack is not None:
+                stacks.setdefault(stack, set()).add(sha256)
+        actions = sorted(session.scalars(select(AuditEntry.action)))
+    thumbnails = {sha256: store.thumbnails.get(sha256, THUMBNAIL) for sha256 in media}
+    return {"files": files, "media": media, "thumbnails": thumbnails, "actions": actions,
+            "stacks": sorted(sorted(members) for members in stacks.values())}
+
+
+@pytest.fixture
+def cluster():
+    cluster = LoopbackCluster(workers=2)
+    yield cluster
+    cluster.stop()
+
+
+def test_a_cluster_ingest_records_what_a_local_ingest_records(tmp_path, cluster):
+    evidence = make_evidence(tmp_path / "evidence", 24)
+    local_summary, local = ingest(tmp_path / "local", evidence)
+    executor = DaskExecutor(cluster.address)
+    assert executor.workers == 2
+    try:
+        cluster_summary, remote = ingest(tmp_path / "cluster", evidence, executor)
+    finally:
+        executor.shutdown()
+    assert cluster_summary.files_hashed == local_summary.files_hashed == 29
+    assert cluster_summary.file_errors == local_summary.file_errors
+    assert remote["files"] == local["files"]
+    assert remote["media"] == local["media"]
+    assert remote["thumbnails"] == local["thumbnails"]
+    assert remote["stacks"] == local["stacks"]
+    assert remote["actions"] == local["actions"]
+
+
+def test_a_worker_killed_mid_run_loses_nothing(tmp_path, cluster):
+    evidence = make_evidence(tmp_path / "evidence", 60)
+    _, local = ingest(tmp_path / "local", evidence)
+    executor = DaskExecutor(cluster.address)
+    killed = []
+
+    def kill_when_half_done(event):
+        # Both workers hold queued tasks at this point (the pipeline keeps 3 per worker).
+        if event.stage == "hash" and not killed and event.items_done >= event.items_total // 3:
+            cluster.kill_worker(0)
+            killed.append(event.items_done)
+
+    try:
+        summary, remote = ingest(tmp_path / "cluster", evidence, executor, kill_when_half_done)
+    finally:
+        executor.shutdown()
+    assert killed and killed[0] < summary.files_hashed, cluster.logs()
+    assert cluster.worker_count() == 1
+    assert summary.files_hashed == 68 and not summary.cancelled
+    assert remote == local
