@@ -19,7 +19,7 @@ from triage.evidence import EvidenceError
 
 COMMAND_MODULES = (
     "gui", "demo", "ingest", "inspect", "verify", "hashset", "cluster", "scheme", "tag", "export",
-    "plugins",
+    "plugins", "links",
 )
 
 
