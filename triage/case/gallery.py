@@ -70,10 +70,11 @@ class GalleryFilter:
     sort: str = "found"
 
     def __post_init__(self) -> None:
-        for value, allowed in ((self.sort, SORTS), (self.hash_hits, HASH_HITS),
-                               (self.media_type, MEDIA_TYPES), (self.deleted, DELETED)):
+        for name, allowed in (("sort", SORTS), ("hash_hits", HASH_HITS),
+                              ("media_type", MEDIA_TYPES), ("deleted", DELETED)):
+            value = getattr(self, name)
             if value not in allowed:
-                raise ValueError(f"{value!r}: one of {', '.join(allowed)}")
+                raise ValueError(f"{name} {value!r}: one of {', '.join(allowed)}")
 
 
 @dataclass(frozen=True)
@@ -285,7 +286,7 @@ def _with_key(item: GalleryItem, key) -> GalleryItem:
 
 def _items(session: Session, media_ids: list[int]) -> list[GalleryItem]:
     tag, verdict = _examiner_tag(), aliased(HashSetVerdict)
-    deleted = select(func.max(File.deleted)).where(File.media_id == Media.id).scalar_subquery()
+    deleted = select(File.id).where(File.media_id == Media.id, File.deleted.is_(True)).exists()
     instances = select(func.count()).where(File.media_id == Media.id).scalar_subquery()
     query = _from(select(
         Media.id, Media.sha256, Media.md5, Media.detected_type, Media.size, Media.width,
