@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,23 +46,18 @@ class DemoError(RuntimeError):
 
 
 def samples_dir() -> Path:
-    """The folder of the shipped samples: the checkout's, the package's or the installed copy.
+    """The folder of the shipped samples, ``resources/samples`` beside the ``triage`` package.
 
-    ``$TRIAGE_SAMPLES_DIR`` wins (packagers, tests). A PyInstaller build puts
-    ``resources/`` beside the ``triage`` package, which is the checkout layout.
+    That is the checkout's layout, and the installed one too (the wheel puts
+    ``resources/`` in site-packages; a PyInstaller build beside the package).
+    ``$TRIAGE_SAMPLES_DIR`` wins (packagers, tests).
     """
     override = os.environ.get("TRIAGE_SAMPLES_DIR")
-    package = Path(__file__).resolve().parent
-    candidates = [Path(override)] if override else [
-        package.parent / "resources" / "samples",
-        package / "resources" / "samples",
-        Path(sys.prefix) / "share" / "triage" / "samples",
-    ]
-    for candidate in candidates:
-        if (candidate / SAMPLE_IMAGE).is_file():
-            return candidate
-    raise DemoError("the demo samples are not installed (looked in "
-                    + ", ".join(str(c) for c in candidates) + ")")
+    folder = Path(override) if override else (
+        Path(__file__).resolve().parent.parent / "resources" / "samples")
+    if not (folder / SAMPLE_IMAGE).is_file():
+        raise DemoError(f"the demo samples are not installed (no {SAMPLE_IMAGE} in {folder})")
+    return folder
 
 
 def user_data_dir() -> Path:
