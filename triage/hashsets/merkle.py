@@ -30,10 +30,11 @@ import tempfile
 from pathlib import Path
 from typing import Iterable
 
-from sqlalchemy import LargeBinary, Text, cast, func, literal, select
+from sqlalchemy import Text, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from triage.case.models import HashSetEntry
+from triage.case.portable import utf8_bytes
 
 CHUNK = 1 << 13  # leaves hashed level by level at a time; a power of two
 MEMORY_LIMIT = 128 << 20  # bytes of leaf hashes held in memory before spilling to disk
@@ -210,7 +211,7 @@ def stored_merkle_root(session: Session, hash_set_id: int, page: int = 20000) ->
     for column in (e.sha1, e.sha256, e.category, cast(e.size, Text),
                    cast(e.__table__.c.extra, Text)):  # extra: the stored text, as stored
         leaf = leaf + tab + func.coalesce(column, "")
-    query = select(cast(leaf, LargeBinary)).where(e.hash_set_id == hash_set_id)
+    query = select(utf8_bytes(leaf)).where(e.hash_set_id == hash_set_id)
     leaves = SortedLeaves()
     for rows in _raw_batches(session, query, page):
         leaves.add_leaves([row[0] for row in rows])
