@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from plugin_fixtures import REPO_PLUGINS, noise, sha256, solid, write_plugin  # noqa: E402
+from plugin_fixtures import REPO_PLUGINS, sha256, solid, write_plugin  # noqa: E402
 
 from triage.case.audit import verify_chain  # noqa: E402
 from triage.case.models import AuditEntry, Media, PluginRun, Tag, TagSourceKind  # noqa: E402

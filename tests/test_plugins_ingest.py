@@ -21,7 +21,7 @@ from plugin_fixtures import (  # noqa: E402
 )
 
 from triage.case.audit import verify_chain  # noqa: E402
-from triage.case.models import AuditEntry, File, Media, PluginResult, PluginRun, WorkStatus  # noqa: E402
+from triage.case.models import AuditEntry, File, PluginResult, PluginRun, WorkStatus  # noqa: E402
 from triage.case.store import open_case  # noqa: E402
 from triage.pipeline import work  # noqa: E402
 from triage.pipeline.ingest import Ingest, IngestOptions  # noqa: E402

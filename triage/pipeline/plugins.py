@@ -23,7 +23,7 @@ from triage.evidence import ContentError, EvidenceError, Locator
 from triage.pipeline.content import locator, locator_query
 from triage.pipeline.executors import Executor, LocalExecutor
 from triage.pipeline.progress import ProgressCallback, ProgressTracker
-from triage.plugins.batches import BatchedRunners, Outcome
+from triage.plugins.batches import BatchedRunners, Outcome, release
 from triage.plugins.discovery import Catalogue
 from triage.plugins.loading import PluginSpec
 from triage.plugins.recording import RunRecorder
@@ -96,6 +96,7 @@ def run_plugin(store: CaseStore, name: str, examiner: str, workers: int | None =
         finally:
             if own:
                 executor.shutdown(cancel=bool(recorder.errors))
+            release(specs[0].run)  # runners this process made for the run (in-process runs)
     recorder.finish()
     state = recorder.runs[name]
     summary.items, summary.flagged, summary.errors = state.items, state.flagged, recorder.errors

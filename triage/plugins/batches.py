@@ -39,6 +39,12 @@ def _runner(spec: PluginSpec, threads: int) -> Runner:
     return _runners[key]
 
 
+def release(run: str) -> None:
+    """Close this process's runners of `run` (a run made in this process is over)."""
+    for key in [k for k in _runners if k[0] == run]:
+        _runners.pop(key).close()
+
+
 class BatchedRunners:
     """Feed items by key; `finish` runs what is left and returns every item's outcomes."""
 

@@ -91,6 +91,7 @@ class Runner:
             raise
 
     def close(self) -> None:
+        self._caller.stop()
         if self.loaded is not None and self.error is None:
             try:
                 self.loaded.plugin.close()
@@ -130,9 +131,15 @@ class _Caller:
                               "disabled for this run")
         return value
 
+    def stop(self) -> None:
+        """Let the thread end (a hung one never reads this, and stays a harmless daemon)."""
+        if self._thread is not None:
+            self._requests.put(None)
+            self._thread = None
+
     def _serve(self) -> None:
-        while True:
-            function, batch, reply = self._requests.get()
+        while (request := self._requests.get()) is not None:
+            function, batch, reply = request
             try:
                 reply.put((True, function(batch)))
             except BaseException as exc:  # noqa: BLE001 - handed to the caller
