@@ -52,11 +52,24 @@ BROKEN = """
 """
 
 
+HANGS = """
+    import time
+    from triage.plugins.api import Plugin
+
+    class Plug(Plugin):
+        labels = ("x",)
+
+        def run(self, batch):
+            time.sleep(3600)
+"""
+
+
 @pytest.fixture
 def plugins_folder(tmp_path, monkeypatch):
     folder = tmp_path / "plugins"
     write_plugin(folder, "sizes", SIZE_REPORTER)
     write_plugin(folder, "broken", BROKEN)
+    write_plugin(folder, "hangs", HANGS, "timeout = 0.5\n")
     model_plugin(folder, "colour", colour_model(tmp_path / "colour.onnx"), "onnx-classifier",
                  'labels = ["reddish", "bluish"]\ninput_size = [8, 8]\nsoftmax = true\n',
                  "[thresholds]\nreddish = 0.9\n")
@@ -133,10 +146,10 @@ def test_ingest_runs_enabled_plugins_on_its_one_decode_and_goes_on_past_a_broken
         assert verify_chain(session) is None
 
 
-def test_ingest_in_worker_processes_stores_boxes_from_the_faces_plugin(
+def test_ingest_in_worker_processes_stores_boxes_and_goes_on_past_a_hung_plugin(
         tmp_path, plugins_folder, evidence):
     store = open_case(tmp_path / "case", create=True, examiner="ann")
-    _enable(store, "faces-test", "colour")
+    _enable(store, "faces-test", "colour", "hangs")
     ingest = Ingest(store, "ann", IngestOptions(workers=1))
     ingest.add(evidence)
     ingest.run()
@@ -146,6 +159,10 @@ def test_ingest_in_worker_processes_stores_boxes_from_the_faces_plugin(
         assert faces.faces >= 1 and faces.flags == {"face": pytest.approx(1.0)}
         noise_faces = {s.plugin: s for s in suggestions_for(session, media["noise.png"])}
         assert noise_faces["faces-test"].faces == 0
+        runs = {r.plugin: r for r in session.scalars(select(PluginRun))}
+        assert runs["hangs"].error == ("hangs: no answer within 0.5 s for a batch of 1; "
+                                       "disabled for this run")
+        assert runs["colour"].items == 4 and runs["colour"].error is None
         # the stand-in model "sees" a face in anything saturated red
         assert sorted(session.scalars(flagged_media("faces-test", "face"))) == \
             sorted([media["square.png"], media["red.jpg"]])
