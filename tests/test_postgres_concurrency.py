@@ -13,7 +13,15 @@ from triage.case.audit import append_audit, verify_chain
 from triage.case.changes import ChangeFeed, changes_since, latest_change
 from triage.case.models import AuditEntry, Media, Tag
 from triage.case.store import DATABASE_URL_ENV, open_case
-from triage.case.tags import ConflictError, History, TagMedia, UntagMedia, tags_of, EXAMINER
+from triage.case.tags import (
+    EXAMINER,
+    ConflictError,
+    History,
+    TagMedia,
+    UntagMedia,
+    tag_versions,
+    tags_of,
+)
 
 pytestmark = pytest.mark.postgres
 MEDIA = 40
@@ -171,5 +179,29 @@ def test_the_feed_works_the_same_on_sqlite(tmp_path):
     changes = feed.wait(timeout=10)
     assert [(c.media_id, c.examiner) for c in changes] == [(ids[0], "b")]
     assert feed.wait(timeout=0) == []
+    a.close()
+    b.close()
+
+
+def test_a_tag_on_what_was_shown_is_refused_when_someone_retagged_it_since(tmp_path, shared):
+    url, ids = shared
+    a, b = _examiner(tmp_path, url, "a"), _examiner(tmp_path, url, "b")
+    with a.reading() as session:
+        shown = tag_versions(session, ids[:2])  # what a's gallery shows: both untagged
+    assert shown == {ids[0]: None, ids[1]: None}
+    History(b, "b").run(TagMedia([ids[0]], "vics-us", 2))
+    history_a = History(a, "a")
+    with pytest.raises(ConflictError, match=r"was tagged 2 by b since it was shown"):
+        history_a.run(TagMedia(ids[:2], "vics-us", 1, seen=shown))
+    with pytest.raises(ConflictError):
+        history_a.run(UntagMedia(ids[:1], seen=shown))
+    with a.reading() as session:
+        tags = tags_of(session, ids[:2], EXAMINER)
+        assert list(tags) == [ids[0]] and tags[ids[0]].examiner == "b"  # all or nothing
+        shown = tag_versions(session, ids[:2])
+    assert not history_a.can_undo
+    history_a.run(TagMedia(ids[:2], "vics-us", 1, seen=shown))  # shown afresh: accepted
+    with a.reading() as session:
+        assert {t.category for t in tags_of(session, ids[:2], EXAMINER).values()} == {"1"}
     a.close()
     b.close()

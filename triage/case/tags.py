@@ -15,7 +15,9 @@ take back; `History` keeps the receipts of one examiner's session, so a GUI
 only wraps it. Each row carries a `version`; a change (undo and redo
 included) is refused with `ConflictError` when the row is no longer what the
 command last saw, so two examiners on one case never overwrite each other
-silently.
+silently; a view that passes the tag versions it showed (`seen`, from
+`tag_versions`) also has a change refused when someone re-tagged an item
+after it was shown, rather than replacing a verdict its examiner never saw.
 """
 
 from __future__ import annotations
@@ -236,6 +238,19 @@ def tags_of(session: Session, media_ids: Sequence[int], source: TagSource) -> di
             Tag.media_id.in_(chunk), Tag.source_kind == source.kind,
             Tag.source_name == source.name))
         found.update((t.media_id, t) for t in rows)
+    return found
+
+
+def tag_versions(session: Session, media_ids: Sequence[int],
+                 source: TagSource = EXAMINER) -> dict[int, int | None]:
+    """The version of each media item's tag from `source` (None: untagged), as now.
+
+    A view keeps these beside what it shows, and hands them to `TagMedia` or
+    `UntagMedia` as `seen`: a change to an item someone else has re-tagged
+    since is then refused instead of replacing a verdict nobody here saw.
+    """
+    found = {m: None for m in media_ids}
+    found.update((m, tag.version) for m, tag in tags_of(session, list(media_ids), source).items())
     return found
 
 
@@ -505,6 +520,7 @@ class TagMedia(_TagCommand):
     note: str | None = None
     source: TagSource = EXAMINER
     registry: SchemeRegistry | None = None
+    seen: Mapping[int, int | None] | None = None  # tag versions shown (tag_versions)
     label: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
@@ -531,6 +547,7 @@ class TagMedia(_TagCommand):
     def do(self, session, examiner) -> list[TagChange]:
         at = utcnow().isoformat(timespec="microseconds")
         current = tags_of(session, self.media_ids, self.source)
+        _check_seen(current, self.seen, self.source)
         changes = []
         for media_id in self.media_ids:
             row = current.get(media_id)
@@ -551,6 +568,7 @@ class UntagMedia(_TagCommand):
     media_ids: Sequence[int]
     source: TagSource = EXAMINER
     registry: SchemeRegistry | None = None
+    seen: Mapping[int, int | None] | None = None  # tag versions shown (tag_versions)
     label: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
@@ -560,6 +578,7 @@ class UntagMedia(_TagCommand):
 
     def do(self, session, examiner) -> list[TagChange]:
         current = tags_of(session, self.media_ids, self.source)
+        _check_seen(current, self.seen, self.source)
         changes = [TagChange(m, self.source, snapshot(current[m]), None)
                    for m in self.media_ids if m in current]
         return apply_changes(session, changes, examiner=examiner, action="tag.remove",
@@ -598,6 +617,21 @@ class SetWorkingScheme(Command):
         _set_working_scheme(session, new, examiner=examiner, action="case.working_scheme.redo",
                             expect=old, registry=self.registry or default_registry())
         return old, new
+
+
+def _check_seen(current: Mapping[int, Tag], seen: Mapping[int, int | None] | None,
+                source: TagSource) -> None:
+    """Refuse when an item's tag is not the version the examiner was shown (see tag_versions)."""
+    if seen is None:
+        return
+    for media_id, version in seen.items():
+        row = current.get(media_id)
+        if (row.version if row is not None else None) == version:
+            continue
+        what = f"was tagged {row.category} by {row.examiner}" if row is not None else \
+            "lost its tag"
+        raise ConflictError(f"media {media_id} ({source}) {what} since it was shown here; "
+                            "nothing was changed")
 
 
 def _check_media_exist(session: Session, media_ids: Sequence[int]) -> None:
