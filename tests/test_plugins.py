@@ -21,7 +21,13 @@ from triage.plugins.loading import resolve  # noqa: E402
 from triage.plugins.manifest import ManifestError, PluginError, read_manifest  # noqa: E402
 from triage.plugins.recording import RunRecorder  # noqa: E402
 from triage.plugins.batches import BatchedRunners, Outcome  # noqa: E402
-from triage.plugins.results import confirm_suggestion, flagged_media, flags_for, suggestions_for  # noqa: E402
+from triage.plugins.results import (  # noqa: E402
+    confirm_suggestion,
+    flag_counts,
+    flagged_media,
+    flags_for,
+    suggestions_for,
+)
 from triage.plugins.testing import PluginFault, run_plugin_on  # noqa: E402
 
 SCORES = """
@@ -141,6 +147,7 @@ def test_answers_come_in_batches_in_order(tmp_path):
     ("return [{'red': float('nan')}] * len(batch)", "is not finite"),
     ("return [{'blue': 1.0}] * len(batch)", "not one the plugin declares"),
     ("return [{'red': 'high'}] * len(batch)", "is not a number"),
+    ("return [Result({'red': 1.0}, 7)] * len(batch)", "returned garbage"),
     ("return [Result({'red': 1.0}, [Box('red', 0.5, 0.5, 0.9, 0.1)])] * len(batch)",
      "not inside the picture"),
     ("import time; time.sleep(3600)", "no answer within 0.2 s"),
@@ -253,6 +260,7 @@ def test_answers_are_stored_with_flags_suggestions_and_one_audit_entry(tmp_path)
         assert suggestions_for(session, 2)[0].flags == {}
         assert sorted(session.scalars(flagged_media("reddish", "red"))) == [1, 3]
         assert flags_for(session, [1, 2, 3]) == {1: {"reddish:red"}, 3: {"reddish:red"}}
+        assert flag_counts(session) == [("reddish", "red", 2)]
         tags = session.scalars(select(Tag).order_by(Tag.media_id)).all()
         assert [(t.media_id, t.source_kind, t.source_name, t.category) for t in tags] == [
             (1, TagSourceKind.PLUGIN, "reddish@0.1", "0"),

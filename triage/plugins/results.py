@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, delete, insert, select
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -74,6 +74,7 @@ def store_answers(session: Session, manifest: Manifest, run_id: int,
                   thresholds: Mapping[str, float], answers: Sequence[tuple[int, Answer]],
                   examiner: str) -> int:
     """Write answers (media id, answer), their flags and suggestions; returns items flagged."""
+    answers = list(dict(answers).items())  # one answer per media item: the last one given
     if not answers:
         return 0
     at = utcnow()
@@ -197,6 +198,14 @@ def flagged_media(plugin: str, label: str) -> Select:
     """A query for the ids of media `plugin` flagged with `label` (e.g. "faces", "face")."""
     return (select(PluginFlag.media_id).where(PluginFlag.plugin == plugin,
                                               PluginFlag.label == label).distinct())
+
+
+def flag_counts(session: Session) -> list[tuple[str, str, int]]:
+    """(plugin, label, media flagged) for every flag in the case: the choices of a filter menu."""
+    return [tuple(row) for row in session.execute(
+        select(PluginFlag.plugin, PluginFlag.label, func.count(PluginFlag.media_id.distinct()))
+        .group_by(PluginFlag.plugin, PluginFlag.label)
+        .order_by(PluginFlag.plugin, PluginFlag.label))]
 
 
 def confirm_suggestion(session: Session, media_ids: Sequence[int], plugin: str,

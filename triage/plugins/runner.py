@@ -156,7 +156,7 @@ def _check_all(raw: Any, count: int, loaded: Loaded) -> list[Answer]:
                           "disabled for this run")
     try:
         return [_check(item, loaded) for item in raw]
-    except ValueError as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever the plugin's objects do when read
         raise PluginFault(f"{name}: returned garbage ({exc}); disabled for this run") from None
 
 
