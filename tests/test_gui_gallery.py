@@ -387,3 +387,24 @@ def test_qt_calls_that_return_nothing_cannot_use_up_none():
     for _ in range(20_000):  # several times None's whole count on an unpatched 3.11
         thing.setObjectName("x")
     assert min(sys.getrefcount(x) for x in (None, True, False)) > 1_000_000
+
+
+def test_unblurred_pictures_are_counted_and_a_break_is_offered(qtbot, window, case_dir,
+                                                               settings):
+    gallery = open_gallery(qtbot, window, case_dir)
+    meter = window.exposure
+    gallery.view.viewport().repaint()
+    qtbot.waitUntil(lambda: gallery.cache.known(gallery.model.item(0).sha256),
+                    timeout=TIMEOUT_MS)
+    gallery.view.viewport().repaint()
+    assert not meter.pictures  # blurred pictures are not counted
+    gallery.blur_action.trigger()
+    gallery.view.viewport().repaint()
+    assert gallery.model.item(0).media_id in meter.pictures
+    settings.setValue("wellbeing/breakMinutes", 1)
+    meter.seconds = 59
+    with qtbot.waitSignal(meter.breakDue, timeout=TIMEOUT_MS):
+        meter.shown(gallery.model.item(0).media_id)
+        meter._tick()
+    assert window.messages.kind == "info" and "break" in window.messages.text
+    assert "Unblurred:" in window.exposure_label.text()

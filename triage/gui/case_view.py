@@ -285,7 +285,7 @@ class CaseView(QWidget):
 
     def __init__(self, store: CaseStore, examiner: str, messages: MessageBar,
                  ingest_options: IngestOptions | None = None, parent: QWidget | None = None,
-                 settings: QSettings | None = None):
+                 settings: QSettings | None = None, exposure=None):
         super().__init__(parent)
         self.store = store
         self.examiner = examiner
@@ -376,7 +376,7 @@ class CaseView(QWidget):
 
         self.gallery = GalleryPanel(store, self.reader, messages,
                                     settings if settings is not None else QSettings(),
-                                    lambda: self.examiner)
+                                    lambda: self.examiner, exposure)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.gallery, self.tr("&Gallery"))

@@ -24,7 +24,7 @@ from triage.case import gallery
 from triage.case.gallery import GalleryItem, MediaDetail
 from triage.gui import formatting
 from triage.gui.gallery_model import ThumbnailCache, coalesced
-from triage.gui.wellbeing import WellbeingPolicy
+from triage.gui.wellbeing import ExposureMeter, WellbeingPolicy
 from triage.gui.workers import StoreReader
 
 PREVIEW = 256
@@ -38,9 +38,10 @@ class DetailPane(QWidget):
     loaded = Signal(object)  # MediaDetail or None
 
     def __init__(self, reader: StoreReader, cache: ThumbnailCache, policy: WellbeingPolicy,
-                 parent: QWidget | None = None):
+                 exposure: ExposureMeter | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self._reader, self._cache, self._policy = reader, cache, policy
+        self._exposure = exposure
         self.detail: MediaDetail | None = None
         self._wanted: int | None = None
         self.preview = QLabel()
@@ -144,7 +145,10 @@ class DetailPane(QWidget):
         if detail is None:
             return
         item = detail.item
-        pixmap = self._cache.pixmap(item.sha256, self._treatment(item))
+        treatment = self._treatment(item)
+        pixmap = self._cache.pixmap(item.sha256, treatment)
+        if pixmap is not None and self._exposure is not None and not treatment.blur:
+            self._exposure.shown(item.media_id)
         if pixmap is None:
             self.preview.setText(self.tr("Loading…") if not self._cache.known(item.sha256)
                                  else self.tr("No preview"))

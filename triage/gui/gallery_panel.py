@@ -28,7 +28,7 @@ from triage.gui.filters import FilterBar
 from triage.gui.gallery_model import GalleryModel, ThumbnailCache, coalesced
 from triage.gui.gallery_view import PICTURE, GalleryView, GridModel, TileDelegate
 from triage.gui.tagging import TagChange
-from triage.gui.wellbeing import WellbeingPolicy
+from triage.gui.wellbeing import ExposureMeter, WellbeingPolicy
 from triage.gui.widgets import MessageBar
 from triage.gui.workers import StoreReader, StoreWriter, ThumbnailLoader
 
@@ -49,7 +49,8 @@ class GalleryPanel(QWidget):
     tagged = Signal(list)  # media ids whose tiles were re-read after a change
 
     def __init__(self, store: CaseStore, reader: StoreReader, messages: MessageBar,
-                 settings: QSettings, examiner, parent: QWidget | None = None):
+                 settings: QSettings, examiner, exposure: ExposureMeter | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self._messages = messages
         self._examiner = examiner  # a callable: the examiner can change while the case is open
@@ -64,10 +65,11 @@ class GalleryPanel(QWidget):
         self.grid = GridModel(self.model, self)
         self.view = GalleryView()
         self.view.setModel(self.grid)
-        self.delegate = TileDelegate(self.cache, self.policy, self.view)
+        self.exposure = exposure if exposure is not None else ExposureMeter(settings, self)
+        self.delegate = TileDelegate(self.cache, self.policy, self.exposure, self.view)
         self.view.setItemDelegate(self.delegate)
         self.filters = FilterBar()
-        self.detail = DetailPane(reader, self.cache, self.policy)
+        self.detail = DetailPane(reader, self.cache, self.policy, self.exposure)
         self.count_label = QLabel()
         self.keys_label = QLabel()
         self.keys_label.setWordWrap(True)

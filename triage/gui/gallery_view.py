@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from triage.case.gallery import GalleryItem
 from triage.gui.gallery_model import GalleryModel, ItemRole, ThumbnailCache
-from triage.gui.wellbeing import WellbeingPolicy
+from triage.gui.wellbeing import ExposureMeter, WellbeingPolicy
 
 TILE = QSize(172, 196)
 PICTURE = 156  # the square a thumbnail is fitted into
@@ -98,10 +98,11 @@ class TileDelegate(QStyledItemDelegate):
     """Paints a tile: picture (treated per the wellbeing policy), name, and its marks."""
 
     def __init__(self, cache: ThumbnailCache, policy: WellbeingPolicy,
-                 parent: QObject | None = None):
+                 exposure: ExposureMeter | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.cache = cache
         self.policy = policy
+        self.exposure = exposure
         self.colours: dict[str, QColor] = {}  # working-scheme category code -> colour
         self._small = QFont()
         self._small.setPointSizeF(max(6.0, self._small.pointSizeF() * 0.85))
@@ -161,6 +162,8 @@ class TileDelegate(QStyledItemDelegate):
                        size.width(), size.height())
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.drawPixmap(target, pixmap)
+        if self.exposure is not None and not treatment.blur:
+            self.exposure.shown(item.media_id)
 
     def _paint_marks(self, painter: QPainter, tile: QRect, box: QRect, item: GalleryItem) -> None:
         if item.alert:

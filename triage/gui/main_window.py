@@ -38,6 +38,8 @@ from triage.gui.case_actions import (
 from triage.gui.case_view import CaseView
 from triage.gui.evidence_dialog import AddEvidenceDialog
 from triage.gui.start import NewCaseDialog, RecentCases, StartPage
+from triage.gui import formatting
+from triage.gui.wellbeing import ExposureMeter
 from triage.gui.widgets import MessageBar
 from triage.gui.workers import BackgroundCall
 from triage.pipeline.ingest import IngestOptions
@@ -105,6 +107,14 @@ class MainWindow(QMainWindow):
         self._make_actions()
         self._make_menus()
         self.examiner_label = QLabel()
+        self.exposure = ExposureMeter(self.settings, self)
+        self.exposure_label = QLabel()
+        self.exposure_label.setToolTip(self.tr("Pictures shown unblurred in this session, and "
+                                               "for how long"))
+        self.exposure.changed.connect(self._update_exposure_label)
+        self.exposure.breakDue.connect(self._suggest_break)
+        self.statusBar().addPermanentWidget(self.exposure_label)
+        self._update_exposure_label()
         self.folder_label = QLabel()
         self.statusBar().addPermanentWidget(self.folder_label)
         self.statusBar().addPermanentWidget(self.examiner_label)
@@ -230,6 +240,16 @@ class MainWindow(QMainWindow):
         name = self._case_name if self.case_view is not None else None
         self.setWindowTitle(f"{APP_TITLE} — {name}" if name else APP_TITLE)
 
+    def _update_exposure_label(self) -> None:
+        meter = self.exposure
+        self.exposure_label.setText(self.tr("Unblurred: {n} pictures, {t}").format(
+            n=formatting.count(len(meter.pictures)),
+            t=formatting.duration(meter.seconds) or "0 s"))
+
+    def _suggest_break(self, minutes: int) -> None:
+        self.messages.info(self.tr("You have looked at unblurred pictures for {m} minutes in "
+                                   "this session. A short break helps.").format(m=minutes))
+
     def _update_examiner_label(self) -> None:
         self.examiner_label.setText(self.tr("Examiner: {name}").format(name=self.examiner))
 
@@ -285,7 +305,7 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self._close_view()
         view = CaseView(store, self.examiner, self.messages, self.ingest_options,
-                        settings=self.settings)
+                        settings=self.settings, exposure=self.exposure)
         view.busyChanged.connect(lambda _busy: self._update_actions())
         view.snapshotLoaded.connect(lambda _snapshot: self._update_actions())
         view.ingestFinished.connect(self._ingest_finished)

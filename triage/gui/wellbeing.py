@@ -102,3 +102,53 @@ class WellbeingPolicy(QObject):
         if media_id == self.revealed or (categorised and not self.protect_categorised):
             return PLAIN
         return Treatment(self.blur, self.greyscale)
+
+
+class ExposureMeter(QObject):
+    """How many pictures this session showed unblurred, and for how long; break reminders.
+
+    Views call `shown(media_id)` whenever they paint a picture plainly (not
+    blurred). Time counts in whole seconds in which something plain was on
+    screen. After `break_minutes` of such time (a setting; 0 turns it off)
+    `breakDue` is emitted, once per interval.
+    """
+
+    changed = Signal()
+    breakDue = Signal(int)  # minutes of unblurred viewing so far
+
+    TICK_MS = 1000
+
+    def __init__(self, settings: QSettings, parent: QObject | None = None):
+        super().__init__(parent)
+        from PySide6.QtCore import QTimer
+
+        self._settings = settings
+        self.pictures: set[int] = set()
+        self.seconds = 0
+        self._plain_now = False
+        self._reminded = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    @property
+    def break_minutes(self) -> int:
+        return int(self._settings.value("wellbeing/breakMinutes", 45) or 0)
+
+    def shown(self, media_id: int) -> None:
+        self._plain_now = True
+        if media_id not in self.pictures:
+            self.pictures.add(media_id)
+            self.changed.emit()
+
+    def _tick(self) -> None:
+        if not self._plain_now:
+            return
+        self._plain_now = False
+        self.seconds += 1
+        self.changed.emit()
+        interval = self.break_minutes * 60
+        if interval and self.seconds // interval > self._reminded:
+            self._reminded = self.seconds // interval
+            self.breakDue.emit(self.seconds // 60)
