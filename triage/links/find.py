@@ -43,6 +43,7 @@ WORD_TLDS = frozenset(
 # TLDs common in shared links; a candidate that needed a weak separator must end in one.
 COMMON_TLDS = frozenset(
     "com net org info biz ru su io co cc tk ml ga cf gq xyz onion ws pw ly gg de nl fr jp cn "
+    "site online club shop store link live space website "
     "ua pl br es ch se cz kz by vn ir eu ca au nz ro hu gr pt dk fi lt lv ee sk bg hr rs si".split())
 STOPWORDS = frozenset(
     "a an the this that these those my your his her its our their it he she we they you i "
@@ -98,7 +99,7 @@ def file_extensions() -> frozenset[str]:
 
 def find_links(text: str, partial: bool = True) -> list[Found]:
     """Every link in `text`, in order; e-mail addresses as kind "email"; partial paths last."""
-    if not _QUICK.search(text) and "/" not in text:
+    if text.isascii() and not _QUICK.search(text) and "/" not in text:
         return []
     folded, origin, folding_rules = fold_characters(text)
     found = []
@@ -211,14 +212,16 @@ def _email_local(folded: str, start: int) -> str | None:
 
 def _plausible(normal: NormalURL, rules: list[str], match: re.Match, candidate: str) -> bool:
     """The guards against prose, version numbers and file names (module docstring)."""
-    has_path = normal.path != "/" or match.group("path") not in (None, "", "/")
+    # Even a lone "/" says URL; a "?" that ends a sentence does not.
+    has_path = normal.path != "/" or _trim(match.group("path") or "").startswith("/")
     anchored = normal.explicit_scheme or normal.host.startswith("www.") or has_path \
         or normal.port is not None
     if normal.is_ip:
         return normal.explicit_scheme
     tld = normal.tld
     labels = normal.host.split(".")
-    if WEAK_RULES.intersection(rules) and not anchored:
+    if WEAK_RULES.intersection(rules) and not (normal.explicit_scheme
+                                               or normal.host.startswith("www.")):
         if tld not in COMMON_TLDS or any(label in STOPWORDS for label in labels[:-1]):
             return False
     if anchored:

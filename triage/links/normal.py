@@ -26,6 +26,7 @@ from triage.links.suffixes import public_suffixes
 DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21, "ws": 80, "wss": 443}
 SCHEMES = frozenset({"http", "https", "ftp", "ws", "wss"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*)://", re.IGNORECASE)
+_OTHER_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):(?!\d)", re.IGNORECASE)  # mailto:, file:
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
@@ -92,6 +93,11 @@ def parse_url(text: str) -> NormalURL:
     if not explicit:
         if "://" in text or text.startswith(("//", "/")):
             raise NotALink("no host")
+        other = _OTHER_SCHEME.match(text)
+        if other:
+            raise NotALink(f"scheme {other.group(1).lower()!r} is not a web link")
+        if "@" in text.split("/", 1)[0]:
+            raise NotALink("an e-mail address, not a link")
         text = "http://" + text
         rules.append("missing_scheme")
     try:
