@@ -42,8 +42,8 @@ def make_evidence(folder, pictures: int):
     return folder
 
 
-def ingest(case, evidence, executor=None, progress=None):
-    store = open_case(case, create=True, examiner="examiner")
+def ingest(case, evidence, executor=None, progress=None, database_url=None):
+    store = open_case(case, create=True, examiner="examiner", database_url=database_url)
     run = Ingest(store, "examiner", IngestOptions(workers=1, job_files=2), progress,
                  executor=executor)
     run.add(evidence)
@@ -72,20 +72,27 @@ def outcome(store) -> dict:
             "stacks": sorted(sorted(members) for members in stacks.values())}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def cluster():
     cluster = LoopbackCluster(workers=2)
     yield cluster
     cluster.stop()
 
 
-def test_a_cluster_ingest_records_what_a_local_ingest_records(tmp_path, cluster):
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgresql",
+                                                             marks=pytest.mark.postgres)])
+def test_a_cluster_ingest_records_what_a_local_ingest_records(tmp_path, cluster, database,
+                                                              request):
+    """Also with the case in PostgreSQL: the lab set-up differs from a workstation's only
+    in its configuration."""
+    url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
     evidence = make_evidence(tmp_path / "evidence", 24)
     local_summary, local = ingest(tmp_path / "local", evidence)
     executor = DaskExecutor(cluster.address)
     assert executor.workers == 2
     try:
-        cluster_summary, remote = ingest(tmp_path / "cluster", evidence, executor)
+        cluster_summary, remote = ingest(tmp_path / "cluster", evidence, executor,
+                                         database_url=url)
     finally:
         executor.shutdown()
     assert cluster_summary.files_hashed == local_summary.files_hashed == 29
@@ -97,7 +104,26 @@ def test_a_cluster_ingest_records_what_a_local_ingest_records(tmp_path, cluster)
     assert remote["actions"] == local["actions"]
 
 
+def test_triage_ingest_cluster_sends_the_work_to_the_cluster(tmp_path, cluster):
+    from triage.cli import main
+
+    evidence = make_evidence(tmp_path / "evidence", 6)
+    assert main(["ingest", str(tmp_path / "case"), str(evidence), "--cluster",
+                 cluster.address, "--examiner", "examiner"]) == 0
+    store = open_case(tmp_path / "case")
+    assert len(outcome(store)["files"]) == 10  # 6 pictures, a copy, 2 others, a folder
+    store.close()
+
+
+def test_a_scheduler_that_does_not_answer_is_a_clear_error():
+    from triage.pipeline.executors import ClusterError
+
+    with pytest.raises(ClusterError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        DaskExecutor("tcp://127.0.0.1:9", connect_timeout=1)
+
+
 def test_a_worker_killed_mid_run_loses_nothing(tmp_path, cluster):
+    """Last in this file: it leaves the cluster one worker short."""
     evidence = make_evidence(tmp_path / "evidence", 60)
     _, local = ingest(tmp_path / "local", evidence)
     executor = DaskExecutor(cluster.address)
@@ -114,6 +140,6 @@ def test_a_worker_killed_mid_run_loses_nothing(tmp_path, cluster):
     finally:
         executor.shutdown()
     assert killed and killed[0] < summary.files_hashed, cluster.logs()
-    assert cluster.worker_count() == 1
+    assert cluster.worker_count() == 1 and "Remove worker" in cluster.logs()
     assert summary.files_hashed == 68 and not summary.cancelled
     assert remote == local

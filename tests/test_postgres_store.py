@@ -178,3 +178,23 @@ def test_reading_does_not_wait_for_a_writer_on_postgresql(tmp_path, postgres_url
     with store.reading() as reader:
         assert reader.query(AuditEntry).count() == 2
     store.close()
+
+
+def test_ingest_makes_a_shared_case_and_refuses_a_password_on_the_command_line(
+        tmp_path, postgres_url, capsys):
+    from triage.cli import main
+
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    (folder / "a.txt").write_text("a\n")
+    assert main(["ingest", str(tmp_path / "case"), str(folder), "--database", postgres_url]) == 2
+    err = capsys.readouterr().err
+    assert "visible to every user" in err and _password(postgres_url) not in err
+    secret = tmp_path / "case.url"
+    secret.write_text(postgres_url)
+    secret.chmod(0o600)
+    assert main(["ingest", str(tmp_path / "case"), str(folder), "--credentials",
+                 str(secret)]) == 0
+    store = open_case(tmp_path / "case")
+    assert store.is_shared and store.info().name == "case"
+    store.close()
