@@ -259,15 +259,14 @@ def extract_strings(chunks: Iterable[bytes], limits: Limits) -> Extraction:
     result = Extraction("strings")
     carry, base = b"", 0
     for chunk in chunks:
-        room = limits.strings_cap - result.bytes_scanned
-        if room <= 0:
-            break
-        chunk = chunk[:room]
+        chunk = chunk[:limits.strings_cap - result.bytes_scanned]
         result.bytes_scanned += len(chunk)
         buffer = carry + chunk
         keep_from = _carry_start(buffer, limits.carry)
         _scan_runs(buffer, base, 0, keep_from, result.hits)
         carry, base = buffer[keep_from:], base + keep_from
+        if result.bytes_scanned >= limits.strings_cap:
+            break  # before asking for another chunk
     _scan_runs(carry, base, 0, len(carry) + 1, result.hits)
     return result
 
