@@ -37,7 +37,9 @@ class LoopbackCluster:
 
     def _start(self, role: str, *args: str) -> subprocess.Popen:
         log = open(self.folder / f"{role}-{time.monotonic_ns()}.log", "w")
-        env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+        tests = str(Path(__file__).parent)  # workers import `die_once` from here
+        env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False",
+               "PYTHONPATH": os.pathsep.join(filter(None, [tests, os.environ.get("PYTHONPATH")]))}
         return subprocess.Popen([sys.executable, "-m", "dask", role, *args], stdout=log,
                                 stderr=subprocess.STDOUT, env=env, cwd=self.folder)
 
@@ -78,3 +80,34 @@ class LoopbackCluster:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def die_once(marker: str, fn, *args):
+    """Run in a worker: the first call kills its own worker process, mid-task; later calls
+    (the scheduler's retry on another worker) do the work."""
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return fn(*args)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+class DyingOnce:
+    """An executor whose `at`-th batch of file work kills the worker that runs it."""
+
+    def __init__(self, executor, marker: Path, at: int):
+        self.inner, self.marker, self.at = executor, marker, at
+        self.workers = executor.workers
+        self._batches = 0
+
+    def submit(self, fn, *args):
+        from triage.pipeline.work import process_files
+
+        if fn is process_files:
+            self._batches += 1
+            if self._batches == self.at:
+                return self.inner.submit(die_once, str(self.marker), fn, *args)
+        return self.inner.submit(fn, *args)
+
+    def shutdown(self, cancel: bool = False) -> None:
+        self.inner.shutdown(cancel)

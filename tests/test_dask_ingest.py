@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from daskcluster import LoopbackCluster
+from daskcluster import DyingOnce, LoopbackCluster
 from triage.case.models import AuditEntry, Media
 from triage.case.queries import iter_files
 from triage.case.store import DATABASE_URL_ENV, open_case
@@ -126,20 +126,13 @@ def test_a_worker_killed_mid_run_loses_nothing(tmp_path, cluster):
     """Last in this file: it leaves the cluster one worker short."""
     evidence = make_evidence(tmp_path / "evidence", 60)
     _, local = ingest(tmp_path / "local", evidence)
-    executor = DaskExecutor(cluster.address)
-    killed = []
-
-    def kill_when_half_done(event):
-        # Both workers hold queued tasks at this point (the pipeline keeps 3 per worker).
-        if event.stage == "hash" and not killed and event.items_done >= event.items_total // 3:
-            cluster.kill_worker(0)
-            killed.append(event.items_done)
-
+    marker = tmp_path / "a worker died"
+    # The 10th of 34 batches kills the worker running it, in the middle of the task.
+    executor = DyingOnce(DaskExecutor(cluster.address), marker, at=10)
     try:
-        summary, remote = ingest(tmp_path / "cluster", evidence, executor, kill_when_half_done)
+        summary, remote = ingest(tmp_path / "cluster", evidence, executor)
     finally:
         executor.shutdown()
-    assert killed and killed[0] < summary.files_hashed, cluster.logs()
-    assert cluster.worker_count() == 1 and "Remove worker" in cluster.logs()
+    assert marker.exists() and cluster.worker_count() == 1, cluster.logs()
     assert summary.files_hashed == 68 and not summary.cancelled
     assert remote == local
