@@ -259,7 +259,7 @@ def test_ingest_after_import_matches_the_new_media(case, tmp_path):
     ingest.add(tmp_path / "more")
     ingest.run()
     assert listing(store)[new.name].matched_sets == "later"
-    assert "hashset.match" in audit_actions(store)[-2:]  # then the stacks are rebuilt
+    assert "hashset.match" in audit_actions(store)[-3:]  # then stacks, links
 
 
 # -- bad input --------------------------------------------------------------------------------
