@@ -408,3 +408,22 @@ def test_unblurred_pictures_are_counted_and_a_break_is_offered(qtbot, window, ca
         meter._tick()
     assert window.messages.kind == "info" and "break" in window.messages.text
     assert "Unblurred:" in window.exposure_label.text()
+
+
+def test_pages_past_the_first_are_read_by_id_once_the_order_is_known(qtbot, window, case_dir,
+                                                                      monkeypatch):
+    """With pages of three tiles, every page but the first comes from the ordered ids."""
+    from triage.gui import gallery_model
+
+    monkeypatch.setattr(gallery_model, "PAGE_SIZE", 3)
+    gallery = open_gallery(qtbot, window, case_dir)
+    model = gallery.model
+    qtbot.waitUntil(lambda: model._ids is not None, timeout=TIMEOUT_MS)
+    assert len(model._ids) == model.rowCount() == ALL_PICTURES
+    last = model.rowCount() - 1
+    assert model.item(last) is None  # asks for its page
+    qtbot.waitUntil(lambda: model.item(last) is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: all(model.item(r) is not None for r in range(last + 1)),
+                    timeout=TIMEOUT_MS)
+    assert [model.item(r).media_id for r in range(last + 1)] == list(model._ids)
+    assert len(model._pages) <= gallery_model.MAX_CACHED_PAGES

@@ -374,7 +374,7 @@ class CaseView(QWidget):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([300, 450])
 
-        self.gallery = GalleryPanel(store, self.reader, messages,
+        self.gallery = GalleryPanel(store, messages,
                                     settings if settings is not None else QSettings(),
                                     lambda: self.examiner, exposure)
         self.tabs = QTabWidget()

@@ -118,6 +118,7 @@ class GalleryModel(QAbstractListModel):
         self._pages: OrderedDict[int, GalleryPage] = OrderedDict()
         self._pending: set[int] = set()
         self._loading = False
+        self._ids = None  # every tile's media id in order, once read (see ordered_ids)
 
     # -- loading -------------------------------------------------------------------------
 
@@ -152,9 +153,29 @@ class GalleryModel(QAbstractListModel):
         self._pages.clear()
         self._pending.clear()
         self._pages[0] = first
+        self._ids = None
         self.endResetModel()
         self._loading = False
         self.loaded.emit(total)
+        if total > PAGE_SIZE:
+            self._reader.submit(partial(gallery.ordered_ids, f=self._filter),
+                                partial(self._on_ids, generation),
+                                partial(self._on_load_failed, generation))
+
+    def _on_ids(self, generation: int, ids) -> None:
+        """From now on any page is a lookup by id; a count that moved meanwhile is corrected."""
+        if generation != self._shown:
+            return
+        if len(ids) != self._total:
+            self.beginResetModel()
+            self._total = len(ids)
+            self._pages.clear()
+            self._pending.clear()
+            self._ids = ids
+            self.endResetModel()
+            self.loaded.emit(self._total)
+        else:
+            self._ids = ids
 
     def _on_load_failed(self, generation: int, message: str) -> None:
         if generation == self._latest:
@@ -163,6 +184,14 @@ class GalleryModel(QAbstractListModel):
 
     def _request_page(self, page: int) -> None:
         self._pending.add(page)
+        if self._ids is not None:
+            ids = self._ids[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+            self._reader.submit(
+                partial(gallery.page_of_ids, media_ids=ids),
+                partial(self._on_page, self._shown, page),
+                partial(self._on_page_failed, self._shown, page),
+                droppable=True, on_dropped=partial(self._pending.discard, page))
+            return
         before = self._pages.get(page - 1)
         after = before.last_key if before is not None else None
         self._reader.submit(

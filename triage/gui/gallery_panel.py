@@ -1,7 +1,7 @@
 """The gallery page of an open case: toolbar, filter bar, the grid, and the detail pane.
 
-It owns the threads the gallery needs beside the case's reader: a
-thumbnail loader and the writer that makes tagging changes (FIFO, audited,
+It owns the threads the gallery needs beside the case's reader: its own
+reader, a thumbnail loader, and the writer that makes tagging changes (FIFO, audited,
 undoable through a QUndoStack). Keys: the working scheme's hotkeys tag the
 selection (Alt+key the whole stacks), Backspace removes the examiner's tag,
 Space held reveals the current picture, Ctrl+Z / Ctrl+Shift+Z undo and redo.
@@ -48,20 +48,22 @@ class GalleryPanel(QWidget):
     schemeLoaded = Signal(object)
     tagged = Signal(list)  # media ids whose tiles were re-read after a change
 
-    def __init__(self, store: CaseStore, reader: StoreReader, messages: MessageBar,
+    def __init__(self, store: CaseStore, messages: MessageBar,
                  settings: QSettings, examiner, exposure: ExposureMeter | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self._messages = messages
         self._examiner = examiner  # a callable: the examiner can change while the case is open
         self.scheme = None
-        self.reader = reader
+        # Its own reader, so the first tiles never queue behind the overview's counts
+        # (a million files take seconds to summarise); the case's reader closes the store.
+        self.reader = StoreReader(store, self, owns_store=False, name="GalleryReader")
         self.policy = WellbeingPolicy(settings, self)
         self.loader = ThumbnailLoader(store, PICTURE, self)
         self.cache = ThumbnailCache(self.loader, parent=self)
         self.writer = StoreWriter(store, self)
         self.undo_stack = QUndoStack(self)
-        self.model = GalleryModel(reader, self)
+        self.model = GalleryModel(self.reader, self)
         self.grid = GridModel(self.model, self)
         self.view = GalleryView()
         self.view.setModel(self.grid)
@@ -69,7 +71,7 @@ class GalleryPanel(QWidget):
         self.delegate = TileDelegate(self.cache, self.policy, self.exposure, self.view)
         self.view.setItemDelegate(self.delegate)
         self.filters = FilterBar()
-        self.detail = DetailPane(reader, self.cache, self.policy, self.exposure)
+        self.detail = DetailPane(self.reader, self.cache, self.policy, self.exposure)
         self.count_label = QLabel()
         self.keys_label = QLabel()
         self.keys_label.setWordWrap(True)
@@ -120,6 +122,7 @@ class GalleryPanel(QWidget):
         self.view.activated.connect(lambda _index: self.detail.setFocus())
         self.detail.memberChosen.connect(self.detail.show_media)
 
+        self.reader.start()
         self.loader.start()
         self.writer.start()
         self.model.set_filter(self.filters.current())
@@ -296,6 +299,7 @@ class GalleryPanel(QWidget):
         """Finish queued changes, stop the threads (before the reader closes the store)."""
         self.writer.stop()
         self.loader.stop()
+        self.reader.stop()
 
 
 def _colour(text: str):

@@ -60,10 +60,12 @@ class StoreReader(QThread):
 
     _delivered = Signal(int, bool, object)  # ticket, ok, result or message
 
-    def __init__(self, store: CaseStore, parent: QObject | None = None):
+    def __init__(self, store: CaseStore, parent: QObject | None = None, *,
+                 owns_store: bool = True, name: str = "StoreReader"):
         super().__init__(parent)
-        self.setObjectName("StoreReader")
+        self.setObjectName(name)
         self._store = store
+        self._owns_store = owns_store  # a second reader (the gallery's) leaves closing to the first
         self._cond = threading.Condition()
         self._jobs: list[_Job] = []
         self._waiting: dict[int, _Job] = {}
@@ -102,7 +104,7 @@ class StoreReader(QThread):
             self._cond.notify()
         if self.isRunning():
             self.wait()
-        else:
+        elif self._owns_store:
             self._store.close()
 
     def run(self) -> None:
@@ -123,7 +125,8 @@ class StoreReader(QThread):
                 else:
                     self._delivered.emit(job.ticket, True, result)
         finally:
-            self._store.close()
+            if self._owns_store:
+                self._store.close()
 
     @Slot(int, bool, object)
     def _deliver(self, ticket: int, ok: bool, payload: object) -> None:
