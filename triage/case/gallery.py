@@ -297,12 +297,6 @@ def page_of_ids(session: Session, media_ids) -> GalleryPage:
     return GalleryPage(items, None)
 
 
-def count_and_first_page(session: Session, f: GalleryFilter,
-                         limit: int) -> tuple[int, GalleryPage]:
-    """Both in one snapshot, so a view never shows a count its first page disagrees with."""
-    return count_media(session, f), gallery_page(session, f, 0, limit)
-
-
 def _with_key(item: GalleryItem, key) -> GalleryItem:
     object.__setattr__(item, "sort_key", key)
     return item

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from triage.case import gallery
 from triage.case.gallery import GalleryItem, MediaDetail
+from triage.case.thumbnails import FILMSTRIP
 from triage.gui import formatting
 from triage.gui.gallery_model import ThumbnailCache, coalesced
 from triage.gui.wellbeing import ExposureMeter, WellbeingPolicy
@@ -52,6 +53,9 @@ class DetailPane(QWidget):
         self.caption.setWordWrap(True)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.filmstrip = QLabel()
+        self.filmstrip.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.filmstrip.setToolTip(self.tr("Keyframes of the video, treated like its preview"))
         self.members_label = QLabel()
         self.members = QListWidget()
         self.members.setViewMode(QListView.ViewMode.IconMode)
@@ -71,6 +75,7 @@ class DetailPane(QWidget):
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.preview, 1)
         top_layout.addWidget(self.caption)
+        top_layout.addWidget(self.filmstrip)
         top_layout.addWidget(self.members_label)
         top_layout.addWidget(self.members)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -93,6 +98,8 @@ class DetailPane(QWidget):
         self.members.clear()
         self.members.hide()
         self.members_label.hide()
+        self.filmstrip.clear()
+        self.filmstrip.hide()
         self.text.clear()
 
     def show_media(self, media_id: int | None) -> None:
@@ -154,11 +161,25 @@ class DetailPane(QWidget):
                                  else self.tr("No preview"))
         else:
             self.preview.setPixmap(_fit(pixmap, PREVIEW))
+        self._paint_filmstrip(item, treatment)
         for row in range(self.members.count()):
             entry = self.members.item(row)
             member: GalleryItem = entry.data(Qt.ItemDataRole.UserRole)
             icon = self._cache.pixmap(member.sha256, self._treatment(member))
             entry.setIcon(QIcon(_fit(icon, MEMBER_ICON.width())) if icon is not None else QIcon())
+
+    def _paint_filmstrip(self, item: GalleryItem, treatment) -> None:
+        self.filmstrip.setVisible(item.is_video)
+        if not item.is_video:
+            return
+        strip = self._cache.pixmap(item.sha256, treatment, kind=FILMSTRIP)
+        if strip is None:
+            self.filmstrip.setText(self.tr("Keyframes: loading…") if not self._cache.known(
+                item.sha256, FILMSTRIP) else self.tr("No keyframes"))
+        else:
+            width = max(PREVIEW, self.preview.width())
+            self.filmstrip.setPixmap(strip.scaledToWidth(
+                min(width, strip.width()), Qt.TransformationMode.SmoothTransformation))
 
     def _treatment(self, item: GalleryItem):
         return self._policy.treatment(item.media_id, item.categorised)

@@ -118,6 +118,7 @@ class GalleryModel(QAbstractListModel):
         self._pages: OrderedDict[int, GalleryPage] = OrderedDict()
         self._pending: set[int] = set()
         self._loading = False
+        self._counted: int | None = None  # the count for the newest reload, once read
         self._ids = None  # every tile's media id in order, once read (see ordered_ids)
 
     # -- loading -------------------------------------------------------------------------
@@ -136,28 +137,65 @@ class GalleryModel(QAbstractListModel):
             self.reload()
 
     def reload(self) -> None:
-        """Count and first page for the filter; the old tiles stay until they arrive."""
+        """First page, then the count, for the filter; the old tiles stay until the page comes.
+
+        The page is shown the moment it arrives (a million tiles take half a
+        second to count); the count then sets the true length, and the
+        ordered ids after it make every other page a lookup by id.
+        """
         self._latest += 1
         self._loading = True
-        self._reader.submit(
-            partial(gallery.count_and_first_page, f=self._filter, limit=PAGE_SIZE),
-            partial(self._on_loaded, self._latest),
-            partial(self._on_load_failed, self._latest))
+        self._counted = None
+        generation = self._latest
+        self._reader.submit(partial(gallery.count_media, f=self._filter),
+                            partial(self._on_count, generation),
+                            partial(self._on_load_failed, generation))
+        self._reader.submit(partial(gallery.gallery_page, f=self._filter, offset=0,
+                                    limit=PAGE_SIZE),
+                            partial(self._on_first_page, generation),
+                            partial(self._on_load_failed, generation))
 
-    def _on_loaded(self, generation: int, result: tuple[int, GalleryPage]) -> None:
+    @property
+    def counting(self) -> bool:
+        """Whether the tiles shown are the first page of a length not known yet."""
+        return self._shown == self._latest and self._loading
+
+    def _on_first_page(self, generation: int, first: GalleryPage) -> None:
         if generation != self._latest:
             return
-        total, first = result
         self.beginResetModel()
-        self._shown, self._total = generation, total
+        self._shown = generation
+        self._total = self._counted if self._counted is not None else len(first.items)
         self._pages.clear()
         self._pending.clear()
         self._pages[0] = first
         self._ids = None
         self.endResetModel()
+        if self._counted is not None:
+            self._counted_all(generation)
+        else:
+            self.pageArrived.emit(0)
+
+    def _on_count(self, generation: int, total: int) -> None:
+        if generation != self._latest:
+            return
+        self._counted = total
+        if self._shown != generation:  # the first page is still to come: it takes the count
+            return
+        if total > self._total:
+            self.beginInsertRows(QModelIndex(), self._total, total - 1)
+            self._total = total
+            self.endInsertRows()
+        elif total < self._total:
+            self.beginResetModel()
+            self._total = total
+            self.endResetModel()
+        self._counted_all(generation)
+
+    def _counted_all(self, generation: int) -> None:
         self._loading = False
-        self.loaded.emit(total)
-        if total > PAGE_SIZE:
+        self.loaded.emit(self._total)
+        if self._total > PAGE_SIZE:
             self._reader.submit(partial(gallery.ordered_ids, f=self._filter),
                                 partial(self._on_ids, generation),
                                 partial(self._on_load_failed, generation))

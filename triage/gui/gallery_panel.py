@@ -112,6 +112,7 @@ class GalleryPanel(QWidget):
         self._show_current = coalesced(self, 60, self._current_to_detail)
         self.view.selectionModel().currentChanged.connect(lambda *_: self._show_current.start())
         self.grid.modelReset.connect(self._after_reset)
+        self.grid.modelReset.connect(self._update_count)
         self.model.loaded.connect(self._loaded)
         self.model.loadFailed.connect(self._load_failed)
         self.filters.changed.connect(self.model.set_filter)
@@ -208,6 +209,9 @@ class GalleryPanel(QWidget):
                              self.tr("Retry"), self.refresh)
 
     def _update_count(self) -> None:
+        if self.model.counting:
+            self.count_label.setText(self.tr("Counting…"))
+            return
         if self.model.loading:
             self.count_label.setText(self.tr("Reading…"))
             return
