@@ -427,3 +427,23 @@ def test_pages_past_the_first_are_read_by_id_once_the_order_is_known(qtbot, wind
                     timeout=TIMEOUT_MS)
     assert [model.item(r).media_id for r in range(last + 1)] == list(model._ids)
     assert len(model._pages) <= gallery_model.MAX_CACHED_PAGES
+
+
+def test_grid_keys_wrap_and_shift_selects_a_run_of_tiles(qtbot, window, case_dir):
+    gallery = open_gallery(qtbot, window, case_dir)
+    view, grid = gallery.view, gallery.grid
+    columns = grid.columns
+    assert 1 < columns < ALL_PICTURES
+    view.go_to(columns - 1)  # the last tile of the first row
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert view.current_row() == columns  # on to the next row
+    qtbot.keyClick(view, Qt.Key.Key_Left)
+    assert view.current_row() == columns - 1
+    qtbot.keyClick(view, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert view.selected_rows() == list(range(columns - 1, 2 * columns))  # a run, not a box
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert view.current_row() == ALL_PICTURES - 1
+    view.resize(view.width() // 2, view.height())  # fewer columns: the current tile stays
+    qtbot.waitUntil(lambda: grid.columns < columns, timeout=TIMEOUT_MS)
+    assert view.current_row() == ALL_PICTURES - 1
