@@ -179,9 +179,9 @@ def test_plugins_run_answers_pictures_already_in_the_case_and_resumes(
     store.close()
     case = str(tmp_path / "case")
     assert main(["plugins", "run", case, "colour", "--workers", "0"]) == 0
-    assert "colour: 4 pictures answered, 1 flagged" in capsys.readouterr().out
+    assert "colour: 4 media answered, 1 flagged" in capsys.readouterr().out
     assert main(["plugins", "run", case, "colour", "--workers", "0"]) == 0
-    assert "colour: 0 pictures answered" in capsys.readouterr().out
+    assert "colour: 0 media answered" in capsys.readouterr().out
     assert main(["plugins", "run", case, "broken", "--workers", "0"]) == 1
     assert "the model wants 80 GB" in capsys.readouterr().err
     assert main(["plugins", "flags", case, "--plugin", "colour"]) == 0
@@ -210,3 +210,56 @@ def test_a_picture_answered_by_an_older_model_is_answered_again_beside_it(
         media = _by_name(session)
         models = {s.model_sha256 for s in suggestions_for(session, media["blue.png"])}
     assert len(models) == 2
+
+
+VIDEO_CLASSIFIER = """
+    import numpy as np
+    from triage.plugins.api import Kind, Plugin
+
+    class Plug(Plugin):
+        kind = Kind.VIDEO_CLASSIFIER
+        size = (16, 16)
+        labels = ("keyframes", "red")
+
+        def run(self, batch):
+            return [{"keyframes": float(len(frames)),
+                     "red": float(np.mean([f[..., 0].mean() for f in frames]) / 255)}
+                    for frames in batch]
+"""
+
+
+def _video(path: Path) -> None:
+    import cv2
+    import numpy as np
+
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (96, 64))
+    for index in range(30):
+        frame = np.zeros((64, 96, 3), np.uint8)
+        frame[:, :] = (0, 0, 230) if index < 15 else (0, 0, 200)  # BGR: red throughout
+        writer.write(frame)
+    writer.release()
+
+
+def test_a_video_classifier_gets_each_videos_keyframes_from_plugins_run(
+        tmp_path, plugins_folder, monkeypatch):
+    from triage.pipeline.plugins import run_plugin
+
+    write_plugin(plugins_folder, "video-red", VIDEO_CLASSIFIER, "[thresholds]\nred = 0.5\n")
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    _video(folder / "clip.avi")
+    solid((250, 0, 0)).save(folder / "red.png")
+    store = open_case(tmp_path / "case", create=True, examiner="ann")
+    _enable(store, "video-red")
+    ingest = Ingest(store, "ann", IngestOptions(workers=1), executor=_InProcess())
+    ingest.add(folder)
+    ingest.run()
+    with store.reading() as session:
+        assert session.scalar(select(func.count()).select_from(PluginResult)) == 0
+    summary = run_plugin(store, "video-red", "ann", workers=0)
+    assert (summary.items, summary.flagged, summary.errors) == (1, 1, {})
+    with store.reading() as session:
+        media = _by_name(session)
+        [answer] = suggestions_for(session, media["clip.avi"])
+        assert 1 <= answer.scores["keyframes"] <= 16 and answer.flags.keys() == {"red"}
+        assert suggestions_for(session, media["red.png"]) == []

@@ -48,10 +48,10 @@ def register(subparsers) -> None:
     disable.set_defaults(func=run_disable)
 
     run = commands.add_parser(
-        "run", help="run a plugin on every picture of a case it has not answered yet",
-        description="Reads and decodes each picture again (ingest runs enabled plugins on "
-        "its own decode). Resumable: pictures already answered by this plugin, version and "
-        "model are skipped.")
+        "run", help="run a plugin on every picture (or video) of a case it has not answered yet",
+        description="Reads and decodes each item again (ingest runs enabled picture plugins "
+        "on its own decode; video classifiers run only here). Resumable: items already "
+        "answered by this plugin, version and model are skipped.")
     run.add_argument("case_dir", metavar="CASE_DIR")
     run.add_argument("name", metavar="NAME")
     run.add_argument("--workers", type=int, default=None,
@@ -162,7 +162,7 @@ def run_run(args) -> int:
                              workers=args.workers, catalogue=catalogue)
     finally:
         store.close()
-    print(f"{args.name}: {summary.items} pictures answered, {summary.flagged} flagged"
+    print(f"{args.name}: {summary.items} media answered, {summary.flagged} flagged"
           + (f", {summary.unreadable} unreadable" if summary.unreadable else ""))
     for name, error in summary.errors.items():
         print(f"triage: error: {error}", file=sys.stderr)

@@ -23,6 +23,7 @@ from triage.evidence import ContentError, EvidenceError, Locator
 from triage.pipeline.content import locator, locator_query
 from triage.pipeline.executors import Executor, LocalExecutor
 from triage.pipeline.progress import ProgressCallback, ProgressTracker
+from triage.pipeline.work import _shared_reader
 from triage.plugins.batches import BatchedRunners, Outcome, release
 from triage.plugins.discovery import Catalogue
 from triage.plugins.loading import PluginSpec
@@ -36,6 +37,7 @@ PAGE = 2000
 class MediaJob:
     media_id: int
     where: Locator
+    video: bool = False
 
 
 @dataclass
@@ -48,21 +50,47 @@ class PluginRunSummary:
 
 def answer_media(jobs: list[MediaJob], specs: tuple[PluginSpec, ...]
                  ) -> tuple[list[tuple[int, Outcome]], int]:
-    """In a worker: read and decode each picture once, feed the plugins; (answers, unreadable)."""
-    from triage.media.decode import DecodeError, decode_picture
-    from triage.pipeline.work import _shared_reader
+    """In a worker: read and decode each item once, feed the plugins; (answers, unreadable).
 
+    A picture goes to picture plugins, a video's keyframes to video
+    classifiers; an item no loaded plugin takes is not read at all.
+    """
     runners, unreadable = BatchedRunners(specs), 0
     for job in jobs:
+        if not (runners.wants_videos if job.video else runners.wants_pictures):
+            continue
         try:
             data = b"".join(_shared_reader().chunks(job.where))
-            picture = decode_picture(data).picture
-        except (ContentError, EvidenceError, OSError, DecodeError):
+            if job.video:
+                runners.feed_video(str(job.media_id), _keyframes(data))
+            else:
+                runners.feed(str(job.media_id), _picture(data), data)
+        except (_Unreadable, ContentError, EvidenceError, OSError):
             unreadable += 1  # ingest already recorded why; nothing for a plugin to see
-            continue
-        runners.feed(str(job.media_id), picture, data)
     return [(int(key), o) for key, outcomes in runners.finish().items() for o in outcomes], \
         unreadable
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _picture(data: bytes):
+    from triage.media.decode import DecodeError, decode_picture
+
+    try:
+        return decode_picture(data).picture
+    except DecodeError as exc:
+        raise _Unreadable from exc
+
+
+def _keyframes(data: bytes) -> list:
+    from triage.media.video import read_video
+
+    try:
+        return [frame.picture for frame in read_video(data).keyframes]
+    except Exception as exc:  # VideoError, and OpenCV's own on damaged streams
+        raise _Unreadable from exc
 
 
 class _InProcess:
@@ -83,7 +111,7 @@ def run_plugin(store: CaseStore, name: str, examiner: str, workers: int | None =
                executor: Executor | None = None, catalogue: Catalogue | None = None,
                progress: ProgressCallback | None = None,
                cancel: threading.Event | None = None) -> PluginRunSummary:
-    """Run plugin `name` on every picture of the case it has not answered; audited as one run."""
+    """Run plugin `name` on every item of the case it has not answered; audited as one run."""
     recorder = RunRecorder(store, examiner, "run", [name], catalogue)
     summary = PluginRunSummary()
     specs = recorder.specs()
@@ -109,49 +137,53 @@ def _run(store: CaseStore, recorder: RunRecorder, executor, spec: PluginSpec,
     todo = _unanswered(store, spec)
     tracker = ProgressTracker(f"plugin {spec.name}", len(todo), 0, progress)
     jobs = _jobs(store, todo)
-    in_flight: set[Future] = set()
+    in_flight: dict[Future, int] = {}
     while True:
         while recorder.specs() and not cancel.is_set() and len(in_flight) < executor.workers * 2:
             job = next(jobs, None)
             if job is None:
                 break
-            in_flight.add(executor.submit(answer_media, job, recorder.specs()))
+            in_flight[executor.submit(answer_media, job, recorder.specs())] = len(job)
         if not in_flight:
             break
-        done, in_flight = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
+        done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
         for future in done:
+            size = in_flight.pop(future)
             if future.cancelled():
                 continue
             answers, unreadable = future.result()
             summary.unreadable += unreadable
             with store.session() as session:
                 recorder.record(session, answers)
-            tracker.advance(len({media_id for media_id, _ in answers}) + unreadable, 0)
+            tracker.advance(size, 0)
         if not recorder.specs() or cancel.is_set():
             for future in in_flight:
                 future.cancel()
     tracker.emit()
 
 
-def _unanswered(store: CaseStore, spec: PluginSpec) -> list[int]:
-    """Pictures with no answer yet from this plugin, version and model (resumable)."""
+def _unanswered(store: CaseStore, spec: PluginSpec) -> list[tuple[int, bool]]:
+    """(media id, is a video) with no answer yet from this plugin, version and model."""
     manifest = spec.manifest
     answered = exists().where(PluginResult.media_id == Media.id,
                               PluginResult.plugin == manifest.name,
                               PluginResult.version == manifest.version,
                               PluginResult.model_sha256 == manifest.model_sha256)
     with store.reading() as session:
-        return list(session.scalars(
-            select(Media.id).where(Media.detected_type.like("image/%"),
-                                   Media.analysis_error.is_(None), ~answered)
-            .order_by(Media.id)))
+        rows = session.execute(
+            select(Media.id, Media.detected_type.like("video/%"))
+            .where(Media.detected_type.like("image/%") | Media.detected_type.like("video/%"),
+                   Media.analysis_error.is_(None), ~answered)
+            .order_by(Media.id))
+        return [(media_id, bool(video)) for media_id, video in rows]
 
 
-def _jobs(store: CaseStore, media_ids: list[int]):
-    """Jobs of one readable instance per picture, a page of pictures at a time."""
+def _jobs(store: CaseStore, media: list[tuple[int, bool]]):
+    """Jobs of one readable instance per media item, a page of items at a time."""
     job: list[MediaJob] = []
-    for start in range(0, len(media_ids), PAGE):
-        page = media_ids[start:start + PAGE]
+    videos = {media_id for media_id, video in media if video}
+    for start in range(0, len(media), PAGE):
+        page = [media_id for media_id, _ in media[start:start + PAGE]]
         with store.reading() as session:
             rows = session.execute(
                 locator_query(File.media_id)
@@ -162,7 +194,7 @@ def _jobs(store: CaseStore, media_ids: list[int]):
             if row.media_id in seen:
                 continue
             seen.add(row.media_id)
-            job.append(MediaJob(row.media_id, locator(row)))
+            job.append(MediaJob(row.media_id, locator(row), row.media_id in videos))
             if len(job) >= JOB_MEDIA:
                 yield job
                 job = []

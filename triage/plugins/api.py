@@ -31,10 +31,18 @@ __all__ = ["API_VERSION", "Box", "Context", "Input", "Kind", "Plugin", "Result"]
 
 
 class Kind(str, enum.Enum):
-    """What a plugin answers: scores for a whole picture, or scores and boxes."""
+    """What a plugin answers.
+
+    `IMAGE_CLASSIFIER`: scores for a picture. `DETECTOR`: scores and boxes
+    for a picture. `VIDEO_CLASSIFIER`: scores for a video, from its
+    keyframes (one per scene, 6 to 16, chosen by Triage): each item is a
+    list of RGB arrays, as `Input.RGB` describes. Video classifiers run with
+    `triage plugins run` (not yet inside ingest).
+    """
 
     IMAGE_CLASSIFIER = "image-classifier"
     DETECTOR = "detector"
+    VIDEO_CLASSIFIER = "video-classifier"
 
 
 class Input(str, enum.Enum):

@@ -53,18 +53,38 @@ class BatchedRunners:
         self._pending: dict[str, list[tuple[str, Any]]] = {r.name: [] for r in self.runners}
         self._outcomes: dict[str, list[Outcome]] = {}
 
+    @property
+    def wants_pictures(self) -> bool:
+        return any(r.active and not r.takes_videos for r in self.runners)
+
+    @property
+    def wants_videos(self) -> bool:
+        return any(r.active and r.takes_videos for r in self.runners)
+
     def feed(self, key: str, picture: Image.Image | None, data: bytes | None = None) -> None:
+        """A picture (its working picture from the one decode, and its bytes) for picture plugins."""
+        self._feed(key, False, lambda runner: runner.prepare(picture, data))
+
+    def feed_video(self, key: str, keyframes: list[Image.Image]) -> None:
+        """A video's keyframes, for video classifiers."""
+        self._feed(key, True, lambda runner: runner.prepare_video(keyframes))
+
+    def _feed(self, key: str, video: bool, prepare) -> None:
         for runner in self.runners:
+            if runner.active and runner.takes_videos != video:
+                continue
             if not runner.active:
                 if not runner.reported:  # a load failure, told once per worker with an item
                     runner.reported = True
                     self._add(key, Outcome(runner.name, error=runner.error))
                 continue
             try:
-                item = runner.prepare(picture, data)
+                item = prepare(runner)
             except Exception as exc:  # noqa: BLE001 - a picture the plugin's input cannot take
-                self._add(key, Outcome(runner.name, error=f"{runner.name}: cannot prepare the "
-                                       f"input ({type(exc).__name__}: {exc})"))
+                runner.error = (f"{runner.name}: cannot prepare its input ({type(exc).__name__}: "
+                                f"{exc}); disabled for this run")
+                runner.reported = True
+                self._add(key, Outcome(runner.name, error=runner.error))
                 continue
             pending = self._pending[runner.name]
             pending.append((key, item))

@@ -121,6 +121,8 @@ def _declared(spec: PluginSpec, plugin: Plugin) -> Loaded:
     batch_size = plugin.batch_size
     if not isinstance(batch_size, int) or batch_size < 1:
         raise PluginError(f"{name}: batch_size {batch_size!r} is not a whole number >= 1")
+    if kind is Kind.VIDEO_CLASSIFIER and input_ is not Input.RGB:
+        raise PluginError(f"{name}: a video classifier takes keyframes (Input.RGB)")
     labels = plugin.labels
     if isinstance(labels, str) or not all(isinstance(label, str) for label in labels):
         raise PluginError(f"{name}: labels must be a list of strings")

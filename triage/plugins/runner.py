@@ -65,10 +65,21 @@ class Runner:
     def batch_size(self) -> int:
         return self.loaded.batch_size if self.loaded else 1
 
+    @property
+    def takes_videos(self) -> bool:
+        return self.loaded is not None and self.loaded.kind is Kind.VIDEO_CLASSIFIER
+
     def prepare(self, picture: Image.Image | None, data: bytes | None = None) -> Any:
         """The item this plugin takes: an RGB array at its size, or the file's bytes."""
         if self.loaded.input is Input.BYTES:
             return data
+        return self._rgb(picture)
+
+    def prepare_video(self, keyframes: list[Image.Image]) -> list[np.ndarray]:
+        """A video classifier's item: its keyframes, each as `prepare` makes a picture."""
+        return [self._rgb(picture) for picture in keyframes]
+
+    def _rgb(self, picture: Image.Image) -> np.ndarray:
         rgb = np.asarray(picture if picture.mode == "RGB" else picture.convert("RGB"))
         size = self.loaded.size
         if size is not None and (rgb.shape[1], rgb.shape[0]) != size:
