@@ -263,3 +263,28 @@ def test_a_video_classifier_gets_each_videos_keyframes_from_plugins_run(
         [answer] = suggestions_for(session, media["clip.avi"])
         assert 1 <= answer.scores["keyframes"] <= 16 and answer.flags.keys() == {"red"}
         assert suggestions_for(session, media["red.png"]) == []
+
+
+def test_a_plugin_that_kills_its_worker_process_is_disabled_and_the_run_ends_cleanly(
+        tmp_path, plugins_folder, evidence):
+    from triage.pipeline.plugins import run_plugin
+
+    write_plugin(plugins_folder, "crashes", """
+        import os
+        from triage.plugins.api import Plugin
+
+        class Plug(Plugin):
+            labels = ("x",)
+
+            def run(self, batch):
+                os._exit(1)  # as a segmentation fault in native code would
+    """)
+    store = open_case(tmp_path / "case", create=True, examiner="ann")
+    ingest = Ingest(store, "ann", IngestOptions(workers=1), executor=_InProcess())
+    ingest.add(evidence)
+    ingest.run()
+    summary = run_plugin(store, "crashes", "ann", workers=1)
+    assert summary.items == 0 and "a worker process died" in summary.errors["crashes"]
+    with store.reading() as session:
+        run = session.scalars(select(PluginRun).where(PluginRun.plugin == "crashes")).one()
+        assert "a worker process died" in run.error and run.finished_at is not None

@@ -12,7 +12,7 @@ so a killed run resumes where it stopped.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import dataclass, field
 
 from sqlalchemy import exists, select
@@ -151,7 +151,12 @@ def _run(store: CaseStore, recorder: RunRecorder, executor, spec: PluginSpec,
             size = in_flight.pop(future)
             if future.cancelled():
                 continue
-            answers, unreadable = future.result()
+            try:
+                answers, unreadable = future.result()
+            except BrokenExecutor as exc:  # a crash in native code takes the worker with it
+                answers, unreadable = [(0, Outcome(spec.name, error=(
+                    f"{spec.name}: a worker process died while running it ({exc}); "
+                    "disabled for this run")))], 0
             summary.unreadable += unreadable
             with store.session() as session:
                 recorder.record(session, answers)
