@@ -139,6 +139,7 @@ def test_a_wrong_password_is_a_clear_error_that_shows_no_password(tmp_path, post
         open_case(tmp_path / "case", create=True, database_url=wrong)
     assert "not-the-password-xyz" not in str(refused.value)
     assert "password authentication failed" in str(refused.value)
+    assert not (tmp_path / "case" / SETTINGS_NAME).exists()  # not left half made
 
 
 def test_credentials_for_another_database_are_refused(tmp_path, postgres_server, monkeypatch):

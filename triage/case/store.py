@@ -236,9 +236,15 @@ def open_case(folder: Path | str, create: bool = False, examiner: str | None = N
         _migrate(engine)
         read_engine = _sqlite_engine(folder / DATABASE_NAME, write=False)
     else:
+        made = url is not None
         url = url or _resolve_url(folder)
         engine = _postgres_engine(url)
-        _migrate_reporting(engine, url)
+        try:
+            _migrate_reporting(engine, url)
+        except CaseError:
+            if made:  # a folder that names a database it cannot open is no case
+                (folder / SETTINGS_NAME).unlink()
+            raise
         read_engine = _postgres_engine(url, write=False)
     store = CaseStore(folder, engine, sessionmaker(engine, expire_on_commit=False),
                       read_engine, sessionmaker(read_engine))
