@@ -83,7 +83,7 @@ class Runner:
         rgb = np.asarray(picture if picture.mode == "RGB" else picture.convert("RGB"))
         size = self.loaded.size
         if size is not None and (rgb.shape[1], rgb.shape[0]) != size:
-            # OpenCV: ten times Pillow's speed here; area averaging when shrinking (no aliasing)
+            # area averaging when shrinking (no aliasing), bilinear when enlarging
             shrinking = size[0] * size[1] < rgb.shape[0] * rgb.shape[1]
             rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA if shrinking
                              else cv2.INTER_LINEAR)
@@ -102,8 +102,9 @@ class Runner:
             raise
 
     def close(self) -> None:
+        """Release the plugin, unless its thread is stuck inside it (then nothing is safe)."""
         self._caller.stop()
-        if self.loaded is not None and self.error is None:
+        if self.loaded is not None and not self._caller.hung:
             try:
                 self.loaded.plugin.close()
             except Exception:  # noqa: BLE001 - a plugin's close failing changes no result
@@ -116,14 +117,15 @@ class _Caller:
     A thread cannot be killed: one that outlives the timeout is left behind,
     and the plugin, disabled, gets no more work. Being a daemon, it never
     keeps the process from exiting. One long-lived thread per runner rather
-    than one per batch: starting a thread costs about as much as a small
-    model's inference.
+    than one per batch: starting a thread (about 0.25 ms on the development
+    machine) is half a small CNN's inference (bench/plugins.py).
     """
 
     def __init__(self, name: str):
         self.name = name
         self._requests: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self.hung = False
 
     def call(self, function, batch: list, timeout: float) -> Any:
         if self._thread is None:
@@ -135,6 +137,7 @@ class _Caller:
         try:
             ok, value = reply.get(timeout=timeout)
         except queue.Empty:
+            self.hung = True
             raise PluginFault(f"{self.name}: no answer within {timeout:g} s for a batch of "
                               f"{len(batch)}; disabled for this run") from None
         if not ok:
