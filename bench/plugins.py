@@ -19,12 +19,13 @@ on 224x224 RGB: about 0.1 GFLOP per picture. The pictures are generated
 (256 by default, 320x240 noise, decoded as ingest would). Each side runs
 ``--repeat`` times, alternating which goes first; best and median are printed.
 
-Measured on the shared 2-core development machine (load average 5-6):
-runner one at a time 447-505 images/s, batches of 8 or 32 at 0.72-0.82x
-that; onnxruntime alone 720-750 images/s, batched 0.75-0.94x. A conv net on
-CPU gains nothing from batching here, hence onnx-classifier's default
-``batch_size = 1``; batches pay where a call's fixed cost is large against
-the model (tiny models, accelerators).
+Measured on the shared 2-core development machine (load average 5 to 11,
+so single figures are noisy; read the medians): runner one at a time
+300-425 images/s median, batches of 8 or 32 at 0.7-1.1x that; onnxruntime
+alone 550-690 images/s median, batched 0.75-0.94x. A conv net on CPU gains
+nothing from batching here, hence onnx-classifier's default ``batch_size =
+1``; batches pay where a call's fixed cost is large against the model (tiny
+models, accelerators).
 
     python bench/plugins.py
     python bench/plugins.py --pictures 512 --repeat 5 --batch 64 --threads 2

@@ -83,9 +83,11 @@ class Runner:
         rgb = np.asarray(picture if picture.mode == "RGB" else picture.convert("RGB"))
         size = self.loaded.size
         if size is not None and (rgb.shape[1], rgb.shape[0]) != size:
-            # area averaging when shrinking (no aliasing), bilinear when enlarging
-            shrinking = size[0] * size[1] < rgb.shape[0] * rgb.shape[1]
-            rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA if shrinking
+            # Bilinear (0.13 ms for 320x240 -> 224x224) unless shrinking by 2 or more, where it
+            # would alias and area averaging (1 ms) is worth it; the working picture is
+            # 224-448 px, so most models' inputs take the fast path.
+            far = size[0] * 2 <= rgb.shape[1] or size[1] * 2 <= rgb.shape[0]
+            rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA if far
                              else cv2.INTER_LINEAR)
         return rgb
 
