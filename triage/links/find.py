@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 from triage.case.models import LinkConfidence
 from triage.links.normal import NormalURL, NotALink, parse_url
 from triage.links.rules import NORMALISING_RULES, WEAK_RULES, ZERO_WIDTH
-from triage.links.suffixes import RESOURCES
+from triage.links.suffixes import RESOURCES, public_suffixes
 
 CONTEXT_CHARS = 40
 
@@ -43,14 +44,14 @@ WORD_TLDS = frozenset(
 # TLDs common in shared links; a candidate that needed a weak separator must end in one.
 COMMON_TLDS = frozenset(
     "com net org info biz ru su io co cc tk ml ga cf gq xyz onion ws pw ly gg de nl fr jp cn "
-    "site online club shop store link live space website "
+    "site online club shop store link live space website top uk "
     "ua pl br es ch se cz kz by vn ir eu ca au nz ro hu gr pt dk fi lt lv ee sk bg hr rs si".split())
 STOPWORDS = frozenset(
     "a an the this that these those my your his her its our their it he she we they you i "
     "and or but so of to in on at by for with from as is are was were be been am do does "
     "did not no yes polka big small red one two".split())
 
-_LABEL = r"[^\W_](?:[\w\-" + ZERO_WIDTH + r"])*+"
+_LABEL = r"(?:[^\W_]|%[0-9A-Fa-f]{2})(?:[\w\-" + ZERO_WIDTH + r"]|%[0-9A-Fa-f]{2})*+"
 _DOT = (r"(?:[ \t]*+(?:\[\s*(?:\.|dot)\s*\]|\(\s*(?:\.|dot)\s*\)|\{\s*(?:\.|dot)\s*\}"
         r"|<\s*(?:\.|dot)\s*>)[ \t]*+|[ \t]++dot[ \t]++|[ \t]++[.\u3002\uff61][ \t]*+"
         r"|[.\u3002\uff61])")
@@ -67,12 +68,15 @@ CANDIDATE = re.compile(
     r"(?P<port>:\d{1,5}(?!\d))?"
     r"(?P<path>(?:/|" + _SLASH + r"|[?#])(?:" + _SLASH + r"|" + _PATH_CHAR + r")*)?",
     re.IGNORECASE)
+_PLAIN_HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _QUICK = re.compile(r"[.\u3002\uff61\uff0e]|dot", re.IGNORECASE)
 _EMAIL_LOCAL = re.compile(r"[\w.+\-]{1,64}$")
-_PARTIAL = re.compile(
-    r"\b(?:go\s+to|goto|visit|open|check(?:\s+out)?|look\s+at|see|type(?:\s+in)?|enter|search"
-    r"\s+for)\s+(?:(?:the\s+)?(?:page|link|url|path|folder|site|website|address)\s+)?"
-    r"(?P<path>/?[A-Za-z0-9_\-~]+(?:/[A-Za-z0-9_\-~.%]+)+/?)(?![\w/.])", re.IGNORECASE)
+_SLASH_BETWEEN = re.compile(r"/(?=[A-Za-z0-9_\-~])")
+_PATH_TOKEN = re.compile(r"/?[A-Za-z0-9_\-~]+(?:/[A-Za-z0-9_\-~.%]+)+/?(?![\w/.])")
+_CUE = re.compile(
+    r"(?<!\w)(?:go\s+to|goto|visit|open|check(?:\s+out)?|look\s+at|see|type(?:\s+in)?|enter"
+    r"|search\s+for)\s+(?:(?:the\s+)?(?:page|link|url|path|folder|site|website|address)\s+)?$",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -101,47 +105,114 @@ def find_links(text: str, partial: bool = True) -> list[Found]:
     """Every link in `text`, in order; e-mail addresses as kind "email"; partial paths last."""
     if text.isascii() and not _QUICK.search(text) and "/" not in text:
         return []
-    folded, origin, folding_rules = fold_characters(text)
+    folded, origin = fold_characters(text)
+    folding_rules = origin
     found = []
-    for match in CANDIDATE.finditer(folded):
+    for match in _candidates(folded):
         item = _candidate(text, folded, origin, folding_rules, match)
         if item is not None:
             found.append(item)
-    if partial:
+    if partial and "/" in text:
         found.extend(_partials(text, found))
     return found
 
 
-def fold_characters(text: str) -> tuple[str, list[int] | None, list[str | None] | None]:
-    """Zero-width characters dropped and NFKC applied per character, with each one's origin."""
-    if text.isascii():
-        return text, None, None
-    out, origin, rules = [], [], []
-    pending = None
-    for index, char in enumerate(text):
-        if char in ZERO_WIDTH:
-            pending = "zero_width"
+# Where a candidate may be: a separator that stands for a dot, or a scheme. Prose has few, so
+# the candidate pattern runs only from the label before each one, not at every word.
+_HOT = re.compile(
+    r"[.\u3002\uff61](?=[^\W_]|%)|[\[({<][ \t]*(?:\.|dot)[ \t]*[\])}>]| (?:dot[ \t]|\.)"
+    r"|\t(?:dot[ \t]|\.)|[a-z\]):]//|\[://\]|\[:\]|\(:\)", re.IGNORECASE)
+_LABEL_CHARS = frozenset("-_%*")
+
+
+def _candidates(folded: str):
+    """The candidate matches, in order, without overlap (as `finditer` would give them)."""
+    done = 0
+    for hot in _HOT.finditer(folded):
+        if hot.start() < done:
             continue
-        folded = char if char.isascii() else unicodedata.normalize("NFKC", char)
-        rule = pending or (None if folded == char else "fullwidth")
-        pending = None
-        for piece in folded:
-            out.append(piece)
-            origin.append(index)
-            rules.append(rule)
-    return "".join(out), origin, rules
+        start = hot.start()
+        while start > done and folded[start - 1] in " \t:[]()":  # spaces; a scheme's ":", "[:]"
+            start -= 1
+        while start > done and (folded[start - 1].isalnum() or folded[start - 1] in _LABEL_CHARS):
+            start -= 1
+        match = CANDIDATE.match(folded, start)
+        if match is not None:
+            done = match.end()
+            yield match
 
 
-def _span(origin: list[int] | None, start: int, end: int, text: str) -> tuple[int, int]:
-    if origin is None:
+class Folding:
+    """Where each character of a folded text came from, kept as segments, not per character.
+
+    A stretch of ASCII maps one to one; each non-ASCII character is a
+    segment of its own (NFKC may turn it into several characters, all from
+    it). `marks` notes where a folding rule changed or dropped a character.
+    """
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []  # folded offset where each segment starts
+        self.segments: list[tuple[int, bool]] = []  # (original offset, maps one to one?)
+        self.marks: list[tuple[int, str]] = []  # (folded offset, rule)
+
+    def add(self, folded_at: int, original_at: int, linear: bool) -> None:
+        self.starts.append(folded_at)
+        self.segments.append((original_at, linear))
+
+    def original(self, at: int) -> int:
+        i = bisect_right(self.starts, at) - 1
+        original, linear = self.segments[i]
+        return original + (at - self.starts[i]) if linear else original
+
+    def rules_in(self, start: int, end: int) -> list[str]:
+        """Folding rules that touched the folded text [start, end) (marks are in order)."""
+        first = bisect_left(self.marks, (start, ""))
+        last = bisect_left(self.marks, (end, ""))
+        return list(dict.fromkeys(rule for _, rule in self.marks[first:last]))
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def fold_characters(text: str) -> tuple[str, Folding | None]:
+    """Zero-width characters dropped and NFKC applied per non-ASCII character, with origins."""
+    if text.isascii():
+        return text, None
+    folding, out, folded_at, position = Folding(), [], 0, 0
+    for run in _NON_ASCII.finditer(text):
+        if run.start() > position:
+            folding.add(folded_at, position, True)
+            out.append(text[position:run.start()])
+            folded_at += run.start() - position
+        for index in range(run.start(), run.end()):
+            char = text[index]
+            if char in ZERO_WIDTH:
+                folding.marks.append((folded_at, "zero_width"))
+                continue
+            folded = unicodedata.normalize("NFKC", char)
+            folding.add(folded_at, index, False)
+            if folded != char:
+                folding.marks.append((folded_at, "fullwidth"))
+            out.append(folded)
+            folded_at += len(folded)
+        position = run.end()
+    folding.add(folded_at, position, True)
+    out.append(text[position:])
+    return "".join(out), folding
+
+
+def _span(folding: Folding | None, start: int, end: int, text: str) -> tuple[int, int]:
+    if folding is None:
         return start, end
-    if start >= len(origin):
-        return len(text), len(text)
-    return origin[start], (origin[end - 1] + 1) if end > start else origin[start]
+    first = folding.original(start)
+    return first, (folding.original(end - 1) + 1) if end > start else first
 
 
 def _candidate(text: str, folded: str, origin, folding_rules, match: re.Match) -> Found | None:
     candidate = match.group(0)
+    if _PLAIN_HOST.fullmatch(match.group("host")) and not public_suffixes().is_tld(
+            match.group("host").rsplit(".", 1)[-1]):
+        return _shorter(text, folded, origin, folding_rules, match)  # fast: "3.50", "v1.2"
     try:
         normal = parse_url(candidate)
     except NotALink:
@@ -158,11 +229,11 @@ def _candidate(text: str, folded: str, origin, folding_rules, match: re.Match) -
         rules = [r for r in rules if r != "missing_scheme"]
         return Found(local_start, raw_end, text[local_start:raw_end], "email",
                      f"{email}@{normal.host}", normal, tuple(rules), confidence_of(rules),
-                     _context(text, local_start, raw_end))
+                     context_of(text, local_start, raw_end))
     if not _plausible(normal, rules, match, candidate):
         return None
     return Found(start, raw_end, raw, "url", normal.url, normal, tuple(rules),
-                 confidence_of(rules), _context(text, start, raw_end))
+                 confidence_of(rules), context_of(text, start, raw_end))
 
 
 def _shorter(text, folded, origin, folding_rules, match: re.Match) -> Found | None:
@@ -193,12 +264,9 @@ def _trim(text: str) -> str:
     return trailing_punctuation(text)
 
 
-def _merge_rules(folding_rules, start: int, end: int, rules: tuple[str, ...]) -> list[str]:
-    merged = []
-    if folding_rules is not None:
-        for rule in ("zero_width", "fullwidth"):
-            if rule in folding_rules[start:end]:
-                merged.append(rule)
+def _merge_rules(folding: Folding | None, start: int, end: int,
+                 rules: tuple[str, ...]) -> list[str]:
+    merged = folding.rules_in(start, end) if folding is not None else []
     merged.extend(r for r in rules if r not in merged)
     return merged
 
@@ -206,7 +274,7 @@ def _merge_rules(folding_rules, start: int, end: int, rules: tuple[str, ...]) ->
 def _email_local(folded: str, start: int) -> str | None:
     if start == 0 or folded[start - 1] != "@":
         return None
-    local = _EMAIL_LOCAL.search(folded, 0, start - 1)
+    local = _EMAIL_LOCAL.search(folded, max(0, start - 80), start - 1)
     return local.group(0) if local and local.group(0).strip(".") else None
 
 
@@ -245,24 +313,40 @@ def confidence_of(rules) -> LinkConfidence:
     return LinkConfidence.PLAIN
 
 
-def _context(text: str, start: int, end: int) -> str:
+def context_of(text: str, start: int, end: int) -> str:
+    """Up to CONTEXT_CHARS either side of a link, whitespace collapsed."""
     before = text[max(0, start - CONTEXT_CHARS):start]
     after = text[end:end + CONTEXT_CHARS]
     return " ".join(f"{before}{text[start:end]}{after}".split())
 
 
 def _partials(text: str, found: list[Found]) -> list[Found]:
-    """"go to content/123 on the website": a path with no host, after words that point to it."""
+    """"go to content/123 on the website": a path with no host, after words that point to it.
+
+    Paths are found from their slashes (a quick scan), then the words before
+    them are checked for a cue.
+    """
     taken = [(f.start, f.end) for f in found]
-    partials = []
-    for match in _PARTIAL.finditer(text):
-        path = match.group("path")
-        start, end = match.span("path")
-        if any(s < end and start < e for s, e in taken) or not _path_like(path):
+    partials, done = [], 0
+    for slash in _SLASH_BETWEEN.finditer(text):
+        if slash.start() < done:
+            continue
+        start = slash.start()
+        while start > done and (text[start - 1].isalnum() or text[start - 1] in "_-~"):
+            start -= 1
+        if start > 0 and text[start - 1] == "/":
+            start -= 1
+        match = _PATH_TOKEN.match(text, start)
+        if match is None or (start > 0 and text[start - 1] in ".:%@\\"):
+            continue
+        done = end = match.end()
+        path = match.group(0)
+        if any(s < end and start < e for s, e in taken) or not _path_like(path) \
+                or not _CUE.search(text, max(0, start - 60), start):
             continue
         url = path if path.startswith("/") else "/" + path
         partials.append(Found(start, end, path, "url", url, None, ("partial_path",),
-                              LinkConfidence.PARTIAL, _context(text, start, end)))
+                              LinkConfidence.PARTIAL, context_of(text, start, end)))
     return partials
 
 

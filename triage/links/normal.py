@@ -172,6 +172,8 @@ def normal_host(host: str) -> tuple[str, bool, list[str]]:
 
 
 def _ip(host: str) -> str | None:
+    if not (host[-1].isdigit() or ":" in host):
+        return None
     try:
         return str(ipaddress.ip_address(host))
     except ValueError:

@@ -113,8 +113,15 @@ NORMALISING_RULES = frozenset({"missing_scheme", "trailing_punctuation", "idna"}
 WEAK_RULES = frozenset({"spaced_dot_word", "spaces_around_dots"})
 
 
+# A plain ASCII URL without brackets, spaces or an odd scheme needs no text rule (fast path).
+_MAY_NEED_RULES = re.compile(
+    r"[\[\](){}<>\s]|^[hf]\S{1,5}[:\[(]|^(?:https?|ftp)(?!://)", re.IGNORECASE)
+
+
 def apply_text_rules(text: str) -> tuple[str, list[str]]:
     """The candidate with every text rule applied, and the names of those that changed it."""
+    if text.isascii() and not _MAY_NEED_RULES.search(text):
+        return text, []
     applied = []
     for name, rule in TEXT_RULES:
         rewritten = rule(text)

@@ -24,14 +24,16 @@ import os
 import re
 import sqlite3
 import tempfile
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from itertools import accumulate
 from pathlib import PurePosixPath
 from typing import Callable, Iterable, Iterator
 from urllib.parse import quote
 
 from triage.case.models import LinkConfidence
-from triage.links.find import Found, confidence_of, find_links
+from triage.links.find import Found, confidence_of, context_of, find_links
 from triage.links.normal import NotALink, parse_url
 
 Content = Callable[[], Iterator[bytes]]
@@ -168,29 +170,66 @@ def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def extract_text(chunks: Iterator[bytes], limits: Limits, html_text: bool = False) -> Extraction:
-    """A line at a time; offsets are bytes from the start of the file (UTF-8 text)."""
+    """Lines, in blocks of about `BLOCK` bytes; offsets are bytes from the start (UTF-8 text)."""
     stream = _Counted(chunks, limits.text_cap)
     buffered = io.BufferedReader(stream, 1 << 16)
     result = Extraction("html" if html_text else "text")
-    bom = buffered.peek(2)[:2]
-    if bom in (b"\xff\xfe", b"\xfe\xff"):
+    if buffered.peek(2)[:2] in (b"\xff\xfe", b"\xfe\xff"):
         result.extractor = "text-utf16"
         text = io.TextIOWrapper(buffered, encoding="utf-16", errors="replace", newline="")
-        for number, line in enumerate(iter(lambda: text.readline(limits.line_limit), ""), 1):
-            result.hits.extend(Hit(f, line=number) for f in find_links(line))
+        lines = iter(lambda: text.readline(limits.line_limit), "")
+        number = 1
+        for block in _blocks(lines, len):
+            for i, found in find_in_pieces(block):
+                result.hits.append(Hit(found, line=number + i))
+            number += len(block)
     else:
-        offset = 0
-        for number, raw in enumerate(iter(lambda: buffered.readline(limits.line_limit), b""), 1):
-            line = raw.decode("utf-8", "replace")
-            if html_text and "&" in line:
-                unescaped = html.unescape(line)
-                result.hits.extend(Hit(f, offset=offset, line=number) for f in find_links(unescaped))
-            else:
-                result.hits.extend(Hit(f, offset=offset + _byte_length(line, f.start), line=number)
-                                   for f in find_links(line))
-            offset += len(raw)
+        number, offset = 1, 0
+        for block in _blocks(iter(lambda: buffered.readline(limits.line_limit), b""), len):
+            lines = [raw.decode("utf-8", "replace") for raw in block]
+            pieces = [html.unescape(line) if html_text and "&" in line else line
+                      for line in lines]
+            starts = list(accumulate((len(raw) for raw in block), initial=offset))
+            for i, found in find_in_pieces(pieces):
+                exact = pieces[i] is lines[i]  # entities decoded: the line's start is all we know
+                at = starts[i] + (_byte_length(lines[i], found.start) if exact else 0)
+                result.hits.append(Hit(found, offset=at, line=number + i))
+            number, offset = number + len(block), starts[-1]
     result.bytes_scanned = stream.read_bytes
     return result
+
+
+BLOCK = 1 << 18  # lines are searched this many bytes at a time: one regex pass, not one per line
+
+
+def _blocks(items, size):
+    block, held = [], 0
+    for item in items:
+        block.append(item)
+        held += size(item)
+        if held >= BLOCK:
+            yield block
+            block, held = [], 0
+    if block:
+        yield block
+
+
+def find_in_pieces(pieces: list[str]) -> list[tuple[int, Found]]:
+    """Links in many short texts at once: (index of the text, link with offsets in that text).
+
+    One search over the texts joined by newlines costs far less than one
+    search per text; a link never runs from one text into the next.
+    """
+    joined = "\n".join(pieces)
+    starts = list(accumulate((len(p) + 1 for p in pieces), initial=0))
+    out = []
+    for found in find_links(joined):
+        i = bisect_right(starts, found.start) - 1
+        start, end = found.start - starts[i], found.end - starts[i]
+        if end <= len(pieces[i]):
+            out.append((i, replace(found, start=start, end=end,
+                                   context=context_of(pieces[i], start, end))))
+    return out
 
 
 def _byte_length(text: str, chars: int) -> int:
@@ -301,19 +340,21 @@ def _carry_start(buffer: bytes, carry: int) -> int:
 
 
 def _scan_runs(buffer: bytes, base: int, start: int, before: int, hits: list[Hit]) -> None:
+    runs = []  # (offset in buffer, text, UTF-16?)
     for run in _UTF8_RUN.finditer(buffer, start):
         if run.start() >= before:
             break
-        text = run.group(0).decode("utf-8", "replace")
-        hits.extend(Hit(f, offset=base + run.start() + _byte_length(text, f.start),
-                        location="utf-8 string") for f in find_links(text))
+        runs.append((run.start(), run.group(0).decode("utf-8", "replace"), False))
     for run in _UTF16_RUN.finditer(buffer, start):
         if run.start() >= before:
             break
         data = run.group(0)
-        text = data[:len(data) // 2 * 2].decode("utf-16-le", "replace")
-        hits.extend(Hit(f, offset=base + run.start() + 2 * f.start, location="utf-16le string")
-                    for f in find_links(text))
+        runs.append((run.start(), data[:len(data) // 2 * 2].decode("utf-16-le", "replace"), True))
+    for i, found in find_in_pieces([text for _, text, _ in runs]):
+        at, text, utf16 = runs[i]
+        hits.append(Hit(found, offset=base + at + (2 * found.start if utf16 else
+                                                   _byte_length(text, found.start)),
+                        location="utf-16le string" if utf16 else "utf-8 string"))
 
 
 # -- browser history ------------------------------------------------------------------------
