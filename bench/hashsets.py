@@ -35,6 +35,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 GOAL_RATE = 200_000
+INSERT_MEDIA = ("INSERT INTO media (sha256, sha1, md5, size, detected_type, analysed, "
+                "stack_representative) VALUES (?, ?, ?, ?, ?, 0, 0)")
 GOAL_RSS_MB = 1024
 CONTEXT = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/US/$metadata#Media"
 
@@ -108,11 +110,9 @@ def make_case(folder: Path, media: int, entries: int) -> None:
                                  hashlib.sha256(data).hexdigest())
         rows.append((sha256, sha1, md5, 1000 + i, "image/jpeg"))
         if len(rows) >= 50000:
-            db.executemany("INSERT INTO media (sha256, sha1, md5, size, detected_type) "
-                           "VALUES (?,?,?,?,?)", rows)
+            db.executemany(INSERT_MEDIA, rows)
             rows = []
-    db.executemany("INSERT INTO media (sha256, sha1, md5, size, detected_type) "
-                   "VALUES (?,?,?,?,?)", rows)
+    db.executemany(INSERT_MEDIA, rows)
     db.commit()
     db.close()
 
