@@ -41,11 +41,15 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 HTML_NAMES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".mht", ".mhtml", ".php", ".asp"})
 JSON_NAMES = frozenset({".json", ".jsonl", ".ndjson"})
 CSV_NAMES = frozenset({".csv", ".tsv"})
-_UTF8_RUN = re.compile(rb"(?:[\t\x20-\x7e]|[\xc2-\xf4][\x80-\xbf]{1,3}){6,}")
-# UTF-16LE: ASCII and Latin-1, Greek/Cyrillic, full-width forms, U+3002, zero-width characters.
-_UTF16_RUN = re.compile(
-    rb"(?:[\t\x20-\x7e\xa0-\xff]\x00|[\x00-\xff][\x03\x04]|[\x01-\x5e]\xff|\x02\x30"
-    rb"|[\x0b-\x0d]\x20){6,}")
+# Printable runs, searched in decoded text (one pass of a single character class is several
+# times faster than a byte pattern of alternatives). UTF-8: bytes that are not UTF-8 decode to
+# lone surrogates, which end a run. UTF-16LE, at both byte parities: ASCII and Latin-1,
+# Greek/Cyrillic, zero-width characters, U+3002 and the full-width forms.
+MIN_RUN = 6
+_UTF8_TEXT = re.compile("[\t\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]{%d,}" % MIN_RUN)
+_UTF16_TEXT = re.compile(
+    "[\t\x20-\x7e\u00a0-\u00ff\u0370-\u04ff\u200b-\u200d\u3002\uff01-\uff5e]{%d,}" % MIN_RUN)
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 CHROMIUM_EPOCH = datetime(1601, 1, 1)
 
 
@@ -320,38 +324,49 @@ def _carry_start(buffer: bytes, carry: int) -> int:
     and ends inside the buffer moves the cut to its end.
     """
     cut = max(0, len(buffer) - carry)
+    runs = sorted((start, end) for start, end, _, _ in _runs(buffer, max(0, cut - (64 << 10))))
     for _ in range(8):
         moved = False
-        for pattern in (_UTF8_RUN, _UTF16_RUN):
-            for run in pattern.finditer(buffer, max(0, cut - (64 << 10))):
-                if run.start() >= cut:
-                    break
-                if run.end() <= cut:
-                    continue
-                if run.end() >= len(buffer) - 3:  # a character may be cut in two
-                    if len(buffer) - run.start() < 64 << 10:
-                        cut, moved = run.start(), True
-                else:
-                    cut, moved = run.end(), True
+        for start, end in runs:
+            if start >= cut:
                 break
+            if end <= cut:
+                continue
+            if end >= len(buffer) - 3:  # a character may be cut in two
+                if len(buffer) - start < 64 << 10:
+                    cut, moved = start, True
+            else:
+                cut, moved = end, True
+            break
         if not moved:
             return cut
     return cut
 
 
+def _runs(buffer: bytes, low: int = 0) -> list[tuple[int, int, str, bool]]:
+    """Printable runs of buffer[low:]: (start, end) in the buffer, text, UTF-16?"""
+    runs = []
+    text = buffer[low:].decode("utf-8", "surrogateescape")
+    position, offset = 0, low
+    for run in _UTF8_TEXT.finditer(text):
+        offset += len(text[position:run.start()].encode("utf-8", "surrogateescape"))
+        length = len(run.group(0).encode("utf-8", "surrogateescape"))
+        runs.append((offset, offset + length, run.group(0), False))
+        position, offset = run.end(), offset + length
+    for parity in (low, low + 1):
+        data = buffer[parity:len(buffer) - (len(buffer) - parity) % 2]
+        text = data.decode("utf-16-le", "surrogatepass")
+        astral = [m.start() for m in _ASTRAL.finditer(text)]  # two code units, one character
+        for run in _UTF16_TEXT.finditer(text):
+            start = parity + 2 * (run.start() + bisect_right(astral, run.start()))
+            runs.append((start, start + 2 * len(run.group(0)), run.group(0), True))
+    return runs
+
+
 def _scan_runs(buffer: bytes, base: int, start: int, before: int, hits: list[Hit]) -> None:
-    runs = []  # (offset in buffer, text, UTF-16?)
-    for run in _UTF8_RUN.finditer(buffer, start):
-        if run.start() >= before:
-            break
-        runs.append((run.start(), run.group(0).decode("utf-8", "replace"), False))
-    for run in _UTF16_RUN.finditer(buffer, start):
-        if run.start() >= before:
-            break
-        data = run.group(0)
-        runs.append((run.start(), data[:len(data) // 2 * 2].decode("utf-16-le", "replace"), True))
-    for i, found in find_in_pieces([text for _, text, _ in runs]):
-        at, text, utf16 = runs[i]
+    runs = [run for run in _runs(buffer, start) if run[0] < before]
+    for i, found in find_in_pieces([text for _, _, text, _ in runs]):
+        at, _, text, utf16 = runs[i]
         hits.append(Hit(found, offset=base + at + (2 * found.start if utf16 else
                                                    _byte_length(text, found.start)),
                         location="utf-16le string" if utf16 else "utf-8 string"))
