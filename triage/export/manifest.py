@@ -12,19 +12,13 @@ import json
 import os
 from pathlib import Path
 
+from triage.hashing.digests import sha256_file
+
 MANIFEST_SUFFIX = ".manifest.json"
 
 
 def manifest_path(out: Path) -> Path:
     return out.with_name(out.name + MANIFEST_SUFFIX)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def write_manifest(path: Path, files: list[Path], context, written) -> tuple[str, list[dict]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -46,3 +47,12 @@ def digest_chunks(chunks: Iterable[bytes], head_size: int = 0,
             head += chunk[: head_size - len(head)]
         hasher.update(chunk)
     return hasher.digests(), head
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """The SHA-256 of a whole file (hash-set sources, models, exports, samples)."""
+    digest = hashlib.sha256()
+    with open(path, "rb", buffering=0) as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -19,7 +19,6 @@ fresh (spawn) and get nothing but the file's path.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import multiprocessing
 import threading
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from triage.hashing.digests import sha256_file
 from triage.hashsets.entries import BadRecord, FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, SetInfo, Source, format_by_id
 from triage.hashsets.merkle import SortedLeaves, leaf_buckets
@@ -172,14 +172,6 @@ def _read_piece(format_id: str, path: str, piece):
     return done
 
 
-def _file_sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb", buffering=0) as f:
-        while data := f.read(1 << 20):
-            digest.update(data)
-    return digest.hexdigest()
-
-
 class PiecesReader:
     """Batches read by several spawned processes, a piece of the file each, in file order.
 
@@ -212,7 +204,7 @@ class PiecesReader:
         rest = None
         pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"))
         try:
-            sha256 = pool.submit(_file_sha256, path)
+            sha256 = pool.submit(sha256_file, path)
             todo = iter(self._pieces)
             pending: deque = deque()
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from triage.case.clock import utcnow
 from triage.case.models import HashSetKind
 from triage.case.store import CaseStore, current_examiner
+from triage.hashing.digests import sha256_file
 from triage.hashsets.entries import FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, detect
 from triage.hashsets.library import ImportResult, import_hash_set
@@ -117,7 +118,7 @@ class Library:
         path = self.folder / item.file
         if not path.is_file():
             raise HashSetError(f"library set {item.name!r}: {path} is missing")
-        if _sha256(path) != item.sha256:
+        if sha256_file(path) != item.sha256:
             raise HashSetError(f"library set {item.name!r}: {path} changed since it was added "
                                f"(SHA-256 no longer {item.sha256}); nothing was imported")
         return path
@@ -158,11 +159,3 @@ def import_from_library(store: CaseStore, name: str, library: Library | None = N
     return import_hash_set(store, path, as_name or item.name, kind=item.kind,
                            scheme=item.scheme, format=item.format, skip_bad=skip_bad,
                            options=options, examiner=examiner, progress=progress)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
