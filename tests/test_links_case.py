@@ -323,3 +323,38 @@ def test_cli_list_csv_export_and_blocklists(store, tmp_path, capsys):
         assert session.scalar(select(AuditEntry.id).where(
             AuditEntry.action == "links.export")) is not None
         assert session.scalar(select(Link.id).where(Link.kind == "email")) is not None
+
+
+def test_display_url_and_report_section(store):
+    from triage.export.links import report_section
+    from triage.links.queries import display_url
+
+    assert display_url("http://xn--e1afmkfd.xn--p1ai/x") == "http://пример.рф/x"
+    listing = store.folder / "l.txt"
+    listing.write_text("www.other.org/page\n", encoding="utf-8")
+    import_link_list(store, listing, "r")
+    with store.reading() as session:
+        section = report_section(session)
+    assert section["matched_total"] == 1
+    assert section["matched"][0]["url"] == "http://www.other.org/page"
+    assert section["matched"][0]["matches"]["exact"][0]["list"] == "r"
+
+
+def test_no_network_is_used(tmp_path, evidence, monkeypatch):
+    """The public-suffix list and everything else is read from disk: a connection would fail."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    store = open_case(tmp_path / "case", create=True)
+    listing = tmp_path / "l.txt"
+    listing.write_text("bad.site\n", encoding="utf-8")
+    import_link_list(store, listing, "l")
+    summary = scan_links(store)  # nothing ingested: a no-op, but loads the lists and tables
+    from triage.links import find_links
+    assert find_links("see bad[.]site/x")[0].normal.domain == "bad.site"
+    assert summary.contents == 0
+    store.close()

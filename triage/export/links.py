@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Iterable, TextIO
 
 from triage.export.csvlist import guard
-from triage.links.queries import LinkRow
+from triage.links.queries import LinkFilter, LinkRow, iter_links, link_counts
 
 COLUMNS = [
-    "link_id", "kind", "url", "raw", "host", "domain", "confidence", "rules", "shortened",
+    "link_id", "kind", "url", "display_url", "raw", "host", "domain", "confidence", "rules", "shortened",
     "extractor", "evidence", "path", "file_id", "media_id", "offset", "line", "location",
     "context", "exact_matches", "prefix_matches", "domain_matches", "extra",
 ]
@@ -37,7 +37,7 @@ def _cell(value):
 
 def csv_row(row: LinkRow) -> list:
     return [_cell(v) for v in (
-        row.id, row.kind, row.url, row.raw, row.host, row.domain, row.confidence,
+        row.id, row.kind, row.url, row.display_url, row.raw, row.host, row.domain, row.confidence,
         ";".join(row.rules), row.shortened, row.extractor, row.evidence, row.path, row.file_id,
         row.media_id, row.offset, row.line, row.location, row.context,
         *(" | ".join(m.describe() for m in row.matches_at(level)) for level in LEVELS),
@@ -56,7 +56,8 @@ def write_csv(rows: Iterable[LinkRow], out: TextIO) -> int:
 
 def json_record(row: LinkRow) -> dict:
     return {
-        "link_id": row.id, "kind": row.kind, "url": row.url, "raw": row.raw, "host": row.host,
+        "link_id": row.id, "kind": row.kind, "url": row.url, "display_url": row.display_url,
+        "raw": row.raw, "host": row.host,
         "domain": row.domain, "confidence": row.confidence, "rules": list(row.rules),
         "shortened": row.shortened, "extractor": row.extractor,
         "source": {"evidence": row.evidence, "path": row.path, "file_id": row.file_id,
@@ -84,3 +85,19 @@ def write_file(rows: Iterable[LinkRow], path: Path, format: str) -> int:
     """Write to `path` (format "csv" or "json"); returns the number of links written."""
     with open(path, "w", encoding="utf-8", newline="") as out:
         return (write_json if format == "json" else write_csv)(rows, out)
+
+
+def report_section(session, limit: int = 200) -> dict:
+    """What a case report shows about links: the counts, and the matched links with sources.
+
+    For the HTML/PDF report: a dict of plain values (no markup), the matched
+    links first by strongest level, at most `limit` of them.
+    """
+    matched = list(iter_links(session, LinkFilter(matched=True)))
+    order = {"exact": 0, "prefix": 1, "domain": 2}
+    matched.sort(key=lambda row: (min(order[m.level] for m in row.matches), row.id))
+    return {
+        "counts": link_counts(session),
+        "matched": [json_record(row) for row in matched[:limit]],
+        "matched_total": len(matched),
+    }

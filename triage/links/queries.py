@@ -80,6 +80,23 @@ class LinkRow:
     def matches_at(self, level: str) -> tuple[LinkHit, ...]:
         return tuple(m for m in self.matches if m.level == level)
 
+    @property
+    def display_url(self) -> str:
+        """The URL with an internationalised host in Unicode (stored in punycode)."""
+        return display_url(self.url)
+
+
+def display_url(url: str) -> str:
+    if "xn--" not in url:
+        return url
+    scheme, sep, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    try:
+        host = host.encode("ascii").decode("idna")
+    except UnicodeError:
+        return url
+    return f"{scheme}{sep}{host}{slash}{path}"
+
 
 def _filtered(query: Select, f: LinkFilter) -> Select:
     if f.kind:
