@@ -179,3 +179,20 @@ def test_bad_filter_values_are_refused():
     with pytest.raises(ValueError, match="sort"):
         GalleryFilter(sort="colour")
     assert replace(GalleryFilter(), text="x").text == "x"
+
+
+def test_in_stack_view_a_stack_matches_when_any_member_does(store):
+    """The tile is the representative's, but content filters look at every member."""
+    nikon, canon = media_named(store, "Nikon_D70.jpg"), media_named(store, "Canon_40D.jpg")
+    gps = media_named(store, "DSCN0010.jpg")
+    with store.session() as session:  # the GPS photo stacked under the Nikon one
+        session.execute(update(Media).where(Media.id.in_([nikon, gps]))
+                        .values(stack_id=nikon, stack_representative=False))
+        session.execute(update(Media).where(Media.id == nikon)
+                        .values(stack_representative=True))
+    assert ids_of(store, GalleryFilter(has_gps=True)) == sorted([nikon, media_named(
+        store, "DSCN0012.jpg")])
+    assert ids_of(store, GalleryFilter(text="DSCN0010")) == [nikon]
+    assert ids_of(store, GalleryFilter(stacks=False, text="DSCN0010")) == [gps]
+    assert ids_of(store, GalleryFilter(camera="canon")) == [canon]
+    assert count(store, GalleryFilter()) == TOTAL - 1

@@ -126,12 +126,8 @@ def _examiner_tag():
     return aliased(Tag, name="examiner_tag")
 
 
-def _like(text: str):
-    return f"%{text}%"
-
-
-def _files_where(*conditions):
-    return Media.id.in_(select(File.media_id).where(File.media_id.is_not(None), *conditions))
+def _files_where(media, *conditions):
+    return media.id.in_(select(File.media_id).where(File.media_id.is_not(None), *conditions))
 
 
 def _day_start(day: date) -> datetime:
@@ -139,41 +135,90 @@ def _day_start(day: date) -> datetime:
 
 
 def _conditions(f: GalleryFilter, tag, verdict) -> list:
-    """WHERE terms for `f`; `tag` and `verdict` are the outer-joined examiner tag and verdict."""
-    where = [or_(Media.detected_type.like("image/%"), Media.detected_type.like("video/%"))]
-    if f.media_type != "all":
-        where.append(Media.detected_type.like(f"{f.media_type}/%"))
+    """WHERE terms for `f`; `tag` and `verdict` are the outer-joined examiner tag and verdict.
+
+    In stack view the tile is the representative's, and what was decided
+    about the stack (category, known-good) is read from it; what a filter
+    asks of the content (type, camera, hits, path, dates, text…) matches a
+    stack when a member matches it, so a video stacked under a photograph is
+    still found by "Videos". Terms on the media row are asked per tile
+    through the stack_id index (a first page stays quick); terms on files
+    give a set of stacks computed once (a LIKE over every path must not run
+    per tile).
+    """
+    where = _tile_terms(f, tag, verdict) + [_is_media(Media)]
+    if not f.stacks:
+        return where + _media_terms(f, Media, verdict) + _file_terms(f, Media)
+    media_terms = _media_terms(f, Media, verdict)
+    if media_terms:
+        member, member_verdict = aliased(Media), aliased(HashSetVerdict)
+        a_member_matches = (
+            select(member.id).select_from(member)
+            .outerjoin(member_verdict, member_verdict.media_id == member.id)
+            .where(member.stack_id == Media.stack_id, _is_media(member),
+                   *_media_terms(f, member, member_verdict))
+            .exists())
+        where.append(or_(and_(Media.stack_id.is_(None), *media_terms), a_member_matches))
+    if _file_terms(f, Media):
+        member = aliased(Media)
+        stacks = (select(func.coalesce(member.stack_id, member.id))
+                  .where(*_file_terms(f, member)))
+        where.append(func.coalesce(Media.stack_id, Media.id).in_(stacks))
+    return where
+
+
+def _is_media(media):
+    return or_(media.detected_type.like("image/%"), media.detected_type.like("video/%"))
+
+
+def _tile_terms(f: GalleryFilter, tag, verdict) -> list:
+    where = []
     if f.stacks:
         where.append(or_(Media.stack_id.is_(None), Media.stack_representative.is_(True)))
     if not f.show_known_good and f.hash_hits != "known-good":
         where.append(or_(verdict.media_id.is_(None), verdict.known_good.is_(False),
                          verdict.conflicting.is_(True)))
-    where += _hash_hit_terms(f.hash_hits, verdict)
     if f.categories:
         where.append(or_(*(_category_term(c, tag, verdict) for c in f.categories)))
+    return where
+
+
+def _media_terms(f: GalleryFilter, media, verdict) -> list:
+    """Terms on one media row (`media` may be an alias: a stack member)."""
+    where = []
+    if f.media_type != "all":
+        where.append(media.detected_type.like(f"{f.media_type}/%"))
+    where += _hash_hit_terms(f.hash_hits, verdict)
     if f.min_stack_size > 1:
-        big = (select(Media.stack_id).where(Media.stack_id.is_not(None))
-               .group_by(Media.stack_id).having(func.count() >= f.min_stack_size))
-        where.append(Media.stack_id.in_(big))
-    if f.deleted == "deleted":
-        where.append(_files_where(File.deleted.is_(True)))
-    elif f.deleted == "not-deleted":
-        where.append(_files_where(File.deleted.is_(False)))
-    if f.path.strip():
-        where.append(_files_where(File.path.icontains(f.path.strip(), autoescape=True)))
+        other = aliased(Media)
+        big = (select(other.stack_id).where(other.stack_id.is_not(None))
+               .group_by(other.stack_id).having(func.count() >= f.min_stack_size))
+        where.append(media.stack_id.in_(big))
     if f.camera.strip():
         text = f.camera.strip()
-        where.append(or_(Media.exif["camera_make"].as_string().icontains(text, autoescape=True),
-                         Media.exif["camera_model"].as_string().icontains(text,
+        where.append(or_(media.exif["camera_make"].as_string().icontains(text, autoescape=True),
+                         media.exif["camera_model"].as_string().icontains(text,
                                                                          autoescape=True)))
     if f.has_gps:
-        where.append(Media.exif["gps_latitude"].as_float().is_not(None))
+        where.append(media.exif["gps_latitude"].as_float().is_not(None))
+    return where
+
+
+def _file_terms(f: GalleryFilter, media) -> list:
+    """Terms on a media item's files (and the text search, which also reads digests)."""
+    where = []
+    if f.deleted == "deleted":
+        where.append(_files_where(media, File.deleted.is_(True)))
+    elif f.deleted == "not-deleted":
+        where.append(_files_where(media, File.deleted.is_(False)))
+    if f.path.strip():
+        where.append(_files_where(media, File.path.icontains(f.path.strip(), autoescape=True)))
     if f.date_from is not None:
-        where.append(_files_where(File.mtime >= _day_start(f.date_from)))
+        where.append(_files_where(media, File.mtime >= _day_start(f.date_from)))
     if f.date_to is not None:
-        where.append(_files_where(File.mtime < _day_start(f.date_to + timedelta(days=1))))
+        where.append(_files_where(media, File.mtime < _day_start(f.date_to + timedelta(days=1))))
     if f.text.strip():
-        where.append(_text_term(f.text.strip()))
+        where.append(_text_term(media, f.text.strip()))
     return where
 
 
@@ -198,13 +243,13 @@ def _category_term(category: str, tag, verdict):
     return and_(tag.state == TagState.CURRENT, tag.working_category == category)
 
 
-def _text_term(text: str):
+def _text_term(media, text: str):
     """Name or path of any instance (substring), or a digest (prefix, any case)."""
     digest = text.lower()
-    terms = [_files_where(or_(File.name.icontains(text, autoescape=True),
-                              File.path.icontains(text, autoescape=True)))]
+    terms = [_files_where(media, or_(File.name.icontains(text, autoescape=True),
+                                     File.path.icontains(text, autoescape=True)))]
     if all(c in "0123456789abcdef" for c in digest) and len(digest) >= 6:
-        for column in (Media.md5, Media.sha1, Media.sha256):
+        for column in (media.md5, media.sha1, media.sha256):
             terms.append(column.startswith(digest, autoescape=True))
     return or_(*terms)
 

@@ -35,7 +35,8 @@ class ThumbnailCache(QObject):
     ready = Signal(str)  # a picture arrived (or is known to be missing)
 
     def __init__(self, loader: ThumbnailLoader, max_bytes: int = 96 * 2**20,
-                 max_pixmaps: int = 600, parent: QObject | None = None):
+                 max_pixmaps: int = 600, max_entries: int = 20_000,
+                 parent: QObject | None = None):
         super().__init__(parent)
         self._loader = loader
         self._max_bytes = max_bytes
@@ -43,7 +44,7 @@ class ThumbnailCache(QObject):
         self._images: OrderedDict[tuple[str, str], QImage | None] = OrderedDict()
         self._pixmaps: OrderedDict[tuple[str, str, str], QPixmap] = OrderedDict()
         self._max_pixmaps = max_pixmaps
-        self._asked: set[tuple[str, str]] = set()
+        self._max_entries = max_entries  # "no thumbnail" answers take no bytes but do count
         loader.loaded.connect(self._arrived)
 
     def image(self, sha256: str, kind: str = "thumbnail") -> QImage | None:
@@ -52,9 +53,7 @@ class ThumbnailCache(QObject):
         if key in self._images:
             self._images.move_to_end(key)
             return self._images[key]
-        if key not in self._asked:
-            self._asked.add(key)
-        self._loader.request(sha256, kind)
+        self._loader.request(sha256, kind)  # again: it moves to the front of the queue
         return None
 
     def known(self, sha256: str, kind: str = "thumbnail") -> bool:
@@ -79,7 +78,6 @@ class ThumbnailCache(QObject):
 
     def forget_requests(self) -> None:
         self._loader.forget()
-        self._asked.clear()
 
     @property
     def bytes_held(self) -> int:
@@ -87,14 +85,14 @@ class ThumbnailCache(QObject):
 
     def _arrived(self, sha256: str, kind: str, image: QImage | None) -> None:
         key = (sha256, kind)
-        self._asked.discard(key)
         old = self._images.pop(key, None)
         if old is not None:
             self._bytes -= old.sizeInBytes()
         self._images[key] = image
         if image is not None:
             self._bytes += image.sizeInBytes()
-        while self._bytes > self._max_bytes and len(self._images) > 1:
+        while len(self._images) > 1 and (self._bytes > self._max_bytes
+                                         or len(self._images) > self._max_entries):
             _key, evicted = self._images.popitem(last=False)
             if evicted is not None:
                 self._bytes -= evicted.sizeInBytes()

@@ -287,7 +287,8 @@ class GalleryView(QTableView):
             selection.select(cell, cell)
         model = self.selectionModel()
         if current is not None:
-            model.setCurrentIndex(self.grid.to_cell(current), QItemSelectionModel.SelectionFlag.NoUpdate)
+            model.setCurrentIndex(self.grid.to_cell(current),
+                                  QItemSelectionModel.SelectionFlag.NoUpdate)
         model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def go_to(self, row: int) -> None:
