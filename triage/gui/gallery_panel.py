@@ -215,8 +215,12 @@ class GalleryPanel(QWidget):
         if self.model.loading:
             self.count_label.setText(self.tr("Reading…"))
             return
-        unit = self.tr("tiles") if self.model.filter.stacks else self.tr("items")
-        self.count_label.setText(f"{formatting.count(self.model.rowCount())} {unit}")
+        n = self.model.rowCount()
+        if self.model.filter.stacks:
+            text = self.tr("1 tile") if n == 1 else self.tr("{n} tiles")
+        else:
+            text = self.tr("1 item") if n == 1 else self.tr("{n} items")
+        self.count_label.setText(text.format(n=formatting.count(n)))
 
     def _current_to_detail(self) -> None:
         row = self.view.current_row()
