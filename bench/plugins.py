@@ -47,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from triage.plugins.discovery import discover, repository_folder  # noqa: E402
 from triage.plugins.loading import resolve  # noqa: E402
-from triage.plugins.manifest import sha256_file  # noqa: E402
+from triage.hashing.digests import sha256_file  # noqa: E402
 from triage.plugins.runner import Runner  # noqa: E402
 
 CHANNELS = (3, 16, 32, 64, 128)

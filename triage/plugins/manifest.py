@@ -7,7 +7,6 @@ plugin is loaded: a model that is not the one the lab vetted is refused.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import tomllib
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from triage.hashing.digests import sha256_file
 from triage.plugins.api import API_VERSION
 
 MANIFEST_NAME = "plugin.toml"
@@ -143,14 +143,6 @@ def verify_model(manifest: Manifest) -> Path | None:
         raise ManifestError(f"{manifest.name}: model {path} has SHA-256 {digest}, but the "
                             f"manifest pins {manifest.model_sha256}; refusing to load it")
     return path
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _text(data: dict, key: str, required: bool = False) -> str:
