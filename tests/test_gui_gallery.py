@@ -447,3 +447,14 @@ def test_grid_keys_wrap_and_shift_selects_a_run_of_tiles(qtbot, window, case_dir
     view.resize(view.width() // 2, view.height())  # fewer columns: the current tile stays
     qtbot.waitUntil(lambda: grid.columns < columns, timeout=TIMEOUT_MS)
     assert view.current_row() == ALL_PICTURES - 1
+
+
+def test_refresh_comes_back_to_the_same_tile(qtbot, window, case_dir):
+    gallery = open_gallery(qtbot, window, case_dir)
+    wait_filter(qtbot, gallery, category="")
+    gallery.view.go_to(5)
+    gallery.refresh_action.trigger()
+    qtbot.waitUntil(lambda: not gallery.model.loading, timeout=TIMEOUT_MS)
+    assert gallery.view.current_row() == 5
+    wait_filter(qtbot, gallery, search="IMG")  # a new filter starts at the top
+    assert gallery.view.current_row() == 0

@@ -9,7 +9,7 @@ Space held reveals the current picture, Ctrl+Z / Ctrl+Shift+Z undo and redo.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -55,6 +55,7 @@ class GalleryPanel(QWidget):
         self._messages = messages
         self._examiner = examiner  # a callable: the examiner can change while the case is open
         self.scheme = None
+        self._return_to: tuple[int | None, int] | None = None  # where a refresh comes back to
         # Its own reader, so the first tiles never queue behind the overview's counts
         # (a million files take seconds to summarise); the case's reader closes the store.
         self.reader = StoreReader(store, self, owns_store=False, name="GalleryReader")
@@ -178,6 +179,8 @@ class GalleryPanel(QWidget):
     # -- loading -------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        """Read the same view again and come back to the same place in it."""
+        self._return_to = (self.view.current_row(), self.view.verticalScrollBar().value())
         self.model.reload()
         self.detail.reload()
 
@@ -196,6 +199,14 @@ class GalleryPanel(QWidget):
 
     def _loaded(self, _total: int) -> None:
         self._update_count()
+        place, self._return_to = self._return_to, None
+        if place is not None and self.model.rowCount():
+            row, scrolled = place
+            self.view.verticalScrollBar().setValue(scrolled)
+            if row is not None:
+                cell = self.grid.to_cell(min(row, self.model.rowCount() - 1))
+                self.view.selectionModel().setCurrentIndex(
+                    cell, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def _after_reset(self) -> None:
         self.cache.forget_requests()
