@@ -81,7 +81,9 @@ def ensure_demo_case(report: Report | None = None, folder: Path | str | None = N
     """Build the demo case unless it is already complete, and return its folder.
 
     Safe to call from any thread and from several processes at once (they
-    wait for each other); `report` gets one line per step.
+    wait for each other); `report` gets one line per step. The ingest spawns
+    worker processes that import the main module again: a script calling
+    this must do so under ``if __name__ == "__main__"``.
     """
     folder = Path(folder) if folder is not None else demo_case_dir()
     say = report or (lambda _message: None)
