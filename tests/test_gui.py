@@ -56,7 +56,9 @@ def ingested_case(tmp_path_factory, image_dd) -> Path:
 @pytest.fixture
 def settings(tmp_path) -> QSettings:
     """Settings in the test's own folder, never the examiner's real ones."""
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("language", "en")  # whatever the machine's locale
+    return settings
 
 
 @pytest.fixture

@@ -30,7 +30,9 @@ ALL_PICTURES = PICTURES + 2  # the generated ones, plus "=SUM(1+1).jpg" and the 
 
 @pytest.fixture
 def settings(tmp_path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("language", "en")  # whatever the machine's locale
+    return settings
 
 
 @pytest.fixture
@@ -458,3 +460,24 @@ def test_refresh_comes_back_to_the_same_tile(qtbot, window, case_dir):
     assert gallery.view.current_row() == 5
     wait_filter(qtbot, gallery, search="IMG")  # a new filter starts at the top
     assert gallery.view.current_row() == 0
+
+
+def test_french_interface_and_scheme_labels(qtbot, case_dir, tmp_path):
+    from triage.gui import i18n
+
+    settings = QSettings(str(tmp_path / "fr.ini"), QSettings.Format.IniFormat)
+    settings.setValue("language", "fr")
+    i18n.remove_translators()
+    try:
+        window = MainWindow(settings=settings)
+        qtbot.addWidget(window)
+        assert i18n.language() == "fr"
+        assert [m.title() for m in (a.menu() for a in window.menuBar().actions())][:2] == [
+            "&Fichier", "&Dossier"]
+        gallery = open_gallery(qtbot, window, case_dir)
+        assert gallery.filters.category.itemText(0) == "À examiner"
+        assert "Non pertinent" in gallery.keys_label.text()  # vics-us 0, in French
+        window.close()
+    finally:
+        i18n.remove_translators()
+    assert i18n.language() == "en"

@@ -27,6 +27,7 @@ from triage.gui.detail import DetailPane
 from triage.gui.filters import FilterBar
 from triage.gui.gallery_model import GalleryModel, ThumbnailCache, coalesced
 from triage.gui.gallery_view import PICTURE, GalleryView, GridModel, TileDelegate
+from triage.gui.i18n import language
 from triage.gui.tagging import TagChange
 from triage.gui.wellbeing import ExposureMeter, WellbeingPolicy
 from triage.gui.widgets import MessageBar
@@ -188,9 +189,10 @@ class GalleryPanel(QWidget):
         self.scheme = scheme
         self.view.hotkeys = {c.hotkey.lower(): c.code for c in scheme.categories if c.hotkey}
         self.delegate.colours = {c.code: _colour(c.colour) for c in scheme.categories}
-        self.filters.set_categories([(c.code, c.label) for c in scheme.categories])
+        lang = language()  # scheme labels follow the interface's language
+        self.filters.set_categories([(c.code, c.label_in(lang)) for c in scheme.categories])
         keys = "  ·  ".join(f"<b>{c.hotkey}</b> " + ("" if c.code == c.hotkey else f"{c.code} ")
-                            + c.label for c in scheme.categories if c.hotkey)
+                            + c.label_in(lang) for c in scheme.categories if c.hotkey)
         self.keys_label.setText(self.tr("{scheme}: {keys}  ·  <b>Alt+key</b> whole stack  ·  "
                                         "<b>Backspace</b> remove tag  ·  <b>hold Space</b> "
                                         "reveal").format(scheme=scheme.name, keys=keys))
@@ -266,7 +268,7 @@ class GalleryPanel(QWidget):
         if code is None:
             text = self.tr("remove the tag of {n} tile(s)").format(n=n)
         else:
-            label = self.scheme.category(code).label
+            label = self.scheme.category(code).label_in(language())
             text = self.tr("tag {n} tile(s) {code} ({label})").format(n=n, code=code,
                                                                       label=label)
         if stacks and any(i.stack_size > 1 for i in items):

@@ -39,12 +39,14 @@ from triage.gui.case_view import CaseView
 from triage.gui.evidence_dialog import AddEvidenceDialog
 from triage.gui.start import NewCaseDialog, RecentCases, StartPage
 from triage.gui import formatting
+from triage.gui.i18n import install_translators, language
 from triage.gui.wellbeing import ExposureMeter
 from triage.gui.widgets import MessageBar
 from triage.gui.workers import BackgroundCall
 from triage.pipeline.ingest import IngestOptions
 
 APP_TITLE = "Triage"
+LANGUAGES = (("en", "English"), ("fr", "Français"))
 
 
 def about_text() -> str:
@@ -76,6 +78,7 @@ class MainWindow(QMainWindow):
                  ingest_options: IngestOptions | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.settings = settings if settings is not None else QSettings("Triage", "Triage")
+        install_translators(self.settings)  # before any widget translates its strings
         self.recent = RecentCases(self.settings)
         self.examiner = str(self.settings.value("examiner", "") or current_examiner())
         self.ingest_options = ingest_options
@@ -186,6 +189,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.close_action)
         file_menu.addSeparator()
         file_menu.addAction(self.examiner_action)
+        self.language_menu = file_menu.addMenu(self.tr("&Language"))
+        for code, name in LANGUAGES:
+            action = self.language_menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(code == language())
+            action.triggered.connect(lambda _=False, c=code: self.choose_language(c))
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         case_menu = bar.addMenu(self.tr("&Case"))
@@ -474,6 +483,14 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     # -- examiner, about -----------------------------------------------------------------
+
+    def choose_language(self, code: str) -> None:
+        """Kept in the settings; the interface is rebuilt in it at the next start."""
+        self.settings.setValue("language", code)
+        for action in self.language_menu.actions():
+            action.setChecked(action.text() == dict(LANGUAGES)[code])
+        if code != language():
+            self.messages.info(self.tr("The new language is used from the next start."))
 
     def set_examiner(self, name: str) -> None:
         name = name.strip()
