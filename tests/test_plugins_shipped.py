@@ -21,6 +21,7 @@ from plugin_fixtures import (  # noqa: E402
     solid,
 )
 
+from testdata import PHOTOS  # noqa: E402
 from triage.plugins.testing import PluginFault, run_plugin_on  # noqa: E402
 
 COLOUR_SETTINGS = """
@@ -90,6 +91,23 @@ def test_faces_with_a_yunet_shaped_model_finds_boxes_and_none_on_a_faceless_pict
 def test_faces_as_shipped_gives_no_face_on_a_faceless_picture():
     [answer] = run_plugin_on(REPO_PLUGINS / "faces", [solid((128, 128, 128))])
     assert answer.scores == {"face": 0.0} and answer.boxes == []
+
+
+PORTRAIT = PHOTOS / "bsds500" / "189080.jpg"
+
+
+@pytest.mark.skipif(not hasattr(cv2, "CascadeClassifier"),
+                    reason=f"OpenCV {cv2.__version__} ships no Haar cascades")
+@pytest.mark.skipif(not PORTRAIT.exists(), reason="shared BSDS500 portrait not found")
+def test_faces_as_shipped_finds_the_face_in_a_portrait():
+    from PIL import Image
+
+    picture = np.asarray(Image.open(PORTRAIT).convert("RGB"))  # a man in a fez, head and shoulders
+    [answer] = run_plugin_on(REPO_PLUGINS / "faces", [picture])
+    assert answer.scores["face"] > 0.5 and len(answer.boxes) == 1
+    box = answer.boxes[0]  # the face is about x 0.08-0.85, y 0.35-0.9 of the picture
+    assert 0.05 < box["x"] < 0.4 and box["x"] + box["w"] > 0.6
+    assert 0.2 < box["y"] < 0.6 and box["y"] + box["h"] > 0.6
 
 
 @pytest.mark.skipif(hasattr(cv2, "CascadeClassifier"), reason="this OpenCV ships cascades")
