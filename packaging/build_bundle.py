@@ -87,8 +87,9 @@ def requirements(extras: list[str]) -> list[str]:
 
 def source_tree(into: Path) -> Path:
     """A copy of the checkout's files (tracked and new, not ignored): no build debris."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=ROOT, check=True, capture_output=True).stdout
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, check=True, capture_output=True).stdout
     for name in filter(None, listed.decode().split("\0")):
         source = ROOT / name
         if source.is_file():

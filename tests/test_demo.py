@@ -1,5 +1,6 @@
 """The demo case: shipped samples agree with their listing, the generator is deterministic,
-`ensure_demo_case` builds the case once through the normal pipeline (and resumes), `triage demo`."""
+`ensure_demo_case` builds the case once through the normal pipeline (and resumes), and
+`triage demo`."""
 
 from __future__ import annotations
 
