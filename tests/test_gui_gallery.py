@@ -443,7 +443,8 @@ def test_grid_keys_wrap_and_shift_selects_a_run_of_tiles(qtbot, window, case_dir
     qtbot.keyClick(view, Qt.Key.Key_Left)
     assert view.current_row() == columns - 1
     qtbot.keyClick(view, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
-    assert view.selected_rows() == list(range(columns - 1, 2 * columns))  # a run, not a box
+    end = min(2 * columns - 1, ALL_PICTURES - 1)  # a shorter last row: its last tile
+    assert view.selected_rows() == list(range(columns - 1, end + 1))  # a run, not a box
     qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     assert view.current_row() == ALL_PICTURES - 1
     view.resize(view.width() // 2, view.height())  # fewer columns: the current tile stays

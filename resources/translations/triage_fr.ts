@@ -152,54 +152,149 @@
 <context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../triage/gui/detail.py" line="58"/>
+        <location filename="../../triage/gui/detail.py" line="59"/>
         <source>Keyframes of the video, treated like its preview</source>
         <translation>Images clés de la vidéo, traitées comme son aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="71"/>
+        <location filename="../../triage/gui/detail.py" line="72"/>
         <source>Select a picture to see where it was found, its hashes, hash-set matches and tag history.</source>
         <translation>Sélectionnez une image pour voir où elle a été trouvée, ses empreintes, ses correspondances de listes d&apos;empreintes et l&apos;historique de ses catégories.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="96"/>
+        <location filename="../../triage/gui/detail.py" line="97"/>
         <source>No picture selected</source>
         <translation>Aucune image sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="123"/>
+        <location filename="../../triage/gui/detail.py" line="124"/>
         <source>This item is no longer in the case.</source>
         <translation>Cet élément n&apos;est plus dans le dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="133"/>
+        <location filename="../../triage/gui/detail.py" line="134"/>
         <source>Could not read this item: {m}</source>
         <translation>Lecture de cet élément impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="142"/>
+        <location filename="../../triage/gui/detail.py" line="143"/>
         <source>Stack of {n} (representative first):</source>
         <translation>Pile de {n} (représentant en premier) :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="160"/>
+        <location filename="../../triage/gui/detail.py" line="161"/>
         <source>Loading…</source>
         <translation>Chargement…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="161"/>
+        <location filename="../../triage/gui/detail.py" line="162"/>
         <source>No preview</source>
         <translation>Pas d&apos;aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="177"/>
+        <location filename="../../triage/gui/detail.py" line="178"/>
         <source>Keyframes: loading…</source>
         <translation>Images clés : chargement…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="178"/>
+        <location filename="../../triage/gui/detail.py" line="179"/>
         <source>No keyframes</source>
         <translation>Pas d&apos;images clés</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="224"/>
+        <source>to review</source>
+        <translation>à revoir</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="226"/>
+        <source>uncategorised</source>
+        <translation>non catégorisé</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="228"/>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="230"/>
+        <source>Category</source>
+        <translation>Catégorie</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="236"/>
+        <source>Found {n} time(s)</source>
+        <translation>Trouvé {n} fois</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="240"/>
+        <source>(the sets disagree)</source>
+        <translation>(les listes divergent)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="241"/>
+        <source>Hash-set matches</source>
+        <translation>Correspondances de listes d&apos;empreintes</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="244"/>
+        <source>Tags</source>
+        <translation>Catégories données</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="254"/>
+        <source>Video</source>
+        <translation>Vidéo</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="257"/>
+        <source>Tag history (audit log)</source>
+        <translation>Historique des catégories (journal d&apos;audit)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="266"/>
+        <source>partition {p}</source>
+        <translation>partition {p}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="269"/>
+        <source>deleted</source>
+        <translation>supprimé</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="271"/>
+        <source>Evidence</source>
+        <translation>Scellé</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="271"/>
+        <source>Path</source>
+        <translation>Chemin</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="272"/>
+        <source>Modified</source>
+        <translation>Modifié</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="273"/>
+        <source>Accessed</source>
+        <translation>Accédé</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="274"/>
+        <source>Changed</source>
+        <translation>Changé</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="275"/>
+        <source>Created</source>
+        <translation>Créé</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="281"/>
+        <source>{kind}, category {category}{scheme}; by {digest}, record {record} of {source} (SHA-256 {sha}…), imported {when} by {who}</source>
+        <translation>{kind}, catégorie {category}{scheme} ; par {digest}, enregistrement {record} de {source} (SHA-256 {sha}…), importé le {when} par {who}</translation>
     </message>
 </context>
 <context>
@@ -300,167 +395,167 @@
         <translation>Chercher nom, chemin ou empreinte</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="53"/>
+        <location filename="../../triage/gui/filters.py" line="54"/>
         <source>Needs a person</source>
         <translation>À examiner</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="54"/>
+        <location filename="../../triage/gui/filters.py" line="55"/>
         <source>All categories</source>
         <translation>Toutes les catégories</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="55"/>
+        <location filename="../../triage/gui/filters.py" line="56"/>
         <source>Conflicting / to review</source>
         <translation>En conflit / à revoir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="56"/>
+        <location filename="../../triage/gui/filters.py" line="57"/>
         <source>Category in the working scheme</source>
         <translation>Catégorie dans le référentiel de travail</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="57"/>
+        <location filename="../../triage/gui/filters.py" line="58"/>
         <source>Any hash-set result</source>
         <translation>Toute correspondance d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="58"/>
+        <location filename="../../triage/gui/filters.py" line="59"/>
         <source>Alert hits</source>
         <translation>Alertes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="59"/>
+        <location filename="../../triage/gui/filters.py" line="60"/>
         <source>Known-good hits</source>
         <translation>Fichiers connus sains</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="60"/>
+        <location filename="../../triage/gui/filters.py" line="61"/>
         <source>Any hit</source>
         <translation>Toute correspondance</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="60"/>
+        <location filename="../../triage/gui/filters.py" line="61"/>
         <source>No hit</source>
         <translation>Aucune correspondance</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="61"/>
+        <location filename="../../triage/gui/filters.py" line="62"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de listes d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="62"/>
+        <location filename="../../triage/gui/filters.py" line="63"/>
         <source>Show known-good</source>
         <translation>Afficher les fichiers sains</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="63"/>
+        <location filename="../../triage/gui/filters.py" line="64"/>
         <source>Content matched only by known-good hash sets is hidden unless this is on</source>
         <translation>Les contenus reconnus uniquement par des listes de fichiers sains sont masqués sauf si cette option est cochée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="65"/>
+        <location filename="../../triage/gui/filters.py" line="66"/>
         <source>Pictures and videos</source>
         <translation>Images et vidéos</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="66"/>
+        <location filename="../../triage/gui/filters.py" line="67"/>
         <source>Pictures</source>
         <translation>Images</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="66"/>
+        <location filename="../../triage/gui/filters.py" line="67"/>
         <source>Videos</source>
         <translation>Vidéos</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="67"/>
+        <location filename="../../triage/gui/filters.py" line="68"/>
         <source>Media type</source>
         <translation>Type de média</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="68"/>
+        <location filename="../../triage/gui/filters.py" line="69"/>
         <source>Order found</source>
         <translation>Ordre de découverte</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="68"/>
+        <location filename="../../triage/gui/filters.py" line="69"/>
         <source>Largest first</source>
         <translation>Plus gros d&apos;abord</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="69"/>
+        <location filename="../../triage/gui/filters.py" line="70"/>
         <source>Biggest stacks first</source>
         <translation>Plus grandes piles d&apos;abord</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="70"/>
+        <location filename="../../triage/gui/filters.py" line="71"/>
         <source>File name</source>
         <translation>Nom de fichier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="70"/>
+        <location filename="../../triage/gui/filters.py" line="71"/>
         <source>Sort</source>
         <translation>Tri</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="72"/>
+        <location filename="../../triage/gui/filters.py" line="73"/>
         <source>More filters</source>
         <translation>Plus de filtres</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="75"/>
+        <location filename="../../triage/gui/filters.py" line="76"/>
         <source>Deleted or not</source>
         <translation>Supprimé ou non</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="76"/>
+        <location filename="../../triage/gui/filters.py" line="77"/>
         <source>Deleted</source>
         <translation>Supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="77"/>
+        <location filename="../../triage/gui/filters.py" line="78"/>
         <source>Not deleted</source>
         <translation>Non supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="78"/>
+        <location filename="../../triage/gui/filters.py" line="79"/>
         <source>Whether an instance is a deleted entry</source>
         <translation>Si une occurrence est une entrée supprimée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="81"/>
+        <location filename="../../triage/gui/filters.py" line="82"/>
         <source>stack ≥ </source>
         <translation>pile ≥ </translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="82"/>
+        <location filename="../../triage/gui/filters.py" line="83"/>
         <source>Only stacks of at least this many near-duplicates</source>
         <translation>Seulement les piles d&apos;au moins ce nombre de quasi-doublons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="84"/>
+        <location filename="../../triage/gui/filters.py" line="85"/>
         <source>Path contains</source>
         <translation>Le chemin contient</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="87"/>
+        <location filename="../../triage/gui/filters.py" line="88"/>
         <source>EXIF camera</source>
         <translation>Appareil (EXIF)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="89"/>
+        <location filename="../../triage/gui/filters.py" line="90"/>
         <source>Has GPS</source>
         <translation>Avec GPS</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="90"/>
+        <location filename="../../triage/gui/filters.py" line="91"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="101"/>
+        <location filename="../../triage/gui/filters.py" line="102"/>
         <source>Sort:</source>
         <translation>Tri :</translation>
     </message>
@@ -1151,6 +1246,29 @@
         <location filename="../../triage/gui/case_view.py" line="271"/>
         <source>Case ▸ Resume ingest finishes them</source>
         <translation>Dossier ▸ Reprendre l&apos;ingestion les termine</translation>
+    </message>
+</context>
+<context>
+    <name>TileDelegate</name>
+    <message>
+        <location filename="../../triage/gui/gallery_view.py" line="157"/>
+        <source>video</source>
+        <translation>vidéo</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_view.py" line="158"/>
+        <source>no preview</source>
+        <translation>pas d&apos;aperçu</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_view.py" line="189"/>
+        <source>stack {n}</source>
+        <translation>pile {n}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_view.py" line="195"/>
+        <source>deleted</source>
+        <translation>supprimé</translation>
     </message>
 </context>
 <context>

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from functools import partial
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QLabel,
@@ -29,6 +29,7 @@ from triage.gui.wellbeing import ExposureMeter, WellbeingPolicy
 from triage.gui.workers import StoreReader
 
 PREVIEW = 256
+translate = QCoreApplication.translate
 MEMBER_ICON = QSize(72, 72)
 
 
@@ -220,36 +221,27 @@ def _section(title: str, body: str) -> str:
 def detail_html(d: MediaDetail) -> str:
     item = d.item
     size = f"{item.width}×{item.height} · " if item.width and item.height else ""
-    verdict = item.category or ("review" if item.tag_state == "review" else "uncategorised")
+    verdict = item.category or (translate("DetailPane", "to review")
+                                if item.tag_state == "review"
+                                else translate("DetailPane", "uncategorised"))
     parts = [_table([
-        ("Type", f"{_e(item.detected_type)} · {size}{_e(formatting.exact_size(item.size))}"),
-        ("Category", _e(verdict)),
+        (translate("DetailPane", "Type"),
+         f"{_e(item.detected_type)} · {size}{_e(formatting.exact_size(item.size))}"),
+        (translate("DetailPane", "Category"), _e(verdict)),
         ("MD5", f"<code>{item.md5}</code>"), ("SHA-1", f"<code>{d.sha1}</code>"),
         ("SHA-256", f"<code>{item.sha256}</code>"),
     ])]
     if d.analysis_error:
         parts.append(f"<p style='color:#b00020'>{_e(d.analysis_error)}</p>")
-    parts.append(_section(f"Found {len(d.instances)} time(s)", "".join(
-        "<p style='margin:2px 0'>" + _table([
-            ("Evidence", _e(i.evidence) + (f", partition {_e(i.partition)}" if i.partition
-                                           else "")),
-            ("Path", _e(i.path) + (" <b style='color:#b00020'>(deleted)</b>" if i.deleted
-                                   else "")),
-            ("Modified", _when(i.mtime)), ("Accessed", _when(i.atime)),
-            ("Changed", _when(i.ctime)), ("Created", _when(i.crtime)),
-        ]) + "</p>" for i in d.instances)))
+    parts.append(_section(translate("DetailPane", "Found {n} time(s)").format(
+        n=len(d.instances)), "".join(_instance(i) for i in d.instances)))
     if d.hits:
-        conflict = (" <b style='color:#e67e22'>(the sets disagree)</b>"
-                    if item.conflicting else "")
-        parts.append(_section("Hash-set matches", conflict + _table([
-            (h.hash_set, f"{_e(h.kind)}, category {_e(h.category)}"
-                         f"{' (' + _e(h.scheme) + ')' if h.scheme else ''}; by {h.digest}, "
-                         f"record {h.record} of {_e(h.source_name)} "
-                         f"(SHA-256 {h.source_sha256[:16]}…), imported {_when(h.imported_at)} "
-                         f"by {_e(h.imported_by)}")
-            for h in d.hits])))
+        conflict = (" <b style='color:#e67e22'>{}</b>".format(
+            translate("DetailPane", "(the sets disagree)")) if item.conflicting else "")
+        parts.append(_section(translate("DetailPane", "Hash-set matches"),
+                              conflict + _table([(h.hash_set, _hit(h)) for h in d.hits])))
     if d.tags:
-        parts.append(_section("Tags", _table([
+        parts.append(_section(translate("DetailPane", "Tags"), _table([
             (t.source, f"{_e(t.scheme)} {_e(t.category)} → {t.state}"
                        f"{' ' + _e(t.working_category) if t.working_category else ''}, "
                        f"{_e(t.examiner)} {_when(t.at)}"
@@ -259,10 +251,37 @@ def detail_html(d: MediaDetail) -> str:
     if exif:
         parts.append(_section("EXIF", _table([(k, _e(v)) for k, v in sorted(exif.items())])))
     if d.video:
-        parts.append(_section("Video", _table([(k, _e(v)) for k, v in sorted(d.video.items())
-                                               if not isinstance(v, (list, dict))])))
+        parts.append(_section(translate("DetailPane", "Video"), _table(
+            [(k, _e(v)) for k, v in sorted(d.video.items()) if not isinstance(v, (list, dict))])))
     if d.history:
-        parts.append(_section("Tag history (audit log)", _table([
+        parts.append(_section(translate("DetailPane", "Tag history (audit log)"), _table([
             (_when(h.at), f"{_e(h.examiner)}: {_e(h.action)} {_e(h.before)} → {_e(h.after)}")
             for h in d.history])))
     return "".join(parts)
+
+
+def _instance(i) -> str:
+    where = _e(i.evidence)
+    if i.partition:
+        where += ", " + translate("DetailPane", "partition {p}").format(p=_e(i.partition))
+    path = _e(i.path)
+    if i.deleted:
+        path += " <b style='color:#b00020'>({})</b>".format(translate("DetailPane", "deleted"))
+    return "<p style='margin:2px 0'>" + _table([
+        (translate("DetailPane", "Evidence"), where), (translate("DetailPane", "Path"), path),
+        (translate("DetailPane", "Modified"), _when(i.mtime)),
+        (translate("DetailPane", "Accessed"), _when(i.atime)),
+        (translate("DetailPane", "Changed"), _when(i.ctime)),
+        (translate("DetailPane", "Created"), _when(i.crtime)),
+    ]) + "</p>"
+
+
+def _hit(h) -> str:
+    """Where a match comes from: the set, its entry, the source file's digest, who imported it."""
+    return translate(
+        "DetailPane", "{kind}, category {category}{scheme}; by {digest}, record {record} of "
+        "{source} (SHA-256 {sha}…), imported {when} by {who}").format(
+        kind=_e(h.kind), category=_e(h.category),
+        scheme=f" ({_e(h.scheme)})" if h.scheme else "", digest=h.digest, record=h.record,
+        source=_e(h.source_name), sha=h.source_sha256[:16], when=_when(h.imported_at),
+        who=_e(h.imported_by))

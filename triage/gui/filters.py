@@ -50,6 +50,7 @@ class FilterBar(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search name, path or hash"))
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(180)
         self.category = _combo([(self.tr("Needs a person"), UNCATEGORISED),
                                 (self.tr("All categories"), ALL),
                                 (self.tr("Conflicting / to review"), CONFLICTING)],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -35,6 +36,7 @@ from triage.case.gallery import GalleryItem
 from triage.gui.gallery_model import GalleryModel, ItemRole, ThumbnailCache
 from triage.gui.wellbeing import ExposureMeter, WellbeingPolicy
 
+translate = QCoreApplication.translate
 TILE = QSize(172, 196)
 PICTURE = 156  # the square a thumbnail is fitted into
 ALERT_COLOUR = QColor("#c0392b")
@@ -152,7 +154,8 @@ class TileDelegate(QStyledItemDelegate):
                 painter.setPen(palette.text().color())
                 painter.setFont(self._small)
                 painter.drawText(box, Qt.AlignmentFlag.AlignCenter,
-                                 "video" if item.is_video else "no preview")
+                                 translate("TileDelegate", "video") if item.is_video
+                                 else translate("TileDelegate", "no preview"))
             return
         size = pixmap.size().scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
         if size.width() > pixmap.width():  # never enlarge a small picture
@@ -183,13 +186,14 @@ class TileDelegate(QStyledItemDelegate):
         if item.conflicting:
             self._badge(painter, x, box.top() + 3, "≠", CONFLICT_COLOUR, filled=True)
         if item.stack_size > 1:
-            text = f"stack {item.stack_size}"
+            text = translate("TileDelegate", "stack {n}").format(n=item.stack_size)
             width = QFontMetrics(self._bold).horizontalAdvance(text) + 10
             self._badge(painter, box.right() - width - 2, box.top() + 3, text, STACK_COLOUR,
                         filled=True)
         bottom = box.bottom() - 18
         if item.deleted:
-            self._badge(painter, box.left() + 3, bottom, "deleted", ALERT_COLOUR, filled=True)
+            self._badge(painter, box.left() + 3, bottom, translate("TileDelegate", "deleted"),
+                        ALERT_COLOUR, filled=True)
         if item.is_video:
             self._badge(painter, box.right() - 26, bottom, "▶", STACK_COLOUR, filled=True)
 
@@ -338,6 +342,10 @@ class GalleryView(QTableView):
             return self.grid.to_cell(min(current + 1, total - 1))
         if action in (Action.MoveLeft, Action.MovePrevious):
             return self.grid.to_cell(max(current - 1, 0))
+        if action == Action.MoveDown:  # into the last, shorter row: its last tile
+            return self.grid.to_cell(min(current + self.grid.columns, total - 1))
+        if action == Action.MoveUp:
+            return self.grid.to_cell(max(current - self.grid.columns, current % self.grid.columns))
         if action == Action.MoveEnd and modifiers & Qt.KeyboardModifier.ControlModifier:
             return self.grid.to_cell(total - 1)
         index = super().moveCursor(action, modifiers)
