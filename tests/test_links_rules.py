@@ -253,7 +253,8 @@ We met Mr. Smith and Dr. Jones in St. Louis, U.S.A., at No. 5 Main St. The dot c
 burst in 2000... what a time! ok.so what now? I love Paris.It was great. Back home.Now it
 rains. See the red dot in the corner, polka dot top. My phone is 555.123.4567. The IP was
 10.0.0.1 and the build 1.2.3-rc.4. Files: IMG_1234.JPG, clip.mov, notes.zip, main.rs, run.sh.
-Email me at mary.jones@example.org, not at the old one.
+Email me at mary.jones@example.org, not at the old one. Error in const.cc:7 of
+mingw-libgnurx-2.5.1.dev; see /usr/share/doc/gcc/FAQ and /usr/share/doc/python/policy.txt.gz.
 """
 
 
@@ -266,6 +267,7 @@ def test_a_paragraph_of_tricky_prose_has_no_links_and_keeps_the_email_apart():
 @pytest.mark.parametrize("text, expected", [
     ("go to content/123 on the website", "/content/123"),
     ("visit the page forum/threads/42 later", "/forum/threads/42"),
+    ("open /albums/2019/summer.", "/albums/2019/summer"),
 ])
 def test_partial_links_after_pointing_words(text, expected):
     (found,) = find_links(text)
@@ -274,6 +276,22 @@ def test_partial_links_after_pointing_words(text, expected):
 
 
 @pytest.mark.parametrize("text", ["see and/or that", "open 24/7", "go to 12/05/2023",
-                                  "check the ratio 1/2"])
+                                  "check the ratio 1/2", "see /usr/share/doc/gcc/FAQ"])
 def test_no_partial_links_from_fractions_dates_and_and_or(text):
     assert find_links(text) == []
+
+
+@pytest.mark.parametrize("text, email", [
+    ("Dmitry <dbaryshkov at gmail.com>", "dbaryshkov@gmail.com"),
+    ("write to alon.barlev at gmail.com", "alon.barlev@gmail.com"),
+    ("mail bob (at) example (dot) org", "bob@example.org"),
+    ("mail bob[at]example[.]org now", "bob@example.org"),
+])
+def test_spam_proofed_email_addresses_are_emails_not_links(text, email):
+    (found,) = find_links(text)
+    assert (found.kind, found.url) == ("email", email)
+
+
+def test_look_at_a_site_is_a_link_not_an_email():
+    (found,) = find_links("look at bad.site/x now")
+    assert (found.kind, found.url) == ("url", "http://bad.site/x")

@@ -8,9 +8,11 @@ path after. Each candidate is then put in normal form by
 the host against the public-suffix list. Last, guards drop what prose and
 file listings produce that looks like a host but is not one:
 
-- a bare name (no scheme, no `www.`, no path, no port) ending in a file
-  extension that is also a TLD (`setup.py`, `clip.mov`), or in a TLD that is
-  an ordinary word (`ok.so`, `Paris.It`), or whose TLD starts a new sentence;
+- a bare name (no scheme, no `www.`, no path; a port does not count:
+  `const.cc:7` is a file and a line) ending in a file extension that is also
+  a TLD (`setup.py`, `clip.mov`), or in a TLD that is an ordinary word
+  (`ok.so`, `Paris.It`), or whose TLD starts a new sentence, or with two
+  numeric labels (`libfoo-2.5.1.dev`, a version);
 - dotted numbers (versions, dates, IP addresses without a scheme);
 - a candidate that needed a *weak* separator (" dot ", spaces around a dot),
   unless it has a scheme, `www.` or a path, or ends in a TLD common in
@@ -72,6 +74,9 @@ CANDIDATE = re.compile(
 _PLAIN_HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _QUICK = re.compile(r"[.\u3002\uff61\uff0e]|dot", re.IGNORECASE)
 _EMAIL_LOCAL = re.compile(r"[\w.+\-]{1,64}$")
+_SPELLED_AT = re.compile(
+    r"(?P<angle><)?(?<![\w.+\-])(?P<local>[\w.+\-]{1,64})(?:[ \t]*(?P<bracket>\(at\)|\[at\]|\{at\}"
+    r"|<at>)[ \t]*|[ \t]+at[ \t]+)$", re.IGNORECASE)
 _SLASH_BETWEEN = re.compile(r"/(?=[A-Za-z0-9_\-~])")
 _PATH_TOKEN = re.compile(r"/?[A-Za-z0-9_\-~]+(?:/[A-Za-z0-9_\-~.%]+)+/?(?![\w/.])")
 _CUE = re.compile(
@@ -233,12 +238,13 @@ def _candidate(text: str, folded: str, origin, folding_rules, match: re.Match) -
     rules = _merge_rules(folding_rules, match.start(), end, normal.rules)
     email = _email_local(folded, match.start()) if not normal.explicit_scheme else None
     if email is not None:
+        local, local_at, spelled = email
         if match.group("path") or normal.is_ip or normal.port is not None:
             return None
-        local_start = _span(origin, match.start() - len(email) - 1, match.start(), text)[0]
-        rules = [r for r in rules if r != "missing_scheme"]
+        local_start = _span(origin, local_at, match.start(), text)[0]
+        rules = ([spelled] if spelled else []) + [r for r in rules if r != "missing_scheme"]
         return Found(local_start, raw_end, text[local_start:raw_end], "email",
-                     f"{email}@{normal.host}", normal, tuple(rules), confidence_of(rules),
+                     f"{local}@{normal.host}", normal, tuple(rules), confidence_of(rules),
                      context_of(text, local_start, raw_end))
     if not _plausible(normal, rules, match, candidate):
         return None
@@ -281,19 +287,35 @@ def _merge_rules(folding: Folding | None, start: int, end: int,
     return merged
 
 
-def _email_local(folded: str, start: int) -> str | None:
-    if start == 0 or folded[start - 1] != "@":
+def _email_local(folded: str, start: int) -> tuple[str, int, str | None] | None:
+    """The local part of an e-mail address whose host starts at `start`: (local, its start, rule).
+
+    "user@host", and the spam-proofed "user (at) host", "user [at] host", and
+    "user at host" where the local part cannot be an ordinary word ("look at
+    bad.site" is a link): it has a dot, plus, digit or underscore, or sits in
+    angle brackets as in a mail header ("<dmitry at gmail.com>").
+    """
+    if start > 0 and folded[start - 1] == "@":
+        local = _EMAIL_LOCAL.search(folded, max(0, start - 80), start - 1)
+        if local and local.group(0).strip("."):
+            return local.group(0), local.start(), None
         return None
-    local = _EMAIL_LOCAL.search(folded, max(0, start - 80), start - 1)
-    return local.group(0) if local and local.group(0).strip(".") else None
+    spelled = _SPELLED_AT.search(folded, max(0, start - 90), start)
+    if spelled is None or not spelled.group("local").strip("."):
+        return None
+    local = spelled.group("local")
+    if spelled.group("bracket") or spelled.group("angle") or any(
+            c in local for c in ".+_") or any(c.isdigit() for c in local):
+        return local, spelled.start("local"), "spelled_at"
+    return None
 
 
 def _plausible(normal: NormalURL, rules: list[str], match: re.Match, candidate: str) -> bool:
     """The guards against prose, version numbers and file names (module docstring)."""
     # Even a lone "/" says URL; a "?" that ends a sentence does not.
     has_path = normal.path != "/" or _trim(match.group("path") or "").startswith("/")
-    anchored = normal.explicit_scheme or normal.host.startswith("www.") or has_path \
-        or normal.port is not None
+    # A port does not anchor: "const.cc:7" is a file and a line number.
+    anchored = normal.explicit_scheme or normal.host.startswith("www.") or has_path
     if normal.is_ip:
         return normal.explicit_scheme
     tld = normal.tld
@@ -305,6 +327,8 @@ def _plausible(normal: NormalURL, rules: list[str], match: re.Match, candidate: 
     if anchored:
         return True
     if tld in file_extensions() or tld in WORD_TLDS:
+        return False
+    if sum(label.isdigit() for label in labels) >= 2:  # "libfoo-2.5.1.dev": a version
         return False
     return not _sentence_start(match.group("host"))
 
@@ -349,8 +373,8 @@ def _partials(text: str, found: list[Found]) -> list[Found]:
         match = _PATH_TOKEN.match(text, start)
         if match is None or (start > 0 and text[start - 1] in ".:%@\\"):
             continue
-        done = end = match.end()
-        path = match.group(0)
+        path = _trim(match.group(0))
+        done, end = match.end(), start + len(path)
         if any(s < end and start < e for s, e in taken) or not _path_like(path) \
                 or not _CUE.search(text, max(0, start - 60), start):
             continue
@@ -360,9 +384,19 @@ def _partials(text: str, found: list[Found]) -> list[Found]:
     return partials
 
 
+LOCAL_ROOTS = frozenset(
+    "usr etc home var opt tmp bin sbin lib lib64 dev proc sys mnt media srv root run boot "
+    "Users Library Applications System Volumes private".split())
+
+
 def _path_like(path: str) -> bool:
-    """A path, not "and/or", "24/7" or a date: a letter and a digit in it, or three segments."""
+    """A path, not "and/or", "24/7", a date or a local file ("/usr/share/doc/…").
+
+    A letter and a digit in it, or three segments.
+    """
     segments = [s for s in path.strip("/").split("/") if s]
+    if path.startswith("/") and segments[0] in LOCAL_ROOTS:
+        return False
     if all(s.isdigit() for s in segments):
         return False
     has_digit = any(c.isdigit() for c in path)

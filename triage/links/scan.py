@@ -213,7 +213,7 @@ def _link_row(media_id: int, file_id: int | None, extractor: str, hit: Hit,
         "host": normal.host if normal else None,
         "host_key": normal.host_key if is_url else None,
         "domain": normal.domain if normal else None,
-        "path": normal.path if is_url else found.url,
+        "path": normal.path if is_url else (found.url if found.kind == "url" else ""),  # partial
         "match_key": normal.match_key if is_url else None,
         "rules": list(found.rules), "confidence": found.confidence,
         "shortened": is_url and is_shortened(normal.host, hosts),
