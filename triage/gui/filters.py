@@ -30,6 +30,9 @@ def _combo(choices: list[tuple[str, str]], tip: str) -> QComboBox:
     for text, value in choices:
         combo.addItem(text, value)
     combo.setToolTip(tip)
+    # Shrinks with the window (long labels elide; the popup shows them whole).
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(10)
     return combo
 
 
