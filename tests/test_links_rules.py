@@ -255,6 +255,7 @@ rains. See the red dot in the corner, polka dot top. My phone is 555.123.4567. T
 10.0.0.1 and the build 1.2.3-rc.4. Files: IMG_1234.JPG, clip.mov, notes.zip, main.rs, run.sh.
 Email me at mary.jones@example.org, not at the old one. Error in const.cc:7 of
 mingw-libgnurx-2.5.1.dev; see /usr/share/doc/gcc/FAQ and /usr/share/doc/python/policy.txt.gz.
+In code: Image.open(path), datetime.date, pool.map and logging.INFO; self.total = 3.
 """
 
 

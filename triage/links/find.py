@@ -11,8 +11,10 @@ file listings produce that looks like a host but is not one:
 - a bare name (no scheme, no `www.`, no path; a port does not count:
   `const.cc:7` is a file and a line) ending in a file extension that is also
   a TLD (`setup.py`, `clip.mov`), or in a TLD that is an ordinary word
-  (`ok.so`, `Paris.It`), or whose TLD starts a new sentence, or with two
-  numeric labels (`libfoo-2.5.1.dev`, a version);
+  (`ok.so`, `Paris.It`), or in a generic TLD outside `BARE_GTLDS`
+  (`datetime.date`, `pool.map`: code), or whose last label is capitalised
+  after a lower-case one (`home.Now`, `logging.INFO`), or followed by `(`
+  (`Image.open(`), or with two numeric labels (`libfoo-2.5.1.dev`);
 - dotted numbers (versions, dates, IP addresses without a scheme);
 - a candidate that needed a *weak* separator (" dot ", spaces around a dot),
   unless it has a scheme, `www.` or a path, or ends in a TLD common in
@@ -49,6 +51,12 @@ COMMON_TLDS = frozenset(
     "com net org info biz ru su io co cc tk ml ga cf gq xyz onion ws pw ly gg de nl fr jp cn "
     "site online club shop store link live space website top uk "
     "ua pl br es ch se cz kz by vn ir eu ca au nz ro hu gr pt dk fi lt lv ee sk bg hr rs si".split())
+# The generic TLDs a bare name (no scheme, "www." or path) may end in; country codes always
+# may. New gTLDs that are words ("date", "map", "read", "total") end code far more often.
+BARE_GTLDS = frozenset(
+    "com net org info biz edu gov mil int xyz top site online club shop store dev tech live "
+    "link space website news blog cloud asia mobi tel travel jobs museum aero coop onion".split())
+CODE_AFTER = frozenset("(=[{")  # "Image.open(": a call
 STOPWORDS = frozenset(
     "a an the this that these those my your his her its our their it he she we they you i "
     "and or but so of to in on at by for with from as is are was were be been am do does "
@@ -246,7 +254,7 @@ def _candidate(text: str, folded: str, origin, folding_rules, match: re.Match) -
         return Found(local_start, raw_end, text[local_start:raw_end], "email",
                      f"{local}@{normal.host}", normal, tuple(rules), confidence_of(rules),
                      context_of(text, local_start, raw_end))
-    if not _plausible(normal, rules, match, candidate):
+    if not _plausible(normal, rules, match, folded[match.end():match.end() + 1]):
         return None
     return Found(start, raw_end, raw, "url", normal.url, normal, tuple(rules),
                  confidence_of(rules), context_of(text, start, raw_end))
@@ -310,7 +318,7 @@ def _email_local(folded: str, start: int) -> tuple[str, int, str | None] | None:
     return None
 
 
-def _plausible(normal: NormalURL, rules: list[str], match: re.Match, candidate: str) -> bool:
+def _plausible(normal: NormalURL, rules: list[str], match: re.Match, after: str) -> bool:
     """The guards against prose, version numbers and file names (module docstring)."""
     # Even a lone "/" says URL; a "?" that ends a sentence does not.
     has_path = normal.path != "/" or _trim(match.group("path") or "").startswith("/")
@@ -326,19 +334,23 @@ def _plausible(normal: NormalURL, rules: list[str], match: re.Match, candidate: 
             return False
     if anchored:
         return True
-    if tld in file_extensions() or tld in WORD_TLDS:
+    if tld in file_extensions() or tld in WORD_TLDS or after in CODE_AFTER:
         return False
+    if len(tld) > 2 and tld not in BARE_GTLDS and not tld.startswith("xn--"):
+        return False  # "datetime.date", "pool.map": code, not a host named without a scheme
     if sum(label.isdigit() for label in labels) >= 2:  # "libfoo-2.5.1.dev": a version
         return False
     return not _sentence_start(match.group("host"))
 
 
 def _sentence_start(host: str) -> bool:
-    """"home.Now": a lower-case word, a dot, a capitalised word: a missing space, not a host."""
+    """"home.Now", "logging.INFO": a lower-case word, a dot, a capitalised or upper-case word.
+
+    A missing space after a full stop, or a constant in code; not a host.
+    """
     parts = re.split(r"[.\u3002\uff61]", host)
     last, before = parts[-1], parts[-2] if len(parts) > 1 else ""
-    return (len(last) > 1 and last[0].isupper() and last[1:].islower()
-            and before[-1:].islower())
+    return len(last) > 1 and last[0].isupper() and before[-1:].islower()
 
 
 def confidence_of(rules) -> LinkConfidence:
