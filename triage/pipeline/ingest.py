@@ -182,9 +182,10 @@ class Ingest:
                 from triage.pipeline.cluster import build_stacks
 
                 build_stacks(self.store, self.examiner)
-            from triage.links.scan import scan_links  # links in text, HTML, chats, histories
+            if self.options.analyse_media:  # not --hashes-only: `triage links scan` does it later
+                from triage.links.scan import scan_links  # links in text, HTML, chats, histories
 
-            scan_links(self.store, self.examiner, progress=self.progress, cancel=self.cancel)
+                scan_links(self.store, self.examiner, progress=self.progress, cancel=self.cancel)
         with self.store.session() as session:
             summary.evidence_errors = [
                 f"{e.name}: {e.error}" for e in session.scalars(select(Evidence)) if e.error
