@@ -82,7 +82,8 @@ def _insert(session: Session, query: Select) -> int:
     dialect_insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     statement = (dialect_insert(LinkMatch).from_select(_COLUMNS, query)
                  .on_conflict_do_nothing(index_elements=["link_id", "entry_id"]))
-    return session.execute(statement).rowcount or 0
+    # preserve_rowcount: psycopg reports an INSERT…SELECT's count only when asked to keep it
+    return session.execute(statement.execution_options(preserve_rowcount=True)).rowcount or 0
 
 
 # -- hashed lists ---------------------------------------------------------------------------

@@ -133,7 +133,8 @@ def _skip_media(store: CaseStore) -> int:
                     ~exists(select(LinkScan.media_id).where(LinkScan.media_id == Media.id))))
     with store.session() as session:
         return session.execute(insert(LinkScan).from_select(
-            ["media_id", "status", "version", "scanned_at"], query)).rowcount or 0
+            ["media_id", "status", "version", "scanned_at"], query)
+            .execution_options(preserve_rowcount=True)).rowcount or 0  # -1 on psycopg without
 
 
 def _pending_contents(store: CaseStore, options: ScanOptions):
