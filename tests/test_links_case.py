@@ -358,3 +358,12 @@ def test_no_network_is_used(tmp_path, evidence, monkeypatch):
     assert find_links("see bad[.]site/x")[0].normal.domain == "bad.site"
     assert summary.contents == 0
     store.close()
+
+
+def test_hashes_only_ingest_leaves_links_to_a_later_scan(tmp_path, evidence, capsys):
+    store = ingest(tmp_path / "case", evidence, analyse_media=False)
+    assert found(store) == set()
+    assert main(["links", "scan", str(store.folder)]) == 0
+    assert "8 links" in capsys.readouterr().out
+    assert {(p, u) for p, u, *_, kind in found(store) if kind == "url"} == EXPECTED_URLS
+    store.close()

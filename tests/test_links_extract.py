@@ -205,6 +205,8 @@ def test_a_very_long_line_is_read_in_pieces():
     ("a.txt", b"plain words\n", "text"),
     ("a.dat", b"\x00\x01\x02binary", "strings"),
     ("a.txt", b"\xff\xfeh\x00i\x00", "text"),
+    ("a.docx", b"PK\x03\x04\x14\x00", "compressed"),
+    ("a.gz", b"\x1f\x8b\x08\x00", "compressed"),
 ])
 def test_choice_of_extractor(name, head, kind):
     assert choose(name, head) == kind

@@ -11,8 +11,9 @@ read-only and immutable; the evidence itself is never handed to SQLite.
 
 Which extractor: SQLite header -> browser history (Chromium `urls`,
 Firefox `moz_places`) or, for other databases, strings; HTML, JSON and
-CSV by name or content; other text by content; anything else -> strings
-(UTF-8 and UTF-16LE) of the first `strings_cap` bytes.
+CSV by name or content; other text by content; archives and compressed
+streams (zip, gzip, bzip2, xz, 7z, rar, zstd) are not scanned; anything
+else -> strings (UTF-8 and UTF-16LE) of the first `strings_cap` bytes.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ from triage.links.normal import NotALink, parse_url
 
 Content = Callable[[], Iterator[bytes]]
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# Archives and compressed streams: their bytes are compressed, so strings of them are noise
+# (unpacking containers is not done here).
+COMPRESSED_MAGIC = (b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"7z\xbc\xaf\x27\x1c",
+                    b"Rar!\x1a\x07", b"\x28\xb5\x2f\xfd")
 HTML_NAMES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".mht", ".mhtml", ".php", ".asp"})
 JSON_NAMES = frozenset({".json", ".jsonl", ".ndjson"})
 CSV_NAMES = frozenset({".csv", ".tsv"})
@@ -108,6 +113,8 @@ def choose(name: str, head: bytes) -> str:
     suffix = PurePosixPath(name.lower()).suffix
     if head.startswith(SQLITE_MAGIC):
         return "sqlite"
+    if head.startswith(COMPRESSED_MAGIC):
+        return "compressed"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) and looks_text(head[2:], utf16=True):
         return "text"
     if not looks_text(head):
@@ -149,6 +156,8 @@ def extract(name: str, content: Content, limits: Limits | None = None,
     kind = kind or choose(name, head)
     if kind == "sqlite":
         return extract_sqlite(chunks_again, limits)
+    if kind == "compressed":
+        return Extraction("compressed", note="compressed data: not scanned")
     if kind == "strings":
         return extract_strings(chunks_again, limits)
     if kind == "json":
