@@ -210,3 +210,11 @@ def test_a_very_long_line_is_read_in_pieces():
 ])
 def test_choice_of_extractor(name, head, kind):
     assert choose(name, head) == kind
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=3000), st.sampled_from(["a.txt", "a.json", "a.csv", "a.html", "a.bin",
+                                                  "History"]))
+def test_any_bytes_extract_without_error(data, name):
+    result = extract(name, content_of(data, 97))
+    assert all(h.offset is None or 0 <= h.offset < max(len(data), 1) for h in result.hits)

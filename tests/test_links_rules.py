@@ -296,3 +296,28 @@ def test_spam_proofed_email_addresses_are_emails_not_links(text, email):
 def test_look_at_a_site_is_a_link_not_an_email():
     (found,) = find_links("look at bad.site/x now")
     assert (found.kind, found.url) == ("url", "http://bad.site/x")
+
+
+# -- any input: never a crash ----------------------------------------------------------------
+
+URLISH = st.lists(st.sampled_from(list("ab.:/[]()%@-_ dothxp0189?#&=\u200b\uff0e\u3002\u0430")
+                                  + ["dot", "[.]", "http://", "xn--", "com", "(dot)", " at "]),
+                  max_size=30).map("".join)
+
+
+@settings(max_examples=400)
+@given(st.one_of(st.text(max_size=200), URLISH))
+def test_any_text_finds_without_error(text):
+    for found in find_links(text):
+        assert 0 <= found.start <= found.end <= len(text)
+        assert text[found.start:found.end] == found.raw
+
+
+@settings(max_examples=400)
+@given(st.one_of(st.text(max_size=100), URLISH))
+def test_parse_url_either_normalises_or_says_why_not(text):
+    try:
+        normal = parse_url(text)
+    except NotALink:
+        return
+    assert parse_url(normal.url).url == normal.url
