@@ -111,3 +111,7 @@ class DyingOnce:
 
     def shutdown(self, cancel: bool = False) -> None:
         self.inner.shutdown(cancel)
+
+
+def always_fails():
+    raise RuntimeError("this task always fails")

@@ -122,6 +122,19 @@ def test_a_scheduler_that_does_not_answer_is_a_clear_error():
         DaskExecutor("tcp://127.0.0.1:9", connect_timeout=1)
 
 
+def test_a_task_the_cluster_cannot_finish_is_a_cluster_error(cluster):
+    from daskcluster import always_fails
+    from triage.pipeline.executors import TASK_RETRIES, ClusterError
+
+    executor = DaskExecutor(cluster.address)
+    try:
+        with pytest.raises(ClusterError, match="RuntimeError: this task always fails"):
+            executor.submit(always_fails).result(timeout=120)
+    finally:
+        executor.shutdown()
+    assert TASK_RETRIES >= 1
+
+
 def test_a_worker_killed_mid_run_loses_nothing(tmp_path, cluster):
     """Last in this file: it leaves the cluster one worker short."""
     evidence = make_evidence(tmp_path / "evidence", 60)

@@ -106,6 +106,16 @@ def _executor(args):
         raise UsageError(str(exc)) from None
 
 
+def _run_ingest(ingest: Ingest):
+    from triage.pipeline.executors import ClusterError
+
+    try:
+        return ingest.run()
+    except ClusterError as exc:
+        raise UsageError(f"{exc}; everything recorded so far is kept: run the same command "
+                         "again to resume") from None
+
+
 def run(args) -> int:
     store = _open(args)
     executor = _executor(args)
@@ -123,7 +133,7 @@ def run(args) -> int:
 
     previous = signal.signal(signal.SIGINT, _interrupt)
     try:
-        summary = ingest.run()
+        summary = _run_ingest(ingest)
     finally:
         signal.signal(signal.SIGINT, previous)
         bar.close()

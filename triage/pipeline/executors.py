@@ -115,12 +115,12 @@ class DaskExecutor:
             elif remote.status == "cancelled":
                 local.cancel()
             else:
-                local.set_exception(remote.exception())
+                local.set_exception(_cluster_failure(remote.exception()))
         except InvalidStateError:
             pass  # cancelled by the pipeline in the meantime
         except Exception as exc:  # noqa: BLE001 - the cluster went away: the item stays pending
             try:
-                local.set_exception(exc)
+                local.set_exception(_cluster_failure(exc))
             except InvalidStateError:
                 pass
 
@@ -131,6 +131,13 @@ class DaskExecutor:
         if cancel and pending:
             self._client.cancel(pending)
         self._client.close()
+
+
+def _cluster_failure(exc: BaseException | None) -> ClusterError:
+    """The work functions report bad input in their results, so a task that fails is the
+    cluster failing (workers lost too often, scheduler gone): say so, with the cause."""
+    return ClusterError(f"the Dask cluster could not finish a task: {type(exc).__name__}: "
+                        f"{exc}")
 
 
 class _ClusterFuture(Future):
