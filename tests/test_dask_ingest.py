@@ -123,8 +123,9 @@ def test_a_scheduler_that_does_not_answer_is_a_clear_error():
 
 
 def test_a_task_the_cluster_cannot_finish_is_a_cluster_error(cluster):
+    """After its retries: the pipeline stops with a clear error, pending items stay pending."""
     from daskcluster import always_fails
-    from triage.pipeline.executors import TASK_RETRIES, ClusterError
+    from triage.pipeline.executors import ClusterError
 
     executor = DaskExecutor(cluster.address)
     try:
@@ -132,7 +133,6 @@ def test_a_task_the_cluster_cannot_finish_is_a_cluster_error(cluster):
             executor.submit(always_fails).result(timeout=120)
     finally:
         executor.shutdown()
-    assert TASK_RETRIES >= 1
 
 
 def test_a_worker_killed_mid_run_loses_nothing(tmp_path, cluster):
