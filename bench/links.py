@@ -136,8 +136,6 @@ class Corpus:
         if self.rng.random() < 0.2:
             path += f"/{self.rng.randint(1000, 99999)}"
         scheme = self.rng.choice(["http://", "https://", ""])
-        if not scheme and not path and not host.startswith("www."):
-            path = "/" + self.label()  # a bare name.tld is planted with a path
         return scheme + host + (path or "/")
 
     def sentence(self, file: str, plant: float = 0.25, decoy: float = 0.25) -> str:

@@ -321,3 +321,13 @@ def test_parse_url_either_normalises_or_says_why_not(text):
     except NotALink:
         return
     assert parse_url(normal.url).url == normal.url
+
+
+@pytest.mark.parametrize("text, url", [
+    ("see example.co.uk now", "http://example.co.uk/"),
+    ("go to badsite.top now", "http://badsite.top/"),
+    ("go to badsite[.]to now", "http://badsite.to/"),
+    ("go to badsite(dot)me now", "http://badsite.me/"),
+])
+def test_bare_names_that_are_hosts(text, url):
+    assert [f.url for f in find_links(text)] == [url]

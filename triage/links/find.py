@@ -44,8 +44,12 @@ CONTEXT_CHARS = 40
 
 # TLDs that are everyday words: a bare "ok.so" or "Paris.It" in a chat is a missing space.
 WORD_TLDS = frozenset(
-    "am an as at be by do go he hi id if in is it la me mo my no nu on pe so to tv uk us we "
-    "now new one top win fun art box bet day buy car new cat dog red pub bar".split())
+    "am an as at be by do go he hi id if in is it la me mo my no nu on pe so to us we "
+    "now new one win fun art box bet day buy car cat dog red pub bar".split())
+# Tricks only a link is given: a name written with one of them is taken for a host.
+STRONG_RULES = frozenset({"bracket_period", "paren_period", "brace_period", "angle_dot",
+                          "bracket_dot", "paren_dot", "slash_words", "defanged_colon",
+                          "defanged_scheme"})
 # TLDs common in shared links; a candidate that needed a weak separator must end in one.
 COMMON_TLDS = frozenset(
     "com net org info biz ru su io co cc tk ml ga cf gq xyz onion ws pw ly gg de nl fr jp cn "
@@ -323,7 +327,9 @@ def _plausible(normal: NormalURL, rules: list[str], match: re.Match, after: str)
     # Even a lone "/" says URL; a "?" that ends a sentence does not.
     has_path = normal.path != "/" or _trim(match.group("path") or "").startswith("/")
     # A port does not anchor: "const.cc:7" is a file and a line number.
-    anchored = normal.explicit_scheme or normal.host.startswith("www.") or has_path
+    # So does a defanging trick ("bad[.]to"): nobody brackets the dot of a file name.
+    anchored = normal.explicit_scheme or normal.host.startswith("www.") or has_path \
+        or not STRONG_RULES.isdisjoint(rules)
     if normal.is_ip:
         return normal.explicit_scheme
     tld = normal.tld
