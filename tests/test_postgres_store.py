@@ -197,3 +197,12 @@ def test_ingest_makes_a_shared_case_and_refuses_a_password_on_the_command_line(
     store = open_case(tmp_path / "case")
     assert store.is_shared and store.info().name == "case"
     store.close()
+
+
+def test_a_case_made_from_a_url_without_password_takes_it_from_the_environment(
+        tmp_path, postgres_url, monkeypatch):
+    monkeypatch.setenv(DATABASE_URL_ENV, postgres_url)
+    public = postgres_url.replace(":" + _password(postgres_url) + "@", "@")
+    store = open_case(tmp_path / "case", create=True, database_url=public)
+    assert store.is_shared and store.info().name == "case"
+    store.close()

@@ -237,7 +237,8 @@ def open_case(folder: Path | str, create: bool = False, examiner: str | None = N
         read_engine = _sqlite_engine(folder / DATABASE_NAME, write=False)
     else:
         made = url is not None
-        url = url or _resolve_url(folder)
+        if url is None or url.password is None:  # the password from where it is kept
+            url = _resolve_url(folder)
         engine = _postgres_engine(url)
         try:
             _migrate_reporting(engine, url)
