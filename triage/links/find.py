@@ -8,8 +8,9 @@ path after. Each candidate is then put in normal form by
 the host against the public-suffix list. Last, guards drop what prose and
 file listings produce that looks like a host but is not one:
 
-- a bare name (no scheme, no `www.`, no path; a port does not count:
-  `const.cc:7` is a file and a line) ending in a file extension that is also
+- a bare name (no scheme, no `www.`, no path, no defanging trick such as
+  `[.]`; a port does not count: `const.cc:7` is a file and a line) ending
+  in a file extension that is also
   a TLD (`setup.py`, `clip.mov`), or in a TLD that is an ordinary word
   (`ok.so`, `Paris.It`), or in a generic TLD outside `BARE_GTLDS`
   (`datetime.date`, `pool.map`: code), or whose last label is capitalised
@@ -17,8 +18,8 @@ file listings produce that looks like a host but is not one:
   (`Image.open(`), or with two numeric labels (`libfoo-2.5.1.dev`);
 - dotted numbers (versions, dates, IP addresses without a scheme);
 - a candidate that needed a *weak* separator (" dot ", spaces around a dot),
-  unless it has a scheme, `www.` or a path, or ends in a TLD common in
-  shared links and has no ordinary word as a label ("the dot com bubble");
+  unless it has a scheme or `www.`, or ends in a TLD common in shared links
+  (`COMMON_TLDS`) and has no stopword as a label ("the dot com bubble");
 - a host preceded by `local@`: an e-mail address, reported as kind "email".
 
 Non-ASCII text is first folded character by character (zero-width
@@ -37,7 +38,7 @@ from functools import lru_cache
 
 from triage.case.models import LinkConfidence
 from triage.links.normal import NormalURL, NotALink, parse_url
-from triage.links.rules import NORMALISING_RULES, WEAK_RULES, ZERO_WIDTH
+from triage.links.rules import NORMALISING_RULES, WEAK_RULES, ZERO_WIDTH, trailing_punctuation
 from triage.links.suffixes import RESOURCES, public_suffixes
 
 CONTEXT_CHARS = 40
@@ -123,11 +124,10 @@ def find_links(text: str, partial: bool = True) -> list[Found]:
     """Every link in `text`, in order; e-mail addresses as kind "email"; partial paths last."""
     if text.isascii() and not _QUICK.search(text) and "/" not in text:
         return []
-    folded, origin = fold_characters(text)
-    folding_rules = origin
+    folded, folding = fold_characters(text)
     found = []
     for match in _candidates(folded):
-        item = _candidate(text, folded, origin, folding_rules, match)
+        item = _candidate(text, folded, folding, match)
         if item is not None:
             found.append(item)
     if partial and "/" in text:
@@ -228,32 +228,34 @@ def fold_characters(text: str) -> tuple[str, Folding | None]:
     return "".join(out), folding
 
 
-def _span(folding: Folding | None, start: int, end: int, text: str) -> tuple[int, int]:
+def _span(folding: Folding | None, start: int, end: int) -> tuple[int, int]:
+    """Offsets in the folded text back to offsets in the original."""
     if folding is None:
         return start, end
     first = folding.original(start)
     return first, (folding.original(end - 1) + 1) if end > start else first
 
 
-def _candidate(text: str, folded: str, origin, folding_rules, match: re.Match) -> Found | None:
+def _candidate(text: str, folded: str, folding: Folding | None,
+               match: re.Match) -> Found | None:
     candidate = match.group(0)
     if _PLAIN_HOST.fullmatch(match.group("host")) and not public_suffixes().is_tld(
             match.group("host").rsplit(".", 1)[-1]):
-        return _shorter(text, folded, origin, folding_rules, match)  # fast: "3.50", "v1.2"
+        return _shorter(text, folded, folding, match)  # fast: "3.50", "v1.2"
     try:
         normal = parse_url(candidate)
     except NotALink:
-        return _shorter(text, folded, origin, folding_rules, match)
+        return _shorter(text, folded, folding, match)
     end = match.start() + len(candidate.rstrip()) - _trimmed(candidate, normal)
-    start, raw_end = _span(origin, match.start(), end, text)
+    start, raw_end = _span(folding, match.start(), end)
     raw = text[start:raw_end]
-    rules = _merge_rules(folding_rules, match.start(), end, normal.rules)
+    rules = _merge_rules(folding, match.start(), end, normal.rules)
     email = _email_local(folded, match.start()) if not normal.explicit_scheme else None
     if email is not None:
         local, local_at, spelled = email
         if match.group("path") or normal.is_ip or normal.port is not None:
             return None
-        local_start = _span(origin, local_at, match.start(), text)[0]
+        local_start = _span(folding, local_at, match.start())[0]
         rules = ([spelled] if spelled else []) + [r for r in rules if r != "missing_scheme"]
         return Found(local_start, raw_end, text[local_start:raw_end], "email",
                      f"{local}@{normal.host}", normal, tuple(rules), confidence_of(rules),
@@ -264,7 +266,7 @@ def _candidate(text: str, folded: str, origin, folding_rules, match: re.Match) -
                  confidence_of(rules), context_of(text, start, raw_end))
 
 
-def _shorter(text, folded, origin, folding_rules, match: re.Match) -> Found | None:
+def _shorter(text: str, folded: str, folding: Folding | None, match: re.Match) -> Found | None:
     """A host that ran on into the next word ("bad.site.Then"): retry without its last label."""
     if match.group("path") or match.group("port"):
         return None
@@ -275,7 +277,7 @@ def _shorter(text, folded, origin, folding_rules, match: re.Match) -> Found | No
     shorter = CANDIDATE.match(folded, match.start(), match.start("host") + cut)
     if shorter is None or shorter.end() != match.start("host") + cut:
         return None
-    return _candidate(text, folded, origin, folding_rules, shorter)
+    return _candidate(text, folded, folding, shorter)
 
 
 def _trimmed(candidate: str, normal: NormalURL) -> int:
@@ -283,13 +285,7 @@ def _trimmed(candidate: str, normal: NormalURL) -> int:
     if "trailing_punctuation" not in normal.rules:
         return 0
     stripped = candidate.rstrip()
-    return len(stripped) - len(_trim(stripped))
-
-
-def _trim(text: str) -> str:
-    from triage.links.rules import trailing_punctuation
-
-    return trailing_punctuation(text)
+    return len(stripped) - len(trailing_punctuation(stripped))
 
 
 def _merge_rules(folding: Folding | None, start: int, end: int,
@@ -325,7 +321,7 @@ def _email_local(folded: str, start: int) -> tuple[str, int, str | None] | None:
 def _plausible(normal: NormalURL, rules: list[str], match: re.Match, after: str) -> bool:
     """The guards against prose, version numbers and file names (module docstring)."""
     # Even a lone "/" says URL; a "?" that ends a sentence does not.
-    has_path = normal.path != "/" or _trim(match.group("path") or "").startswith("/")
+    has_path = normal.path != "/" or trailing_punctuation(match.group("path") or "").startswith("/")
     # A port does not anchor: "const.cc:7" is a file and a line number.
     # So does a defanging trick ("bad[.]to"): nobody brackets the dot of a file name.
     anchored = normal.explicit_scheme or normal.host.startswith("www.") or has_path \
@@ -391,7 +387,7 @@ def _partials(text: str, found: list[Found]) -> list[Found]:
         match = _PATH_TOKEN.match(text, start)
         if match is None or (start > 0 and text[start - 1] in ".:%@\\"):
             continue
-        path = _trim(match.group(0))
+        path = trailing_punctuation(match.group(0))
         done, end = match.end(), start + len(path)
         if any(s < end and start < e for s, e in taken) or not _path_like(path) \
                 or not _CUE.search(text, max(0, start - 60), start):
