@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from triage import __version__
+from triage.case.store import is_case
 
 MAX_RECENT = 10
 
@@ -128,7 +129,7 @@ class StartPage(QWidget):
         self.recent_list.clear()
         for path in self._recent.paths():
             folder = Path(path)
-            present = (folder / "case.sqlite").is_file()
+            present = is_case(folder)  # case.sqlite, or case.toml for a shared case
             text = f"{folder.name}\n{path}" if present else self.tr(
                 "{name}  (missing)\n{path}").format(name=folder.name, path=path)
             item = QListWidgetItem(text)
@@ -221,7 +222,7 @@ class NewCaseDialog(QDialog):
         if not self.examiner:
             return self.tr("Enter the examiner's name (it is recorded in the audit log).")
         folder = self.folder
-        if (folder / "case.sqlite").exists():
+        if is_case(folder):
             return self.tr("That folder already holds a case: use Open case instead.")
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             return self.tr("That folder exists and is not empty: choose another name.")
