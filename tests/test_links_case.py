@@ -367,3 +367,14 @@ def test_hashes_only_ingest_leaves_links_to_a_later_scan(tmp_path, evidence, cap
     assert "8 links" in capsys.readouterr().out
     assert {(p, u) for p, u, *_, kind in found(store) if kind == "url"} == EXPECTED_URLS
     store.close()
+
+
+def test_a_scan_in_worker_processes_finds_the_same(tmp_path, evidence, monkeypatch, capsys):
+    import triage.links.scan as scan_module
+
+    monkeypatch.setattr(scan_module, "scan_links", lambda *a, **k: None)
+    store = ingest(tmp_path / "case", evidence)
+    monkeypatch.undo()
+    assert main(["links", "scan", str(store.folder), "--workers", "2"]) == 0
+    assert {(p, u) for p, u, *_, kind in found(store) if kind == "url"} == EXPECTED_URLS
+    store.close()

@@ -2,6 +2,7 @@
 
     triage links CASE_DIR [filters] [--csv | --json]     same as `links list`
     triage links scan CASE_DIR [--strings-cap MB] [--media-strings] [--shorteners FILE]…
+                      [--workers N]
     triage links list CASE_DIR [--matched | --unmatched] [--level exact|prefix|domain]
                       [--shortened] [--deobfuscated] [--partial] [--domain D] [--emails]
                       [--limit N] [--csv | --json]
@@ -78,6 +79,8 @@ def links_parser() -> argparse.ArgumentParser:
                    help="also scan pictures and videos for strings (off: they are compressed)")
     p.add_argument("--shorteners", action="append", default=[], metavar="FILE",
                    help="a file of more shortener hosts, one per line (repeatable)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="processes that read and scan contents (default 1)")
     p.set_defaults(func=handle_scan)
 
     p = commands.add_parser("list", help="list links with their source and matches")
@@ -156,7 +159,7 @@ def _filter(args) -> LinkFilter:
 def handle_scan(args) -> int:
     store = open_case(args.case_dir)
     options = ScanOptions(limits=Limits(strings_cap=int(args.strings_cap * 1e6)),
-                          media_strings=args.media_strings,
+                          media_strings=args.media_strings, workers=max(1, args.workers),
                           shorteners=tuple(str(Path(f).absolute()) for f in args.shorteners))
     try:
         summary = scan_links(store, options=options)

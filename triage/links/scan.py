@@ -19,8 +19,10 @@ audit entry.
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, exists, func, insert, literal, or_, select
@@ -30,7 +32,7 @@ from triage.case.audit import append_audit
 from triage.case.clock import utcnow
 from triage.case.models import File, Link, LinkList, LinkMatch, LinkScan, Media, WorkStatus
 from triage.case.store import CaseStore, current_examiner
-from triage.evidence import ContentReader
+from triage.evidence import ContentReader, Locator
 from triage.links.matching import match_links
 from triage.links.shorteners import is_shortened, shorteners
 from triage.links.sources import Extraction, Hit, Limits, extract
@@ -47,6 +49,7 @@ class ScanOptions:
     limits: Limits = field(default_factory=Limits)
     media_strings: bool = False  # also scan pictures and videos for strings
     shorteners: tuple[str, ...] = ()  # files of extra shortener hosts
+    workers: int = 1  # more: contents are read and scanned in that many processes
     commit_every: int = 200
     commit_seconds: float = 2.0
 
@@ -85,25 +88,18 @@ def scan_links(store: CaseStore, examiner: str | None = None, options: ScanOptio
             select(func.count(), func.coalesce(func.sum(Media.size), 0))
             .where(_pending(options))).one()
     tracker = ProgressTracker("links", int(items), int(nbytes), progress)
-    reader = ContentReader()
     hosts = shorteners(tuple(options.shorteners))
     batch: list[tuple[int, int | None, Extraction | None, str | None]] = []
     last_commit = time.monotonic()
-    try:
-        for media_id, row in _pending_contents(store, options):
-            if cancel.is_set():
-                break
-            extraction, error = _scan_one(reader, row, options)
-            batch.append((media_id, row.id if row is not None else None, extraction, error))
-            tracker.advance(1, extraction.bytes_scanned if extraction else 0)
-            if len(batch) >= options.commit_every or \
-                    time.monotonic() - last_commit >= options.commit_seconds:
-                _write(store, batch, hosts, summary)
-                batch, last_commit = [], time.monotonic()
-        if batch:
+    for media_id, file_id, extraction, error in _results(store, options, cancel):
+        batch.append((media_id, file_id, extraction, error))
+        tracker.advance(1, extraction.bytes_scanned if extraction else 0)
+        if len(batch) >= options.commit_every or \
+                time.monotonic() - last_commit >= options.commit_seconds:
             _write(store, batch, hosts, summary)
-    finally:
-        reader.close()
+            batch, last_commit = [], time.monotonic()
+    if batch:
+        _write(store, batch, hosts, summary)
     tracker.emit()
     summary.cancelled = cancel.is_set()
     summary.seconds = time.perf_counter() - started
@@ -157,14 +153,70 @@ def _pending_contents(store: CaseStore, options: ScanOptions):
         last = ids[-1]
 
 
-def _scan_one(reader: ContentReader, row, options: ScanOptions
+def _results(store: CaseStore, options: ScanOptions, cancel: threading.Event):
+    """(media id, file id, extraction, error) for each pending content, here or in workers."""
+    pending = ((media_id, row.id if row else None, row.name if row else "",
+                locator(row) if row else None)
+               for media_id, row in _pending_contents(store, options))
+    if options.workers <= 1:
+        reader = ContentReader()
+        try:
+            for media_id, file_id, name, where in pending:
+                if cancel.is_set():
+                    return
+                yield (media_id, file_id, *_scan_one(reader, name, where, options.limits))
+        finally:
+            reader.close()
+        return
+    yield from _results_in_workers(pending, options, cancel)
+
+
+def _results_in_workers(pending, options: ScanOptions, cancel: threading.Event):
+    """The same, from a pool of processes, each with its own reader (a few jobs each in flight)."""
+    pool = ProcessPoolExecutor(options.workers, mp_context=multiprocessing.get_context("spawn"))
+    in_flight: dict[Future, tuple[int, int | None]] = {}
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and not cancel.is_set() and len(in_flight) < 4 * options.workers:
+                item = next(pending, None)
+                if item is None:
+                    exhausted = True
+                    break
+                media_id, file_id, name, where = item
+                job = pool.submit(_scan_in_worker, name, where, options.limits)
+                in_flight[job] = (media_id, file_id)
+            if not in_flight:
+                return
+            done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
+            for job in done:
+                media_id, file_id = in_flight.pop(job)
+                yield (media_id, file_id, *job.result())
+            if cancel.is_set():
+                for job in in_flight:
+                    job.cancel()
+                return
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_worker_reader: ContentReader | None = None
+
+
+def _scan_in_worker(name: str, where: Locator | None, limits: Limits):
+    global _worker_reader
+    if _worker_reader is None:
+        _worker_reader = ContentReader()  # kept open between jobs: opening an image is costly
+    return _scan_one(_worker_reader, name, where, limits)
+
+
+def _scan_one(reader: ContentReader, name: str, where: Locator | None, limits: Limits
               ) -> tuple[Extraction | None, str | None]:
     """One content's links, or why it could not be scanned (never raises for bad content)."""
-    if row is None:
+    if where is None:
         return None, "no instance of this content was read whole"
-    where = locator(row)
     try:
-        return extract(row.name, lambda: reader.chunks(where), options.limits), None
+        return extract(name, lambda: reader.chunks(where), limits), None
     except Exception as exc:  # bad input of any kind is this item's error, not the scan's end
         return None, f"{type(exc).__name__}: {' '.join(str(exc).split())[:500]}"
 
