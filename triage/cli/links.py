@@ -79,8 +79,9 @@ def links_parser() -> argparse.ArgumentParser:
                    help="also scan pictures and videos for strings (off: they are compressed)")
     p.add_argument("--shorteners", action="append", default=[], metavar="FILE",
                    help="a file of more shortener hosts, one per line (repeatable)")
-    p.add_argument("--workers", type=int, default=1,
-                   help="processes that read and scan contents (default 1)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="processes that read and scan contents (default: one, or one per "
+                        "core, at most 8, when more than 256 MB are to be scanned)")
     p.set_defaults(func=handle_scan)
 
     p = commands.add_parser("list", help="list links with their source and matches")
@@ -159,7 +160,7 @@ def _filter(args) -> LinkFilter:
 def handle_scan(args) -> int:
     store = open_case(args.case_dir)
     options = ScanOptions(limits=Limits(strings_cap=int(args.strings_cap * 1e6)),
-                          media_strings=args.media_strings, workers=max(1, args.workers),
+                          media_strings=args.media_strings, workers=max(1, args.workers) if args.workers else None,
                           shorteners=tuple(str(Path(f).absolute()) for f in args.shorteners))
     try:
         summary = scan_links(store, options=options)

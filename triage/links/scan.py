@@ -20,10 +20,11 @@ audit entry.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import delete, exists, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
@@ -40,6 +41,7 @@ from triage.pipeline.content import locator, locator_query
 from triage.pipeline.progress import ProgressCallback, ProgressTracker
 
 SCANNER_VERSION = 1
+PARALLEL_BYTES = 256 << 20  # more than this to scan: worker processes pay for their start
 PAGE = 500
 MEDIA_TYPES = ("image/", "video/")
 
@@ -49,7 +51,7 @@ class ScanOptions:
     limits: Limits = field(default_factory=Limits)
     media_strings: bool = False  # also scan pictures and videos for strings
     shorteners: tuple[str, ...] = ()  # files of extra shortener hosts
-    workers: int = 1  # more: contents are read and scanned in that many processes
+    workers: int | None = None  # processes; None: one, or one per core past PARALLEL_BYTES
     commit_every: int = 200
     commit_seconds: float = 2.0
 
@@ -87,6 +89,9 @@ def scan_links(store: CaseStore, examiner: str | None = None, options: ScanOptio
         items, nbytes = session.execute(
             select(func.count(), func.coalesce(func.sum(Media.size), 0))
             .where(_pending(options))).one()
+    if options.workers is None:
+        options = replace(options, workers=1 if nbytes < PARALLEL_BYTES
+                          else min(os.cpu_count() or 1, 8))
     tracker = ProgressTracker("links", int(items), int(nbytes), progress)
     hosts = shorteners(tuple(options.shorteners))
     batch: list[tuple[int, int | None, Extraction | None, str | None]] = []
