@@ -15,11 +15,20 @@ import os
 import threading
 import uuid
 from concurrent.futures import Future, InvalidStateError, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Protocol
 
 log = logging.getLogger(__name__)
 
 TASK_RETRIES = 2  # a task that raises is run again this often; one on a dead worker is resubmitted
+
+
+class WorkerLost(Exception):
+    """The process running a task died (a decoder crashed, the OOM killer): the task's
+    input may be what killed it, so the pipeline narrows it down rather than retry blindly."""
+
+
+WORKER_LOST = (WorkerLost, BrokenProcessPool)  # how a dead worker shows in a task's future
 
 
 class Executor(Protocol):
@@ -40,7 +49,15 @@ class LocalExecutor:
         )
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
-        return self._pool.submit(fn, *args)
+        """Submit to the pool, starting a new one if a dead worker broke the last (every task
+        it held then fails with BrokenProcessPool: see `WORKER_LOST`)."""
+        try:
+            return self._pool.submit(fn, *args)
+        except BrokenProcessPool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+            return self._pool.submit(fn, *args)
 
     def shutdown(self, cancel: bool = False) -> None:
         """Wait for the workers; on cancel, stop them now (unrecorded work stays pending)."""
@@ -114,8 +131,11 @@ class DaskExecutor:
                 local.set_result(remote.result())
             elif remote.status == "cancelled":
                 local.cancel()
+            elif type(error := remote.exception()).__name__ == "KilledWorker":
+                local.set_exception(WorkerLost(f"the task killed every Dask worker that ran "
+                                               f"it: {error}"))
             else:
-                local.set_exception(_cluster_failure(remote.exception()))
+                local.set_exception(_cluster_failure(error))
         except InvalidStateError:
             pass  # cancelled by the pipeline in the meantime
         except Exception as exc:  # noqa: BLE001 - the cluster went away: the item stays pending

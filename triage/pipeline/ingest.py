@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -44,9 +44,10 @@ from triage.evidence import (
     walk,
 )
 from triage.hashsets import match_case
+from triage.media.analyse import MediaAnalysis
 from triage.media.sniff import extension_mismatch
 from triage.pipeline.content import locator, locator_query
-from triage.pipeline.executors import Executor, LocalExecutor
+from triage.pipeline.executors import WORKER_LOST, Executor, LocalExecutor
 from triage.pipeline.progress import ProgressCallback, ProgressTracker
 from triage.pipeline.work import (
     EvidenceHashResult,
@@ -58,8 +59,6 @@ from triage.pipeline.work import (
 )
 from triage.plugins.recording import RunRecorder
 
-if TYPE_CHECKING:
-    from triage.media.analyse import MediaAnalysis
 
 HASHED_KINDS = (EntryKind.FILE, EntryKind.VIRTUAL, EntryKind.LINK)  # a link's content is its target
 INSERT_BATCH = 5000
@@ -278,26 +277,37 @@ class Ingest:
         items, nbytes = self._pending_totals()
         tracker = ProgressTracker("hash", items, nbytes, self.progress)
         names: dict[int, tuple[str, int]] = {}
-        in_flight: set[Future] = set()
+        in_flight: dict[Future, FileBatch] = {}
+        retries: deque[FileBatch] = deque()  # after a worker died
         results: list[FileResult] = []
         last_commit = time.monotonic()
         jobs = self._pending_jobs(names)
         exhausted = False
         while True:
-            while not exhausted and not self.cancel.is_set() and len(in_flight) < executor.workers * 3:
-                batch = next(jobs, None)
-                if batch is None:
+            while (not self.cancel.is_set() and len(in_flight) < executor.workers * 3
+                   and not any(task.retried for task in in_flight.values())):
+                if retries:  # alone, so that if it kills a worker it is the one to blame
+                    if in_flight:
+                        break
+                    task = retries.popleft()
+                elif exhausted or (batch := next(jobs, None)) is None:
                     exhausted = True
                     break
-                in_flight.add(executor.submit(process_files, batch, options.analyse_media,
-                                              self._plugins.specs()))
+                else:
+                    task = FileBatch(batch, options.analyse_media)
+                plugins = self._plugins.specs() if task.analyse else ()
+                in_flight[executor.submit(process_files, task.batch, task.analyse, plugins)] = task
             if not in_flight:
                 break
-            done, in_flight = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
+            done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
             for future in done:
+                task = in_flight.pop(future)
                 if future.cancelled():
                     continue
-                batch_results = future.result()
+                try:
+                    batch_results = task.noted(future.result())
+                except WORKER_LOST as exc:
+                    batch_results = task.after_worker_lost(exc, retries)
                 results.extend(batch_results)
                 tracker.advance(len(batch_results), sum(names[r.file_id][1] for r in batch_results))
             if self.cancel.is_set():
@@ -392,6 +402,43 @@ class Ingest:
 
 class _WalkCancelled(Exception):
     """Raised inside the walk transaction so that it rolls back."""
+
+
+@dataclass(frozen=True)
+class FileBatch:
+    """Per-file work for one task, and what is known of it after a worker died on it."""
+
+    batch: list[FileJob]
+    analyse: bool
+    retried: bool = False
+    decode_crashed: bool = False
+
+    def after_worker_lost(self, lost: Exception, retries: deque) -> list[FileResult]:
+        """A worker died on this batch: find the file that kills it, keep what it can give.
+
+        Every batch the dead worker's pool held is retried a file at a time, each file
+        alone; a file that kills its worker then is hashed without decoding (decoders are
+        where native crashes live); one that kills even that is an error on that file.
+        The ingest goes on either way.
+        """
+        if len(self.batch) > 1 or not self.retried:  # maybe another task killed the worker
+            retries.extend(FileBatch([job], self.analyse, retried=True) for job in self.batch)
+            return []
+        if self.analyse:
+            retries.append(FileBatch(self.batch, False, retried=True, decode_crashed=True))
+            return []
+        return [FileResult(self.batch[0].file_id,
+                           error=f"reading this file killed the worker process ({lost})")]
+
+    def noted(self, results: list[FileResult]) -> list[FileResult]:
+        """Results, with a decode crash recorded on the media of a file hashed without it."""
+        if not self.decode_crashed:
+            return results
+        return [replace(r, analysis=MediaAnalysis(
+                    kind="video" if (r.detected_type or "").startswith("video") else "image",
+                    error="decoding this file killed the worker process (a crash in a "
+                          "decoder); it was hashed without decoding"))
+                if r.sha256 and not r.error else r for r in results]
 
 
 def _walk_into(session: Session, evidence: Evidence, tracker: ProgressTracker,
