@@ -482,3 +482,18 @@ def test_french_interface_and_scheme_labels(qtbot, case_dir, tmp_path):
     finally:
         i18n.remove_translators()
     assert i18n.language() == "en"
+
+
+def test_another_examiners_tags_appear_in_place(qtbot, window, case_dir):
+    from triage.case.tags import History, TagMedia
+
+    gallery = open_gallery(qtbot, window, case_dir)
+    wait_filter(qtbot, gallery, category="")
+    first = gallery.model.item(0)
+    other = open_case(case_dir)  # another session on the same case: another examiner
+    try:
+        History(other, "bob").run(TagMedia([first.media_id], "vics-us", "4"))
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: gallery.model.item(0).category == "4", timeout=TIMEOUT_MS)
+    assert gallery.model.rowCount() == ALL_PICTURES  # updated in place, nothing reloaded

@@ -9,6 +9,8 @@ Space held reveals the current picture, Ctrl+Z / Ctrl+Shift+Z undo and redo.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from triage.case.gallery import items_by_id
 from triage.case.store import CaseStore
 from triage.case.tags import working_scheme
 from triage.gui import formatting
@@ -31,8 +34,11 @@ from triage.gui.i18n import language
 from triage.gui.tagging import TagChange
 from triage.gui.wellbeing import ExposureMeter, WellbeingPolicy
 from triage.gui.widgets import MessageBar
-from triage.gui.workers import StoreReader, StoreWriter, ThumbnailLoader
+from triage.gui.workers import ChangeWatcher, StoreReader, StoreWriter, ThumbnailLoader
 
+CHANGES_THAT_RESHAPE = ("hashset.import", "hashset.match", "hashset.remove", "stacks.",
+                        "case.working_scheme", "ingest.complete")
+"""Others' audited actions after which the gallery's tiles may be other tiles (a refresh)."""
 ADVANCE_LOOKAHEAD = 500  # tiles looked at for the next one that still needs a person
 
 
@@ -64,6 +70,7 @@ class GalleryPanel(QWidget):
         self.loader = ThumbnailLoader(store, PICTURE, self)
         self.cache = ThumbnailCache(self.loader, parent=self)
         self.writer = StoreWriter(store, self)
+        self.watcher = ChangeWatcher(store, self)
         self.undo_stack = QUndoStack(self)
         self.model = GalleryModel(self.reader, self)
         self.grid = GridModel(self.model, self)
@@ -128,6 +135,8 @@ class GalleryPanel(QWidget):
         self.reader.start()
         self.loader.start()
         self.writer.start()
+        self.watcher.changed.connect(self._others_changed)
+        self.watcher.start()
         self.model.set_filter(self.filters.current())
         self.reader.submit(_load_scheme, self._scheme_loaded, self._load_failed)
 
@@ -299,6 +308,22 @@ class GalleryPanel(QWidget):
             self.detail.reload()
         self.tagged.emit(media_ids)
 
+    def _others_changed(self, changes: list) -> None:
+        """Tiles another examiner (or window) tagged are re-read in place; more is said."""
+        me = self._examiner()
+        media = sorted({c.media_id for c in changes if c.media_id is not None
+                        and not (c.examiner == me and c.action.startswith("tag."))})
+        if media:
+            self.reader.submit(partial(items_by_id, media_ids=media),
+                               lambda fresh: self._changes_arrived(fresh, media))
+        others = [c for c in changes if c.media_id is None and c.examiner != me
+                  and c.action.startswith(CHANGES_THAT_RESHAPE)]
+        if others:
+            last = others[-1]
+            self._messages.info(self.tr("{who} changed the case ({what}). Refresh to see it.")
+                                .format(who=last.examiner, what=last.action),
+                                self.tr("Refresh"), self.refresh)
+
     def _change_failed(self, message: str) -> None:
         self.undo_stack.clear()
         self._messages.error(self.tr("The change was not made: {m}. Undo history was cleared; "
@@ -318,6 +343,7 @@ class GalleryPanel(QWidget):
 
     def shutdown(self) -> None:
         """Finish queued changes, stop the threads (before the reader closes the store)."""
+        self.watcher.stop()
         self.writer.stop()
         self.loader.stop()
         self.reader.stop()

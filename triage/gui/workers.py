@@ -366,3 +366,53 @@ class ThumbnailLoader(QThread):
                 self.loaded.emit(sha256, kind, image)
         finally:
             thumbnails.close()  # this thread's connection
+
+
+class ChangeWatcher(QThread):
+    """Follows the case's change feed (triage.case.changes) and reports what others commit.
+
+    `changed` carries a list of `Change`s, a few times a second at most, so a
+    view can re-read the tiles another examiner (or another window) tagged.
+    """
+
+    changed = Signal(list)
+
+    WAIT_SECONDS = 0.5  # PostgreSQL: also how long closing the case may wait for this thread
+    POLL_SECONDS = 0.25  # SQLite
+
+    def __init__(self, store: CaseStore, parent: QObject | None = None):
+        super().__init__(parent)
+        self.setObjectName("ChangeWatcher")
+        self._store = store
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self.isRunning():
+            self.wait()
+
+    def run(self) -> None:
+        from triage.case.changes import ChangeFeed
+
+        try:
+            feed = ChangeFeed(self._store)
+        except Exception:  # noqa: BLE001 - without a feed the view just refreshes by hand
+            log.warning("cannot follow the case's changes", exc_info=True)
+            return
+        try:
+            while not self._stopping.is_set():
+                try:
+                    if getattr(self._store, "is_shared", False):
+                        changes = feed.wait(timeout=self.WAIT_SECONDS)  # woken by NOTIFY
+                    else:  # one machine: poll, sleeping on an event that stop() sets
+                        changes = feed.poll()
+                        if not changes:
+                            self._stopping.wait(self.POLL_SECONDS)
+                except Exception:  # noqa: BLE001 - a busy or lost database: try again later
+                    log.warning("reading the case's changes failed", exc_info=True)
+                    self._stopping.wait(5)
+                    continue
+                if changes and not self._stopping.is_set():
+                    self.changed.emit(changes)
+        finally:
+            feed.close()
