@@ -390,172 +390,172 @@
 <context>
     <name>FilterBar</name>
     <message>
-        <location filename="../../triage/gui/filters.py" line="51"/>
+        <location filename="../../triage/gui/filters.py" line="54"/>
         <source>Search name, path or hash</source>
         <translation>Chercher nom, chemin ou empreinte</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="54"/>
+        <location filename="../../triage/gui/filters.py" line="57"/>
         <source>Needs a person</source>
         <translation>À examiner</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="55"/>
+        <location filename="../../triage/gui/filters.py" line="58"/>
         <source>All categories</source>
         <translation>Toutes les catégories</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="56"/>
+        <location filename="../../triage/gui/filters.py" line="59"/>
         <source>Conflicting / to review</source>
         <translation>En conflit / à revoir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="57"/>
+        <location filename="../../triage/gui/filters.py" line="60"/>
         <source>Category in the working scheme</source>
         <translation>Catégorie dans le référentiel de travail</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="58"/>
+        <location filename="../../triage/gui/filters.py" line="61"/>
         <source>Any hash-set result</source>
         <translation>Toute correspondance d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="59"/>
+        <location filename="../../triage/gui/filters.py" line="62"/>
         <source>Alert hits</source>
         <translation>Alertes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="60"/>
+        <location filename="../../triage/gui/filters.py" line="63"/>
         <source>Known-good hits</source>
         <translation>Fichiers connus sains</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="61"/>
+        <location filename="../../triage/gui/filters.py" line="64"/>
         <source>Any hit</source>
         <translation>Toute correspondance</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="61"/>
+        <location filename="../../triage/gui/filters.py" line="64"/>
         <source>No hit</source>
         <translation>Aucune correspondance</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="62"/>
+        <location filename="../../triage/gui/filters.py" line="65"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de listes d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="63"/>
+        <location filename="../../triage/gui/filters.py" line="66"/>
         <source>Show known-good</source>
         <translation>Afficher les fichiers sains</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="64"/>
+        <location filename="../../triage/gui/filters.py" line="67"/>
         <source>Content matched only by known-good hash sets is hidden unless this is on</source>
         <translation>Les contenus reconnus uniquement par des listes de fichiers sains sont masqués sauf si cette option est cochée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="66"/>
+        <location filename="../../triage/gui/filters.py" line="69"/>
         <source>Pictures and videos</source>
         <translation>Images et vidéos</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="67"/>
+        <location filename="../../triage/gui/filters.py" line="70"/>
         <source>Pictures</source>
         <translation>Images</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="67"/>
+        <location filename="../../triage/gui/filters.py" line="70"/>
         <source>Videos</source>
         <translation>Vidéos</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="68"/>
+        <location filename="../../triage/gui/filters.py" line="71"/>
         <source>Media type</source>
         <translation>Type de média</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="69"/>
+        <location filename="../../triage/gui/filters.py" line="72"/>
         <source>Order found</source>
         <translation>Ordre de découverte</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="69"/>
+        <location filename="../../triage/gui/filters.py" line="72"/>
         <source>Largest first</source>
         <translation>Plus gros d&apos;abord</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="70"/>
+        <location filename="../../triage/gui/filters.py" line="73"/>
         <source>Biggest stacks first</source>
         <translation>Plus grandes piles d&apos;abord</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="71"/>
+        <location filename="../../triage/gui/filters.py" line="74"/>
         <source>File name</source>
         <translation>Nom de fichier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="71"/>
+        <location filename="../../triage/gui/filters.py" line="74"/>
         <source>Sort</source>
         <translation>Tri</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="73"/>
+        <location filename="../../triage/gui/filters.py" line="76"/>
         <source>More filters</source>
         <translation>Plus de filtres</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="76"/>
+        <location filename="../../triage/gui/filters.py" line="79"/>
         <source>Deleted or not</source>
         <translation>Supprimé ou non</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="77"/>
+        <location filename="../../triage/gui/filters.py" line="80"/>
         <source>Deleted</source>
         <translation>Supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="78"/>
+        <location filename="../../triage/gui/filters.py" line="81"/>
         <source>Not deleted</source>
         <translation>Non supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="79"/>
+        <location filename="../../triage/gui/filters.py" line="82"/>
         <source>Whether an instance is a deleted entry</source>
         <translation>Si une occurrence est une entrée supprimée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="82"/>
+        <location filename="../../triage/gui/filters.py" line="85"/>
         <source>stack ≥ </source>
         <translation>pile ≥ </translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="83"/>
+        <location filename="../../triage/gui/filters.py" line="86"/>
         <source>Only stacks of at least this many near-duplicates</source>
         <translation>Seulement les piles d&apos;au moins ce nombre de quasi-doublons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="85"/>
+        <location filename="../../triage/gui/filters.py" line="88"/>
         <source>Path contains</source>
         <translation>Le chemin contient</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="88"/>
+        <location filename="../../triage/gui/filters.py" line="91"/>
         <source>EXIF camera</source>
         <translation>Appareil (EXIF)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="90"/>
+        <location filename="../../triage/gui/filters.py" line="93"/>
         <source>Has GPS</source>
         <translation>Avec GPS</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="91"/>
+        <location filename="../../triage/gui/filters.py" line="94"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="102"/>
+        <location filename="../../triage/gui/filters.py" line="105"/>
         <source>Sort:</source>
         <translation>Tri :</translation>
     </message>
@@ -563,132 +563,138 @@
 <context>
     <name>GalleryPanel</name>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="149"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="158"/>
         <source>Show stacks</source>
         <translation>Afficher les piles</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="150"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="159"/>
         <source>One tile per stack of near-duplicates; off: every item</source>
         <translation>Une vignette par pile de quasi-doublons ; désactivé : chaque élément</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="152"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="161"/>
         <source>Blur</source>
         <translation>Flou</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="154"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="163"/>
         <source>Blur pictures nobody has categorised yet</source>
         <translation>Flouter les images que personne n&apos;a encore catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="156"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="165"/>
         <source>Greyscale</source>
         <translation>Niveaux de gris</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="158"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="167"/>
         <source>Show pictures nobody has categorised yet in greyscale</source>
         <translation>Afficher en niveaux de gris les images que personne n&apos;a encore catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="160"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="169"/>
         <source>Protect categorised</source>
         <translation>Protéger les catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="162"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="171"/>
         <source>Blur and greyscale apply to categorised pictures too</source>
         <translation>Le flou et les niveaux de gris s&apos;appliquent aussi aux images catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="163"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="172"/>
         <source>Undo</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="165"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="174"/>
         <source>Redo</source>
         <translation>Rétablir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="167"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="176"/>
         <source>Refresh gallery</source>
         <translation>Actualiser la galerie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="168"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="177"/>
         <source>Read the gallery again (tagged tiles stay in place until then)</source>
         <translation>Relire la galerie (les vignettes catégorisées restent en place jusque-là)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="196"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="205"/>
         <source>{scheme}: {keys}  ·  &lt;b&gt;Alt+key&lt;/b&gt; whole stack  ·  &lt;b&gt;Backspace&lt;/b&gt; remove tag  ·  &lt;b&gt;hold Space&lt;/b&gt; reveal</source>
         <translation>{scheme} : {keys}  ·  &lt;b&gt;Alt+touche&lt;/b&gt; toute la pile  ·  &lt;b&gt;Retour arrière&lt;/b&gt; retirer la catégorie  ·  &lt;b&gt;maintenir Espace&lt;/b&gt; dévoiler</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="221"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="230"/>
         <source>Could not read the gallery: {m}</source>
         <translation>Lecture de la galerie impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="222"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="231"/>
         <source>Retry</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="226"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="235"/>
         <source>Counting…</source>
         <translation>Comptage…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="229"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="238"/>
         <source>Reading…</source>
         <translation>Lecture…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="233"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="242"/>
         <source>1 tile</source>
         <translation>1 vignette</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="233"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="242"/>
         <source>{n} tiles</source>
         <translation>{n} vignettes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="235"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="244"/>
         <source>1 item</source>
         <translation>1 élément</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="235"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="244"/>
         <source>{n} items</source>
         <translation>{n} éléments</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="269"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="278"/>
         <source>remove the tag of {n} tile(s)</source>
         <translation>retirer la catégorie de {n} vignette(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="272"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="281"/>
         <source>tag {n} tile(s) {code} ({label})</source>
         <translation>catégoriser {n} vignette(s) {code} ({label})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="275"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="284"/>
         <source> with their stacks</source>
         <translation> avec leurs piles</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="304"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="323"/>
+        <source>{who} changed the case ({what}). Refresh to see it.</source>
+        <translation>{who} a modifié le dossier ({what}). Actualisez pour le voir.</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="329"/>
         <source>The change was not made: {m}. Undo history was cleared; refresh to see the case as it is.</source>
         <translation>La modification n&apos;a pas été faite : {m}. L&apos;historique d&apos;annulation a été vidé ; actualisez pour voir le dossier tel qu&apos;il est.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="306"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="325"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="331"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
@@ -1036,77 +1042,77 @@
 <context>
     <name>NewCaseDialog</name>
     <message>
-        <location filename="../../triage/gui/start.py" line="161"/>
+        <location filename="../../triage/gui/start.py" line="162"/>
         <source>New case</source>
         <translation>Nouveau dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="164"/>
+        <location filename="../../triage/gui/start.py" line="165"/>
         <source>e.g. 2024-0117 Operation Lantern</source>
         <translation>p. ex. 2024-0117 Opération Lanterne</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="166"/>
+        <location filename="../../triage/gui/start.py" line="167"/>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="180"/>
+        <location filename="../../triage/gui/start.py" line="181"/>
         <source>Case &amp;name:</source>
         <translation>&amp;Nom du dossier :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="181"/>
+        <location filename="../../triage/gui/start.py" line="182"/>
         <source>&amp;Location:</source>
         <translation>&amp;Emplacement :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="184"/>
+        <location filename="../../triage/gui/start.py" line="185"/>
         <source>&amp;Examiner:</source>
         <translation>&amp;Enquêteur :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="185"/>
+        <location filename="../../triage/gui/start.py" line="186"/>
         <source>Case folder:</source>
         <translation>Répertoire du dossier :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="188"/>
+        <location filename="../../triage/gui/start.py" line="189"/>
         <source>Create case</source>
         <translation>Créer le dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="208"/>
+        <location filename="../../triage/gui/start.py" line="209"/>
         <source>Where to keep the case</source>
         <translation>Où conserver le dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="216"/>
+        <location filename="../../triage/gui/start.py" line="217"/>
         <source>Give the case a name.</source>
         <translation>Donnez un nom au dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="218"/>
+        <location filename="../../triage/gui/start.py" line="219"/>
         <source>A case name cannot contain / or \.</source>
         <translation>Un nom de dossier ne peut pas contenir / ni \.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="220"/>
+        <location filename="../../triage/gui/start.py" line="221"/>
         <source>Choose where to keep the case.</source>
         <translation>Choisissez où conserver le dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="222"/>
+        <location filename="../../triage/gui/start.py" line="223"/>
         <source>Enter the examiner&apos;s name (it is recorded in the audit log).</source>
         <translation>Saisissez le nom de l&apos;enquêteur (il est consigné dans le journal d&apos;audit).</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="225"/>
+        <location filename="../../triage/gui/start.py" line="226"/>
         <source>That folder already holds a case: use Open case instead.</source>
         <translation>Ce répertoire contient déjà un dossier : utilisez Ouvrir un dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="227"/>
+        <location filename="../../triage/gui/start.py" line="228"/>
         <source>That folder exists and is not empty: choose another name.</source>
         <translation>Ce répertoire existe et n&apos;est pas vide : choisissez un autre nom.</translation>
     </message>
@@ -1168,37 +1174,37 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../../triage/gui/start.py" line="70"/>
+        <location filename="../../triage/gui/start.py" line="71"/>
         <source>Find, hash and categorise pictures and videos on seized evidence. Version {version}.</source>
         <translation>Trouver, hacher et catégoriser les images et vidéos des scellés. Version {version}.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="74"/>
+        <location filename="../../triage/gui/start.py" line="75"/>
         <source>New case…</source>
         <translation>Nouveau dossier…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="78"/>
+        <location filename="../../triage/gui/start.py" line="79"/>
         <source>Open case…</source>
         <translation>Ouvrir un dossier…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="88"/>
+        <location filename="../../triage/gui/start.py" line="89"/>
         <source>Recent cases</source>
         <translation>Dossiers récents</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="97"/>
+        <location filename="../../triage/gui/start.py" line="98"/>
         <source>Remove from list</source>
         <translation>Retirer de la liste</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="102"/>
+        <location filename="../../triage/gui/start.py" line="103"/>
         <source>No recent cases. Create a new case or open an existing case folder.</source>
         <translation>Aucun dossier récent. Créez un nouveau dossier ou ouvrez un dossier existant.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/start.py" line="133"/>
+        <location filename="../../triage/gui/start.py" line="134"/>
         <source>{name}  (missing)
 {path}</source>
         <translation>{name}  (introuvable)
