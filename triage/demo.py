@@ -28,6 +28,7 @@ from triage import __version__
 from triage.case.clock import utcnow
 from triage.case.store import CaseStore, open_case
 from triage.hashsets import import_hash_set, list_hash_sets
+from triage.paths import resources_dir, user_data_dir
 from triage.pipeline.ingest import Ingest, IngestOptions
 
 SAMPLE_IMAGE = "demo-usb.img"
@@ -54,19 +55,10 @@ def samples_dir() -> Path:
     """
     override = os.environ.get("TRIAGE_SAMPLES_DIR")
     folder = Path(override) if override else (
-        Path(__file__).resolve().parent.parent / "resources" / "samples")
+        resources_dir() / "samples")
     if not (folder / SAMPLE_IMAGE).is_file():
         raise DemoError(f"the demo samples are not installed (no {SAMPLE_IMAGE} in {folder})")
     return folder
-
-
-def user_data_dir() -> Path:
-    """Triage's per-user data folder (the demo case and the user's schemes live there)."""
-    data_home = os.environ.get("XDG_DATA_HOME")
-    if os.name == "nt" and not data_home:
-        data_home = os.environ.get("LOCALAPPDATA")
-    base = Path(data_home).expanduser() if data_home else Path.home() / ".local" / "share"
-    return base / "triage"
 
 
 def demo_case_dir() -> Path:

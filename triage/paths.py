@@ -14,3 +14,20 @@ def user_data_dir() -> Path:
         data_home = os.environ.get("LOCALAPPDATA")
     base = Path(data_home).expanduser() if data_home else Path.home() / ".local" / "share"
     return base / "triage"
+
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def resources_dir() -> Path:
+    """The shipped data files: `triage/resources` when installed from a wheel, the
+    checkout's (or a PyInstaller build's) `resources/` beside the package otherwise."""
+    installed = _PACKAGE / "resources"
+    return installed if installed.is_dir() else _PACKAGE.parent / "resources"
+
+
+def shipped_plugins_dir() -> Path:
+    """The plugins that ship with Triage: `triage/shipped_plugins` when installed from a
+    wheel, the checkout's `plugins/` beside the package otherwise."""
+    installed = _PACKAGE / "shipped_plugins"
+    return installed if installed.is_dir() else _PACKAGE.parent / "plugins"

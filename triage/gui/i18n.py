@@ -1,8 +1,8 @@
 """The user interface's language: Qt translators for our strings and Qt's own.
 
 The language is the `language` setting (e.g. "fr"), else the system's. Our
-translations are `triage_<lang>.qm` in resources/translations (a checkout)
-or share/triage/translations (an installation); English needs none. They
+translations are `triage_<lang>.qm` in the shipped resources
+(`triage.paths.resources_dir()`); English needs none. They
 are installed once, before the first window is built, since every widget
 translates its strings when it is made. Scheme labels follow the same
 language (`language()`), falling back to English where a scheme has none.
@@ -10,22 +10,18 @@ language (`language()`), falling back to English where a scheme has none.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+
+from triage.paths import resources_dir
 
 _installed: list[QTranslator] = []
 _language = "en"
 
 
 def translations_dir() -> Path:
-    package = Path(__file__).resolve().parents[1]  # .../triage
-    for candidate in (package.parent / "resources" / "translations",
-                      Path(sys.prefix) / "share" / "triage" / "translations"):
-        if candidate.is_dir():
-            return candidate
-    return package.parent / "resources" / "translations"
+    return resources_dir() / "translations"
 
 
 def wanted_language(settings: QSettings) -> str:

@@ -11,9 +11,10 @@ used). `onion` (RFC 7686) is added: hidden services are common in casework.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "links"
+from triage.paths import resources_dir
+
+RESOURCES = resources_dir() / "links"
 SNAPSHOT = RESOURCES / "public_suffix_list.dat"
 SPECIAL_USE = ("onion",)
 

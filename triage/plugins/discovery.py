@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from triage.paths import shipped_plugins_dir, user_data_dir
 from triage.plugins.manifest import MANIFEST_NAME, Manifest, ManifestError, PluginError, read_manifest
 
 ENTRY_POINT_GROUP = "triage.plugins"
@@ -49,8 +50,8 @@ class Catalogue:
 
 
 def repository_folder() -> Path:
-    """`plugins/` beside the `triage` package: present in a source checkout."""
-    return Path(__file__).resolve().parents[2] / "plugins"
+    """The plugins shipped with Triage (the checkout's `plugins/`)."""
+    return shipped_plugins_dir()
 
 
 def user_folders() -> list[Path]:
@@ -58,8 +59,7 @@ def user_folders() -> list[Path]:
     value = os.environ.get(PATH_VARIABLE)
     if value is not None:
         return [Path(p) for p in value.split(os.pathsep) if p]
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return [Path(data_home) / "triage" / "plugins"]
+    return [user_data_dir() / "plugins"]
 
 
 def discover(folders: list[Path] | None = None, entry_points: bool = True) -> Catalogue:
