@@ -378,17 +378,20 @@ def test_help_opens_the_demo_case(qtbot, window, case_dir, monkeypatch):
     assert window.case_folder == str(case_dir)
 
 
-def test_qt_calls_that_return_nothing_cannot_use_up_none():
-    """PySide6 wheels for 3.12+ lose a reference to None per void call on 3.11 (see
-    triage.gui._none_refcount); a long session must not end in none_dealloc."""
+def test_qt_calls_that_return_nothing_keep_none_alive():
+    """PySide6 6.12.0 lost a reference to None per void call on Python 3.11 (pinned out in
+    pyproject.toml); a long session must not end in none_dealloc."""
     import sys
 
     from PySide6.QtCore import QObject
 
     thing = QObject()
-    for _ in range(20_000):  # several times None's whole count on an unpatched 3.11
+    before = [sys.getrefcount(x) for x in (None, True, False)]
+    for _ in range(20_000):  # several times None's whole count, had it leaked
         thing.setObjectName("x")
-    assert min(sys.getrefcount(x) for x in (None, True, False)) > 1_000_000
+        thing.blockSignals(False)
+    after = [sys.getrefcount(x) for x in (None, True, False)]
+    assert all(a >= b - 100 for a, b in zip(after, before))
 
 
 def test_unblurred_pictures_are_counted_and_a_break_is_offered(qtbot, window, case_dir,

@@ -4,7 +4,3 @@ Widgets never touch the case store themselves: reads go through one
 background reader per open case (`workers.StoreReader`), ingest runs on its
 own thread (`workers.IngestThread`), and views show what those hand back.
 """
-
-from triage.gui._none_refcount import keep_none_alive
-
-keep_none_alive()  # before any Qt call: see the module's docstring
