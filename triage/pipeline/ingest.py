@@ -15,6 +15,7 @@ from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -44,7 +45,6 @@ from triage.evidence import (
     walk,
 )
 from triage.hashsets import match_case
-from triage.media.analyse import MediaAnalysis
 from triage.media.sniff import extension_mismatch
 from triage.pipeline.content import locator, locator_query
 from triage.pipeline.executors import WORKER_LOST, Executor, LocalExecutor
@@ -59,6 +59,8 @@ from triage.pipeline.work import (
 )
 from triage.plugins.recording import RunRecorder
 
+if TYPE_CHECKING:
+    from triage.media.analyse import MediaAnalysis
 
 HASHED_KINDS = (EntryKind.FILE, EntryKind.VIRTUAL, EntryKind.LINK)  # a link's content is its target
 INSERT_BATCH = 5000
@@ -434,6 +436,8 @@ class FileBatch:
         """Results, with a decode crash recorded on the media of a file hashed without it."""
         if not self.decode_crashed:
             return results
+        from triage.media.analyse import MediaAnalysis  # rare: keep decoders out of start-up
+
         return [replace(r, analysis=MediaAnalysis(
                     kind="video" if (r.detected_type or "").startswith("video") else "image",
                     error="decoding this file killed the worker process (a crash in a "
