@@ -179,7 +179,7 @@ def test_strings_stop_at_the_cap_and_read_no_further():
             yield blob[i:i + 100]
     cap = BLOB.index(b"www.example") + 3
     result = extract("blob.bin", chunks, Limits(strings_cap=cap))
-    assert result.bytes_scanned == cap
+    assert result.bytes_scanned == cap and "cap" in result.note
     assert [h.found.url for h in result.hits] == ["http://bad.site/content/1"]
     assert max(read) < 8192
 
@@ -188,6 +188,7 @@ def test_text_cap():
     data = b"http://one.example.com/\n" * 10 + b"http://late.example.com/\n"
     result = extract("a.txt", content_of(data), Limits(text_cap=240))
     assert "http://late.example.com/" not in urls(result) and result.bytes_scanned == 240
+    assert "text cap" in result.note
 
 
 def test_a_very_long_line_is_read_in_pieces():

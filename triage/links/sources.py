@@ -209,6 +209,8 @@ def extract_text(chunks: Iterator[bytes], limits: Limits, html_text: bool = Fals
                 result.hits.append(Hit(found, offset=at, line=number + i))
             number, offset = number + len(block), starts[-1]
     result.bytes_scanned = stream.read_bytes
+    if stream.read_bytes >= limits.text_cap:
+        result.note = f"read up to the text cap ({limits.text_cap} bytes)"
     return result
 
 
@@ -320,6 +322,8 @@ def extract_strings(chunks: Iterable[bytes], limits: Limits) -> Extraction:
         if result.bytes_scanned >= limits.strings_cap:
             break  # before asking for another chunk
     _scan_runs(carry, base, 0, len(carry) + 1, result.hits)
+    if result.bytes_scanned >= limits.strings_cap:
+        result.note = f"scanned up to the strings cap ({limits.strings_cap} bytes)"
     return result
 
 
