@@ -328,6 +328,8 @@ def test_parse_url_either_normalises_or_says_why_not(text):
     ("go to badsite.top now", "http://badsite.top/"),
     ("go to badsite[.]to now", "http://badsite.to/"),
     ("go to badsite(dot)me now", "http://badsite.me/"),
+    ("Visit BadSite.Com today", "http://badsite.com/"),
+    ("VISIT BADSITE DOT COM", "http://badsite.com/"),
 ])
 def test_bare_names_that_are_hosts(text, url):
     assert [f.url for f in find_links(text)] == [url]

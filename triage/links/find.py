@@ -352,7 +352,7 @@ def _sentence_start(host: str) -> bool:
     """
     parts = re.split(r"[.\u3002\uff61]", host)
     last, before = parts[-1], parts[-2] if len(parts) > 1 else ""
-    return len(last) > 1 and last[0].isupper() and before[-1:].islower()
+    return len(last) > 1 and last[0].isupper() and before.islower()  # not "BadSite.Com"
 
 
 def confidence_of(rules) -> LinkConfidence:
