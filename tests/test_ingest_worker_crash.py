@@ -1,8 +1,9 @@
-"""A file whose decode kills the worker process (a native crash) is an error on that file; the
-ingest goes on, and the file is still hashed."""
+"""A file whose decode kills the worker process (a native crash in a decoder or a plugin):
+the ingest goes on, the file is still hashed, and the culprit is named."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -12,13 +13,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from plugin_fixtures import noise, solid, write_plugin  # noqa: E402
 
-from triage.case.models import File, Media, WorkStatus  # noqa: E402
+from triage.case.models import File, Media, PluginRun, WorkStatus  # noqa: E402
 from triage.case.store import open_case  # noqa: E402
 from triage.pipeline.ingest import Ingest, IngestOptions  # noqa: E402
 from triage.plugins import case as case_plugins  # noqa: E402
 from triage.plugins.discovery import discover  # noqa: E402
 
-# Stands in for a decoder that segfaults on one file: it runs inside the decode, in the worker.
+# A plugin whose native code crashes on red pictures: it runs inside the decode, in the worker.
 KILLS_ON_RED = """
     import os
     from triage.plugins.api import Plugin
@@ -34,32 +35,79 @@ KILLS_ON_RED = """
 """
 
 
-def test_a_file_that_kills_its_worker_is_hashed_without_decoding_and_the_rest_goes_on(
-        tmp_path, monkeypatch):
-    plugins = tmp_path / "plugins"
-    write_plugin(plugins, "killer", KILLS_ON_RED)
-    monkeypatch.setenv("TRIAGE_PLUGIN_PATH", str(plugins))
+# Stands in for a decoder that segfaults on one file: imported by every worker at start-up.
+CRASHING_DECODER = """
+import os
+import triage.media.analyse as analyse
+
+_real = analyse.analyse_picture
+
+
+def _crashing(source, derive=None):
+    result = _real(source, derive)
+    if result.thumbnail and b"RED" in os.environ.get("TRIAGE_TEST_CRASH_ON", "").encode():
+        from PIL import Image
+        import io
+        picture = Image.open(io.BytesIO(result.thumbnail)).convert("RGB")
+        red, green, blue = (sum(c) / len(c) for c in zip(*picture.getdata()))
+        if red > 200 and blue < 50:
+            os._exit(70)
+    return result
+
+
+analyse.analyse_picture = _crashing
+"""
+
+
+def _evidence(tmp_path: Path) -> Path:
     evidence = tmp_path / "evidence"
     evidence.mkdir()
     solid((250, 10, 10)).save(evidence / "red.png")
     (evidence / "copy-of-red.bin").write_bytes((evidence / "red.png").read_bytes())
     solid((10, 10, 250)).save(evidence / "blue.png")
     noise(3).save(evidence / "noise.png")
+    return evidence
 
+
+def _ingest(tmp_path: Path, plugin: str | None = None):
     store = open_case(tmp_path / "case", create=True, examiner="ann")
-    case_plugins.enable(store, discover().get("killer"), "ann")
+    if plugin:
+        case_plugins.enable(store, discover().get(plugin), "ann")
     ingest = Ingest(store, "ann", IngestOptions(workers=1))
-    ingest.add(evidence)
+    ingest.add(_evidence(tmp_path))
     summary = ingest.run()
-
     assert summary.files_hashed == 4
     with store.reading() as session:
         assert session.scalar(select(func.count()).select_from(File)
                               .where(File.status != WorkStatus.DONE)) == 0
         media = {f.name: session.get(Media, f.media_id) for f in session.scalars(select(File))}
-    red = media["red.png"]
-    assert red.sha256 and red is media["copy-of-red.bin"] or red.id == media["copy-of-red.bin"].id
-    assert "killed the worker process" in red.analysis_error
+        runs = session.scalars(select(PluginRun)).all()
+    store.close()
+    assert media["red.png"].id == media["copy-of-red.bin"].id and media["red.png"].sha256
     for name in ("blue.png", "noise.png"):  # decoded as usual, before and after the crash
         assert media[name].analysis_error is None and media[name].phash
-    store.close()
+    return media, runs
+
+
+def test_a_plugin_that_kills_its_worker_is_stopped_and_the_picture_still_decoded(
+        tmp_path, monkeypatch):
+    write_plugin(tmp_path / "plugins", "killer", KILLS_ON_RED)
+    monkeypatch.setenv("TRIAGE_PLUGIN_PATH", str(tmp_path / "plugins"))
+    media, runs = _ingest(tmp_path, plugin="killer")
+    assert media["red.png"].analysis_error is None and media["red.png"].phash
+    [run] = runs
+    assert "killed the worker process on 'red.png'" in run.error or \
+        "killed the worker process on 'copy-of-red.bin'" in run.error
+
+
+def test_a_file_whose_decoder_kills_its_worker_is_hashed_without_decoding(
+        tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(CRASHING_DECODER)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        [str(site)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+    monkeypatch.setenv("TRIAGE_TEST_CRASH_ON", "RED")
+    media, _ = _ingest(tmp_path)
+    assert "killed the worker process" in media["red.png"].analysis_error
+    assert media["red.png"].phash is None

@@ -297,7 +297,7 @@ class Ingest:
                     break
                 else:
                     task = FileBatch(batch, options.analyse_media)
-                plugins = self._plugins.specs() if task.analyse else ()
+                plugins = self._plugins.specs() if task.analyse and task.plugins else ()
                 in_flight[executor.submit(process_files, task.batch, task.analyse, plugins)] = task
             if not in_flight:
                 break
@@ -309,7 +309,11 @@ class Ingest:
                 try:
                     batch_results = task.noted(future.result())
                 except WORKER_LOST as exc:
-                    batch_results = task.after_worker_lost(exc, retries)
+                    batch_results = task.after_worker_lost(exc, retries,
+                                                           bool(self._plugins.specs()))
+                else:
+                    if task.plugins_suspected:  # decoded fine without them: a plugin killed it
+                        self._stop_plugins(task.batch[0], names)
                 results.extend(batch_results)
                 tracker.advance(len(batch_results), sum(names[r.file_id][1] for r in batch_results))
             if self.cancel.is_set():
@@ -322,6 +326,14 @@ class Ingest:
         if results:
             self._write_results(results, names, summary)
         tracker.emit()
+
+    def _stop_plugins(self, job: FileJob, names: dict[int, tuple[str, int]]) -> None:
+        """Stop every running plugin for the rest of the run (which one killed the worker
+        cannot be told apart), with the reason recorded on each run."""
+        reason = (f"a plugin killed the worker process on {names[job.file_id][0]!r} (file id "
+                  f"{job.file_id}); the plugins were stopped for the rest of this run")
+        with self.store.session() as session:
+            self._plugins.stop_all(session, reason)
 
     def _pending_totals(self) -> tuple[int, int]:
         with self.store.reading() as session:
@@ -412,22 +424,29 @@ class FileBatch:
 
     batch: list[FileJob]
     analyse: bool
+    plugins: bool = True  # run the case's plugins on the decode
     retried: bool = False
+    plugins_suspected: bool = False
     decode_crashed: bool = False
 
-    def after_worker_lost(self, lost: Exception, retries: deque) -> list[FileResult]:
+    def after_worker_lost(self, lost: Exception, retries: deque,
+                          plugins_running: bool) -> list[FileResult]:
         """A worker died on this batch: find the file that kills it, keep what it can give.
 
         Every batch the dead worker's pool held is retried a file at a time, each file
-        alone; a file that kills its worker then is hashed without decoding (decoders are
-        where native crashes live); one that kills even that is an error on that file.
-        The ingest goes on either way.
+        alone. A file that kills its worker then is decoded again without the plugins
+        (a plugin that then turns out to be the killer is stopped for the run), then
+        hashed without decoding (decoders are where native crashes live); one that kills
+        even that is an error on that file. The ingest goes on either way.
         """
         if len(self.batch) > 1 or not self.retried:  # maybe another task killed the worker
-            retries.extend(FileBatch([job], self.analyse, retried=True) for job in self.batch)
+            retries.extend(replace(self, batch=[job], retried=True) for job in self.batch)
+            return []
+        if self.analyse and self.plugins and plugins_running:
+            retries.append(replace(self, plugins=False, plugins_suspected=True))
             return []
         if self.analyse:
-            retries.append(FileBatch(self.batch, False, retried=True, decode_crashed=True))
+            retries.append(replace(self, analyse=False, decode_crashed=True))
             return []
         return [FileResult(self.batch[0].file_id,
                            error=f"reading this file killed the worker process ({lost})")]

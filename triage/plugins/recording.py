@@ -100,6 +100,14 @@ class RunRecorder:
                                            state.thresholds, pairs, self.examiner)
             state.items += len(pairs)
 
+    def stop_all(self, session: Session, reason: str) -> None:
+        """Stop every plugin still running, recording `reason` on its run (a worker crash
+        that cannot be pinned on one of them)."""
+        for state in self.runs.values():
+            if state.error is None:
+                state.error = reason
+                record_error(session, state.run_id, reason)
+
     def finish(self) -> None:
         """Close every run, each with its audit entry."""
         if not self.runs:
