@@ -31,6 +31,7 @@ from triage.case.models import (
     HashSetVerdict,
     Media,
     Partition,
+    PluginFlag,
     Tag,
     TagSourceKind,
     TagState,
@@ -68,6 +69,7 @@ class GalleryFilter:
     date_from: date | None = None  # any instance modified on or after
     date_to: date | None = None  # … on or before
     text: str = ""  # name, path, or hash (any of MD5, SHA-1, SHA-256, prefix)
+    plugin_flag: tuple[str, str] | None = None  # (plugin, label) it flagged, e.g. faces/face
     sort: str = "found"
 
     def __post_init__(self) -> None:
@@ -101,6 +103,7 @@ class GalleryItem:
     known_good: bool
     conflicting: bool
     hashset_category: str | None  # "scheme:code" the alert sets agree on
+    flags: frozenset[str] = frozenset()  # "plugin:label" flags: suggestions, not verdicts
     sort_key: Any = field(default=None, compare=False)
 
     @property
@@ -201,7 +204,16 @@ def _media_terms(f: GalleryFilter, media, verdict) -> list:
                                                                          autoescape=True)))
     if f.has_gps:
         where.append(media.exif["gps_latitude"].as_float().is_not(None))
+    if f.plugin_flag is not None:
+        where.append(media.id.in_(_flagged(*f.plugin_flag)))
     return where
+
+
+def _flagged(plugin: str, label: str):
+    """Media `plugin` flagged with `label`: `triage.plugins.results.flagged_media`, asked here
+    on the table itself because the case layer sits below the plugins package."""
+    return select(PluginFlag.media_id).where(PluginFlag.plugin == plugin,
+                                             PluginFlag.label == label)
 
 
 def _file_terms(f: GalleryFilter, media) -> list:
@@ -358,6 +370,7 @@ def _items(session: Session, media_ids: list[int]) -> list[GalleryItem]:
         func.coalesce(verdict.alert, false()), func.coalesce(verdict.known_good, false()),
         func.coalesce(verdict.conflicting, false()), verdict.category), tag, verdict
     ).where(Media.id.in_(media_ids))
+    flags = _flags(session, media_ids)
     items = []
     for row in session.execute(query):
         state = row[14].value if row[14] is not None else None
@@ -365,8 +378,19 @@ def _items(session: Session, media_ids: list[int]) -> list[GalleryItem]:
         items.append(GalleryItem(
             row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7] or "",
             row[8] or "", row[9], bool(row[10]), row[11], row[12] if row[11] else 1,
-            category, state, bool(row[15]), bool(row[16]), bool(row[17]), row[18]))
+            category, state, bool(row[15]), bool(row[16]), bool(row[17]), row[18],
+            frozenset(flags.get(row[0], ()))))
     return items
+
+
+def _flags(session: Session, media_ids: list[int]) -> dict[int, set[str]]:
+    """"plugin:label" flags of these media (as `triage.plugins.results.flags_for`)."""
+    found: dict[int, set[str]] = {}
+    for media_id, plugin, label in session.execute(
+            select(PluginFlag.media_id, PluginFlag.plugin, PluginFlag.label)
+            .where(PluginFlag.media_id.in_(media_ids))):
+        found.setdefault(media_id, set()).add(f"{plugin}:{label}")
+    return found
 
 
 def items_by_id(session: Session, media_ids: list[int]) -> dict[int, GalleryItem]:

@@ -1,14 +1,17 @@
 """The detail pane: one media item's preview, instances, hashes, EXIF, hash-set hits, stack
-members and tag history. It reads through the case's reader thread and shows pictures
-through the same cache and wellbeing policy as the grid."""
+members, plugin suggestions and tag history. It reads through the case's reader thread and
+shows pictures through the same cache and wellbeing policy as the grid."""
 
 from __future__ import annotations
 
 import html
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QPixmap
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QLabel,
     QListView,
@@ -28,9 +31,49 @@ from triage.gui.gallery_model import ThumbnailCache, coalesced
 from triage.gui.wellbeing import ExposureMeter, WellbeingPolicy
 from triage.gui.workers import StoreReader
 
+if TYPE_CHECKING:  # the plugin runner behind it loads OpenCV: read on the reader thread only
+    from triage.plugins.results import PluginSuggestion
+
 PREVIEW = 256
 translate = QCoreApplication.translate
 MEMBER_ICON = QSize(72, 72)
+BOX_COLOUR = QColor("#f1c40f")
+SUGGESTION_COLOUR = "#6c3483"
+CONFIRM_KEY = "C"
+"""Confirms the current item's plugin suggestion (a scheme hotkey of the same key wins)."""
+
+
+@dataclass(frozen=True)
+class Suggested:
+    """A category a plugin suggests for the item shown: what the confirm key would give."""
+
+    plugin: str
+    version: str
+    scheme: str
+    category: str
+    working_category: str | None
+
+
+def read_detail(session, media_id: int):
+    """The item's details and its plugins' results, in one read on the reader thread."""
+    from triage.plugins.results import suggestions_for
+
+    detail = gallery.media_detail(session, media_id)
+    return detail, (suggestions_for(session, media_id) if detail is not None else [])
+
+
+def suggested_category(detail: MediaDetail | None,
+                       suggestions: list[PluginSuggestion]) -> Suggested | None:
+    """The newest plugin result that comes with a suggested category (a plugin tag), if any."""
+    if detail is None:
+        return None
+    tags = {t.source: t for t in detail.tags if t.source.startswith("plugin ")}
+    for suggestion in suggestions:
+        tag = tags.get(suggestion.source)
+        if tag is not None:
+            return Suggested(suggestion.plugin, suggestion.version, tag.scheme, tag.category,
+                             tag.working_category)
+    return None
 
 
 class DetailPane(QWidget):
@@ -45,6 +88,7 @@ class DetailPane(QWidget):
         self._reader, self._cache, self._policy = reader, cache, policy
         self._exposure = exposure
         self.detail: MediaDetail | None = None
+        self.suggestions: list[PluginSuggestion] = []
         self._wanted: int | None = None
         self.preview = QLabel()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -92,7 +136,7 @@ class DetailPane(QWidget):
         self.clear()
 
     def clear(self) -> None:
-        self.detail, self._wanted = None, None
+        self.detail, self._wanted, self.suggestions = None, None, []
         self.preview.clear()
         self.preview.setText(self.tr("No picture selected"))
         self.caption.clear()
@@ -108,22 +152,28 @@ class DetailPane(QWidget):
             self.clear()
             return
         self._wanted = media_id
-        self._reader.submit(partial(gallery.media_detail, media_id=media_id),
+        self._reader.submit(partial(read_detail, media_id=media_id),
                             partial(self._arrived, media_id), self._failed)
 
     def reload(self) -> None:
         if self._wanted is not None:
             self.show_media(self._wanted)
 
-    def _arrived(self, media_id: int, detail: MediaDetail | None) -> None:
+    @property
+    def suggested(self) -> Suggested | None:
+        """What the confirm key would confirm for the item shown."""
+        return suggested_category(self.detail, self.suggestions)
+
+    def _arrived(self, media_id: int, answer) -> None:
         if media_id != self._wanted:
             return
-        self.detail = detail
+        detail, suggestions = answer
+        self.detail, self.suggestions = detail, list(suggestions)
         if detail is None:
             self.clear()
             self.text.setPlainText(self.tr("This item is no longer in the case."))
         else:
-            self.text.setHtml(detail_html(detail))
+            self.text.setHtml(detail_html(detail, self.suggestions))
             self._fill_members(detail)
             self._paint_pictures()
             item = detail.item
@@ -161,7 +211,10 @@ class DetailPane(QWidget):
             self.preview.setText(self.tr("Loading…") if not self._cache.known(item.sha256)
                                  else self.tr("No preview"))
         else:
-            self.preview.setPixmap(_fit(pixmap, PREVIEW))
+            fitted = _fit(pixmap, PREVIEW)
+            if not treatment.blur:  # boxes only where the picture itself can be seen
+                fitted = _with_boxes(fitted, [b for s in self.suggestions for b in s.boxes])
+            self.preview.setPixmap(fitted)
         self._paint_filmstrip(item, treatment)
         for row in range(self.members.count()):
             entry = self.members.item(row)
@@ -197,6 +250,26 @@ def _fit(pixmap: QPixmap, side: int) -> QPixmap:
                          Qt.TransformationMode.SmoothTransformation)
 
 
+def _with_boxes(pixmap: QPixmap, boxes: list[dict]) -> QPixmap:
+    """A copy with detector boxes drawn (their coordinates are fractions of the picture)."""
+    if not boxes:
+        return pixmap
+    drawn = QPixmap(pixmap)
+    width, height = drawn.width(), drawn.height()
+    painter = QPainter(drawn)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(BOX_COLOUR, 2))
+    for box in boxes:
+        try:
+            rect = QRectF(float(box["x"]) * width, float(box["y"]) * height,
+                          float(box["w"]) * width, float(box["h"]) * height)
+        except (KeyError, TypeError, ValueError):
+            continue  # a malformed stored box is not drawn, the rest are
+        painter.drawRect(rect)
+    painter.end()
+    return drawn
+
+
 # -- the text ----------------------------------------------------------------------------
 
 
@@ -218,7 +291,7 @@ def _section(title: str, body: str) -> str:
     return f"<h4 style='margin-bottom:2px'>{html.escape(title)}</h4>{body}"
 
 
-def detail_html(d: MediaDetail) -> str:
+def detail_html(d: MediaDetail, suggestions: list[PluginSuggestion] = ()) -> str:
     item = d.item
     size = f"{item.width}×{item.height} · " if item.width and item.height else ""
     verdict = item.category or (translate("DetailPane", "to review")
@@ -240,6 +313,8 @@ def detail_html(d: MediaDetail) -> str:
             translate("DetailPane", "(the sets disagree)")) if item.conflicting else "")
         parts.append(_section(translate("DetailPane", "Hash-set matches"),
                               conflict + _table([(h.hash_set, _hit(h)) for h in d.hits])))
+    if suggestions:
+        parts.append(suggestions_html(d, suggestions))
     if d.tags:
         parts.append(_section(translate("DetailPane", "Tags"), _table([
             (t.source, f"{_e(t.scheme)} {_e(t.category)} → {t.state}"
@@ -285,3 +360,38 @@ def _hit(h) -> str:
         scheme=f" ({_e(h.scheme)})" if h.scheme else "", digest=h.digest, record=h.record,
         source=_e(h.source_name), sha=h.source_sha256[:16], when=_when(h.imported_at),
         who=_e(h.imported_by))
+
+
+def suggestions_html(d: MediaDetail, suggestions: list[PluginSuggestion]) -> str:
+    """Each plugin's answer, set apart and worded as a suggestion: never the examiner's verdict."""
+    suggested = suggested_category(d, suggestions)
+    note = translate("DetailPane", "What plugins suggest. Not a verdict: only an examiner's "
+                                   "tag categorises.")
+    rows = [(f"{s.plugin} {s.version}", _suggestion(s, suggested)) for s in suggestions]
+    body = (f"<p style='margin:0; color:{SUGGESTION_COLOUR}'><i>{_e(note)}</i></p>"
+            + _table(rows))
+    return _section(translate("DetailPane", "Plugin suggestions"), body)
+
+
+def _suggestion(s: PluginSuggestion, suggested: Suggested | None) -> str:
+    model = (translate("DetailPane", "model SHA-256 {sha}…").format(sha=s.model_sha256[:12])
+             if s.model_sha256 else translate("DetailPane", "no model file"))
+    lines = [model]
+    if s.flags:
+        flags = ", ".join(f"<b>{_e(label)}</b> {score:.2f}" for label, score in
+                          sorted(s.flags.items(), key=lambda kv: -kv[1]))
+        lines.append(translate("DetailPane", "Flags (score over threshold): {flags}").format(
+            flags=flags))
+    else:
+        lines.append(translate("DetailPane", "No label over its threshold"))
+    if s.boxes:
+        faces = s.faces
+        lines.append(translate("DetailPane", "{n} face(s)").format(n=faces) if faces else
+                     translate("DetailPane", "{n} region(s)").format(n=len(s.boxes)))
+    if suggested is not None and (suggested.plugin, suggested.version) == (s.plugin, s.version):
+        category = suggested.category
+        lines.append(f"<span style='color:{SUGGESTION_COLOUR}'>" + translate(
+            "DetailPane", "Suggests category <b>{category}</b> ({scheme}): press <b>{key}</b> "
+                          "to confirm it as your tag").format(
+            category=_e(category), scheme=_e(suggested.scheme), key=CONFIRM_KEY) + "</span>")
+    return "<br>".join(lines)

@@ -90,6 +90,10 @@ class FilterBar(QWidget):
         self.camera = QLineEdit()
         self.camera.setPlaceholderText(self.tr("EXIF camera"))
         self.camera.setClearButtonEnabled(True)
+        self.plugin_flag = _combo([(self.tr("Any plugin result"), ALL)],
+                                  self.tr("Items a plugin flagged (a suggestion, not a "
+                                          "verdict), e.g. has faces"))
+        self._flag_choices: dict[str, tuple[str, str]] = {}
         self.gps = QCheckBox(self.tr("Has GPS"))
         self.dated = QCheckBox(self.tr("Modified"))
         self.date_from = QDateEdit(QDate.currentDate().addYears(-1))
@@ -107,7 +111,7 @@ class FilterBar(QWidget):
         self.second = QWidget()
         second = QHBoxLayout(self.second)
         second.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.deleted, self.stack_size):
+        for widget in (self.deleted, self.stack_size, self.plugin_flag):
             second.addWidget(widget)
         second.addWidget(self.path, 1)
         second.addWidget(self.camera, 1)
@@ -123,7 +127,8 @@ class FilterBar(QWidget):
         self._typing = coalesced(self, TYPING_DELAY_MS, self._emit)
         for edit in (self.search, self.path, self.camera):
             edit.textChanged.connect(self._typing.start)
-        for combo in (self.category, self.hits, self.media_type, self.sort, self.deleted):
+        for combo in (self.category, self.hits, self.media_type, self.sort, self.deleted,
+                      self.plugin_flag):
             combo.currentIndexChanged.connect(self._emit)
         for box in (self.known_good, self.gps, self.dated):
             box.toggled.connect(self._emit)
@@ -142,6 +147,23 @@ class FilterBar(QWidget):
             self.category.addItem(f"{code} — {label}", code)
         _select(self.category, current)
         self.category.blockSignals(False)
+
+    def set_plugin_flags(self, counts: list[tuple[str, str, int]]) -> None:
+        """(plugin, label, media flagged) from `triage.plugins.results.flag_counts`."""
+        current = self.plugin_flag.currentData()
+        self.plugin_flag.blockSignals(True)
+        while self.plugin_flag.count() > 1:
+            self.plugin_flag.removeItem(1)
+        self._flag_choices = {}
+        for plugin, label, count in counts:
+            key = f"{plugin}:{label}"
+            self._flag_choices[key] = (plugin, label)
+            self.plugin_flag.addItem(self.tr("{label} ({plugin}): {n}").format(
+                label=label, plugin=plugin, n=count), key)
+        _select(self.plugin_flag, current)
+        self.plugin_flag.blockSignals(False)
+        if self.plugin_flag.currentData() != current:
+            self._emit()  # the flag chosen is gone (a plugin's results were removed)
 
     def set_stacks(self, stacks: bool) -> None:
         self._stacks = stacks
@@ -163,7 +185,9 @@ class FilterBar(QWidget):
             camera=self.camera.text(), has_gps=self.gps.isChecked(),
             date_from=_day(self.date_from) if self.dated.isChecked() else None,
             date_to=_day(self.date_to) if self.dated.isChecked() else None,
-            text=self.search.text(), sort=self.sort.currentData())
+            text=self.search.text(),
+            plugin_flag=self._flag_choices.get(self.plugin_flag.currentData() or ""),
+            sort=self.sort.currentData())
 
     def _emit(self) -> None:
         self.changed.emit(self.current())

@@ -4,7 +4,8 @@ It owns the threads the gallery needs beside the case's reader: its own
 reader, a thumbnail loader, and the writer that makes tagging changes (FIFO, audited,
 undoable through a QUndoStack). Keys: the working scheme's hotkeys tag the
 selection (Alt+key the whole stacks), Backspace removes the examiner's tag,
-Space held reveals the current picture, Ctrl+Z / Ctrl+Shift+Z undo and redo.
+C confirms a plugin's suggested category as the examiner's tag, Space held
+reveals the current picture, Ctrl+Z / Ctrl+Shift+Z undo and redo.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from triage.case.gallery import items_by_id
 from triage.case.store import CaseStore
 from triage.case.tags import working_scheme
 from triage.gui import formatting
-from triage.gui.detail import DetailPane
+from triage.gui.detail import CONFIRM_KEY, DetailPane
 from triage.gui.filters import FilterBar
 from triage.gui.gallery_model import GalleryModel, ThumbnailCache, coalesced
 from triage.gui.gallery_view import PICTURE, GalleryView, GridModel, TileDelegate
@@ -40,6 +41,22 @@ CHANGES_THAT_RESHAPE = ("hashset.import", "hashset.match", "hashset.remove", "st
                         "case.working_scheme", "ingest.complete")
 """Others' audited actions after which the gallery's tiles may be other tiles (a refresh)."""
 ADVANCE_LOOKAHEAD = 500  # tiles looked at for the next one that still needs a person
+
+
+def _filter_choices(session):
+    """What the filter bar offers beyond fixed choices: plugin flags, evidence."""
+    from triage.plugins.results import flag_counts
+
+    return flag_counts(session)
+
+
+def _confirmation(session, media_ids: list[int], stacks: bool, plugin: str, version: str):
+    """The examiner's tag confirming `plugin`'s suggestion for these tiles (and their stacks)."""
+    from triage.case.tags import with_stacks
+    from triage.plugins.results import confirm_suggestion
+
+    ids = with_stacks(session, media_ids) if stacks else media_ids
+    return confirm_suggestion(session, ids, plugin, version)
 
 
 def _load_scheme(session):
@@ -129,6 +146,7 @@ class GalleryPanel(QWidget):
         self.view.tagRequested.connect(self.tag_selection)
         self.view.untagRequested.connect(self.untag_selection)
         self.view.revealRequested.connect(self._reveal)
+        self.view.confirmRequested.connect(self.confirm_suggestion)
         self.view.activated.connect(lambda _index: self.detail.setFocus())
         self.detail.memberChosen.connect(self.detail.show_media)
 
@@ -139,6 +157,7 @@ class GalleryPanel(QWidget):
         self.watcher.start()
         self.model.set_filter(self.filters.current())
         self.reader.submit(_load_scheme, self._scheme_loaded, self._load_failed)
+        self._read_choices()
 
     # -- actions -------------------------------------------------------------------------
 
@@ -173,6 +192,11 @@ class GalleryPanel(QWidget):
         self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
         self.redo_action = self.undo_stack.createRedoAction(self, self.tr("Redo"))
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.confirm_action = QAction(self.tr("Confirm plugin suggestion") + f"\t{CONFIRM_KEY}",
+                                      self)
+        self.confirm_action.setToolTip(self.tr("Tag the selection with the category a plugin "
+                                               "suggests for it: your tag, audited, undoable"))
+        self.confirm_action.triggered.connect(self.confirm_suggestion)
         self.refresh_action = QAction(self.tr("Refresh gallery"), self)
         self.refresh_action.setToolTip(self.tr("Read the gallery again (tagged tiles stay in "
                                                "place until then)"))
@@ -184,7 +208,8 @@ class GalleryPanel(QWidget):
     @property
     def actions_for_menu(self) -> list[QAction]:
         return [self.stacks_action, self.blur_action, self.greyscale_action,
-                self.protect_action, self.undo_action, self.redo_action, self.refresh_action]
+                self.protect_action, self.undo_action, self.redo_action, self.confirm_action,
+                self.refresh_action]
 
     # -- loading -------------------------------------------------------------------------
 
@@ -193,6 +218,10 @@ class GalleryPanel(QWidget):
         self._return_to = (self.view.current_row(), self.view.verticalScrollBar().value())
         self.model.reload()
         self.detail.reload()
+        self._read_choices()
+
+    def _read_choices(self) -> None:
+        self.reader.submit(_filter_choices, self.filters.set_plugin_flags, self._load_failed)
 
     def _scheme_loaded(self, scheme) -> None:
         self.scheme = scheme
@@ -203,8 +232,10 @@ class GalleryPanel(QWidget):
         keys = "  ·  ".join(f"<b>{c.hotkey}</b> " + ("" if c.code == c.hotkey else f"{c.code} ")
                             + c.label_in(lang) for c in scheme.categories if c.hotkey)
         self.keys_label.setText(self.tr("{scheme}: {keys}  ·  <b>Alt+key</b> whole stack  ·  "
-                                        "<b>Backspace</b> remove tag  ·  <b>hold Space</b> "
-                                        "reveal").format(scheme=scheme.name, keys=keys))
+                                        "<b>Backspace</b> remove tag  ·  <b>{confirm}</b> "
+                                        "confirm plugin suggestion  ·  <b>hold Space</b> "
+                                        "reveal").format(scheme=scheme.name, keys=keys,
+                                                         confirm=CONFIRM_KEY))
         self.view.viewport().update()
         self.schemeLoaded.emit(scheme)
 
@@ -287,6 +318,36 @@ class GalleryPanel(QWidget):
             stacks, text, self._changes_arrived, self._change_failed))
         if code is not None:
             self._advance(max(rows))
+        return True
+
+    def confirm_suggestion(self) -> bool:
+        """Make the category a plugin suggests for the current item the examiner's tag of the
+        selection (with their stacks in stack view), through the undo stack like a hotkey.
+
+        The command is prepared on the reader (`confirm_suggestion` refuses tiles
+        whose suggestions disagree, which is said, not pushed), then run on the writer.
+        """
+        suggested = self.detail.suggested
+        rows, items = self._selected_items()
+        if not items:
+            return False
+        if suggested is None:
+            self._messages.info(self.tr("No plugin suggests a category for this item."))
+            return False
+        ids, stacks = [i.media_id for i in items], self.model.filter.stacks
+        text = self.tr("confirm {plugin}'s suggestion {category} for {n} tile(s)").format(
+            plugin=suggested.plugin, category=suggested.category, n=len(items))
+
+        def push(command) -> None:
+            self.undo_stack.push(TagChange(
+                self.writer, self._examiner, ids, command.scheme, command.category, stacks,
+                text, self._changes_arrived, self._change_failed, prepared=command))
+            self._advance(max(rows))
+
+        self.reader.submit(partial(_confirmation, media_ids=ids, stacks=stacks,
+                                   plugin=suggested.plugin, version=suggested.version), push,
+                           lambda message: self._messages.warning(
+                               self.tr("Nothing confirmed: {m}").format(m=message)))
         return True
 
     def _advance(self, after: int) -> None:

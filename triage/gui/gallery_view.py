@@ -44,6 +44,7 @@ KNOWN_GOOD_COLOUR = QColor("#2e7d32")
 CONFLICT_COLOUR = QColor("#e67e22")
 STACK_COLOUR = QColor(30, 30, 30, 210)
 UNKNOWN_CATEGORY_COLOUR = QColor("#555555")
+PLUGIN_COLOUR = QColor("#6c3483")  # plugin flags: suggestions, drawn outlined like hints
 
 
 class GridModel(QAbstractTableModel):
@@ -196,6 +197,9 @@ class TileDelegate(QStyledItemDelegate):
                         ALERT_COLOUR, filled=True)
         if item.is_video:
             self._badge(painter, box.right() - 26, bottom, "▶", STACK_COLOUR, filled=True)
+        if item.flags:
+            self._badge(painter, box.left() + 3, bottom - 20, _flags_text(item.flags),
+                        PLUGIN_COLOUR, filled=False)
 
     def _badge(self, painter: QPainter, x: int, y: int, text: str, colour: QColor,
                filled: bool) -> int:
@@ -213,6 +217,13 @@ class TileDelegate(QStyledItemDelegate):
         return x + width + 3
 
 
+def _flags_text(flags: frozenset[str]) -> str:
+    """A plugin flag's label ("face"), and how many more: a hint, not a verdict."""
+    labels = sorted({flag.rpartition(":")[2] for flag in flags})
+    text = labels[0][:10]
+    return text + (f" +{len(labels) - 1}" if len(labels) > 1 else "")
+
+
 def _text_on(colour: QColor) -> QColor:
     return QColor("black") if colour.lightnessF() > 0.6 else QColor("white")
 
@@ -223,6 +234,9 @@ class GalleryView(QTableView):
     tagRequested = Signal(str, bool)  # category code, whole stack
     untagRequested = Signal(bool)  # whole stack
     revealRequested = Signal(bool)  # held down / let go
+    confirmRequested = Signal()  # confirm the plugin suggestion (a scheme hotkey wins)
+
+    CONFIRM_KEY = "c"
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -361,6 +375,9 @@ class GalleryView(QTableView):
         key = _key_text(event)
         if (modifiers == Qt.KeyboardModifier.NoModifier or alt) and key in self.hotkeys:
             self.tagRequested.emit(self.hotkeys[key], alt)
+            return
+        if modifiers == Qt.KeyboardModifier.NoModifier and key == self.CONFIRM_KEY:
+            self.confirmRequested.emit()
             return
         if event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete) and (
                 modifiers == Qt.KeyboardModifier.NoModifier or alt):

@@ -26,13 +26,16 @@ class TagChange(QUndoCommand):
 
     `on_done(fresh_items, media_ids)` gets the re-read tiles after each
     do/undo/redo; `on_error(message)` when the database refused a change.
+    A `prepared` command (a `TagMedia` such as `confirm_suggestion` returns)
+    is run as it is instead of one made from the other arguments.
     """
 
     def __init__(self, writer: StoreWriter, examiner: Callable[[], str],
                  media_ids: Sequence[int], scheme: str, category: str | None,
                  whole_stacks: bool, text: str, on_done: Callable[[dict, list[int]], None],
-                 on_error: Callable[[str], None]):
+                 on_error: Callable[[str], None], prepared: TagMedia | None = None):
         super().__init__(text)
+        self._prepared = prepared
         self._writer, self._examiner = writer, examiner
         self._media_ids = list(media_ids)
         self._scheme, self._category, self._stacks = scheme, category, whole_stacks
@@ -56,14 +59,16 @@ class TagChange(QUndoCommand):
     # -- on the writer thread ------------------------------------------------------------
 
     def _first(self, session: Session, examiner: str):
-        ids = with_stacks(session, self._media_ids) if self._stacks else self._media_ids
-        if self._category is None:
-            command = UntagMedia(ids)
-        else:
-            command = TagMedia(ids, self._scheme, self._category)
+        command = self._prepared or self._make(session)
         self._receipt = command.do(session, examiner)
         self._command = command
-        return self._fresh(session, ids)
+        return self._fresh(session, list(command.media_ids))
+
+    def _make(self, session: Session):
+        ids = with_stacks(session, self._media_ids) if self._stacks else self._media_ids
+        if self._category is None:
+            return UntagMedia(ids)
+        return TagMedia(ids, self._scheme, self._category)
 
     def _again(self, session: Session, examiner: str):
         if self._command is None:  # the first attempt failed: nothing to redo
