@@ -500,3 +500,49 @@ def test_another_examiners_tags_appear_in_place(qtbot, window, case_dir):
         other.close()
     qtbot.waitUntil(lambda: gallery.model.item(0).category == "4", timeout=TIMEOUT_MS)
     assert gallery.model.rowCount() == ALL_PICTURES  # updated in place, nothing reloaded
+
+
+def add_near_matches(folder, media_id: int) -> None:
+    """Perceptual near matches as `triage.hashsets.perceptual` records them (set directly)."""
+    from datetime import datetime
+
+    from triage.case.models import HashSet, HashSetEntry, HashSetKind, HashSetNearMatch
+
+    store = open_case(folder)
+    try:
+        with store.session() as session:
+            hash_set = HashSet(name="lab pdq", kind=HashSetKind.ALERT, scheme="vics-us",
+                               format="csv", source_name="lab.csv", source_sha256="0" * 64,
+                               source_size=1, entry_count=2, imported_at=datetime(2026, 1, 1),
+                               examiner="ann", merkle_root="0" * 64)
+            session.add(hash_set)
+            session.flush()
+            entries = [HashSetEntry(hash_set_id=hash_set.id, record=r, sha1=f"{r:040x}",
+                                    category="2") for r in (7, 9)]
+            session.add_all(entries)
+            session.flush()
+            session.add_all([
+                HashSetNearMatch(media_id=media_id, hash_set_id=hash_set.id,
+                                 entry_id=entries[0].id, algorithm="pdq", distance=31),
+                HashSetNearMatch(media_id=media_id, hash_set_id=hash_set.id,
+                                 entry_id=entries[1].id, algorithm="phash", distance=6)])
+    finally:
+        store.close()
+
+
+def test_near_matches_are_listed_apart_and_filtered(qtbot, window, case_dir):
+    store = open_case(case_dir)
+    near = picture_ids(store)[3]
+    store.close()
+    add_near_matches(case_dir, near)
+    gallery = open_gallery(qtbot, window, case_dir)
+    wait_filter(qtbot, gallery, hits="near")
+    assert gallery.model.rowCount() == 1 and gallery.model.item(0).media_id == near
+    assert not gallery.model.item(0).alert  # a lead, not a match: no verdict, no category
+    gallery.view.go_to(0)
+    qtbot.waitUntil(lambda: gallery.detail.detail is not None
+                    and gallery.detail.detail.item.media_id == near, timeout=TIMEOUT_MS)
+    text = gallery.detail.text.toPlainText()
+    assert "Near hash-set entries (perceptual)" in text and "Hash-set matches" not in text
+    assert text.index("pHash distance 6") < text.index("PDQ distance 31")  # closest first
+    assert "category 2, record 9" in text and "uncategorised" in text

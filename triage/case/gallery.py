@@ -28,7 +28,9 @@ from triage.case.models import (
     HashSetEntry,
     HashSetKind,
     HashSetMatch,
+    HashSetNearMatch,
     HashSetVerdict,
+    Keyframe,
     Media,
     Partition,
     PluginFlag,
@@ -45,7 +47,8 @@ CONFLICTING = "conflicting"
 SORTS = ("found", "size", "stack", "name")
 """found: ingest order; size: largest first; stack: biggest stacks first; name: file name."""
 
-HASH_HITS = ("any", "alert", "known-good", "hit", "no-hit")
+HASH_HITS = ("any", "alert", "known-good", "hit", "no-hit", "near")
+"""near: within a perceptual distance of a hash-set entry (a lead to check, not a match)."""
 MEDIA_TYPES = ("all", "image", "video")
 DELETED = ("any", "deleted", "not-deleted")
 
@@ -191,7 +194,7 @@ def _media_terms(f: GalleryFilter, media, verdict) -> list:
     where = []
     if f.media_type != "all":
         where.append(media.detected_type.like(f"{f.media_type}/%"))
-    where += _hash_hit_terms(f.hash_hits, verdict)
+    where += _hash_hit_terms(f.hash_hits, verdict, media)
     if f.min_stack_size > 1:
         other = aliased(Media)
         big = (select(other.stack_id).where(other.stack_id.is_not(None))
@@ -234,7 +237,7 @@ def _file_terms(f: GalleryFilter, media) -> list:
     return where
 
 
-def _hash_hit_terms(hits: str, verdict) -> list:
+def _hash_hit_terms(hits: str, verdict, media) -> list:
     if hits == "alert":
         return [verdict.alert.is_(True)]
     if hits == "known-good":
@@ -243,6 +246,8 @@ def _hash_hit_terms(hits: str, verdict) -> list:
         return [verdict.media_id.is_not(None)]
     if hits == "no-hit":
         return [verdict.media_id.is_(None)]
+    if hits == "near":
+        return [media.id.in_(select(HashSetNearMatch.media_id))]
     return []
 
 
@@ -429,6 +434,20 @@ class HashSetHit:
 
 
 @dataclass(frozen=True)
+class NearMatch:
+    """A perceptual near match to a hash-set entry: a lead to check, never a verdict."""
+
+    hash_set: str
+    kind: str
+    algorithm: str  # "pdq" or "phash"
+    distance: int
+    category: str | None
+    record: int
+    keyframe: int | None  # the video's keyframe that is near, if it was one
+    keyframe_time: float | None
+
+
+@dataclass(frozen=True)
 class TagView:
     source: str
     scheme: str
@@ -461,6 +480,7 @@ class MediaDetail:
     tags: tuple[TagView, ...]
     stack: tuple[GalleryItem, ...]  # every member, representative first
     history: tuple[HistoryEntry, ...]
+    near: tuple[NearMatch, ...] = ()  # perceptual near matches, closest first
 
 
 STACK_MEMBERS_SHOWN = 500
@@ -475,7 +495,7 @@ def media_detail(session: Session, media_id: int) -> MediaDetail | None:
     return MediaDetail(item, media.sha1, media.exif or {}, media.video, media.analysis_error,
                        _instances(session, media_id), _hits(session, media_id),
                        _tags(session, media_id), stack_members(session, media_id),
-                       tag_history(session, media_id))
+                       tag_history(session, media_id), near_matches(session, media_id))
 
 
 def stack_members(session: Session, media_id: int,
@@ -516,6 +536,20 @@ def _hits(session: Session, media_id: int) -> tuple[HashSetHit, ...]:
         .where(HashSetMatch.media_id == media_id).order_by(HashSet.name))
     return tuple(HashSetHit(name, kind.value if isinstance(kind, HashSetKind) else kind,
                             *rest) for name, kind, *rest in rows)
+
+
+def near_matches(session: Session, media_id: int) -> tuple[NearMatch, ...]:
+    """Hash-set entries this media (or one of its keyframes) is perceptually near."""
+    rows = session.execute(
+        select(HashSet.name, HashSet.kind, HashSetNearMatch.algorithm, HashSetNearMatch.distance,
+               HashSetEntry.category, HashSetEntry.record, Keyframe.index, Keyframe.time)
+        .join(HashSetNearMatch, HashSetNearMatch.hash_set_id == HashSet.id)
+        .join(HashSetEntry, HashSetNearMatch.entry_id == HashSetEntry.id)
+        .outerjoin(Keyframe, HashSetNearMatch.keyframe_id == Keyframe.id)
+        .where(HashSetNearMatch.media_id == media_id)
+        .order_by(HashSetNearMatch.distance, HashSet.name, HashSetNearMatch.id))
+    return tuple(NearMatch(name, kind.value if isinstance(kind, HashSetKind) else kind, *rest)
+                 for name, kind, *rest in rows)
 
 
 def _tags(session: Session, media_id: int) -> tuple[TagView, ...]:

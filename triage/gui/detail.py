@@ -313,6 +313,10 @@ def detail_html(d: MediaDetail, suggestions: list[PluginSuggestion] = ()) -> str
             translate("DetailPane", "(the sets disagree)")) if item.conflicting else "")
         parts.append(_section(translate("DetailPane", "Hash-set matches"),
                               conflict + _table([(h.hash_set, _hit(h)) for h in d.hits])))
+    if d.near:
+        parts.append(_section(translate("DetailPane", "Near hash-set entries (perceptual)"),
+                              f"<p style='margin:0'><i>{_e(_near_note())}</i></p>"
+                              + _table([(n.hash_set, _near(n)) for n in d.near])))
     if suggestions:
         parts.append(suggestions_html(d, suggestions))
     if d.tags:
@@ -333,6 +337,21 @@ def detail_html(d: MediaDetail, suggestions: list[PluginSuggestion] = ()) -> str
             (_when(h.at), f"{_e(h.examiner)}: {_e(h.action)} {_e(h.before)} → {_e(h.after)}")
             for h in d.history])))
     return "".join(parts)
+
+
+def _near_note() -> str:
+    return translate("DetailPane", "Looks like an entry, not the same file: a lead to check, "
+                                   "which categorises nothing.")
+
+
+def _near(n) -> str:
+    where = (translate("DetailPane", ", keyframe {i} at {t:.1f} s").format(
+        i=n.keyframe, t=n.keyframe_time or 0.0) if n.keyframe is not None else "")
+    return translate("DetailPane", "{algorithm} distance {distance}{where}; {kind}, category "
+                                   "{category}, record {record}").format(
+        algorithm=_e(n.algorithm.upper() if n.algorithm == "pdq" else "pHash"),
+        distance=n.distance, where=where, kind=_e(n.kind), category=_e(n.category),
+        record=n.record)
 
 
 def _instance(i) -> str:

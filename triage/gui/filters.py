@@ -61,7 +61,8 @@ class FilterBar(QWidget):
         self.hits = _combo([(self.tr("Any hash-set result"), "any"),
                             (self.tr("Alert hits"), "alert"),
                             (self.tr("Known-good hits"), "known-good"),
-                            (self.tr("Any hit"), "hit"), (self.tr("No hit"), "no-hit")],
+                            (self.tr("Any hit"), "hit"), (self.tr("No hit"), "no-hit"),
+                            (self.tr("Near a hash-set entry"), "near")],
                            self.tr("Hash-set matches"))
         self.known_good = QCheckBox(self.tr("Show known-good"))
         self.known_good.setToolTip(self.tr("Content matched only by known-good hash sets is "
