@@ -1,5 +1,6 @@
 """Menu commands that do what the CLI does, with the same functions underneath:
-hash-set import, stacks, exports, verify, and opening the demo case.
+hash-set import, URL block-list import, stacks, exports (links too), verify, and opening
+the demo case.
 
 Each runs on a `BackgroundCall` (the window stays responsive, the database
 is never touched on the GUI thread), shows its outcome in the message bar,
@@ -72,6 +73,36 @@ def export_job(store, format: str, out: str, scheme: str | None, thumbnails: str
     return text
 
 
+def import_link_list_job(store, path: str, name: str, format: str | None,
+                         category: str | None, examiner: str) -> str:
+    """As `triage links blocklist import`: atomic, audited, matched at once."""
+    from triage.links.lists import import_link_list
+
+    result = import_link_list(store, path, name, format=format or None,
+                              category=category or None, examiner=examiner)
+    matches = ", ".join(f"{n:,} {level}" for level, n in result.matches.items())
+    return (f"Imported {result.entries:,} entries as URL list '{result.name}' "
+            f"({result.format}); matches: {matches or 'none'}.")
+
+
+def export_links_job(store, out: str, where, examiner: str) -> str:
+    """As `triage links export`: the links `where` lets through, as CSV or JSON; audited."""
+    from triage.case.audit import append_audit
+    from triage.export.links import write_file
+    from triage.links.queries import iter_links
+
+    path = Path(out)
+    format = "json" if path.suffix.lower() == ".json" else "csv"
+    with store.reading() as session:
+        count = write_file(iter_links(session, where), path, format)
+    with store.session() as session:
+        append_audit(session, examiner, "links.export", target=str(path.absolute()),
+                     after={"format": format, "links": count,
+                            "filter": {k: v for k, v in where.__dict__.items()
+                                       if v is not None}})
+    return f"Wrote {count:,} links to {path}."
+
+
 def verify_job(store, examiner: str) -> tuple[bool, str]:
     from triage.pipeline.verify import verify_case
 
@@ -118,6 +149,55 @@ class HashSetDialog(QDialog):
 
     def _browse(self, start: str) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Hash set file"), start)
+        if path:
+            self.file_edit.setText(path)
+            if not self.name_edit.text():
+                self.name_edit.setText(Path(path).stem)
+
+    def _validate(self) -> None:
+        ok = bool(self.file_edit.text().strip() and self.name_edit.text().strip())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+
+class LinkListDialog(QDialog):
+    """A URL block list: file, name, format (found from the file unless chosen), category."""
+
+    def __init__(self, start: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        from triage.links.lists import FORMATS
+
+        self.setWindowTitle(self.tr("Import URL block list"))
+        self.setMinimumWidth(520)
+        self.file_edit = QLineEdit()
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(lambda: self._browse(start))
+        row = QHBoxLayout()
+        row.addWidget(self.file_edit, 1)
+        row.addWidget(browse)
+        self.name_edit = QLineEdit()
+        self.format = QComboBox()
+        self.format.addItem(self.tr("From the file"), "")
+        for format in FORMATS:
+            self.format.addItem(format, format)
+        self.format.setToolTip(self.tr("text: one URL per line; csv: a URL column and maybe a "
+                                       "category; hashed: digests of normalised URLs"))
+        self.category = QLineEdit()
+        self.category.setPlaceholderText(self.tr("for entries that carry none (optional)"))
+        form = QFormLayout()
+        form.addRow(self.tr("&File:"), row)
+        form.addRow(self.tr("&Name:"), self.name_edit)
+        form.addRow(self.tr("F&ormat:"), self.format)
+        form.addRow(self.tr("&Category:"), self.category)
+        self.buttons = _buttons(self, self.tr("Import"))
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        for edit in (self.file_edit, self.name_edit):
+            edit.textChanged.connect(self._validate)
+        self._validate()
+
+    def _browse(self, start: str) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("URL block list"), start)
         if path:
             self.file_edit.setText(path)
             if not self.name_edit.text():

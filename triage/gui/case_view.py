@@ -1,4 +1,5 @@
-"""The open case: evidence and partitions, summary counts, the file table, and ingest."""
+"""The open case: the gallery, links, evidence and partitions, summary counts, the file table,
+and ingest."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 from triage.case.store import CaseStore
 from triage.gui import formatting
 from triage.gui.gallery_panel import GalleryPanel
+from triage.gui.links_view import LinksPanel
 from triage.gui.data import CaseSnapshot, EvidenceView, PartitionView, load_snapshot
 from triage.gui.models import ERROR_COLOUR, FileTableModel, MiddleElideDelegate
 from triage.gui.widgets import MessageBar, ProgressPanel
@@ -381,6 +383,11 @@ class CaseView(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.gallery, self.tr("&Gallery"))
         self.tabs.addTab(self.splitter, self.tr("&Evidence and files"))
+        self.links = LinksPanel(self.reader)
+        self.links.sourceChosen.connect(self.show_file)
+        self.links.model.loadFailed.connect(lambda message: self._messages.error(
+            self.tr("Could not read the links: {m}").format(m=message)))
+        self.tabs.addTab(self.links, self.tr("&Links"))
 
         self.progress_panel = ProgressPanel()
         self.progress_panel.cancelRequested.connect(self.cancel_ingest)
@@ -396,6 +403,15 @@ class CaseView(QWidget):
         """Re-read evidence, counts, the file list and the gallery (filters are kept)."""
         self._read_overview()
         self.gallery.refresh()
+        self.links.refresh()
+
+    def show_file(self, link) -> None:
+        """The file a link was found in, in the file table (filtered to its path)."""
+        self.tabs.setCurrentWidget(self.splitter)
+        self.filter_edit.setText(link.path)
+        self._filter_timer.stop()
+        self._apply_filter()
+        self.table.setFocus()
 
     def _read_overview(self) -> None:
         self.reader.submit(load_snapshot, self._show_snapshot, self._snapshot_failed)

@@ -28,9 +28,12 @@ from triage.gui.case_actions import (
     CaseJobs,
     ExportDialog,
     HashSetDialog,
+    LinkListDialog,
     build_stacks_job,
     export_job,
+    export_links_job,
     import_hash_set_job,
+    import_link_list_job,
     last_folder,
     scheme_choices,
     verify_job,
@@ -163,6 +166,14 @@ class MainWindow(QMainWindow):
             self.tr("Import &hash set…"), self.import_hash_set, None,
             self.tr("Import a hash set file and match it against the case (as triage hashset "
                     "import)"))
+        self.import_link_list_action = self._action(
+            self.tr("Import &URL block list…"), self.import_link_list, None,
+            self.tr("Import a list of URLs known to host abuse material and match the case's "
+                    "links (as triage links blocklist import)"))
+        self.export_links_action = self._action(
+            self.tr("Export &links…"), self.export_links, None,
+            self.tr("The links the Links tab shows, with their block-list hits, as CSV or JSON "
+                    "(as triage links export)"))
         self.stacks_action = self._action(
             self.tr("Rebuild &stacks"), self.rebuild_stacks, None,
             self.tr("Stack near-duplicates again (as triage cluster)"))
@@ -203,7 +214,8 @@ class MainWindow(QMainWindow):
         case_menu.addAction(self.cancel_action)
         case_menu.addSeparator()
         case_menu.addSeparator()
-        for action in (self.import_hash_set_action, self.stacks_action, self.export_action,
+        for action in (self.import_hash_set_action, self.import_link_list_action,
+                       self.stacks_action, self.export_action, self.export_links_action,
                        self.verify_action):
             case_menu.addAction(action)
         case_menu.addSeparator()
@@ -238,7 +250,8 @@ class MainWindow(QMainWindow):
         self.cancel_action.setEnabled(bool(ingesting))
         self.refresh_action.setEnabled(has_case)
         case_idle = has_case and idle and not self.jobs.busy
-        for action in (self.import_hash_set_action, self.stacks_action, self.export_action,
+        for action in (self.import_hash_set_action, self.import_link_list_action,
+                       self.stacks_action, self.export_action, self.export_links_action,
                        self.verify_action):
             action.setEnabled(case_idle)
         self.demo_action.setEnabled(idle and not self.jobs.busy)
@@ -425,6 +438,36 @@ class MainWindow(QMainWindow):
         self.jobs.run(self.tr("Importing hash set {name}…").format(name=name),
                       lambda: import_hash_set_job(store, path, name, kind, scheme, examiner),
                       changes_case=True)
+
+    def import_link_list(self) -> None:
+        if self.case_view is None:
+            return
+        dialog = LinkListDialog(last_folder(self.settings, "lastLinkListFolder"), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        path, name = dialog.file_edit.text().strip(), dialog.name_edit.text().strip()
+        self.settings.setValue("lastLinkListFolder", str(Path(path).parent))
+        store, examiner = self.case_view.store, self.examiner
+        format, category = dialog.format.currentData(), dialog.category.text().strip()
+        self.jobs.run(self.tr("Importing URL list {name}…").format(name=name),
+                      lambda: import_link_list_job(store, path, name, format, category,
+                                                   examiner), changes_case=True)
+
+    def export_links(self, out: str | None = None) -> None:
+        """The Links tab's current filter, to `out` or a file the examiner picks."""
+        if self.case_view is None:
+            return
+        if out is None:
+            start = str(Path(last_folder(self.settings, "lastExportFolder")) / "links.csv")
+            out, _ = QFileDialog.getSaveFileName(self, self.tr("Export links"), start,
+                                                 self.tr("CSV (*.csv);;JSON (*.json)"))
+            if not out:
+                return
+        self.settings.setValue("lastExportFolder", str(Path(out).parent))
+        store, examiner = self.case_view.store, self.examiner
+        where = self.case_view.links.current()
+        self.jobs.run(self.tr("Exporting links…"),
+                      lambda: export_links_job(store, out, where, examiner), changes_case=False)
 
     def rebuild_stacks(self) -> None:
         if self.case_view is not None:
