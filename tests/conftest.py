@@ -13,7 +13,6 @@ import hashlib
 import importlib.util
 import io
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -360,6 +359,8 @@ def _cases_in_postgres_when_asked(request):
     if os.environ.get("TRIAGE_TEST_DB", "sqlite") != "postgresql":
         yield
         return
+    import shutil
+
     server = request.getfixturevalue("postgres_server")
     os.environ["TRIAGE_DATABASE_URL"] = server.url("{case}")
     copytree = shutil.copytree
