@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from triage.case.audit import append_audit, verify_chain
-from triage.case.models import AuditEntry, Base, CaseInfo
+from triage.case.models import AuditEntry, Base, CaseInfo, Media
 from triage.case.store import (
     DATABASE_URL_ENV,
     MIGRATIONS,
@@ -206,3 +206,45 @@ def test_a_case_made_from_a_url_without_password_takes_it_from_the_environment(
     store = open_case(tmp_path / "case", create=True, database_url=public)
     assert store.is_shared and store.info().name == "case"
     store.close()
+
+
+def test_the_password_is_in_no_log_audit_row_export_or_case_file(tmp_path, postgres_server,
+                                                                 monkeypatch, caplog):
+    """A whole session of a shared case: make, ingest, tag, export (every format but PDF)."""
+    import logging
+
+    from PIL import Image
+
+    from triage.case.tags import History, TagMedia
+    from triage.export import FORMATS, ExportOptions, export_case
+    from triage.pipeline.ingest import Ingest, IngestOptions
+
+    caplog.set_level(logging.DEBUG)
+    for name in ("sqlalchemy.engine", "sqlalchemy.pool"):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    monkeypatch.setenv(DATABASE_URL_ENV, postgres_server.url("{case}"))
+    secret = _password(postgres_server.url())
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    for i in range(3):
+        Image.new("RGB", (20 + i, 20), (80 * i, 10, 10)).save(evidence / f"p{i}.jpg")
+    store = open_case(tmp_path / "case", create=True, examiner="a")
+    ingest = Ingest(store, "a", IngestOptions(workers=1))
+    ingest.add(evidence)
+    ingest.run()
+    with store.reading() as session:
+        media = [m.id for m in session.query(Media)]
+    History(store, "a").run(TagMedia(media, "vics-us", 1))
+    out = tmp_path / "exports"
+    out.mkdir()
+    for fmt in FORMATS:
+        if fmt != "pdf":
+            export_case(store, fmt, out / fmt, ExportOptions(), examiner="a")
+    with store.reading() as session:
+        audit = [(e.target, e.before, e.after) for e in session.query(AuditEntry)]
+    store.close()
+    assert "SELECT" in caplog.text and len(list(out.iterdir())) >= 2 * (len(FORMATS) - 1)
+    assert secret not in repr(audit) and secret not in caplog.text and secret not in repr(store)
+    for path in [*tmp_path.rglob("*")]:
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path
