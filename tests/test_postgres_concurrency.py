@@ -205,3 +205,30 @@ def test_a_tag_on_what_was_shown_is_refused_when_someone_retagged_it_since(tmp_p
         assert {t.category for t in tags_of(session, ids[:2], EXAMINER).values()} == {"1"}
     a.close()
     b.close()
+
+
+def test_the_feed_carries_on_when_its_listening_connection_is_dropped(tmp_path, shared):
+    import psycopg
+
+    url, ids = shared
+    a, b = _examiner(tmp_path, url, "a"), _examiner(tmp_path, url, "b")
+    feed = ChangeFeed(a)
+    assert feed.wait(timeout=0) == []  # listening now
+    with psycopg.connect(url, autocommit=True) as admin:  # a network blip, a server restart
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE application_name = 'triage changes'")
+    History(b, "b").run(TagMedia(ids[:1], "vics-us", 1))
+    seen = []
+    deadline = time.monotonic() + 30
+    while not seen and time.monotonic() < deadline:
+        seen = feed.wait(timeout=5)
+    assert [c.media_id for c in seen] == ids[:1]
+    History(b, "b").run(TagMedia(ids[1:2], "vics-us", 1))
+    seen = []
+    deadline = time.monotonic() + 30
+    while not seen and time.monotonic() < deadline:
+        seen = feed.wait(timeout=5)
+    assert [c.media_id for c in seen] == ids[1:2]
+    feed.close()
+    a.close()
+    b.close()

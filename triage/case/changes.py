@@ -64,6 +64,8 @@ class ChangeFeed:
     """A session's view of the case's changes, from `since` (default: now) on.
 
     Not shared between threads: give each thread that watches its own feed.
+    `poll` and `wait` raise SQLAlchemy's OperationalError while the database
+    cannot be reached; calling again later carries on from the last change seen.
     """
 
     def __init__(self, store, since: int | None = None):
@@ -81,17 +83,38 @@ class ChangeFeed:
     def wait(self, timeout: float = 5.0) -> list[Change]:
         """Changes since the last call, waiting up to `timeout` seconds for the first."""
         deadline = time.monotonic() + timeout
-        if self.store.is_shared:
-            self._listen()  # before looking, so a commit in between is not slept through
+        if self.store.is_shared and self._listener is None:
+            self._listen_or_poll()  # before looking, so a commit in between is not slept through
         changes = self.poll()
         while not changes and (left := deadline - time.monotonic()) > 0:
             if self.store.is_shared:
-                for _ in self._listener.notifies(timeout=left, stop_after=1):
-                    pass
+                self._sleep_until_notified(left)
             else:
                 time.sleep(min(SQLITE_POLL_SECONDS, left))
             changes = self.poll()
         return changes
+
+    def _sleep_until_notified(self, seconds: float) -> None:
+        """Wait for a NOTIFY; a dropped listening connection is made again on the next call
+        (after a pause, so a server that is down is not hammered) and nothing is missed:
+        the log is read whatever woke us."""
+        import psycopg
+
+        try:
+            self._listen()
+            for _ in self._listener.notifies(timeout=seconds, stop_after=1):
+                pass
+        except psycopg.Error:
+            self.close()
+            time.sleep(min(1.0, seconds))
+
+    def _listen_or_poll(self) -> None:
+        import psycopg
+
+        try:
+            self._listen()
+        except psycopg.Error:
+            self.close()  # polling still sees every change; listening is tried again later
 
     def _listen(self) -> None:
         if self._listener is not None and not self._listener.closed:
