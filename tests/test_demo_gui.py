@@ -71,7 +71,7 @@ def test_a_later_start_shows_the_start_page(qtbot, data_home, settings, started,
                                             monkeypatch):
     settings.setValue("recentCases", [str(tmp_path / "an earlier case")])
     asked = []
-    monkeypatch.setattr(gui_app, "open_demo_case", asked.append)
+    monkeypatch.setattr(MainWindow, "open_demo_case", asked.append)
     window = started()
     assert asked == [] and window.case_view is None
     assert window.stack.currentWidget() is window.start_page
@@ -83,7 +83,7 @@ def test_a_demo_that_cannot_be_built_is_a_message_not_a_crash(qtbot, data_home, 
     monkeypatch.setenv("TRIAGE_SAMPLES_DIR", str(tmp_path / "nowhere"))
     window = MainWindow(settings=settings, ingest_options=IngestOptions(workers=1))
     qtbot.addWidget(window)
-    gui_app.open_demo_case(window)
+    window.open_demo_case()
     qtbot.waitUntil(lambda: window.messages.kind == "error", timeout=TIMEOUT_MS)
     assert "demo case" in window.messages.text and "not installed" in window.messages.text
     assert QApplication.overrideCursor() is None

@@ -546,3 +546,32 @@ def test_near_matches_are_listed_apart_and_filtered(qtbot, window, case_dir):
     assert "Near hash-set entries (perceptual)" in text and "Hash-set matches" not in text
     assert text.index("pHash distance 6") < text.index("PDQ distance 31")  # closest first
     assert "category 2, record 9" in text and "uncategorised" in text
+
+
+def test_evidence_filter_search_width_and_window_icon(qtbot, window, case_dir, tmp_path):
+    from PIL import Image
+
+    from triage.pipeline.ingest import Ingest
+
+    second = tmp_path / "second-card"
+    second.mkdir()
+    Image.new("RGB", (40, 30), (10, 200, 10)).save(second / "green.jpg")
+    store = open_case(case_dir)
+    try:
+        ingest = Ingest(store, "ann", IngestOptions(workers=1))
+        ingest.add(second)
+        ingest.run()
+    finally:
+        store.close()
+    gallery = open_gallery(qtbot, window, case_dir)
+    combo = gallery.filters.evidence
+    qtbot.waitUntil(lambda: combo.findText("second-card") >= 0, timeout=TIMEOUT_MS)
+    wait_filter(qtbot, gallery, evidence=combo.itemData(combo.findText("second-card")))
+    assert [gallery.model.item(r).name for r in range(gallery.model.rowCount())] == ["green.jpg"]
+    wait_filter(qtbot, gallery, evidence="")
+    assert gallery.model.rowCount() == ALL_PICTURES + 1
+
+    search = gallery.filters.search
+    assert search.placeholderText() and search.width() >= search.fontMetrics(
+    ).horizontalAdvance(search.placeholderText())
+    assert not window.windowIcon().isNull()

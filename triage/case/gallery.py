@@ -73,6 +73,8 @@ class GalleryFilter:
     date_to: date | None = None  # … on or before
     text: str = ""  # name, path, or hash (any of MD5, SHA-1, SHA-256, prefix)
     plugin_flag: tuple[str, str] | None = None  # (plugin, label) it flagged, e.g. faces/face
+    evidence_id: int | None = None  # an instance is in this evidence …
+    partition_id: int | None = None  # … or in this partition of it
     sort: str = "found"
 
     def __post_init__(self) -> None:
@@ -226,6 +228,10 @@ def _file_terms(f: GalleryFilter, media) -> list:
         where.append(_files_where(media, File.deleted.is_(True)))
     elif f.deleted == "not-deleted":
         where.append(_files_where(media, File.deleted.is_(False)))
+    if f.evidence_id is not None:
+        where.append(_files_where(media, File.evidence_id == f.evidence_id))
+    if f.partition_id is not None:
+        where.append(_files_where(media, File.partition_id == f.partition_id))
     if f.path.strip():
         where.append(_files_where(media, File.path.icontains(f.path.strip(), autoescape=True)))
     if f.date_from is not None:
@@ -587,3 +593,23 @@ def hash_set_names(session: Session) -> list[tuple[str, str]]:
     return [(name, kind.value) for name, kind in
             session.execute(select(HashSet.name, HashSet.kind).order_by(HashSet.name))]
 
+
+
+@dataclass(frozen=True)
+class EvidenceChoice:
+    """An evidence and its partitions, as the evidence filter offers them."""
+
+    id: int
+    name: str
+    partitions: tuple[tuple[int, str], ...]  # (partition id, "index · description · fs")
+
+
+def evidence_choices(session: Session) -> list[EvidenceChoice]:
+    choices = []
+    for evidence in session.scalars(select(Evidence).order_by(Evidence.id)):
+        partitions = tuple(
+            (p.id, " · ".join(str(part) for part in (p.index, p.description, p.fs_type) if part
+                               not in (None, "")))
+            for p in sorted(evidence.partitions, key=lambda p: p.index))
+        choices.append(EvidenceChoice(evidence.id, evidence.name, partitions))
+    return choices

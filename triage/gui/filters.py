@@ -53,7 +53,11 @@ class FilterBar(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search name, path or hash"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(180)
+        # Wide enough to read what is typed (and the placeholder, whatever the language).
+        metrics = self.search.fontMetrics()
+        self.search.setMinimumWidth(max(metrics.horizontalAdvance("0" * 22),
+                                        metrics.horizontalAdvance(self.search.placeholderText()))
+                                    + 36)
         self.category = _combo([(self.tr("Needs a person"), UNCATEGORISED),
                                 (self.tr("All categories"), ALL),
                                 (self.tr("Conflicting / to review"), CONFLICTING)],
@@ -95,6 +99,9 @@ class FilterBar(QWidget):
                                   self.tr("Items a plugin flagged (a suggestion, not a "
                                           "verdict), e.g. has faces"))
         self._flag_choices: dict[str, tuple[str, str]] = {}
+        self.evidence = _combo([(self.tr("All evidence"), ALL)],
+                               self.tr("Only items found in this evidence or partition"))
+        self._evidence_choices: dict[str, tuple[int | None, int | None]] = {}
         self.gps = QCheckBox(self.tr("Has GPS"))
         self.dated = QCheckBox(self.tr("Modified"))
         self.date_from = QDateEdit(QDate.currentDate().addYears(-1))
@@ -105,14 +112,14 @@ class FilterBar(QWidget):
 
         first = QHBoxLayout()
         first.setContentsMargins(0, 0, 0, 0)
-        first.addWidget(self.search, 2)
+        first.addWidget(self.search, 3)
         for widget in (self.category, self.hits, self.known_good, self.media_type,
                        QLabel(self.tr("Sort:")), self.sort, self.more):
             first.addWidget(widget)
         self.second = QWidget()
         second = QHBoxLayout(self.second)
         second.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.deleted, self.stack_size, self.plugin_flag):
+        for widget in (self.evidence, self.deleted, self.stack_size, self.plugin_flag):
             second.addWidget(widget)
         second.addWidget(self.path, 1)
         second.addWidget(self.camera, 1)
@@ -129,7 +136,7 @@ class FilterBar(QWidget):
         for edit in (self.search, self.path, self.camera):
             edit.textChanged.connect(self._typing.start)
         for combo in (self.category, self.hits, self.media_type, self.sort, self.deleted,
-                      self.plugin_flag):
+                      self.plugin_flag, self.evidence):
             combo.currentIndexChanged.connect(self._emit)
         for box in (self.known_good, self.gps, self.dated):
             box.toggled.connect(self._emit)
@@ -166,6 +173,27 @@ class FilterBar(QWidget):
         if self.plugin_flag.currentData() != current:
             self._emit()  # the flag chosen is gone (a plugin's results were removed)
 
+    def set_evidence(self, choices) -> None:
+        """The case's evidence and their partitions (`gallery.evidence_choices`)."""
+        current = self.evidence.currentData()
+        self.evidence.blockSignals(True)
+        while self.evidence.count() > 1:
+            self.evidence.removeItem(1)
+        self._evidence_choices = {}
+        for evidence in choices:
+            key = f"e{evidence.id}"
+            self._evidence_choices[key] = (evidence.id, None)
+            self.evidence.addItem(evidence.name, key)
+            for partition_id, label in evidence.partitions:
+                key = f"p{partition_id}"
+                self._evidence_choices[key] = (None, partition_id)
+                self.evidence.addItem("    " + self.tr("{evidence} ▸ partition {p}").format(
+                    evidence=evidence.name, p=label), key)
+        _select(self.evidence, current)
+        self.evidence.blockSignals(False)
+        if self.evidence.currentData() != current:
+            self._emit()
+
     def set_stacks(self, stacks: bool) -> None:
         self._stacks = stacks
         self._emit()
@@ -177,6 +205,8 @@ class FilterBar(QWidget):
 
     def current(self) -> GalleryFilter:
         category = self.category.currentData()
+        evidence, partition = self._evidence_choices.get(self.evidence.currentData() or "",
+                                                         (None, None))
         return GalleryFilter(
             stacks=self._stacks, hash_hits=self.hits.currentData(),
             show_known_good=self.known_good.isChecked(),
@@ -188,7 +218,7 @@ class FilterBar(QWidget):
             date_to=_day(self.date_to) if self.dated.isChecked() else None,
             text=self.search.text(),
             plugin_flag=self._flag_choices.get(self.plugin_flag.currentData() or ""),
-            sort=self.sort.currentData())
+            evidence_id=evidence, partition_id=partition, sort=self.sort.currentData())
 
     def _emit(self) -> None:
         self.changed.emit(self.current())

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage.case.gallery import items_by_id
+from triage.case.gallery import evidence_choices, items_by_id
 from triage.case.store import CaseStore
 from triage.case.tags import working_scheme
 from triage.gui import formatting
@@ -47,7 +47,7 @@ def _filter_choices(session):
     """What the filter bar offers beyond fixed choices: plugin flags, evidence."""
     from triage.plugins.results import flag_counts
 
-    return flag_counts(session)
+    return flag_counts(session), evidence_choices(session)
 
 
 def _confirmation(session, media_ids: list[int], stacks: bool, plugin: str, version: str):
@@ -221,7 +221,12 @@ class GalleryPanel(QWidget):
         self._read_choices()
 
     def _read_choices(self) -> None:
-        self.reader.submit(_filter_choices, self.filters.set_plugin_flags, self._load_failed)
+        self.reader.submit(_filter_choices, self._choices_read, self._load_failed)
+
+    def _choices_read(self, choices) -> None:
+        flags, evidence = choices
+        self.filters.set_plugin_flags(flags)
+        self.filters.set_evidence(evidence)
 
     def _scheme_loaded(self, scheme) -> None:
         self.scheme = scheme

@@ -7,8 +7,8 @@ import platform
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QSettings, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -46,6 +46,7 @@ from triage.gui.i18n import install_translators, language
 from triage.gui.wellbeing import ExposureMeter
 from triage.gui.widgets import MessageBar
 from triage.gui.workers import BackgroundCall
+from triage.paths import resources_dir
 from triage.pipeline.ingest import IngestOptions
 
 APP_TITLE = "Triage"
@@ -59,6 +60,17 @@ def about_text() -> str:
         "<p>Open-source software under the Apache License 2.0.</p>"
         f"<p><small>Python {platform.python_version()}, PySide6 {pyside_version}</small></p>"
     )
+
+
+def app_icon() -> QIcon:
+    """The application's icon (an empty icon where the resources are missing)."""
+    return QIcon(str(resources_dir() / "icons" / "triage.png"))
+
+
+class _StepReporter(QObject):
+    """Carries a background job's step lines to the status bar (a queued signal)."""
+
+    step = Signal(str)
 
 
 def _open_store(folder: str, create: bool, examiner: str | None):
@@ -92,9 +104,13 @@ class MainWindow(QMainWindow):
         self._opening: BackgroundCall | None = None
         self._quit_when_idle = False
 
+        self.setWindowIcon(app_icon())
         self.messages = MessageBar()
         self.jobs = CaseJobs(self)
         self._demo_pending = False
+        self._demo_replaces: str | None = None  # the case open when the demo was asked for
+        self._steps = _StepReporter(self)
+        self._steps.step.connect(self.statusBar().showMessage)
         self.jobs.started.connect(self._job_started)
         self.jobs.finished.connect(self._job_finished)
         self.start_page = StartPage(self.recent)
@@ -498,15 +514,21 @@ class MainWindow(QMainWindow):
             self.jobs.run(self.tr("Verifying evidence and audit log…"),
                           lambda: verify_job(store, examiner), changes_case=False)
 
-    def open_demo_case(self) -> None:
-        """Build the demo case if needed (off the GUI thread), then open it."""
+    def open_demo_case(self) -> bool:
+        """Build the demo case if needed (off the GUI thread, steps in the status bar), then
+        open it, unless the examiner opened another case meanwhile. The only demo opener:
+        the Help menu and the first start both call it."""
+        step = self._steps.step.emit
+
         def build():
             from triage.demo import ensure_demo_case  # written by the demo's own module
 
-            return ensure_demo_case()
+            return ensure_demo_case(step)
 
+        self._demo_replaces = self.case_folder
         self._demo_pending = self.jobs.run(self.tr("Preparing the demo case…"), build,
                                            changes_case=False)
+        return self._demo_pending
 
     def _job_started(self, what: str) -> None:
         self.statusBar().showMessage(what)
@@ -516,7 +538,10 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         demo, self._demo_pending = self._demo_pending, False
         if demo and ok:
-            self.open_case(text)
+            if self.case_folder == self._demo_replaces:  # no other case opened meanwhile
+                self.open_case(text)
+        elif demo:
+            self.messages.error(self.tr("Cannot prepare the demo case: {m}").format(m=text))
         elif ok:
             self.messages.info(text)
         else:
