@@ -38,6 +38,7 @@ from triage.export.items import (
     iter_audit,
     iter_items,
 )
+from triage.export.links import report_section
 from triage.export.text import iso, target_text, verdict_text
 
 STYLE = """
@@ -122,6 +123,7 @@ def render(context, out: TextIO) -> tuple[dict, list[str]]:
     counts = _counts(context, out)
     _hash_sets(context, out)
     listed = _items(context, out)
+    _links(context, out)
     _audit(context, out)
     out.write("</body></html>\n")
     return {"items_listed": listed, "by_category": counts}, []
@@ -327,6 +329,40 @@ def _item(context, out: TextIO, item: Item) -> None:
         details.append("<b>Found at</b><br>" + "<br>".join(files))
     out.write(TABLE + f"<tr>{thumb}<td class='small'>" + "<br>".join(details)
               + "</td></tr></table><br>\n")
+
+
+def _links(context, out: TextIO) -> None:
+    """Links found in the evidence, and those on a URL block list with where they were."""
+    section = report_section(context.session)
+    counts = section["counts"]
+    out.write("<h2>5. Shared links</h2>\n")
+    if not counts["links"]:
+        out.write("<p>No link was found in the evidence (or it was not scanned: "
+                  "<i>triage links scan</i>).</p>\n")
+        return
+    out.write(f"<p>{counts['links']:,} links found ({counts['decoded']:,} written to hide "
+              f"them and decoded, {counts['shortened']:,} through a URL shortener); "
+              f"<b>{section['matched_total']:,}</b> on an imported URL block list.</p>\n")
+    if not section["matched"]:
+        return
+    out.write(TABLE + "<tr><th>Link (normal form)</th><th>As written</th><th>Block list</th>"
+              "<th>Found in</th></tr>\n")
+    for link in section["matched"]:
+        hits = "<br>".join(f"{esc(m['list'])}: {esc(level)}"
+                           + (f" ({esc(m['category'])})" if m["category"] else "")
+                           for level, found in link["matches"].items() for m in found)
+        source = link["source"]
+        out.write(f"<tr><td class='mono small'>{esc(link['display_url'])}</td>"
+                  f"<td class='mono small'>{esc(link['raw'])}"
+                  + (f"<br><span class='muted'>{esc(', '.join(link['rules']))}</span>"
+                     if link["rules"] else "")
+                  + f"</td><td class='small'>{hits}</td>"
+                  f"<td class='small'>{esc(source['evidence'])}: {esc(source['path'])}</td>"
+                  "</tr>\n")
+    out.write("</table>\n")
+    if section["matched_total"] > len(section["matched"]):
+        out.write(f"<p class='small'>The first {len(section['matched']):,} are listed; "
+                  "<i>triage links export</i> writes them all.</p>\n")
 
 
 def _audit(context, out: TextIO) -> None:
