@@ -47,104 +47,114 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="301"/>
+        <location filename="../../triage/gui/case_view.py" line="303"/>
         <source>Evidence</source>
         <translation>Scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="308"/>
+        <location filename="../../triage/gui/case_view.py" line="310"/>
         <source>Summary</source>
         <translation>Résumé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="341"/>
+        <location filename="../../triage/gui/case_view.py" line="343"/>
         <source>Filter by path, name or MD5</source>
         <translation>Filtrer par chemin, nom ou MD5</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="352"/>
+        <location filename="../../triage/gui/case_view.py" line="354"/>
         <source>Filter:</source>
         <translation>Filtre :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="360"/>
+        <location filename="../../triage/gui/case_view.py" line="362"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="382"/>
+        <location filename="../../triage/gui/case_view.py" line="384"/>
         <source>&amp;Gallery</source>
         <translation>&amp;Galerie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="383"/>
+        <location filename="../../triage/gui/case_view.py" line="385"/>
         <source>&amp;Evidence and files</source>
         <translation>&amp;Scellés et fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="413"/>
+        <location filename="../../triage/gui/case_view.py" line="389"/>
+        <source>Could not read the links: {m}</source>
+        <translation>Impossible de lire les liens : {m}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_view.py" line="390"/>
+        <source>&amp;Links</source>
+        <translation>&amp;Liens</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_view.py" line="429"/>
         <source>Could not read the case: {m}</source>
         <translation>Lecture du dossier impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="414"/>
-        <location filename="../../triage/gui/case_view.py" line="433"/>
+        <location filename="../../triage/gui/case_view.py" line="430"/>
+        <location filename="../../triage/gui/case_view.py" line="449"/>
         <source>Retry</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="432"/>
+        <location filename="../../triage/gui/case_view.py" line="448"/>
         <source>Could not read the file list: {m}</source>
         <translation>Lecture de la liste des fichiers impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="437"/>
+        <location filename="../../triage/gui/case_view.py" line="453"/>
         <source>Reading…</source>
         <translation>Lecture…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="442"/>
+        <location filename="../../triage/gui/case_view.py" line="458"/>
         <source>{shown} of {total} entries</source>
         <translation>{shown} entrées sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="445"/>
+        <location filename="../../triage/gui/case_view.py" line="461"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="470"/>
+        <location filename="../../triage/gui/case_view.py" line="486"/>
         <source>An ingest is already running in this case.</source>
         <translation>Une ingestion est déjà en cours dans ce dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="477"/>
+        <location filename="../../triage/gui/case_view.py" line="493"/>
         <source>Adding {n} evidence…</source>
         <translation>Ajout de {n} scellé(s)…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="478"/>
+        <location filename="../../triage/gui/case_view.py" line="494"/>
         <source>Resuming ingest…</source>
         <translation>Reprise de l&apos;ingestion…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="510"/>
+        <location filename="../../triage/gui/case_view.py" line="526"/>
         <source>Ingest stopped: {e}. What was recorded is kept; resume to finish.</source>
         <translation>Ingestion arrêtée : {e}. Ce qui a été enregistré est conservé ; reprenez pour terminer.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="512"/>
-        <location filename="../../triage/gui/case_view.py" line="525"/>
+        <location filename="../../triage/gui/case_view.py" line="528"/>
+        <location filename="../../triage/gui/case_view.py" line="541"/>
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="517"/>
+        <location filename="../../triage/gui/case_view.py" line="533"/>
         <source>Ingest cancelled after {n} files. Resume to finish; nothing is done twice.</source>
         <translation>Ingestion annulée après {n} fichiers. Reprenez pour terminer ; rien n’est fait deux fois.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="520"/>
+        <location filename="../../triage/gui/case_view.py" line="536"/>
         <source>Ingest finished: {n} files hashed, {e} file errors.</source>
         <translation>Ingestion terminée : {n} fichiers hachés, {e} erreurs de fichier.</translation>
     </message>
@@ -152,170 +162,235 @@
 <context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../triage/gui/detail.py" line="59"/>
+        <location filename="../../triage/gui/detail.py" line="103"/>
         <source>Keyframes of the video, treated like its preview</source>
         <translation>Images clés de la vidéo, traitées comme son aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="72"/>
+        <location filename="../../triage/gui/detail.py" line="116"/>
         <source>Select a picture to see where it was found, its hashes, hash-set matches and tag history.</source>
         <translation>Sélectionnez une image pour voir où elle a été trouvée, ses empreintes, ses correspondances de listes d&apos;empreintes et l&apos;historique de ses catégories.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="97"/>
+        <location filename="../../triage/gui/detail.py" line="141"/>
         <source>No picture selected</source>
         <translation>Aucune image sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="124"/>
+        <location filename="../../triage/gui/detail.py" line="174"/>
         <source>This item is no longer in the case.</source>
         <translation>Cet élément n&apos;est plus dans le dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="134"/>
+        <location filename="../../triage/gui/detail.py" line="184"/>
         <source>Could not read this item: {m}</source>
         <translation>Lecture de cet élément impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="143"/>
+        <location filename="../../triage/gui/detail.py" line="193"/>
         <source>Stack of {n} (representative first):</source>
         <translation>Pile de {n} (représentant en premier) :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="161"/>
+        <location filename="../../triage/gui/detail.py" line="211"/>
         <source>Loading…</source>
         <translation>Chargement…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="162"/>
+        <location filename="../../triage/gui/detail.py" line="212"/>
         <source>No preview</source>
         <translation>Pas d&apos;aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="178"/>
+        <location filename="../../triage/gui/detail.py" line="231"/>
         <source>Keyframes: loading…</source>
         <translation>Images clés : chargement…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="179"/>
+        <location filename="../../triage/gui/detail.py" line="232"/>
         <source>No keyframes</source>
         <translation>Pas d&apos;images clés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="224"/>
+        <location filename="../../triage/gui/detail.py" line="297"/>
         <source>to review</source>
         <translation>à revoir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="226"/>
+        <location filename="../../triage/gui/detail.py" line="299"/>
         <source>uncategorised</source>
         <translation>non catégorisé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="228"/>
+        <location filename="../../triage/gui/detail.py" line="301"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="230"/>
+        <location filename="../../triage/gui/detail.py" line="303"/>
         <source>Category</source>
         <translation>Catégorie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="236"/>
+        <location filename="../../triage/gui/detail.py" line="309"/>
         <source>Found {n} time(s)</source>
         <translation>Trouvé {n} fois</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="240"/>
+        <location filename="../../triage/gui/detail.py" line="313"/>
         <source>(the sets disagree)</source>
         <translation>(les listes divergent)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="241"/>
+        <location filename="../../triage/gui/detail.py" line="314"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de listes d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="244"/>
+        <location filename="../../triage/gui/detail.py" line="317"/>
+        <source>Near hash-set entries (perceptual)</source>
+        <translation>Proches d’entrées de jeux d’empreintes (perceptuel)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="323"/>
         <source>Tags</source>
         <translation>Catégories données</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="254"/>
+        <location filename="../../triage/gui/detail.py" line="333"/>
         <source>Video</source>
         <translation>Vidéo</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="257"/>
+        <location filename="../../triage/gui/detail.py" line="336"/>
         <source>Tag history (audit log)</source>
         <translation>Historique des catégories (journal d&apos;audit)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="266"/>
+        <location filename="../../triage/gui/detail.py" line="343"/>
+        <source>Looks like an entry, not the same file: a lead to check, which categorises nothing.</source>
+        <translation>Ressemble à une entrée, sans être le même fichier : une piste à vérifier, qui ne catégorise rien.</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="348"/>
+        <source>, keyframe {i} at {t:.1f} s</source>
+        <translation>, image clé {i} à {t:.1f} s</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="350"/>
+        <source>{algorithm} distance {distance}{where}; {kind}, category {category}, record {record}</source>
+        <translation>{algorithm} distance {distance}{where} ; {kind}, catégorie {category}, enregistrement {record}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="360"/>
         <source>partition {p}</source>
         <translation>partition {p}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="269"/>
+        <location filename="../../triage/gui/detail.py" line="363"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="271"/>
+        <location filename="../../triage/gui/detail.py" line="365"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="271"/>
+        <location filename="../../triage/gui/detail.py" line="365"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="272"/>
+        <location filename="../../triage/gui/detail.py" line="366"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="273"/>
+        <location filename="../../triage/gui/detail.py" line="367"/>
         <source>Accessed</source>
         <translation>Accédé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="274"/>
+        <location filename="../../triage/gui/detail.py" line="368"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="275"/>
+        <location filename="../../triage/gui/detail.py" line="369"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="281"/>
+        <location filename="../../triage/gui/detail.py" line="375"/>
         <source>{kind}, category {category}{scheme}; by {digest}, record {record} of {source} (SHA-256 {sha}…), imported {when} by {who}</source>
         <translation>{kind}, catégorie {category}{scheme} ; par {digest}, enregistrement {record} de {source} (SHA-256 {sha}…), importé le {when} par {who}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="387"/>
+        <source>What plugins suggest. Not a verdict: only an examiner&apos;s tag categorises.</source>
+        <translation>Ce que suggèrent les greffons. Pas un verdict : seule l’étiquette d’un examinateur catégorise.</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="392"/>
+        <source>Plugin suggestions</source>
+        <translation>Suggestions des greffons</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="396"/>
+        <source>model SHA-256 {sha}…</source>
+        <translation>modèle SHA-256 {sha}…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="397"/>
+        <source>no model file</source>
+        <translation>pas de fichier de modèle</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="402"/>
+        <source>Flags (score over threshold): {flags}</source>
+        <translation>Signalements (score au-dessus du seuil) : {flags}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="405"/>
+        <source>No label over its threshold</source>
+        <translation>Aucune étiquette au-dessus de son seuil</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="408"/>
+        <source>{n} face(s)</source>
+        <translation>{n} visage(s)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="409"/>
+        <source>{n} region(s)</source>
+        <translation>{n} région(s)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="412"/>
+        <source>Suggests category &lt;b&gt;{category}&lt;/b&gt; ({scheme}): press &lt;b&gt;{key}&lt;/b&gt; to confirm it as your tag</source>
+        <translation>Suggère la catégorie &lt;b&gt;{category}&lt;/b&gt; ({scheme}) : appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour la confirmer comme votre étiquette</translation>
     </message>
 </context>
 <context>
     <name>EvidencePanel</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="67"/>
+        <location filename="../../triage/gui/case_view.py" line="69"/>
         <source>Select an evidence or partition for details.</source>
         <translation>Sélectionnez un scellé ou une partition pour le détail.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="126"/>
+        <location filename="../../triage/gui/case_view.py" line="128"/>
         <source>Partition {index}</source>
         <translation>Partition {index}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="129"/>
+        <location filename="../../triage/gui/case_view.py" line="131"/>
         <source>Error: {error}</source>
         <translation>Erreur : {error}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="129"/>
+        <location filename="../../triage/gui/case_view.py" line="131"/>
         <source>Read</source>
         <translation>Lu</translation>
     </message>
@@ -323,48 +398,48 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="138"/>
-        <location filename="../../triage/gui/case_actions.py" line="165"/>
+        <location filename="../../triage/gui/case_actions.py" line="218"/>
+        <location filename="../../triage/gui/case_actions.py" line="245"/>
         <source>Export</source>
         <translation>Exporter</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="146"/>
+        <location filename="../../triage/gui/case_actions.py" line="226"/>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="152"/>
+        <location filename="../../triage/gui/case_actions.py" line="232"/>
         <source>The case&apos;s working scheme</source>
         <translation>Le référentiel de travail du dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="158"/>
+        <location filename="../../triage/gui/case_actions.py" line="238"/>
         <source>Overwrite an existing file</source>
         <translation>Remplacer un fichier existant</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="160"/>
+        <location filename="../../triage/gui/case_actions.py" line="240"/>
         <source>&amp;Format:</source>
         <translation>&amp;Format :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="161"/>
+        <location filename="../../triage/gui/case_actions.py" line="241"/>
         <source>&amp;Save as:</source>
         <translation>&amp;Enregistrer sous :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="162"/>
+        <location filename="../../triage/gui/case_actions.py" line="242"/>
         <source>&amp;Scheme:</source>
         <translation>&amp;Référentiel :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="163"/>
+        <location filename="../../triage/gui/case_actions.py" line="243"/>
         <source>&amp;Pictures in reports:</source>
         <translation>&amp;Images dans les rapports :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="174"/>
+        <location filename="../../triage/gui/case_actions.py" line="254"/>
         <source>Export to</source>
         <translation>Exporter vers</translation>
     </message>
@@ -395,306 +470,366 @@
         <translation>Chercher nom, chemin ou empreinte</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="57"/>
+        <location filename="../../triage/gui/filters.py" line="61"/>
         <source>Needs a person</source>
         <translation>À examiner</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="58"/>
+        <location filename="../../triage/gui/filters.py" line="62"/>
         <source>All categories</source>
         <translation>Toutes les catégories</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="59"/>
+        <location filename="../../triage/gui/filters.py" line="63"/>
         <source>Conflicting / to review</source>
         <translation>En conflit / à revoir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="60"/>
+        <location filename="../../triage/gui/filters.py" line="64"/>
         <source>Category in the working scheme</source>
         <translation>Catégorie dans le référentiel de travail</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="61"/>
+        <location filename="../../triage/gui/filters.py" line="65"/>
         <source>Any hash-set result</source>
         <translation>Toute correspondance d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="62"/>
+        <location filename="../../triage/gui/filters.py" line="66"/>
         <source>Alert hits</source>
         <translation>Alertes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="63"/>
+        <location filename="../../triage/gui/filters.py" line="67"/>
         <source>Known-good hits</source>
         <translation>Fichiers connus sains</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="64"/>
+        <location filename="../../triage/gui/filters.py" line="68"/>
         <source>Any hit</source>
         <translation>Toute correspondance</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="64"/>
+        <location filename="../../triage/gui/filters.py" line="68"/>
         <source>No hit</source>
         <translation>Aucune correspondance</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="65"/>
+        <location filename="../../triage/gui/filters.py" line="69"/>
+        <source>Near a hash-set entry</source>
+        <translation>Proche d’une entrée de jeu d’empreintes</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="70"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de listes d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="66"/>
+        <location filename="../../triage/gui/filters.py" line="71"/>
         <source>Show known-good</source>
         <translation>Afficher les fichiers sains</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="67"/>
+        <location filename="../../triage/gui/filters.py" line="72"/>
         <source>Content matched only by known-good hash sets is hidden unless this is on</source>
         <translation>Les contenus reconnus uniquement par des listes de fichiers sains sont masqués sauf si cette option est cochée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="69"/>
+        <location filename="../../triage/gui/filters.py" line="74"/>
         <source>Pictures and videos</source>
         <translation>Images et vidéos</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="70"/>
+        <location filename="../../triage/gui/filters.py" line="75"/>
         <source>Pictures</source>
         <translation>Images</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="70"/>
+        <location filename="../../triage/gui/filters.py" line="75"/>
         <source>Videos</source>
         <translation>Vidéos</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="71"/>
+        <location filename="../../triage/gui/filters.py" line="76"/>
         <source>Media type</source>
         <translation>Type de média</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="72"/>
+        <location filename="../../triage/gui/filters.py" line="77"/>
         <source>Order found</source>
         <translation>Ordre de découverte</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="72"/>
+        <location filename="../../triage/gui/filters.py" line="77"/>
         <source>Largest first</source>
         <translation>Plus gros d&apos;abord</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="73"/>
+        <location filename="../../triage/gui/filters.py" line="78"/>
         <source>Biggest stacks first</source>
         <translation>Plus grandes piles d&apos;abord</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="74"/>
+        <location filename="../../triage/gui/filters.py" line="79"/>
         <source>File name</source>
         <translation>Nom de fichier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="74"/>
+        <location filename="../../triage/gui/filters.py" line="79"/>
         <source>Sort</source>
         <translation>Tri</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="76"/>
+        <location filename="../../triage/gui/filters.py" line="81"/>
         <source>More filters</source>
         <translation>Plus de filtres</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="79"/>
+        <location filename="../../triage/gui/filters.py" line="84"/>
         <source>Deleted or not</source>
         <translation>Supprimé ou non</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="80"/>
+        <location filename="../../triage/gui/filters.py" line="85"/>
         <source>Deleted</source>
         <translation>Supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="81"/>
+        <location filename="../../triage/gui/filters.py" line="86"/>
         <source>Not deleted</source>
         <translation>Non supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="82"/>
+        <location filename="../../triage/gui/filters.py" line="87"/>
         <source>Whether an instance is a deleted entry</source>
         <translation>Si une occurrence est une entrée supprimée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="85"/>
+        <location filename="../../triage/gui/filters.py" line="90"/>
         <source>stack ≥ </source>
         <translation>pile ≥ </translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="86"/>
+        <location filename="../../triage/gui/filters.py" line="91"/>
         <source>Only stacks of at least this many near-duplicates</source>
         <translation>Seulement les piles d&apos;au moins ce nombre de quasi-doublons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="88"/>
+        <location filename="../../triage/gui/filters.py" line="93"/>
         <source>Path contains</source>
         <translation>Le chemin contient</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="91"/>
+        <location filename="../../triage/gui/filters.py" line="96"/>
         <source>EXIF camera</source>
         <translation>Appareil (EXIF)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="93"/>
+        <location filename="../../triage/gui/filters.py" line="98"/>
+        <source>Any plugin result</source>
+        <translation>Tout résultat de greffon</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="99"/>
+        <source>Items a plugin flagged (a suggestion, not a verdict), e.g. has faces</source>
+        <translation>Éléments signalés par un greffon (une suggestion, pas un verdict), p. ex. a des visages</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="102"/>
+        <source>All evidence</source>
+        <translation>Tous les scellés</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="103"/>
+        <source>Only items found in this evidence or partition</source>
+        <translation>Seulement les éléments trouvés dans ce scellé ou cette partition</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="105"/>
         <source>Has GPS</source>
         <translation>Avec GPS</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="94"/>
+        <location filename="../../triage/gui/filters.py" line="106"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="105"/>
+        <location filename="../../triage/gui/filters.py" line="117"/>
         <source>Sort:</source>
         <translation>Tri :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="169"/>
+        <source>{label} ({plugin}): {n}</source>
+        <translation>{label} ({plugin}) : {n}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="190"/>
+        <source>{evidence} ▸ partition {p}</source>
+        <translation>{evidence} ▸ partition {p}</translation>
     </message>
 </context>
 <context>
     <name>GalleryPanel</name>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="158"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="177"/>
         <source>Show stacks</source>
         <translation>Afficher les piles</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="159"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="178"/>
         <source>One tile per stack of near-duplicates; off: every item</source>
         <translation>Une vignette par pile de quasi-doublons ; désactivé : chaque élément</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="161"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="180"/>
         <source>Blur</source>
         <translation>Flou</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="163"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="182"/>
         <source>Blur pictures nobody has categorised yet</source>
         <translation>Flouter les images que personne n&apos;a encore catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="165"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="184"/>
         <source>Greyscale</source>
         <translation>Niveaux de gris</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="167"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="186"/>
         <source>Show pictures nobody has categorised yet in greyscale</source>
         <translation>Afficher en niveaux de gris les images que personne n&apos;a encore catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="169"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="188"/>
         <source>Protect categorised</source>
         <translation>Protéger les catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="171"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="190"/>
         <source>Blur and greyscale apply to categorised pictures too</source>
         <translation>Le flou et les niveaux de gris s&apos;appliquent aussi aux images catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="172"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="191"/>
         <source>Undo</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="174"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="193"/>
         <source>Redo</source>
         <translation>Rétablir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="176"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="195"/>
+        <source>Confirm plugin suggestion</source>
+        <translation>Confirmer la suggestion du greffon</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="197"/>
+        <source>Tag the selection with the category a plugin suggests for it: your tag, audited, undoable</source>
+        <translation>Étiqueter la sélection avec la catégorie suggérée par un greffon : votre étiquette, journalisée, annulable</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="200"/>
         <source>Refresh gallery</source>
         <translation>Actualiser la galerie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="177"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="201"/>
         <source>Read the gallery again (tagged tiles stay in place until then)</source>
         <translation>Relire la galerie (les vignettes catégorisées restent en place jusque-là)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="205"/>
-        <source>{scheme}: {keys}  ·  &lt;b&gt;Alt+key&lt;/b&gt; whole stack  ·  &lt;b&gt;Backspace&lt;/b&gt; remove tag  ·  &lt;b&gt;hold Space&lt;/b&gt; reveal</source>
-        <translation>{scheme} : {keys}  ·  &lt;b&gt;Alt+touche&lt;/b&gt; toute la pile  ·  &lt;b&gt;Retour arrière&lt;/b&gt; retirer la catégorie  ·  &lt;b&gt;maintenir Espace&lt;/b&gt; dévoiler</translation>
+        <location filename="../../triage/gui/gallery_panel.py" line="239"/>
+        <source>{scheme}: {keys}  ·  &lt;b&gt;Alt+key&lt;/b&gt; whole stack  ·  &lt;b&gt;Backspace&lt;/b&gt; remove tag  ·  &lt;b&gt;{confirm}&lt;/b&gt; confirm plugin suggestion  ·  &lt;b&gt;hold Space&lt;/b&gt; reveal</source>
+        <translation>{scheme} : {keys}  ·  &lt;b&gt;Alt+touche&lt;/b&gt; toute la pile  ·  &lt;b&gt;Retour arrière&lt;/b&gt; retirer l’étiquette  ·  &lt;b&gt;{confirm}&lt;/b&gt; confirmer la suggestion du greffon  ·  &lt;b&gt;maintenir Espace&lt;/b&gt; révéler</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="230"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="266"/>
         <source>Could not read the gallery: {m}</source>
         <translation>Lecture de la galerie impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="231"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="267"/>
         <source>Retry</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="235"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="271"/>
         <source>Counting…</source>
         <translation>Comptage…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="238"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="274"/>
         <source>Reading…</source>
         <translation>Lecture…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="242"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="278"/>
         <source>1 tile</source>
         <translation>1 vignette</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="242"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="278"/>
         <source>{n} tiles</source>
         <translation>{n} vignettes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="244"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="280"/>
         <source>1 item</source>
         <translation>1 élément</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="244"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="280"/>
         <source>{n} items</source>
         <translation>{n} éléments</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="278"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="314"/>
         <source>remove the tag of {n} tile(s)</source>
         <translation>retirer la catégorie de {n} vignette(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="281"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="317"/>
         <source>tag {n} tile(s) {code} ({label})</source>
         <translation>catégoriser {n} vignette(s) {code} ({label})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="284"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="320"/>
         <source> with their stacks</source>
         <translation> avec leurs piles</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="323"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="340"/>
+        <source>No plugin suggests a category for this item.</source>
+        <translation>Aucun greffon ne suggère de catégorie pour cet élément.</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="343"/>
+        <source>confirm {plugin}&apos;s suggestion {category} for {n} tile(s)</source>
+        <translation>confirmer la suggestion {category} de {plugin} pour {n} vignette(s)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="355"/>
+        <source>Nothing confirmed: {m}</source>
+        <translation>Rien n’a été confirmé : {m}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="389"/>
         <source>{who} changed the case ({what}). Refresh to see it.</source>
         <translation>{who} a modifié le dossier ({what}). Actualisez pour le voir.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="329"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="395"/>
         <source>The change was not made: {m}. Undo history was cleared; refresh to see the case as it is.</source>
         <translation>La modification n&apos;a pas été faite : {m}. L&apos;historique d&apos;annulation a été vidé ; actualisez pour voir le dossier tel qu&apos;il est.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="325"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="331"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="391"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="397"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
@@ -702,331 +837,530 @@
 <context>
     <name>HashSetDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="90"/>
+        <location filename="../../triage/gui/case_actions.py" line="121"/>
         <source>Import hash set</source>
         <translation>Importer une liste d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="93"/>
+        <location filename="../../triage/gui/case_actions.py" line="124"/>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="103"/>
+        <location filename="../../triage/gui/case_actions.py" line="134"/>
         <source>As the file says (or none)</source>
         <translation>Comme le dit le fichier (ou aucun)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="107"/>
+        <location filename="../../triage/gui/case_actions.py" line="138"/>
         <source>&amp;File:</source>
         <translation>&amp;Fichier :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="108"/>
+        <location filename="../../triage/gui/case_actions.py" line="139"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nom :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="109"/>
+        <location filename="../../triage/gui/case_actions.py" line="140"/>
         <source>&amp;Kind:</source>
         <translation>&amp;Nature :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="110"/>
+        <location filename="../../triage/gui/case_actions.py" line="141"/>
         <source>&amp;Scheme of its categories:</source>
         <translation>&amp;Référentiel de ses catégories :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="111"/>
+        <location filename="../../triage/gui/case_actions.py" line="142"/>
         <source>Import</source>
         <translation>Importer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="120"/>
+        <location filename="../../triage/gui/case_actions.py" line="151"/>
         <source>Hash set file</source>
         <translation>Fichier de liste d&apos;empreintes</translation>
     </message>
 </context>
 <context>
+    <name>LinkListDialog</name>
+    <message>
+        <location filename="../../triage/gui/case_actions.py" line="169"/>
+        <source>Import URL block list</source>
+        <translation>Importer une liste de blocage d’URL</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_actions.py" line="172"/>
+        <source>Browse…</source>
+        <translation>Parcourir…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_actions.py" line="179"/>
+        <source>From the file</source>
+        <translation>D’après le fichier</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_actions.py" line="182"/>
+        <source>text: one URL per line; csv: a URL column and maybe a category; hashed: digests of normalised URLs</source>
+        <translation>text : une URL par ligne ; csv : une colonne d’URL et éventuellement une catégorie ; hashed : empreintes d’URL normalisées</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_actions.py" line="185"/>
+        <source>for entries that carry none (optional)</source>
+        <translation>pour les entrées qui n’en ont pas (facultatif)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_actions.py" line="187"/>
+        <source>&amp;File:</source>
+        <translation>&amp;Fichier :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_actions.py" line="188"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nom :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_actions.py" line="189"/>
+        <source>F&amp;ormat:</source>
+        <translation>F&amp;ormat :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_actions.py" line="190"/>
+        <source>&amp;Category:</source>
+        <translation>&amp;Catégorie :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_actions.py" line="191"/>
+        <source>Import</source>
+        <translation>Importer</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_actions.py" line="200"/>
+        <source>URL block list</source>
+        <translation>Liste de blocage d’URL</translation>
+    </message>
+</context>
+<context>
+    <name>LinksModel</name>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="55"/>
+        <source>URL (normalised)</source>
+        <translation>URL (normalisée)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="56"/>
+        <source>Raw text</source>
+        <translation>Texte brut</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="57"/>
+        <source>Rules applied</source>
+        <translation>Règles appliquées</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="58"/>
+        <source>Confidence</source>
+        <translation>Confiance</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="59"/>
+        <source>Source file</source>
+        <translation>Fichier source</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="60"/>
+        <source>Block-list hits</source>
+        <translation>Correspondances (listes de blocage)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="179"/>
+        <source> (a shortener: it cannot be expanded offline)</source>
+        <translation> (un raccourcisseur : impossible à développer hors ligne)</translation>
+    </message>
+</context>
+<context>
+    <name>LinksPanel</name>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="44"/>
+        <source>All links</source>
+        <translation>Tous les liens</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="45"/>
+        <source>De-obfuscated</source>
+        <translation>Désobfusqués</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="46"/>
+        <source>Shortened</source>
+        <translation>Raccourcis</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="47"/>
+        <source>Partial (parts left out)</source>
+        <translation>Partiels (parties omises)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="48"/>
+        <source>E-mail addresses</source>
+        <translation>Adresses e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="206"/>
+        <source>Search the normalised URL</source>
+        <translation>Rechercher dans l’URL normalisée</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="209"/>
+        <source>Only block-list hits</source>
+        <translation>Seulement les correspondances de listes de blocage</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="213"/>
+        <source>Which links: de-obfuscated ones had to be decoded (hxxp, [.], (dot), …)</source>
+        <translation>Quels liens : les liens désobfusqués ont dû être décodés (hxxp, [.], (dot), …)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="274"/>
+        <source>{n} shown</source>
+        <translation>{n} affichés</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="275"/>
+        <source>{n} shown so far (scroll for more)</source>
+        <translation>{n} affichés pour l’instant (faites défiler pour la suite)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="280"/>
+        <source>in the case: {links} links, {hits} with block-list hits, {decoded} de-obfuscated, {short} shortened, {emails} e-mail addresses</source>
+        <translation>dans l’affaire : {links} liens, {hits} dans des listes de blocage, {decoded} désobfusqués, {short} raccourcis, {emails} adresses e-mail</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="115"/>
+        <location filename="../../triage/gui/main_window.py" line="134"/>
         <source>Pictures shown unblurred in this session, and for how long</source>
         <translation>Images montrées sans flou pendant cette session, et pendant combien de temps</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="145"/>
+        <location filename="../../triage/gui/main_window.py" line="164"/>
         <source>&amp;New case…</source>
         <translation>&amp;Nouveau dossier…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="146"/>
+        <location filename="../../triage/gui/main_window.py" line="165"/>
         <source>Create a case folder</source>
         <translation>Créer un dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="147"/>
+        <location filename="../../triage/gui/main_window.py" line="166"/>
         <source>&amp;Open case…</source>
         <translation>&amp;Ouvrir un dossier…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="148"/>
+        <location filename="../../triage/gui/main_window.py" line="167"/>
         <source>Open an existing case folder</source>
         <translation>Ouvrir un dossier existant</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="149"/>
+        <location filename="../../triage/gui/main_window.py" line="168"/>
         <source>&amp;Close case</source>
         <translation>&amp;Fermer le dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="150"/>
+        <location filename="../../triage/gui/main_window.py" line="169"/>
         <source>&amp;Quit</source>
         <translation>&amp;Quitter</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="152"/>
+        <location filename="../../triage/gui/main_window.py" line="171"/>
         <source>&amp;Add evidence…</source>
         <translation>&amp;Ajouter des scellés…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="153"/>
+        <location filename="../../triage/gui/main_window.py" line="172"/>
         <source>Add disk images or folders to the case and process them</source>
         <translation>Ajouter des images disque ou des dossiers au dossier et les traiter</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="155"/>
+        <location filename="../../triage/gui/main_window.py" line="174"/>
         <source>&amp;Resume ingest</source>
         <translation>&amp;Reprendre l&apos;ingestion</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="156"/>
+        <location filename="../../triage/gui/main_window.py" line="175"/>
         <source>Finish work an earlier run left unfinished</source>
         <translation>Terminer le travail qu&apos;une exécution précédente a laissé inachevé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="157"/>
+        <location filename="../../triage/gui/main_window.py" line="176"/>
         <source>&amp;Cancel ingest</source>
         <translation>A&amp;nnuler l&apos;ingestion</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="158"/>
+        <location filename="../../triage/gui/main_window.py" line="177"/>
         <source>Re&amp;fresh</source>
         <translation>Ac&amp;tualiser</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="160"/>
+        <location filename="../../triage/gui/main_window.py" line="179"/>
         <source>Set &amp;examiner…</source>
         <translation>Définir l&apos;&amp;enquêteur…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="161"/>
+        <location filename="../../triage/gui/main_window.py" line="180"/>
         <source>Who is working: recorded in the audit log with every change</source>
         <translation>Qui travaille : consigné dans le journal d&apos;audit avec chaque modification</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="163"/>
+        <location filename="../../triage/gui/main_window.py" line="182"/>
         <source>Import &amp;hash set…</source>
         <translation>Importer une liste d&apos;&amp;empreintes…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="164"/>
+        <location filename="../../triage/gui/main_window.py" line="183"/>
         <source>Import a hash set file and match it against the case (as triage hashset import)</source>
         <translation>Importer une liste d&apos;empreintes et la comparer au dossier (comme triage hashset import)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="167"/>
+        <location filename="../../triage/gui/main_window.py" line="186"/>
+        <source>Import &amp;URL block list…</source>
+        <translation>Importer une liste de blocage d’&amp;URL…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="187"/>
+        <source>Import a list of URLs known to host abuse material and match the case&apos;s links (as triage links blocklist import)</source>
+        <translation>Importer une liste d’URL connues pour héberger des contenus d’abus et la comparer aux liens de l’affaire (comme triage links blocklist import)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="190"/>
+        <source>Export &amp;links…</source>
+        <translation>Exporter les &amp;liens…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="191"/>
+        <source>The links the Links tab shows, with their block-list hits, as CSV or JSON (as triage links export)</source>
+        <translation>Les liens affichés par l’onglet Liens, avec leurs correspondances, en CSV ou JSON (comme triage links export)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="194"/>
         <source>Rebuild &amp;stacks</source>
         <translation>Reconstruire les &amp;piles</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="168"/>
+        <location filename="../../triage/gui/main_window.py" line="195"/>
         <source>Stack near-duplicates again (as triage cluster)</source>
         <translation>Regrouper à nouveau les quasi-doublons (comme triage cluster)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="170"/>
+        <location filename="../../triage/gui/main_window.py" line="197"/>
         <source>E&amp;xport…</source>
         <translation>E&amp;xporter…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="171"/>
+        <location filename="../../triage/gui/main_window.py" line="198"/>
         <source>VICS JSON, CSV, hash lists, HTML or PDF report (as triage export)</source>
         <translation>VICS JSON, CSV, listes d&apos;empreintes, rapport HTML ou PDF (comme triage export)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="173"/>
+        <location filename="../../triage/gui/main_window.py" line="200"/>
         <source>&amp;Verify case</source>
         <translation>&amp;Vérifier le dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="174"/>
+        <location filename="../../triage/gui/main_window.py" line="201"/>
         <source>Re-hash the evidence and check the audit chain (as triage verify)</source>
         <translation>Recalculer l&apos;empreinte des scellés et vérifier la chaîne d&apos;audit (comme triage verify)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="176"/>
+        <location filename="../../triage/gui/main_window.py" line="203"/>
         <source>Open &amp;demo case</source>
         <translation>Ouvrir le dossier de &amp;démonstration</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="177"/>
+        <location filename="../../triage/gui/main_window.py" line="204"/>
         <source>A small case of public photographs with stacks and hash-set hits</source>
         <translation>Un petit dossier de photographies publiques avec des piles et des correspondances d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="178"/>
+        <location filename="../../triage/gui/main_window.py" line="205"/>
         <source>&amp;About Triage</source>
         <translation>À &amp;propos de Triage</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="179"/>
+        <location filename="../../triage/gui/main_window.py" line="206"/>
         <source>About &amp;Qt</source>
         <translation>À propos de &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="183"/>
+        <location filename="../../triage/gui/main_window.py" line="210"/>
         <source>&amp;File</source>
         <translation>&amp;Fichier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="186"/>
+        <location filename="../../triage/gui/main_window.py" line="213"/>
         <source>Open &amp;recent</source>
         <translation>Ouvrir un dossier &amp;récent</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="192"/>
+        <location filename="../../triage/gui/main_window.py" line="219"/>
         <source>&amp;Language</source>
         <translation>&amp;Langue</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="200"/>
+        <location filename="../../triage/gui/main_window.py" line="227"/>
         <source>&amp;Case</source>
         <translation>&amp;Dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="211"/>
+        <location filename="../../triage/gui/main_window.py" line="239"/>
         <source>&amp;View</source>
         <translation>&amp;Affichage</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="213"/>
+        <location filename="../../triage/gui/main_window.py" line="241"/>
         <source>&amp;Help</source>
         <translation>A&amp;ide</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="225"/>
+        <location filename="../../triage/gui/main_window.py" line="253"/>
         <source>(none)</source>
         <translation>(aucun)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="254"/>
+        <location filename="../../triage/gui/main_window.py" line="283"/>
         <source>Unblurred: {n} pictures, {t}</source>
         <translation>Sans flou : {n} images, {t}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="259"/>
+        <location filename="../../triage/gui/main_window.py" line="288"/>
         <source>You have looked at unblurred pictures for {m} minutes in this session. A short break helps.</source>
         <translation>Vous avez regardé des images sans flou pendant {m} minutes au cours de cette session. Une courte pause aide.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="263"/>
+        <location filename="../../triage/gui/main_window.py" line="292"/>
         <source>Examiner: {name}</source>
         <translation>Enquêteur : {name}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="278"/>
+        <location filename="../../triage/gui/main_window.py" line="307"/>
         <source>Open case folder</source>
         <translation>Ouvrir un dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="292"/>
+        <location filename="../../triage/gui/main_window.py" line="321"/>
         <source>An ingest is running: cancel it before opening another case.</source>
         <translation>Une ingestion est en cours : annulez-la avant d’ouvrir un autre dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="299"/>
+        <location filename="../../triage/gui/main_window.py" line="328"/>
         <source>Opening {folder}…</source>
         <translation>Ouverture de {folder}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="336"/>
-        <location filename="../../triage/gui/main_window.py" line="340"/>
+        <location filename="../../triage/gui/main_window.py" line="365"/>
+        <location filename="../../triage/gui/main_window.py" line="369"/>
         <source>Cannot open the case: {m}</source>
         <translation>Impossible d&apos;ouvrir le dossier : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="337"/>
+        <location filename="../../triage/gui/main_window.py" line="366"/>
         <source>Remove from recent cases</source>
         <translation>Retirer des dossiers récents</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="347"/>
+        <location filename="../../triage/gui/main_window.py" line="376"/>
         <source>An ingest is running: cancel it before closing the case.</source>
         <translation>Une ingestion est en cours : annulez-la avant de fermer le dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="409"/>
+        <location filename="../../triage/gui/main_window.py" line="438"/>
         <source>(no case open)</source>
         <translation>(aucun dossier ouvert)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="425"/>
+        <location filename="../../triage/gui/main_window.py" line="454"/>
         <source>Importing hash set {name}…</source>
         <translation>Import de la liste d&apos;empreintes {name}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="432"/>
+        <location filename="../../triage/gui/main_window.py" line="468"/>
+        <source>Importing URL list {name}…</source>
+        <translation>Import de la liste d’URL {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="478"/>
+        <source>Export links</source>
+        <translation>Exporter les liens</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="479"/>
+        <source>CSV (*.csv);;JSON (*.json)</source>
+        <translation>CSV (*.csv);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="485"/>
+        <source>Exporting links…</source>
+        <translation>Export des liens…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="491"/>
         <source>Stacking near-duplicates…</source>
         <translation>Regroupement des quasi-doublons…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="448"/>
+        <location filename="../../triage/gui/main_window.py" line="507"/>
         <source>Exporting…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="455"/>
+        <location filename="../../triage/gui/main_window.py" line="514"/>
         <source>Verifying evidence and audit log…</source>
         <translation>Vérification des scellés et du journal d&apos;audit…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="465"/>
+        <location filename="../../triage/gui/main_window.py" line="529"/>
         <source>Preparing the demo case…</source>
         <translation>Préparation du dossier de démonstration…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="493"/>
+        <location filename="../../triage/gui/main_window.py" line="544"/>
+        <source>Cannot prepare the demo case: {m}</source>
+        <translation>Impossible de préparer l’affaire de démonstration : {m}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="561"/>
         <source>The new language is used from the next start.</source>
         <translation>La nouvelle langue s&apos;applique au prochain démarrage.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="506"/>
+        <location filename="../../triage/gui/main_window.py" line="574"/>
         <source>Examiner</source>
         <translation>Enquêteur</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="507"/>
+        <location filename="../../triage/gui/main_window.py" line="575"/>
         <source>Examiner name (recorded in the audit log):</source>
         <translation>Nom de l&apos;enquêteur (consigné dans le journal d&apos;audit) :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="513"/>
+        <location filename="../../triage/gui/main_window.py" line="581"/>
         <source>About Triage</source>
         <translation>À propos de Triage</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="522"/>
+        <location filename="../../triage/gui/main_window.py" line="590"/>
         <source>Ingest running</source>
         <translation>Ingestion en cours</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="523"/>
+        <location filename="../../triage/gui/main_window.py" line="591"/>
         <source>An ingest is running. Cancel it and quit? What is recorded is kept, and the next ingest resumes from there.</source>
         <translation>Une ingestion est en cours. L&apos;annuler et quitter ? Ce qui est enregistré est conservé, et la prochaine ingestion reprendra à partir de là.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="532"/>
+        <location filename="../../triage/gui/main_window.py" line="600"/>
         <source>Cancelling ingest, then quitting…</source>
         <translation>Annulation de l&apos;ingestion, puis fermeture…</translation>
     </message>
@@ -1214,42 +1548,42 @@
 <context>
     <name>SummaryPanel</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="245"/>
+        <location filename="../../triage/gui/case_view.py" line="247"/>
         <source> ({n} with errors)</source>
         <translation> ({n} avec erreurs)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="251"/>
+        <location filename="../../triage/gui/case_view.py" line="253"/>
         <source>{done} of {total} files</source>
         <translation>{done} fichiers sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="257"/>
+        <location filename="../../triage/gui/case_view.py" line="259"/>
         <source>{n} more types</source>
         <translation>{n} autres types</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="261"/>
+        <location filename="../../triage/gui/case_view.py" line="263"/>
         <source>Files whose name&apos;s extension disagrees with their content</source>
         <translation>Fichiers dont l&apos;extension ne correspond pas au contenu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="264"/>
+        <location filename="../../triage/gui/case_view.py" line="266"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="269"/>
+        <location filename="../../triage/gui/case_view.py" line="271"/>
         <source>{n} files not hashed yet</source>
         <translation>{n} fichiers pas encore hachés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="270"/>
+        <location filename="../../triage/gui/case_view.py" line="272"/>
         <source>evidence not fully read yet</source>
         <translation>scellés pas encore entièrement lus</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="271"/>
+        <location filename="../../triage/gui/case_view.py" line="273"/>
         <source>Case ▸ Resume ingest finishes them</source>
         <translation>Dossier ▸ Reprendre l&apos;ingestion les termine</translation>
     </message>
@@ -1257,22 +1591,22 @@
 <context>
     <name>TileDelegate</name>
     <message>
-        <location filename="../../triage/gui/gallery_view.py" line="157"/>
+        <location filename="../../triage/gui/gallery_view.py" line="158"/>
         <source>video</source>
         <translation>vidéo</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_view.py" line="158"/>
+        <location filename="../../triage/gui/gallery_view.py" line="159"/>
         <source>no preview</source>
         <translation>pas d&apos;aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_view.py" line="189"/>
+        <location filename="../../triage/gui/gallery_view.py" line="190"/>
         <source>stack {n}</source>
         <translation>pile {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_view.py" line="195"/>
+        <location filename="../../triage/gui/gallery_view.py" line="196"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
@@ -1280,19 +1614,9 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../triage/gui/app.py" line="38"/>
+        <location filename="../../triage/gui/app.py" line="36"/>
         <source>Internal error: {kind}: {value} (details in {where}). Your case is safe; please report this.</source>
         <translation>Erreur interne : {kind} : {value} (détails dans {where}). Votre dossier est intact ; merci de signaler ce problème.</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/app.py" line="78"/>
-        <source>Preparing the demo case…</source>
-        <translation>Préparation du dossier de démonstration…</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/app.py" line="95"/>
-        <source>Cannot prepare the demo case: {m}</source>
-        <translation>Impossible de préparer le dossier de démonstration : {m}</translation>
     </message>
 </context>
 </TS>

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,17 +41,23 @@ from triage.links.queries import LinkFilter, LinkRow, link_counts, query_links
 
 PAGE_SIZE = 500
 TYPING_DELAY_MS = 300
-KINDS = (("All links", {}), ("De-obfuscated", {"deobfuscated": True}),
-         ("Shortened", {"shortened": True}), ("Partial (parts left out)", {"partial": True}),
-         ("E-mail addresses", {"kind": "email"}))
+KINDS = ((QT_TRANSLATE_NOOP("LinksPanel", "All links"), {}),
+         (QT_TRANSLATE_NOOP("LinksPanel", "De-obfuscated"), {"deobfuscated": True}),
+         (QT_TRANSLATE_NOOP("LinksPanel", "Shortened"), {"shortened": True}),
+         (QT_TRANSLATE_NOOP("LinksPanel", "Partial (parts left out)"), {"partial": True}),
+         (QT_TRANSLATE_NOOP("LinksPanel", "E-mail addresses"), {"kind": "email"}))
 """The kind filter's choices: their LinkFilter fields."""
 
 
 class LinksModel(QAbstractTableModel):
     """`LinkRow`s for one `LinkFilter`, read a page at a time as the view scrolls."""
 
-    COLUMNS = ("URL (normalised)", "Raw text", "Rules applied", "Confidence", "Source file",
-               "Block-list hits")
+    COLUMNS = (QT_TRANSLATE_NOOP("LinksModel", "URL (normalised)"),
+               QT_TRANSLATE_NOOP("LinksModel", "Raw text"),
+               QT_TRANSLATE_NOOP("LinksModel", "Rules applied"),
+               QT_TRANSLATE_NOOP("LinksModel", "Confidence"),
+               QT_TRANSLATE_NOOP("LinksModel", "Source file"),
+               QT_TRANSLATE_NOOP("LinksModel", "Block-list hits"))
     URL, RAW, RULES, CONFIDENCE, SOURCE, HITS = range(len(COLUMNS))
 
     loaded = Signal(int)  # rows read so far, after each page
