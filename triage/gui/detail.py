@@ -413,4 +413,4 @@ def _suggestion(s: PluginSuggestion, suggested: Suggested | None) -> str:
             "DetailPane", "Suggests category <b>{category}</b> ({scheme}): press <b>{key}</b> "
                           "to confirm it as your tag").format(
             category=_e(category), scheme=_e(suggested.scheme), key=CONFIRM_KEY) + "</span>")
-    return "<br>".join(lines)
+    return "<br>".join(lines) if len(lines) > 2 else " · ".join(lines)  # nothing said: one line

@@ -116,15 +116,20 @@ class FilterBar(QWidget):
         for widget in (self.category, self.hits, self.known_good, self.media_type,
                        QLabel(self.tr("Sort:")), self.sort, self.more):
             first.addWidget(widget)
-        self.second = QWidget()
-        second = QHBoxLayout(self.second)
+        self.second = QWidget()  # two rows: where and what first, then text and dates
+        second = QVBoxLayout(self.second)
         second.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.evidence, self.deleted, self.stack_size, self.plugin_flag):
-            second.addWidget(widget)
-        second.addWidget(self.path, 1)
-        second.addWidget(self.camera, 1)
+        where = QHBoxLayout()
+        for widget, stretch in ((self.evidence, 2), (self.plugin_flag, 2), (self.deleted, 1),
+                                (self.stack_size, 0)):
+            where.addWidget(widget, stretch)
+        text = QHBoxLayout()
+        text.addWidget(self.path, 2)
+        text.addWidget(self.camera, 1)
         for widget in (self.gps, self.dated, self.date_from, QLabel("–"), self.date_to):
-            second.addWidget(widget)
+            text.addWidget(widget)
+        second.addLayout(where)
+        second.addLayout(text)
         self.second.hide()
         self.more.toggled.connect(self.second.setVisible)
         layout = QVBoxLayout(self)
