@@ -199,6 +199,6 @@ def _run_for(fn: Callable[..., Any], run: str, *args: Any) -> Any:
     if run != _worker_run:
         from triage.pipeline import work
 
-        work._analysed.clear()
+        work.forget_analysed()
         _worker_run = run
     return fn(*args)

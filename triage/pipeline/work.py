@@ -123,6 +123,12 @@ def _one_thread_per_worker() -> None:
     pillow_heif.options.DECODE_THREADS = 1
 
 
+def forget_analysed() -> None:
+    """A new ingest run starts in this process (a cluster worker outlives runs): analyse
+    every content again, or a resumed or other case would never get its analyses."""
+    _analysed.clear()
+
+
 def _remember(sha256: str) -> None:
     if len(_analysed) > 500_000:  # bound the memory of a long run; a repeat costs one decode
         _analysed.clear()
