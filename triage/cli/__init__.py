@@ -14,20 +14,24 @@ import traceback
 from pathlib import Path
 
 from triage import __version__
-from triage.case.store import CaseError
-from triage.evidence import EvidenceError
 
 COMMAND_MODULES = (
     "gui", "demo", "ingest", "inspect", "verify", "hashset", "cluster", "scheme", "tag", "export",
     "plugins", "links",
 )
+# Commands registered by a module of another name; every other command is its module's name.
+MODULE_OF = {"info": "inspect", "files": "inspect", "untag": "tag", "tags": "tag",
+             "working-scheme": "tag"}
 
 
 class UsageError(Exception):
     """A request the command cannot carry out as asked (exit 2)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every command, or only the module of command `only` (each module
+    imports what its command needs: `triage ingest` should not wait for the GUI's or the
+    exports' imports before its workers start)."""
     parser = argparse.ArgumentParser(
         prog="triage",
         description="Find, hash and categorise pictures and videos on seized evidence. "
@@ -35,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"triage {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in [only] if only else COMMAND_MODULES:
         module = _command_module(name)
         if module is not None:
             module.register(subparsers)
@@ -53,27 +57,41 @@ def _command_module(name: str):
         raise
 
 
+def _module_for(argv: list[str]) -> str | None:
+    """The one command module `argv` asks for, or None (no command, an option first, a path)."""
+    if not argv or argv[0].startswith("-"):
+        return None
+    module = MODULE_OF.get(argv[0], argv[0])
+    return module if module in COMMAND_MODULES else None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
+    argv = (sys.argv[1:] if argv is None else argv) or ["gui"]  # no command: the GUI
+    args = build_parser(_module_for(argv)).parse_args(argv)
     try:
         return args.func(args)
-    except (CaseError, EvidenceError, UsageError) as exc:
-        print(f"triage: error: {exc}", file=sys.stderr)
-        return 2
     except BrokenPipeError:  # the reader (e.g. `| head`) has had enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
         print("triage: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug: keep the details, show one line
-        report = _write_crash_report()
+    except Exception as exc:
+        if _known_failure(exc):
+            print(f"triage: error: {exc}", file=sys.stderr)
+            return 2
+        report = _write_crash_report()  # a bug: keep the details, show one line
         print(f"triage: internal error: {type(exc).__name__}: {exc} (details: {report})",
               file=sys.stderr)
         return 3
+
+
+def _known_failure(exc: Exception) -> bool:
+    """A failure the command explains in one line (exit 2), not a bug."""
+    from triage.case.store import CaseError  # imported here: start-up stays light
+    from triage.evidence import EvidenceError
+
+    return isinstance(exc, (CaseError, EvidenceError, UsageError))
 
 
 def _write_crash_report() -> Path:

@@ -5,16 +5,20 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from typing import TYPE_CHECKING
 
-from sqlalchemy import make_url
 from tqdm import tqdm
 
-from triage.case.models import Evidence
-from triage.case.queries import evidence_readable
-from triage.case.store import open_case
 from triage.cli import UsageError
-from triage.pipeline.ingest import Ingest, IngestOptions
 from triage.pipeline.progress import Progress
+
+if TYPE_CHECKING:
+    from triage.case.models import Evidence
+    from triage.pipeline.executors import Executor
+    from triage.pipeline.ingest import Ingest
+
+# The case store and the pipeline are imported in `_ingest`, after the local worker pool has
+# been started: the workers' start-up then overlaps this process's imports.
 
 
 def register(subparsers) -> None:
@@ -86,6 +90,10 @@ def _report_problems(evidence: Evidence, readable: bool) -> None:
 
 
 def _open(args):
+    from sqlalchemy import make_url
+
+    from triage.case.store import open_case
+
     if args.database and make_url(args.database).password:
         raise UsageError("--database: a password on the command line is visible to every "
                          "user of this machine; use ~/.pgpass, --credentials FILE or "
@@ -94,12 +102,18 @@ def _open(args):
                      database_url=args.database, credentials=args.credentials)
 
 
-def _executor(args):
-    """The Dask cluster's workers when asked for, else None (the local process pool)."""
-    if not args.cluster:
-        return None
-    from triage.pipeline.executors import ClusterError, DaskExecutor
+def _executor(args) -> Executor:
+    """The Dask cluster's workers when asked for, else the local process pool, its workers
+    started at once."""
+    from triage.pipeline.executors import ClusterError, DaskExecutor, LocalExecutor
 
+    if not args.cluster:
+        from triage.pipeline.work import warm_up
+
+        pool = LocalExecutor(args.workers)
+        for _ in range(pool.workers):
+            pool.submit(warm_up)
+        return pool
     try:
         return DaskExecutor(args.cluster)
     except ClusterError as exc:
@@ -117,11 +131,23 @@ def _run_ingest(ingest: Ingest):
 
 
 def run(args) -> int:
-    store = _open(args)
-    executor = _executor(args)
     cancel = threading.Event()
+    executor = _executor(args)  # first, so that its workers start while the case opens
+    try:
+        return _ingest(args, executor, cancel)
+    finally:
+        executor.shutdown(cancel=cancel.is_set())
+
+
+def _ingest(args, executor: Executor, cancel: threading.Event) -> int:
+    from triage.case.models import Evidence
+    from triage.case.queries import evidence_readable
+    from triage.pipeline.ingest import Ingest, IngestOptions
+
+    store = _open(args)
     bar = ProgressBar()
-    ingest = Ingest(store, args.examiner, IngestOptions(workers=args.workers, analyse_media=not args.hashes_only), bar, cancel, executor)
+    ingest = Ingest(store, args.examiner, IngestOptions(workers=args.workers,
+                    analyse_media=not args.hashes_only), bar, cancel, executor)
     evidence_ids = [ingest.add(path) for path in args.evidence]
 
     def _interrupt(signum, frame):
@@ -137,8 +163,6 @@ def run(args) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
         bar.close()
-        if executor is not None:
-            executor.shutdown(cancel=cancel.is_set())
     with store.session() as session:
         readable = [evidence_readable(session, i) for i in evidence_ids]
         for evidence_id, ok in zip(evidence_ids, readable):
