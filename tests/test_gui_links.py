@@ -104,7 +104,8 @@ def test_links_tab_lists_links_with_rules_confidence_and_source(qtbot, window, c
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)] == [
         "URL (normalised)", "Raw text", "Rules applied", "Confidence", "Source file",
         "Block-list hits"]
-    assert "in the case: " in view.links.counts.text()
+    qtbot.waitUntil(lambda: "in the case: " in view.links.counts.text(),  # counted apart
+                    timeout=TIMEOUT_MS)
 
 
 def test_filters_search_and_kind(qtbot, window, case_dir):
