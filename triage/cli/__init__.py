@@ -11,9 +11,14 @@ import argparse
 import os
 import sys
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
 
 from triage import __version__
+
+if TYPE_CHECKING:
+    from triage.case.store import CaseStore
 
 COMMAND_MODULES = (
     "gui", "demo", "ingest", "inspect", "verify", "hashset", "cluster", "scheme", "tag", "export",
@@ -26,6 +31,21 @@ MODULE_OF = {"info": "inspect", "files": "inspect", "untag": "tag", "tags": "tag
 
 class UsageError(Exception):
     """A request the command cannot carry out as asked (exit 2)."""
+
+
+@contextmanager
+def case_store(case_dir: str, *refusals: type[Exception]) -> Iterator[CaseStore]:
+    """The case at `case_dir`, open for the block and closed after it; the `refusals` (a
+    library's own "cannot do that" errors) become one-line usage errors."""
+    from triage.case.store import open_case
+
+    store = open_case(case_dir)
+    try:
+        yield store
+    except refusals as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        store.close()
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -22,8 +22,7 @@ import sys
 import time
 
 from triage.case.models import HashSetKind
-from triage.case.store import open_case
-from triage.cli import UsageError
+from triage.cli import UsageError, case_store
 from triage.hashsets import (
     FORMATS,
     HashSetError,
@@ -171,24 +170,21 @@ def handle_import(args) -> int:
     if args.library and (args.kind or args.scheme or args.format):
         raise UsageError("a library set is read as the library says: no --kind, --scheme, "
                          "--format with --library")
-    store = open_case(args.case_dir)
     progress = _progress()
     try:
-        if args.library:
-            result = import_from_library(store, args.library, as_name=args.name,
-                                         skip_bad=args.skip_bad, options=_options(args),
-                                         progress=progress)
-        else:
-            result = import_hash_set(store, args.file, args.name, kind=args.kind,
-                                     scheme=args.scheme, format=args.format,
-                                     skip_bad=args.skip_bad, report=args.report,
-                                     options=_options(args), progress=progress)
-    except HashSetError as exc:
-        raise UsageError(str(exc)) from None
+        with case_store(args.case_dir, HashSetError) as store:
+            if args.library:
+                result = import_from_library(store, args.library, as_name=args.name,
+                                             skip_bad=args.skip_bad, options=_options(args),
+                                             progress=progress)
+            else:
+                result = import_hash_set(store, args.file, args.name, kind=args.kind,
+                                         scheme=args.scheme, format=args.format,
+                                         skip_bad=args.skip_bad, report=args.report,
+                                         options=_options(args), progress=progress)
     finally:
         if progress:
             print(file=sys.stderr)
-        store.close()
     scheme = f", scheme {result.scheme}" if result.scheme else ""
     print(f"Imported {result.entries:,} entries as '{result.name}' ({result.kind}{scheme}, "
           f"{result.format}) in {result.seconds:.1f} s ({result.rate:,.0f} entries/s)")
@@ -201,10 +197,8 @@ def handle_import(args) -> int:
 
 
 def handle_list(args) -> int:
-    store = open_case(args.case_dir)
-    with store.reading() as session:
+    with case_store(args.case_dir) as store, store.reading() as session:
         sets = list_hash_sets(session)
-    store.close()
     if args.json:
         print(json.dumps([{**s.__dict__, "imported_at": s.imported_at.isoformat() + "Z"}
                           for s in sets], indent=2))
@@ -225,25 +219,15 @@ def handle_list(args) -> int:
 
 
 def handle_verify(args) -> int:
-    store = open_case(args.case_dir)
-    try:
+    with case_store(args.case_dir, HashSetError) as store:
         result = verify_hash_set(store, args.name)
-    except HashSetError as exc:
-        raise UsageError(str(exc)) from None
-    finally:
-        store.close()
     print(result)
     return 0 if result.intact else 1
 
 
 def handle_remove(args) -> int:
-    store = open_case(args.case_dir)
-    try:
+    with case_store(args.case_dir, HashSetError) as store:
         removed = remove_hash_set(store, args.name)
-    except HashSetError as exc:
-        raise UsageError(str(exc)) from None
-    finally:
-        store.close()
     print(f"Removed '{removed['name']}' ({removed['entries']:,} entries, "
           f"{removed['matches_removed']:,} matches); the media it matched were re-assessed")
     return 0
@@ -252,8 +236,7 @@ def handle_remove(args) -> int:
 def handle_precedence(args) -> int:
     if args.clear and args.rule:
         raise UsageError("give a rule or --clear, not both")
-    store = open_case(args.case_dir)
-    try:
+    with case_store(args.case_dir, HashSetError) as store:
         if not args.rule and not args.clear:
             with store.reading() as session:
                 rule = get_precedence(session)
@@ -261,10 +244,6 @@ def handle_precedence(args) -> int:
                                     "none (conflicts get no default)"))
             return 0
         result = set_precedence(store, args.rule)
-    except HashSetError as exc:
-        raise UsageError(str(exc)) from None
-    finally:
-        store.close()
     print("precedence: " + (" > ".join(result["rule"]) or "none")
           + f"; defaults picked for {result['defaults_picked']:,} conflicting media")
     return 0

@@ -27,8 +27,8 @@ import sys
 from pathlib import Path
 
 from triage.case.audit import append_audit
-from triage.case.store import current_examiner, open_case
-from triage.cli import UsageError
+from triage.case.store import current_examiner
+from triage.cli import UsageError, case_store
 from triage.export.links import write_csv, write_file, write_json
 from triage.links import (
     LinkFilter,
@@ -158,14 +158,12 @@ def _filter(args) -> LinkFilter:
 
 
 def handle_scan(args) -> int:
-    store = open_case(args.case_dir)
     options = ScanOptions(limits=Limits(strings_cap=int(args.strings_cap * 1e6)),
-                          media_strings=args.media_strings, workers=max(1, args.workers) if args.workers else None,
+                          media_strings=args.media_strings,
+                          workers=max(1, args.workers) if args.workers else None,
                           shorteners=tuple(str(Path(f).absolute()) for f in args.shorteners))
-    try:
+    with case_store(args.case_dir) as store:
         summary = scan_links(store, options=options)
-    finally:
-        store.close()
     print(f"Scanned {summary.contents:,} contents ({summary.bytes_scanned / 1e6:,.1f} MB, "
           f"{summary.rate:,.1f} MB/s): {summary.links:,} links, {summary.emails:,} e-mail "
           f"addresses, {summary.errors:,} errors, {summary.skipped:,} pictures/videos skipped")
@@ -176,26 +174,22 @@ def handle_scan(args) -> int:
 
 
 def handle_list(args) -> int:
-    store = open_case(args.case_dir)
-    try:
-        with store.reading() as session:
-            rows = iter_links(session, _filter(args))
-            if args.limit is not None:
-                rows = (row for _, row in zip(range(args.limit), rows))
-            if args.csv:
-                write_csv(rows, sys.stdout)
-            elif args.json:
-                write_json(rows, sys.stdout)
-            else:
-                _print_rows(rows)
-                counts = link_counts(session)
-                print(f"{counts['links']:,} links ({counts['decoded']:,} de-obfuscated, "
-                      f"{counts['partial']:,} partial, {counts['shortened']:,} shortened), "
-                      f"{counts['emails']:,} e-mail addresses; matched: {counts['matched']:,} "
-                      f"({counts['matched_exact']:,} exact, {counts['matched_prefix']:,} "
-                      f"prefix, {counts['matched_domain']:,} domain)")
-    finally:
-        store.close()
+    with case_store(args.case_dir) as store, store.reading() as session:
+        rows = iter_links(session, _filter(args))
+        if args.limit is not None:
+            rows = (row for _, row in zip(range(args.limit), rows))
+        if args.csv:
+            write_csv(rows, sys.stdout)
+        elif args.json:
+            write_json(rows, sys.stdout)
+        else:
+            _print_rows(rows)
+            counts = link_counts(session)
+            print(f"{counts['links']:,} links ({counts['decoded']:,} de-obfuscated, "
+                  f"{counts['partial']:,} partial, {counts['shortened']:,} shortened), "
+                  f"{counts['emails']:,} e-mail addresses; matched: {counts['matched']:,} "
+                  f"({counts['matched_exact']:,} exact, {counts['matched_prefix']:,} "
+                  f"prefix, {counts['matched_domain']:,} domain)")
     return 0
 
 
@@ -220,9 +214,8 @@ def handle_export(args) -> int:
     if out.exists() and not args.overwrite:
         raise UsageError(f"{out} exists (--overwrite replaces it)")
     format = args.format or ("json" if out.suffix.lower() == ".json" else "csv")
-    store = open_case(args.case_dir)
-    try:
-        where = _filter(args)
+    where = _filter(args)
+    with case_store(args.case_dir) as store:
         with store.reading() as session:
             count = write_file(iter_links(session, where), out, format)
         with store.session() as session:
@@ -230,23 +223,16 @@ def handle_export(args) -> int:
                          after={"format": format, "links": count,
                                 "filter": {k: v for k, v in where.__dict__.items()
                                            if v is not None}})
-    finally:
-        store.close()
     print(f"Wrote {count:,} links to {out}")
     return 0
 
 
 def handle_import(args) -> int:
-    store = open_case(args.case_dir)
-    try:
+    with case_store(args.case_dir, LinkListError) as store:
         result = import_link_list(store, args.file, args.name, format=args.format,
                                   category=args.category, url_column=args.url_column,
                                   category_column=args.category_column,
                                   skip_bad=args.skip_bad, report=args.report)
-    except LinkListError as exc:
-        raise UsageError(str(exc)) from None
-    finally:
-        store.close()
     digest = f", {result.digest} digests" if result.digest else ""
     print(f"Imported {result.entries:,} entries as '{result.name}' ({result.format}{digest}) "
           f"in {result.seconds:.1f} s")
@@ -259,12 +245,8 @@ def handle_import(args) -> int:
 
 
 def handle_lists(args) -> int:
-    store = open_case(args.case_dir)
-    try:
-        with store.reading() as session:
-            lists = list_link_lists(session)
-    finally:
-        store.close()
+    with case_store(args.case_dir) as store, store.reading() as session:
+        lists = list_link_lists(session)
     if args.json:
         print(json.dumps([{**l.__dict__, "imported_at": l.imported_at.isoformat() + "Z"}
                           for l in lists], indent=2))
@@ -282,25 +264,15 @@ def handle_lists(args) -> int:
 
 
 def handle_verify(args) -> int:
-    store = open_case(args.case_dir)
-    try:
+    with case_store(args.case_dir, LinkListError) as store:
         result = verify_link_list(store, args.name)
-    except LinkListError as exc:
-        raise UsageError(str(exc)) from None
-    finally:
-        store.close()
     print(result)
     return 0 if result.intact else 1
 
 
 def handle_remove(args) -> int:
-    store = open_case(args.case_dir)
-    try:
+    with case_store(args.case_dir, LinkListError) as store:
         removed = remove_link_list(store, args.name)
-    except LinkListError as exc:
-        raise UsageError(str(exc)) from None
-    finally:
-        store.close()
     print(f"Removed '{removed['name']}' ({removed['entries']:,} entries, "
           f"{removed['matches_removed']:,} matches)")
     return 0
