@@ -121,6 +121,11 @@ def test_filters_search_and_kind(qtbot, window, case_dir):
     links.kind.setCurrentIndex(0)
     wait_loaded(qtbot, links)
     assert links.model.rowCount() == everything
+    links.domain.setText("Bad.Site")  # the registrable domain, any host under it
+    wait_loaded(qtbot, links)
+    urls = cells(links.model, LinksModel.URL)
+    assert "http://bad.site/content/1" in urls and all("bad.site" in url for url in urls)
+    assert links.model.rowCount() < everything
 
 
 def test_block_list_import_and_link_export_from_the_menus(qtbot, window, case_dir, tmp_path,

@@ -660,12 +660,12 @@
         <translation>Tri :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="169"/>
+        <location filename="../../triage/gui/filters.py" line="174"/>
         <source>{label} ({plugin}): {n}</source>
         <translation>{label} ({plugin}) : {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="190"/>
+        <location filename="../../triage/gui/filters.py" line="195"/>
         <source>{evidence} ▸ partition {p}</source>
         <translation>{evidence} ▸ partition {p}</translation>
     </message>
@@ -1011,27 +1011,37 @@
         <translation>Rechercher dans l’URL normalisée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/links_view.py" line="209"/>
+        <location filename="../../triage/gui/links_view.py" line="210"/>
+        <source>Domain (e.g. example.com)</source>
+        <translation>Domaine (p. ex. example.com)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="211"/>
+        <source>Only links to this registrable domain or any host under it</source>
+        <translation>Seulement les liens vers ce domaine enregistrable ou un hôte de ce domaine</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/links_view.py" line="216"/>
         <source>Only block-list hits</source>
         <translation>Seulement les correspondances de listes de blocage</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/links_view.py" line="213"/>
+        <location filename="../../triage/gui/links_view.py" line="220"/>
         <source>Which links: de-obfuscated ones had to be decoded (hxxp, [.], (dot), …)</source>
         <translation>Quels liens : les liens désobfusqués ont dû être décodés (hxxp, [.], (dot), …)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/links_view.py" line="274"/>
+        <location filename="../../triage/gui/links_view.py" line="284"/>
         <source>{n} shown</source>
         <translation>{n} affichés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/links_view.py" line="275"/>
+        <location filename="../../triage/gui/links_view.py" line="285"/>
         <source>{n} shown so far (scroll for more)</source>
         <translation>{n} affichés pour l’instant (faites défiler pour la suite)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/links_view.py" line="280"/>
+        <location filename="../../triage/gui/links_view.py" line="290"/>
         <source>in the case: {links} links, {hits} with block-list hits, {decoded} de-obfuscated, {short} shortened, {emails} e-mail addresses</source>
         <translation>dans l’affaire : {links} liens, {hits} dans des listes de blocage, {decoded} désobfusqués, {short} raccourcis, {emails} adresses e-mail</translation>
     </message>

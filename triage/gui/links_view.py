@@ -206,6 +206,13 @@ class LinksPanel(QWidget):
         self.search.setPlaceholderText(self.tr("Search the normalised URL"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(260)
+        self.domain = QLineEdit()
+        self.domain.setPlaceholderText(self.tr("Domain (e.g. example.com)"))
+        self.domain.setToolTip(self.tr("Only links to this registrable domain or any host "
+                                       "under it"))
+        self.domain.setClearButtonEnabled(True)
+        self.domain.setMinimumWidth(self.domain.fontMetrics().horizontalAdvance(
+            self.domain.placeholderText()) + 40)
         self.only_hits = QCheckBox(self.tr("Only block-list hits"))
         self.kind = QComboBox()
         for text, _fields in KINDS:
@@ -234,6 +241,7 @@ class LinksPanel(QWidget):
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.search, 1)
+        row.addWidget(self.domain)
         row.addWidget(self.kind)
         row.addWidget(self.only_hits)
         layout = QVBoxLayout(self)
@@ -244,6 +252,7 @@ class LinksPanel(QWidget):
 
         self._typing = coalesced(self, TYPING_DELAY_MS, self._apply)
         self.search.textChanged.connect(self._typing.start)
+        self.domain.textChanged.connect(self._typing.start)
         self.only_hits.toggled.connect(self._apply)
         self.kind.currentIndexChanged.connect(self._apply)
         self.table.doubleClicked.connect(self._chosen)
@@ -255,7 +264,8 @@ class LinksPanel(QWidget):
         fields = dict(KINDS[max(0, self.kind.currentIndex())][1])
         if self.only_hits.isChecked():
             fields["matched"] = True
-        return LinkFilter(text=self.search.text().strip() or None, **fields)
+        return LinkFilter(text=self.search.text().strip() or None,
+                          domain=self.domain.text().strip().lower() or None, **fields)
 
     def refresh(self) -> None:
         """Read the counts and the links again (after a scan or a block-list import)."""
