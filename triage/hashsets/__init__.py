@@ -3,6 +3,10 @@
     import_hash_set(store, path, name, kind=…)   atomic import, matched and audited
     list_hash_sets(session) / verify_hash_set(store, name) / remove_hash_set(store, name)
     match_case(store)                            re-match every media (after ingest)
+
+Beside them: `perceptual` (near matches to sets carrying PDQ/pHash, with their
+distance), `precedence` (a case's audited default for conflicts) and
+`workstation` (the library of sets kept once on this machine).
 """
 
 from triage.hashsets.entries import BadRecord, Entry, FormatError, HashSetError
