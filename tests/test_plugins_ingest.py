@@ -240,7 +240,7 @@ def _video(path: Path) -> None:
     writer.release()
 
 
-def test_a_video_classifier_gets_each_videos_keyframes_from_plugins_run(
+def test_a_video_classifier_gets_each_videos_keyframes_from_ingests_one_decode(
         tmp_path, plugins_folder, monkeypatch):
     from triage.pipeline.plugins import run_plugin
 
@@ -255,14 +255,20 @@ def test_a_video_classifier_gets_each_videos_keyframes_from_plugins_run(
     ingest.add(folder)
     ingest.run()
     with store.reading() as session:
-        assert session.scalar(select(func.count()).select_from(PluginResult)) == 0
-    summary = run_plugin(store, "video-red", "ann", workers=0)
-    assert (summary.items, summary.flagged, summary.errors) == (1, 1, {})
-    with store.reading() as session:
         media = _by_name(session)
         [answer] = suggestions_for(session, media["clip.avi"])
         assert 1 <= answer.scores["keyframes"] <= 16 and answer.flags.keys() == {"red"}
         assert suggestions_for(session, media["red.png"]) == []
+    summary = run_plugin(store, "video-red", "ann", workers=0)  # answered already: nothing to do
+    assert (summary.items, summary.errors) == (0, {})
+
+    later = open_case(tmp_path / "later", create=True, examiner="ann")  # enabled after ingest
+    ingest = Ingest(later, "ann", IngestOptions(workers=1), executor=_InProcess())
+    ingest.add(folder)
+    ingest.run()
+    _enable(later, "video-red")
+    summary = run_plugin(later, "video-red", "ann", workers=0)
+    assert (summary.items, summary.flagged, summary.errors) == (1, 1, {})
 
 
 def test_a_plugin_that_kills_its_worker_process_is_disabled_and_the_run_ends_cleanly(

@@ -109,7 +109,7 @@ def _process_file(job: FileJob, analyse_media: bool,
     analysis = None
     if kept:
         if digests.sha256 not in _analysed:
-            analysis = kept.analyse(detected, plugins and partial(plugins.feed, digests.sha256))
+            analysis = kept.analyse(detected, plugins, digests.sha256)
             _remember(digests.sha256)
         kept.close()
     return FileResult(job.file_id, digests.md5, digests.sha1, digests.sha256, digests.size,
@@ -157,8 +157,10 @@ class _Kept:
         else:
             self._chunks = []
 
-    def analyse(self, detected: str | None, feed=None) -> MediaAnalysis:
-        """`feed(picture, data)`, if given, hands the working picture to the case's plugins."""
+    def analyse(self, detected: str | None, plugins: BatchedRunners | None = None,
+                key: str = "") -> MediaAnalysis:
+        """The one decode; the case's `plugins`, if any, get its working picture (or a
+        video's keyframes) as the answers for `key`."""
         # Imported here: decoding libraries cost half a second per worker to load,
         # and a hashes-only ingest never needs them.
         from triage.media.analyse import MediaAnalysis, analyse
@@ -169,15 +171,16 @@ class _Kept:
 
         if self._spool:
             self._spool.flush()
-            return analyse(self._spool.name, detected)
+            return analyse(self._spool.name, detected,
+                           on_keyframes=plugins and partial(plugins.feed_video, key))
         if self._size > MAX_PICTURE_BYTES:
             return MediaAnalysis(kind="image", error=f"picture of {self._size} bytes is larger "
                                  f"than {MAX_PICTURE_BYTES} bytes; not decoded")
         data = b"".join(self._chunks)
 
         def derive(picture):
-            if feed:
-                feed(picture, data)
+            if plugins:
+                plugins.feed(key, picture, data)
             return pack_extra_hashes(extra_hashes(picture))
 
         return analyse(data, detected, derive=derive)
