@@ -87,6 +87,9 @@ def _module_for(argv: list[str]) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = (sys.argv[1:] if argv is None else argv) or ["gui"]  # no command: the GUI
+    if argv == ["--version"]:  # at once, without importing every command
+        print(f"triage {__version__}")
+        return 0
     args = build_parser(_module_for(argv)).parse_args(argv)
     try:
         return args.func(args)
