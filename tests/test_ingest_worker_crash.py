@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -15,6 +17,7 @@ from plugin_fixtures import noise, solid, write_plugin  # noqa: E402
 
 from triage.case.models import File, Media, PluginRun, WorkStatus  # noqa: E402
 from triage.case.store import open_case  # noqa: E402
+from triage.pipeline.executors import WorkerLost  # noqa: E402
 from triage.pipeline.ingest import Ingest, IngestOptions  # noqa: E402
 from triage.plugins import case as case_plugins  # noqa: E402
 from triage.plugins.discovery import discover  # noqa: E402
@@ -111,3 +114,26 @@ def test_a_file_whose_decoder_kills_its_worker_is_hashed_without_decoding(
     media, _ = _ingest(tmp_path)
     assert "killed the worker process" in media["red.png"].analysis_error
     assert media["red.png"].phash is None
+
+
+def test_workers_that_die_on_their_own_stop_the_ingest_and_leave_the_files_pending(
+        tmp_path, monkeypatch):
+    """Nothing is a file's fault when every worker dies at start-up: no file is blamed."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(
+        "import os, sys\n"
+        "if '--multiprocessing-fork' in sys.argv and os.environ.get('TRIAGE_TEST_DIE'):\n"
+        "    os._exit(71)\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        [str(site)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+    store = open_case(tmp_path / "case", create=True, examiner="ann")
+    ingest = Ingest(store, "ann", IngestOptions(workers=1))
+    ingest.add(_evidence(tmp_path))
+    monkeypatch.setenv("TRIAGE_TEST_DIE", "1")
+    with pytest.raises(WorkerLost, match="die on their own"):
+        ingest.run()
+    with store.reading() as session:
+        statuses = set(session.scalars(select(File.status).where(File.kind == "file")))
+    store.close()
+    assert statuses == {WorkStatus.PENDING}

@@ -121,13 +121,15 @@ def _executor(args) -> Executor:
 
 
 def _run_ingest(ingest: Ingest):
-    from triage.pipeline.executors import ClusterError
+    from triage.pipeline.executors import ClusterError, WorkerLost
 
     try:
         return ingest.run()
     except ClusterError as exc:
         raise UsageError(f"{exc}; everything recorded so far is kept: run the same command "
                          "again to resume") from None
+    except WorkerLost as exc:
+        raise UsageError(str(exc)) from None
 
 
 def run(args) -> int:

@@ -47,7 +47,7 @@ from triage.evidence import (
 from triage.hashsets import match_case
 from triage.media.sniff import extension_mismatch
 from triage.pipeline.content import locator, locator_query
-from triage.pipeline.executors import WORKER_LOST, Executor, LocalExecutor
+from triage.pipeline.executors import WORKER_LOST, Executor, LocalExecutor, WorkerLost
 from triage.pipeline.progress import ProgressCallback, ProgressTracker
 from triage.pipeline.work import (
     EvidenceHashResult,
@@ -171,7 +171,10 @@ class Ingest:
                                             None if self.options.analyse_media else ())
                 self._process_files(executor, summary)
                 self._plugins.finish()
-            self._collect_evidence_hashes(evidence_jobs, wait_for_all=not self.cancel.is_set())
+            lost = self._collect_evidence_hashes(evidence_jobs,
+                                                 wait_for_all=not self.cancel.is_set())
+            if lost and not self.cancel.is_set():  # their worker died for a file's sake: again
+                self._collect_evidence_hashes(self._submit_evidence_hashes(executor), True)
         finally:
             if self._executor is None:
                 executor.shutdown(cancel=self.cancel.is_set())
@@ -242,19 +245,25 @@ class Ingest:
             ).all()
             return [executor.submit(hash_evidence, e.id, e.format, e.paths) for e in pending]
 
-    def _collect_evidence_hashes(self, jobs: list[Future], wait_for_all: bool) -> None:
-        """Record image hashes as they finish; waiting for them is a stage of its own."""
+    def _collect_evidence_hashes(self, jobs: list[Future], wait_for_all: bool) -> int:
+        """Record image hashes as they finish (waiting for them is a stage of its own);
+        returns how many were lost with a dead worker (they stay pending)."""
         pending = {job for job in jobs if not job.cancelled()}
         tracker = ProgressTracker("image hashes", len(pending), 0, self.progress)
+        lost = 0
         while pending:
             done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
             for job in done:
                 if not job.cancelled():
-                    self._record_evidence_hash(job.result())
+                    try:
+                        self._record_evidence_hash(job.result())
+                    except WORKER_LOST:
+                        lost += 1
                 tracker.advance(1, 0)
             if not wait_for_all or self.cancel.is_set():
                 break
         tracker.emit()
+        return lost
 
     def _record_evidence_hash(self, result: EvidenceHashResult) -> None:
         with self.store.session() as session:
@@ -309,6 +318,8 @@ class Ingest:
                 try:
                     batch_results = task.noted(future.result())
                 except WORKER_LOST as exc:
+                    if task.last_resort:
+                        _check_workers_live(executor)  # else every file would be blamed
                     batch_results = task.after_worker_lost(exc, retries,
                                                            bool(self._plugins.specs()))
                 else:
@@ -429,6 +440,11 @@ class FileBatch:
     plugins_suspected: bool = False
     decode_crashed: bool = False
 
+    @property
+    def last_resort(self) -> bool:
+        """One file, alone, only read and hashed: a worker lost now blames the file."""
+        return self.retried and len(self.batch) == 1 and not self.analyse
+
     def after_worker_lost(self, lost: Exception, retries: deque,
                           plugins_running: bool) -> list[FileResult]:
         """A worker died on this batch: find the file that kills it, keep what it can give.
@@ -462,6 +478,17 @@ class FileBatch:
                     error="decoding this file killed the worker process (a crash in a "
                           "decoder); it was hashed without decoding"))
                 if r.sha256 and not r.error else r for r in results]
+
+
+def _check_workers_live(executor: Executor) -> None:
+    """Raise if a worker process dies with no file at all: then nothing is the files' fault
+    (a library missing, memory exhausted), and blaming each file in turn would mark every
+    one an error instead of leaving them pending for a resume."""
+    try:
+        executor.submit(warm_up).result()
+    except WORKER_LOST as exc:
+        raise WorkerLost(f"the worker processes die on their own ({exc}); the files not yet "
+                         "recorded stay pending: run the ingest again to resume") from None
 
 
 def _walk_into(session: Session, evidence: Evidence, tracker: ProgressTracker,
