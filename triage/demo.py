@@ -15,7 +15,6 @@ complete.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -27,6 +26,7 @@ from typing import Callable, Iterator
 from triage import __version__
 from triage.case.clock import utcnow
 from triage.case.store import CaseStore, open_case
+from triage.hashing.digests import sha256_file
 from triage.hashsets import import_hash_set, list_hash_sets
 from triage.paths import resources_dir, user_data_dir
 from triage.pipeline.ingest import Ingest, IngestOptions
@@ -97,7 +97,7 @@ def _build(folder: Path, samples: Path, say: Report) -> None:
     finally:
         store.close()
     marker = {"triage_version": __version__, "built_at": utcnow().isoformat() + "Z",
-              "sample_sha256": _sha256(evidence)}
+              "sample_sha256": sha256_file(evidence)}
     (folder / MARKER).write_text(json.dumps(marker, indent=1) + "\n")
     say(f"Demo case ready: {folder}")
 
@@ -152,11 +152,3 @@ def _file_lock(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
