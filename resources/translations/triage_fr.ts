@@ -398,50 +398,73 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="218"/>
-        <location filename="../../triage/gui/case_actions.py" line="245"/>
+        <location filename="../../triage/gui/case_actions.py" line="220"/>
+        <location filename="../../triage/gui/case_actions.py" line="247"/>
         <source>Export</source>
         <translation>Exporter</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="226"/>
+        <location filename="../../triage/gui/case_actions.py" line="228"/>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="232"/>
+        <location filename="../../triage/gui/case_actions.py" line="234"/>
         <source>The case&apos;s working scheme</source>
         <translation>Le référentiel de travail du dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="238"/>
+        <location filename="../../triage/gui/case_actions.py" line="240"/>
         <source>Overwrite an existing file</source>
         <translation>Remplacer un fichier existant</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="240"/>
+        <location filename="../../triage/gui/case_actions.py" line="242"/>
         <source>&amp;Format:</source>
         <translation>&amp;Format :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="241"/>
+        <location filename="../../triage/gui/case_actions.py" line="243"/>
         <source>&amp;Save as:</source>
         <translation>&amp;Enregistrer sous :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="242"/>
+        <location filename="../../triage/gui/case_actions.py" line="244"/>
         <source>&amp;Scheme:</source>
         <translation>&amp;Référentiel :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="243"/>
+        <location filename="../../triage/gui/case_actions.py" line="245"/>
         <source>&amp;Pictures in reports:</source>
         <translation>&amp;Images dans les rapports :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="254"/>
+        <location filename="../../triage/gui/case_actions.py" line="256"/>
         <source>Export to</source>
         <translation>Exporter vers</translation>
+    </message>
+</context>
+<context>
+    <name>FileImportDialog</name>
+    <message>
+        <location filename="../../triage/gui/case_actions.py" line="134"/>
+        <source>Browse…</source>
+        <translation>Parcourir…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_actions.py" line="143"/>
+        <source>&amp;File:</source>
+        <translation>&amp;Fichier :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_actions.py" line="144"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nom :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_actions.py" line="147"/>
+        <source>Import</source>
+        <translation>Importer</translation>
     </message>
 </context>
 <context>
@@ -837,47 +860,27 @@
 <context>
     <name>HashSetDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="121"/>
+        <location filename="../../triage/gui/case_actions.py" line="175"/>
         <source>Import hash set</source>
         <translation>Importer une liste d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="124"/>
-        <source>Browse…</source>
-        <translation>Parcourir…</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/case_actions.py" line="134"/>
+        <location filename="../../triage/gui/case_actions.py" line="180"/>
         <source>As the file says (or none)</source>
         <translation>Comme le dit le fichier (ou aucun)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="138"/>
-        <source>&amp;File:</source>
-        <translation>&amp;Fichier :</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/case_actions.py" line="139"/>
-        <source>&amp;Name:</source>
-        <translation>&amp;Nom :</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/case_actions.py" line="140"/>
+        <location filename="../../triage/gui/case_actions.py" line="183"/>
         <source>&amp;Kind:</source>
         <translation>&amp;Nature :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="141"/>
+        <location filename="../../triage/gui/case_actions.py" line="184"/>
         <source>&amp;Scheme of its categories:</source>
         <translation>&amp;Référentiel de ses catégories :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="142"/>
-        <source>Import</source>
-        <translation>Importer</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/case_actions.py" line="151"/>
+        <location filename="../../triage/gui/case_actions.py" line="187"/>
         <source>Hash set file</source>
         <translation>Fichier de liste d&apos;empreintes</translation>
     </message>
@@ -885,57 +888,37 @@
 <context>
     <name>LinkListDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="169"/>
+        <location filename="../../triage/gui/case_actions.py" line="197"/>
         <source>Import URL block list</source>
         <translation>Importer une liste de blocage d’URL</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="172"/>
-        <source>Browse…</source>
-        <translation>Parcourir…</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/case_actions.py" line="179"/>
+        <location filename="../../triage/gui/case_actions.py" line="199"/>
         <source>From the file</source>
         <translation>D’après le fichier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="182"/>
+        <location filename="../../triage/gui/case_actions.py" line="202"/>
         <source>text: one URL per line; csv: a URL column and maybe a category; hashed: digests of normalised URLs</source>
         <translation>text : une URL par ligne ; csv : une colonne d’URL et éventuellement une catégorie ; hashed : empreintes d’URL normalisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="185"/>
+        <location filename="../../triage/gui/case_actions.py" line="205"/>
         <source>for entries that carry none (optional)</source>
         <translation>pour les entrées qui n’en ont pas (facultatif)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="187"/>
-        <source>&amp;File:</source>
-        <translation>&amp;Fichier :</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/case_actions.py" line="188"/>
-        <source>&amp;Name:</source>
-        <translation>&amp;Nom :</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/case_actions.py" line="189"/>
+        <location filename="../../triage/gui/case_actions.py" line="206"/>
         <source>F&amp;ormat:</source>
         <translation>F&amp;ormat :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="190"/>
+        <location filename="../../triage/gui/case_actions.py" line="207"/>
         <source>&amp;Category:</source>
         <translation>&amp;Catégorie :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="191"/>
-        <source>Import</source>
-        <translation>Importer</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/case_actions.py" line="200"/>
+        <location filename="../../triage/gui/case_actions.py" line="210"/>
         <source>URL block list</source>
         <translation>Liste de blocage d’URL</translation>
     </message>

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -113,32 +114,36 @@ def verify_job(store, examiner: str) -> tuple[bool, str]:
 # -- dialogs ---------------------------------------------------------------------------
 
 
-class HashSetDialog(QDialog):
-    """File, name, kind and (optionally) the scheme its category codes are in."""
+def _label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose shortcut focuses `buddy` (a row that is a layout gets none)."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
 
-    def __init__(self, start: str, schemes: list[tuple[str, str]], parent: QWidget | None = None):
+
+class FileImportDialog(QDialog):
+    """A file to import and the name it gets in the case: what the import dialogs share.
+
+    A subclass builds its own fields, then calls `finish` with them as form rows.
+    """
+
+    def __init__(self, start: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Import hash set"))
         self.setMinimumWidth(520)
         self.file_edit = QLineEdit()
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(lambda: self._browse(start))
-        row = QHBoxLayout()
-        row.addWidget(self.file_edit, 1)
-        row.addWidget(browse)
+        self._file_row = QHBoxLayout()
+        self._file_row.addWidget(self.file_edit, 1)
+        self._file_row.addWidget(browse)
         self.name_edit = QLineEdit()
-        self.kind = QComboBox()
-        for value, text in KINDS:
-            self.kind.addItem(self.tr(text), value)
-        self.scheme = QComboBox()
-        self.scheme.addItem(self.tr("As the file says (or none)"), "")
-        for scheme_id, name in schemes:
-            self.scheme.addItem(name, scheme_id)
+
+    def finish(self, rows: list[tuple[str, QWidget]]) -> None:
         form = QFormLayout()
-        form.addRow(self.tr("&File:"), row)
+        form.addRow(_label(self.tr("&File:"), self.file_edit), self._file_row)
         form.addRow(self.tr("&Name:"), self.name_edit)
-        form.addRow(self.tr("&Kind:"), self.kind)
-        form.addRow(self.tr("&Scheme of its categories:"), self.scheme)
+        for label, widget in rows:
+            form.addRow(label, widget)
         self.buttons = _buttons(self, self.tr("Import"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -148,33 +153,48 @@ class HashSetDialog(QDialog):
         self._validate()
 
     def _browse(self, start: str) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Hash set file"), start)
+        path, _ = QFileDialog.getOpenFileName(self, self.browse_title(), start)
         if path:
             self.file_edit.setText(path)
             if not self.name_edit.text():
                 self.name_edit.setText(Path(path).stem)
+
+    def browse_title(self) -> str:
+        raise NotImplementedError
 
     def _validate(self) -> None:
         ok = bool(self.file_edit.text().strip() and self.name_edit.text().strip())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 
 
-class LinkListDialog(QDialog):
+class HashSetDialog(FileImportDialog):
+    """File, name, kind and (optionally) the scheme its category codes are in."""
+
+    def __init__(self, start: str, schemes: list[tuple[str, str]], parent: QWidget | None = None):
+        super().__init__(start, parent)
+        self.setWindowTitle(self.tr("Import hash set"))
+        self.kind = QComboBox()
+        for value, text in KINDS:
+            self.kind.addItem(self.tr(text), value)
+        self.scheme = QComboBox()
+        self.scheme.addItem(self.tr("As the file says (or none)"), "")
+        for scheme_id, name in schemes:
+            self.scheme.addItem(name, scheme_id)
+        self.finish([(self.tr("&Kind:"), self.kind),
+                     (self.tr("&Scheme of its categories:"), self.scheme)])
+
+    def browse_title(self) -> str:
+        return self.tr("Hash set file")
+
+
+class LinkListDialog(FileImportDialog):
     """A URL block list: file, name, format (found from the file unless chosen), category."""
 
     def __init__(self, start: str, parent: QWidget | None = None):
-        super().__init__(parent)
         from triage.links.lists import FORMATS
 
+        super().__init__(start, parent)
         self.setWindowTitle(self.tr("Import URL block list"))
-        self.setMinimumWidth(520)
-        self.file_edit = QLineEdit()
-        browse = QPushButton(self.tr("Browse…"))
-        browse.clicked.connect(lambda: self._browse(start))
-        row = QHBoxLayout()
-        row.addWidget(self.file_edit, 1)
-        row.addWidget(browse)
-        self.name_edit = QLineEdit()
         self.format = QComboBox()
         self.format.addItem(self.tr("From the file"), "")
         for format in FORMATS:
@@ -183,29 +203,11 @@ class LinkListDialog(QDialog):
                                        "category; hashed: digests of normalised URLs"))
         self.category = QLineEdit()
         self.category.setPlaceholderText(self.tr("for entries that carry none (optional)"))
-        form = QFormLayout()
-        form.addRow(self.tr("&File:"), row)
-        form.addRow(self.tr("&Name:"), self.name_edit)
-        form.addRow(self.tr("F&ormat:"), self.format)
-        form.addRow(self.tr("&Category:"), self.category)
-        self.buttons = _buttons(self, self.tr("Import"))
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
-        for edit in (self.file_edit, self.name_edit):
-            edit.textChanged.connect(self._validate)
-        self._validate()
+        self.finish([(self.tr("F&ormat:"), self.format),
+                     (self.tr("&Category:"), self.category)])
 
-    def _browse(self, start: str) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("URL block list"), start)
-        if path:
-            self.file_edit.setText(path)
-            if not self.name_edit.text():
-                self.name_edit.setText(Path(path).stem)
-
-    def _validate(self) -> None:
-        ok = bool(self.file_edit.text().strip() and self.name_edit.text().strip())
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+    def browse_title(self) -> str:
+        return self.tr("URL block list")
 
 
 class ExportDialog(QDialog):
@@ -238,7 +240,7 @@ class ExportDialog(QDialog):
         self.overwrite = QCheckBox(self.tr("Overwrite an existing file"))
         form = QFormLayout()
         form.addRow(self.tr("&Format:"), self.format)
-        form.addRow(self.tr("&Save as:"), row)
+        form.addRow(_label(self.tr("&Save as:"), self.file_edit), row)
         form.addRow(self.tr("&Scheme:"), self.scheme)
         form.addRow(self.tr("&Pictures in reports:"), self.thumbnails)
         form.addRow("", self.overwrite)
