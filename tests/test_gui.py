@@ -13,7 +13,6 @@ import pytest  # noqa: E402
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialogButtonBox  # noqa: E402
 
 from triage import __version__  # noqa: E402
@@ -26,10 +25,10 @@ from triage.gui.main_window import MainWindow, about_text  # noqa: E402
 from triage.gui.models import PAGE_SIZE, PLACEHOLDER  # noqa: E402
 from triage.gui.start import NewCaseDialog, RecentCases  # noqa: E402
 from triage.pipeline.ingest import Ingest, IngestOptions  # noqa: E402
+from guiwindow import TIMEOUT_MS, settings, window  # noqa: E402,F401
 from testdata import IMAGES
 
 SHARED_IMAGES = IMAGES
-TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="module")
@@ -51,25 +50,6 @@ def ingested_case(tmp_path_factory, image_dd) -> Path:
     assert not summary.cancelled and summary.files_hashed
     store.close()
     return folder
-
-
-@pytest.fixture
-def settings(tmp_path) -> QSettings:
-    """Settings in the test's own folder, never the examiner's real ones."""
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    settings.setValue("language", "en")  # whatever the machine's locale
-    return settings
-
-
-@pytest.fixture
-def window(qtbot, settings) -> MainWindow:
-    window = MainWindow(settings=settings, ingest_options=IngestOptions(workers=1))
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    if window.case_view is not None and window.case_view.ingesting:  # a test failed mid-run
-        window.cancel_ingest()
-        qtbot.waitUntil(lambda: not window.case_view.ingesting, timeout=TIMEOUT_MS)
 
 
 def open_in(qtbot, window: MainWindow, folder: Path, create: bool = False):

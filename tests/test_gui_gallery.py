@@ -22,35 +22,10 @@ from triage.gui.main_window import MainWindow  # noqa: E402
 from triage.gui.wellbeing import PLAIN, Treatment  # noqa: E402
 from triage.hashsets import import_hash_set  # noqa: E402
 from triage.pipeline.ingest import IngestOptions  # noqa: E402
+from guiwindow import TIMEOUT_MS, open_gallery, settings, window  # noqa: E402,F401
 from tagcases import PICTURES, built_case, case_dir, picture_ids  # noqa: E402,F401
 
-TIMEOUT_MS = 30_000
 ALL_PICTURES = PICTURES + 2  # the generated ones, plus "=SUM(1+1).jpg" and the long name
-
-
-@pytest.fixture
-def settings(tmp_path) -> QSettings:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    settings.setValue("language", "en")  # whatever the machine's locale
-    return settings
-
-
-@pytest.fixture
-def window(qtbot, settings) -> MainWindow:
-    window = MainWindow(settings=settings, ingest_options=IngestOptions(workers=1))
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    return window
-
-
-def open_gallery(qtbot, window, folder):
-    with qtbot.waitSignal(window.caseOpened, timeout=TIMEOUT_MS) as opened:
-        assert window.open_case(str(folder))
-    gallery = opened.args[0].gallery
-    qtbot.waitUntil(lambda: gallery.scheme is not None and not gallery.model.loading,
-                    timeout=TIMEOUT_MS)
-    return gallery
 
 
 def wait_filter(qtbot, gallery, **changes):

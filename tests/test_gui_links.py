@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QDialog  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
@@ -25,10 +25,9 @@ from triage.case.models import AuditEntry  # noqa: E402
 from triage.case.store import open_case  # noqa: E402
 from triage.gui import case_actions  # noqa: E402
 from triage.gui.links_view import LinksModel  # noqa: E402
-from triage.gui.main_window import MainWindow  # noqa: E402
 from triage.pipeline.ingest import Ingest, IngestOptions  # noqa: E402
+from guiwindow import TIMEOUT_MS, settings, window  # noqa: E402,F401
 
-TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="module")
@@ -57,17 +56,6 @@ def case_dir(built, tmp_path) -> Path:
     target = tmp_path / "case"
     shutil.copytree(built, target)
     return target
-
-
-@pytest.fixture
-def window(qtbot, tmp_path) -> MainWindow:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    settings.setValue("language", "en")
-    window = MainWindow(settings=settings, ingest_options=IngestOptions(workers=1))
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    return window
 
 
 def open_links(qtbot, window, folder):

@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QColor, QPixmap  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
@@ -28,12 +28,11 @@ from triage.case.audit import verify_chain  # noqa: E402
 from triage.case.models import AuditEntry, Tag, TagSourceKind  # noqa: E402
 from triage.case.store import open_case  # noqa: E402
 from triage.gui.detail import BOX_COLOUR, _with_boxes  # noqa: E402
-from triage.gui.main_window import MainWindow  # noqa: E402
 from triage.pipeline.ingest import Ingest, IngestOptions  # noqa: E402
 from triage.pipeline.plugins import run_plugin  # noqa: E402
 from triage.plugins.discovery import discover  # noqa: E402
+from guiwindow import TIMEOUT_MS, open_gallery, settings, window  # noqa: E402,F401
 
-TIMEOUT_MS = 30_000
 
 REDDISH = """
     from triage.plugins.api import Plugin
@@ -111,26 +110,6 @@ def case_dir(built, tmp_path) -> Path:
     target = tmp_path / "case"
     shutil.copytree(built, target)
     return target
-
-
-@pytest.fixture
-def window(qtbot, tmp_path) -> MainWindow:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    settings.setValue("language", "en")
-    window = MainWindow(settings=settings, ingest_options=IngestOptions(workers=1))
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    return window
-
-
-def open_gallery(qtbot, window, folder):
-    with qtbot.waitSignal(window.caseOpened, timeout=TIMEOUT_MS) as opened:
-        assert window.open_case(str(folder))
-    gallery = opened.args[0].gallery
-    qtbot.waitUntil(lambda: gallery.scheme is not None and not gallery.model.loading,
-                    timeout=TIMEOUT_MS)
-    return gallery
 
 
 def show(qtbot, gallery, name: str):
