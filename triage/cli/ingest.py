@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tqdm import tqdm
@@ -132,16 +133,26 @@ def _run_ingest(ingest: Ingest):
         raise UsageError(str(exc)) from None
 
 
+def _new_case(folder: str) -> bool:
+    path = Path(folder)
+    return not path.exists() or (path.is_dir() and not any(path.iterdir()))
+
+
 def run(args) -> int:
     cancel = threading.Event()
     executor = _executor(args)  # first, so that its workers start while the case opens
     try:
-        return _ingest(args, executor, cancel)
+        image_hashes = {}
+        if _new_case(args.case_dir):  # the workers hash the images while the case opens
+            from triage.pipeline.work import start_image_hashes
+
+            image_hashes = start_image_hashes(executor, args.evidence)
+        return _ingest(args, executor, cancel, image_hashes)
     finally:
         executor.shutdown(cancel=cancel.is_set())
 
 
-def _ingest(args, executor: Executor, cancel: threading.Event) -> int:
+def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dict) -> int:
     from triage.case.models import Evidence
     from triage.case.queries import evidence_readable
     from triage.pipeline.ingest import Ingest, IngestOptions
@@ -149,7 +160,8 @@ def _ingest(args, executor: Executor, cancel: threading.Event) -> int:
     store = _open(args)
     bar = ProgressBar()
     ingest = Ingest(store, args.examiner, IngestOptions(workers=args.workers,
-                    analyse_media=not args.hashes_only), bar, cancel, executor)
+                    analyse_media=not args.hashes_only), bar, cancel, executor,
+                    image_hashes)
     evidence_ids = [ingest.add(path) for path in args.evidence]
 
     def _interrupt(signum, frame):

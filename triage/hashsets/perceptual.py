@@ -21,12 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-import numpy as np
 from sqlalchemy import delete, func, insert, null, or_, select
 from sqlalchemy.orm import Session
 
 from triage.case.models import HashSet, HashSetEntry, HashSetNearMatch, Keyframe, Media
-from triage.similarity.index import HammingIndex, as_hash_array
 
 SLICE = 200_000  # set entries per query against the case index
 
@@ -48,7 +46,7 @@ BITS = {"pdq": 256, "phash": 64}
 
 @dataclass
 class _CaseHashes:
-    media_ids: np.ndarray
+    media_ids: list[int]
     keyframe_ids: list[int | None]
     hashes: list[str]
 
@@ -71,6 +69,12 @@ def match_near(session: Session, hash_set_id: int | None = None,
     session.execute(delete(HashSetNearMatch).where(scope) if scope is not None
                     else delete(HashSetNearMatch))
     sets = perceptual_sets(session, hash_set_id)
+    if not sets:
+        return 0
+    # Imported here: numpy costs every ingest a tenth of a second, and most cases have
+    # no perceptual set.
+    from triage.similarity.index import HammingIndex, as_hash_array
+
     made = 0
     for algorithm in BITS:
         wanted = [set_id for set_id, algorithms in sets.items() if algorithm in algorithms]
@@ -85,7 +89,7 @@ def match_near(session: Session, hash_set_id: int | None = None,
         for set_id in wanted:
             for entry_ids, hexes in _set_hashes(session, set_id, algorithm):
                 pairs = index.query(as_hash_array(hexes, BITS[algorithm]))
-                rows = [{"media_id": int(case.media_ids[item]),
+                rows = [{"media_id": case.media_ids[item],
                          "keyframe_id": case.keyframe_ids[item], "hash_set_id": set_id,
                          "entry_id": entry_ids[query], "algorithm": algorithm,
                          "distance": int(distance)}
@@ -114,7 +118,7 @@ def _case_hashes(session: Session, algorithm: str, settings: NearSettings) -> _C
             media_ids.append(row_media)
             keyframe_ids.append(row_keyframe)
             hashes.append(value)
-    return _CaseHashes(np.asarray(media_ids, dtype=np.int64), keyframe_ids, hashes)
+    return _CaseHashes(media_ids, keyframe_ids, hashes)
 
 
 def _set_hashes(session: Session, hash_set_id: int, algorithm: str

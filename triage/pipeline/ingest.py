@@ -50,6 +50,7 @@ from triage.pipeline.content import locator, locator_query
 from triage.pipeline.executors import WORKER_LOST, Executor, LocalExecutor, WorkerLost
 from triage.pipeline.progress import ProgressCallback, ProgressTracker
 from triage.pipeline.work import (
+    EarlyImageHashes,
     EvidenceHashResult,
     FileJob,
     FileResult,
@@ -96,6 +97,7 @@ class Ingest:
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
         executor: Executor | None = None,
+        image_hashes: EarlyImageHashes | None = None,
     ):
         self.store = store
         self.examiner = examiner or current_examiner()
@@ -103,6 +105,7 @@ class Ingest:
         self.progress = progress
         self.cancel = cancel or threading.Event()
         self._executor = executor
+        self._image_hashes = image_hashes or {}
         self._plugins: RunRecorder | None = None
 
     # -- registration -------------------------------------------------------------------
@@ -237,18 +240,28 @@ class Ingest:
 
     # -- evidence hashes ----------------------------------------------------------------
 
-    def _submit_evidence_hashes(self, executor: Executor) -> list[Future]:
+    def _submit_evidence_hashes(self, executor: Executor) -> list[tuple[int, Future]]:
+        """(evidence id, its image hash job) for every evidence not hashed yet; a hash
+        started before the case was opened (`start_image_hashes`) is taken, not redone."""
         with self.store.session() as session:
             pending = session.scalars(
                 select(Evidence).where(Evidence.hash_status == WorkStatus.PENDING,
                                        Evidence.walk_status != WorkStatus.ERROR)
             ).all()
-            return [executor.submit(hash_evidence, e.id, e.format, e.paths) for e in pending]
+            early = self._image_hashes
+            self._image_hashes = {}  # once: after a worker was lost they are run again
+            jobs = [(e.id, early.pop((e.format, tuple(e.paths)), None)
+                     or executor.submit(hash_evidence, e.id, e.format, e.paths))
+                    for e in pending]
+        for job in early.values():  # evidence the case already had hashed
+            job.cancel()
+        return jobs
 
-    def _collect_evidence_hashes(self, jobs: list[Future], wait_for_all: bool) -> int:
+    def _collect_evidence_hashes(self, jobs: list[tuple[int, Future]], wait_for_all: bool) -> int:
         """Record image hashes as they finish (waiting for them is a stage of its own);
         returns how many were lost with a dead worker (they stay pending)."""
-        pending = {job for job in jobs if not job.cancelled()}
+        evidence = {job: evidence_id for evidence_id, job in jobs if not job.cancelled()}
+        pending = set(evidence)
         tracker = ProgressTracker("image hashes", len(pending), 0, self.progress)
         lost = 0
         while pending:
@@ -256,7 +269,8 @@ class Ingest:
             for job in done:
                 if not job.cancelled():
                     try:
-                        self._record_evidence_hash(job.result())
+                        self._record_evidence_hash(replace(job.result(),
+                                                           evidence_id=evidence[job]))
                     except WORKER_LOST:
                         lost += 1
                 tracker.advance(1, 0)

@@ -11,16 +11,26 @@ from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from triage.evidence import ContentError, ContentReader, EvidenceError, Locator, open_source
+from triage.evidence import (
+    ContentError,
+    ContentReader,
+    EvidenceError,
+    Locator,
+    identify,
+    open_source,
+)
 from triage.hashing.digests import MultiHasher, digest_chunks
 from triage.media.sniff import HEAD_SIZE, media_kind, sniff
 
 if TYPE_CHECKING:
     from triage.media.analyse import MediaAnalysis
+    from triage.pipeline.executors import Executor
     from triage.plugins.batches import BatchedRunners, Outcome
     from triage.plugins.loading import PluginSpec
 
@@ -214,3 +224,26 @@ def hash_evidence(evidence_id: int, format: str, paths: list[str]) -> EvidenceHa
             error=f"cannot hash evidence: {missing} bytes of the image could not be read "
                   f"(a segment is missing or damaged)")
     return EvidenceHashResult(evidence_id, digests.sha256, digests.md5, stored)
+
+
+EarlyImageHashes = dict[tuple[str, tuple[str, ...]], Future]  # (format, paths) -> hash job
+
+
+def start_image_hashes(executor: Executor, paths: list[Path | str]) -> EarlyImageHashes:
+    """Start hashing the images of a new case at once, for `Ingest(image_hashes=...)`.
+
+    Opening the store and importing the pipeline take this process most of a
+    second, in which the workers would sit idle; the whole-image SHA-256 needs
+    nothing from the store. Only for a case not made yet: in an existing one
+    the image may be hashed already, and a running job cannot be called back.
+    """
+    jobs: EarlyImageHashes = {}
+    for path in paths:
+        try:
+            format, segments = identify(Path(path).absolute())
+        except EvidenceError:
+            continue  # `Ingest.add` registers it with its error
+        if format not in ("folder", "unknown"):
+            names = tuple(str(p.absolute()) for p in segments)
+            jobs[(format, names)] = executor.submit(hash_evidence, 0, format, list(names))
+    return jobs

@@ -14,15 +14,16 @@ import queue
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import cv2
-import numpy as np
 from PIL import Image
 
 from triage.plugins.api import Box, Input, Kind, Result
 from triage.plugins.loading import Loaded, PluginSpec, load
 from triage.plugins.manifest import PluginError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 BOX_SLACK = 1e-3  # rounding in a detector's pixel-to-fraction conversion
 
@@ -80,6 +81,11 @@ class Runner:
         return [self._rgb(picture) for picture in keyframes]
 
     def _rgb(self, picture: Image.Image) -> np.ndarray:
+        # Imported here, where a plugin runs (in a worker): the ingest process imports this
+        # module for its types alone, and OpenCV and numpy cost it a sixth of a second.
+        import cv2
+        import numpy as np
+
         rgb = np.asarray(picture if picture.mode == "RGB" else picture.convert("RGB"))
         size = self.loaded.size
         if size is not None and (rgb.shape[1], rgb.shape[0]) != size:
