@@ -66,6 +66,7 @@ if TYPE_CHECKING:
 HASHED_KINDS = (EntryKind.FILE, EntryKind.VIRTUAL, EntryKind.LINK)  # a link's content is its target
 INSERT_BATCH = 5000
 PAGE = 2000
+QUEUED_PER_WORKER = 6  # jobs in flight per worker: they stay busy while a batch is written
 
 
 @dataclass
@@ -308,8 +309,9 @@ class Ingest:
         last_commit = time.monotonic()
         jobs = self._pending_jobs(names)
         exhausted = False
+        queue_length = executor.workers * QUEUED_PER_WORKER
         while True:
-            while (not self.cancel.is_set() and len(in_flight) < executor.workers * 3
+            while (not self.cancel.is_set() and len(in_flight) < queue_length
                    and not any(task.retried for task in in_flight.values())):
                 if retries:  # alone, so that if it kills a worker it is the one to blame
                     if in_flight:
