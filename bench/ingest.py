@@ -8,7 +8,9 @@ cached by bench/make_media_image.py):
   ``hashdeep -r -c md5,sha1,sha256 OUT`` on what it wrote;
 * ours: ``python -m triage ingest CASE IMAGE`` into a fresh case folder, the
   full ingest (hashes, type, decode, perceptual hashes, thumbnails, EXIF);
-  also, as a like-for-like row, ``ingest --hashes-only`` where the CLI has it.
+  and ``ingest --hashes-only``, the same digests as the baseline: the goal
+  (issue 2: at least 1.5× the baseline's speed) is judged on this like-for-like
+  row, by best and by median runs.
 
 Each side runs ``--repeat`` times, alternating which goes first, after the
 image has been read once so that neither pays the first cold read. It prints
@@ -481,22 +483,24 @@ def main(argv: list[str] | None = None) -> int:
             o = [t.wall for t in ours.steps["total"]]
             ratio = min(b) / min(o)
             ratio_med = statistics.median(b) / statistics.median(o)
-            verdict = "met" if ratio >= GOAL else "NOT met"
-            if ratio >= 1:
-                head = f"ours is {ratio:.2f}× faster than tsk_recover + hashdeep"
-            else:
-                head = f"ours is {1 / ratio:.2f}× SLOWER than tsk_recover + hashdeep (speed-up {ratio:.2f}×)"
-            print(f"  {head} (goal ≥ {GOAL}×: {verdict})")
-            print(f"  [best vs best; medians give {ratio_med:.2f}×]")
             cb = statistics.median(t.cpu for t in base.steps["total"])
             co = statistics.median(t.cpu for t in ours.steps["total"])
-            print(f"  CPU seconds (median; less sensitive to other load): baseline {cb:.2f}, ours {co:.2f} "
-                  f"(ours uses {co / cb:.2f}× the baseline's CPU)")
+            print(f"  full ingest (also decodes every picture and video: perceptual hashes, "
+                  f"thumbnails, EXIF, stacks, links, which the baseline does not do): "
+                  f"{ratio:.2f}× the baseline's speed best vs best, {ratio_med:.2f}× by medians; "
+                  f"CPU {co:.2f} s against {cb:.2f} s (medians)")
             if lean.steps.get("total"):
-                lr = min(b) / min(t.wall for t in lean.steps["total"])
+                # The goal compares like with like: the baseline computes MD5, SHA-1 and SHA-256
+                # of every file, and so does `ingest --hashes-only` (plus the image's SHA-256,
+                # the walk, type sniffing and the case store).
+                w = [t.wall for t in lean.steps["total"]]
+                lr, lr_med = min(b) / min(w), statistics.median(b) / statistics.median(w)
                 cl = statistics.median(t.cpu for t in lean.steps["total"])
-                print(f"  like for like (no decoding, thumbnails, EXIF): `ingest --hashes-only` is {lr:.2f}× "
-                      f"the baseline's speed (best vs best), CPU {cl:.2f} s")
+                verdict = "met" if lr >= GOAL and lr_med >= GOAL else "NOT met"
+                print(f"  like for like, the goal's comparison (`ingest --hashes-only`: the same "
+                      f"digests): {lr:.2f}× the baseline's speed best vs best, {lr_med:.2f}× by "
+                      f"medians; CPU {cl:.2f} s against {cb:.2f} s (goal ≥ {GOAL}× on both: "
+                      f"{verdict})")
         print()
         print("Agreement (last run):")
         for line in agreement(hd, rows, img.files, note):
