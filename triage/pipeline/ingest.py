@@ -54,6 +54,7 @@ from triage.pipeline.work import (
     EvidenceHashResult,
     FileJob,
     FileResult,
+    has_image_hash,
     hash_evidence,
     process_files,
     warm_up,
@@ -146,7 +147,7 @@ class Ingest:
                 name=name, format=format, paths=paths, size=size,
                 added_at=utcnow(), added_by=self.examiner, error=error,
                 walk_status=WorkStatus.ERROR if error else WorkStatus.PENDING,
-                hash_status=WorkStatus.PENDING if format not in ("folder", "unknown")
+                hash_status=WorkStatus.PENDING if has_image_hash(format)
                 else WorkStatus.SKIPPED,
             )
             session.add(evidence)
@@ -252,7 +253,7 @@ class Ingest:
             early = self._image_hashes
             self._image_hashes = {}  # once: after a worker was lost they are run again
             jobs = [(e.id, early.pop((e.format, tuple(e.paths)), None)
-                     or executor.submit(hash_evidence, e.id, e.format, e.paths))
+                     or executor.submit(hash_evidence, e.format, e.paths))
                     for e in pending]
         for job in early.values():  # evidence the case already had hashed
             job.cancel()
@@ -270,8 +271,7 @@ class Ingest:
             for job in done:
                 if not job.cancelled():
                     try:
-                        self._record_evidence_hash(replace(job.result(),
-                                                           evidence_id=evidence[job]))
+                        self._record_evidence_hash(evidence[job], job.result())
                     except WORKER_LOST:
                         lost += 1
                 tracker.advance(1, 0)
@@ -280,9 +280,9 @@ class Ingest:
         tracker.emit()
         return lost
 
-    def _record_evidence_hash(self, result: EvidenceHashResult) -> None:
+    def _record_evidence_hash(self, evidence_id: int, result: EvidenceHashResult) -> None:
         with self.store.session() as session:
-            evidence = session.get(Evidence, result.evidence_id)
+            evidence = session.get(Evidence, evidence_id)
             evidence.sha256, evidence.md5 = result.sha256, result.md5
             evidence.stored_md5 = result.stored_md5
             evidence.hash_status = WorkStatus.ERROR if result.error else WorkStatus.DONE

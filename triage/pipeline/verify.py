@@ -32,7 +32,7 @@ def verify_case(store: CaseStore, examiner: str) -> VerifyReport:
         if item.sha256 is None:
             report.lines.append(f"{item.name}: no recorded hash to verify")
             continue
-        result = hash_evidence(item.id, item.format, item.paths)
+        result = hash_evidence(item.format, item.paths)
         if result.error:
             report.problems.append(f"{item.name}: {result.error}")
         elif result.sha256 != item.sha256:

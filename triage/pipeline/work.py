@@ -58,7 +58,6 @@ class FileResult:
 
 @dataclass(frozen=True)
 class EvidenceHashResult:
-    evidence_id: int
     sha256: str | None = None
     md5: str | None = None
     stored_md5: str | None = None
@@ -203,7 +202,13 @@ class _Kept:
             self._spool = None
 
 
-def hash_evidence(evidence_id: int, format: str, paths: list[str]) -> EvidenceHashResult:
+def has_image_hash(format: str) -> bool:
+    """Whether evidence of this format gets a whole-image hash (a folder is no one image;
+    unknown evidence could not be opened)."""
+    return format not in ("folder", "unknown")
+
+
+def hash_evidence(format: str, paths: list[str]) -> EvidenceHashResult:
     """SHA-256 and MD5 of the whole image; for E01 also the MD5 stored at acquisition."""
     try:
         source = open_source(format, paths)
@@ -217,13 +222,13 @@ def hash_evidence(evidence_id: int, format: str, paths: list[str]) -> EvidenceHa
         finally:
             source.close()
     except (EvidenceError, OSError) as exc:
-        return EvidenceHashResult(evidence_id, error=f"cannot hash evidence: {exc}")
+        return EvidenceHashResult(error=f"cannot hash evidence: {exc}")
     if missing:
         return EvidenceHashResult(
-            evidence_id, stored_md5=stored,
+            stored_md5=stored,
             error=f"cannot hash evidence: {missing} bytes of the image could not be read "
                   f"(a segment is missing or damaged)")
-    return EvidenceHashResult(evidence_id, digests.sha256, digests.md5, stored)
+    return EvidenceHashResult(digests.sha256, digests.md5, stored)
 
 
 EarlyImageHashes = dict[tuple[str, tuple[str, ...]], Future]  # (format, paths) -> hash job
@@ -243,7 +248,7 @@ def start_image_hashes(executor: Executor, paths: list[Path | str]) -> EarlyImag
             format, segments = identify(Path(path).absolute())
         except EvidenceError:
             continue  # `Ingest.add` registers it with its error
-        if format not in ("folder", "unknown"):
+        if has_image_hash(format):
             names = tuple(str(p.absolute()) for p in segments)
-            jobs[(format, names)] = executor.submit(hash_evidence, 0, format, list(names))
+            jobs[(format, names)] = executor.submit(hash_evidence, format, list(names))
     return jobs
