@@ -1,7 +1,5 @@
 """The image hash of a new case starts before the case opens, and is recorded once."""
 
-import hashlib
-
 from sqlalchemy import select
 
 from triage.case.models import AuditEntry, Evidence
@@ -83,6 +81,5 @@ def test_the_cli_starts_image_hashes_early_only_for_a_new_case(tmp_path, monkeyp
     assert cli_ingest._new_case(str(tmp_path / "empty")) is True
     store = open_case(case)
     with store.reading() as session:
-        assert session.scalars(select(Evidence.sha256)).one() == hashlib.sha256(
-            IMAGE.read_bytes()).hexdigest()
+        assert session.scalars(select(Evidence.sha256)).one() == sha256_file(IMAGE)
     store.close()
