@@ -65,6 +65,45 @@ def test_an_older_case_is_upgraded_on_open(tmp_path):
         assert MigrationContext.configure(connection).get_current_revision() == schema_head()
 
 
+def test_hash_set_entries_are_packed_into_blocks_on_upgrade(tmp_path):
+    """0008: every entry goes into blocks (same Merkle root); only matched ones stay unpacked."""
+    from triage.hashsets import verify_hash_set
+    from triage.hashsets.merkle import merkle_root_of
+
+    folder = tmp_path / "case"
+    folder.mkdir()
+    _migrate_with_alembic(folder / "case.sqlite", "0007")
+    rows = [(r, f"{r:032x}", f"{r:040x}", None, str(r % 3) if r % 2 else None,
+             r * 10 if r % 5 else None, '{"MediaID":%d}' % r if r % 4 else None)
+            for r in range(1, 25001)]
+    root = merkle_root_of([row[1:] for row in rows])
+    with create_engine(f"sqlite:///{folder / 'case.sqlite'}").begin() as db:
+        db.execute(text(
+            "INSERT INTO hash_set (id, name, kind, format, source_name, source_sha256, "
+            "source_size, entry_count, rejected_count, imported_at, examiner, merkle_root) "
+            "VALUES (1, 'old', 'ALERT', 'vics', 'old.json', '', 1, 25000, 0, "
+            "'2026-01-01 00:00:00', 'a', :root)"), {"root": root})
+        db.execute(text(
+            "INSERT INTO hash_set_entry (hash_set_id, record, md5, sha1, sha256, category, "
+            "size, extra) VALUES (1, :r, :md5, :sha1, :sha256, :category, :size, :extra)"),
+            [dict(zip(("r", "md5", "sha1", "sha256", "category", "size", "extra"), row))
+             for row in rows])
+        db.execute(text(
+            "INSERT INTO media (id, sha256, sha1, md5, size, detected_type, analysed, "
+            "stack_representative) VALUES (7, :sha256, :sha1, :md5, 1, 'image/jpeg', 0, 0)"),
+            {"sha256": "0" * 64, "sha1": f"{12345:040x}", "md5": f"{12345:032x}"})
+        matched = db.execute(text("SELECT id FROM hash_set_entry WHERE record = 12345")).scalar()
+        db.execute(text("INSERT INTO hash_set_match (media_id, hash_set_id, entry_id, digest) "
+                        "VALUES (7, 1, :entry, 'sha1')"), {"entry": matched})
+    store = open_case(folder)
+    with store.session() as session:
+        assert session.execute(text("SELECT count(*), sum(count) FROM hash_set_block")).one() \
+            == (3, 25000)
+        assert session.execute(text("SELECT id, record FROM hash_set_entry")).all() \
+            == [(matched, 12345)]
+    assert verify_hash_set(store, "old", examiner="a").intact
+
+
 def test_reopening_keeps_the_case_and_adds_nothing(tmp_path):
     open_case(tmp_path / "case", create=True).close()
     store = open_case(tmp_path / "case")

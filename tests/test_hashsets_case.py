@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from triage.case.models import AuditEntry, HashSet, HashSetEntry, HashSetVerdict
+from triage.case.models import AuditEntry, HashSet, HashSetBlock, HashSetEntry, HashSetVerdict
 from triage.case.queries import LISTING_COLUMNS, iter_files
 from triage.case.store import open_case
 from triage.cli import main
@@ -238,7 +238,7 @@ def test_known_good_nsrl_rds3_and_conflicts_are_kept_not_resolved(case, tmp_path
     assert (rows[p[1].name].conflicting, rows[p[1].name].known_good) == (False, False)
     assert rows[p[0].name].matched_sets is None
     with store.session() as session:
-        assert session.scalar(select(func.count()).select_from(HashSetEntry)) == 2
+        assert session.scalar(select(func.sum(HashSetBlock.count))) == 2
         verdict = session.get(HashSetVerdict, _media_id(session, p[2]))
         assert verdict.category == "vics-us:1"
     assert audit_actions(store)[-5:] == ["hashset.import", "hashset.import", "hashset.import",
@@ -276,6 +276,7 @@ def test_a_bad_record_stops_the_import_and_nothing_is_kept(case, tmp_path):
         import_hash_set(store, path, "bad", examiner="tester")
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(HashSet)) == 0
+        assert session.scalar(select(func.count()).select_from(HashSetBlock)) == 0
         assert session.scalar(select(func.count()).select_from(HashSetEntry)) == 0
     assert audit_actions(store) == before
     assert not (store.folder / "reports").exists()

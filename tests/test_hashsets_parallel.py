@@ -12,11 +12,12 @@ import json
 import sqlite3
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from triage.case.models import HashSet, HashSetEntry
+from triage.case.models import HashSet, HashSetBlock, HashSetEntry
 from triage.case.store import open_case
 from triage.hashsets import HashSetError, import_hash_set, verify_hash_set
+from triage.hashsets.blocks import iter_blocks, unpack
 
 pytest.importorskip("orjson")
 
@@ -74,12 +75,9 @@ def pieces(monkeypatch):
 
 
 def _stored(store, name):
-    e = HashSetEntry
     with store.session() as session:
         set_id = session.scalar(select(HashSet.id).where(HashSet.name == name))
-        return session.execute(select(e.record, e.md5, e.sha1, e.sha256, e.category, e.size,
-                                      e.__table__.c.extra).where(e.hash_set_id == set_id)
-                               .order_by(e.id)).all()
+        return [row for _, block in iter_blocks(session, set_id) for row in unpack(block)]
 
 
 @pytest.mark.parametrize("tricky,indent,bom", [(False, None, False), (True, None, True),
@@ -174,33 +172,21 @@ def test_leaf_buckets_give_the_same_root_as_leaf_bytes():
     assert two.root() == one.root()
 
 
-def test_a_bulk_import_rebuilds_only_the_indexes_its_entries_go_into(store, tmp_path,
-                                                                     monkeypatch):
-    import triage.hashsets.library as library
+def test_entries_are_stored_in_blocks_and_only_matched_ones_unpacked(store, tmp_path,
+                                                                    monkeypatch):
+    import triage.hashsets.reading as reading
 
-    monkeypatch.setattr(library, "BULK_ENTRIES", 0)
-    rebuilt = []
-    original = library._DigestIndexes.dropping
-
-    def dropping(self, kinds):
-        original(self, kinds)
-        rebuilt.append(sorted(index.name for index in self.dropped))
-
-    monkeypatch.setattr(library._DigestIndexes, "dropping", dropping)
+    monkeypatch.setattr(reading, "BATCH", 70)
     listing = tmp_path / "sha256.txt"
     listing.write_text("".join(_digests(i)[2] + "\n" for i in range(1, 301)))
-    import_hash_set(store, listing, "sha256 list", examiner="tester", kind="known-good")
-    assert rebuilt[-1] == ["ix_hash_set_entry_sha256"]
-    path = _write(tmp_path / "set.json", _records(300, tricky=False))
-    result = import_hash_set(store, path, "vics", examiner="tester")
-    assert rebuilt[-1] == ["ix_hash_set_entry_sha1"]
+    result = import_hash_set(store, listing, "sha256 list", examiner="tester", kind="known-good")
     with store.session() as session:
-        indexes = {row[0] for row in session.connection().exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert session.connection().exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-    assert {"ix_hash_set_entry_sha256", "ix_hash_set_entry_sha1",
-                          "ix_hash_set_entry_md5"} <= indexes
-    assert result.entries == 300 and verify_hash_set(store, "vics", examiner="tester").intact
+        counts = session.scalars(select(HashSetBlock.count).order_by(HashSetBlock.id)).all()
+        unpacked = session.scalar(select(func.count()).select_from(HashSetEntry))
+    assert counts == [70, 70, 70, 70, 20] and result.entries == 300
+    assert unpacked == result.matches == 0
+    assert [row[0] for row in _stored(store, "sha256 list")] == list(range(1, 301))
+    assert verify_hash_set(store, "sha256 list", examiner="tester").intact
 
 
 @pytest.mark.parametrize("value", [2**63 - 1, -(2**63) + 1, 2**63, -(2**63), 2**64 - 1])
@@ -220,11 +206,9 @@ def test_integers_near_64_bits_read_as_one_reader_reads_them(store, tmp_path, pi
 
 
 def test_a_case_form_file_is_read_by_one_second_process(store, tmp_path, monkeypatch):
-    import triage.hashsets.library as library
     import triage.hashsets.reading as reading
 
     monkeypatch.setattr(reading, "MIN_BYTES", 0)
-    monkeypatch.setattr(library, "BULK_ENTRIES", 0)
     monkeypatch.setattr(reading, "PiecesReader", None)  # the case form is not cut in pieces
     records = _records(600, tricky=False)
     cases = [{"CaseNumber": f"C{k}", "Media": records[k * 200:(k + 1) * 200]} for k in range(3)]

@@ -24,7 +24,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -247,32 +246,43 @@ class HashSet(Base):
     details: Mapped[dict | None] = mapped_column(JSON)
 
 
-class HashSetEntry(Base):
-    """One record of a hash set, as the source gave it (digests lower-cased hex).
+class HashSetBlock(Base):
+    """Entries of a hash set, packed about ten thousand to a row (layout: `triage.hashsets.blocks`).
 
-    `record` is the source line number (text formats) or record index (JSON,
-    SQLite rows), so any entry can be traced back to its place in the file.
-    `category` is the source's code, verbatim; NULL means uncategorised.
-    `extra` holds every other field the source had for the record.
+    Every entry of every set is in a block; blocks are written once, at import,
+    and the set's Merkle root is over the entries they hold.
     """
 
-    __tablename__ = "hash_set_entry"
-    # An entry is matched by its strongest digest only (SHA-256 > SHA-1 > MD5), so
-    # each entry is in exactly one digest index, that of its strongest digest:
-    # a VICS entry (MD5 and SHA-1) is indexed by SHA-1 alone, an NSRL one by
-    # SHA-256 alone. Half to two thirds less index to build than full indexes.
-    __table_args__ = tuple(
-        Index(f"ix_hash_set_entry_{name}", name, sqlite_where=text(where),
-              postgresql_where=text(where))
-        for name, where in (
-            ("sha256", "sha256 IS NOT NULL"),
-            ("sha1", "sha1 IS NOT NULL AND sha256 IS NULL"),
-            ("md5", "md5 IS NOT NULL AND sha1 IS NULL AND sha256 IS NULL"),
-        )
-    )
+    __tablename__ = "hash_set_block"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     hash_set_id: Mapped[int] = mapped_column(ForeignKey("hash_set.id"), index=True)
+    record_offset: Mapped[int]
+    count: Mapped[int]
+    records: Mapped[bytes] = mapped_column(LargeBinary)
+    digests: Mapped[bytes] = mapped_column(LargeBinary)
+    md5: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sha1: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sha256: Mapped[bytes | None] = mapped_column(LargeBinary)
+    fields: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class HashSetEntry(Base):
+    """One record of a hash set that some media matched, unpacked from its block.
+
+    Matches and near matches point here, so whatever shows them joins an
+    ordinary table. `record` is the source line number (text formats) or
+    record index (JSON, SQLite rows), so any entry can be traced back to its
+    place in the file. `category` is the source's code, verbatim; NULL means
+    uncategorised. `extra` holds every other field the source had for the
+    record. Digests are lower-case hex.
+    """
+
+    __tablename__ = "hash_set_entry"
+    __table_args__ = (Index("ix_hash_set_entry_set_record", "hash_set_id", "record", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hash_set_id: Mapped[int] = mapped_column(ForeignKey("hash_set.id"))
     record: Mapped[int]
     md5: Mapped[str | None] = mapped_column(String(32))
     sha1: Mapped[str | None] = mapped_column(String(40))

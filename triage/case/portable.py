@@ -7,7 +7,7 @@ runs on. Imported by `triage.case.store`, before any query is built.
 
 from __future__ import annotations
 
-from sqlalchemy import LargeBinary, String
+from sqlalchemy import String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
@@ -29,23 +29,3 @@ def _string_agg(element, compiler, **kw):
     return (f"string_agg(CAST({compiler.process(value, **kw)} AS TEXT), "
             f"{compiler.process(separator, **kw)})")
 
-
-class utf8_bytes(GenericFunction):  # noqa: N801
-    """A text value's UTF-8 bytes, as a BLOB: `CAST(x AS BLOB)` in SQLite.
-
-    PostgreSQL's cast to `bytea` would read backslashes as escapes; its
-    `convert_to` gives the bytes themselves.
-    """
-
-    type = LargeBinary()
-    inherit_cache = True
-
-
-@compiles(utf8_bytes)
-def _cast_to_blob(element, compiler, **kw):
-    return f"CAST({compiler.process(element.clauses, **kw)} AS BLOB)"
-
-
-@compiles(utf8_bytes, "postgresql")
-def _convert_to(element, compiler, **kw):
-    return f"convert_to({compiler.process(element.clauses, **kw)}, 'UTF8')"

@@ -6,30 +6,26 @@ import and nothing of the file is kept, unless `skip_bad` is given: then the
 good entries are kept and each bad one is written to a report (where in the
 file, why, and the record's text).
 
-Entries go in with DB-API `executemany` in batches of 10,000 rows, or, when
-read in pieces by other processes, as 100-row `INSERT … VALUES`. Random
-inserts into the three digest indexes are what makes a large import slow
-(each lands on a random B-tree page), so when the new set is large next to
-what the store already holds, the digest indexes are dropped for the
-import and rebuilt by one sort at the end — inside the same transaction.
+Entries go into the store packed in blocks (`blocks`), a few hundred rows
+for millions of entries, packed by the processes that read the file.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from triage.case.audit import append_audit
 from triage.case.clock import utcnow
 from triage.case.models import (
     HashSet,
+    HashSetBlock,
     HashSetEntry,
     HashSetKind,
     HashSetMatch,
@@ -40,24 +36,16 @@ from triage.case.store import CaseStore, current_examiner
 from triage.hashsets.entries import FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, SetInfo, Source, detect
 from triage.hashsets.matching import (
-    DIGESTS,
     match_all,
     match_set,
     refresh_verdicts,
     sets_exist,
     verdict_counts,
 )
-from triage.hashsets.merkle import stored_merkle_root
+from triage.hashsets.blocks import iter_blocks, unpack
+from triage.hashsets.merkle import SortedLeaves, leaf_buckets
 from triage.hashsets.perceptual import match_near, near_match_counts
-from triage.hashsets.reading import GROUP, reader_for
-
-IMPORT_CACHE_KIB = 256 * 1024  # SQLite page cache while importing (also the sort's memory)
-BULK_ENTRIES = 50_000  # fewer new entries than this go into the indexes as they are
-REBUILD_RATIO = 8  # rebuild the digest indexes when the store holds < 8 × the new entries
-_BYTES_PER_ENTRY = {"vics": 200, "nsrl-legacy": 120, "hashkeeper": 150, "csv": 80,
-                    "hashlist": 40, "encase": 18, "nsrl-rds3": 150}
-DIGEST_INDEXES = ("ix_hash_set_entry_md5", "ix_hash_set_entry_sha1", "ix_hash_set_entry_sha256")
-_ENTRY_COLUMNS = ("hash_set_id", "record", "md5", "sha1", "sha256", "category", "size", "extra")
+from triage.hashsets.reading import reader_for
 
 Progress = Callable[[int, int, int], None]  # entries so far, bytes read, file size
 
@@ -120,7 +108,7 @@ def import_hash_set(
     source = Source(path)
     info = SetInfo()
     try:
-        with store.session() as session, _import_cache(session):
+        with store.session() as session:
             if session.scalar(select(HashSet.id).where(HashSet.name == name)) is not None:
                 raise HashSetError(f"a hash set named {name!r} is already in this case")
             hash_set = HashSet(
@@ -130,14 +118,11 @@ def import_hash_set(
             )
             session.add(hash_set)
             session.flush()
-            estimate = path.stat().st_size // _BYTES_PER_ENTRY.get(fmt.id, 60)
-            reader = reader_for(fmt.id, source, info, options, hash_set.id, parallel)
+            reader = reader_for(fmt.id, source, info, options, parallel)
             phases = _Phases()
-            with _digest_indexes_rebuilt(session, estimate) as indexes:
-                counts = _load(session, reader, hash_set.id, indexes, skip_bad, report_path,
-                               source.path, progress)
-                phases.done("read and write entries")
-            phases.done("digest indexes")
+            counts = _load(session, reader, hash_set.id, skip_bad, report_path, source.path,
+                           progress)
+            phases.done("read and write entries")
             hash_set.scheme = _resolved_scheme(scheme, info)
             if counts[2] is not None and hash_set.scheme is None:
                 raise HashSetError(
@@ -148,7 +133,7 @@ def import_hash_set(
             hash_set.details = info.details or None
             hash_set.merkle_root = reader.outcome.merkle_root  # of the rows written
             session.flush()
-            matches = match_set(session, hash_set.id, entries=counts[0])
+            matches = match_set(session, hash_set.id)
             refresh_verdicts(session, "SELECT media_id FROM hash_set_match WHERE hash_set_id = "
                              ":set", {"set": hash_set.id})
             near = match_near(session, hash_set.id) if "perceptual" in info.details else None
@@ -228,12 +213,9 @@ def _resolved_scheme(asked: str | None, info: SetInfo) -> str | None:
     return asked or info.scheme
 
 
-def _load(session: Session, reader, hash_set_id: int, indexes: _DigestIndexes, skip_bad: bool,
-          report_path: Path | None, path: Path, progress: Progress | None
-          ) -> tuple[int, int, int | None]:
-    """Insert the reader's batches; (entries kept, records rejected, first categorised record)."""
-    cursor = session.connection().connection.driver_connection.cursor()
-    insert_sql = _insert_sql(session, hash_set_id)
+def _load(session: Session, reader, hash_set_id: int, skip_bad: bool, report_path: Path | None,
+          path: Path, progress: Progress | None) -> tuple[int, int, int | None]:
+    """Insert the reader's blocks; (entries kept, records rejected, first categorised record)."""
     size = path.stat().st_size
     kept = rejected = 0
     first_category = None
@@ -251,25 +233,15 @@ def _load(session: Session, reader, hash_set_id: int, indexes: _DigestIndexes, s
                 for bad in batch.bad:
                     report.write(f"{bad.where}\t{_one_line(bad.reason)}\t{_one_line(bad.text)}\n")
                 rejected += len(batch.bad)
-            if batch.count:
-                indexes.dropping(batch.kinds or DIGESTS)
-            if batch.grouped:
-                sql = insert_sql(batch.record_offset, GROUP)
-                for group in batch.rows:
-                    if len(group) == 7 * GROUP:
-                        cursor.execute(sql, group)
-                    else:
-                        cursor.execute(insert_sql(batch.record_offset, len(group) // 7), group)
+            if batch.blocks:
+                session.execute(insert(HashSetBlock),
+                                [block.columns(hash_set_id) for block in batch.blocks])
                 kept += batch.count
-            elif batch.rows:
-                cursor.executemany(insert_sql(batch.record_offset), batch.rows)
-                kept += len(batch.rows)
             if first_category is None:
                 first_category = batch.first_category
             if progress:
                 progress(kept, batch.position, size)
     finally:
-        cursor.close()
         if report is not None:
             report.close()
     if kept == 0:
@@ -287,86 +259,6 @@ def _open_report(path: Path, source: Path):
     report = open(path, "w", encoding="utf-8")
     report.write(f"# records of {source} not imported\nwhere\treason\trecord\n")
     return report
-
-
-def _insert_sql(session: Session, hash_set_id: int) -> Callable[..., str]:
-    """The bulk INSERT for rows (record, md5, sha1, sha256, category, size, extra).
-
-    The set's id and a batch's record offset are written into the statement
-    as integer literals: one parameter less to bind per row, and the rows of
-    a piece read by another process go in as they came. `rows` > 1 gives a
-    multi-row INSERT (its parameters the rows one after another), which binds
-    a third faster than `executemany` row by row.
-    """
-    placeholder = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(
-        session.bind.dialect.paramstyle)  # pyformat drivers (psycopg) take %s too
-    if placeholder is None:
-        raise HashSetError("bulk import needs a positional-parameter database driver")
-    columns = ", ".join(_ENTRY_COLUMNS)
-    rest = ", ".join([placeholder] * (len(_ENTRY_COLUMNS) - 2))
-    table = HashSetEntry.__tablename__
-
-    def sql(record_offset: int, rows: int = 1) -> str:
-        record = f"{placeholder} + {int(record_offset)}" if record_offset else placeholder
-        values = f"({int(hash_set_id)}, {record}, {rest})"
-        return f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([values] * rows)
-    return sql
-
-
-@contextmanager
-def _import_cache(session: Session):
-    """A larger SQLite page cache for the import's index work, given back afterwards."""
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    # No `PRAGMA threads` for the index sorts: each sort thread gets a cache-sized buffer,
-    # which took a 10-million-entry import past 1 GB for little gain.
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {before}")
-
-
-class _DigestIndexes:
-    """The digest indexes of a bulk change: each dropped just before rows that go into it."""
-
-    def __init__(self, session: Session, bulk: bool):
-        self._connection = session.connection()
-        self._bulk = bulk
-        self._indexes = {ix.name: ix for ix in HashSetEntry.__table__.indexes
-                         if ix.name in DIGEST_INDEXES}
-        self.dropped: list = []
-
-    def dropping(self, kinds) -> None:
-        """Rows whose strongest digests are `kinds` ("sha256", "sha1", "md5") go in next."""
-        if not self._bulk:
-            return
-        for kind in kinds:
-            index = self._indexes.get(f"ix_hash_set_entry_{kind}")
-            if index is not None and all(index.name != done.name for done in self.dropped):
-                index.drop(self._connection)
-                self.dropped.append(index)
-
-
-@contextmanager
-def _digest_indexes_rebuilt(session: Session, new_entries: int):
-    """Drop digest indexes for a bulk change and rebuild them after, when that is cheaper.
-
-    Only the indexes the change touches are dropped (each entry is in the
-    index of its strongest digest alone), so a VICS set (MD5 and SHA-1) does
-    not cost a rebuild of the SHA-256 index of an NSRL set already in the
-    case. Inside the caller's transaction: if the import fails, the rollback
-    brings the indexes back as they were.
-    """
-    existing = session.scalar(select(func.max(HashSetEntry.id))) or 0
-    bulk = not (new_entries < BULK_ENTRIES or existing > REBUILD_RATIO * new_entries)
-    indexes = _DigestIndexes(session, bulk)
-    yield indexes
-    for index in indexes.dropped:
-        index.create(session.connection())
 
 
 # -- list, verify, remove -------------------------------------------------------------------
@@ -419,6 +311,7 @@ class Verification:
     computed_root: str
     recorded_entries: int
     stored_entries: int
+    altered_entries: int = 0  # matched entries, as shown, that differ from the set's blocks
 
     def __str__(self) -> str:
         if self.intact:
@@ -431,35 +324,53 @@ class Verification:
         if self.recorded_root != self.computed_root:
             problems.append(f"Merkle root is {self.computed_root}, "
                             f"{self.recorded_root} at import")
+        if self.altered_entries:
+            problems.append(f"{self.altered_entries} matched entries differ from the set")
         return f"{self.name}: CHANGED since import: " + "; ".join(problems)
 
 
 def verify_hash_set(store: CaseStore, name: str, examiner: str | None = None) -> Verification:
     """Recompute the set's Merkle root from the store and compare; the result is audited.
 
-    The recomputation reads a snapshot without taking the write lock (a set
-    of millions takes a while); only the audit entry is written.
+    The matched entries that the case shows (`hash_set_entry`) are checked
+    against the blocks too. The recomputation reads a snapshot without taking
+    the write lock (a set of millions takes a while); only the audit entry is
+    written.
     """
     with store.reading() as session:
         hash_set = _get(session, name)
-        stored = session.scalar(select(func.count()).where(
-            HashSetEntry.hash_set_id == hash_set.id))
-        computed = stored_merkle_root(session, hash_set.id)
-        result = Verification(name, computed == hash_set.merkle_root
+        computed, stored, altered = _recompute(session, hash_set.id)
+        result = Verification(name, computed == hash_set.merkle_root and not altered
                               and stored == hash_set.entry_count, hash_set.merkle_root,
-                              computed, hash_set.entry_count, stored)
+                              computed, hash_set.entry_count, stored, altered)
     with store.session() as session:
         append_audit(session, examiner or current_examiner(), "hashset.verify",
                      target=f"hash_set:{name}", after={
                          "intact": result.intact, "recorded_root": result.recorded_root,
                          "computed_root": computed, "recorded_entries": result.recorded_entries,
-                         "stored_entries": stored})
+                         "stored_entries": stored, "altered_entries": altered})
     return result
+
+
+def _recompute(session: Session, hash_set_id: int) -> tuple[str, int, int]:
+    """The Merkle root of a set's blocks, their entries, and the unpacked entries that differ."""
+    unpacked = {row[0]: tuple(row) for row in session.execute(text(
+        "SELECT record, md5, sha1, sha256, category, size, CAST(extra AS TEXT) "
+        "FROM hash_set_entry WHERE hash_set_id = :set"), {"set": hash_set_id})}
+    leaves = SortedLeaves()
+    altered = 0
+    for _, block in iter_blocks(session, hash_set_id):
+        rows = unpack(block)
+        leaves.add_buckets(leaf_buckets(rows))
+        for row in rows:
+            if row[0] in unpacked:
+                altered += unpacked.pop(row[0]) != row
+    return leaves.root(), leaves.count, altered + len(unpacked)
 
 
 def remove_hash_set(store: CaseStore, name: str, examiner: str | None = None) -> dict:
     """Remove a set, its entries and its matches; re-derive the verdicts of the media it matched."""
-    with store.session() as session, _import_cache(session):
+    with store.session() as session:
         hash_set = _get(session, name)
         before = {"name": name, "kind": hash_set.kind.value, "scheme": hash_set.scheme,
                   "format": hash_set.format, "source_name": hash_set.source_name,
@@ -474,12 +385,8 @@ def remove_hash_set(store: CaseStore, name: str, examiner: str | None = None) ->
             HashSetMatch.hash_set_id == hash_set.id)).rowcount
         session.execute(delete(HashSetNearMatch).where(
             HashSetNearMatch.hash_set_id == hash_set.id))
-        remaining = (session.scalar(select(func.count()).select_from(HashSetEntry))
-                     - hash_set.entry_count)
-        with _digest_indexes_rebuilt(session, hash_set.entry_count if hash_set.entry_count
-                                     > remaining // REBUILD_RATIO else 0) as indexes:
-            indexes.dropping(DIGESTS)
-            session.execute(delete(HashSetEntry).where(HashSetEntry.hash_set_id == hash_set.id))
+        session.execute(delete(HashSetEntry).where(HashSetEntry.hash_set_id == hash_set.id))
+        session.execute(delete(HashSetBlock).where(HashSetBlock.hash_set_id == hash_set.id))
         session.delete(hash_set)
         session.flush()
         refresh_verdicts(session, "SELECT media_id FROM _hashset_affected")

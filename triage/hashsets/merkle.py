@@ -30,11 +30,6 @@ import tempfile
 from pathlib import Path
 from typing import Iterable
 
-from sqlalchemy import Text, cast, func, literal, select
-from sqlalchemy.orm import Session
-
-from triage.case.models import HashSetEntry
-from triage.case.portable import utf8_bytes
 
 CHUNK = 1 << 13  # leaves hashed level by level at a time; a power of two
 MEMORY_LIMIT = 128 << 20  # bytes of leaf hashes held in memory before spilling to disk
@@ -197,38 +192,3 @@ def merkle_root_of(entries: Iterable[tuple], page: int = 20000) -> str:
             batch = []
     leaves.add_rows(batch)
     return leaves.root()
-
-
-def stored_merkle_root(session: Session, hash_set_id: int, page: int = 20000) -> str:
-    """The root recomputed from the entries in the store.
-
-    The database builds each leaf's bytes itself (one BLOB per row, the same
-    bytes as `leaf_bytes`), so Python only hashes and sorts the hashes.
-    """
-    e = HashSetEntry
-    tab = literal("\t")
-    leaf = func.coalesce(e.md5, "")
-    for column in (e.sha1, e.sha256, e.category, cast(e.size, Text),
-                   cast(e.__table__.c.extra, Text)):  # extra: the stored text, as stored
-        leaf = leaf + tab + func.coalesce(column, "")
-    query = select(utf8_bytes(leaf)).where(e.hash_set_id == hash_set_id)
-    leaves = SortedLeaves()
-    for rows in _raw_batches(session, query, page):
-        leaves.add_leaves([row[0] for row in rows])
-    return leaves.root()
-
-
-def _raw_batches(session: Session, query, page: int):
-    """Plain DB-API rows, a page at a time: millions without a Row object for each."""
-    connection = session.connection()
-    compiled = query.compile(dialect=connection.dialect)
-    params = compiled.construct_params()
-    if compiled.positional:
-        params = tuple(params[name] for name in compiled.positiontup)
-    cursor = connection.connection.driver_connection.cursor()
-    try:
-        cursor.execute(str(compiled), params)
-        while rows := cursor.fetchmany(page):
-            yield rows
-    finally:
-        cursor.close()

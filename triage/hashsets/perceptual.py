@@ -13,7 +13,9 @@ and hashes of quality below 50 are skipped as they advise; pHash alone ≤ 6
 of 64 (our stacks, with PDQ to confirm, allow 12). Near-featureless pictures
 never match. The case side (stills and video keyframes) goes into a
 multi-index Hamming index once per algorithm; the set side is streamed
-through it in slices, so a large set is never held in memory whole.
+through it in slices, so a large set is never held in memory whole. An
+entry that nearly matches is unpacked into `hash_set_entry`, as exact
+matches are.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
+import orjson
 from sqlalchemy import delete, func, insert, null, or_, select
 from sqlalchemy.orm import Session
 
-from triage.case.models import HashSet, HashSetEntry, HashSetNearMatch, Keyframe, Media
+from triage.case.models import HashSet, HashSetNearMatch, Keyframe, Media
+from triage.hashsets.blocks import iter_blocks, store_entries, unpack
 
 SLICE = 200_000  # set entries per query against the case index
 
@@ -87,13 +91,15 @@ def match_near(session: Session, hash_set_id: int | None = None,
         index = HammingIndex(BITS[algorithm], radius, expected_size=len(case.hashes))
         index.extend(as_hash_array(case.hashes, BITS[algorithm]))
         for set_id in wanted:
-            for entry_ids, hexes in _set_hashes(session, set_id, algorithm):
+            for entries, hexes in _set_hashes(session, set_id, algorithm):
                 pairs = index.query(as_hash_array(hexes, BITS[algorithm]))
+                queries = pairs.left.tolist()
+                entry_ids = store_entries(session, set_id, [entries[q] for q in set(queries)])
                 rows = [{"media_id": case.media_ids[item],
                          "keyframe_id": case.keyframe_ids[item], "hash_set_id": set_id,
-                         "entry_id": entry_ids[query], "algorithm": algorithm,
+                         "entry_id": entry_ids[entries[query][0]], "algorithm": algorithm,
                          "distance": int(distance)}
-                        for query, item, distance in zip(pairs.left.tolist(),
+                        for query, item, distance in zip(queries,
                                                          pairs.right.tolist(),
                                                          pairs.distance.tolist())]
                 if rows:
@@ -122,20 +128,21 @@ def _case_hashes(session: Session, algorithm: str, settings: NearSettings) -> _C
 
 
 def _set_hashes(session: Session, hash_set_id: int, algorithm: str
-                ) -> Iterator[tuple[list[int], list[str]]]:
-    """(entry ids, hex hashes) of a set's entries that carry `algorithm`, a slice at a time."""
-    value = HashSetEntry.extra[algorithm].as_string()
-    last = 0
-    while True:
-        rows = session.execute(
-            select(HashSetEntry.id, value)
-            .where(HashSetEntry.hash_set_id == hash_set_id, HashSetEntry.id > last,
-                   value.is_not(None))
-            .order_by(HashSetEntry.id).limit(SLICE)).all()
-        if not rows:
-            return
-        last = rows[-1][0]
-        yield [r[0] for r in rows], [r[1] for r in rows]
+                ) -> Iterator[tuple[list[tuple], list[str]]]:
+    """(entries, their hex hashes) of a set's entries that carry `algorithm`, a slice at a time."""
+    entries: list[tuple] = []
+    hexes: list[str] = []
+    for _, block in iter_blocks(session, hash_set_id):
+        for row in unpack(block):
+            value = orjson.loads(row[6]).get(algorithm) if row[6] else None
+            if isinstance(value, str):
+                entries.append(row)
+                hexes.append(value)
+        if len(entries) >= SLICE:
+            yield entries, hexes
+            entries, hexes = [], []
+    if entries:
+        yield entries, hexes
 
 
 def near_match_counts(session: Session) -> dict[int, int]:

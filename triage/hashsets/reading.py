@@ -1,8 +1,8 @@
-"""Turn a hash-set file into batches of rows ready to insert, here or in other processes.
+"""Turn a hash-set file into blocks of entries ready to insert, here or in other processes.
 
-Reading (parsing, digest checks, the extra fields, the Merkle leaves) costs
-more than writing, so a large file is read elsewhere while this process
-writes:
+Reading (parsing, digest checks, the extra fields, the Merkle leaves, packing
+the blocks) is nearly all the work of an import, so a large file is read
+elsewhere while this process writes:
 
 - `PiecesReader`: the format cuts the file into pieces (VICS hash-set form,
   NSRL tables) and a pool of spawned processes reads them, several at once;
@@ -12,17 +12,17 @@ writes:
   so memory stays bounded).
 
 At the end comes what the readers learnt about the set, the file's SHA-256
-and the Merkle root of the rows sent. An error in a reader comes back here as
+and the Merkle root of the entries sent. An error in a reader comes back here as
 the same exception. Only this process touches the case: readers are started
 fresh (spawn) and get nothing but the file's path.
 """
 
 from __future__ import annotations
 
-import itertools
+import gc
 import multiprocessing
-import threading
 import os
+import threading
 import pickle
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -31,31 +31,24 @@ from pathlib import Path
 from typing import Iterator
 
 from triage.hashing.digests import sha256_file
+from triage.hashsets.blocks import Block, pack
 from triage.hashsets.entries import BadRecord, FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, SetInfo, Source, format_by_id
 from triage.hashsets.merkle import SortedLeaves, leaf_buckets
 
-BATCH = 10_000
+BATCH = 10_000  # entries per block when reading in order
 MIN_BYTES = 32 << 20  # smaller files are read in-process: a process start costs more
 MAX_WORKERS = 6  # reading processes for one file, at most
 WINDOW = 3  # pieces in flight per reading process: bounds memory when writing is slower
-GROUP = 100  # rows per multi-row INSERT of a piece's rows (7 parameters each)
 
 
 @dataclass
 class Batch:
-    rows: list[tuple]  # (record, md5, sha1, sha256, category, size, extra)
+    blocks: list[Block]  # record numbers final (offsets applied)
     bad: list[BadRecord]
     position: int  # bytes of the file read so far
     first_category: int | None  # record number of the first entry with a category
-    record_offset: int = 0  # to add to each row's record number (pieces count from 1)
-    grouped: bool = False  # rows come as flat tuples of GROUP rows each (the last: fewer)
-    count: int = -1  # rows in the batch (when grouped)
-    kinds: frozenset | None = None  # strongest digests of its rows (None: not known)
-
-    def __post_init__(self) -> None:
-        if self.count < 0:
-            self.count = len(self.rows)
+    count: int  # entries in the blocks
 
 
 @dataclass
@@ -69,28 +62,27 @@ class Outcome:
 
 
 def read_batches(format_id: str, source: Source, info: SetInfo, options: ReadOptions,
-                 hash_set_id: int, leaves: SortedLeaves) -> Iterator[Batch]:
-    """Entries as insert-ready rows, in batches; every row also goes into the Merkle leaves."""
+                 leaves: SortedLeaves) -> Iterator[Batch]:
+    """Entries packed in blocks; every entry also goes into the Merkle leaves."""
     yield from _batches(format_by_id(format_id).read(source, info, options), leaves, source)
 
 
 class LocalReader:
     """Batches read in this process."""
 
-    def __init__(self, format_id: str, source: Source, info: SetInfo, options: ReadOptions,
-                 hash_set_id: int):
-        self._args = (format_id, source, info, options, hash_set_id)
+    def __init__(self, format_id: str, source: Source, info: SetInfo, options: ReadOptions):
+        self._args = (format_id, source, info, options)
         self.outcome = Outcome()
 
     def __iter__(self) -> Iterator[Batch]:
-        format_id, source, info, options, hash_set_id = self._args
+        format_id, source, info, options = self._args
         leaves = SortedLeaves()
-        yield from read_batches(format_id, source, info, options, hash_set_id, leaves)
+        yield from read_batches(format_id, source, info, options, leaves)
         self.outcome = Outcome(info.scheme, info.details, source.sha256(), leaves.root())
 
 
-def _read_in_child(format_id: str, path: str, options: ReadOptions, hash_set_id: int,
-                   connection) -> None:
+def _read_in_child(format_id: str, path: str, options: ReadOptions, connection) -> None:
+    _no_cycle_collection()
     source = Source(Path(path))
     info = SetInfo()
     leaves = SortedLeaves()
@@ -99,9 +91,9 @@ def _read_in_child(format_id: str, path: str, options: ReadOptions, hash_set_id:
         connection.send_bytes(pickle.dumps(message, 5))
 
     try:
-        for batch in read_batches(format_id, source, info, options, hash_set_id, leaves):
-            send(("batch", batch.rows, batch.bad, batch.position, batch.first_category,
-                  batch.kinds))
+        for batch in read_batches(format_id, source, info, options, leaves):
+            send(("batch", batch.blocks, batch.bad, batch.position, batch.first_category,
+                  batch.count))
         send(("done", info.scheme, info.details, source.sha256(), leaves.root()))
     except (HashSetError, OSError) as exc:
         send(("error", type(exc).__name__, str(exc)))
@@ -115,9 +107,8 @@ def _read_in_child(format_id: str, path: str, options: ReadOptions, hash_set_id:
 class ChildReader:
     """Batches read by a spawned process; `outcome` is filled when the last batch is in."""
 
-    def __init__(self, format_id: str, source: Source, info: SetInfo, options: ReadOptions,
-                 hash_set_id: int):
-        self._args = (format_id, str(source.path), options, hash_set_id)
+    def __init__(self, format_id: str, source: Source, info: SetInfo, options: ReadOptions):
+        self._args = (format_id, str(source.path), options)
         self._info = info
         self.outcome = Outcome()
         self._process = None
@@ -136,8 +127,7 @@ class ChildReader:
                 except EOFError:
                     raise HashSetError("the reading process ended without a word") from None
                 if message[0] == "batch":
-                    rows, bad, position, first, kinds = message[1:]
-                    yield Batch(rows, bad, position, first, kinds=kinds)
+                    yield Batch(*message[1:])
                 elif message[0] == "done":
                     self.outcome = Outcome(*message[1:])
                     self._info.scheme = self.outcome.scheme
@@ -159,16 +149,16 @@ class ChildReader:
 
 
 def _read_piece(format_id: str, path: str, piece):
-    """In a worker: one piece, its rows flattened GROUP by GROUP, with their Merkle leaves."""
+    """In a worker: one piece, its entries packed in a block, with their Merkle leaves."""
+    _no_cycle_collection()
     done = format_by_id(format_id).read_piece(Path(path), piece)
     if not done.fallback:
         rows = done.rows
         done.leaves = leaf_buckets(rows)
-        chain = itertools.chain.from_iterable
-        done.rows = [tuple(chain(rows[i:i + GROUP])) for i in range(0, len(rows), GROUP)]
         done.first_category = next((row[0] for row in rows if row[4] is not None), None)
         done.count = len(rows)
-        done.kinds = strongest(rows)
+        done.block = pack(rows) if rows else None
+        done.rows = []
     return done
 
 
@@ -176,9 +166,9 @@ class PiecesReader:
     """Batches read by several spawned processes, a piece of the file each, in file order.
 
     The format cuts the file into pieces (`HashSetFormat.pieces`); each
-    worker reads its piece straight from the file and sends back insert-ready
-    rows and their Merkle leaf hashes, so this process (the writer) does no
-    per-entry work beyond the insert. Pieces are taken in file order and at
+    worker reads its piece straight from the file and sends back its entries
+    packed in a block, and their Merkle leaf hashes, so this process (the
+    writer) does no per-entry work. Pieces are taken in file order and at
     most `WINDOW` per worker are in flight, so memory stays bounded when
     writing is the slower side. A piece that cannot be read on its own (the
     format guessed its start wrongly, or the file is broken there) is read
@@ -225,9 +215,10 @@ class PiecesReader:
                 leaves.add_buckets(done.leaves)
                 bad = [fmt.renumbered(item, records) for item in done.bad] if records else done.bad
                 first = done.first_category
-                yield Batch(done.rows, bad, done.position,
-                            None if first is None else first + records, record_offset=records,
-                            grouped=True, count=done.count, kinds=done.kinds)
+                blocks = [] if done.block is None else [
+                    done.block._replace(record_offset=done.block.record_offset + records)]
+                yield Batch(blocks, bad, done.position,
+                            None if first is None else first + records, done.count)
                 records += done.records
             for _, future in pending:
                 future.cancel()
@@ -241,10 +232,10 @@ class PiecesReader:
 
 
 class _LaterOutcome(Outcome):
-    """The Merkle root is built in a thread while the writer rebuilds the indexes.
+    """The Merkle root is built in a thread while the writer matches the set.
 
-    Building the tree hashes once per entry; SQLite lets go of the GIL while
-    it sorts an index, so the two go on side by side.
+    Building the tree hashes once per entry; hashlib and numpy let go of the
+    GIL, so the two go on side by side.
     """
 
     def __init__(self, scheme, details, sha256: str, leaves: SortedLeaves):
@@ -282,19 +273,19 @@ def _batches(entries, leaves: SortedLeaves, source: Source) -> Iterator[Batch]:
         else:
             if first is None and item[4] is not None:
                 first = item[0]
-            rows.append(item)
+            rows.append(tuple(item))
             if len(rows) >= BATCH:
-                leaves.add_rows([row[1:] for row in rows])
-                yield Batch(rows, bad, source.position, first, kinds=strongest(rows))
+                leaves.add_buckets(leaf_buckets(rows))
+                yield Batch([pack(rows)], bad, source.position, first, len(rows))
                 rows, bad, first = [], [], None
-    leaves.add_rows([row[1:] for row in rows])
-    yield Batch(rows, bad, source.position, first, kinds=strongest(rows))
+    leaves.add_buckets(leaf_buckets(rows))
+    yield Batch([pack(rows)] if rows else [], bad, source.position, first, len(rows))
 
 
-def strongest(rows: list[tuple]) -> frozenset:
-    """The strongest digest of each row (record, md5, sha1, sha256, …): the indexes it goes into."""
-    return frozenset(["sha256" if row[3] is not None else "sha1" if row[2] is not None
-                      else "md5" for row in rows])
+def _no_cycle_collection() -> None:
+    """In a reading process: no cycle collector. Reading makes millions of short-lived
+    objects and no cycles, and the collector's passes over them cost a sixth of the time."""
+    gc.disable()
 
 
 def workers() -> int:
@@ -303,11 +294,11 @@ def workers() -> int:
 
 
 def reader_for(format_id: str, source: Source, info: SetInfo, options: ReadOptions,
-               hash_set_id: int, parallel: bool) -> LocalReader | ChildReader | PiecesReader:
+               parallel: bool) -> LocalReader | ChildReader | PiecesReader:
     large = source.path.stat().st_size >= MIN_BYTES
     if parallel and large and (os.cpu_count() or 1) > 1:
         pieces = format_by_id(format_id).pieces(source, info, options)
         if pieces:
             return PiecesReader(format_id, source, info, options, pieces, workers())
-        return ChildReader(format_id, source, info, options, hash_set_id)
-    return LocalReader(format_id, source, info, options, hash_set_id)
+        return ChildReader(format_id, source, info, options)
+    return LocalReader(format_id, source, info, options)

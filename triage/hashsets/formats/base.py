@@ -176,7 +176,7 @@ class Piece:
     leaves: list | None = None  # Merkle leaf hashes by first byte (merkle.leaf_buckets)
     fallback: bool = False
     count: int = 0  # rows (entries)
-    kinds: frozenset | None = None  # the strongest digests of the rows
+    block: object = None  # the rows packed (`triage.hashsets.blocks.Block`), by the worker
 
 
 class HashSetFormat:

@@ -17,7 +17,17 @@ import sqlite3
 from pathlib import Path
 from typing import Iterator
 
-from triage.hashsets.entries import BadRecord, Entry, FormatError, Invalid, digest, dumps, size
+from triage.hashsets.entries import (
+    BadRecord,
+    Entry,
+    FormatError,
+    Invalid,
+    digest,
+    dumps,
+    plain_dumps,
+    plain_dumps_all,
+    size,
+)
 from triage.hashsets.formats.base import HashSetFormat, Head, Piece, ReadOptions, SetInfo, Source
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -181,16 +191,7 @@ def _plain_rows(rows: list, at: dict, others: list) -> list[tuple] | None:
         extras = [dict(zip(names, row)) for row in zip(*values)]
     else:
         extras = [{k: v for k, v in zip(names, row) if v is not None} for row in zip(*values)]
-    from orjson import dumps as fast
-
-    texts = []
-    for extra in extras:
-        if not extra:
-            texts.append(None)
-            continue
-        text = fast(extra)
-        texts.append(dumps(extra) if not text.isascii() or b"\\" in text or b"\x7f" in text
-                     else text.decode())
+    texts = plain_dumps_all(extras)
     return list(zip(range(1, len(rows) + 1), digests["md5"], digests["sha1"],
                     digests["sha256"], itertools.repeat(None), sizes, texts))
 
@@ -199,13 +200,8 @@ def _entries(rows, first: int, table: str, at: dict, others: list):
     """Rows of the table as entries, numbered from `first`.
 
     The extra fields are written by orjson when they are plain (text,
-    integers, nulls) and the bytes are those `dumps` writes (ASCII, nothing
-    escaped); otherwise by `dumps`.
+    integers, nulls; `plain_dumps`), otherwise by `dumps`.
     """
-    try:
-        from orjson import dumps as fast
-    except ImportError:  # pragma: no cover - orjson is a dependency
-        fast = None
     i256, i1, i5, isize = at["sha256"], at["sha1"], at["md5"], at["file_size"]
     plain = _PLAIN_TYPES
     for row_id, row in enumerate(rows, first):
@@ -221,14 +217,5 @@ def _entries(rows, first: int, table: str, at: dict, others: list):
             continue
         file_size = size(row[isize]) if isize is not None else None
         extra = {name: row[i] for i, name in others if row[i] is not None}
-        if not extra:
-            text = None
-        elif fast is not None and set(map(type, extra.values())) <= plain:
-            text = fast(extra)
-            if not text.isascii() or b"\\" in text or b"\x7f" in text:
-                text = dumps(extra)
-            else:
-                text = text.decode()
-        else:
-            text = dumps(extra)
+        text = plain_dumps(extra) if set(map(type, extra.values())) <= plain else dumps(extra)
         yield Entry(row_id, md5, sha1, sha256, None, file_size, text)
