@@ -29,20 +29,22 @@ it like any table.
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from typing import Iterator, NamedTuple
 
 import numpy as np
-from sqlalchemy import select, text
+from sqlalchemy import func, null, select, text
 from sqlalchemy.orm import Session
 
-from triage.case.models import HashSetBlock, HashSetEntry
+from triage.case.models import HashSetBlock, HashSetEntry, Media
 
 # (digest, bytes, flag bit), strongest first: an entry is matched by its strongest digest only.
 KINDS = (("sha256", 32, 4), ("sha1", 20, 2), ("md5", 16, 1))
 _COLUMN = {"md5": 1, "sha1": 2, "sha256": 3}  # the digest's place in a row
 _STRONGER = {"sha256": 0, "sha1": 4, "md5": 6}  # flag bits of the digests stronger than it
 PAGE = 16  # blocks read from the store at a time
+_MEDIA_PAGE = 200_000  # media digests read at a time
 
 
 class Block(NamedTuple):
@@ -61,9 +63,12 @@ class Block(NamedTuple):
         return {"hash_set_id": hash_set_id, **self._asdict()}
 
 
-def pack(rows: list[tuple]) -> Block:
-    """Rows (record, md5, sha1, sha256, category, size, extra), lower-case hex, as one block."""
+def pack(rows: list[tuple]) -> tuple[Block, list[bytes]]:
+    """Rows (record, md5, sha1, sha256, category, size, extra), lower-case hex, as one block,
+    and the rows' Merkle leaf hashes split by first byte (`SortedLeaves.add_buckets`)."""
     records, *hexes, categories, sizes, extras = zip(*rows)
+    lines = field_lines(categories, sizes, extras)
+    leaves = _leaf_buckets(hexes, lines)
     count = len(rows)
     offset = records[0] - 1
     flags = np.zeros(count, np.uint8)
@@ -81,15 +86,16 @@ def pack(rows: list[tuple]) -> Block:
         else:
             flags |= np.uint8(bit)
         digests[name] = bytes.fromhex("".join(values))
-    fields = field_lines(categories, sizes, extras).encode()
+    fields = "\n".join(lines).encode()
     if fields.count(b"\t") != 2 * count or fields.count(b"\n") != count - 1:
         raise ValueError("a category or extra field holds a tab or a newline")
-    return Block(offset, count, (np.array(records, np.int64) - offset).astype("<u4").tobytes(),
-                 flags.tobytes(), digests["md5"], digests["sha1"], digests["sha256"],
-                 zlib.compress(fields, 1))
+    block = Block(offset, count, (np.array(records, np.int64) - offset).astype("<u4").tobytes(),
+                  flags.tobytes(), digests["md5"], digests["sha1"], digests["sha256"],
+                  zlib.compress(fields, 1))
+    return block, leaves
 
 
-def field_lines(categories, sizes, extras) -> str:
+def field_lines(categories, sizes, extras) -> list[str]:
     """The `fields` lines of entries, columns given apart; absent values empty."""
     if None in categories:
         categories = ["" if value is None else value for value in categories]
@@ -97,7 +103,22 @@ def field_lines(categories, sizes, extras) -> str:
         sizes = ["" if value is None else value for value in sizes]
     if None in extras:
         extras = ["" if value is None else value for value in extras]
-    return "\n".join(map("{}\t{}\t{}".format, categories, sizes, extras))
+    return list(map("{}\t{}\t{}".format, categories, sizes, extras))
+
+
+def _leaf_buckets(hexes: list, lines: list[str]) -> list[bytes]:
+    """The Merkle leaf hashes (`merkle.leaf_bytes`) of entries: their digests, then their
+    `fields` line; split by first byte."""
+    md5s, sha1s, sha256s = (["" if value is None else value for value in column]
+                            if None in column else column for column in hexes)
+    sha256 = hashlib.sha256
+    hashes = np.frombuffer(b"".join([
+        sha256(f"\x00{md5}\t{sha1}\t{sha256_hex}\t{line}".encode()).digest()
+        for md5, sha1, sha256_hex, line in zip(md5s, sha1s, sha256s, lines)]), np.uint8)
+    hashes = hashes.reshape(-1, 32)
+    ends = np.cumsum(np.bincount(hashes[:, 0], minlength=256)) * 32
+    flat = hashes[np.argsort(hashes[:, 0], kind="stable")].tobytes()
+    return [flat[start:end] for start, end in zip([0, *ends[:-1].tolist()], ends.tolist())]
 
 
 def unpack(block: Block, positions: list[int] | None = None) -> list[tuple]:
@@ -116,9 +137,12 @@ def unpack(block: Block, positions: list[int] | None = None) -> list[tuple]:
     return rows
 
 
-def iter_blocks(session: Session, hash_set_id: int) -> Iterator[tuple[int, Block]]:
-    """(block id, block) of a set, a page at a time, in record order."""
-    columns = [HashSetBlock.id, *(getattr(HashSetBlock, name) for name in Block._fields)]
+def iter_blocks(session: Session, hash_set_id: int, fields: bool = True
+                ) -> Iterator[tuple[int, Block]]:
+    """(block id, block) of a set, a page at a time, in record order; without `fields`, the
+    blocks' `fields` are None (matching reads them only where an entry matched)."""
+    columns = [HashSetBlock.id, *(getattr(HashSetBlock, name) if fields or name != "fields"
+                                  else null() for name in Block._fields)]
     last = 0
     while True:
         page = session.execute(
@@ -132,14 +156,17 @@ def iter_blocks(session: Session, hash_set_id: int) -> Iterator[tuple[int, Block
         last = page[-1][0]
 
 
-def entry_ids(session: Session, hash_set_id: int, block: Block, positions: list[int]
-              ) -> dict[int, int]:
+def entry_ids(session: Session, hash_set_id: int, block_id: int, block: Block,
+              positions: list[int]) -> dict[int, int]:
     """Entry ids of some entries of a block (position → id), unpacking those not yet unpacked."""
     records = np.frombuffer(block.records, "<u4")[positions].astype(np.int64) + block.record_offset
     records = records.tolist()
     known = _entry_ids(session, hash_set_id, min(records), max(records))
     missing = [p for p, record in zip(positions, records) if record not in known]
     if missing:
+        if block.fields is None:
+            block = block._replace(fields=session.scalar(
+                select(HashSetBlock.fields).where(HashSetBlock.id == block_id)))
         known = store_entries(session, hash_set_id, unpack(block, missing))
     return {p: known[record] for p, record in zip(positions, records)}
 
@@ -177,36 +204,55 @@ def _entry_ids(session: Session, hash_set_id: int, low: int, high: int) -> dict[
 class MediaDigests:
     """The case's media digests of one kind at a time, sorted by their first 8 bytes.
 
-    Loaded when first asked for; 8 bytes of key, 8 of media id and the
-    digest itself per media item and kind: a million media with all three
-    kinds hold 116 MB.
+    Loaded when first asked for: per media item and kind 8 bytes of key, 8 of
+    media id and the digest itself (a million media, all three kinds: 116 MB),
+    and a bitmap of the keys' top bits (2 bytes per media) that turns most
+    entries away before any search.
     """
 
     def __init__(self, session: Session):
         self._session = session
-        self._kinds: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._kinds: dict[str, _Digests] = {}
 
-    def kind(self, name: str, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(keys sorted, media ids, digests as rows of `size` bytes), all in key order."""
+    def kind(self, name: str, size: int) -> _Digests:
         if name not in self._kinds:
             self._kinds[name] = self._load(name, size)
         return self._kinds[name]
 
-    def _load(self, name: str, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        cursor = self._session.connection().connection.driver_connection.cursor()
+    def _load(self, name: str, size: int) -> _Digests:
+        media = Media.__table__
+        column = media.c[name]
         ids, digests = [np.zeros(0, np.int64)], [np.zeros((0, size), np.uint8)]
-        try:  # plain DB-API rows: millions without a Row object each
-            cursor.execute(f"SELECT id, {name} FROM media WHERE length({name}) = {2 * size}")
-            while rows := cursor.fetchmany(100_000):
-                ids.append(np.fromiter((row[0] for row in rows), np.int64, len(rows)))
-                raw = bytes.fromhex("".join([row[1] for row in rows]))
-                digests.append(np.frombuffer(raw, np.uint8).reshape(len(rows), size))
-        finally:
-            cursor.close()
+        last = ""
+        while True:
+            # A page of digests as one string (and their ids as another), in index order:
+            # a million media without a Python object for each.
+            page = (select(media.c.id, column).where(column > last).order_by(column)
+                    .limit(_MEDIA_PAGE).subquery())
+            count, id_text, hex_text = self._session.execute(select(
+                func.count(), func.group_concat(page.c.id, ","),
+                func.group_concat(page.c[name], ""))).one()
+            if not count:
+                break
+            ids.append(np.fromstring(id_text, np.int64, sep=","))
+            digests.append(np.frombuffer(bytes.fromhex(hex_text), np.uint8).reshape(count, size))
+            last = hex_text[-2 * size:]
         all_digests = np.concatenate(digests)
         keys = _keys(all_digests)
-        order = np.argsort(keys, kind="stable")
-        return keys[order], np.concatenate(ids)[order], all_digests[order]
+        order = np.argsort(keys, kind="stable")  # sorted already, unless a collation differs
+        keys = keys[order]
+        shift = np.uint64(64 - max(20, int(len(keys) * 16).bit_length()))
+        bitmap = np.zeros(1 << (64 - int(shift)), bool)
+        bitmap[keys >> shift] = True
+        return _Digests(keys, np.concatenate(ids)[order], all_digests[order], bitmap, shift)
+
+
+class _Digests(NamedTuple):
+    keys: np.ndarray  # first 8 bytes of each digest as uint64, sorted
+    ids: np.ndarray  # media ids, in key order
+    digests: np.ndarray  # whole digests, rows of bytes, in key order
+    bitmap: np.ndarray  # True where some key has these top bits
+    shift: np.uint64  # key >> shift: a key's top bits
 
 
 def _keys(digests: np.ndarray) -> np.ndarray:
@@ -230,15 +276,20 @@ def find_hits(block: Block, media: MediaDigests) -> list[Hits]:
         data = getattr(block, name)
         if data is None:
             continue
-        positions = np.flatnonzero((flags & bit).astype(bool) & ~(flags & _STRONGER[name])
-                                   .astype(bool))
-        keys_sorted, ids, digests = media.kind(name, size)
-        if not len(positions) or not len(keys_sorted):
+        strongest = (flags & bit).astype(bool) & ~(flags & _STRONGER[name]).astype(bool)
+        if not strongest.any():
+            continue
+        known = media.kind(name, size)
+        if not len(known.keys):
             continue
         entries = np.frombuffer(data, np.uint8).reshape(block.count, size)
-        keys = _keys(entries[positions])
-        left = np.searchsorted(keys_sorted, keys, "left")
-        counts = np.searchsorted(keys_sorted, keys, "right") - left
+        keys = _keys(entries)
+        positions = np.flatnonzero(strongest & known.bitmap[keys >> known.shift])
+        if not len(positions):
+            continue
+        keys = keys[positions]
+        left = np.searchsorted(known.keys, keys, "left")
+        counts = np.searchsorted(known.keys, keys, "right") - left
         total = int(counts.sum())
         if not total:
             continue
@@ -246,6 +297,6 @@ def find_hits(block: Block, media: MediaDigests) -> list[Hits]:
         candidate = np.repeat(positions, counts)
         starts = np.repeat(left - np.cumsum(counts) + counts, counts)
         media_index = starts + np.arange(total)
-        same = (entries[candidate] == digests[media_index]).all(axis=1)
-        found.append(Hits(candidate[same].tolist(), ids[media_index[same]].tolist(), name))
+        same = (entries[candidate] == known.digests[media_index]).all(axis=1)
+        found.append(Hits(candidate[same].tolist(), known.ids[media_index[same]].tolist(), name))
     return found

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -46,6 +47,8 @@ from triage.hashsets.blocks import iter_blocks, unpack
 from triage.hashsets.merkle import SortedLeaves, leaf_buckets
 from triage.hashsets.perceptual import match_near, near_match_counts
 from triage.hashsets.reading import reader_for
+
+CACHE_KIB = 64 * 1024  # SQLite page cache while matching (the match and entry indexes)
 
 Progress = Callable[[int, int, int], None]  # entries so far, bytes read, file size
 
@@ -107,8 +110,9 @@ def import_hash_set(
     report_path = Path(report) if report else _default_report(store, name) if skip_bad else None
     source = Source(path)
     info = SetInfo()
+    reader_started = None
     try:
-        with store.session() as session:
+        with store.session() as session, _large_cache(session):
             if session.scalar(select(HashSet.id).where(HashSet.name == name)) is not None:
                 raise HashSetError(f"a hash set named {name!r} is already in this case")
             hash_set = HashSet(
@@ -119,6 +123,7 @@ def import_hash_set(
             session.add(hash_set)
             session.flush()
             reader = reader_for(fmt.id, source, info, options, parallel)
+            reader_started = reader
             phases = _Phases()
             counts = _load(session, reader, hash_set.id, skip_bad, report_path, source.path,
                            progress)
@@ -131,13 +136,14 @@ def import_hash_set(
             hash_set.entry_count, hash_set.rejected_count = counts[:2]
             hash_set.source_sha256 = reader.outcome.sha256
             hash_set.details = info.details or None
-            hash_set.merkle_root = reader.outcome.merkle_root  # of the rows written
             session.flush()
             matches = match_set(session, hash_set.id)
             refresh_verdicts(session, "SELECT media_id FROM hash_set_match WHERE hash_set_id = "
                              ":set", {"set": hash_set.id})
             near = match_near(session, hash_set.id) if "perceptual" in info.details else None
             phases.done("matching")
+            hash_set.merkle_root = reader.outcome.merkle_root  # of the entries written
+            phases.done("Merkle root (after matching)")
             append_audit(session, examiner, "hashset.import", target=f"hash_set:{name}", after={
                 "name": name, "kind": set_kind.value, "scheme": hash_set.scheme,
                 "format": fmt.id, "source": str(path.absolute()),
@@ -160,6 +166,8 @@ def import_hash_set(
         raise
     finally:
         source.close()
+        if reader_started is not None:
+            reader_started.outcome.close()
     if report_path is not None and not result.rejected:
         _discard(report_path)
     result.seconds = time.perf_counter() - started
@@ -183,6 +191,21 @@ class _Phases:
         self.seconds[name] = round(now - self._last, 3)
         self.seconds[name + " CPU"] = round(cpu - self._last_cpu, 3)
         self._last, self._last_cpu = now, cpu
+
+
+@contextmanager
+def _large_cache(session: Session):
+    """A larger SQLite page cache for matching's index work, given back afterwards."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {before}")
 
 
 def _check_name(name: str) -> str:
@@ -370,7 +393,7 @@ def _recompute(session: Session, hash_set_id: int) -> tuple[str, int, int]:
 
 def remove_hash_set(store: CaseStore, name: str, examiner: str | None = None) -> dict:
     """Remove a set, its entries and its matches; re-derive the verdicts of the media it matched."""
-    with store.session() as session:
+    with store.session() as session, _large_cache(session):
         hash_set = _get(session, name)
         before = {"name": name, "kind": hash_set.kind.value, "scheme": hash_set.scheme,
                   "format": hash_set.format, "source_name": hash_set.source_name,
@@ -399,7 +422,7 @@ def remove_hash_set(store: CaseStore, name: str, examiner: str | None = None) ->
 
 def match_case(store: CaseStore, examiner: str | None = None) -> dict | None:
     """Match every media item against every set again (after ingest); audited. None if no sets."""
-    with store.session() as session:
+    with store.session() as session, _large_cache(session):
         if not sets_exist(session):
             return None
         matches = match_all(session)

@@ -34,9 +34,9 @@ def match_set(session: Session, hash_set_id: int, media: MediaDigests | None = N
     """Match every media against one set; returns the number of matches made."""
     media = media or MediaDigests(session)
     made = 0
-    for _, block in iter_blocks(session, hash_set_id):
+    for block_id, block in iter_blocks(session, hash_set_id, fields=False):
         for hits in find_hits(block, media):
-            ids = entry_ids(session, hash_set_id, block, sorted(set(hits.positions)))
+            ids = entry_ids(session, hash_set_id, block_id, block, sorted(set(hits.positions)))
             session.execute(HashSetMatch.__table__.insert(), [
                 {"media_id": media_id, "hash_set_id": hash_set_id, "entry_id": ids[position],
                  "digest": hits.digest}

@@ -62,6 +62,19 @@ def leaf_buckets(rows: Iterable[tuple]) -> list[bytes]:
     return [bytes(bucket) for bucket in buckets]
 
 
+def _pair_hashes(chunk: bytes) -> list[bytes]:
+    """The inner nodes over pairs of leaf hashes (an even number of them, run together)."""
+    import numpy as np
+
+    pairs = np.frombuffer(chunk, np.uint8).reshape(-1, 64)
+    rows = np.empty((len(pairs), 65), np.uint8)
+    rows[:, 0] = 1
+    rows[:, 1:] = pairs
+    view = memoryview(rows.tobytes())
+    sha256 = _sha256
+    return [sha256(view[i:i + 65]).digest() for i in range(0, len(view), 65)]
+
+
 def _subtree(hashes: list[bytes]) -> bytes:
     """RFC 6962 root of a list of leaf hashes (len ≥ 1)."""
     level = hashes
@@ -74,11 +87,17 @@ def _subtree(hashes: list[bytes]) -> bytes:
 
 
 class MerkleBuilder:
-    """Feed leaf hashes in order; `root()` gives the RFC 6962 root of everything fed."""
+    """Feed leaf hashes in order; `root()` gives the RFC 6962 root of everything fed.
+
+    Hashes wait in a buffer until a whole chunk of `CHUNK` is there; the
+    subtree over each chunk is one node of the final tree (its leaves are
+    aligned on a multiple of a power of two), so it is hashed at once and
+    only chunk roots are kept.
+    """
 
     def __init__(self) -> None:
         self._stack: list[tuple[int, bytes]] = []  # (number of leaves, subtree root)
-        self._pending: list[bytes] = []
+        self._buffer = bytearray()
         self.count = 0
 
     def add_leaves(self, leaves: Iterable[bytes]) -> None:
@@ -86,13 +105,17 @@ class MerkleBuilder:
         self.add_hashes([leaf_hash(leaf) for leaf in leaves])
 
     def add_hashes(self, hashes: list[bytes]) -> None:
-        pending = self._pending
-        pending.extend(hashes)
-        if len(pending) >= CHUNK:
-            full = len(pending) - len(pending) % CHUNK
-            for start in range(0, full, CHUNK):
-                self._push(CHUNK, _subtree(pending[start:start + CHUNK]))
-            del pending[:full]
+        self.add_sorted(b"".join(hashes))
+
+    def add_sorted(self, hashes: bytes) -> None:
+        """Leaf hashes of 32 bytes run together, in order."""
+        buffer = self._buffer
+        buffer += hashes
+        size = 32 * CHUNK
+        whole = len(buffer) // size
+        for k in range(whole):
+            self._push(CHUNK, _subtree(_pair_hashes(bytes(buffer[k * size:(k + 1) * size]))))
+        del buffer[:whole * size]
 
     def _push(self, size: int, node: bytes) -> None:
         self.count += size
@@ -104,8 +127,9 @@ class MerkleBuilder:
 
     def root(self) -> str:
         nodes = [node for _, node in self._stack]
-        if self._pending:
-            nodes.append(_subtree(self._pending))
+        rest = bytes(self._buffer)
+        if rest:
+            nodes.append(_subtree([rest[i:i + 32] for i in range(0, len(rest), 32)]))
         if not nodes:
             return _sha256(b"").hexdigest()
         node = nodes[-1]
@@ -162,23 +186,61 @@ class SortedLeaves:
         self._held = 0
 
     def root(self) -> str:
-        builder = MerkleBuilder()
         try:
-            for index, bucket in enumerate(self._buckets):
-                data = bytes(bucket)
-                bucket.clear()
-                if self._spill is not None:
-                    spilled = Path(self._spill.name) / f"{index:02x}"
-                    if spilled.exists():
-                        data = spilled.read_bytes() + data
-                        spilled.unlink()
-                hashes = [data[i:i + 32] for i in range(0, len(data), 32)]
-                hashes.sort()
-                builder.add_hashes(hashes)
+            return _root_of_buckets(self._bucket_data())
         finally:
+            self.discard()
+
+    def spill_all(self) -> str:
+        """Write every leaf hash to the spill folder and give its path (`root_of_folder`)."""
+        self._held = self._limit + 1
+        self._spill_buckets()
+        return self._spill.name
+
+    def discard(self) -> None:
+        """Let go of the leaves and the spill folder."""
+        self._buckets = [bytearray() for _ in range(256)]
+        if self._spill is not None:
+            self._spill.cleanup()
+            self._spill = None
+
+    def _bucket_data(self):
+        for index, bucket in enumerate(self._buckets):
+            data = bytes(bucket)
+            bucket.clear()
             if self._spill is not None:
-                self._spill.cleanup()
-        return builder.root()
+                spilled = Path(self._spill.name) / f"{index:02x}"
+                if spilled.exists():
+                    data = spilled.read_bytes() + data
+                    spilled.unlink()
+            yield data
+
+
+def root_of_folder(folder: str) -> str:
+    """The root over the leaf hashes spilled in `folder` (`SortedLeaves.spill_all`).
+
+    Run in another process, so the tree is built while the import matches.
+    """
+    files = (Path(folder) / f"{index:02x}" for index in range(256))
+    return _root_of_buckets(path.read_bytes() if path.exists() else b"" for path in files)
+
+
+def _root_of_buckets(buckets: Iterable[bytes]) -> str:
+    builder = MerkleBuilder()
+    for data in buckets:
+        builder.add_sorted(_sorted_hashes(data))
+    return builder.root()
+
+
+def _sorted_hashes(data: bytes) -> bytes:
+    """32-byte hashes run together, sorted bytewise (by numpy: no Python object per hash)."""
+    import numpy as np
+
+    if len(data) <= 32:
+        return data
+    words = np.frombuffer(data, ">u8").reshape(-1, 4)
+    order = np.lexsort(words.T[::-1])  # the last key is the first: word 0, then 1, 2, 3
+    return words[order].tobytes()
 
 
 def merkle_root_of(entries: Iterable[tuple], page: int = 20000) -> str:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import threading
 import pickle
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -34,7 +33,7 @@ from triage.hashing.digests import sha256_file
 from triage.hashsets.blocks import Block, pack
 from triage.hashsets.entries import BadRecord, FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, SetInfo, Source, format_by_id
-from triage.hashsets.merkle import SortedLeaves, leaf_buckets
+from triage.hashsets.merkle import SortedLeaves, root_of_folder
 
 BATCH = 10_000  # entries per block when reading in order
 MIN_BYTES = 32 << 20  # smaller files are read in-process: a process start costs more
@@ -59,6 +58,9 @@ class Outcome:
     details: dict | None = None
     sha256: str = ""
     merkle_root: str = ""
+
+    def close(self) -> None:
+        """Let go of whatever is still working on the outcome (nothing, here)."""
 
 
 def read_batches(format_id: str, source: Source, info: SetInfo, options: ReadOptions,
@@ -154,10 +156,10 @@ def _read_piece(format_id: str, path: str, piece):
     done = format_by_id(format_id).read_piece(Path(path), piece)
     if not done.fallback:
         rows = done.rows
-        done.leaves = leaf_buckets(rows)
         done.first_category = next((row[0] for row in rows if row[4] is not None), None)
         done.count = len(rows)
-        done.block = pack(rows) if rows else None
+        if rows:
+            done.block, done.leaves = pack(rows)
         done.rows = []
     return done
 
@@ -212,7 +214,8 @@ class PiecesReader:
                     rest = piece
                     break
                 submit_next()
-                leaves.add_buckets(done.leaves)
+                if done.leaves:
+                    leaves.add_buckets(done.leaves)
                 bad = [fmt.renumbered(item, records) for item in done.bad] if records else done.bad
                 first = done.first_category
                 blocks = [] if done.block is None else [
@@ -232,31 +235,28 @@ class PiecesReader:
 
 
 class _LaterOutcome(Outcome):
-    """The Merkle root is built in a thread while the writer matches the set.
+    """The Merkle root is built by another process while this one matches the set.
 
-    Building the tree hashes once per entry; hashlib and numpy let go of the
-    GIL, so the two go on side by side.
+    Building the tree hashes once per entry and holds the GIL; the match
+    holds it too, so a thread would only take turns with it.
     """
 
     def __init__(self, scheme, details, sha256: str, leaves: SortedLeaves):
         super().__init__(scheme, details, sha256, "")
-        self._root: list = []
-        self._thread = threading.Thread(target=self._build, args=(leaves,), daemon=True,
-                                        name="triage-merkle-root")
-        self._thread.start()
-
-    def _build(self, leaves: SortedLeaves) -> None:
-        try:
-            self._root.append(leaves.root())
-        except BaseException as exc:  # handed to whoever asks for the root
-            self._root.append(exc)
+        self._leaves = leaves
+        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        self._root = self._pool.submit(root_of_folder, leaves.spill_all())
 
     @property
     def merkle_root(self) -> str:
-        self._thread.join()
-        if isinstance(self._root[0], BaseException):
-            raise self._root[0]
-        return self._root[0]
+        try:
+            return self._root.result()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+        self._leaves.discard()
 
     @merkle_root.setter
     def merkle_root(self, value) -> None:
@@ -275,11 +275,15 @@ def _batches(entries, leaves: SortedLeaves, source: Source) -> Iterator[Batch]:
                 first = item[0]
             rows.append(tuple(item))
             if len(rows) >= BATCH:
-                leaves.add_buckets(leaf_buckets(rows))
-                yield Batch([pack(rows)], bad, source.position, first, len(rows))
+                yield Batch([_packed(rows, leaves)], bad, source.position, first, len(rows))
                 rows, bad, first = [], [], None
-    leaves.add_buckets(leaf_buckets(rows))
-    yield Batch([pack(rows)] if rows else [], bad, source.position, first, len(rows))
+    yield Batch([_packed(rows, leaves)] if rows else [], bad, source.position, first, len(rows))
+
+
+def _packed(rows: list[tuple], leaves: SortedLeaves) -> Block:
+    block, hashes = pack(rows)
+    leaves.add_buckets(hashes)
+    return block
 
 
 def _no_cycle_collection() -> None:

@@ -188,7 +188,7 @@ class VicsFormat(HashSetFormat):
         except orjson.JSONDecodeError:
             done.fallback = True
             return done
-        rows = _plain_rows(records, data)
+        rows = _plain_rows(records)
         if rows is None:  # out of the common run: decoded by ijson, as `read` does, then
             import ijson  # record by record (orjson and ijson differ on huge integers)
 
@@ -325,11 +325,10 @@ def _alternative_sha256(hashes) -> str | None:
 
 _PLAIN_TYPES = frozenset((str, int, bool, type(None)))
 _INT64_MIN, _INT64_LIMIT = -(1 << 63), 1 << 63
-_LONG_NUMBER = re.compile(rb":\s*-?[0-9]{19}").search
 _HEX = re.compile(r"[0-9a-fA-F]*").fullmatch
 
 
-def _plain_rows(records: list, data: bytes) -> list[tuple] | None:
+def _plain_rows(records: list) -> list[tuple] | None:
     """Rows of a piece in which every record is in the common run, or None.
 
     The common run: an object whose MD5 and/or SHA1 are hex of the right
@@ -347,10 +346,9 @@ def _plain_rows(records: list, data: bytes) -> list[tuple] | None:
     values = list(itertools.chain.from_iterable(map(dict.values, records)))
     if not set(map(type, values)) <= _PLAIN_TYPES:
         return None
-    if _LONG_NUMBER(data):  # 19 digits or more: maybe past what ijson holds
-        integers = list(filter(int.__instancecheck__, values))
-        if integers and not (_INT64_MIN < min(integers) and max(integers) < _INT64_LIMIT):
-            return None  # ijson refuses what it cannot hold in 64 bits (and -2**63)
+    integers = list(filter(int.__instancecheck__, values))
+    if integers and not (_INT64_MIN < min(integers) and max(integers) < _INT64_LIMIT):
+        return None  # ijson refuses what it cannot hold in 64 bits (and -2**63)
     if any(map(dict.__contains__, records, itertools.repeat("AlternativeHashes"))):
         return None
     md5s, sha1s, sha256s, codes, sizes = (

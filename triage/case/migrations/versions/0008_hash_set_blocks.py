@@ -58,7 +58,7 @@ def upgrade() -> None:
                 {'set': set_id, 'last': last, 'batch': _BATCH}).all()
             if not rows:
                 break
-            connection.execute(block.insert(), [pack([tuple(row) for row in rows])
+            connection.execute(block.insert(), [pack([tuple(row) for row in rows])[0]
                                                 .columns(set_id)])
             last = rows[-1][0]
     connection.execute(sa.text(
