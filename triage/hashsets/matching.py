@@ -23,8 +23,8 @@ from __future__ import annotations
 from sqlalchemy import Integer, func, select, text
 from sqlalchemy.orm import Session
 
-from triage.case.models import HashSet, HashSetKind, HashSetMatch, HashSetVerdict
-from triage.hashsets.blocks import MediaDigests, entry_ids, find_hits, iter_blocks
+from triage.case.models import HashSet, HashSetKind, HashSetVerdict
+from triage.hashsets.blocks import MediaDigests, entry_ids, find_hits, insert_rows, iter_blocks
 from triage.hashsets.precedence import apply_precedence
 
 DIGESTS = ("sha256", "sha1", "md5")
@@ -37,10 +37,10 @@ def match_set(session: Session, hash_set_id: int, media: MediaDigests | None = N
     for block_id, block in iter_blocks(session, hash_set_id, fields=False):
         for hits in find_hits(block, media):
             ids = entry_ids(session, hash_set_id, block_id, block, sorted(set(hits.positions)))
-            session.execute(HashSetMatch.__table__.insert(), [
-                {"media_id": media_id, "hash_set_id": hash_set_id, "entry_id": ids[position],
-                 "digest": hits.digest}
-                for position, media_id in zip(hits.positions, hits.media_ids)])
+            insert_rows(session, "hash_set_match", ("media_id", "hash_set_id", "entry_id",
+                                                    "digest"),
+                        [(media_id, hash_set_id, ids[position], hits.digest)
+                         for position, media_id in zip(hits.positions, hits.media_ids)])
             made += len(hits.positions)
     return made
 
