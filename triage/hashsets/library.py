@@ -7,7 +7,8 @@ good entries are kept and each bad one is written to a report (where in the
 file, why, and the record's text).
 
 Entries go into the store packed in blocks (`blocks`), a few hundred rows
-for millions of entries, packed by the processes that read the file.
+for millions of entries, packed by the processes that read the file; each
+block is matched against the case's media as it comes in.
 """
 
 from __future__ import annotations
@@ -34,16 +35,16 @@ from triage.case.models import (
     Media,
 )
 from triage.case.store import CaseStore, current_examiner
+from triage.hashsets.blocks import MediaDigests, iter_blocks, unpack
 from triage.hashsets.entries import FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, SetInfo, Source, detect
 from triage.hashsets.matching import (
     match_all,
-    match_set,
+    match_block,
     refresh_verdicts,
     sets_exist,
     verdict_counts,
 )
-from triage.hashsets.blocks import iter_blocks, unpack
 from triage.hashsets.merkle import SortedLeaves, leaf_buckets
 from triage.hashsets.perceptual import match_near, near_match_counts
 from triage.hashsets.reading import reader_for
@@ -127,7 +128,7 @@ def import_hash_set(
             phases = _Phases()
             counts = _load(session, reader, hash_set.id, skip_bad, report_path, source.path,
                            progress)
-            phases.done("read and write entries")
+            phases.done("read, write and match entries")
             hash_set.scheme = _resolved_scheme(scheme, info)
             if counts[2] is not None and hash_set.scheme is None:
                 raise HashSetError(
@@ -137,11 +138,11 @@ def import_hash_set(
             hash_set.source_sha256 = reader.outcome.sha256
             hash_set.details = info.details or None
             session.flush()
-            matches = match_set(session, hash_set.id)
+            matches = counts[3]
             refresh_verdicts(session, "SELECT media_id FROM hash_set_match WHERE hash_set_id = "
                              ":set", {"set": hash_set.id})
             near = match_near(session, hash_set.id) if "perceptual" in info.details else None
-            phases.done("matching")
+            phases.done("verdicts")
             hash_set.merkle_root = reader.outcome.merkle_root  # of the entries written
             phases.done("Merkle root (after matching)")
             append_audit(session, examiner, "hashset.import", target=f"hash_set:{name}", after={
@@ -237,10 +238,12 @@ def _resolved_scheme(asked: str | None, info: SetInfo) -> str | None:
 
 
 def _load(session: Session, reader, hash_set_id: int, skip_bad: bool, report_path: Path | None,
-          path: Path, progress: Progress | None) -> tuple[int, int, int | None]:
-    """Insert the reader's blocks; (entries kept, records rejected, first categorised record)."""
+          path: Path, progress: Progress | None) -> tuple[int, int, int | None, int]:
+    """Insert the reader's blocks and match each as it comes in; (entries kept, records
+    rejected, first categorised record, matches made)."""
     size = path.stat().st_size
-    kept = rejected = 0
+    media = MediaDigests(session)
+    kept = rejected = matches = 0
     first_category = None
     report = None
     try:
@@ -260,6 +263,8 @@ def _load(session: Session, reader, hash_set_id: int, skip_bad: bool, report_pat
                 session.execute(insert(HashSetBlock),
                                 [block.columns(hash_set_id) for block in batch.blocks])
                 kept += batch.count
+                matches += sum(match_block(session, hash_set_id, block, media)
+                               for block in batch.blocks)
             if first_category is None:
                 first_category = batch.first_category
             if progress:
@@ -270,7 +275,7 @@ def _load(session: Session, reader, hash_set_id: int, skip_bad: bool, report_pat
     if kept == 0:
         raise HashSetError(f"{path.name}: no entries"
                            + (f" ({rejected} bad records, see the report)" if rejected else ""))
-    return kept, rejected, first_category
+    return kept, rejected, first_category, matches
 
 
 def _one_line(value: str) -> str:

@@ -24,7 +24,14 @@ from sqlalchemy import Integer, func, select, text
 from sqlalchemy.orm import Session
 
 from triage.case.models import HashSet, HashSetKind, HashSetVerdict
-from triage.hashsets.blocks import MediaDigests, entry_ids, find_hits, insert_rows, iter_blocks
+from triage.hashsets.blocks import (
+    Block,
+    MediaDigests,
+    entry_ids,
+    find_hits,
+    insert_rows,
+    iter_blocks,
+)
 from triage.hashsets.precedence import apply_precedence
 
 DIGESTS = ("sha256", "sha1", "md5")
@@ -33,15 +40,21 @@ DIGESTS = ("sha256", "sha1", "md5")
 def match_set(session: Session, hash_set_id: int, media: MediaDigests | None = None) -> int:
     """Match every media against one set; returns the number of matches made."""
     media = media or MediaDigests(session)
+    return sum(match_block(session, hash_set_id, block, media, block_id)
+               for block_id, block in iter_blocks(session, hash_set_id, fields=False))
+
+
+def match_block(session: Session, hash_set_id: int, block: Block, media: MediaDigests,
+                block_id: int | None = None) -> int:
+    """Match every media against one block of a set (its `fields`, or its id to read them by);
+    returns the number of matches made. Import matches each block as it comes in."""
     made = 0
-    for block_id, block in iter_blocks(session, hash_set_id, fields=False):
-        for hits in find_hits(block, media):
-            ids = entry_ids(session, hash_set_id, block_id, block, sorted(set(hits.positions)))
-            insert_rows(session, "hash_set_match", ("media_id", "hash_set_id", "entry_id",
-                                                    "digest"),
-                        [(media_id, hash_set_id, ids[position], hits.digest)
-                         for position, media_id in zip(hits.positions, hits.media_ids)])
-            made += len(hits.positions)
+    for hits in find_hits(block, media):
+        ids = entry_ids(session, hash_set_id, block_id, block, sorted(set(hits.positions)))
+        insert_rows(session, "hash_set_match", ("media_id", "hash_set_id", "entry_id", "digest"),
+                    [(media_id, hash_set_id, ids[position], hits.digest)
+                     for position, media_id in zip(hits.positions, hits.media_ids)])
+        made += len(hits.positions)
     return made
 
 
