@@ -31,13 +31,15 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from typing import Iterator, NamedTuple
+from typing import TYPE_CHECKING, Iterator, NamedTuple
 
-import numpy as np
 from sqlalchemy import func, null, select
 from sqlalchemy.orm import Session
 
 from triage.case.models import HashSetBlock, HashSetEntry, Media
+
+if TYPE_CHECKING:  # numpy is imported where it is used: every ingest imports this module
+    import numpy as np
 
 # (digest, bytes, flag bit), strongest first: an entry is matched by its strongest digest only.
 KINDS = (("sha256", 32, 4), ("sha1", 20, 2), ("md5", 16, 1))
@@ -67,6 +69,8 @@ class Block(NamedTuple):
 def pack(rows: list[tuple]) -> tuple[Block, list[bytes]]:
     """Rows (record, md5, sha1, sha256, category, size, extra), lower-case hex, as one block,
     and the rows' Merkle leaf hashes split by first byte (`SortedLeaves.add_buckets`)."""
+    import numpy as np
+
     records, *hexes, categories, sizes, extras = zip(*rows)
     lines = field_lines(categories, sizes, extras)
     leaves = _leaf_buckets(hexes, lines)
@@ -110,6 +114,8 @@ def field_lines(categories, sizes, extras) -> list[str]:
 def _leaf_buckets(hexes: list, lines: list[str]) -> list[bytes]:
     """The Merkle leaf hashes (`merkle.leaf_bytes`) of entries: their digests, then their
     `fields` line; split by first byte."""
+    import numpy as np
+
     md5s, sha1s, sha256s = (["" if value is None else value for value in column]
                             if None in column else column for column in hexes)
     leaves = map(str.encode, map("\x00{}\t{}\t{}\t{}".format, md5s, sha1s, sha256s, lines))
@@ -122,6 +128,8 @@ def _leaf_buckets(hexes: list, lines: list[str]) -> list[bytes]:
 
 def unpack(block: Block, positions: list[int] | None = None) -> list[tuple]:
     """The rows of a block (all, or those at `positions`), as `pack` took them."""
+    import numpy as np
+
     lines = zlib.decompress(block.fields).decode().split("\n")
     records = np.frombuffer(block.records, "<u4").tolist()
     flags = block.digests
@@ -134,6 +142,25 @@ def unpack(block: Block, positions: list[int] | None = None) -> list[tuple]:
         rows.append((records[i] + block.record_offset, *hexes, category or None,
                      int(size) if size else None, extra or None))
     return rows
+
+
+def block_leaves(block: Block) -> list[bytes]:
+    """The Merkle leaf hashes of a block's entries, by first byte, without unpacking rows."""
+    import numpy as np
+
+    lines = zlib.decompress(block.fields).decode().split("\n")
+    flags = np.frombuffer(block.digests, np.uint8)
+    hexes = []
+    for data, size, bit in ((block.md5, 16, 1), (block.sha1, 20, 2), (block.sha256, 32, 4)):
+        if data is None:
+            hexes.append([None] * block.count)
+            continue
+        text, width = data.hex(), 2 * size
+        column = [text[i:i + width] for i in range(0, len(text), width)]
+        for i in np.flatnonzero((flags & bit) == 0).tolist():
+            column[i] = None
+        hexes.append(column)
+    return _leaf_buckets(hexes, lines)
 
 
 def iter_blocks(session: Session, hash_set_id: int, fields: bool = True
@@ -158,6 +185,8 @@ def iter_blocks(session: Session, hash_set_id: int, fields: bool = True
 def entry_ids(session: Session, hash_set_id: int, block_id: int, block: Block,
               positions: list[int]) -> dict[int, int]:
     """Entry ids of some entries of a block (position → id), unpacking those not yet unpacked."""
+    import numpy as np
+
     records = np.frombuffer(block.records, "<u4")[positions].astype(np.int64) + block.record_offset
     records = records.tolist()
     known = _entry_ids(session, hash_set_id, min(records), max(records))
@@ -225,23 +254,24 @@ class MediaDigests:
         return self._kinds[name]
 
     def _load(self, name: str, size: int) -> _Digests:
+        import numpy as np
+
         media = Media.__table__
         column = media.c[name]
         ids, digests = [np.zeros(0, np.int64)], [np.zeros((0, size), np.uint8)]
         last = ""
         while True:
-            # A page of digests as one string (and their ids as another), in index order:
+            # A page of digests as one string (and their ids as another, in the same order):
             # a million media without a Python object for each.
             page = (select(media.c.id, column).where(column > last).order_by(column)
                     .limit(_MEDIA_PAGE).subquery())
-            count, id_text, hex_text = self._session.execute(select(
+            count, id_text, hex_text, last = self._session.execute(select(
                 func.count(), func.group_concat(page.c.id, ","),
-                func.group_concat(page.c[name], ""))).one()
+                func.group_concat(page.c[name], ""), func.max(page.c[name]))).one()
             if not count:
                 break
             ids.append(np.fromstring(id_text, np.int64, sep=","))
             digests.append(np.frombuffer(bytes.fromhex(hex_text), np.uint8).reshape(count, size))
-            last = hex_text[-2 * size:]
         all_digests = np.concatenate(digests)
         keys = _keys(all_digests)
         order = np.argsort(keys, kind="stable")  # sorted already, unless a collation differs
@@ -262,6 +292,8 @@ class _Digests(NamedTuple):
 
 def _keys(digests: np.ndarray) -> np.ndarray:
     """The first 8 bytes of each digest (rows of bytes) as uint64, so key order is digest order."""
+    import numpy as np
+
     return np.ascontiguousarray(digests[:, :8]).view(">u8").ravel().astype(np.uint64)
 
 
@@ -275,6 +307,8 @@ class Hits(NamedTuple):
 
 def find_hits(block: Block, media: MediaDigests) -> list[Hits]:
     """The media each entry of the block matches, by the entry's strongest digest."""
+    import numpy as np
+
     flags = np.frombuffer(block.digests, np.uint8)
     found: list[Hits] = []
     for name, size, bit in KINDS:

@@ -7,8 +7,7 @@ good entries are kept and each bad one is written to a report (where in the
 file, why, and the record's text).
 
 Entries go into the store packed in blocks (`blocks`), a few hundred rows
-for millions of entries, packed by the processes that read the file; each
-block is matched against the case's media as it comes in.
+for millions of entries, packed by the processes that read the file.
 """
 
 from __future__ import annotations
@@ -35,17 +34,17 @@ from triage.case.models import (
     Media,
 )
 from triage.case.store import CaseStore, current_examiner
-from triage.hashsets.blocks import MediaDigests, iter_blocks, unpack
+from triage.hashsets.blocks import block_leaves, iter_blocks, unpack
 from triage.hashsets.entries import FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, SetInfo, Source, detect
 from triage.hashsets.matching import (
     match_all,
-    match_block,
+    match_set,
     refresh_verdicts,
     sets_exist,
     verdict_counts,
 )
-from triage.hashsets.merkle import SortedLeaves, leaf_buckets
+from triage.hashsets.merkle import SortedLeaves
 from triage.hashsets.perceptual import match_near, near_match_counts
 from triage.hashsets.reading import reader_for
 
@@ -128,7 +127,7 @@ def import_hash_set(
             phases = _Phases()
             counts = _load(session, reader, hash_set.id, skip_bad, report_path, source.path,
                            progress)
-            phases.done("read, write and match entries")
+            phases.done("read and write entries")
             hash_set.scheme = _resolved_scheme(scheme, info)
             if counts[2] is not None and hash_set.scheme is None:
                 raise HashSetError(
@@ -138,11 +137,11 @@ def import_hash_set(
             hash_set.source_sha256 = reader.outcome.sha256
             hash_set.details = info.details or None
             session.flush()
-            matches = counts[3]
+            matches = match_set(session, hash_set.id)
             refresh_verdicts(session, "SELECT media_id FROM hash_set_match WHERE hash_set_id = "
                              ":set", {"set": hash_set.id})
             near = match_near(session, hash_set.id) if "perceptual" in info.details else None
-            phases.done("verdicts")
+            phases.done("matching")
             hash_set.merkle_root = reader.outcome.merkle_root  # of the entries written
             phases.done("Merkle root (after matching)")
             append_audit(session, examiner, "hashset.import", target=f"hash_set:{name}", after={
@@ -238,12 +237,10 @@ def _resolved_scheme(asked: str | None, info: SetInfo) -> str | None:
 
 
 def _load(session: Session, reader, hash_set_id: int, skip_bad: bool, report_path: Path | None,
-          path: Path, progress: Progress | None) -> tuple[int, int, int | None, int]:
-    """Insert the reader's blocks and match each as it comes in; (entries kept, records
-    rejected, first categorised record, matches made)."""
+          path: Path, progress: Progress | None) -> tuple[int, int, int | None]:
+    """Insert the reader's blocks; (entries kept, records rejected, first categorised record)."""
     size = path.stat().st_size
-    media = MediaDigests(session)
-    kept = rejected = matches = 0
+    kept = rejected = 0
     first_category = None
     report = None
     try:
@@ -263,8 +260,6 @@ def _load(session: Session, reader, hash_set_id: int, skip_bad: bool, report_pat
                 session.execute(insert(HashSetBlock),
                                 [block.columns(hash_set_id) for block in batch.blocks])
                 kept += batch.count
-                matches += sum(match_block(session, hash_set_id, block, media)
-                               for block in batch.blocks)
             if first_category is None:
                 first_category = batch.first_category
             if progress:
@@ -275,7 +270,7 @@ def _load(session: Session, reader, hash_set_id: int, skip_bad: bool, report_pat
     if kept == 0:
         raise HashSetError(f"{path.name}: no entries"
                            + (f" ({rejected} bad records, see the report)" if rejected else ""))
-    return kept, rejected, first_category, matches
+    return kept, rejected, first_category
 
 
 def _one_line(value: str) -> str:
@@ -385,13 +380,17 @@ def _recompute(session: Session, hash_set_id: int) -> tuple[str, int, int]:
     unpacked = {row[0]: tuple(row) for row in session.execute(text(
         "SELECT record, md5, sha1, sha256, category, size, CAST(extra AS TEXT) "
         "FROM hash_set_entry WHERE hash_set_id = :set"), {"set": hash_set_id})}
+    import numpy as np
+
     leaves = SortedLeaves()
     altered = 0
     for _, block in iter_blocks(session, hash_set_id):
-        rows = unpack(block)
-        leaves.add_buckets(leaf_buckets(rows))
-        for row in rows:
-            if row[0] in unpacked:
+        leaves.add_buckets(block_leaves(block))
+        if unpacked:
+            records = (np.frombuffer(block.records, "<u4").astype(np.int64)
+                       + block.record_offset).tolist()
+            positions = [i for i, record in enumerate(records) if record in unpacked]
+            for row in unpack(block, positions):
                 altered += unpacked.pop(row[0]) != row
     return leaves.root(), leaves.count, altered + len(unpacked)
 

@@ -47,7 +47,7 @@ def match_set(session: Session, hash_set_id: int, media: MediaDigests | None = N
 def match_block(session: Session, hash_set_id: int, block: Block, media: MediaDigests,
                 block_id: int | None = None) -> int:
     """Match every media against one block of a set (its `fields`, or its id to read them by);
-    returns the number of matches made. Import matches each block as it comes in."""
+    returns the number of matches made."""
     made = 0
     for hits in find_hits(block, media):
         ids = entry_ids(session, hash_set_id, block_id, block, sorted(set(hits.positions)))

@@ -62,19 +62,6 @@ def leaf_buckets(rows: Iterable[tuple]) -> list[bytes]:
     return [bytes(bucket) for bucket in buckets]
 
 
-def _pair_hashes(chunk: bytes) -> list[bytes]:
-    """The inner nodes over pairs of leaf hashes (an even number of them, run together)."""
-    import numpy as np
-
-    pairs = np.frombuffer(chunk, np.uint8).reshape(-1, 64)
-    rows = np.empty((len(pairs), 65), np.uint8)
-    rows[:, 0] = 1
-    rows[:, 1:] = pairs
-    view = memoryview(rows.tobytes())
-    sha256 = _sha256
-    return [sha256(view[i:i + 65]).digest() for i in range(0, len(view), 65)]
-
-
 def _subtree(hashes: list[bytes]) -> bytes:
     """RFC 6962 root of a list of leaf hashes (len ≥ 1)."""
     level = hashes
@@ -87,17 +74,11 @@ def _subtree(hashes: list[bytes]) -> bytes:
 
 
 class MerkleBuilder:
-    """Feed leaf hashes in order; `root()` gives the RFC 6962 root of everything fed.
-
-    Hashes wait in a buffer until a whole chunk of `CHUNK` is there; the
-    subtree over each chunk is one node of the final tree (its leaves are
-    aligned on a multiple of a power of two), so it is hashed at once and
-    only chunk roots are kept.
-    """
+    """Feed leaf hashes in order; `root()` gives the RFC 6962 root of everything fed."""
 
     def __init__(self) -> None:
         self._stack: list[tuple[int, bytes]] = []  # (number of leaves, subtree root)
-        self._buffer = bytearray()
+        self._pending: list[bytes] = []
         self.count = 0
 
     def add_leaves(self, leaves: Iterable[bytes]) -> None:
@@ -105,17 +86,13 @@ class MerkleBuilder:
         self.add_hashes([leaf_hash(leaf) for leaf in leaves])
 
     def add_hashes(self, hashes: list[bytes]) -> None:
-        self.add_sorted(b"".join(hashes))
-
-    def add_sorted(self, hashes: bytes) -> None:
-        """Leaf hashes of 32 bytes run together, in order."""
-        buffer = self._buffer
-        buffer += hashes
-        size = 32 * CHUNK
-        whole = len(buffer) // size
-        for k in range(whole):
-            self._push(CHUNK, _subtree(_pair_hashes(bytes(buffer[k * size:(k + 1) * size]))))
-        del buffer[:whole * size]
+        pending = self._pending
+        pending.extend(hashes)
+        if len(pending) >= CHUNK:
+            full = len(pending) - len(pending) % CHUNK
+            for start in range(0, full, CHUNK):
+                self._push(CHUNK, _subtree(pending[start:start + CHUNK]))
+            del pending[:full]
 
     def _push(self, size: int, node: bytes) -> None:
         self.count += size
@@ -127,9 +104,8 @@ class MerkleBuilder:
 
     def root(self) -> str:
         nodes = [node for _, node in self._stack]
-        rest = bytes(self._buffer)
-        if rest:
-            nodes.append(_subtree([rest[i:i + 32] for i in range(0, len(rest), 32)]))
+        if self._pending:
+            nodes.append(_subtree(self._pending))
         if not nodes:
             return _sha256(b"").hexdigest()
         node = nodes[-1]
@@ -228,19 +204,10 @@ def root_of_folder(folder: str) -> str:
 def _root_of_buckets(buckets: Iterable[bytes]) -> str:
     builder = MerkleBuilder()
     for data in buckets:
-        builder.add_sorted(_sorted_hashes(data))
+        hashes = [data[i:i + 32] for i in range(0, len(data), 32)]
+        hashes.sort()
+        builder.add_hashes(hashes)
     return builder.root()
-
-
-def _sorted_hashes(data: bytes) -> bytes:
-    """32-byte hashes run together, sorted bytewise (by numpy: no Python object per hash)."""
-    import numpy as np
-
-    if len(data) <= 32:
-        return data
-    words = np.frombuffer(data, ">u8").reshape(-1, 4)
-    order = np.lexsort(words.T[::-1])  # the last key is the first: word 0, then 1, 2, 3
-    return words[order].tobytes()
 
 
 def merkle_root_of(entries: Iterable[tuple], page: int = 20000) -> str:
