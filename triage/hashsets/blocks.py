@@ -43,7 +43,6 @@ if TYPE_CHECKING:  # numpy is imported where it is used: every ingest imports th
 
 # (digest, bytes, flag bit), strongest first: an entry is matched by its strongest digest only.
 KINDS = (("sha256", 32, 4), ("sha1", 20, 2), ("md5", 16, 1))
-_COLUMN = {"md5": 1, "sha1": 2, "sha256": 3}  # the digest's place in a row
 _STRONGER = {"sha256": 0, "sha1": 4, "md5": 6}  # flag bits of the digests stronger than it
 PAGE = 16  # blocks read from the store at a time
 _DIGEST = type(hashlib.sha256()).digest
