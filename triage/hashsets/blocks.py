@@ -127,39 +127,54 @@ def _leaf_buckets(hexes: list, lines: list[str]) -> list[bytes]:
 
 def unpack(block: Block, positions: list[int] | None = None) -> list[tuple]:
     """The rows of a block (all, or those at `positions`), as `pack` took them."""
-    import numpy as np
-
-    lines = zlib.decompress(block.fields).decode().split("\n")
-    records = np.frombuffer(block.records, "<u4").tolist()
-    flags = block.digests
-    columns = [(block.md5, 16, 1), (block.sha1, 20, 2), (block.sha256, 32, 4)]
+    wanted = range(block.count) if positions is None else positions
+    lines = _lines(block)
+    records = record_numbers(block)
     rows = []
-    for i in range(block.count) if positions is None else positions:
-        hexes = [data[i * size:(i + 1) * size].hex() if flags[i] & bit else None
-                 for data, size, bit in columns]
+    for i, md5, sha1, sha256 in zip(wanted, *_hex_digests(block, positions)):
         category, size, extra = lines[i].split("\t")
-        rows.append((records[i] + block.record_offset, *hexes, category or None,
+        rows.append((records[i], md5, sha1, sha256, category or None,
                      int(size) if size else None, extra or None))
     return rows
 
 
 def block_leaves(block: Block) -> list[bytes]:
     """The Merkle leaf hashes of a block's entries, by first byte, without unpacking rows."""
+    return _leaf_buckets(_hex_digests(block), _lines(block))
+
+
+def record_numbers(block: Block) -> list[int]:
+    """The record number of each entry of a block, in order."""
     import numpy as np
 
-    lines = zlib.decompress(block.fields).decode().split("\n")
+    return (np.frombuffer(block.records, "<u4").astype(np.int64) + block.record_offset).tolist()
+
+
+def _lines(block: Block) -> list[str]:
+    return zlib.decompress(block.fields).decode().split("\n")
+
+
+def _hex_digests(block: Block, positions: list[int] | None = None) -> list[list[str | None]]:
+    """The MD5, SHA-1 and SHA-256 columns of a block's entries (all, or those at `positions`)
+    as lower-case hex, None where an entry has none."""
+    import numpy as np
+
     flags = np.frombuffer(block.digests, np.uint8)
-    hexes = []
-    for data, size, bit in ((block.md5, 16, 1), (block.sha1, 20, 2), (block.sha256, 32, 4)):
+    columns = []
+    for name, size, bit in reversed(KINDS):
+        data = getattr(block, name)
         if data is None:
-            hexes.append([None] * block.count)
-            continue
-        text, width = data.hex(), 2 * size
-        column = [text[i:i + width] for i in range(0, len(text), width)]
-        for i in np.flatnonzero((flags & bit) == 0).tolist():
-            column[i] = None
-        hexes.append(column)
-    return _leaf_buckets(hexes, lines)
+            columns.append([None] * (block.count if positions is None else len(positions)))
+        elif positions is None:  # the whole column: one hex(), then cut
+            text, width = data.hex(), 2 * size
+            column = [text[i:i + width] for i in range(0, len(text), width)]
+            for i in np.flatnonzero((flags & bit) == 0).tolist():
+                column[i] = None
+            columns.append(column)
+        else:
+            columns.append([data[i * size:(i + 1) * size].hex() if flags[i] & bit else None
+                            for i in positions])
+    return columns
 
 
 def iter_blocks(session: Session, hash_set_id: int, fields: bool = True
@@ -183,18 +198,20 @@ def iter_blocks(session: Session, hash_set_id: int, fields: bool = True
 
 def entry_ids(session: Session, hash_set_id: int, block_id: int, block: Block,
               positions: list[int]) -> dict[int, int]:
-    """Entry ids of some entries of a block (position → id), unpacking those not yet unpacked."""
-    import numpy as np
+    """Entry ids of some entries of a block (position → id), unpacking those not yet unpacked.
 
-    records = np.frombuffer(block.records, "<u4")[positions].astype(np.int64) + block.record_offset
-    records = records.tolist()
+    The block's `fields` are read (by `block_id`) only when some entry must be unpacked.
+    """
+    numbers = record_numbers(block)
+    records = [numbers[p] for p in positions]
     known = _entry_ids(session, hash_set_id, min(records), max(records))
     missing = [p for p, record in zip(positions, records) if record not in known]
     if missing:
         if block.fields is None:
             block = block._replace(fields=session.scalar(
                 select(HashSetBlock.fields).where(HashSetBlock.id == block_id)))
-        known = store_entries(session, hash_set_id, unpack(block, missing))
+        _insert_entries(session, hash_set_id, unpack(block, missing))
+        known = _entry_ids(session, hash_set_id, min(records), max(records))
     return {p: known[record] for p, record in zip(positions, records)}
 
 
@@ -206,15 +223,19 @@ def store_entries(session: Session, hash_set_id: int, rows: list[tuple]) -> dict
     records = [row[0] for row in rows]
     low, high = min(records), max(records)
     known = _entry_ids(session, hash_set_id, low, high)
-    new = {row[0]: row for row in rows if row[0] not in known}
+    new = [row for row in rows if row[0] not in known]
     if new:
-        # The extra fields go in as the text that the Merkle root was built over: through
-        # the JSON type they would be encoded again.
-        insert_rows(session, "hash_set_entry", ("hash_set_id", "record", "md5", "sha1",
-                                                "sha256", "category", "size", "extra"),
-                    [(hash_set_id, *row) for row in new.values()])
+        _insert_entries(session, hash_set_id, new)
         known = _entry_ids(session, hash_set_id, low, high)
     return known
+
+
+def _insert_entries(session: Session, hash_set_id: int, rows: list[tuple]) -> None:
+    # The extra fields go in as the text that the Merkle root was built over: through the
+    # JSON type they would be encoded again.
+    insert_rows(session, "hash_set_entry", ("hash_set_id", "record", "md5", "sha1", "sha256",
+                                            "category", "size", "extra"),
+                [(hash_set_id, *row) for row in rows])
 
 
 def insert_rows(session: Session, table: str, columns: tuple[str, ...], rows: list[tuple]

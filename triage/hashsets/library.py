@@ -34,7 +34,7 @@ from triage.case.models import (
     Media,
 )
 from triage.case.store import CaseStore, current_examiner
-from triage.hashsets.blocks import block_leaves, iter_blocks, unpack
+from triage.hashsets.blocks import block_leaves, iter_blocks, record_numbers, unpack
 from triage.hashsets.entries import FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, SetInfo, Source, detect
 from triage.hashsets.matching import (
@@ -110,7 +110,7 @@ def import_hash_set(
     report_path = Path(report) if report else _default_report(store, name) if skip_bad else None
     source = Source(path)
     info = SetInfo()
-    reader_started = None
+    reader = None
     try:
         with store.session() as session, _large_cache(session):
             if session.scalar(select(HashSet.id).where(HashSet.name == name)) is not None:
@@ -123,7 +123,6 @@ def import_hash_set(
             session.add(hash_set)
             session.flush()
             reader = reader_for(fmt.id, source, info, options, parallel)
-            reader_started = reader
             phases = _Phases()
             counts = _load(session, reader, hash_set.id, skip_bad, report_path, source.path,
                            progress)
@@ -166,8 +165,8 @@ def import_hash_set(
         raise
     finally:
         source.close()
-        if reader_started is not None:
-            reader_started.outcome.close()
+        if reader is not None:
+            reader.outcome.close()
     if report_path is not None and not result.rejected:
         _discard(report_path)
     result.seconds = time.perf_counter() - started
@@ -380,16 +379,13 @@ def _recompute(session: Session, hash_set_id: int) -> tuple[str, int, int]:
     unpacked = {row[0]: tuple(row) for row in session.execute(text(
         "SELECT record, md5, sha1, sha256, category, size, CAST(extra AS TEXT) "
         "FROM hash_set_entry WHERE hash_set_id = :set"), {"set": hash_set_id})}
-    import numpy as np
-
     leaves = SortedLeaves()
     altered = 0
     for _, block in iter_blocks(session, hash_set_id):
         leaves.add_buckets(block_leaves(block))
         if unpacked:
-            records = (np.frombuffer(block.records, "<u4").astype(np.int64)
-                       + block.record_offset).tolist()
-            positions = [i for i, record in enumerate(records) if record in unpacked]
+            positions = [i for i, record in enumerate(record_numbers(block))
+                         if record in unpacked]
             for row in unpack(block, positions):
                 altered += unpacked.pop(row[0]) != row
     return leaves.root(), leaves.count, altered + len(unpacked)

@@ -34,9 +34,6 @@ from triage.hashsets.blocks import (
 )
 from triage.hashsets.precedence import apply_precedence
 
-DIGESTS = ("sha256", "sha1", "md5")
-
-
 def match_set(session: Session, hash_set_id: int, media: MediaDigests | None = None) -> int:
     """Match every media against one set; returns the number of matches made."""
     media = media or MediaDigests(session)
@@ -45,9 +42,9 @@ def match_set(session: Session, hash_set_id: int, media: MediaDigests | None = N
 
 
 def match_block(session: Session, hash_set_id: int, block: Block, media: MediaDigests,
-                block_id: int | None = None) -> int:
-    """Match every media against one block of a set (its `fields`, or its id to read them by);
-    returns the number of matches made."""
+                block_id: int) -> int:
+    """Match every media against one block of a set (read without its `fields`: `block_id`
+    finds them where an entry must be unpacked); returns the number of matches made."""
     made = 0
     for hits in find_hits(block, media):
         ids = entry_ids(session, hash_set_id, block_id, block, sorted(set(hits.positions)))
