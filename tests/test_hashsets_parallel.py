@@ -50,7 +50,8 @@ def _records(count: int, tricky: bool = True) -> list:
 
 
 def _write(path, records, bom=False, indent=None):
-    text = json.dumps({"@odata.context": CONTEXT, "value": records}, indent=indent)
+    text = json.dumps({"@odata.context": CONTEXT, "value": records}, indent=indent,
+                      separators=None if indent else (",", ":"))  # compact, as Project VIC
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode())
     return path
 
@@ -122,7 +123,7 @@ def test_bad_records_in_pieces_are_named_in_the_whole_file(store, tmp_path, piec
 def test_broken_file_read_in_pieces_names_the_same_place(store, tmp_path, pieces):
     path = _write(tmp_path / "set.json", _records(1500, tricky=False))
     data = path.read_bytes()
-    cut = data.index(b'"MediaID": 1100,')
+    cut = data.index(b'"MediaID":1100,')
     path.write_bytes(data[:cut] + b"}}" + data[cut:])  # broken inside, still ends in ]}
     with pytest.raises(HashSetError) as many:
         import_hash_set(store, path, "many", examiner="tester")

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from typing import TYPE_CHECKING, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Iterator, NamedTuple, Sequence
 
 from sqlalchemy import func, null, select
 from sqlalchemy.orm import Session
@@ -65,15 +65,45 @@ class Block(NamedTuple):
         return {"hash_set_id": hash_set_id, **self._asdict()}
 
 
+class Columns(NamedTuple):
+    """Entries column by column, as reading processes make them: no tuple per entry."""
+
+    records: Sequence[int]
+    md5: Sequence[str | None]  # lower-case hex
+    sha1: Sequence[str | None]
+    sha256: Sequence[str | None]
+    category: Sequence[str | None]
+    size: Sequence[int | None]
+    extra: Sequence[str | None]
+
+    @classmethod
+    def of_rows(cls, rows: list[tuple]) -> Columns:
+        """Rows (record, md5, sha1, sha256, category, size, extra) turned into columns."""
+        return cls(*zip(*rows))
+
+    def first_category(self) -> int | None:
+        """The record number of the first entry with a category, if any."""
+        categories = self.category
+        if None not in categories:
+            return self.records[0] if categories else None
+        return next((record for record, category in zip(self.records, categories)
+                     if category is not None), None)
+
+
 def pack(rows: list[tuple]) -> tuple[Block, list[bytes]]:
-    """Rows (record, md5, sha1, sha256, category, size, extra), lower-case hex, as one block,
-    and the rows' Merkle leaf hashes split by first byte (`SortedLeaves.add_buckets`)."""
+    """`pack_columns` of rows (record, md5, sha1, sha256, category, size, extra)."""
+    return pack_columns(Columns.of_rows(rows))
+
+
+def pack_columns(columns: Columns) -> tuple[Block, list[bytes]]:
+    """Entries (lower-case hex) as one block, and their Merkle leaf hashes split by first
+    byte (`SortedLeaves.add_buckets`)."""
     import numpy as np
 
-    records, *hexes, categories, sizes, extras = zip(*rows)
-    lines = field_lines(categories, sizes, extras)
+    records, *hexes = columns[:4]
+    lines = field_lines(columns.category, columns.size, columns.extra)
     leaves = _leaf_buckets(hexes, lines)
-    count = len(rows)
+    count = len(records)
     offset = records[0] - 1
     flags = np.zeros(count, np.uint8)
     digests = {}
@@ -93,10 +123,17 @@ def pack(rows: list[tuple]) -> tuple[Block, list[bytes]]:
     fields = "\n".join(lines).encode()
     if fields.count(b"\t") != 2 * count or fields.count(b"\n") != count - 1:
         raise ValueError("a category or extra field holds a tab or a newline")
-    block = Block(offset, count, (np.array(records, np.int64) - offset).astype("<u4").tobytes(),
-                  flags.tobytes(), digests["md5"], digests["sha1"], digests["sha256"],
-                  zlib.compress(fields, 1))
+    block = Block(offset, count, _record_bytes(records, offset), flags.tobytes(),
+                  digests["md5"], digests["sha1"], digests["sha256"], zlib.compress(fields, 1))
     return block, leaves
+
+
+def _record_bytes(records: Sequence[int], offset: int) -> bytes:
+    import numpy as np
+
+    if isinstance(records, range) and records.step == 1:  # the common case: no array
+        return np.arange(records.start - offset, records.stop - offset, dtype="<u4").tobytes()
+    return (np.array(records, np.int64) - offset).astype("<u4").tobytes()
 
 
 def field_lines(categories, sizes, extras) -> list[str]:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Iterator
 
 from triage.hashing.digests import sha256_file
-from triage.hashsets.blocks import Block, pack
+from triage.hashsets.blocks import Block, Columns, pack, pack_columns
 from triage.hashsets.entries import BadRecord, FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, SetInfo, Source, format_by_id
 from triage.hashsets.merkle import SortedLeaves, root_of_folder
@@ -155,12 +155,12 @@ def _read_piece(format_id: str, path: str, piece):
     _no_cycle_collection()
     done = format_by_id(format_id).read_piece(Path(path), piece)
     if not done.fallback:
-        rows = done.rows
-        done.first_category = next((row[0] for row in rows if row[4] is not None), None)
-        done.count = len(rows)
-        if rows:
-            done.block, done.leaves = pack(rows)
-        done.rows = []
+        columns = done.columns or (Columns.of_rows(done.rows) if done.rows else None)
+        if columns is not None:
+            done.first_category = columns.first_category()
+            done.count = len(columns.records)
+            done.block, done.leaves = pack_columns(columns)
+        done.rows, done.columns = [], None
     return done
 
 

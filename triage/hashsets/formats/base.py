@@ -160,8 +160,9 @@ class Source:
 class Piece:
     """What one reading process made of one piece of a file (see `HashSetFormat.pieces`).
 
-    Record numbers in `rows` (entries) and `bad` count from 1 within the
-    piece; the import adds the records of the pieces before. `fallback` means
+    Entries come as `rows` or, from a format that reads a piece column by
+    column, as `columns` (`triage.hashsets.blocks.Columns`). Record numbers
+    in them and in `bad` count from 1 within the piece; the import adds the records of the pieces before. `fallback` means
     the piece could not be read on its own (a guess at where it starts was
     wrong, or the file is broken there): it and everything after it is then
     read in order by `read_from`, which finds the real error if there is one.
@@ -170,6 +171,7 @@ class Piece:
     start: int  # where the piece starts in the file (bytes, or row)
     position: int = 0  # bytes of the file read once this piece is in
     rows: list = field(default_factory=list)
+    columns: object = None
     bad: list = field(default_factory=list)
     records: int = 0
     first_category: int | None = None  # record number of the first entry with a category
