@@ -26,6 +26,7 @@ import io
 import itertools
 import os
 import re
+from collections import deque
 from operator import attrgetter
 from pathlib import Path
 from typing import Annotated, Iterator, NamedTuple
@@ -399,8 +400,8 @@ def _typed_columns(data: bytes) -> Columns | None:
     it decoded gives the piece byte for byte: compact ASCII with nothing
     escaped, every record's keys in the first record's order (some may be
     absent), none repeated, values plain (text, integers within 64 bits,
-    booleans, nulls). Then the extra fields, decoded again without the
-    known ones and written by one call, are what `media_entry` writes.
+    booleans, nulls). Then the records written again without the known
+    fields, by one call, give the extra fields as `media_entry` writes them.
     Anything else goes to `_plain_columns`.
     """
     if not data.isascii() or b"\\" in data or b"\x7f" in data:
@@ -413,18 +414,20 @@ def _typed_columns(data: bytes) -> Columns | None:
     if codec is None:
         return None
     try:
-        records = codec.records.decode(data)
-        if codec.encoder.encode(records) != data:
-            return None
-        extras = codec.encoder.encode(codec.extras.decode(data))
+        records = codec.decoder.decode(data)
     except msgspec.DecodeError:
         return None
-    count = len(records)
-    parts = extras[2:-2].split(b"},{") if count else []
-    if len(parts) != count:  # a text value holds "},{"
+    if codec.encoder.encode(records) != data:
         return None
     md5s, sha1s, codes, sizes = (codec.column(records, name)
                                  for name in ("MD5", "SHA1", "Category", "MediaSize"))
+    for attribute in codec.known:  # what is left is the extra fields
+        deque(map(setattr, records, itertools.repeat(attribute),
+                  itertools.repeat(msgspec.UNSET)), 0)
+    extras = codec.encoder.encode(records)
+    parts = extras[2:-2].split(b"},{") if records else []
+    if len(parts) != len(records):  # a text value holds "},{"
+        return None
     return _checked_columns(md5s, sha1s, codes, sizes,
                             [f"{{{part.decode()}}}" if part else None for part in parts])
 
@@ -441,10 +444,10 @@ def _first_keys(data: bytes) -> tuple[str, ...] | None:
 
 
 class _Codec(NamedTuple):
-    records: object  # msgspec Decoder of a list of records, every field
-    extras: object  # msgspec Decoder of a list of records, the fields not in KNOWN_FIELDS
+    decoder: object  # msgspec Decoder of a list of records
     encoder: object
     attributes: dict  # key → attribute name
+    known: list[str]  # the attributes of KNOWN_FIELDS
 
     def column(self, records: list, key: str) -> list:
         """One field of every record; None where absent."""
@@ -459,8 +462,8 @@ class _Codec(NamedTuple):
 
 @functools.lru_cache(maxsize=16)
 def _codec(keys: tuple[str, ...] | None) -> _Codec | None:
-    """Decoders for records with these keys (in this order), or None when records with them
-    are out of the common run."""
+    """A decoder of records with these keys (in this order), or None when records with them
+    are out of the common run. Absent keys are UNSET, which the encoder leaves out."""
     if not keys or "SHA256" in keys or "AlternativeHashes" in keys or \
             not {"MD5", "SHA1"} & set(keys):
         return None
@@ -471,17 +474,12 @@ def _codec(keys: tuple[str, ...] | None) -> _Codec | None:
     kinds = {"MD5": str | None, "SHA1": str | None, "Category": integer | None,
              "MediaSize": Annotated[int, Meta(ge=0, le=_INT64_LIMIT - 1)] | None}
     attributes = {key: f"f{i}" for i, key in enumerate(keys)}  # any key, even "odata.id"
-
-    def record_type(wanted: list[str], forbid: bool):
-        return msgspec.defstruct(
-            "VicsMedia", [(attributes[key], kinds.get(key, str | integer | bool | None)
-                           | UnsetType, UNSET) for key in wanted],
-            rename={attributes[key]: key for key in wanted}, forbid_unknown_fields=forbid)
-
-    extras = [key for key in keys if key not in KNOWN_FIELDS]
-    return _Codec(msgspec.json.Decoder(list[record_type(list(keys), True)]),
-                  msgspec.json.Decoder(list[record_type(extras, False)]),
-                  msgspec.json.Encoder(), attributes)
+    record = msgspec.defstruct(
+        "VicsMedia", [(attributes[key], kinds.get(key, str | integer | bool | None)
+                       | UnsetType, UNSET) for key in keys],
+        rename={attributes[key]: key for key in keys}, forbid_unknown_fields=True)
+    return _Codec(msgspec.json.Decoder(list[record]), msgspec.json.Encoder(), attributes,
+                  [attributes[key] for key in KNOWN_FIELDS if key in attributes])
 
 
 def _lower(column: list) -> list:
