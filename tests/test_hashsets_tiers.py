@@ -1,9 +1,11 @@
-"""The fast ways of reading a VICS piece give exactly what `media_entry` gives, or step aside.
+"""The fast ways of reading a piece give exactly what reading record by record gives, or step aside.
 
-A piece of a hash-set form file is read by the first of three tiers that
-holds: msgspec record types (`_typed_columns`), orjson dicts column by
-column (`_plain_columns`), then `media_entry` record by record. Each fast
-tier must either give the very entries `media_entry` gives (the extra
+A piece of a VICS hash-set form file is read by the first of three tiers
+that holds: msgspec record types (`_typed_columns`), orjson dicts column by
+column (`_plain_columns`), then `media_entry` record by record. A piece of
+an NSRL RDSv3 table: SQLite writing the extra fields (`_sql_columns`),
+Python column by column (`_plain_rows`), then `_entries` row by row. Each
+fast tier must either give the very entries the slow one gives (the extra
 fields' text included: the Merkle root hangs on it) or return None.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import sqlite3
 
 import pytest
 
@@ -19,6 +22,8 @@ pytest.importorskip("msgspec")
 ijson = pytest.importorskip("ijson")
 orjson = pytest.importorskip("orjson")
 
+from triage.hashsets.formats import SetInfo  # noqa: E402
+from triage.hashsets.formats import nsrl_rds3  # noqa: E402
 from triage.hashsets.formats.vics import _plain_columns, _typed_columns, media_entry  # noqa: E402
 
 
@@ -109,3 +114,77 @@ def test_a_repeated_key_steps_aside():
 def test_whitespace_steps_aside():
     records = [_record(i) for i in range(1, 5)]
     assert _typed_columns(json.dumps(records).encode()) is None
+
+
+# -- NSRL RDSv3 ----------------------------------------------------------------------------
+
+def _nsrl_row(i: int) -> list:
+    data = i.to_bytes(8, "little")
+    return [hashlib.sha256(data).hexdigest().upper(), hashlib.sha1(data).hexdigest(),
+            hashlib.md5(data).hexdigest(), "dll", f"file{i}.dll", 4096 + i, i % 50]
+
+
+NSRL_COMMON = {
+    "as NIST ships it": lambda rows: None,
+    "sizes null": lambda rows: rows[3].__setitem__(5, None),
+    "text with an apostrophe": lambda rows: rows[3].__setitem__(4, "it's"),
+}
+NSRL_OUT_OF_THE_SQL_RUN = {
+    "an extra column null": lambda rows: rows[3].__setitem__(3, None),
+    "non-ASCII": lambda rows: rows[3].__setitem__(4, "fïle"),
+    "a quote (escaped)": lambda rows: rows[3].__setitem__(4, 'a "file"'),
+    "a control character": lambda rows: rows[3].__setitem__(4, "a\x7fb"),
+    "a real": lambda rows: rows[3].__setitem__(6, 1.5),
+    "a blob": lambda rows: rows[3].__setitem__(4, b"xy"),
+    "a negative size": lambda rows: rows[3].__setitem__(5, -1),
+    "a size that is text": lambda rows: rows[3].__setitem__(5, "12 bytes"),
+    "a digest null": lambda rows: rows[3].__setitem__(2, None),
+    "a digest too short": lambda rows: rows[3].__setitem__(1, "a" * 39),
+    "a digest with a space": lambda rows: rows[3].__setitem__(2, "a" * 30 + " a"),
+    "a digest not hex": lambda rows: rows[3].__setitem__(2, "g" * 32),
+    "a digest that is an integer": lambda rows: rows[3].__setitem__(2, 12),
+}
+
+
+def _nsrl_columns(path, quoted: bool = False):
+    with nsrl_rds3.open_readonly(path) as connection:
+        info = SetInfo()
+        table, at, others = nsrl_rds3._layout(connection, info)
+        rows = connection.execute(f'SELECT * FROM "{table}"').fetchall()
+        sql = nsrl_rds3._sql_columns(connection, table, info.details["columns"], at, others,
+                                     1, len(rows))
+        plain = nsrl_rds3._plain_rows(rows, at, others)
+        slow = [tuple(item) for item in nsrl_rds3._entries(rows, 1, table, at, others)]
+    return sql, plain, slow
+
+
+def _nsrl_db(tmp_path, change, columns: str = "extension TEXT, file_name TEXT") -> object:
+    path = tmp_path / "rds.db"
+    rows = [_nsrl_row(i) for i in range(1, 30)]
+    change(rows)
+    with sqlite3.connect(path) as db:
+        db.execute(f"CREATE TABLE METADATA (sha256 TEXT, sha1 TEXT, md5 TEXT, {columns}, "
+                   "file_size INTEGER, package_id INTEGER)")
+        db.executemany("INSERT INTO METADATA VALUES (?,?,?,?,?,?,?)", rows)
+    return path
+
+
+@pytest.mark.parametrize("name", list(NSRL_COMMON))
+def test_the_sql_tier_reads_the_common_run_as_entries_does(tmp_path, name):
+    sql, _, slow = _nsrl_columns(_nsrl_db(tmp_path, NSRL_COMMON[name]))
+    assert sql is not None
+    assert list(zip(*sql)) == slow
+
+
+@pytest.mark.parametrize("name", list(NSRL_OUT_OF_THE_SQL_RUN))
+def test_nsrl_fast_tiers_step_aside_or_agree_with_entries(tmp_path, name):
+    sql, plain, slow = _nsrl_columns(_nsrl_db(tmp_path, NSRL_OUT_OF_THE_SQL_RUN[name]))
+    assert sql is None
+    assert plain is None or plain == slow
+
+
+def test_the_sql_tier_quotes_odd_column_names(tmp_path):
+    path = _nsrl_db(tmp_path, lambda rows: None, columns='"it\'s" TEXT, "odata.id" TEXT')
+    sql, _, slow = _nsrl_columns(path)
+    assert sql is not None and list(zip(*sql)) == slow
+    assert slow[0][6] == '{"it\'s":"dll","odata.id":"file1.dll","package_id":1}'
