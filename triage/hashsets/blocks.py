@@ -30,6 +30,7 @@ it like any table.
 from __future__ import annotations
 
 import hashlib
+import struct
 import zlib
 from typing import TYPE_CHECKING, Iterator, NamedTuple, Sequence
 
@@ -69,7 +70,7 @@ class Columns(NamedTuple):
     """Entries column by column, as reading processes make them: no tuple per entry."""
 
     records: Sequence[int]
-    md5: Sequence[str | None]  # lower-case hex
+    md5: Sequence[str | None]  # hex, either case
     sha1: Sequence[str | None]
     sha256: Sequence[str | None]
     category: Sequence[str | None]
@@ -96,18 +97,16 @@ def pack(rows: list[tuple]) -> tuple[Block, list[bytes]]:
 
 
 def pack_columns(columns: Columns) -> tuple[Block, list[bytes]]:
-    """Entries (lower-case hex) as one block, and their Merkle leaf hashes split by first
-    byte (`SortedLeaves.add_buckets`)."""
+    """Entries (hex digests in either case) as one block, and their Merkle leaf hashes split
+    by first byte (`SortedLeaves.add_buckets`)."""
     import numpy as np
 
-    records, *hexes = columns[:4]
-    lines = field_lines(columns.category, columns.size, columns.extra)
-    leaves = _leaf_buckets(hexes, lines)
+    records = columns.records
     count = len(records)
     offset = records[0] - 1
     flags = np.zeros(count, np.uint8)
     digests = {}
-    for values, (name, size, bit) in zip(hexes, reversed(KINDS)):
+    for values, (name, size, bit) in zip(columns[1:4], reversed(KINDS)):
         missing = values.count(None)
         if missing == count:
             digests[name] = None
@@ -120,12 +119,21 @@ def pack_columns(columns: Columns) -> tuple[Block, list[bytes]]:
         else:
             flags |= np.uint8(bit)
         digests[name] = bytes.fromhex("".join(values))
-    fields = "\n".join(lines).encode()
+    fields = "\n".join(field_lines(columns.category, columns.size, columns.extra)).encode()
     if fields.count(b"\t") != 2 * count or fields.count(b"\n") != count - 1:
         raise ValueError("a category or extra field holds a tab or a newline")
     block = Block(offset, count, _record_bytes(records, offset), flags.tobytes(),
                   digests["md5"], digests["sha1"], digests["sha256"], zlib.compress(fields, 1))
-    return block, leaves
+    return block, _leaf_buckets(block, fields)
+
+
+def is_hex(text: str) -> bool:
+    """Whether `text` is whole bytes of hex digits (`bytes.fromhex` skips whitespace: hence
+    the length of what it gives). A tenth of the cost of a regular expression."""
+    try:
+        return len(bytes.fromhex(text)) * 2 == len(text)
+    except ValueError:
+        return False
 
 
 def _record_bytes(records: Sequence[int], offset: int) -> bytes:
@@ -147,19 +155,41 @@ def field_lines(categories, sizes, extras) -> list[str]:
     return list(map("{}\t{}\t{}".format, categories, sizes, extras))
 
 
-def _leaf_buckets(hexes: list, lines: list[str]) -> list[bytes]:
-    """The Merkle leaf hashes (`merkle.leaf_bytes`) of entries: their digests, then their
-    `fields` line; split by first byte."""
+def _leaf_buckets(block: Block, fields: bytes) -> list[bytes]:
+    """The Merkle leaf hashes (`merkle.leaf_bytes`) of a block's entries (`fields` its lines,
+    uncompressed): their digests in hex, then their line; split by first byte."""
     import numpy as np
 
-    md5s, sha1s, sha256s = (["" if value is None else value for value in column]
-                            if None in column else column for column in hexes)
-    leaves = map(str.encode, map("\x00{}\t{}\t{}\t{}".format, md5s, sha1s, sha256s, lines))
+    flags = np.frombuffer(block.digests, np.uint8)
+    present = [(name, size, bit) for name, size, bit in reversed(KINDS)
+               if getattr(block, name) is not None]
+    if all((flags & bit).all() for _, _, bit in present):
+        leaves = map(bytes.__add__, _leaf_heads(block, present), fields.split(b"\n"))
+    else:  # some entries lack a digest that others have: written out one by one
+        leaves = map(str.encode, map("\x00{}\t{}\t{}\t{}".format, *(
+            ["" if value is None else value for value in column]
+            for column in _hex_digests(block)), fields.decode().split("\n")))
     hashes = np.frombuffer(b"".join(map(_DIGEST, map(hashlib.sha256, leaves))), np.uint8)
     hashes = hashes.reshape(-1, 32)
     ends = np.cumsum(np.bincount(hashes[:, 0], minlength=256)) * 32
     flat = hashes[np.argsort(hashes[:, 0], kind="stable")].tobytes()
     return [flat[start:end] for start, end in zip([0, *ends[:-1].tolist()], ends.tolist())]
+
+
+def _leaf_heads(block: Block, present: list[tuple[str, int, int]]) -> tuple[bytes, ...]:
+    """Each entry's leaf up to its line, `\\x00 md5 TAB sha1 TAB sha256 TAB`, where every
+    entry has the same digests: cut from one array, no string built per entry."""
+    import numpy as np
+
+    count, parts = block.count, [np.zeros((block.count, 1), np.uint8)]
+    tab = np.full((count, 1), 9, np.uint8)
+    for name, size, _ in reversed(KINDS):
+        if any(name == kind for kind, _, _ in present):
+            hex_text = getattr(block, name).hex().encode()
+            parts.append(np.frombuffer(hex_text, np.uint8).reshape(count, 2 * size))
+        parts.append(tab)
+    heads = np.hstack(parts)
+    return struct.unpack(f"{heads.shape[1]}s" * count, heads.tobytes())
 
 
 def unpack(block: Block, positions: list[int] | None = None) -> list[tuple]:
@@ -177,7 +207,7 @@ def unpack(block: Block, positions: list[int] | None = None) -> list[tuple]:
 
 def block_leaves(block: Block) -> list[bytes]:
     """The Merkle leaf hashes of a block's entries, by first byte, without unpacking rows."""
-    return _leaf_buckets(_hex_digests(block), _lines(block))
+    return _leaf_buckets(block, zlib.decompress(block.fields))
 
 
 def record_numbers(block: Block) -> list[int]:

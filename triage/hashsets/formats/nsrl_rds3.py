@@ -17,7 +17,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterator
 
-from triage.hashsets.blocks import Columns
+from triage.hashsets.blocks import Columns, is_hex
 from triage.hashsets.entries import (
     BadRecord,
     Entry,
@@ -210,15 +210,7 @@ def _sql_columns(connection: sqlite3.Connection, table: str, columns: list[str],
 
 
 def _hex_of_length(column, length: int) -> bool:
-    """Whether every value is `length` hex digits (`bytes.fromhex` skips whitespace: hence
-    the length of what it gives)."""
-    if set(map(len, column)) != {length}:
-        return False
-    joined = "".join(column)
-    try:
-        return len(bytes.fromhex(joined)) * 2 == len(joined)
-    except ValueError:
-        return False
+    return set(map(len, column)) == {length} and is_hex("".join(column))
 
 
 def _plain_rows(rows: list, at: dict, others: list) -> list[tuple] | None:

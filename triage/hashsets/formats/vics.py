@@ -31,7 +31,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Annotated, Iterator, NamedTuple
 
-from triage.hashsets.blocks import Columns
+from triage.hashsets.blocks import Columns, is_hex
 from triage.hashsets.entries import (
     BadRecord,
     Entry,
@@ -332,7 +332,6 @@ def _alternative_sha256(hashes) -> str | None:
 
 _PLAIN_TYPES = frozenset((str, int, bool, type(None)))
 _INT64_MIN, _INT64_LIMIT = -(1 << 63), 1 << 63
-_HEX = re.compile(r"[0-9a-fA-F]*").fullmatch
 
 
 def _plain_columns(records: list) -> Columns | None:
@@ -371,11 +370,11 @@ def _checked_columns(md5s: list, sha1s: list, codes: list, sizes: list,
     """Columns of the common run from a piece's fields, or None where a value is out of it."""
     hexes = []
     for column, length in ((md5s, 32), (sha1s, 40)):
-        present = [value for value in column if value is not None]
+        present = [value for value in column if value is not None] if None in column else column
         if set(map(type, present)) - {str} or set(map(len, present)) - {length}:
             return None
         hexes.append("".join(present))
-    if not _HEX("".join(hexes)):
+    if not is_hex("".join(hexes)):
         return None
     if None in sha1s and any(md5 is None and sha1 is None for md5, sha1 in zip(md5s, sha1s)):
         return None
@@ -383,8 +382,8 @@ def _checked_columns(md5s: list, sha1s: list, codes: list, sizes: list,
         return None
     if min((size for size in sizes if size is not None), default=0) < 0:
         return None
-    return Columns(range(1, len(md5s) + 1), _lower(md5s), _lower(sha1s), [None] * len(md5s),
-                   _as_text(codes), sizes, extras)
+    return Columns(range(1, len(md5s) + 1), md5s, sha1s, [None] * len(md5s), _as_text(codes),
+                   sizes, extras)
 
 
 # -- the fastest tier: pieces as Project VIC writes them, decoded into record types -------
@@ -480,11 +479,6 @@ def _codec(keys: tuple[str, ...] | None) -> _Codec | None:
         rename={attributes[key]: key for key in keys}, forbid_unknown_fields=True)
     return _Codec(msgspec.json.Decoder(list[record]), msgspec.json.Encoder(), attributes,
                   [attributes[key] for key in KNOWN_FIELDS if key in attributes])
-
-
-def _lower(column: list) -> list:
-    return list(map(str.lower, column)) if None not in column else [
-        None if value is None else value.lower() for value in column]
 
 
 def _as_text(codes: list) -> list:
