@@ -110,3 +110,31 @@ def test_the_root_built_elsewhere_is_the_root_built_here():
     expected = here.root()
     assert root_of_folder(there.spill_all()) == expected
     there.discard()
+
+
+def test_leaf_hashes_are_sorted_bytewise():
+    from triage.hashsets.merkle import _sorted
+
+    hashes = [hashlib.sha256(bytes([i % 7])).digest() for i in range(50)]
+    hashes += [bytes(31) + bytes([i]) for i in (255, 0, 128)]  # differ in the last byte only
+    hashes += [bytes([0x80]) + bytes(31), bytes([0x7f]) + bytes([255]) * 31]  # the sign bit
+    data = _sorted(b"".join(hashes))
+    assert [data[i:i + 32] for i in range(0, len(data), 32)] == sorted(hashes)
+
+
+@pytest.mark.parametrize("kinds", [(1,), (1, 2), (2, 3), (1, 2, 3)])
+def test_leaves_of_entries_with_the_same_digests_are_those_of_leaf_bytes(kinds):
+    rows = []
+    for i in range(1, 6):
+        data = bytes([i])
+        digests = [hashlib.md5(data).hexdigest(), hashlib.sha1(data).hexdigest().upper(),
+                   hashlib.sha256(data).hexdigest()]
+        rows.append((i, *(d if k + 1 in kinds else None for k, d in enumerate(digests)),
+                     str(i), i * 10, '{"MediaID":%d}' % i))
+    block, leaves = pack(rows)
+    hashes = sorted(b"".join(leaves)[i:i + 32] for i in range(0, 5 * 32, 32))
+    lower = [tuple(v.lower() if isinstance(v, str) and k in (1, 2, 3) else v
+                   for k, v in enumerate(row)) for row in rows]
+    assert hashes == sorted(hashlib.sha256(b"\x00" + leaf_bytes(*row[1:])).digest()
+                            for row in lower)
+    assert unpack(block) == lower

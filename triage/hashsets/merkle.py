@@ -204,10 +204,18 @@ def root_of_folder(folder: str) -> str:
 def _root_of_buckets(buckets: Iterable[bytes]) -> str:
     builder = MerkleBuilder()
     for data in buckets:
-        hashes = [data[i:i + 32] for i in range(0, len(data), 32)]
-        hashes.sort()
-        builder.add_hashes(hashes)
+        data = _sorted(data)
+        builder.add_hashes([data[i:i + 32] for i in range(0, len(data), 32)])
     return builder.root()
+
+
+def _sorted(hashes: bytes) -> bytes:
+    """32-byte hashes sorted bytewise (as four big-endian words, by numpy: a third of the
+    cost of sorting bytes objects)."""
+    import numpy as np
+
+    words = np.frombuffer(hashes, ">u8").reshape(-1, 4)
+    return words[np.lexsort(words.T[::-1])].tobytes()
 
 
 def merkle_root_of(entries: Iterable[tuple], page: int = 20000) -> str:

@@ -163,11 +163,12 @@ def _sql_columns(connection: sqlite3.Connection, table: str, columns: list[str],
                  others: list, first: int, last: int) -> Columns | None:
     """The columns of a piece, the extra fields written by SQLite, or None.
 
-    The fastest tier: SQLite lower-cases the digests and writes the other
-    columns as a JSON object (`json_object`), row by row in C. It holds only
-    where `_plain_rows` would, and where no other column is null (which
-    `dumps` leaves out and `json_object` writes): then, ASCII with nothing
-    escaped, that JSON is what `dumps` writes.
+    The fastest tier: SQLite writes the other columns as a JSON object
+    (`json_object`), row by row in C. It holds only where `_plain_rows`
+    would, and where no other column is null (which `dumps` leaves out and
+    `json_object` writes): then, ASCII with nothing escaped, that JSON is
+    what `dumps` writes. (SQLite's `lower()` and type checks of the digests
+    cost more than Python's over a whole column.)
     """
     def name(column: str) -> str:
         return '"' + column.replace('"', '""') + '"'
@@ -175,22 +176,16 @@ def _sql_columns(connection: sqlite3.Connection, table: str, columns: list[str],
     def text(column: str) -> str:
         return "'" + column.replace("'", "''") + "'"
 
-    digests = [f"lower({name(columns[at[role]])})" if at[role] is not None else "NULL"
-               for role in ("md5", "sha1", "sha256")]
-    checks = [f"typeof({name(columns[at[role]])}) = 'text'" for role in ("md5", "sha1", "sha256")
-              if at[role] is not None]
-    size_column = "NULL"
-    if at["file_size"] is not None:
-        size_column = name(columns[at["file_size"]])
-        checks.append(f"(typeof({size_column}) = 'null' OR "
-                      f"(typeof({size_column}) = 'integer' AND {size_column} >= 0))")
-    checks += [f"typeof({name(column)}) IN ('text', 'integer')" for _, column in others]
-    extra = "NULL" if not others else \
-        "json_object(" + ", ".join(f"{text(column)}, {name(column)}" for _, column in others) + ")"
+    picked = [name(columns[at[role]]) if at[role] is not None else "NULL"
+              for role in ("md5", "sha1", "sha256", "file_size")]
+    extra, plain = "NULL", "1"
+    if others:
+        extra = "json_object(" + ", ".join(f"{text(c)}, {name(c)}" for _, c in others) + ")"
+        plain = " AND ".join(f"typeof({name(c)}) IN ('text', 'integer')" for _, c in others)
     try:
         rows = connection.execute(
-            f"SELECT {', '.join(digests)}, {size_column}, {extra}, {' AND '.join(checks)} "
-            f"FROM {name(table)} WHERE rowid BETWEEN ? AND ?", (first, last)).fetchall()
+            f"SELECT {', '.join(picked)}, {extra}, {plain} FROM {name(table)} "
+            f"WHERE rowid BETWEEN ? AND ?", (first, last)).fetchall()
     except sqlite3.Error:  # the next tier reads the piece, and names the error if there is one
         return None
     if not rows:
@@ -198,9 +193,12 @@ def _sql_columns(connection: sqlite3.Connection, table: str, columns: list[str],
     md5s, sha1s, sha256s, sizes, extras, fine = zip(*rows)
     if 0 in fine:
         return None
-    for column, length in ((md5s, 32), (sha1s, 40), (sha256s, 64)):
-        if column[0] is not None and not _hex_of_length(column, length):
+    for role, column, length in (("md5", md5s, 32), ("sha1", sha1s, 40), ("sha256", sha256s, 64)):
+        if at[role] is not None and not _hex_of_length(column, length):
             return None
+    if not set(map(type, sizes)) <= {int, type(None)} or \
+            min((size for size in sizes if size is not None), default=0) < 0:
+        return None
     if others:
         joined = "".join(extras)
         if not joined.isascii() or "\\" in joined or "\x7f" in joined:
@@ -210,7 +208,9 @@ def _sql_columns(connection: sqlite3.Connection, table: str, columns: list[str],
 
 
 def _hex_of_length(column, length: int) -> bool:
-    return set(map(len, column)) == {length} and is_hex("".join(column))
+    """Whether every value is text of `length` hex digits."""
+    return set(map(type, column)) == {str} and set(map(len, column)) == {length} and \
+        is_hex("".join(column))
 
 
 def _plain_rows(rows: list, at: dict, others: list) -> list[tuple] | None:
