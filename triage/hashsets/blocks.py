@@ -194,13 +194,12 @@ def _leaf_heads(block: Block, present: list[tuple[str, int, int]]) -> tuple[byte
 
 def unpack(block: Block, positions: list[int] | None = None) -> list[tuple]:
     """The rows of a block (all, or those at `positions`), as `pack` took them."""
-    wanted = range(block.count) if positions is None else positions
-    lines = _lines(block)
-    records = record_numbers(block)
     rows = []
-    for i, md5, sha1, sha256 in zip(wanted, *_hex_digests(block, positions)):
-        category, size, extra = lines[i].split("\t")
-        rows.append((records[i], md5, sha1, sha256, category or None,
+    for record, line, md5, sha1, sha256 in zip(
+            record_numbers(block, positions), _lines(block, positions),
+            *_hex_digests(block, positions)):
+        category, size, extra = line.split("\t")
+        rows.append((record, md5, sha1, sha256, category or None,
                      int(size) if size else None, extra or None))
     return rows
 
@@ -210,15 +209,28 @@ def block_leaves(block: Block) -> list[bytes]:
     return _leaf_buckets(block, zlib.decompress(block.fields))
 
 
-def record_numbers(block: Block) -> list[int]:
-    """The record number of each entry of a block, in order."""
+def record_numbers(block: Block, positions: list[int] | None = None) -> list[int]:
+    """The record number of each entry of a block (all, or those at `positions`), in order."""
     import numpy as np
 
-    return (np.frombuffer(block.records, "<u4").astype(np.int64) + block.record_offset).tolist()
+    numbers = np.frombuffer(block.records, "<u4")
+    if positions is not None:
+        numbers = numbers[positions]
+    return (numbers.astype(np.int64) + block.record_offset).tolist()
 
 
-def _lines(block: Block) -> list[str]:
-    return zlib.decompress(block.fields).decode().split("\n")
+def _lines(block: Block, positions: list[int] | None = None) -> list[str]:
+    """The `fields` lines of a block's entries (all, or those at `positions`): a few lines
+    are cut out where the newlines are, without splitting all."""
+    text = zlib.decompress(block.fields)
+    if positions is None:
+        return text.decode().split("\n")
+    import numpy as np
+
+    ends = np.flatnonzero(np.frombuffer(text, np.uint8) == 10)
+    starts = np.concatenate(([0], ends + 1))[positions].tolist()
+    ends = np.append(ends, len(text))[positions].tolist()
+    return [text[start:end].decode() for start, end in zip(starts, ends)]
 
 
 def _hex_digests(block: Block, positions: list[int] | None = None) -> list[list[str | None]]:
@@ -269,8 +281,7 @@ def entry_ids(session: Session, hash_set_id: int, block_id: int, block: Block,
 
     The block's `fields` are read (by `block_id`) only when some entry must be unpacked.
     """
-    numbers = record_numbers(block)
-    records = [numbers[p] for p in positions]
+    records = record_numbers(block, positions)
     known = _entry_ids(session, hash_set_id, min(records), max(records))
     missing = [p for p, record in zip(positions, records) if record not in known]
     if missing:
