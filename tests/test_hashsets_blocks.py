@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from triage.hashsets import blocks
 from triage.hashsets.blocks import MediaDigests, find_hits, pack, unpack
-from triage.hashsets.merkle import MerkleBuilder, SortedLeaves, leaf_bytes, root_of_folder
+from triage.hashsets.merkle import MerkleBuilder, SortedLeaves, leaf_bytes, root_in_pool
 
 
 def _rows():
@@ -101,14 +102,19 @@ def test_chunked_merkle_roots_are_rfc_6962_roots(monkeypatch, count):
     assert builder.root() == _rfc6962(hashes).hex()
 
 
-def test_the_root_built_elsewhere_is_the_root_built_here():
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_the_root_built_in_a_pool_is_the_root_built_here(monkeypatch, workers):
+    import triage.hashsets.merkle as merkle
+
+    monkeypatch.setattr(merkle, "CHUNK", 64)  # 3000 leaves: 46 whole chunks and a tail
     rows = [(i, f"{i:032x}", None, None, None, i, None) for i in range(1, 3001)]
     here, there = SortedLeaves(memory_limit=10_000), SortedLeaves(memory_limit=10_000)
     for leaves in (here, there):
         for start in range(0, 3000, 700):
             leaves.add_buckets(pack(rows[start:start + 700])[1])
     expected = here.root()
-    assert root_of_folder(there.spill_all()) == expected
+    with ThreadPoolExecutor(workers) as pool:
+        assert root_in_pool(pool, there.spill_all(), workers) == expected
     there.discard()
 
 

@@ -220,3 +220,41 @@ def test_a_case_form_file_is_read_by_one_second_process(store, tmp_path, monkeyp
     one = import_hash_set(store, path, "one", examiner="tester", parallel=False)
     assert (two.entries, two.merkle_root) == (600, one.merkle_root)
     assert _stored(store, "two") == _stored(store, "one")
+
+
+def test_readers_match_what_they_read_as_the_import_itself_would(store, tmp_path, pieces,
+                                                                  monkeypatch):
+    import triage.hashsets.library as library
+    from triage.case.models import HashSetMatch, Media
+
+    records = _records(1500, tricky=False)
+    for record in records[1::3]:
+        del record["SHA1"]  # matched by MD5: a second kind of digest, shared later
+    with store.session() as session:
+        for i in range(1, 1501, 7):  # a media item for every 7th record, and one that is not
+            md5, sha1, sha256 = _digests(i)
+            session.add(Media(sha256=sha256, sha1=sha1, md5=md5, size=1, analysed=False))
+        session.add(Media(sha256="f" * 64, sha1="f" * 40, md5="f" * 32, size=1, analysed=False))
+    path = _write(tmp_path / "set.json", records)
+    by_readers = []
+    store_matched = library.store_matched
+    monkeypatch.setattr(library, "store_matched",
+                        lambda *args: by_readers.append(args) or store_matched(*args))
+    many = import_hash_set(store, path, "many", examiner="tester")
+    one = import_hash_set(store, path, "one", examiner="tester", parallel=False)
+
+    def found(name):
+        with store.session() as session:
+            return sorted(session.execute(
+                select(HashSetMatch.media_id, HashSetMatch.digest, HashSetEntry.record,
+                       HashSetEntry.md5, HashSetEntry.sha1, HashSetEntry.category,
+                       HashSetEntry.extra)
+                .join(HashSetEntry, HashSetEntry.id == HashSetMatch.entry_id)
+                .join(HashSet, HashSet.id == HashSetMatch.hash_set_id)
+                .where(HashSet.name == name)).all())
+
+    assert many.matches == one.matches == 215
+    assert found("many") == found("one")
+    assert {digest for _, digest, *_ in found("many")} == {"md5", "sha1"}
+    assert len(by_readers) > 10 and any(matched.matches for *_, matched in by_readers)
+    assert verify_hash_set(store, "many", examiner="tester").intact

@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import struct
 import zlib
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, NamedTuple, Sequence
 
 from sqlalchemy import func, null, select
@@ -342,14 +343,29 @@ class MediaDigests:
     entries away before any search.
     """
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, shared: str | None = None):
         self._session = session
         self._kinds: dict[str, _Digests] = {}
+        self._shared = shared  # a folder where reading processes find the kinds loaded
 
     def kind(self, name: str, size: int) -> _Digests:
         if name not in self._kinds:
             self._kinds[name] = self._load(name, size)
+            if self._shared is not None:
+                self._share(name)
         return self._kinds[name]
+
+    def _share(self, name: str) -> None:
+        """Write a kind for the reading processes (`SharedMediaDigests`): whole or not at all."""
+        import numpy as np
+
+        digests, folder = self._kinds[name], Path(self._shared)
+        making = folder / f".{name}"
+        making.mkdir()
+        for field in ("keys", "ids", "digests", "bitmap"):
+            np.save(making / f"{field}.npy", getattr(digests, field))
+        (making / "shift").write_text(str(int(digests.shift)))
+        making.rename(folder / name)
 
     def _load(self, name: str, size: int) -> _Digests:
         import numpy as np
@@ -388,6 +404,59 @@ class _Digests(NamedTuple):
     shift: np.uint64  # key >> shift: a key's top bits
 
 
+class NotShared(Exception):
+    """A kind of media digest the import has not shared (yet) with the reading processes."""
+
+
+class SharedMediaDigests:
+    """In a reading process: the kinds of media digest the import has shared so far
+    (`MediaDigests(shared=…)`), mapped from their files, not copied."""
+
+    def __init__(self, folder: str):
+        self._folder = Path(folder)
+        self._kinds: dict[str, _Digests] = {}
+
+    def kind(self, name: str, size: int) -> _Digests:
+        if name not in self._kinds:
+            import numpy as np
+
+            path = self._folder / name
+            if not path.is_dir():
+                raise NotShared(name)
+            self._kinds[name] = _Digests(
+                *(np.load(path / f"{field}.npy", mmap_mode="r")
+                  for field in ("keys", "ids", "digests", "bitmap")),
+                np.uint64(int((path / "shift").read_text())))
+        return self._kinds[name]
+
+
+class Matched(NamedTuple):
+    """The media a reading process found matching a block it packed (`match_packed`)."""
+
+    rows: list[tuple]  # the entries matched, unpacked
+    matches: list[tuple[int, int, str]]  # (record, media id, digest)
+
+    def renumbered(self, before: int) -> Matched:
+        """Record numbers of the file, where they counted from the piece's first."""
+        return Matched([(row[0] + before, *row[1:]) for row in self.rows],
+                       [(record + before, *rest) for record, *rest in self.matches])
+
+
+def match_packed(block: Block, media: SharedMediaDigests) -> Matched | None:
+    """In a reading process: the media matching a block it packed, its matched entries
+    unpacked; None when the block needs a kind the import has not shared yet (the import
+    then matches the block itself)."""
+    try:
+        found = find_hits(block, media)
+    except NotShared:
+        return None
+    positions = sorted({position for hits in found for position in hits.positions})
+    rows = unpack(block, positions) if positions else []
+    record = dict(zip(positions, (row[0] for row in rows)))
+    return Matched(rows, [(record[position], media_id, hits.digest) for hits in found
+                          for position, media_id in zip(hits.positions, hits.media_ids)])
+
+
 def _keys(digests: np.ndarray) -> np.ndarray:
     """The first 8 bytes of each digest (rows of bytes) as uint64, so key order is digest order."""
     import numpy as np
@@ -403,7 +472,7 @@ class Hits(NamedTuple):
     digest: str
 
 
-def find_hits(block: Block, media: MediaDigests) -> list[Hits]:
+def find_hits(block: Block, media: MediaDigests | SharedMediaDigests) -> list[Hits]:
     """The media each entry of the block matches, by the entry's strongest digest."""
     import numpy as np
 

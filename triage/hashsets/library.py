@@ -13,9 +13,11 @@ for millions of entries, packed by the processes that read the file.
 from __future__ import annotations
 
 import re
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Callable
 
@@ -34,14 +36,21 @@ from triage.case.models import (
     Media,
 )
 from triage.case.store import CaseStore, current_examiner
-from triage.hashsets.blocks import block_leaves, iter_blocks, record_numbers, unpack
+from triage.hashsets.blocks import (
+    MediaDigests,
+    block_leaves,
+    iter_blocks,
+    record_numbers,
+    unpack,
+)
 from triage.hashsets.entries import FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, SetInfo, Source, detect
 from triage.hashsets.matching import (
     match_all,
-    match_set,
+    match_block,
     refresh_verdicts,
     sets_exist,
+    store_matched,
     verdict_counts,
 )
 from triage.hashsets.merkle import SortedLeaves
@@ -111,6 +120,7 @@ def import_hash_set(
     source = Source(path)
     info = SetInfo()
     reader = None
+    shared = tempfile.TemporaryDirectory(prefix="triage-media-")  # for the reading processes
     try:
         with store.session() as session, _large_cache(session):
             if session.scalar(select(HashSet.id).where(HashSet.name == name)) is not None:
@@ -122,11 +132,13 @@ def import_hash_set(
             )
             session.add(hash_set)
             session.flush()
-            reader = reader_for(fmt.id, source, info, options, parallel)
+            media = MediaDigests(session, shared=shared.name)
+            reader = reader_for(fmt.id, source, info, options, parallel, shared.name)
             phases = _Phases()
-            counts = _load(session, reader, hash_set.id, skip_bad, report_path, source.path,
-                           progress)
-            phases.done("read and write entries")
+            counts = _load(session, reader, hash_set.id, media, skip_bad, report_path,
+                           source.path, progress)
+            matches = counts[3]
+            phases.done("read, write and match entries")
             hash_set.scheme = _resolved_scheme(scheme, info)
             if counts[2] is not None and hash_set.scheme is None:
                 raise HashSetError(
@@ -136,11 +148,10 @@ def import_hash_set(
             hash_set.source_sha256 = reader.outcome.sha256
             hash_set.details = info.details or None
             session.flush()
-            matches = match_set(session, hash_set.id)
             refresh_verdicts(session, "SELECT media_id FROM hash_set_match WHERE hash_set_id = "
                              ":set", {"set": hash_set.id})
             near = match_near(session, hash_set.id) if "perceptual" in info.details else None
-            phases.done("matching")
+            phases.done("verdicts and near matches")
             hash_set.merkle_root = reader.outcome.merkle_root  # of the entries written
             phases.done("Merkle root (after matching)")
             append_audit(session, examiner, "hashset.import", target=f"hash_set:{name}", after={
@@ -167,6 +178,7 @@ def import_hash_set(
         source.close()
         if reader is not None:
             reader.outcome.close()
+        shared.cleanup()
     if report_path is not None and not result.rejected:
         _discard(report_path)
     result.seconds = time.perf_counter() - started
@@ -235,11 +247,13 @@ def _resolved_scheme(asked: str | None, info: SetInfo) -> str | None:
     return asked or info.scheme
 
 
-def _load(session: Session, reader, hash_set_id: int, skip_bad: bool, report_path: Path | None,
-          path: Path, progress: Progress | None) -> tuple[int, int, int | None]:
-    """Insert the reader's blocks; (entries kept, records rejected, first categorised record)."""
+def _load(session: Session, reader, hash_set_id: int, media: MediaDigests, skip_bad: bool,
+          report_path: Path | None, path: Path, progress: Progress | None
+          ) -> tuple[int, int, int | None, int]:
+    """Insert the reader's blocks and match them (where the reader has not); (entries kept,
+    records rejected, first categorised record, matches made)."""
     size = path.stat().st_size
-    kept = rejected = 0
+    kept = rejected = matches = 0
     first_category = None
     report = None
     try:
@@ -259,6 +273,9 @@ def _load(session: Session, reader, hash_set_id: int, skip_bad: bool, report_pat
                 session.execute(insert(HashSetBlock),
                                 [block.columns(hash_set_id) for block in batch.blocks])
                 kept += batch.count
+                for block, matched in zip(batch.blocks, batch.matched or repeat(None)):
+                    matches += match_block(session, hash_set_id, block, media, None) \
+                        if matched is None else store_matched(session, hash_set_id, matched)
             if first_category is None:
                 first_category = batch.first_category
             if progress:
@@ -269,7 +286,7 @@ def _load(session: Session, reader, hash_set_id: int, skip_bad: bool, report_pat
     if kept == 0:
         raise HashSetError(f"{path.name}: no entries"
                            + (f" ({rejected} bad records, see the report)" if rejected else ""))
-    return kept, rejected, first_category
+    return kept, rejected, first_category, matches
 
 
 def _one_line(value: str) -> str:

@@ -26,11 +26,13 @@ from sqlalchemy.orm import Session
 from triage.case.models import HashSet, HashSetKind, HashSetVerdict
 from triage.hashsets.blocks import (
     Block,
+    Matched,
     MediaDigests,
     entry_ids,
     find_hits,
     insert_rows,
     iter_blocks,
+    store_entries,
 )
 from triage.hashsets.precedence import apply_precedence
 
@@ -42,7 +44,7 @@ def match_set(session: Session, hash_set_id: int, media: MediaDigests | None = N
 
 
 def match_block(session: Session, hash_set_id: int, block: Block, media: MediaDigests,
-                block_id: int) -> int:
+                block_id: int | None) -> int:
     """Match every media against one block of a set (read without its `fields`: `block_id`
     finds them where an entry must be unpacked); returns the number of matches made."""
     made = 0
@@ -53,6 +55,18 @@ def match_block(session: Session, hash_set_id: int, block: Block, media: MediaDi
                      for position, media_id in zip(hits.positions, hits.media_ids)])
         made += len(hits.positions)
     return made
+
+
+def store_matched(session: Session, hash_set_id: int, matched: Matched) -> int:
+    """Matches a reading process found (`blocks.match_packed`): their entries unpacked, the
+    matches made; returns the number."""
+    if not matched.matches:
+        return 0
+    ids = store_entries(session, hash_set_id, matched.rows)
+    insert_rows(session, "hash_set_match", ("media_id", "hash_set_id", "entry_id", "digest"),
+                [(media_id, hash_set_id, ids[record], digest)
+                 for record, media_id, digest in matched.matches])
+    return len(matched.matches)
 
 
 def match_all(session: Session) -> int:

@@ -94,6 +94,13 @@ class MerkleBuilder:
                 self._push(CHUNK, _subtree(pending[start:start + CHUNK]))
             del pending[:full]
 
+    def add_subtrees(self, roots: list[bytes]) -> None:
+        """Roots of whole `CHUNK`-leaf subtrees (`chunk_roots`), as if their leaves were fed."""
+        if self._pending:
+            raise ValueError("subtrees after leaves that make no whole chunk")
+        for node in roots:
+            self._push(CHUNK, node)
+
     def _push(self, size: int, node: bytes) -> None:
         self.count += size
         stack = self._stack
@@ -168,7 +175,7 @@ class SortedLeaves:
             self.discard()
 
     def spill_all(self) -> str:
-        """Write every leaf hash to the spill folder and give its path (`root_of_folder`)."""
+        """Write every leaf hash to the spill folder and give its path (`root_in_pool`)."""
         self._held = self._limit + 1
         self._spill_buckets()
         return self._spill.name
@@ -192,13 +199,60 @@ class SortedLeaves:
             yield data
 
 
-def root_of_folder(folder: str) -> str:
-    """The root over the leaf hashes spilled in `folder` (`SortedLeaves.spill_all`).
+def root_in_pool(pool, folder: str, workers: int) -> str:
+    """The root over the leaf hashes spilled in `folder`, built by `workers` processes of
+    `pool`: each sorts a share of the buckets, then hashes a share of the `CHUNK`-leaf
+    subtrees of the sorted whole; what is left is a few thousand hashes here."""
+    shares = [(256 * i // workers, 256 * (i + 1) // workers) for i in range(workers)]
+    for done in [pool.submit(sort_spilled, folder, *share) for share in shares]:
+        done.result()
+    spill = _SortedSpill(folder)
+    chunks = spill.count // CHUNK
+    shares = [(chunks * i // workers, chunks * (i + 1) // workers) for i in range(workers)]
+    builder = MerkleBuilder()
+    for done in [pool.submit(chunk_roots, folder, *share, CHUNK) for share in shares]:
+        builder.add_subtrees(done.result())
+    tail = spill.read(chunks * CHUNK, spill.count)
+    builder.add_hashes([tail[i:i + 32] for i in range(0, len(tail), 32)])
+    return builder.root()
 
-    Run in another process, so the tree is built while the import matches.
-    """
-    files = (Path(folder) / f"{index:02x}" for index in range(256))
-    return _root_of_buckets(path.read_bytes() if path.exists() else b"" for path in files)
+
+def sort_spilled(folder: str, first: int, last: int) -> None:
+    """Sort the spilled buckets `first`..`last` - 1 in place."""
+    for index in range(first, last):
+        path = Path(folder) / f"{index:02x}"
+        if path.exists():
+            path.write_bytes(_sorted(path.read_bytes()))
+
+
+def chunk_roots(folder: str, first: int, last: int, size: int) -> list[bytes]:
+    """The roots of the `size`-leaf subtrees `first`..`last` - 1 of the sorted spill."""
+    spill = _SortedSpill(folder)
+    roots = []
+    for chunk in range(first, last):
+        data = spill.read(chunk * size, (chunk + 1) * size)
+        roots.append(_subtree([data[i:i + 32] for i in range(0, len(data), 32)]))
+    return roots
+
+
+class _SortedSpill:
+    """The spilled buckets, each sorted, read as one sorted list of leaf hashes."""
+
+    def __init__(self, folder: str):
+        paths = [Path(folder) / f"{index:02x}" for index in range(256)]
+        self._files = [(path, path.stat().st_size // 32) for path in paths if path.exists()]
+        self.count = sum(count for _, count in self._files)
+
+    def read(self, start: int, end: int) -> bytes:
+        """Leaves `start`..`end` - 1, 32 bytes each."""
+        parts, at = [], 0
+        for path, count in self._files:
+            if at + count > start and at < end:
+                with open(path, "rb") as f:
+                    f.seek(32 * (max(start, at) - at))
+                    parts.append(f.read(32 * (min(end, at + count) - max(start, at))))
+            at += count
+        return b"".join(parts)
 
 
 def _root_of_buckets(buckets: Iterable[bytes]) -> str:

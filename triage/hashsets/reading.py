@@ -19,21 +19,30 @@ fresh (spawn) and get nothing but the file's path.
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
 import pickle
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from triage.hashing.digests import sha256_file
-from triage.hashsets.blocks import Block, Columns, pack, pack_columns
+from triage.hashsets.blocks import (
+    Block,
+    Columns,
+    Matched,
+    SharedMediaDigests,
+    match_packed,
+    pack,
+    pack_columns,
+)
 from triage.hashsets.entries import BadRecord, FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, SetInfo, Source, format_by_id
-from triage.hashsets.merkle import SortedLeaves, root_of_folder
+from triage.hashsets.merkle import SortedLeaves, root_in_pool
 
 BATCH = 10_000  # entries per block when reading in order
 MIN_BYTES = 32 << 20  # smaller files are read in-process: a process start costs more
@@ -48,6 +57,7 @@ class Batch:
     position: int  # bytes of the file read so far
     first_category: int | None  # record number of the first entry with a category
     count: int  # entries in the blocks
+    matched: list[Matched | None] | None = None  # by block: what a reader matched (None: not)
 
 
 @dataclass
@@ -150,8 +160,9 @@ class ChildReader:
             self._process = None
 
 
-def _read_piece(format_id: str, path: str, piece):
-    """In a worker: one piece, its entries packed in a block, with their Merkle leaves."""
+def _read_piece(format_id: str, path: str, piece, media: str | None = None):
+    """In a worker: one piece, its entries packed in a block, with their Merkle leaves, and
+    matched against the media the import shares in the folder `media`."""
     _no_cycle_collection()
     done = format_by_id(format_id).read_piece(Path(path), piece)
     if not done.fallback:
@@ -160,8 +171,16 @@ def _read_piece(format_id: str, path: str, piece):
             done.first_category = columns.first_category()
             done.count = len(columns.records)
             done.block, done.leaves = pack_columns(columns)
+            if media is not None:
+                done.matched = match_packed(done.block, _shared_media(media))
         done.rows, done.columns = [], None
     return done
+
+
+@functools.lru_cache(maxsize=1)
+def _shared_media(folder: str) -> SharedMediaDigests:
+    """One per reading process and import: kinds once mapped stay mapped."""
+    return SharedMediaDigests(folder)
 
 
 class PiecesReader:
@@ -179,7 +198,8 @@ class PiecesReader:
     """
 
     def __init__(self, format_id: str, source: Source, info: SetInfo, options: ReadOptions,
-                 pieces: list, workers: int):
+                 pieces: list, workers: int, media: str | None = None):
+        self._media = media
         self._format_id = format_id
         self._source = source
         self._info = info
@@ -203,7 +223,8 @@ class PiecesReader:
             def submit_next() -> None:
                 piece = next(todo, None)
                 if piece is not None:
-                    pending.append((piece, pool.submit(_read_piece, self._format_id, path, piece)))
+                    pending.append((piece, pool.submit(_read_piece, self._format_id, path, piece,
+                                                       self._media)))
 
             for _ in range(WINDOW * self._workers):
                 submit_next()
@@ -220,32 +241,36 @@ class PiecesReader:
                 first = done.first_category
                 blocks = [] if done.block is None else [
                     done.block._replace(record_offset=done.block.record_offset + records)]
+                matched = done.matched and done.matched.renumbered(records)
                 yield Batch(blocks, bad, done.position,
-                            None if first is None else first + records, done.count)
+                            None if first is None else first + records, done.count,
+                            [matched] if blocks else [])
                 records += done.records
             for _, future in pending:
                 future.cancel()
             source_sha256 = sha256.result()
-        finally:
+            if rest is not None:
+                entries = fmt.read_from(self._source, self._info, self._options, rest,
+                                        records + 1)
+                yield from _batches(entries, leaves, self._source)
+            self.outcome = _LaterOutcome(self._info.scheme, self._info.details, source_sha256,
+                                         leaves, pool, self._workers)
+        except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
-        if rest is not None:
-            entries = fmt.read_from(self._source, self._info, self._options, rest, records + 1)
-            yield from _batches(entries, leaves, self._source)
-        self.outcome = _LaterOutcome(self._info.scheme, self._info.details, source_sha256, leaves)
+            raise
 
 
 class _LaterOutcome(Outcome):
-    """The Merkle root is built by another process while this one matches the set.
+    """The Merkle root is built by the reading processes, now idle, while this one finishes
+    the import (`merkle.root_in_pool`; a thread here only hands out the work)."""
 
-    Building the tree hashes once per entry and holds the GIL; the match
-    holds it too, so a thread would only take turns with it.
-    """
-
-    def __init__(self, scheme, details, sha256: str, leaves: SortedLeaves):
+    def __init__(self, scheme, details, sha256: str, leaves: SortedLeaves,
+                 pool: ProcessPoolExecutor, workers: int):
         super().__init__(scheme, details, sha256, "")
         self._leaves = leaves
-        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        self._root = self._pool.submit(root_of_folder, leaves.spill_all())
+        self._pool = pool
+        self._handing = ThreadPoolExecutor(1, thread_name_prefix="triage-merkle")
+        self._root = self._handing.submit(root_in_pool, pool, leaves.spill_all(), workers)
 
     @property
     def merkle_root(self) -> str:
@@ -255,7 +280,8 @@ class _LaterOutcome(Outcome):
             self.close()
 
     def close(self) -> None:
-        self._pool.shutdown(cancel_futures=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._handing.shutdown(wait=True)
         self._leaves.discard()
 
     @merkle_root.setter
@@ -298,11 +324,15 @@ def workers() -> int:
 
 
 def reader_for(format_id: str, source: Source, info: SetInfo, options: ReadOptions,
-               parallel: bool) -> LocalReader | ChildReader | PiecesReader:
+               parallel: bool, media: str | None = None
+               ) -> LocalReader | ChildReader | PiecesReader:
+    """How to read a file: in pieces by several processes (which match what they read
+    against the media the import shares in the folder `media`), by one other process, or
+    here."""
     large = source.path.stat().st_size >= MIN_BYTES
     if parallel and large and (os.cpu_count() or 1) > 1:
         pieces = format_by_id(format_id).pieces(source, info, options)
         if pieces:
-            return PiecesReader(format_id, source, info, options, pieces, workers())
+            return PiecesReader(format_id, source, info, options, pieces, workers(), media)
         return ChildReader(format_id, source, info, options)
     return LocalReader(format_id, source, info, options)

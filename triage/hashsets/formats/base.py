@@ -179,6 +179,7 @@ class Piece:
     fallback: bool = False
     count: int = 0  # rows (entries)
     block: object = None  # the rows packed (`triage.hashsets.blocks.Block`), by the worker
+    matched: object = None  # the media matching them (`blocks.Matched`), by the worker
 
 
 class HashSetFormat:
