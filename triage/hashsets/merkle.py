@@ -201,58 +201,49 @@ class SortedLeaves:
 
 def root_in_pool(pool, folder: str, workers: int) -> str:
     """The root over the leaf hashes spilled in `folder`, built by `workers` processes of
-    `pool`: each sorts a share of the buckets, then hashes a share of the `CHUNK`-leaf
-    subtrees of the sorted whole; what is left is a few thousand hashes here."""
-    shares = [(256 * i // workers, 256 * (i + 1) // workers) for i in range(workers)]
-    for done in [pool.submit(sort_spilled, folder, *share) for share in shares]:
-        done.result()
-    spill = _SortedSpill(folder)
-    chunks = spill.count // CHUNK
-    shares = [(chunks * i // workers, chunks * (i + 1) // workers) for i in range(workers)]
-    builder = MerkleBuilder()
-    for done in [pool.submit(chunk_roots, folder, *share, CHUNK) for share in shares]:
-        builder.add_subtrees(done.result())
-    tail = spill.read(chunks * CHUNK, spill.count)
-    builder.add_hashes([tail[i:i + 32] for i in range(0, len(tail), 32)])
+    `pool`: each sorts a share of the buckets (in leaf order, a span of the sorted whole)
+    and hashes the `CHUNK`-leaf subtrees inside it. Here only the chunks that straddle two
+    spans are hashed, and the few thousand subtree roots joined."""
+    counts = [path.stat().st_size // 32 if path.exists() else 0
+              for path in (Path(folder) / f"{index:02x}" for index in range(256))]
+    total, before, cuts = sum(counts), 0, [0]
+    for index, count in enumerate(counts):  # cut where the running count passes a share
+        before += count
+        if len(cuts) < workers and before >= total * len(cuts) / workers:
+            cuts.append(index + 1)
+    cuts.append(256)
+    spans = [pool.submit(span_roots, folder, first, last, sum(counts[:first]), CHUNK)
+             for first, last in zip(cuts, cuts[1:])]
+    builder, carried = MerkleBuilder(), b""
+    for span in spans:
+        head, roots, tail = span.result()
+        carried += head  # now whole chunks, if this span holds any: they start at multiples
+        if roots:
+            builder.add_hashes(_split(carried))
+            builder.add_subtrees(roots)
+            carried = b""
+        carried += tail
+    builder.add_hashes(_split(carried))
     return builder.root()
 
 
-def sort_spilled(folder: str, first: int, last: int) -> None:
-    """Sort the spilled buckets `first`..`last` - 1 in place."""
-    for index in range(first, last):
-        path = Path(folder) / f"{index:02x}"
-        if path.exists():
-            path.write_bytes(_sorted(path.read_bytes()))
+def span_roots(folder: str, first: int, last: int, start: int, chunk: int
+               ) -> tuple[bytes, list[bytes], bytes]:
+    """Sort buckets `first`..`last` - 1, leaves `start`… of the sorted whole, and hash the
+    `chunk`-leaf subtrees inside them: (the leaves before the first, the subtree roots, the
+    leaves after the last)."""
+    paths = (Path(folder) / f"{index:02x}" for index in range(first, last))
+    data = b"".join(_sorted(path.read_bytes()) for path in paths if path.exists())
+    count = len(data) // 32
+    head = min(count, -start % chunk)
+    whole = (count - head) // chunk
+    roots = [_subtree(_split(data[32 * (head + k * chunk):32 * (head + (k + 1) * chunk)]))
+             for k in range(whole)]
+    return data[:32 * head], roots, data[32 * (head + whole * chunk):]
 
 
-def chunk_roots(folder: str, first: int, last: int, size: int) -> list[bytes]:
-    """The roots of the `size`-leaf subtrees `first`..`last` - 1 of the sorted spill."""
-    spill = _SortedSpill(folder)
-    roots = []
-    for chunk in range(first, last):
-        data = spill.read(chunk * size, (chunk + 1) * size)
-        roots.append(_subtree([data[i:i + 32] for i in range(0, len(data), 32)]))
-    return roots
-
-
-class _SortedSpill:
-    """The spilled buckets, each sorted, read as one sorted list of leaf hashes."""
-
-    def __init__(self, folder: str):
-        paths = [Path(folder) / f"{index:02x}" for index in range(256)]
-        self._files = [(path, path.stat().st_size // 32) for path in paths if path.exists()]
-        self.count = sum(count for _, count in self._files)
-
-    def read(self, start: int, end: int) -> bytes:
-        """Leaves `start`..`end` - 1, 32 bytes each."""
-        parts, at = [], 0
-        for path, count in self._files:
-            if at + count > start and at < end:
-                with open(path, "rb") as f:
-                    f.seek(32 * (max(start, at) - at))
-                    parts.append(f.read(32 * (min(end, at + count) - max(start, at))))
-            at += count
-        return b"".join(parts)
+def _split(hashes: bytes) -> list[bytes]:
+    return [hashes[i:i + 32] for i in range(0, len(hashes), 32)]
 
 
 def _root_of_buckets(buckets: Iterable[bytes]) -> str:
