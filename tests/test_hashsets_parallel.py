@@ -256,5 +256,6 @@ def test_readers_match_what_they_read_as_the_import_itself_would(store, tmp_path
     assert many.matches == one.matches == 215
     assert found("many") == found("one")
     assert {digest for _, digest, *_ in found("many")} == {"md5", "sha1"}
-    assert len(by_readers) > 10 and any(matched.matches for *_, matched in by_readers)
+    matched_by_readers = [matched for *_, found in by_readers for matched in found]
+    assert len(matched_by_readers) > 10 and any(m.matches for m in matched_by_readers)
     assert verify_hash_set(store, "many", examiner="tester").intact

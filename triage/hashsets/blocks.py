@@ -283,14 +283,14 @@ def entry_ids(session: Session, hash_set_id: int, block_id: int, block: Block,
     The block's `fields` are read (by `block_id`) only when some entry must be unpacked.
     """
     records = record_numbers(block, positions)
-    known = _entry_ids(session, hash_set_id, min(records), max(records))
+    known = entry_ids_between(session, hash_set_id, min(records), max(records))
     missing = [p for p, record in zip(positions, records) if record not in known]
     if missing:
         if block.fields is None:
             block = block._replace(fields=session.scalar(
                 select(HashSetBlock.fields).where(HashSetBlock.id == block_id)))
-        _insert_entries(session, hash_set_id, unpack(block, missing))
-        known = _entry_ids(session, hash_set_id, min(records), max(records))
+        insert_entries(session, hash_set_id, unpack(block, missing))
+        known = entry_ids_between(session, hash_set_id, min(records), max(records))
     return {p: known[record] for p, record in zip(positions, records)}
 
 
@@ -301,15 +301,15 @@ def store_entries(session: Session, hash_set_id: int, rows: list[tuple]) -> dict
     """
     records = [row[0] for row in rows]
     low, high = min(records), max(records)
-    known = _entry_ids(session, hash_set_id, low, high)
+    known = entry_ids_between(session, hash_set_id, low, high)
     new = [row for row in rows if row[0] not in known]
     if new:
-        _insert_entries(session, hash_set_id, new)
-        known = _entry_ids(session, hash_set_id, low, high)
+        insert_entries(session, hash_set_id, new)
+        known = entry_ids_between(session, hash_set_id, low, high)
     return known
 
 
-def _insert_entries(session: Session, hash_set_id: int, rows: list[tuple]) -> None:
+def insert_entries(session: Session, hash_set_id: int, rows: list[tuple]) -> None:
     # The extra fields go in as the text that the Merkle root was built over: through the
     # JSON type they would be encoded again.
     insert_rows(session, "hash_set_entry", ("hash_set_id", "record", "md5", "sha1", "sha256",
@@ -327,7 +327,7 @@ def insert_rows(session: Session, table: str, columns: tuple[str, ...], rows: li
         rows)
 
 
-def _entry_ids(session: Session, hash_set_id: int, low: int, high: int) -> dict[int, int]:
+def entry_ids_between(session: Session, hash_set_id: int, low: int, high: int) -> dict[int, int]:
     return dict(session.execute(
         select(HashSetEntry.record, HashSetEntry.id).where(
             HashSetEntry.hash_set_id == hash_set_id,

@@ -37,6 +37,7 @@ from triage.case.models import (
 )
 from triage.case.store import CaseStore, current_examiner
 from triage.hashsets.blocks import (
+    Matched,
     MediaDigests,
     block_leaves,
     iter_blocks,
@@ -57,6 +58,7 @@ from triage.hashsets.merkle import SortedLeaves
 from triage.hashsets.perceptual import match_near, near_match_counts
 from triage.hashsets.reading import reader_for
 
+MATCHED_AT_ONCE = 64  # blocks whose matches are stored together
 CACHE_KIB = 64 * 1024  # SQLite page cache while matching (the match and entry indexes)
 
 Progress = Callable[[int, int, int], None]  # entries so far, bytes read, file size
@@ -254,6 +256,7 @@ def _load(session: Session, reader, hash_set_id: int, media: MediaDigests, skip_
     records rejected, first categorised record, matches made)."""
     size = path.stat().st_size
     kept = rejected = matches = 0
+    found: list[Matched] = []  # what reading processes matched, not yet stored
     first_category = None
     report = None
     try:
@@ -274,12 +277,18 @@ def _load(session: Session, reader, hash_set_id: int, media: MediaDigests, skip_
                                 [block.columns(hash_set_id) for block in batch.blocks])
                 kept += batch.count
                 for block, matched in zip(batch.blocks, batch.matched or repeat(None)):
-                    matches += match_block(session, hash_set_id, block, media, None) \
-                        if matched is None else store_matched(session, hash_set_id, matched)
+                    if matched is None:
+                        matches += match_block(session, hash_set_id, block, media, None)
+                    else:
+                        found.append(matched)
+                if len(found) >= MATCHED_AT_ONCE:
+                    matches += store_matched(session, hash_set_id, found)
+                    found = []
             if first_category is None:
                 first_category = batch.first_category
             if progress:
                 progress(kept, batch.position, size)
+        matches += store_matched(session, hash_set_id, found)
     finally:
         if report is not None:
             report.close()

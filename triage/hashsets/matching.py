@@ -31,8 +31,9 @@ from triage.hashsets.blocks import (
     entry_ids,
     find_hits,
     insert_rows,
+    entry_ids_between,
+    insert_entries,
     iter_blocks,
-    store_entries,
 )
 from triage.hashsets.precedence import apply_precedence
 
@@ -57,16 +58,21 @@ def match_block(session: Session, hash_set_id: int, block: Block, media: MediaDi
     return made
 
 
-def store_matched(session: Session, hash_set_id: int, matched: Matched) -> int:
-    """Matches a reading process found (`blocks.match_packed`): their entries unpacked, the
-    matches made; returns the number."""
-    if not matched.matches:
+def store_matched(session: Session, hash_set_id: int, found: list[Matched]) -> int:
+    """Matches reading processes found (`blocks.match_packed`) in blocks of a set being
+    imported: their entries unpacked (none is yet), the matches made; returns the number.
+    Many blocks at a time: two statements and one look-up of ids for all of them."""
+    rows = [row for matched in found for row in matched.rows]
+    if not rows:
         return 0
-    ids = store_entries(session, hash_set_id, matched.rows)
+    insert_entries(session, hash_set_id, rows)
+    ids = entry_ids_between(session, hash_set_id, min(row[0] for row in rows),
+                            max(row[0] for row in rows))
+    matches = [(media_id, hash_set_id, ids[record], digest)
+               for matched in found for record, media_id, digest in matched.matches]
     insert_rows(session, "hash_set_match", ("media_id", "hash_set_id", "entry_id", "digest"),
-                [(media_id, hash_set_id, ids[record], digest)
-                 for record, media_id, digest in matched.matches])
-    return len(matched.matches)
+                matches)
+    return len(matches)
 
 
 def match_all(session: Session) -> int:
