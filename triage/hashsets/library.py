@@ -56,7 +56,7 @@ from triage.hashsets.matching import (
 )
 from triage.hashsets.merkle import SortedLeaves
 from triage.hashsets.perceptual import match_near, near_match_counts
-from triage.hashsets.reading import reader_for
+from triage.hashsets.reading import PiecesReader, reader_for
 
 MATCHED_AT_ONCE = 64  # blocks whose matches are stored together
 CACHE_KIB = 64 * 1024  # SQLite page cache while matching (the match and entry indexes)
@@ -134,8 +134,9 @@ def import_hash_set(
             )
             session.add(hash_set)
             session.flush()
-            media = MediaDigests(session, shared=shared.name)
             reader = reader_for(fmt.id, source, info, options, parallel, shared.name)
+            media = MediaDigests(  # shared only with processes that read in pieces
+                session, shared=shared.name if isinstance(reader, PiecesReader) else None)
             phases = _Phases()
             counts = _load(session, reader, hash_set.id, media, skip_bad, report_path,
                            source.path, progress)

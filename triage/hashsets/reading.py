@@ -14,7 +14,9 @@ elsewhere while this process writes:
 At the end comes what the readers learnt about the set, the file's SHA-256
 and the Merkle root of the entries sent. An error in a reader comes back here as
 the same exception. Only this process touches the case: readers are started
-fresh (spawn) and get nothing but the file's path.
+fresh (spawn) and get nothing but the file's path and, from `PiecesReader`,
+a folder where the import shares the case's media digests (written a kind at
+a time, `blocks.MediaDigests`), so that readers match the blocks they pack.
 """
 
 from __future__ import annotations
