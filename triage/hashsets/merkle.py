@@ -255,12 +255,17 @@ def _root_of_buckets(buckets: Iterable[bytes]) -> str:
 
 
 def _sorted(hashes: bytes) -> bytes:
-    """32-byte hashes sorted bytewise (as four big-endian words, by numpy: a third of the
-    cost of sorting bytes objects)."""
+    """32-byte hashes sorted bytewise, by numpy: by their first 8 bytes as one number, a
+    quarter of the cost of sorting by all 32, which it falls back to where two share them."""
     import numpy as np
 
     words = np.frombuffer(hashes, ">u8").reshape(-1, 4)
-    return words[np.lexsort(words.T[::-1])].tobytes()
+    first = words[:, 0].astype(np.uint64)
+    order = np.argsort(first)
+    ordered = first[order]
+    if not (ordered[1:] != ordered[:-1]).all():  # a tie (rare, but equal leaves are kept)
+        order = np.lexsort(words.T[::-1])
+    return words[order].tobytes()
 
 
 def merkle_root_of(entries: Iterable[tuple], page: int = 20000) -> str:
