@@ -88,6 +88,8 @@ class Columns(NamedTuple):
         categories = self.category
         if None not in categories:
             return self.records[0] if categories else None
+        if categories.count(None) == len(categories):  # none has one (NSRL): no loop
+            return None
         return next((record for record, category in zip(self.records, categories)
                      if category is not None), None)
 
