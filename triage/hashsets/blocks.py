@@ -95,13 +95,15 @@ class Columns(NamedTuple):
 
 
 def pack(rows: list[tuple]) -> tuple[Block, list[bytes]]:
-    """`pack_columns` of rows (record, md5, sha1, sha256, category, size, extra)."""
-    return pack_columns(Columns.of_rows(rows))
+    """The block and leaf hashes of rows (record, md5, sha1, sha256, category, size, extra)."""
+    block, leaves, _ = pack_columns(Columns.of_rows(rows))
+    return block, leaves
 
 
-def pack_columns(columns: Columns) -> tuple[Block, list[bytes]]:
-    """Entries (hex digests in either case) as one block, and their Merkle leaf hashes split
-    by first byte (`SortedLeaves.add_buckets`)."""
+def pack_columns(columns: Columns) -> tuple[Block, list[bytes], bytes]:
+    """Entries (hex digests in either case) as one block, their Merkle leaf hashes split by
+    first byte (`SortedLeaves.add_buckets`), and the block's `fields` uncompressed (for
+    `unpack`, so a reader need not decompress what it just compressed)."""
     import numpy as np
 
     records = columns.records
@@ -127,12 +129,16 @@ def pack_columns(columns: Columns) -> tuple[Block, list[bytes]]:
         raise ValueError("a category or extra field holds a tab or a newline")
     block = Block(offset, count, _record_bytes(records, offset), flags.tobytes(),
                   digests["md5"], digests["sha1"], digests["sha256"], zlib.compress(fields, 1))
-    return block, _leaf_buckets(block, fields)
+    return block, _leaf_buckets(block, fields), fields
 
 
-def is_hex(text: str) -> bool:
-    """Whether `text` is whole bytes of hex digits (`bytes.fromhex` skips whitespace: hence
-    the length of what it gives). A tenth of the cost of a regular expression."""
+def hex_of_length(values: Sequence, length: int) -> bool:
+    """Whether every value is text of `length` hex digits, checked over the whole column:
+    `bytes.fromhex` skips whitespace, hence the length of what it gives; a tenth of the cost
+    of a regular expression."""
+    if set(map(type, values)) - {str} or set(map(len, values)) - {length}:
+        return False
+    text = "".join(values)
     try:
         return len(bytes.fromhex(text)) * 2 == len(text)
     except ValueError:
@@ -195,11 +201,13 @@ def _leaf_heads(block: Block, present: list[tuple[str, int, int]]) -> tuple[byte
     return struct.unpack(f"{heads.shape[1]}s" * count, heads.tobytes())
 
 
-def unpack(block: Block, positions: list[int] | None = None) -> list[tuple]:
-    """The rows of a block (all, or those at `positions`), as `pack` took them."""
+def unpack(block: Block, positions: list[int] | None = None, fields: bytes | None = None
+           ) -> list[tuple]:
+    """The rows of a block (all, or those at `positions`), as `pack` took them; `fields`:
+    the block's `fields` uncompressed, when they are at hand."""
     rows = []
     for record, line, md5, sha1, sha256 in zip(
-            record_numbers(block, positions), _lines(block, positions),
+            record_numbers(block, positions), _lines(block, positions, fields),
             *_hex_digests(block, positions)):
         category, size, extra = line.split("\t")
         rows.append((record, md5, sha1, sha256, category or None,
@@ -222,10 +230,11 @@ def record_numbers(block: Block, positions: list[int] | None = None) -> list[int
     return (numbers.astype(np.int64) + block.record_offset).tolist()
 
 
-def _lines(block: Block, positions: list[int] | None = None) -> list[str]:
+def _lines(block: Block, positions: list[int] | None = None, fields: bytes | None = None
+           ) -> list[str]:
     """The `fields` lines of a block's entries (all, or those at `positions`): a few lines
     are cut out where the newlines are, without splitting all."""
-    text = zlib.decompress(block.fields)
+    text = zlib.decompress(block.fields) if fields is None else fields
     if positions is None:
         return text.decode().split("\n")
     import numpy as np
@@ -364,7 +373,7 @@ class MediaDigests:
         digests, folder = self._kinds[name], Path(self._shared)
         making = folder / f".{name}"
         making.mkdir()
-        for field in ("keys", "ids", "digests", "bitmap"):
+        for field in _SHARED_ARRAYS:
             np.save(making / f"{field}.npy", getattr(digests, field))
         (making / "shift").write_text(str(int(digests.shift)))
         making.rename(folder / name)
@@ -406,6 +415,9 @@ class _Digests(NamedTuple):
     shift: np.uint64  # key >> shift: a key's top bits
 
 
+_SHARED_ARRAYS = ("keys", "ids", "digests", "bitmap")  # of `_Digests`, each in a .npy file
+
+
 class NotShared(Exception):
     """A kind of media digest the import has not shared (yet) with the reading processes."""
 
@@ -427,7 +439,7 @@ class SharedMediaDigests:
                 raise NotShared(name)
             self._kinds[name] = _Digests(
                 *(np.load(path / f"{field}.npy", mmap_mode="r")
-                  for field in ("keys", "ids", "digests", "bitmap")),
+                  for field in _SHARED_ARRAYS),
                 np.uint64(int((path / "shift").read_text())))
         return self._kinds[name]
 
@@ -444,16 +456,16 @@ class Matched(NamedTuple):
                        [(record + before, *rest) for record, *rest in self.matches])
 
 
-def match_packed(block: Block, media: SharedMediaDigests) -> Matched | None:
-    """In a reading process: the media matching a block it packed, its matched entries
-    unpacked; None when the block needs a kind the import has not shared yet (the import
-    then matches the block itself)."""
+def match_packed(block: Block, fields: bytes, media: SharedMediaDigests) -> Matched | None:
+    """In a reading process: the media matching a block it packed (`fields` uncompressed),
+    its matched entries unpacked; None when the block needs a kind the import has not shared
+    yet (the import then matches the block itself)."""
     try:
         found = find_hits(block, media)
     except NotShared:
         return None
     positions = sorted({position for hits in found for position in hits.positions})
-    rows = unpack(block, positions) if positions else []
+    rows = unpack(block, positions, fields) if positions else []
     record = dict(zip(positions, (row[0] for row in rows)))
     return Matched(rows, [(record[position], media_id, hits.digest) for hits in found
                           for position, media_id in zip(hits.positions, hits.media_ids)])

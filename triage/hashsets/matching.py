@@ -29,13 +29,14 @@ from triage.hashsets.blocks import (
     Matched,
     MediaDigests,
     entry_ids,
-    find_hits,
-    insert_rows,
     entry_ids_between,
+    find_hits,
     insert_entries,
+    insert_rows,
     iter_blocks,
 )
 from triage.hashsets.precedence import apply_precedence
+
 
 def match_set(session: Session, hash_set_id: int, media: MediaDigests | None = None) -> int:
     """Match every media against one set; returns the number of matches made."""
@@ -51,9 +52,8 @@ def match_block(session: Session, hash_set_id: int, block: Block, media: MediaDi
     made = 0
     for hits in find_hits(block, media):
         ids = entry_ids(session, hash_set_id, block_id, block, sorted(set(hits.positions)))
-        insert_rows(session, "hash_set_match", ("media_id", "hash_set_id", "entry_id", "digest"),
-                    [(media_id, hash_set_id, ids[position], hits.digest)
-                     for position, media_id in zip(hits.positions, hits.media_ids)])
+        _insert_matches(session, [(media_id, hash_set_id, ids[position], hits.digest)
+                                   for position, media_id in zip(hits.positions, hits.media_ids)])
         made += len(hits.positions)
     return made
 
@@ -70,9 +70,14 @@ def store_matched(session: Session, hash_set_id: int, found: list[Matched]) -> i
                             max(row[0] for row in rows))
     matches = [(media_id, hash_set_id, ids[record], digest)
                for matched in found for record, media_id, digest in matched.matches]
-    insert_rows(session, "hash_set_match", ("media_id", "hash_set_id", "entry_id", "digest"),
-                matches)
+    _insert_matches(session, matches)
     return len(matches)
+
+
+def _insert_matches(session: Session, rows: list[tuple]) -> None:
+    """Rows (media id, set id, entry id, digest) into `hash_set_match`."""
+    insert_rows(session, "hash_set_match", ("media_id", "hash_set_id", "entry_id", "digest"),
+                rows)
 
 
 def match_all(session: Session) -> int:

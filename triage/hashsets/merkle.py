@@ -95,7 +95,7 @@ class MerkleBuilder:
             del pending[:full]
 
     def add_subtrees(self, roots: list[bytes]) -> None:
-        """Roots of whole `CHUNK`-leaf subtrees (`chunk_roots`), as if their leaves were fed."""
+        """Roots of whole `CHUNK`-leaf subtrees (`span_roots`), as if their leaves were fed."""
         if self._pending:
             raise ValueError("subtrees after leaves that make no whole chunk")
         for node in roots:
@@ -249,8 +249,7 @@ def _split(hashes: bytes) -> list[bytes]:
 def _root_of_buckets(buckets: Iterable[bytes]) -> str:
     builder = MerkleBuilder()
     for data in buckets:
-        data = _sorted(data)
-        builder.add_hashes([data[i:i + 32] for i in range(0, len(data), 32)])
+        builder.add_hashes(_split(_sorted(data)))
     return builder.root()
 
 

@@ -172,9 +172,9 @@ def _read_piece(format_id: str, path: str, piece, media: str | None = None):
         if columns is not None:
             done.first_category = columns.first_category()
             done.count = len(columns.records)
-            done.block, done.leaves = pack_columns(columns)
+            done.block, done.leaves, fields = pack_columns(columns)
             if media is not None:
-                done.matched = match_packed(done.block, _shared_media(media))
+                done.matched = match_packed(done.block, fields, _shared_media(media))
         done.rows, done.columns = [], None
     return done
 

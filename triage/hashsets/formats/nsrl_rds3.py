@@ -17,7 +17,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterator
 
-from triage.hashsets.blocks import Columns, is_hex
+from triage.hashsets.blocks import Columns, hex_of_length
 from triage.hashsets.entries import (
     BadRecord,
     Entry,
@@ -194,7 +194,7 @@ def _sql_columns(connection: sqlite3.Connection, table: str, columns: list[str],
     if 0 in fine:
         return None
     for role, column, length in (("md5", md5s, 32), ("sha1", sha1s, 40), ("sha256", sha256s, 64)):
-        if at[role] is not None and not _hex_of_length(column, length):
+        if at[role] is not None and not hex_of_length(column, length):
             return None
     if not set(map(type, sizes)) <= {int, type(None)} or \
             min((size for size in sizes if size is not None), default=0) < 0:
@@ -205,12 +205,6 @@ def _sql_columns(connection: sqlite3.Connection, table: str, columns: list[str],
             return None
     return Columns(range(1, len(rows) + 1), md5s, sha1s, sha256s, (None,) * len(rows), sizes,
                    extras)
-
-
-def _hex_of_length(column, length: int) -> bool:
-    """Whether every value is text of `length` hex digits."""
-    return set(map(type, column)) == {str} and set(map(len, column)) == {length} and \
-        is_hex("".join(column))
 
 
 def _plain_rows(rows: list, at: dict, others: list) -> list[tuple] | None:

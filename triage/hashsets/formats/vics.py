@@ -31,7 +31,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Annotated, Iterator, NamedTuple
 
-from triage.hashsets.blocks import Columns, is_hex
+from triage.hashsets.blocks import Columns, hex_of_length
 from triage.hashsets.entries import (
     BadRecord,
     Entry,
@@ -368,14 +368,10 @@ def _plain_columns(records: list) -> Columns | None:
 def _checked_columns(md5s: list, sha1s: list, codes: list, sizes: list,
                      extras: list) -> Columns | None:
     """Columns of the common run from a piece's fields, or None where a value is out of it."""
-    hexes = []
     for column, length in ((md5s, 32), (sha1s, 40)):
         present = [value for value in column if value is not None] if None in column else column
-        if set(map(type, present)) - {str} or set(map(len, present)) - {length}:
+        if not hex_of_length(present, length):
             return None
-        hexes.append("".join(present))
-    if not is_hex("".join(hexes)):
-        return None
     if None in sha1s and any(md5 is None and sha1 is None for md5, sha1 in zip(md5s, sha1s)):
         return None
     if set(map(type, codes)) - {int, type(None)} or set(map(type, sizes)) - {int, type(None)}:
