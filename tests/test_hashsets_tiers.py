@@ -23,6 +23,7 @@ pytest.importorskip("msgspec")
 ijson = pytest.importorskip("ijson")
 orjson = pytest.importorskip("orjson")
 
+from triage.hashsets.blocks import pack_columns, unpack  # noqa: E402
 from triage.hashsets.formats import SetInfo  # noqa: E402
 from triage.hashsets.formats import nsrl_rds3  # noqa: E402
 from triage.hashsets.formats.vics import _plain_columns, _typed_columns, media_entry  # noqa: E402
@@ -147,10 +148,17 @@ NSRL_OUT_OF_THE_SQL_RUN = {
     "a size that is text": lambda rows: rows[3].__setitem__(5, "12 bytes"),
     "a digest null": lambda rows: rows[3].__setitem__(2, None),
     "a digest too short": lambda rows: rows[3].__setitem__(1, "a" * 39),
+    "two digests' lengths off but adding up": lambda rows: (
+        rows[3].__setitem__(2, "a" * 31), rows[3].__setitem__(1, "a" * 41)),
     "a digest with a space": lambda rows: rows[3].__setitem__(2, "a" * 30 + " a"),
     "a digest not hex": lambda rows: rows[3].__setitem__(2, "g" * 32),
     "a digest that is an integer": lambda rows: rows[3].__setitem__(2, 12),
 }
+
+
+def _rows(columns) -> list[tuple]:
+    """The entries of columns as a block holds them (digests in lower case)."""
+    return unpack(pack_columns(columns)[0])
 
 
 def _nsrl_columns(path, quoted: bool = False):
@@ -180,7 +188,7 @@ def _nsrl_db(tmp_path, change, columns: str = "extension TEXT, file_name TEXT") 
 def test_the_sql_tier_reads_the_common_run_as_entries_does(tmp_path, name):
     sql, _, slow = _nsrl_columns(_nsrl_db(tmp_path, NSRL_COMMON[name]))
     assert sql is not None
-    assert _entries(sql) == slow
+    assert _rows(sql) == slow
 
 
 @pytest.mark.parametrize("name", list(NSRL_OUT_OF_THE_SQL_RUN))
@@ -193,5 +201,16 @@ def test_nsrl_fast_tiers_step_aside_or_agree_with_entries(tmp_path, name):
 def test_the_sql_tier_quotes_odd_column_names(tmp_path):
     path = _nsrl_db(tmp_path, lambda rows: None, columns='"it\'s" TEXT, "odata.id" TEXT')
     sql, _, slow = _nsrl_columns(path)
-    assert sql is not None and _entries(sql) == slow
+    assert sql is not None and _rows(sql) == slow
     assert slow[0][6] == '{"it\'s":"dll","odata.id":"file1.dll","package_id":1}'
+
+
+def test_the_sql_tier_reads_a_table_of_digests_alone(tmp_path):
+    path = tmp_path / "rds.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE FILE (md5 TEXT, SHA1 TEXT)")
+        db.executemany("INSERT INTO FILE VALUES (?, ?)", [row[2:0:-1] for row in
+                                                         map(_nsrl_row, range(1, 30))])
+    sql, plain, slow = _nsrl_columns(path)
+    assert sql is not None and sql.sha256 is None
+    assert _rows(sql) == plain == slow

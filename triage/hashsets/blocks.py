@@ -94,21 +94,62 @@ class Columns(NamedTuple):
                      if category is not None), None)
 
 
+class BinaryColumns(NamedTuple):
+    """Entries that all have the same digests, given in binary, and their `fields` lines
+    joined: what a source that can write them itself (NSRL's SQLite) gives, with no Python
+    object per entry."""
+
+    records: range
+    md5: bytes | None
+    sha1: bytes | None
+    sha256: bytes | None
+    fields: bytes  # `field_lines`, joined by newlines
+
+    def first_category(self) -> int | None:
+        """The record number of the first entry with a category, if any."""
+        count = len(self.records)
+        if self.fields.startswith(b"\t") and self.fields.count(b"\n\t") == count - 1:
+            return None  # no entry has one: no split
+        return next((record for record, line in zip(self.records, self.fields.split(b"\n"))
+                     if not line.startswith(b"\t")), None)
+
+
 def pack(rows: list[tuple]) -> tuple[Block, list[bytes]]:
     """The block and leaf hashes of rows (record, md5, sha1, sha256, category, size, extra)."""
     block, leaves, _ = pack_columns(Columns.of_rows(rows))
     return block, leaves
 
 
-def pack_columns(columns: Columns) -> tuple[Block, list[bytes], bytes]:
-    """Entries (hex digests in either case) as one block, their Merkle leaf hashes split by
-    first byte (`SortedLeaves.add_buckets`), and the block's `fields` uncompressed (for
-    `unpack`, so a reader need not decompress what it just compressed)."""
+def pack_columns(columns: Columns | BinaryColumns) -> tuple[Block, list[bytes], bytes]:
+    """Entries (hex digests in either case, or binary) as one block, their Merkle leaf hashes
+    split by first byte (`SortedLeaves.add_buckets`), and the block's `fields` uncompressed
+    (for `unpack`, so a reader need not decompress what it just compressed)."""
     import numpy as np
 
     records = columns.records
     count = len(records)
+    if isinstance(columns, BinaryColumns):
+        digests = {name: getattr(columns, name) for name, _, _ in KINDS}
+        flags = np.full(count, sum(bit for name, _, bit in KINDS if digests[name] is not None),
+                        np.uint8)
+        fields = columns.fields
+    else:
+        flags, digests = _binary_digests(columns)
+        fields = "\n".join(field_lines(columns.category, columns.size, columns.extra)).encode()
+    if fields.count(b"\t") != 2 * count or fields.count(b"\n") != count - 1:
+        raise ValueError("a category or extra field holds a tab or a newline")
     offset = records[0] - 1
+    block = Block(offset, count, _record_bytes(records, offset), flags.tobytes(),
+                  digests["md5"], digests["sha1"], digests["sha256"], zlib.compress(fields, 1))
+    return block, _leaf_buckets(block, fields), fields
+
+
+def _binary_digests(columns: Columns) -> tuple[np.ndarray, dict[str, bytes | None]]:
+    """Which digests each entry has (flag bits) and each digest column in binary, zeros where
+    an entry has none (None where none has)."""
+    import numpy as np
+
+    count = len(columns.records)
     flags = np.zeros(count, np.uint8)
     digests = {}
     for values, (name, size, bit) in zip(columns[1:4], reversed(KINDS)):
@@ -124,12 +165,7 @@ def pack_columns(columns: Columns) -> tuple[Block, list[bytes], bytes]:
         else:
             flags |= np.uint8(bit)
         digests[name] = bytes.fromhex("".join(values))
-    fields = "\n".join(field_lines(columns.category, columns.size, columns.extra)).encode()
-    if fields.count(b"\t") != 2 * count or fields.count(b"\n") != count - 1:
-        raise ValueError("a category or extra field holds a tab or a newline")
-    block = Block(offset, count, _record_bytes(records, offset), flags.tobytes(),
-                  digests["md5"], digests["sha1"], digests["sha256"], zlib.compress(fields, 1))
-    return block, _leaf_buckets(block, fields), fields
+    return flags, digests
 
 
 def hex_of_length(values: Sequence, length: int) -> bool:

@@ -17,7 +17,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterator
 
-from triage.hashsets.blocks import Columns, hex_of_length
+from triage.hashsets.blocks import BinaryColumns
 from triage.hashsets.entries import (
     BadRecord,
     Entry,
@@ -37,6 +37,7 @@ PIECE_ROWS = 20_000  # rowids per piece when several processes read one table
 _MAX_PIECES = 100_000
 _ROWID_NAMES = {"rowid", "_rowid_", "oid"}
 _PLAIN_TYPES = frozenset((str, int, type(None)))
+DIGEST_BYTES = (("md5", 16), ("sha1", 20), ("sha256", 32))  # the order of `blocks.Columns`
 _HEX = re.compile(r"[0-9a-fA-F]*").fullmatch
 
 
@@ -94,8 +95,9 @@ class NsrlRds3Format(HashSetFormat):
                 if kind != "table" or "WITHOUT ROWID" in (sql or "").upper() \
                         or columns & _ROWID_NAMES:
                     return None
-                low, high = connection.execute(f'SELECT min(rowid), max(rowid) FROM "{table}"'
-                                               ).fetchone()
+                # Apart, each is one look-up; together they would read the whole table.
+                low, high = connection.execute(f'SELECT (SELECT min(rowid) FROM "{table}"), '
+                                               f'(SELECT max(rowid) FROM "{table}")').fetchone()
         except (sqlite3.Error, FormatError, TypeError):
             return None  # read in order, where the error is reported as usual
         if low is None or (high - low) // PIECE_ROWS > _MAX_PIECES:
@@ -160,15 +162,18 @@ def _layout(connection: sqlite3.Connection, info: SetInfo):
 
 
 def _sql_columns(connection: sqlite3.Connection, table: str, columns: list[str], at: dict,
-                 others: list, first: int, last: int) -> Columns | None:
-    """The columns of a piece, the extra fields written by SQLite, or None.
+                 others: list, first: int, last: int) -> BinaryColumns | None:
+    """The entries of a piece as SQLite writes them, or None.
 
-    The fastest tier: SQLite writes the other columns as a JSON object
-    (`json_object`), row by row in C. It holds only where `_plain_rows`
-    would, and where no other column is null (which `dumps` leaves out and
-    `json_object` writes): then, ASCII with nothing escaped, that JSON is
-    what `dumps` writes. (SQLite's `lower()` and type checks of the digests
-    cost more than Python's over a whole column.)
+    The fastest tier: one aggregate query gives the piece's digests as one
+    text and its `fields` lines as another (the extra fields written by
+    `json_object`), with no Python object per row; rows are aggregated in
+    rowid order, the order in which SQLite scans a range of rowids. It holds
+    only where `_plain_rows` would, and where no other column is null (which
+    `dumps` leaves out and `json_object` writes): then, ASCII with nothing
+    escaped, that JSON is what `dumps` writes. The query counts the rows
+    whose types are out of that run; the digests' lengths and hex are
+    checked here, over the whole text.
     """
     def name(column: str) -> str:
         return '"' + column.replace('"', '""') + '"'
@@ -176,35 +181,57 @@ def _sql_columns(connection: sqlite3.Connection, table: str, columns: list[str],
     def text(column: str) -> str:
         return "'" + column.replace("'", "''") + "'"
 
-    picked = [name(columns[at[role]]) if at[role] is not None else "NULL"
-              for role in ("md5", "sha1", "sha256", "file_size")]
-    extra, plain = "NULL", "1"
-    if others:
-        extra = "json_object(" + ", ".join(f"{text(c)}, {name(c)}" for _, c in others) + ")"
-        plain = " AND ".join(f"typeof({name(c)}) IN ('text', 'integer')" for _, c in others)
+    digests = [(role, name(columns[at[role]]), size) for role, size in DIGEST_BYTES
+               if at[role] is not None]
+    size = name(columns[at["file_size"]]) if at["file_size"] is not None else None
+    extra = "''" if not others else \
+        "json_object(" + ", ".join(f"{text(c)}, {name(c)}" for _, c in others) + ")"
+    size_text = f"ifnull({size}, '')" if size else "''"
+    line = f"char(9) || {size_text} || char(9) || {extra}"
+    wrong = [f"typeof({column}) != 'text'" for _, column, _ in digests] + \
+        [f"typeof({name(c)}) NOT IN ('text', 'integer')" for _, c in others]
+    if size is not None:
+        wrong.append(f"typeof({size}) NOT IN ('integer', 'null') OR {size} < 0")
+    row_digests = " || ',' || ".join(column for _, column, _ in digests)
     try:
-        rows = connection.execute(
-            f"SELECT {', '.join(picked)}, {extra}, {plain} FROM {name(table)} "
-            f"WHERE rowid BETWEEN ? AND ?", (first, last)).fetchall()
+        count, digest_text, fields, out_of_run = connection.execute(
+            f"SELECT count(*), group_concat({row_digests}, ','), group_concat({line}, char(10)), "
+            f"sum({' OR '.join(wrong)}) FROM {name(table)} WHERE rowid BETWEEN ? AND ?",
+            (first, last)).fetchone()
     except sqlite3.Error:  # the next tier reads the piece, and names the error if there is one
         return None
-    if not rows:
+    if not count or out_of_run or not fields.isascii() or "\\" in fields or "\x7f" in fields:
         return None
-    md5s, sha1s, sha256s, sizes, extras, fine = zip(*rows)
-    if 0 in fine:
+    binary = _split_digests(digest_text, count, [size for _, _, size in digests])
+    if binary is None:
         return None
-    for role, column, length in (("md5", md5s, 32), ("sha1", sha1s, 40), ("sha256", sha256s, 64)):
-        if at[role] is not None and not hex_of_length(column, length):
-            return None
-    if not set(map(type, sizes)) <= {int, type(None)} or \
-            min((size for size in sizes if size is not None), default=0) < 0:
+    by_role = dict(zip((role for role, _, _ in digests), binary))
+    return BinaryColumns(range(1, count + 1), by_role.get("md5"), by_role.get("sha1"),
+                         by_role.get("sha256"), fields.encode())
+
+
+def _split_digests(text: str | None, count: int, sizes: list[int]) -> list[bytes] | None:
+    """Each digest column in binary, from `text`: every row's digests in hex, the rows' and
+    the digests' joined by commas; None unless each is hex of its length (commas where they
+    belong, and as many bytes as hex digits allow: `bytes.fromhex` skips whitespace)."""
+    import numpy as np
+
+    width = sum(2 * size + 1 for size in sizes)
+    if text is None or len(text) != count * width - 1 or not text.isascii():
         return None
-    if others:
-        joined = "".join(extras)
-        if not joined.isascii() or "\\" in joined or "\x7f" in joined:
-            return None
-    return Columns(range(1, len(rows) + 1), md5s, sha1s, sha256s, (None,) * len(rows), sizes,
-                   extras)
+    chars = np.frombuffer(text.encode() + b",", np.uint8).reshape(count, width)
+    commas = np.cumsum([2 * size + 1 for size in sizes]) - 1
+    if not (chars[:, commas] == ord(",")).all():
+        return None
+    try:
+        binary = bytes.fromhex(np.delete(chars, commas, axis=1).tobytes().decode())
+    except ValueError:
+        return None
+    if len(binary) != count * sum(sizes):
+        return None
+    rows = np.frombuffer(binary, np.uint8).reshape(count, sum(sizes))
+    ends = np.cumsum(sizes).tolist()
+    return [rows[:, end - size:end].tobytes() for size, end in zip(sizes, ends)]
 
 
 def _plain_rows(rows: list, at: dict, others: list) -> list[tuple] | None:
@@ -242,11 +269,13 @@ def _plain_rows(rows: list, at: dict, others: list) -> list[tuple] | None:
     values = [columns[i] for i, _ in others]
     if not all(set(map(type, column)) <= _PLAIN_TYPES for column in values):
         return None
-    if all(None not in column for column in values):
-        extras = [dict(zip(names, row)) for row in zip(*values)]
+    if not others:  # only digests (and sizes): no extra fields, and no rows to zip
+        texts = itertools.repeat(None)
+    elif all(None not in column for column in values):
+        texts = plain_dumps_all([dict(zip(names, row)) for row in zip(*values)])
     else:
-        extras = [{k: v for k, v in zip(names, row) if v is not None} for row in zip(*values)]
-    texts = plain_dumps_all(extras)
+        texts = plain_dumps_all([{k: v for k, v in zip(names, row) if v is not None}
+                                 for row in zip(*values)])
     return list(zip(range(1, len(rows) + 1), digests["md5"], digests["sha1"],
                     digests["sha256"], itertools.repeat(None), sizes, texts))
 
