@@ -23,7 +23,7 @@ pytest.importorskip("msgspec")
 ijson = pytest.importorskip("ijson")
 orjson = pytest.importorskip("orjson")
 
-from triage.hashsets.blocks import pack_columns, unpack  # noqa: E402
+from triage.hashsets.blocks import Columns, pack, pack_columns, unpack  # noqa: E402
 from triage.hashsets.formats import SetInfo  # noqa: E402
 from triage.hashsets.formats import nsrl_rds3  # noqa: E402
 from triage.hashsets.formats.vics import _plain_columns, _typed_columns, media_entry  # noqa: E402
@@ -46,10 +46,13 @@ def _by_media_entry(data: bytes) -> list[tuple]:
             in enumerate(ijson.items(io.BytesIO(data), "item", use_float=True), 1)]
 
 
-def _entries(columns) -> list[tuple]:
-    """The entries of columns, digests in lower case (as they are stored and leafed)."""
-    return [(row[0], *(None if value is None else value.lower() for value in row[1:4]),
-             *row[4:]) for row in zip(*columns)]
+def _assert_stored_as(columns, rows: list[tuple]) -> None:
+    """A fast tier's entries are stored as the slow tier's rows would be, byte for byte:
+    the same block and the same Merkle leaves (and the same first entry with a category)."""
+    block, leaves, _ = pack_columns(columns)
+    assert unpack(block) == rows
+    assert (block, leaves) == pack(rows)
+    assert columns.first_category() == Columns.of_rows(rows).first_category()
 
 
 def _changed(change) -> list:
@@ -67,10 +70,15 @@ def _only_digests(records):
     records[:] = [{"MD5": r["MD5"]} for r in records]
 
 
+def _categories_after_the_first(records):
+    records[0]["Category"] = records[1]["Category"] = None
+
+
 COMMON = {
     "as Project VIC writes": lambda records: None,
     "keys absent or null": _absent_and_null,
     "no extra fields": _only_digests,
+    "no category in the first records": _categories_after_the_first,
     "keys no identifier can name": lambda records: [r.update({"odata.id": 1, "": "x"})
                                                     for r in records],
 }
@@ -100,7 +108,7 @@ def test_the_typed_tier_reads_the_common_run_as_media_entry_does(name):
     data = _piece(_changed(COMMON[name]))
     typed = _typed_columns(data)
     assert typed is not None
-    assert _entries(typed) == _by_media_entry(data)
+    _assert_stored_as(typed, _by_media_entry(data))
 
 
 @pytest.mark.parametrize("name", list(OUT_OF_THE_TYPED_RUN))
@@ -108,7 +116,8 @@ def test_fast_tiers_step_aside_or_agree_with_media_entry(name):
     data = _piece(_changed(OUT_OF_THE_TYPED_RUN[name]))
     expected = _by_media_entry(data)
     for tier in (_typed_columns(data), _plain_columns(orjson.loads(data))):
-        assert tier is None or _entries(tier) == expected
+        if tier is not None:
+            _assert_stored_as(tier, expected)
     if name != "an integer past 64 bits":  # 2**63 - 1 is within: the typed tier reads it
         assert _typed_columns(data) is None
 
@@ -156,11 +165,6 @@ NSRL_OUT_OF_THE_SQL_RUN = {
 }
 
 
-def _rows(columns) -> list[tuple]:
-    """The entries of columns as a block holds them (digests in lower case)."""
-    return unpack(pack_columns(columns)[0])
-
-
 def _nsrl_columns(path, quoted: bool = False):
     with nsrl_rds3.open_readonly(path) as connection:
         info = SetInfo()
@@ -188,7 +192,7 @@ def _nsrl_db(tmp_path, change, columns: str = "extension TEXT, file_name TEXT") 
 def test_the_sql_tier_reads_the_common_run_as_entries_does(tmp_path, name):
     sql, _, slow = _nsrl_columns(_nsrl_db(tmp_path, NSRL_COMMON[name]))
     assert sql is not None
-    assert _rows(sql) == slow
+    _assert_stored_as(sql, slow)
 
 
 @pytest.mark.parametrize("name", list(NSRL_OUT_OF_THE_SQL_RUN))
@@ -201,7 +205,8 @@ def test_nsrl_fast_tiers_step_aside_or_agree_with_entries(tmp_path, name):
 def test_the_sql_tier_quotes_odd_column_names(tmp_path):
     path = _nsrl_db(tmp_path, lambda rows: None, columns='"it\'s" TEXT, "odata.id" TEXT')
     sql, _, slow = _nsrl_columns(path)
-    assert sql is not None and _rows(sql) == slow
+    assert sql is not None
+    _assert_stored_as(sql, slow)
     assert slow[0][6] == '{"it\'s":"dll","odata.id":"file1.dll","package_id":1}'
 
 
@@ -213,4 +218,5 @@ def test_the_sql_tier_reads_a_table_of_digests_alone(tmp_path):
                                                          map(_nsrl_row, range(1, 30))])
     sql, plain, slow = _nsrl_columns(path)
     assert sql is not None and sql.sha256 is None
-    assert _rows(sql) == plain == slow
+    assert plain == slow
+    _assert_stored_as(sql, slow)

@@ -93,25 +93,76 @@ class Columns(NamedTuple):
         return next((record for record, category in zip(self.records, categories)
                      if category is not None), None)
 
+    def binary(self) -> BinaryColumns:
+        """The entries as a block stores them."""
+        digests = binary_digests(self[1:4])
+        if digests is None:
+            raise ValueError("a digest is not hex of its length")
+        fields = "\n".join(field_lines(self.category, self.size, self.extra)).encode()
+        return BinaryColumns(self.records, digests[0], *digests[1], fields)
+
 
 class BinaryColumns(NamedTuple):
-    """Entries that all have the same digests, given in binary, and their `fields` lines
-    joined: what a source that can write them itself (NSRL's SQLite) gives, with no Python
-    object per entry."""
+    """Entries as a block stores them: digests in binary, and `fields` lines joined. What
+    a format's fastest reading makes, with no Python object per entry where it can (NSRL's
+    SQLite writes both; VICS's lines are written in one pass)."""
 
     records: range
-    md5: bytes | None
+    flags: bytes  # which digests each entry has (the bits of `KINDS`)
+    md5: bytes | None  # 16 bytes per entry, zeros where it has none; None where none has
     sha1: bytes | None
     sha256: bytes | None
     fields: bytes  # `field_lines`, joined by newlines
 
     def first_category(self) -> int | None:
         """The record number of the first entry with a category, if any."""
-        count = len(self.records)
-        if self.fields.startswith(b"\t") and self.fields.count(b"\n\t") == count - 1:
+        fields = self.fields
+        if not fields.startswith(b"\t"):
+            return self.records[0] if self.records else None
+        if fields.count(b"\n\t") == len(self.records) - 1:
             return None  # no entry has one: no split
-        return next((record for record, line in zip(self.records, self.fields.split(b"\n"))
+        return next((record for record, line in zip(self.records, fields.split(b"\n"))
                      if not line.startswith(b"\t")), None)
+
+
+def binary_digests(columns: Sequence[Sequence[str | None] | None]
+                   ) -> tuple[bytes, list[bytes | None]] | None:
+    """MD5, SHA-1 and SHA-256 columns (hex, either case; None where an entry has none, or
+    for a whole column) in binary: (flag bits of each entry, the columns, zeros where an
+    entry has none). None unless every digest is text of its length in hex, checked over
+    the whole column: `bytes.fromhex` skips whitespace, hence the length of what it gives;
+    a tenth of the cost of a regular expression."""
+    import numpy as np
+
+    count = len(next(column for column in columns if column is not None))
+    flags = np.zeros(count, np.uint8)
+    binary: list[bytes | None] = []
+    for values, (_, size, bit) in zip(columns, reversed(KINDS)):
+        missing = count if values is None else values.count(None)
+        if missing == count:
+            binary.append(None)
+            continue
+        present = np.fromiter((value is not None for value in values), bool, count) \
+            if missing else None
+        given = [value for value in values if value is not None] if missing else values
+        if set(map(type, given)) - {str} or set(map(len, given)) - {2 * size}:
+            return None
+        text = "".join(given)
+        try:
+            data = bytes.fromhex(text)
+        except ValueError:
+            return None
+        if len(data) * 2 != len(text):
+            return None
+        if present is None:
+            flags |= np.uint8(bit)
+        else:
+            flags |= present * np.uint8(bit)
+            spread = np.zeros((count, size), np.uint8)
+            spread[present] = np.frombuffer(data, np.uint8).reshape(-1, size)
+            data = spread.tobytes()
+        binary.append(data)
+    return flags.tobytes(), binary
 
 
 def pack(rows: list[tuple]) -> tuple[Block, list[bytes]]:
@@ -121,64 +172,19 @@ def pack(rows: list[tuple]) -> tuple[Block, list[bytes]]:
 
 
 def pack_columns(columns: Columns | BinaryColumns) -> tuple[Block, list[bytes], bytes]:
-    """Entries (hex digests in either case, or binary) as one block, their Merkle leaf hashes
-    split by first byte (`SortedLeaves.add_buckets`), and the block's `fields` uncompressed
-    (for `unpack`, so a reader need not decompress what it just compressed)."""
-    import numpy as np
-
-    records = columns.records
+    """Entries as one block, their Merkle leaf hashes split by first byte
+    (`SortedLeaves.add_buckets`), and the block's `fields` uncompressed (for `unpack`, so a
+    reader need not decompress what it just compressed)."""
+    if isinstance(columns, Columns):
+        columns = columns.binary()
+    records, fields = columns.records, columns.fields
     count = len(records)
-    if isinstance(columns, BinaryColumns):
-        digests = {name: getattr(columns, name) for name, _, _ in KINDS}
-        flags = np.full(count, sum(bit for name, _, bit in KINDS if digests[name] is not None),
-                        np.uint8)
-        fields = columns.fields
-    else:
-        flags, digests = _binary_digests(columns)
-        fields = "\n".join(field_lines(columns.category, columns.size, columns.extra)).encode()
     if fields.count(b"\t") != 2 * count or fields.count(b"\n") != count - 1:
         raise ValueError("a category or extra field holds a tab or a newline")
     offset = records[0] - 1
-    block = Block(offset, count, _record_bytes(records, offset), flags.tobytes(),
-                  digests["md5"], digests["sha1"], digests["sha256"], zlib.compress(fields, 1))
+    block = Block(offset, count, _record_bytes(records, offset), columns.flags,
+                  columns.md5, columns.sha1, columns.sha256, zlib.compress(fields, 1))
     return block, _leaf_buckets(block, fields), fields
-
-
-def _binary_digests(columns: Columns) -> tuple[np.ndarray, dict[str, bytes | None]]:
-    """Which digests each entry has (flag bits) and each digest column in binary, zeros where
-    an entry has none (None where none has)."""
-    import numpy as np
-
-    count = len(columns.records)
-    flags = np.zeros(count, np.uint8)
-    digests = {}
-    for values, (name, size, bit) in zip(columns[1:4], reversed(KINDS)):
-        missing = values.count(None)
-        if missing == count:
-            digests[name] = None
-            continue
-        if missing:
-            flags |= np.fromiter((value is not None for value in values), bool, count) * \
-                np.uint8(bit)
-            zero = "0" * (2 * size)
-            values = [value or zero for value in values]
-        else:
-            flags |= np.uint8(bit)
-        digests[name] = bytes.fromhex("".join(values))
-    return flags, digests
-
-
-def hex_of_length(values: Sequence, length: int) -> bool:
-    """Whether every value is text of `length` hex digits, checked over the whole column:
-    `bytes.fromhex` skips whitespace, hence the length of what it gives; a tenth of the cost
-    of a regular expression."""
-    if set(map(type, values)) - {str} or set(map(len, values)) - {length}:
-        return False
-    text = "".join(values)
-    try:
-        return len(bytes.fromhex(text)) * 2 == len(text)
-    except ValueError:
-        return False
 
 
 def _record_bytes(records: Sequence[int], offset: int) -> bytes:

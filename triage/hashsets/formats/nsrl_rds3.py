@@ -17,7 +17,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterator
 
-from triage.hashsets.blocks import BinaryColumns
+from triage.hashsets.blocks import KINDS, BinaryColumns
 from triage.hashsets.entries import (
     BadRecord,
     Entry,
@@ -206,8 +206,9 @@ def _sql_columns(connection: sqlite3.Connection, table: str, columns: list[str],
     if binary is None:
         return None
     by_role = dict(zip((role for role, _, _ in digests), binary))
-    return BinaryColumns(range(1, count + 1), by_role.get("md5"), by_role.get("sha1"),
-                         by_role.get("sha256"), fields.encode())
+    flags = sum(bit for role, _, bit in KINDS if role in by_role)
+    return BinaryColumns(range(1, count + 1), bytes([flags]) * count, by_role.get("md5"),
+                         by_role.get("sha1"), by_role.get("sha256"), fields.encode())
 
 
 def _split_digests(text: str | None, count: int, sizes: list[int]) -> list[bytes] | None:

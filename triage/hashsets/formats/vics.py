@@ -31,7 +31,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Annotated, Iterator, NamedTuple
 
-from triage.hashsets.blocks import Columns, hex_of_length
+from triage.hashsets.blocks import BinaryColumns, binary_digests
 from triage.hashsets.entries import (
     BadRecord,
     Entry,
@@ -334,7 +334,7 @@ _PLAIN_TYPES = frozenset((str, int, bool, type(None)))
 _INT64_MIN, _INT64_LIMIT = -(1 << 63), 1 << 63
 
 
-def _plain_columns(records: list) -> Columns | None:
+def _plain_columns(records: list) -> BinaryColumns | None:
     """The columns of a piece in which every record is in the common run, or None.
 
     The common run: an object whose MD5 and/or SHA1 are hex of the right
@@ -362,24 +362,37 @@ def _plain_columns(records: list) -> Columns | None:
         for name in KNOWN_FIELDS)
     if sha256s.count(None) != len(records):
         return None
-    return _checked_columns(md5s, sha1s, codes, sizes, plain_dumps_all(records))
+    return _checked_columns(md5s, sha1s, codes, sizes, [
+        extra[1:-1].encode() if extra else b"" for extra in plain_dumps_all(records)])
 
 
 def _checked_columns(md5s: list, sha1s: list, codes: list, sizes: list,
-                     extras: list) -> Columns | None:
-    """Columns of the common run from a piece's fields, or None where a value is out of it."""
-    for column, length in ((md5s, 32), (sha1s, 40)):
-        present = [value for value in column if value is not None] if None in column else column
-        if not hex_of_length(present, length):
-            return None
+                     extras: list[bytes]) -> BinaryColumns | None:
+    """The entries of the common run as a block stores them, from a piece's fields, or None
+    where a value is out of it. `extras`: what is inside each record's object of extra
+    fields, as JSON (b"" where it has none)."""
     if None in sha1s and any(md5 is None and sha1 is None for md5, sha1 in zip(md5s, sha1s)):
         return None
     if set(map(type, codes)) - {int, type(None)} or set(map(type, sizes)) - {int, type(None)}:
         return None
     if min((size for size in sizes if size is not None), default=0) < 0:
         return None
-    return Columns(range(1, len(md5s) + 1), md5s, sha1s, [None] * len(md5s), _as_text(codes),
-                   sizes, extras)
+    digests = binary_digests((md5s, sha1s, None))
+    if digests is None:
+        return None
+    flags, (md5, sha1, _) = digests
+    return BinaryColumns(range(1, len(md5s) + 1), flags, md5, sha1, None,
+                         _fields(codes, sizes, extras))
+
+
+def _fields(codes: list, sizes: list, extras: list[bytes]) -> bytes:
+    """The entries' `fields` lines (`blocks.field_lines`) written as bytes in one pass."""
+    if None in codes or None in sizes or b"" in extras:
+        codes = [b"" if code is None else b"%d" % code for code in codes]
+        sizes = [b"" if size is None else b"%d" % size for size in sizes]
+        extras = [b"{%b}" % extra if extra else b"" for extra in extras]
+        return b"\n".join(map(b"%b\t%b\t%b".__mod__, zip(codes, sizes, extras)))
+    return b"\n".join(map(b"%d\t%d\t{%b}".__mod__, zip(codes, sizes, extras)))
 
 
 # -- the fastest tier: pieces as Project VIC writes them, decoded into record types -------
@@ -387,7 +400,7 @@ def _checked_columns(md5s: list, sha1s: list, codes: list, sizes: list,
 KNOWN_FIELDS = ("MD5", "SHA1", "SHA256", "Category", "MediaSize")
 
 
-def _typed_columns(data: bytes) -> Columns | None:
+def _typed_columns(data: bytes) -> BinaryColumns | None:
     """The columns of a piece (`[` records `]`) decoded by msgspec, or None.
 
     msgspec decodes records into a type made from the first record's keys
@@ -423,8 +436,7 @@ def _typed_columns(data: bytes) -> Columns | None:
     parts = extras[2:-2].split(b"},{") if records else []
     if len(parts) != len(records):  # a text value holds "},{"
         return None
-    return _checked_columns(md5s, sha1s, codes, sizes,
-                            [f"{{{part.decode()}}}" if part else None for part in parts])
+    return _checked_columns(md5s, sha1s, codes, sizes, parts)
 
 
 def _first_keys(data: bytes) -> tuple[str, ...] | None:
@@ -475,11 +487,6 @@ def _codec(keys: tuple[str, ...] | None) -> _Codec | None:
         rename={attributes[key]: key for key in keys}, forbid_unknown_fields=True)
     return _Codec(msgspec.json.Decoder(list[record]), msgspec.json.Encoder(), attributes,
                   [attributes[key] for key in KNOWN_FIELDS if key in attributes])
-
-
-def _as_text(codes: list) -> list:
-    return list(map(str, codes)) if None not in codes else [
-        None if code is None else str(code) for code in codes]
 
 
 def _piece_bounds(fd: int, piece) -> tuple[int, int]:
