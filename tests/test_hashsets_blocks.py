@@ -98,7 +98,7 @@ def test_chunked_merkle_roots_are_rfc_6962_roots(monkeypatch, count):
     hashes = sorted(hashlib.sha256(bytes([i])).digest() for i in range(count))
     builder = MerkleBuilder()
     for start in range(0, count, 5):  # fed in pieces that cut across chunks
-        builder.add_hashes(hashes[start:start + 5])
+        builder.add_hashes(b"".join(hashes[start:start + 5]))
     assert builder.root() == _rfc6962(hashes).hex()
 
 

@@ -34,6 +34,7 @@ from typing import Iterable
 CHUNK = 1 << 13  # leaves hashed level by level at a time; a power of two
 MEMORY_LIMIT = 128 << 20  # bytes of leaf hashes held in memory before spilling to disk
 _sha256 = hashlib.sha256
+_DIGEST = type(hashlib.sha256()).digest
 
 
 def leaf_bytes(md5, sha1, sha256, category, size, extra) -> bytes:
@@ -62,15 +63,25 @@ def leaf_buckets(rows: Iterable[tuple]) -> list[bytes]:
     return [bytes(bucket) for bucket in buckets]
 
 
-def _subtree(hashes: list[bytes]) -> bytes:
-    """RFC 6962 root of a list of leaf hashes (len ≥ 1)."""
+def _subtree(hashes: bytes) -> bytes:
+    """RFC 6962 root of leaf hashes (≥ 1), given as one run of 32-byte hashes.
+
+    A level at a time, an odd last node carried up (which gives RFC 6962's
+    split at the largest power of two). Each level's messages
+    (0x01 || left || right) are cut from one array, so no Python code runs
+    per node: its cost is SHA-256's, called once per node.
+    """
+    import numpy as np
+
     level = hashes
-    while len(level) > 1:
-        paired = [_sha256(b"\x01" + a + b).digest() for a, b in zip(level[0::2], level[1::2])]
-        if len(level) % 2:
-            paired.append(level[-1])
-        level = paired
-    return level[0]
+    while len(level) > 32:
+        pairs = len(level) // 64
+        messages = np.empty((pairs, 65), np.uint8)
+        messages[:, 0] = 1
+        messages[:, 1:] = np.frombuffer(level, np.uint8, pairs * 64).reshape(pairs, 64)
+        level = b"".join(map(_DIGEST, map(_sha256, messages.view("V65").ravel().tolist()))) \
+            + level[pairs * 64:]
+    return level
 
 
 class MerkleBuilder:
@@ -78,20 +89,22 @@ class MerkleBuilder:
 
     def __init__(self) -> None:
         self._stack: list[tuple[int, bytes]] = []  # (number of leaves, subtree root)
-        self._pending: list[bytes] = []
+        self._pending = bytearray()  # leaf hashes short of a whole chunk
         self.count = 0
 
     def add_leaves(self, leaves: Iterable[bytes]) -> None:
         """Leaves as bytes (hashed here)."""
-        self.add_hashes([leaf_hash(leaf) for leaf in leaves])
+        self.add_hashes(b"".join(map(leaf_hash, leaves)))
 
-    def add_hashes(self, hashes: list[bytes]) -> None:
+    def add_hashes(self, hashes: bytes) -> None:
+        """Leaf hashes, as one run of 32-byte hashes."""
         pending = self._pending
-        pending.extend(hashes)
-        if len(pending) >= CHUNK:
-            full = len(pending) - len(pending) % CHUNK
-            for start in range(0, full, CHUNK):
-                self._push(CHUNK, _subtree(pending[start:start + CHUNK]))
+        pending += hashes
+        size = 32 * CHUNK
+        if len(pending) >= size:
+            full = len(pending) - len(pending) % size
+            for start in range(0, full, size):
+                self._push(CHUNK, _subtree(bytes(pending[start:start + size])))
             del pending[:full]
 
     def add_subtrees(self, roots: list[bytes]) -> None:
@@ -112,7 +125,7 @@ class MerkleBuilder:
     def root(self) -> str:
         nodes = [node for _, node in self._stack]
         if self._pending:
-            nodes.append(_subtree(self._pending))
+            nodes.append(_subtree(bytes(self._pending)))
         if not nodes:
             return _sha256(b"").hexdigest()
         node = nodes[-1]
@@ -219,11 +232,11 @@ def root_in_pool(pool, folder: str, workers: int) -> str:
         head, roots, tail = span.result()
         carried += head  # now whole chunks, if this span holds any: they start at multiples
         if roots:
-            builder.add_hashes(_split(carried))
+            builder.add_hashes(carried)
             builder.add_subtrees(roots)
             carried = b""
         carried += tail
-    builder.add_hashes(_split(carried))
+    builder.add_hashes(carried)
     return builder.root()
 
 
@@ -237,19 +250,15 @@ def span_roots(folder: str, first: int, last: int, start: int, chunk: int
     count = len(data) // 32
     head = min(count, -start % chunk)
     whole = (count - head) // chunk
-    roots = [_subtree(_split(data[32 * (head + k * chunk):32 * (head + (k + 1) * chunk)]))
+    roots = [_subtree(data[32 * (head + k * chunk):32 * (head + (k + 1) * chunk)])
              for k in range(whole)]
     return data[:32 * head], roots, data[32 * (head + whole * chunk):]
-
-
-def _split(hashes: bytes) -> list[bytes]:
-    return [hashes[i:i + 32] for i in range(0, len(hashes), 32)]
 
 
 def _root_of_buckets(buckets: Iterable[bytes]) -> str:
     builder = MerkleBuilder()
     for data in buckets:
-        builder.add_hashes(_split(_sorted(data)))
+        builder.add_hashes(_sorted(data))
     return builder.root()
 
 
