@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import struct
-import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, NamedTuple, Sequence
 
@@ -39,6 +38,11 @@ from sqlalchemy import func, null, select
 from sqlalchemy.orm import Session
 
 from triage.case.models import HashSetBlock, HashSetEntry, Media
+
+try:  # ISA-L's deflate: the same zlib format at a seventh of zlib's time (a third to inflate)
+    from isal.isal_zlib import compress as _deflate, decompress as _inflate
+except ImportError:  # pragma: no cover - a dependency; zlib reads and writes the same
+    from zlib import compress as _deflate, decompress as _inflate
 
 if TYPE_CHECKING:  # numpy is imported where it is used: every ingest imports this module
     import numpy as np
@@ -183,7 +187,7 @@ def pack_columns(columns: Columns | BinaryColumns) -> tuple[Block, list[bytes], 
         raise ValueError("a category or extra field holds a tab or a newline")
     offset = records[0] - 1
     block = Block(offset, count, _record_bytes(records, offset), columns.flags,
-                  columns.md5, columns.sha1, columns.sha256, zlib.compress(fields, 1))
+                  columns.md5, columns.sha1, columns.sha256, _deflate(fields, 1))
     return block, _leaf_buckets(block, fields), fields
 
 
@@ -259,7 +263,7 @@ def unpack(block: Block, positions: list[int] | None = None, fields: bytes | Non
 
 def block_leaves(block: Block) -> list[bytes]:
     """The Merkle leaf hashes of a block's entries, by first byte, without unpacking rows."""
-    return _leaf_buckets(block, zlib.decompress(block.fields))
+    return _leaf_buckets(block, _inflate(block.fields))
 
 
 def record_numbers(block: Block, positions: list[int] | None = None) -> list[int]:
@@ -276,7 +280,7 @@ def _lines(block: Block, positions: list[int] | None = None, fields: bytes | Non
            ) -> list[str]:
     """The `fields` lines of a block's entries (all, or those at `positions`): a few lines
     are cut out where the newlines are, without splitting all."""
-    text = zlib.decompress(block.fields) if fields is None else fields
+    text = _inflate(block.fields) if fields is None else fields
     if positions is None:
         return text.decode().split("\n")
     import numpy as np
