@@ -111,7 +111,7 @@ class BinaryColumns(NamedTuple):
     a format's fastest reading makes, with no Python object per entry where it can (NSRL's
     SQLite writes both; VICS's lines are written in one pass)."""
 
-    records: range
+    records: Sequence[int]
     flags: bytes  # which digests each entry has (the bits of `KINDS`)
     md5: bytes | None  # 16 bytes per entry, zeros where it has none; None where none has
     sha1: bytes | None

@@ -37,7 +37,6 @@ PIECE_ROWS = 20_000  # rowids per piece when several processes read one table
 _MAX_PIECES = 100_000
 _ROWID_NAMES = {"rowid", "_rowid_", "oid"}
 _PLAIN_TYPES = frozenset((str, int, type(None)))
-DIGEST_BYTES = (("md5", 16), ("sha1", 20), ("sha256", 32))  # the order of `blocks.Columns`
 _HEX = re.compile(r"[0-9a-fA-F]*").fullmatch
 
 
@@ -181,8 +180,8 @@ def _sql_columns(connection: sqlite3.Connection, table: str, columns: list[str],
     def text(column: str) -> str:
         return "'" + column.replace("'", "''") + "'"
 
-    digests = [(role, name(columns[at[role]]), size) for role, size in DIGEST_BYTES
-               if at[role] is not None]
+    digests = [(role, name(columns[at[role]]), size) for role, size, _ in reversed(KINDS)
+               if at[role] is not None]  # MD5, SHA-1, SHA-256: a block's order
     size = name(columns[at["file_size"]]) if at["file_size"] is not None else None
     extra = "''" if not others else \
         "json_object(" + ", ".join(f"{text(c)}, {name(c)}" for _, c in others) + ")"
