@@ -259,3 +259,16 @@ def test_readers_match_what_they_read_as_the_import_itself_would(store, tmp_path
     matched_by_readers = [matched for *_, found in by_readers for matched in found]
     assert len(matched_by_readers) > 10 and any(m.matches for m in matched_by_readers)
     assert verify_hash_set(store, "many", examiner="tester").intact
+
+
+def test_reading_processes_run_without_the_cycle_collector():
+    import gc
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from triage.hashsets.reading import _reading_process
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_reading_process) as pool:
+        assert pool.submit(gc.isenabled).result() is False
+    assert gc.isenabled()
