@@ -149,3 +149,23 @@ def test_a_worker_killed_mid_run_loses_nothing(tmp_path, cluster):
     assert marker.exists() and cluster.worker_count() == 1, cluster.logs()
     assert summary.files_hashed == 68 and not summary.cancelled
     assert remote == local
+
+
+def test_a_result_lost_with_its_worker_is_waited_for_not_an_error():
+    """A task that finished on a worker killed before its result was fetched is "lost" by
+    the time its callback runs; the scheduler computes it again and the pipeline gets it
+    (this once failed the run as "could not finish a task: NoneType")."""
+    import threading
+    from concurrent.futures import Future
+
+    class LostThenComputedAgain:
+        status = "lost"
+
+        def result(self):
+            return "computed again"
+
+    executor = DaskExecutor.__new__(DaskExecutor)  # no cluster: only its callback is tried
+    executor._pending, executor._lock = set(), threading.Lock()
+    local = Future()
+    executor._settle(LostThenComputedAgain(), local)
+    assert local.result(timeout=1) == "computed again"

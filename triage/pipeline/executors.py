@@ -122,27 +122,26 @@ class DaskExecutor:
         return local
 
     def _settle(self, remote, local: Future) -> None:
-        with self._lock:
-            self._pending.discard(remote)
-        if local.cancelled():
-            return
         try:
-            if remote.status == "finished":
-                local.set_result(remote.result())
-            elif remote.status == "cancelled":
+            if local.cancelled():
+                return
+            if remote.status == "cancelled":
                 local.cancel()
-            elif type(error := remote.exception()).__name__ == "KilledWorker":
-                local.set_exception(WorkerLost(f"the task killed every Dask worker that ran "
-                                               f"it: {error}"))
-            else:
-                local.set_exception(_cluster_failure(error))
+            elif remote.status == "error":
+                local.set_exception(_task_failure(remote.exception()))
+            else:  # finished; or "lost", its result gone with the worker that held it, and
+                # computed again: `result()` waits for that
+                local.set_result(remote.result())
         except InvalidStateError:
             pass  # cancelled by the pipeline in the meantime
         except Exception as exc:  # noqa: BLE001 - the cluster went away: the item stays pending
             try:
-                local.set_exception(_cluster_failure(exc))
+                local.set_exception(_task_failure(exc))
             except InvalidStateError:
                 pass
+        finally:
+            with self._lock:
+                self._pending.discard(remote)
 
     def shutdown(self, cancel: bool = False) -> None:
         """Close the connection; on cancel, drop queued tasks (unrecorded work stays pending)."""
@@ -151,6 +150,13 @@ class DaskExecutor:
         if cancel and pending:
             self._client.cancel(pending)
         self._client.close()
+
+
+def _task_failure(error: BaseException | None) -> Exception:
+    """What a task's failure on the cluster means to the pipeline."""
+    if type(error).__name__ == "KilledWorker":
+        return WorkerLost(f"the task killed every Dask worker that ran it: {error}")
+    return _cluster_failure(error)
 
 
 def _cluster_failure(exc: BaseException | None) -> ClusterError:
