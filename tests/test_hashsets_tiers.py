@@ -145,6 +145,9 @@ NSRL_COMMON = {
     "as NIST ships it": lambda rows: None,
     "sizes null": lambda rows: rows[3].__setitem__(5, None),
     "text with an apostrophe": lambda rows: rows[3].__setitem__(4, "it's"),
+    # Column affinity stores these as the column's type: nothing out of the run is left.
+    "a whole real in an integer column": lambda rows: rows[3].__setitem__(6, 2.0),
+    "a number in a text column": lambda rows: rows[3].__setitem__(3, 7),
 }
 NSRL_OUT_OF_THE_SQL_RUN = {
     "an extra column null": lambda rows: rows[3].__setitem__(3, None),
@@ -152,6 +155,8 @@ NSRL_OUT_OF_THE_SQL_RUN = {
     "a quote (escaped)": lambda rows: rows[3].__setitem__(4, 'a "file"'),
     "a control character": lambda rows: rows[3].__setitem__(4, "a\x7fb"),
     "a real": lambda rows: rows[3].__setitem__(6, 1.5),
+    "a huge real": lambda rows: rows[3].__setitem__(6, 1e300),
+    "a size that is a real": lambda rows: rows[3].__setitem__(5, 4096.5),
     "a blob": lambda rows: rows[3].__setitem__(4, b"xy"),
     "a negative size": lambda rows: rows[3].__setitem__(5, -1),
     "a size that is text": lambda rows: rows[3].__setitem__(5, "12 bytes"),

@@ -38,6 +38,9 @@ _MAX_PIECES = 100_000
 _ROWID_NAMES = {"rowid", "_rowid_", "oid"}
 _PLAIN_TYPES = frozenset((str, int, type(None)))
 _HEX = re.compile(r"[0-9a-fA-F]*").fullmatch
+# A real number as json_object writes it (digits, then a point or an exponent), after a key;
+# in a text value too, where the next tier reads the piece instead.
+_REAL = re.compile(r":-?[0-9]+[.eE]")
 
 
 def open_readonly(path: Path) -> sqlite3.Connection:
@@ -170,8 +173,12 @@ def _sql_columns(connection: sqlite3.Connection, table: str, columns: list[str],
     rowid order, the order in which SQLite scans a range of rowids. It holds
     only where `_plain_rows` would, and where no other column is null (which
     `dumps` leaves out and `json_object` writes): then, ASCII with nothing
-    escaped, that JSON is what `dumps` writes. The query counts the rows
-    whose types are out of that run; the digests' lengths and hex are
+    escaped, that JSON is what `dumps` writes. Types are checked by
+    aggregates, with no function called per row: SQLite orders null <
+    numbers < text < blob, so a column whose least and greatest values are
+    text holds only text, and `sum` is an integer only where every value it
+    adds is. A real in another column shows in the JSON (`_REAL`), and a
+    blob is an error of `json_object`. The digests' lengths and hex are
     checked here, over the whole text.
     """
     def name(column: str) -> str:
@@ -187,19 +194,21 @@ def _sql_columns(connection: sqlite3.Connection, table: str, columns: list[str],
         "json_object(" + ", ".join(f"{text(c)}, {name(c)}" for _, c in others) + ")"
     size_text = f"ifnull({size}, '')" if size else "''"
     line = f"char(9) || {size_text} || char(9) || {extra}"
-    wrong = [f"typeof({column}) != 'text'" for _, column, _ in digests] + \
-        [f"typeof({name(c)}) NOT IN ('text', 'integer')" for _, c in others]
+    typed = [f"typeof(min({column})) = 'text' AND typeof(max({column})) = 'text'"
+             for _, column, _ in digests] + \
+        [f"count({name(c)}) = count(*)" for _, c in others]  # no null
     if size is not None:
-        wrong.append(f"typeof({size}) NOT IN ('integer', 'null') OR {size} < 0")
+        typed.append(f"typeof(sum({size})) IN ('integer', 'null') AND ifnull(min({size}), 0) >= 0")
     row_digests = " || ',' || ".join(column for _, column, _ in digests)
     try:
-        count, digest_text, fields, out_of_run = connection.execute(
+        count, digest_text, fields, in_run = connection.execute(
             f"SELECT count(*), group_concat({row_digests}, ','), group_concat({line}, char(10)), "
-            f"sum({' OR '.join(wrong)}) FROM {name(table)} WHERE rowid BETWEEN ? AND ?",
+            f"{' AND '.join(typed)} FROM {name(table)} WHERE rowid BETWEEN ? AND ?",
             (first, last)).fetchone()
     except sqlite3.Error:  # the next tier reads the piece, and names the error if there is one
         return None
-    if not count or out_of_run or not fields.isascii() or "\\" in fields or "\x7f" in fields:
+    if not count or not in_run or not fields.isascii() or "\\" in fields or "\x7f" in fields \
+            or _REAL.search(fields):
         return None
     binary = _split_digests(digest_text, count, [size for _, _, size in digests])
     if binary is None:
