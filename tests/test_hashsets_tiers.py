@@ -170,7 +170,7 @@ NSRL_OUT_OF_THE_SQL_RUN = {
 }
 
 
-def _nsrl_columns(path, quoted: bool = False):
+def _nsrl_columns(path):
     with nsrl_rds3.open_readonly(path) as connection:
         info = SetInfo()
         table, at, others = nsrl_rds3._layout(connection, info)
