@@ -240,12 +240,31 @@ def measure(folder: Path) -> dict:
         jumps.append(time.perf_counter() - t)
         settle.append(_pump_until(app, lambda: _screen_complete(gallery)) + jumps[-1])
         gallery.view.viewport().repaint()
+    reachable = min(gallery.model.rowCount(),
+                    gallery.view.verticalHeader().count() * gallery.grid.columns)
     result = {"tiles": gallery.model.rowCount(), "first": first, "frames": frames,
               "jumps": jumps, "settle": settle, "rss_before": rss_before, "rss": _rss_mb(),
-              "cache_mb": gallery.cache.bytes_held / 2**20}
+              "cache_mb": gallery.cache.bytes_held / 2**20, "reachable": reachable,
+              "last_painted": _last_tile_painted(app, gallery)}
     window.close()
     app.processEvents()
     return result
+
+
+def _last_tile_painted(app, gallery) -> bool:
+    """Ctrl+End: the last tile of the case is current, on screen, and painted with its picture."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    view, grid, model = gallery.view, gallery.grid, gallery.model
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    view.viewport().repaint()
+    _pump_until(app, lambda: _screen_complete(gallery))
+    view.viewport().repaint()
+    last = model.rowCount() - 1
+    on_screen = view.viewport().rect().contains(view.visualRect(grid.to_cell(last)))
+    return view.current_row() == last and on_screen and model.item(last) is not None
 
 
 def _rss_mb() -> float:
@@ -263,7 +282,8 @@ def report(n: int, r: dict) -> None:
     print(f"{n:>10,} {r['tiles']:>10,} {_ms(r['first'])} {_ms(statistics.median(frames))} "
           f"{_ms(p95)} {_ms(max(frames))} {_ms(statistics.median(jumps))} "
           f"{_ms(max(jumps))} {_ms(statistics.median(settle))} {slow:>5} "
-          f"{r['rss']:8.0f}", flush=True)
+          f"{r['rss']:8.0f} {r['reachable']:>10,} {'yes' if r['last_painted'] else 'NO':>4}",
+          flush=True)
 
 
 def main() -> int:
@@ -286,19 +306,26 @@ def main() -> int:
           f"tile, {JUMPS} scroll-bar jumps; times in ms; load average "
           f"{os.getloadavg()[0]:.2f}")
     print(f"{'media':>10} {'tiles':>10} {'first':>7} {'median':>7} {'p95':>7} {'worst':>7} "
-          f"{'jump':>7} {'jumpmax':>7} {'settle':>7} {'>50ms':>5} {'RSS MB':>8}")
+          f"{'jump':>7} {'jumpmax':>7} {'settle':>7} {'>50ms':>5} {'RSS MB':>8} "
+          f"{'reachable':>10} {'last':>4}")
+    every_tile_reached = True
     for n, folder in folders.items():
         import json
 
         out = subprocess.run([sys.executable, __file__, "--measure-one", str(folder)],
                              check=True, capture_output=True, text=True).stdout
-        report(n, json.loads(out.strip().splitlines()[-1]))
+        result = json.loads(out.strip().splitlines()[-1])
+        report(n, result)
+        every_tile_reached &= result["last_painted"] and result["reachable"] == result["tiles"]
     print("first: open_case to the first screen painted with its thumbnails (goal < 1000 ms)."
           "\nmedian/p95/worst: continuous scroll frames (goal: median < 16 ms)."
           "\njump: the frame after a scroll-bar jump; settle: until that screen has its tiles"
           " and pictures.\n>50ms: frames (scroll and jump) over 50 ms. RSS: peak of the "
-          "measuring process.")
-    return 0
+          "measuring process.\nreachable: tiles the view's rows can scroll to (must equal "
+          "tiles); last: Ctrl+End made the case's last tile current, on screen and painted.")
+    if not every_tile_reached:
+        print("FAILED: some tiles of a case cannot be reached by scrolling")
+    return 0 if every_tile_reached else 1
 
 
 if __name__ == "__main__":

@@ -401,7 +401,7 @@ def test_pages_past_the_first_are_read_by_id_once_the_order_is_known(qtbot, wind
     qtbot.waitUntil(lambda: model._ids is not None, timeout=TIMEOUT_MS)
     assert len(model._ids) == model.rowCount() == ALL_PICTURES
     last = model.rowCount() - 1
-    assert model.item(last) is None  # asks for its page
+    model.item(last)  # asks for its page, unless the view painted it already
     qtbot.waitUntil(lambda: model.item(last) is not None, timeout=TIMEOUT_MS)
     qtbot.waitUntil(lambda: all(model.item(r) is not None for r in range(last + 1)),
                     timeout=TIMEOUT_MS)

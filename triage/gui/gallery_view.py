@@ -48,14 +48,24 @@ PLUGIN_COLOUR = QColor("#6c3483")  # plugin flags: suggestions, drawn outlined l
 
 
 class GridModel(QAbstractTableModel):
-    """`source`'s rows folded into rows of `columns` cells; cell (r, c) is item r*columns+c."""
+    """`source`'s rows folded into rows of `columns` cells; cell (r, c) is item r*columns+c.
+
+    Every change of the source's length is passed on as rows of the grid
+    inserted or removed: a view learns its length only from those signals,
+    so a count that arrives after the first page (rows appended to the
+    source) must reach it as inserted grid rows, or the tiles past the
+    first page can never be scrolled to.
+    """
 
     def __init__(self, source: GalleryModel, parent: QObject | None = None):
         super().__init__(parent)
         self.source = source
         self.columns = 1
+        self._rows = self._rows_for(source.rowCount())  # what the view was told
         source.modelAboutToBeReset.connect(self.beginResetModel)
-        source.modelReset.connect(self.endResetModel)
+        source.modelReset.connect(self._source_reset)
+        source.rowsInserted.connect(self._source_length_changed)
+        source.rowsRemoved.connect(self._source_length_changed)
         source.dataChanged.connect(self._source_changed)
 
     def set_columns(self, columns: int) -> None:
@@ -63,6 +73,7 @@ class GridModel(QAbstractTableModel):
         if columns != self.columns:
             self.beginResetModel()
             self.columns = columns
+            self._rows = self._rows_for(self.source.rowCount())
             self.endResetModel()
 
     def to_item(self, index: QModelIndex) -> int:
@@ -74,9 +85,7 @@ class GridModel(QAbstractTableModel):
         return self.index(row, column)
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        if parent.isValid():
-            return 0
-        return -(-self.source.rowCount() // self.columns)
+        return 0 if parent.isValid() else self._rows
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else self.columns
@@ -91,6 +100,28 @@ class GridModel(QAbstractTableModel):
         if not index.isValid() or row >= self.source.rowCount():
             return None
         return self.source.data(self.source.index(row), role)
+
+    def _rows_for(self, items: int) -> int:
+        return -(-items // self.columns)
+
+    def _source_reset(self) -> None:
+        self._rows = self._rows_for(self.source.rowCount())
+        self.endResetModel()
+
+    def _source_length_changed(self, _parent: QModelIndex, first: int, _last: int) -> None:
+        """Grid rows added or taken off the end; the cells from `first` on show other items."""
+        old, new = self._rows, self._rows_for(self.source.rowCount())
+        if new > old:
+            self.beginInsertRows(QModelIndex(), old, new - 1)
+            self._rows = new
+            self.endInsertRows()
+        elif new < old:
+            self.beginRemoveRows(QModelIndex(), new, old - 1)
+            self._rows = new
+            self.endRemoveRows()
+        top, bottom = first // self.columns, min(old, new) - 1
+        if top <= bottom:
+            self.dataChanged.emit(self.index(top, 0), self.index(bottom, self.columns - 1))
 
     def _source_changed(self, first: QModelIndex, last: QModelIndex, _roles=()) -> None:
         top, bottom = first.row() // self.columns, last.row() // self.columns
