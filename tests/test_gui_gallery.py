@@ -550,3 +550,37 @@ def test_evidence_filter_search_width_and_window_icon(qtbot, window, case_dir, t
     assert search.placeholderText() and search.width() >= search.fontMetrics(
     ).horizontalAdvance(search.placeholderText())
     assert not window.windowIcon().isNull()
+
+
+def test_open_case_starts_beside_the_last_case_with_recent_cases_at_hand(qtbot, window,
+                                                                       case_dir):
+    open_gallery(qtbot, window, case_dir)
+    window.settings.remove("lastCaseLocation")  # the demo case was opened, never browsed to
+    dialog = window.case_folder_dialog()
+    assert dialog.directory().absolutePath() == str(case_dir.parent)
+    assert str(case_dir) in [url.toLocalFile() for url in dialog.sidebarUrls()]
+
+
+def test_keys_go_to_the_gallery_again_after_a_dialog(qtbot, window, case_dir):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    gallery = open_gallery(qtbot, window, case_dir)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=TIMEOUT_MS)
+    focused = QApplication.focusWidget()
+    if focused is not None:
+        focused.clearFocus()
+    dialog = QDialog(window)
+    QTimer.singleShot(50, dialog.accept)
+    dialog.exec()
+    window.activateWindow()  # what the window manager does when the dialog goes
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is gallery.view, timeout=TIMEOUT_MS)
+
+
+def test_the_gallery_has_the_keys_as_soon_as_a_case_opens(qtbot, window, case_dir):
+    from PySide6.QtWidgets import QApplication
+
+    window.activateWindow()
+    gallery = open_gallery(qtbot, window, case_dir)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is gallery.view, timeout=TIMEOUT_MS)

@@ -7,17 +7,23 @@ import platform
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
     QApplication,
+    QComboBox,
     QDialog,
     QFileDialog,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QStackedWidget,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +56,8 @@ from triage.paths import resources_dir
 from triage.pipeline.ingest import IngestOptions
 
 APP_TITLE = "Triage"
+INPUT_WIDGETS = (QAbstractItemView, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit,
+                 QTextEdit)  # widgets that keep the keys when the window comes back
 LANGUAGES = (("en", "English"), ("fr", "Français"))
 
 
@@ -303,11 +311,24 @@ class MainWindow(QMainWindow):
         self.open_case(str(dialog.folder), create=True)
 
     def choose_case(self) -> None:
-        start = str(self.settings.value("lastCaseLocation", "") or Path.home())
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Open case folder"), start)
-        if folder:
+        dialog = self.case_folder_dialog()
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.selectedFiles():
+            folder = dialog.selectedFiles()[0]
             self.settings.setValue("lastCaseLocation", str(Path(folder).parent))
             self.open_case(folder)
+
+    def case_folder_dialog(self) -> QFileDialog:
+        """Opens where the last case was (the demo case's folder is hidden under the home
+        folder), with the recent cases beside it in the dialog's side bar."""
+        recent = self.recent.paths()
+        start = self.settings.value("lastCaseLocation", "") or (
+            str(Path(recent[0]).parent) if recent else str(Path.home()))
+        dialog = QFileDialog(self, self.tr("Open case folder"), str(start))
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly)
+        places = [str(Path.home())] + [p for p in recent if os.path.isdir(p)]
+        dialog.setSidebarUrls([QUrl.fromLocalFile(p) for p in places])
+        return dialog
 
     def open_case(self, folder: str, create: bool = False) -> bool:
         """Open (or with `create`, make) the case in `folder` on a worker thread.
@@ -355,6 +376,7 @@ class MainWindow(QMainWindow):
         self.folder_label.setText(folder)
         self._update_title()
         self._update_actions()
+        view.gallery.view.setFocus()  # the scheme's keys work at once, with no click first
         self.caseOpened.emit(view)
 
     def _case_failed(self, folder: str, message: str) -> None:
@@ -581,6 +603,22 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, self.tr("About Triage"), about_text())
 
     # -- closing -------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Back from a dialog, the keys go to the gallery again unless an input had them
+        (else Qt gives them to the first widget that takes focus: the tab bar)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            QTimer.singleShot(0, self._focus_gallery_if_lost)
+
+    def _focus_gallery_if_lost(self) -> None:
+        focused = QApplication.focusWidget()
+        if self.case_view is None or not self.isActiveWindow():
+            return
+        view = self.case_view.gallery.view
+        typing = isinstance(focused, INPUT_WIDGETS) and focused.isVisible()
+        if view.isVisible() and not typing:
+            view.setFocus()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         view = self.case_view
