@@ -584,3 +584,54 @@ def test_the_gallery_has_the_keys_as_soon_as_a_case_opens(qtbot, window, case_di
     window.activateWindow()
     gallery = open_gallery(qtbot, window, case_dir)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is gallery.view, timeout=TIMEOUT_MS)
+
+
+def alert_set_categorises(folder, tmp_path, media_id: int, category: int) -> None:
+    """A VICS 2.0 alert set that gives one picture a category (a label on a flat colour)."""
+    import json
+
+    store = open_case(folder)
+    with store.reading() as session:
+        picture = session.get(Media, media_id)
+        record = {"MediaID": 1, "Category": category, "MD5": picture.md5.upper(),
+                  "SHA1": picture.sha1.upper(), "MediaSize": picture.size}
+    context = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/US/$metadata#Media"
+    body = {"@odata.context": context, "value": [record]}
+    path = tmp_path / "alert.json"
+    path.write_text(json.dumps(body))
+    import_hash_set(store, path, "Alert set", kind="alert", examiner="t")
+    store.close()
+
+
+def test_an_alert_sets_category_is_proposed_until_confirmed_with_one_key(qtbot, window,
+                                                                         case_dir, tmp_path):
+    store = open_case(case_dir)
+    first, second = picture_ids(store)[:2]
+    store.close()
+    alert_set_categorises(case_dir, tmp_path, first, 2)
+    make_stack(case_dir, [second, first])  # the hit is a member, not the stack's tile
+    gallery = open_gallery(qtbot, window, case_dir)
+    wait_filter(qtbot, gallery, hits="alert", category="")  # pre-categorised: all categories
+    assert gallery.model.rowCount() == 1
+    tile = gallery.model.item(0)
+    assert tile.stack_alert and not tile.alert  # marked on the stack's tile all the same
+    gallery.stacks_action.trigger()
+    qtbot.waitUntil(lambda: not gallery.model.filter.stacks and not gallery.model.loading,
+                    timeout=TIMEOUT_MS)
+    assert gallery.model.rowCount() == 1
+    hit = gallery.model.item(0)
+    assert hit.media_id == first and hit.hashset_category == "vics-us:2" and hit.category is None
+    gallery.view.go_to(0)
+    qtbot.waitUntil(lambda: gallery.detail.detail is not None, timeout=TIMEOUT_MS)
+    text = gallery.detail.text.toPlainText()
+    assert "proposed by an alert hash set: 2 – Child Exploitive" in text and "not confirmed" in text
+
+    gallery.view.setFocus()
+    key(qtbot, gallery, Qt.Key.Key_C)
+    wait_writes(qtbot, gallery)
+    assert examiner_tags(case_dir) == {first: "2"}
+    assert gallery.undo_action.text() == "Undo"  # short; the detail is the tooltip
+    assert "1 item" in gallery.undo_action.toolTip()
+    gallery.view.go_to(0)
+    qtbot.waitUntil(lambda: "2 – Child Exploitive" in gallery.detail.text.toPlainText()
+                    and "proposed" not in gallery.detail.text.toPlainText(), timeout=TIMEOUT_MS)

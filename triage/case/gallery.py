@@ -109,6 +109,7 @@ class GalleryItem:
     conflicting: bool
     hashset_category: str | None  # "scheme:code" the alert sets agree on
     flags: frozenset[str] = frozenset()  # "plugin:label" flags: suggestions, not verdicts
+    stack_alert: bool = False  # an alert set matched this content or another of its stack
     sort_key: Any = field(default=None, compare=False)
 
     @property
@@ -374,12 +375,17 @@ def _items(session: Session, media_ids: list[int]) -> list[GalleryItem]:
     tag, verdict = _examiner_tag(), aliased(HashSetVerdict)
     deleted = select(File.id).where(File.media_id == Media.id, File.deleted.is_(True)).exists()
     instances = select(func.count()).where(File.media_id == Media.id).scalar_subquery()
+    member, member_verdict = aliased(Media), aliased(HashSetVerdict)
+    stack_alert = (select(member_verdict.media_id)
+                   .join(member, member.id == member_verdict.media_id)
+                   .where(member.stack_id == Media.stack_id, member_verdict.alert.is_(True))
+                   .exists())
     query = _from(select(
         Media.id, Media.sha256, Media.md5, Media.detected_type, Media.size, Media.width,
         Media.height, _first_file(File.name), _first_file(File.path), instances, deleted,
         Media.stack_id, _stack_size(), tag.working_category, tag.state,
         func.coalesce(verdict.alert, false()), func.coalesce(verdict.known_good, false()),
-        func.coalesce(verdict.conflicting, false()), verdict.category), tag, verdict
+        func.coalesce(verdict.conflicting, false()), verdict.category, stack_alert), tag, verdict
     ).where(Media.id.in_(media_ids))
     flags = _flags(session, media_ids)
     items = []
@@ -390,7 +396,7 @@ def _items(session: Session, media_ids: list[int]) -> list[GalleryItem]:
             row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7] or "",
             row[8] or "", row[9], bool(row[10]), row[11], row[12] if row[11] else 1,
             category, state, bool(row[15]), bool(row[16]), bool(row[17]), row[18],
-            frozenset(flags.get(row[0], ()))))
+            frozenset(flags.get(row[0], ())), bool(row[15]) or bool(row[19])))
     return items
 
 

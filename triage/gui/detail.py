@@ -89,6 +89,8 @@ class DetailPane(QWidget):
         self._exposure = exposure
         self.detail: MediaDetail | None = None
         self.suggestions: list[PluginSuggestion] = []
+        self.labels: dict[str, str] = {}  # "scheme:code" -> label, of the working scheme
+        self.scheme_id = ""  # the working scheme's
         self._wanted: int | None = None
         self.preview = QLabel()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -173,7 +175,7 @@ class DetailPane(QWidget):
             self.clear()
             self.text.setPlainText(self.tr("This item is no longer in the case."))
         else:
-            self.text.setHtml(detail_html(detail, self.suggestions))
+            self.text.setHtml(detail_html(detail, self.suggestions, self.labels, self.scheme_id))
             self._fill_members(detail)
             self._paint_pictures()
             item = detail.item
@@ -281,6 +283,28 @@ def _when(value) -> str:
     return f"{value:%Y-%m-%d %H:%M:%S}" if value is not None else "—"
 
 
+def _category(item, labels: dict[str, str], scheme_id: str) -> str:
+    """The examiner's verdict with its label; else what an alert set proposes, said as such."""
+    def named(scheme_code: str) -> str:
+        code = scheme_code.rpartition(":")[2]
+        label = labels.get(scheme_code)
+        return _e(f"{code} – {label}" if label else scheme_code)
+
+    if item.category is not None:
+        return named(f"{scheme_id}:{item.category}")
+    if item.tag_state == "review":
+        return _e(translate("DetailPane", "to review"))
+    if item.hashset_category and ";" not in item.hashset_category:
+        return (f"<span style='color:#c0392b'>" + translate(
+            "DetailPane", "proposed by an alert hash set: <b>{category}</b>, not confirmed "
+                          "(press <b>{key}</b> to make it your tag)").format(
+            category=named(item.hashset_category), key=CONFIRM_KEY) + "</span>")
+    if item.hashset_category:
+        return _e(translate("DetailPane", "hash sets propose {categories}: give it one with "
+                                          "its key").format(categories=item.hashset_category))
+    return _e(translate("DetailPane", "uncategorised"))
+
+
 def _table(rows: list[tuple[str, str]]) -> str:
     cells = "".join(f"<tr><td style='padding-right:10px' valign='top'><b>{html.escape(k)}</b>"
                     f"</td><td>{v}</td></tr>" for k, v in rows)
@@ -291,16 +315,15 @@ def _section(title: str, body: str) -> str:
     return f"<h4 style='margin-bottom:2px'>{html.escape(title)}</h4>{body}"
 
 
-def detail_html(d: MediaDetail, suggestions: list[PluginSuggestion] = ()) -> str:
+def detail_html(d: MediaDetail, suggestions: list[PluginSuggestion] = (),
+                labels: dict[str, str] | None = None, scheme_id: str = "") -> str:
+    """`labels`: the working scheme's (`scheme_id`) category labels by "scheme:code"."""
     item = d.item
     size = f"{item.width}×{item.height} · " if item.width and item.height else ""
-    verdict = item.category or (translate("DetailPane", "to review")
-                                if item.tag_state == "review"
-                                else translate("DetailPane", "uncategorised"))
     parts = [_table([
         (translate("DetailPane", "Type"),
          f"{_e(item.detected_type)} · {size}{_e(formatting.exact_size(item.size))}"),
-        (translate("DetailPane", "Category"), _e(verdict)),
+        (translate("DetailPane", "Category"), _category(item, labels or {}, scheme_id)),
         ("MD5", f"<code>{item.md5}</code>"), ("SHA-1", f"<code>{d.sha1}</code>"),
         ("SHA-256", f"<code>{item.sha256}</code>"),
     ])]

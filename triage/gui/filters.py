@@ -30,10 +30,18 @@ def _combo(choices: list[tuple[str, str]], tip: str) -> QComboBox:
     for text, value in choices:
         combo.addItem(text, value)
     combo.setToolTip(tip)
-    # Shrinks with the window (long labels elide; the popup shows them whole).
+    # As wide as the choice it shows, so that it is never cut at the usual window width;
+    # the popup shows every choice whole.
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(10)
+    combo.currentTextChanged.connect(lambda text: _fit(combo, text))
+    _fit(combo, combo.currentText())
     return combo
+
+
+def _fit(combo: QComboBox, text: str) -> None:
+    metrics = combo.fontMetrics()
+    combo.setMinimumContentsLength(
+        max(6, -(-metrics.horizontalAdvance(text) // metrics.horizontalAdvance("x")) + 1))
 
 
 def _select(combo: QComboBox, value) -> None:
@@ -55,7 +63,7 @@ class FilterBar(QWidget):
         self.search.setClearButtonEnabled(True)
         # Wide enough to read what is typed (and the placeholder, whatever the language).
         metrics = self.search.fontMetrics()
-        self.search.setMinimumWidth(max(metrics.horizontalAdvance("0" * 22),
+        self.search.setMinimumWidth(max(metrics.horizontalAdvance("0" * 16),
                                         metrics.horizontalAdvance(self.search.placeholderText()))
                                     + 36)
         self.category = _combo([(self.tr("Needs a person"), UNCATEGORISED),
@@ -76,7 +84,7 @@ class FilterBar(QWidget):
                                  self.tr("Media type"))
         self.sort = _combo([(self.tr("Order found"), "found"), (self.tr("Largest first"), "size"),
                             (self.tr("Biggest stacks first"), "stack"),
-                            (self.tr("File name"), "name")], self.tr("Sort"))
+                            (self.tr("File name"), "name")], self.tr("Sort order of the tiles"))
         self.more = QToolButton()
         self.more.setText(self.tr("More filters"))
         self.more.setCheckable(True)
@@ -113,15 +121,14 @@ class FilterBar(QWidget):
         first = QHBoxLayout()
         first.setContentsMargins(0, 0, 0, 0)
         first.addWidget(self.search, 3)
-        for widget in (self.category, self.hits, self.known_good, self.media_type,
-                       QLabel(self.tr("Sort:")), self.sort, self.more):
+        for widget in (self.category, self.hits, self.media_type, self.sort, self.more):
             first.addWidget(widget)
         self.second = QWidget()  # two rows: where and what first, then text and dates
         second = QVBoxLayout(self.second)
         second.setContentsMargins(0, 0, 0, 0)
         where = QHBoxLayout()
         for widget, stretch in ((self.evidence, 2), (self.plugin_flag, 2), (self.deleted, 1),
-                                (self.stack_size, 0)):
+                                (self.stack_size, 0), (self.known_good, 0)):
             where.addWidget(widget, stretch)
         text = QHBoxLayout()
         text.addWidget(self.path, 2)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -36,6 +36,8 @@ from triage.gui.tagging import TagChange
 from triage.gui.wellbeing import ExposureMeter, WellbeingPolicy
 from triage.gui.widgets import MessageBar
 from triage.gui.workers import ChangeWatcher, StoreReader, StoreWriter, ThumbnailLoader
+
+translate = QCoreApplication.translate
 
 CHANGES_THAT_RESHAPE = ("hashset.import", "hashset.match", "hashset.remove", "stacks.",
                         "case.working_scheme", "ingest.complete")
@@ -188,9 +190,13 @@ class GalleryPanel(QWidget):
             self.tr("Protect categorised"), "Ctrl+Shift+B", self.policy.protect_categorised,
             lambda on: setattr(self.policy, "protect_categorised", on),
             self.tr("Blur and greyscale apply to categorised pictures too"))
-        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("Undo"))
+        self.undo_action = self._undo_redo(self.tr("Undo"), self.undo_stack.undo,
+                                           self.undo_stack.canUndoChanged,
+                                           self.undo_stack.undoTextChanged)
         self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("Redo"))
+        self.redo_action = self._undo_redo(self.tr("Redo"), self.undo_stack.redo,
+                                           self.undo_stack.canRedoChanged,
+                                           self.undo_stack.redoTextChanged)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.confirm_action = QAction(self.tr("Confirm plugin suggestion") + f"\t{CONFIRM_KEY}",
                                       self)
@@ -204,6 +210,15 @@ class GalleryPanel(QWidget):
         for action in (self.undo_action, self.redo_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
+
+    def _undo_redo(self, text: str, slot, can_changed, text_changed) -> QAction:
+        """Undo or Redo with a label that stays short; what it would undo is its tooltip."""
+        action = QAction(text, self)
+        action.setEnabled(False)
+        action.triggered.connect(slot)
+        can_changed.connect(action.setEnabled)
+        text_changed.connect(lambda what: action.setToolTip(f"{text}: {what}" if what else text))
+        return action
 
     @property
     def actions_for_menu(self) -> list[QAction]:
@@ -233,6 +248,9 @@ class GalleryPanel(QWidget):
         self.view.hotkeys = {c.hotkey.lower(): c.code for c in scheme.categories if c.hotkey}
         self.delegate.colours = {c.code: _colour(c.colour) for c in scheme.categories}
         lang = language()  # scheme labels follow the interface's language
+        self.detail.labels = {f"{scheme.id}:{c.code}": c.label_in(lang)
+                              for c in scheme.categories}
+        self.detail.scheme_id = scheme.id
         self.filters.set_categories([(c.code, c.label_in(lang)) for c in scheme.categories])
         keys = "  ·  ".join(f"<b>{c.hotkey}</b> " + ("" if c.code == c.hotkey else f"{c.code} ")
                             + c.label_in(lang) for c in scheme.categories if c.hotkey)
@@ -309,15 +327,12 @@ class GalleryPanel(QWidget):
         if not items:
             return False
         stacks = whole_stacks or self.model.filter.stacks
-        n = len(items)
+        n = _items_count(items, stacks)
         if code is None:
-            text = self.tr("remove the tag of {n} tile(s)").format(n=n)
+            text = self.tr("remove the tag of {n}").format(n=n)
         else:
             label = self.scheme.category(code).label_in(language())
-            text = self.tr("tag {n} tile(s) {code} ({label})").format(n=n, code=code,
-                                                                      label=label)
-        if stacks and any(i.stack_size > 1 for i in items):
-            text += self.tr(" with their stacks")
+            text = self.tr("tag {n} as {code} ({label})").format(n=n, code=code, label=label)
         self.undo_stack.push(TagChange(
             self.writer, self._examiner, [i.media_id for i in items], self.scheme.id, code,
             stacks, text, self._changes_arrived, self._change_failed))
@@ -332,16 +347,19 @@ class GalleryPanel(QWidget):
         The command is prepared on the reader (`confirm_suggestion` refuses tiles
         whose suggestions disagree, which is said, not pushed), then run on the writer.
         """
-        suggested = self.detail.suggested
         rows, items = self._selected_items()
         if not items:
             return False
+        if self._confirm_hash_set_category(rows, items):
+            return True
+        suggested = self.detail.suggested
         if suggested is None:
             self._messages.info(self.tr("No plugin suggests a category for this item."))
             return False
         ids, stacks = [i.media_id for i in items], self.model.filter.stacks
-        text = self.tr("confirm {plugin}'s suggestion {category} for {n} tile(s)").format(
-            plugin=suggested.plugin, category=suggested.category, n=len(items))
+        text = self.tr("confirm {plugin}'s suggestion {category} for {n}").format(
+            plugin=suggested.plugin, category=suggested.category,
+            n=_items_count(items, stacks))
 
         def push(command) -> None:
             self.undo_stack.push(TagChange(
@@ -353,6 +371,27 @@ class GalleryPanel(QWidget):
                                    plugin=suggested.plugin, version=suggested.version), push,
                            lambda message: self._messages.warning(
                                self.tr("Nothing confirmed: {m}").format(m=message)))
+        return True
+
+    def _confirm_hash_set_category(self, rows: list[int], items) -> bool:
+        """The category an alert set gives the selection becomes the examiner's tag (a set's
+        answer is a proposal until a person confirms it); False if no set proposes one."""
+        proposed = [i for i in items if i.hashset_category and i.category is None]
+        proposals = {i.hashset_category for i in proposed}
+        if not proposals:
+            return False
+        if len(proposals) > 1 or any(";" in p for p in proposals):
+            self._messages.info(self.tr("The hash sets propose different categories for the "
+                                        "selection: give it one with its key."))
+            return True
+        scheme, _, code = proposals.pop().rpartition(":")
+        stacks = self.model.filter.stacks
+        text = self.tr("confirm the hash-set category {code} for {n}").format(
+            code=code, n=_items_count(proposed, stacks))
+        self.undo_stack.push(TagChange(
+            self.writer, self._examiner, [i.media_id for i in proposed], scheme, code, stacks,
+            text, self._changes_arrived, self._change_failed))
+        self._advance(max(rows))
         return True
 
     def _advance(self, after: int) -> None:
@@ -419,3 +458,10 @@ def _colour(text: str):
     from PySide6.QtGui import QColor
 
     return QColor(text)
+
+
+def _items_count(items, whole_stacks: bool) -> str:
+    """How many contents a change reaches: a stack tile counts every member."""
+    n = sum(i.stack_size for i in items) if whole_stacks else len(items)
+    return translate("GalleryPanel", "1 item") if n == 1 else translate(
+        "GalleryPanel", "{n} items").format(n=n)

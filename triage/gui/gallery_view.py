@@ -201,8 +201,9 @@ class TileDelegate(QStyledItemDelegate):
             self.exposure.shown(item.media_id)
 
     def _paint_marks(self, painter: QPainter, tile: QRect, box: QRect, item: GalleryItem) -> None:
-        if item.alert:
-            painter.setPen(QPen(ALERT_COLOUR, 3))
+        if item.stack_alert:  # dashed: the alert hit is another member of the stack
+            painter.setPen(QPen(ALERT_COLOUR, 3, Qt.PenStyle.SolidLine if item.alert
+                                else Qt.PenStyle.DashLine))
             painter.drawRect(tile.adjusted(1, 1, -2, -2))
         x = box.left() + 3
         if item.category is not None:
@@ -210,9 +211,15 @@ class TileDelegate(QStyledItemDelegate):
             x = self._badge(painter, x, box.top() + 3, item.category, colour, filled=True)
         elif item.tag_state == "review":
             x = self._badge(painter, x, box.top() + 3, "?", CONFLICT_COLOUR, filled=True)
-        if item.hashset_category:
+        if item.hashset_category and item.category is None:  # proposed, not yet confirmed
             code = item.hashset_category.split(";")[0].rpartition(":")[2]
-            x = self._badge(painter, x, box.top() + 3, f"H{code}", ALERT_COLOUR, filled=False)
+            x = self._badge(painter, x, box.top() + 3, f"H{code}?", ALERT_COLOUR, filled=False)
+        elif item.alert and item.category is None:
+            x = self._badge(painter, x, box.top() + 3, translate("TileDelegate", "alert"),
+                            ALERT_COLOUR, filled=False)
+        elif item.stack_alert and not item.alert:
+            x = self._badge(painter, x, box.top() + 3, translate("TileDelegate", "alert in stack"),
+                            ALERT_COLOUR, filled=False)
         if item.known_good:
             x = self._badge(painter, x, box.top() + 3, "KG", KNOWN_GOOD_COLOUR, filled=True)
         if item.conflicting:
