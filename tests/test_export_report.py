@@ -83,6 +83,24 @@ def test_html_report_sections_and_provenance(store, tmp_path):
     assert result.counts["items_listed"] == 4
 
 
+def test_items_alert_sets_identified_are_listed_apart_with_their_confirmation(store,
+                                                                              tmp_path):
+    ids = picture_ids(store)
+    History(store, "alice").run(TagMedia(ids[1:2], "vics-us", "2"))  # the examiner disagrees
+    with store.session() as session:
+        md5 = [session.get(Media, i).md5 for i in ids[:2]]
+    result, out = _report(store, tmp_path, "html", scheme="vics-us")
+    section = out.read_text().split("5. Items identified by alert hash sets")[1]
+    section = section.split("6. Shared links")[0]
+    assert md5[0] in section and md5[1] in section
+    label = "1 — Child Abuse Material"
+    assert re.search(rf"<tr><td>{label}[^<]*</td><td>1</td><td>1</td><td>0</td></tr>", section)
+    assert "Known Test Set (alert, record" in section
+    assert result.counts["alert_hits"] == {
+        next(k for k in result.counts["alert_hits"] if k.startswith(label)):
+            {"confirmed": 1, "decided otherwise": 1}}
+
+
 def test_html_thumbnail_modes(store, tmp_path):
     _, out = _report(store, tmp_path, "html", thumbnails="none")
     assert 'class="thumb"' not in out.read_text()
@@ -146,3 +164,22 @@ def test_pdf_report_renders_within_the_page(store, tmp_path):
         with store.session() as session:
             first = session.scalar(select(Media.sha256).order_by(Media.id))
         assert first in text.replace("\n", "")
+
+
+def test_the_command_line_signs_with_the_examiner_named_in_the_case(store, tmp_path,
+                                                                    monkeypatch):
+    from triage.case.store import current_examiner, record_examiner
+    from triage.cli import main
+
+    monkeypatch.delenv("TRIAGE_EXAMINER", raising=False)
+    with store.session() as session:
+        record_examiner(session, "Det. Ada Smith")  # as Set examiner in the GUI does
+    assert current_examiner(store) == "Det. Ada Smith"
+    out = tmp_path / "cli-report.html"
+    assert main(["export", str(store.folder), "--format", "html", "--scheme", "vics-us",
+                 "--out", str(out)]) == 0
+    assert "Report by</b></td><td>Det. Ada Smith" in out.read_text()
+    with store.reading() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "case.examiner")
+                                ).one()
+        assert entry.examiner == "Det. Ada Smith"

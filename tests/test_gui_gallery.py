@@ -635,3 +635,18 @@ def test_an_alert_sets_category_is_proposed_until_confirmed_with_one_key(qtbot, 
     gallery.view.go_to(0)
     qtbot.waitUntil(lambda: "2 – Child Exploitive" in gallery.detail.text.toPlainText()
                     and "proposed" not in gallery.detail.text.toPlainText(), timeout=TIMEOUT_MS)
+
+
+def test_the_examiner_set_in_the_window_is_kept_in_the_case(qtbot, window, case_dir,
+                                                            monkeypatch):
+    from triage.case.store import current_examiner
+
+    monkeypatch.delenv("TRIAGE_EXAMINER", raising=False)
+    gallery = open_gallery(qtbot, window, case_dir)
+    window.set_examiner("Det. Ada Smith")
+    wait_writes(qtbot, gallery)
+    store = open_case(case_dir)
+    try:
+        assert current_examiner(store) == "Det. Ada Smith"
+    finally:
+        store.close()

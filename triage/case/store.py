@@ -36,7 +36,7 @@ from triage import __version__
 from triage.case import portable  # noqa: F401 - PostgreSQL spellings, before any query
 from triage.case.audit import append_audit
 from triage.case.clock import utcnow
-from triage.case.models import Base, CaseInfo
+from triage.case.models import Base, CaseInfo, CaseSetting
 from triage.case.thumbnails import PostgresThumbnailStore, ThumbnailStore
 
 DATABASE_NAME = "case.sqlite"
@@ -51,11 +51,42 @@ class CaseError(Exception):
     """A case folder that cannot be opened or created, with the reason."""
 
 
-def current_examiner() -> str:
-    """Who is acting: `TRIAGE_EXAMINER`, else the operating-system user."""
+def current_examiner(store: CaseStore | None = None) -> str:
+    """Who is acting: `TRIAGE_EXAMINER`, else the name this operating-system user gave
+    in `store` (the desktop application's Set examiner), else the operating-system user."""
     name = os.environ.get("TRIAGE_EXAMINER")
     if name:
         return name
+    user = _os_user()
+    if store is not None:
+        with store.reading() as session:
+            recorded = session.get(CaseSetting, _examiner_key(user))
+            if recorded is not None and recorded.value:
+                return str(recorded.value)
+    return user
+
+
+def record_examiner(session: Session, name: str) -> None:
+    """Keep `name` as this operating-system user's examiner name in the case, so that the
+    command line signs as the desktop application does (one name per user: a shared case
+    has several)."""
+    user = _os_user()
+    setting = session.get(CaseSetting, _examiner_key(user))
+    before = setting.value if setting is not None else None
+    if before == name:
+        return
+    if setting is None:
+        session.add(CaseSetting(key=_examiner_key(user), value=name))
+    else:
+        setting.value = name
+    append_audit(session, name, "case.examiner", target=user, before=before, after=name)
+
+
+def _examiner_key(user: str) -> str:
+    return f"examiner:{user}"[:60]
+
+
+def _os_user() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -33,7 +33,7 @@ def run(args) -> int:
         settings = replace(settings, phash_radius=args.threshold)
     if args.pdq_threshold is not None:
         settings = replace(settings, pdq_radius=args.pdq_threshold)
-    summary = build_stacks(store, args.examiner or current_examiner(), settings)
+    summary = build_stacks(store, args.examiner or current_examiner(store), settings)
     print(f"{summary.media} pictures and videos: {summary.stacks} stacks holding "
           f"{summary.stacked_media} of them ({summary.verified_pairs} pairs checked on features)")
     return 0

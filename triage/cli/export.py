@@ -59,7 +59,7 @@ def run(args) -> int:
                             overwrite=args.overwrite, copy_media=args.copy_media)
     try:
         result = export_case(store, args.format, args.out, options,
-                             examiner=args.examiner or current_examiner(),
+                             examiner=args.examiner or current_examiner(store),
                              media_content=media_reader(store) if args.copy_media else None)
     except ExportError as exc:
         raise UsageError(str(exc)) from None

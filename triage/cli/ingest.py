@@ -155,13 +155,14 @@ def run(args) -> int:
 def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dict) -> int:
     from triage.case.models import Evidence
     from triage.case.queries import evidence_readable
+    from triage.case.store import current_examiner
     from triage.pipeline.ingest import Ingest, IngestOptions
 
     store = _open(args)
     bar = ProgressBar()
-    ingest = Ingest(store, args.examiner, IngestOptions(workers=args.workers,
-                    analyse_media=not args.hashes_only), bar, cancel, executor,
-                    image_hashes)
+    ingest = Ingest(store, args.examiner or current_examiner(store),
+                    IngestOptions(workers=args.workers, analyse_media=not args.hashes_only),
+                    bar, cancel, executor, image_hashes)
     evidence_ids = [ingest.add(path) for path in args.evidence]
 
     def _interrupt(signum, frame):

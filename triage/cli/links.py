@@ -218,8 +218,9 @@ def handle_export(args) -> int:
     with case_store(args.case_dir) as store:
         with store.reading() as session:
             count = write_file(iter_links(session, where), out, format)
+        examiner = current_examiner(store)
         with store.session() as session:
-            append_audit(session, current_examiner(), "links.export", target=str(out.absolute()),
+            append_audit(session, examiner, "links.export", target=str(out.absolute()),
                          after={"format": format, "links": count,
                                 "filter": {k: v for k, v in where.__dict__.items()
                                            if v is not None}})

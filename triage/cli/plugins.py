@@ -134,7 +134,7 @@ def run_enable(args) -> int:
         raise UsageError(str(exc)) from None
     overrides = _thresholds(args.threshold) if args.threshold else None
     store = open_case(args.case_dir)
-    enable(store, found, args.examiner or current_examiner(), overrides)
+    enable(store, found, args.examiner or current_examiner(store), overrides)
     store.close()
     print(f"{args.name} is enabled for this case: ingest runs it on every new picture "
           f"(for pictures already in the case: triage plugins run {args.case_dir} {args.name})")
@@ -145,7 +145,7 @@ def run_disable(args) -> int:
     from triage.plugins.case import disable
 
     store = open_case(args.case_dir)
-    changed = disable(store, args.name, args.examiner or current_examiner())
+    changed = disable(store, args.name, args.examiner or current_examiner(store))
     store.close()
     print(f"{args.name} is disabled for this case" if changed
           else f"{args.name} was not enabled for this case")
@@ -158,7 +158,7 @@ def run_run(args) -> int:
     catalogue = _catalogue()
     store = open_case(args.case_dir)
     try:
-        summary = run_plugin(store, args.name, args.examiner or current_examiner(),
+        summary = run_plugin(store, args.name, args.examiner or current_examiner(store),
                              workers=args.workers, catalogue=catalogue)
     finally:
         store.close()

@@ -129,7 +129,7 @@ def run_tag(args) -> int:
                            note=args.note, source=source)
     except TagError as exc:
         raise UsageError(str(exc)) from None
-    changed = _run(store, args.examiner or current_examiner(), command)
+    changed = _run(store, args.examiner or current_examiner(store), command)
     print(f"{command.label}: {len(changed)} changed, {len(media) - len(changed)} already so")
     store.close()
     return 0
@@ -143,7 +143,7 @@ def run_untag(args) -> int:
         raise UsageError(str(exc)) from None
     with store.session() as session:
         media = _media(session, args)
-    changed = _run(store, args.examiner or current_examiner(), UntagMedia(media, source))
+    changed = _run(store, args.examiner or current_examiner(store), UntagMedia(media, source))
     print(f"removed {len(changed)} tag{'s' if len(changed) != 1 else ''} "
           f"({len(media) - len(changed)} had none from {source})")
     store.close()
@@ -197,7 +197,7 @@ def run_working_scheme(args) -> int:
         command = SetWorkingScheme(args.scheme)
     except TagError as exc:
         raise UsageError(str(exc)) from None
-    _run(store, args.examiner or current_examiner(), command)
+    _run(store, args.examiner or current_examiner(store), command)
     with store.session() as session:
         totals = counts(session, EXAMINER)
     print(f"working scheme is now {command.scheme}; examiner tags: "

@@ -18,7 +18,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     store = open_case(args.case_dir)
-    report = verify_case(store, current_examiner())
+    report = verify_case(store, current_examiner(store))
     for line in report.lines:
         print(line)
     for problem in report.problems:

@@ -4,8 +4,9 @@ Sections: the case and who made the report with which tool version; the
 evidence with its hashes and verification result; counts per category in
 the working and the target scheme; the hash sets used; the items listed by
 target category (thumbnail, hashes, verdict and how it was translated,
-hash-set provenance, every place the content was found); and the audit
-trail as an appendix, with the result of checking its hash chain.
+hash-set provenance, every place the content was found); the items alert
+hash sets identified, with the category each set proposes and whether an
+examiner confirmed it; the shared links; and the audit trail as an appendix, with the result of checking its hash chain.
 
 The markup keeps to what both browsers and Qt's rich-text engine render
 (tables with border attributes, simple CSS), so the PDF and the HTML show
@@ -30,6 +31,7 @@ from PIL import Image, ImageFilter
 from triage.case.audit import verify_chain
 from triage.export.base import Written
 from triage.export.items import (
+    ALERT,
     AMBIGUOUS,
     NONE,
     UNCATEGORISED,
@@ -37,6 +39,7 @@ from triage.export.items import (
     category_counts,
     iter_audit,
     iter_items,
+    target_of,
 )
 from triage.export.links import report_section
 from triage.export.text import iso, target_text, verdict_text
@@ -123,10 +126,11 @@ def render(context, out: TextIO) -> tuple[dict, list[str]]:
     counts = _counts(context, out)
     _hash_sets(context, out)
     listed = _items(context, out)
+    alerts = _alert_hits(context, out)
     _links(context, out)
     _audit(context, out)
     out.write("</body></html>\n")
-    return {"items_listed": listed, "by_category": counts}, []
+    return {"items_listed": listed, "by_category": counts, "alert_hits": alerts}, []
 
 
 def _header(context, out: TextIO) -> None:
@@ -331,11 +335,73 @@ def _item(context, out: TextIO, item: Item) -> None:
               + "</td></tr></table><br>\n")
 
 
+def _alert_hits(context, out: TextIO) -> dict:
+    """Items alert hash sets identified, apart from the examiners' verdicts: what each set
+    proposes in the report's scheme and whether an examiner confirmed it."""
+    scheme = context.target
+    out.write("<h2>5. Items identified by alert hash sets</h2>\n<p class='muted'>A set's "
+              f"category is a proposal, shown in {esc(scheme.name)}; it is an examiner's "
+              "verdict only where the last column says it was confirmed.</p>\n")
+    counts: dict[str, dict[str, int]] = {}
+    rows = tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+", encoding="utf-8")
+    with rows:
+        for item in iter_items(context.session, context.registry, scheme.id, selection=ALERT):
+            proposed = _proposal(context, item)
+            state = _confirmation(item, proposed)
+            counts.setdefault(proposed, {}).setdefault(state, 0)
+            counts[proposed][state] += 1
+            sets = "<br>".join(esc(hit.describe()) for hit in item.hash_sets
+                               if hit.kind == "alert")
+            where = item.files[0] if item.files else None
+            place = f"{esc(where.evidence)}: <span class='mono'>{esc(where.path)}</span>" \
+                if where else ""
+            rows.write(f"<tr><td class='mono'>{esc(item.md5)}</td><td class='small'>{place}"
+                       f"</td><td class='small'>{sets}</td><td>{esc(proposed)}</td>"
+                       f"<td class='small'>{esc(state)}</td></tr>\n")
+        if not counts:
+            out.write("<p>No alert hash set matched an item.</p>\n")
+            return {}
+        out.write(TABLE + "<tr><th>Proposed category</th><th>Confirmed</th><th>Decided "
+                  "otherwise</th><th>Not reviewed</th></tr>\n")
+        for proposed, by_state in sorted(counts.items()):
+            out.write(f"<tr><td>{esc(proposed)}</td>" + "".join(
+                f"<td>{by_state.get(state, 0):,}</td>" for state in CONFIRMATIONS) + "</tr>\n")
+        out.write("</table><br>\n" + TABLE + "<tr><th>MD5</th><th>First found at</th>"
+                  "<th>Alert sets</th><th>Proposed</th><th>Examiner</th></tr>\n")
+        rows.seek(0)
+        shutil.copyfileobj(rows, out)
+        out.write("</table>\n")
+    return counts
+
+
+CONFIRMATIONS = ("confirmed", "decided otherwise", "not reviewed")
+
+
+def _proposal(context, item: Item) -> str:
+    """The first alert set's category, in the report's scheme."""
+    for hit in item.hash_sets:
+        if hit.kind == "alert" and hit.scheme and hit.category is not None:
+            target = target_of(context.registry, None, context.target.id,
+                               f"{hit.scheme}:{hit.category}")
+            if target.decided:
+                return f"{target.code} — {target.label}"
+            return f"{target.result} in {target.scheme}" + (
+                f": {', '.join(target.candidates)}" if target.candidates else "")
+    return "no category"
+
+
+def _confirmation(item: Item, proposed: str) -> str:
+    if item.verdict is None:
+        return "not reviewed"
+    here = f"{item.target.code} — {item.target.label}" if item.target.decided else None
+    return "confirmed" if here == proposed else "decided otherwise"
+
+
 def _links(context, out: TextIO) -> None:
     """Links found in the evidence, and those on a URL block list with where they were."""
     section = report_section(context.session)
     counts = section["counts"]
-    out.write("<h2>5. Shared links</h2>\n")
+    out.write("<h2>6. Shared links</h2>\n")
     if not counts["links"]:
         out.write("<p>No link was found in the evidence (or it was not scanned: "
                   "<i>triage links scan</i>).</p>\n")

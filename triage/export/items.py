@@ -157,6 +157,7 @@ class Item:
 TAGGED = "tagged"   # items with an examiner tag
 MEDIA = "media"     # pictures and videos, plus anything tagged or matched
 ALL = "all"         # every distinct content of the case
+ALERT = "alert"     # items an alert hash set matched
 
 
 def select_media(selection: str):
@@ -171,7 +172,10 @@ def select_media(selection: str):
                                Media.id.in_(select(HashSetMatch.media_id))))
     if selection == ALL:
         return query
-    raise ValueError(f"selection {selection!r} is not one of {TAGGED}, {MEDIA}, {ALL}")
+    if selection == ALERT:
+        return query.where(Media.id.in_(select(HashSetVerdict.media_id)
+                                        .where(HashSetVerdict.alert.is_(True))))
+    raise ValueError(f"selection {selection!r} is not one of {TAGGED}, {MEDIA}, {ALL}, {ALERT}")
 
 
 def iter_items(session: Session, registry: SchemeRegistry, target: str, *,

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage.case.store import CaseStore
+from triage.case.store import CaseStore, record_examiner
 from triage.gui import formatting
 from triage.gui.gallery_panel import GalleryPanel
 from triage.gui.links_view import LinksPanel
@@ -290,7 +290,7 @@ class CaseView(QWidget):
                  settings: QSettings | None = None, exposure=None):
         super().__init__(parent)
         self.store = store
-        self.examiner = examiner
+        self._examiner = examiner
         self.ingest_options = ingest_options
         self.snapshot: CaseSnapshot | None = None
         self._messages = messages
@@ -396,6 +396,24 @@ class CaseView(QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.progress_panel)
         self._read_overview()  # the gallery reads its own first page
+        self._record_examiner()
+
+    @property
+    def examiner(self) -> str:
+        return self._examiner
+
+    @examiner.setter
+    def examiner(self, name: str) -> None:
+        self._examiner = name
+        self._record_examiner()
+
+    def _record_examiner(self) -> None:
+        """The case keeps the name, so that the command line signs reports and tags with it."""
+        name = self._examiner
+        self.gallery.writer.submit(lambda session: record_examiner(session, name),
+                                   lambda _none: None,
+                                   lambda message: self._messages.warning(self.tr(
+                                       "Could not record the examiner: {m}").format(m=message)))
 
     # -- reading -----------------------------------------------------------------------
 

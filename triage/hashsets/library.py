@@ -107,7 +107,7 @@ def import_hash_set(
     """
     started = time.perf_counter()
     path = Path(path)
-    examiner = examiner or current_examiner()
+    examiner = examiner or current_examiner(store)
     options = options or ReadOptions()
     name = _check_name(name)
     if not path.is_file():
@@ -393,7 +393,7 @@ def verify_hash_set(store: CaseStore, name: str, examiner: str | None = None) ->
                               and stored == hash_set.entry_count, hash_set.merkle_root,
                               computed, hash_set.entry_count, stored, altered)
     with store.session() as session:
-        append_audit(session, examiner or current_examiner(), "hashset.verify",
+        append_audit(session, examiner or current_examiner(store), "hashset.verify",
                      target=f"hash_set:{name}", after={
                          "intact": result.intact, "recorded_root": result.recorded_root,
                          "computed_root": computed, "recorded_entries": result.recorded_entries,
@@ -442,7 +442,7 @@ def remove_hash_set(store: CaseStore, name: str, examiner: str | None = None) ->
         refresh_verdicts(session, "SELECT media_id FROM _hashset_affected")
         session.execute(text("DELETE FROM _hashset_affected"))
         after = {"matches_removed": unmatched}
-        append_audit(session, examiner or current_examiner(), "hashset.remove",
+        append_audit(session, examiner or current_examiner(store), "hashset.remove",
                      target=f"hash_set:{name}", before=before, after=after)
     return {**before, **after}
 
@@ -457,6 +457,6 @@ def match_case(store: CaseStore, examiner: str | None = None) -> dict | None:
         counts = {"matches": matches, "near_matches": match_near(session),
                   **verdict_counts(session),
                   "media": session.scalar(select(func.count()).select_from(Media))}
-        append_audit(session, examiner or current_examiner(), "hashset.match",
+        append_audit(session, examiner or current_examiner(store), "hashset.match",
                      target="case", after=counts)
     return counts

@@ -55,7 +55,7 @@ def set_precedence(store: CaseStore, rule: list[str], examiner: str | None = Non
             setting.value = list(rule)
         session.flush()
         picked = apply_precedence(session)
-        append_audit(session, examiner or current_examiner(), "hashset.precedence",
+        append_audit(session, examiner or current_examiner(store), "hashset.precedence",
                      target="case", before={"rule": before},
                      after={"rule": list(rule), "defaults_picked": picked})
     return {"rule": list(rule), "defaults_picked": picked}

@@ -102,7 +102,7 @@ class Ingest:
         image_hashes: EarlyImageHashes | None = None,
     ):
         self.store = store
-        self.examiner = examiner or current_examiner()
+        self.examiner = examiner or current_examiner(store)
         self.options = options or IngestOptions()
         self.progress = progress
         self.cancel = cancel or threading.Event()
