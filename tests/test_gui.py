@@ -98,6 +98,30 @@ def test_open_case_shows_evidence_summary_and_files(qtbot, window, ingested_case
     assert copied[view.model.PATH] == rows[1].path and copied[view.model.MD5] == (rows[1].md5 or "")
 
 
+def test_file_table_columns_are_chosen_and_remembered_and_a_file_shows_whole(
+        qtbot, window, ingested_case, settings):
+    rows = listing(ingested_case)
+    view = open_in(qtbot, window, ingested_case)
+    model, header = view.model, view.table.horizontalHeader()
+    hashed = next(i for i, r in enumerate(rows) if r.sha256)
+    assert model.data(model.index(hashed, model.SHA256)) == rows[hashed].sha256
+    assert model.data(model.index(hashed, model.MODIFIED)) == \
+        f"{rows[hashed].mtime:%Y-%m-%d %H:%M:%S}"
+    assert header.isSectionHidden(model.SHA256) and not header.isSectionHidden(model.MD5)
+    header.showSection(model.SHA256)  # as the header's menu does
+    header.sectionResized.emit(model.SHA256, 0, header.sectionSize(model.SHA256))
+
+    view.table.selectRow(hashed)
+    detail = view.file_detail
+    text = detail.toPlainText()
+    assert rows[hashed].sha256 in text and rows[hashed].sha1 in text and "Created" in text
+    assert rows[hashed].path in text
+
+    window.close_case()
+    again = open_in(qtbot, window, ingested_case)  # the columns shown are remembered
+    assert not again.table.horizontalHeader().isSectionHidden(model.SHA256)
+
+
 def test_filter_on_path_name_and_md5(qtbot, window, ingested_case):
     rows = listing(ingested_case)
     view = open_in(qtbot, window, ingested_case)

@@ -4,6 +4,7 @@ and ingest."""
 from __future__ import annotations
 
 import html
+from functools import partial
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QFontDatabase, QFontMetrics, QKeySequence, QShortcut
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QScrollArea,
     QSplitter,
     QStyle,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from triage.case.store import CaseStore, record_examiner
 from triage.gui import formatting
+from triage.gui.file_detail import FileDetailPane
 from triage.gui.gallery_panel import GalleryPanel
 from triage.gui.links_view import LinksPanel
 from triage.gui.data import CaseSnapshot, EvidenceView, PartitionView, load_snapshot
@@ -336,8 +339,20 @@ class CaseView(QWidget):
                               (FileTableModel.DELETED, 60), (FileTableModel.SIZE, 84),
                               (FileTableModel.TYPE, 90),
                               (FileTableModel.MD5, mono.horizontalAdvance("0" * 32) + 16),
+                              (FileTableModel.SHA1, mono.horizontalAdvance("0" * 40) + 16),
+                              (FileTableModel.SHA256, mono.horizontalAdvance("0" * 64) + 16),
                               (FileTableModel.ERROR, 190)):
             self.table.setColumnWidth(column, width)
+        self._settings = settings if settings is not None else QSettings()
+        remember_columns(self.table, self._settings, "files/header",
+                         hidden_at_first=(FileTableModel.SHA1, FileTableModel.SHA256,
+                                          FileTableModel.CREATED, FileTableModel.ACCESSED,
+                                          FileTableModel.CHANGED))
+        self.file_detail = FileDetailPane(self.reader)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.file_detail.show(
+                self.model.row(current.row()) if current.isValid() else None))
+        self.model.modelReset.connect(lambda: self.file_detail.show(None))
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(self.tr("Filter by path, name or MD5"))
@@ -358,7 +373,12 @@ class CaseView(QWidget):
         files_layout = QVBoxLayout(files_widget)
         files_layout.setContentsMargins(0, 0, 0, 0)
         files_layout.addLayout(filter_row)
-        files_layout.addWidget(self.table)
+        table_and_detail = QSplitter(Qt.Orientation.Horizontal)
+        table_and_detail.addWidget(self.table)
+        table_and_detail.addWidget(self.file_detail)
+        table_and_detail.setStretchFactor(0, 3)
+        table_and_detail.setStretchFactor(1, 1)
+        files_layout.addWidget(table_and_detail)
         files_box = _group(self.tr("Files"), files_widget)
         self.model.loaded.connect(self._files_loaded)
         self.model.loadFailed.connect(self._files_failed)
@@ -377,7 +397,7 @@ class CaseView(QWidget):
         self.splitter.setSizes([300, 450])
 
         self.gallery = GalleryPanel(store, messages,
-                                    settings if settings is not None else QSettings(),
+                                    self._settings,
                                     lambda: self.examiner, exposure)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -577,3 +597,35 @@ def _group(title: str, widget: QWidget) -> QGroupBox:
     layout.setContentsMargins(6, 6, 6, 6)
     layout.addWidget(widget)
     return box
+
+
+def remember_columns(table: QTableView, settings: QSettings, key: str,
+                     hidden_at_first: tuple[int, ...] = ()) -> None:
+    """The header's right-click menu shows or hides columns; their order, widths and which
+    are shown are kept in `settings` under `key` and given back next time."""
+    header = table.horizontalHeader()
+    state = settings.value(key)
+    if state is None or not header.restoreState(state):
+        for column in hidden_at_first:
+            header.hideSection(column)
+    save = lambda *_args: settings.setValue(key, header.saveState())  # noqa: E731
+    header.sectionMoved.connect(save)
+    header.sectionResized.connect(save)
+    header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def menu(position) -> None:
+        choices = QMenu(header)
+        model = table.model()
+        for column in range(model.columnCount()):
+            action = choices.addAction(str(model.headerData(column, Qt.Orientation.Horizontal)))
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(partial(_show_column, header, column, save))
+        choices.exec(header.mapToGlobal(position))
+
+    header.customContextMenuRequested.connect(menu)
+
+
+def _show_column(header, column: int, save, shown: bool) -> None:
+    header.setSectionHidden(column, not shown)
+    save()

@@ -275,11 +275,11 @@ def _with_boxes(pixmap: QPixmap, boxes: list[dict]) -> QPixmap:
 # -- the text ----------------------------------------------------------------------------
 
 
-def _e(value) -> str:
+def esc(value) -> str:
     return html.escape(str(value)) if value not in (None, "") else "—"
 
 
-def _when(value) -> str:
+def when(value) -> str:
     return f"{value:%Y-%m-%d %H:%M:%S}" if value is not None else "—"
 
 
@@ -288,30 +288,30 @@ def _category(item, labels: dict[str, str], scheme_id: str) -> str:
     def named(scheme_code: str) -> str:
         code = scheme_code.rpartition(":")[2]
         label = labels.get(scheme_code)
-        return _e(f"{code} – {label}" if label else scheme_code)
+        return esc(f"{code} – {label}" if label else scheme_code)
 
     if item.category is not None:
         return named(f"{scheme_id}:{item.category}")
     if item.tag_state == "review":
-        return _e(translate("DetailPane", "to review"))
+        return esc(translate("DetailPane", "to review"))
     if item.hashset_category and ";" not in item.hashset_category:
         return (f"<span style='color:#c0392b'>" + translate(
             "DetailPane", "proposed by an alert hash set: <b>{category}</b>, not confirmed "
                           "(press <b>{key}</b> to make it your tag)").format(
             category=named(item.hashset_category), key=CONFIRM_KEY) + "</span>")
     if item.hashset_category:
-        return _e(translate("DetailPane", "hash sets propose {categories}: give it one with "
+        return esc(translate("DetailPane", "hash sets propose {categories}: give it one with "
                                           "its key").format(categories=item.hashset_category))
-    return _e(translate("DetailPane", "uncategorised"))
+    return esc(translate("DetailPane", "uncategorised"))
 
 
-def _table(rows: list[tuple[str, str]]) -> str:
+def html_table(rows: list[tuple[str, str]]) -> str:
     cells = "".join(f"<tr><td style='padding-right:10px' valign='top'><b>{html.escape(k)}</b>"
                     f"</td><td>{v}</td></tr>" for k, v in rows)
     return f"<table cellspacing='1'>{cells}</table>"
 
 
-def _section(title: str, body: str) -> str:
+def html_section(title: str, body: str) -> str:
     return f"<h4 style='margin-bottom:2px'>{html.escape(title)}</h4>{body}"
 
 
@@ -320,44 +320,44 @@ def detail_html(d: MediaDetail, suggestions: list[PluginSuggestion] = (),
     """`labels`: the working scheme's (`scheme_id`) category labels by "scheme:code"."""
     item = d.item
     size = f"{item.width}×{item.height} · " if item.width and item.height else ""
-    parts = [_table([
+    parts = [html_table([
         (translate("DetailPane", "Type"),
-         f"{_e(item.detected_type)} · {size}{_e(formatting.exact_size(item.size))}"),
+         f"{esc(item.detected_type)} · {size}{esc(formatting.exact_size(item.size))}"),
         (translate("DetailPane", "Category"), _category(item, labels or {}, scheme_id)),
         ("MD5", f"<code>{item.md5}</code>"), ("SHA-1", f"<code>{d.sha1}</code>"),
         ("SHA-256", f"<code>{item.sha256}</code>"),
     ])]
     if d.analysis_error:
-        parts.append(f"<p style='color:#b00020'>{_e(d.analysis_error)}</p>")
-    parts.append(_section(translate("DetailPane", "Found {n} time(s)").format(
+        parts.append(f"<p style='color:#b00020'>{esc(d.analysis_error)}</p>")
+    parts.append(html_section(translate("DetailPane", "Found {n} time(s)").format(
         n=len(d.instances)), "".join(_instance(i) for i in d.instances)))
     if d.hits:
         conflict = (" <b style='color:#e67e22'>{}</b>".format(
             translate("DetailPane", "(the sets disagree)")) if item.conflicting else "")
-        parts.append(_section(translate("DetailPane", "Hash-set matches"),
-                              conflict + _table([(h.hash_set, _hit(h)) for h in d.hits])))
+        parts.append(html_section(translate("DetailPane", "Hash-set matches"),
+                              conflict + html_table([(h.hash_set, hit_text(h)) for h in d.hits])))
     if d.near:
-        parts.append(_section(translate("DetailPane", "Near hash-set entries (perceptual)"),
-                              f"<p style='margin:0'><i>{_e(_near_note())}</i></p>"
-                              + _table([(n.hash_set, _near(n)) for n in d.near])))
+        parts.append(html_section(translate("DetailPane", "Near hash-set entries (perceptual)"),
+                              f"<p style='margin:0'><i>{esc(_near_note())}</i></p>"
+                              + html_table([(n.hash_set, _near(n)) for n in d.near])))
     if suggestions:
         parts.append(suggestions_html(d, suggestions))
     if d.tags:
-        parts.append(_section(translate("DetailPane", "Tags"), _table([
-            (t.source, f"{_e(t.scheme)} {_e(t.category)} → {t.state}"
-                       f"{' ' + _e(t.working_category) if t.working_category else ''}, "
-                       f"{_e(t.examiner)} {_when(t.at)}"
-                       + (f"<br><i>{_e(t.reason)}</i>" if t.reason else ""))
+        parts.append(html_section(translate("DetailPane", "Tags"), html_table([
+            (t.source, f"{esc(t.scheme)} {esc(t.category)} → {t.state}"
+                       f"{' ' + esc(t.working_category) if t.working_category else ''}, "
+                       f"{esc(t.examiner)} {when(t.at)}"
+                       + (f"<br><i>{esc(t.reason)}</i>" if t.reason else ""))
             for t in d.tags])))
     exif = {k: v for k, v in d.exif.items() if v not in (None, "", {})}
     if exif:
-        parts.append(_section("EXIF", _table([(k, _e(v)) for k, v in sorted(exif.items())])))
+        parts.append(html_section("EXIF", html_table([(k, esc(v)) for k, v in sorted(exif.items())])))
     if d.video:
-        parts.append(_section(translate("DetailPane", "Video"), _table(
-            [(k, _e(v)) for k, v in sorted(d.video.items()) if not isinstance(v, (list, dict))])))
+        parts.append(html_section(translate("DetailPane", "Video"), html_table(
+            [(k, esc(v)) for k, v in sorted(d.video.items()) if not isinstance(v, (list, dict))])))
     if d.history:
-        parts.append(_section(translate("DetailPane", "Tag history (audit log)"), _table([
-            (_when(h.at), f"{_e(h.examiner)}: {_e(h.action)} {_e(h.before)} → {_e(h.after)}")
+        parts.append(html_section(translate("DetailPane", "Tag history (audit log)"), html_table([
+            (when(h.at), f"{esc(h.examiner)}: {esc(h.action)} {esc(h.before)} → {esc(h.after)}")
             for h in d.history])))
     return "".join(parts)
 
@@ -372,36 +372,36 @@ def _near(n) -> str:
         i=n.keyframe, t=n.keyframe_time or 0.0) if n.keyframe is not None else "")
     return translate("DetailPane", "{algorithm} distance {distance}{where}; {kind}, category "
                                    "{category}, record {record}").format(
-        algorithm=_e(n.algorithm.upper() if n.algorithm == "pdq" else "pHash"),
-        distance=n.distance, where=where, kind=_e(n.kind), category=_e(n.category),
+        algorithm=esc(n.algorithm.upper() if n.algorithm == "pdq" else "pHash"),
+        distance=n.distance, where=where, kind=esc(n.kind), category=esc(n.category),
         record=n.record)
 
 
 def _instance(i) -> str:
-    where = _e(i.evidence)
+    where = esc(i.evidence)
     if i.partition:
-        where += ", " + translate("DetailPane", "partition {p}").format(p=_e(i.partition))
-    path = _e(i.path)
+        where += ", " + translate("DetailPane", "partition {p}").format(p=esc(i.partition))
+    path = esc(i.path)
     if i.deleted:
         path += " <b style='color:#b00020'>({})</b>".format(translate("DetailPane", "deleted"))
-    return "<p style='margin:2px 0'>" + _table([
+    return "<p style='margin:2px 0'>" + html_table([
         (translate("DetailPane", "Evidence"), where), (translate("DetailPane", "Path"), path),
-        (translate("DetailPane", "Modified"), _when(i.mtime)),
-        (translate("DetailPane", "Accessed"), _when(i.atime)),
-        (translate("DetailPane", "Changed"), _when(i.ctime)),
-        (translate("DetailPane", "Created"), _when(i.crtime)),
+        (translate("DetailPane", "Modified"), when(i.mtime)),
+        (translate("DetailPane", "Accessed"), when(i.atime)),
+        (translate("DetailPane", "Changed"), when(i.ctime)),
+        (translate("DetailPane", "Created"), when(i.crtime)),
     ]) + "</p>"
 
 
-def _hit(h) -> str:
+def hit_text(h) -> str:
     """Where a match comes from: the set, its entry, the source file's digest, who imported it."""
     return translate(
         "DetailPane", "{kind}, category {category}{scheme}; by {digest}, record {record} of "
         "{source} (SHA-256 {sha}…), imported {when} by {who}").format(
-        kind=_e(h.kind), category=_e(h.category),
-        scheme=f" ({_e(h.scheme)})" if h.scheme else "", digest=h.digest, record=h.record,
-        source=_e(h.source_name), sha=h.source_sha256[:16], when=_when(h.imported_at),
-        who=_e(h.imported_by))
+        kind=esc(h.kind), category=esc(h.category),
+        scheme=f" ({esc(h.scheme)})" if h.scheme else "", digest=h.digest, record=h.record,
+        source=esc(h.source_name), sha=h.source_sha256[:16], when=when(h.imported_at),
+        who=esc(h.imported_by))
 
 
 def suggestions_html(d: MediaDetail, suggestions: list[PluginSuggestion]) -> str:
@@ -410,9 +410,9 @@ def suggestions_html(d: MediaDetail, suggestions: list[PluginSuggestion]) -> str
     note = translate("DetailPane", "What plugins suggest. Not a verdict: only an examiner's "
                                    "tag categorises.")
     rows = [(f"{s.plugin} {s.version}", _suggestion(s, suggested)) for s in suggestions]
-    body = (f"<p style='margin:0; color:{SUGGESTION_COLOUR}'><i>{_e(note)}</i></p>"
-            + _table(rows))
-    return _section(translate("DetailPane", "Plugin suggestions"), body)
+    body = (f"<p style='margin:0; color:{SUGGESTION_COLOUR}'><i>{esc(note)}</i></p>"
+            + html_table(rows))
+    return html_section(translate("DetailPane", "Plugin suggestions"), body)
 
 
 def _suggestion(s: PluginSuggestion, suggested: Suggested | None) -> str:
@@ -420,7 +420,7 @@ def _suggestion(s: PluginSuggestion, suggested: Suggested | None) -> str:
              if s.model_sha256 else translate("DetailPane", "no model file"))
     lines = [model]
     if s.flags:
-        flags = ", ".join(f"<b>{_e(label)}</b> {score:.2f}" for label, score in
+        flags = ", ".join(f"<b>{esc(label)}</b> {score:.2f}" for label, score in
                           sorted(s.flags.items(), key=lambda kv: -kv[1]))
         lines.append(translate("DetailPane", "Flags (score over threshold): {flags}").format(
             flags=flags))
@@ -435,5 +435,5 @@ def _suggestion(s: PluginSuggestion, suggested: Suggested | None) -> str:
         lines.append(f"<span style='color:{SUGGESTION_COLOUR}'>" + translate(
             "DetailPane", "Suggests category <b>{category}</b> ({scheme}): press <b>{key}</b> "
                           "to confirm it as your tag").format(
-            category=_e(category), scheme=_e(suggested.scheme), key=CONFIRM_KEY) + "</span>")
+            category=esc(category), scheme=esc(suggested.scheme), key=CONFIRM_KEY) + "</span>")
     return "<br>".join(lines) if len(lines) > 2 else " · ".join(lines)  # nothing said: one line

@@ -32,8 +32,12 @@ PLACEHOLDER = "…"
 class FileTableModel(QAbstractTableModel):
     """Rows of `FileListing`, paged from the case store through a `StoreReader`."""
 
-    COLUMNS = ("Path", "Kind", "Deleted", "Size", "Type", "MD5", "Error", "Evidence")
-    PATH, KIND, DELETED, SIZE, TYPE, MD5, ERROR, EVIDENCE = range(len(COLUMNS))
+    COLUMNS = ("Path", "Kind", "Deleted", "Size", "Type", "MD5", "Error", "Evidence", "SHA-1",
+               "SHA-256", "Created", "Modified", "Accessed", "Changed")
+    (PATH, KIND, DELETED, SIZE, TYPE, MD5, ERROR, EVIDENCE, SHA1, SHA256, CREATED, MODIFIED,
+     ACCESSED, CHANGED) = range(len(COLUMNS))
+    DIGESTS = (MD5, SHA1, SHA256)
+    TIMES = {CREATED: "crtime", MODIFIED: "mtime", ACCESSED: "atime", CHANGED: "ctime"}
 
     loaded = Signal(int)  # the row count for the current filter, after each (re)load
     loadFailed = Signal(str)
@@ -178,7 +182,7 @@ class FileTableModel(QAbstractTableModel):
             if column == self.TYPE and item.extension_mismatch:
                 return QBrush(WARNING_COLOUR)
         if role == Qt.ItemDataRole.FontRole:
-            if column == self.MD5:
+            if column in self.DIGESTS:
                 return self._mono
             if item.deleted and column in (self.PATH, self.DELETED):
                 return self._italic
@@ -200,6 +204,13 @@ class FileTableModel(QAbstractTableModel):
             return kind
         if column == self.MD5:
             return item.md5 or ""
+        if column == self.SHA1:
+            return item.sha1 or ""
+        if column == self.SHA256:
+            return item.sha256 or ""
+        if column in self.TIMES:
+            value = getattr(item, self.TIMES[column])
+            return f"{value:%Y-%m-%d %H:%M:%S}" if value is not None else ""
         if column == self.EVIDENCE:
             return evidence_label(item)
         if column == self.ERROR:

@@ -1,0 +1,90 @@
+"""The selected file of the file table, whole: every hash, the four timestamps, where it was
+found, its error, what hash sets say of its content and the tags with who gave them when.
+
+The row itself is in the table's model; what belongs to the content (hash-set
+matches, tags) is read on the reader thread by the content's SHA-256.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtWidgets import QTextBrowser, QWidget
+from sqlalchemy import select
+
+from triage.case import gallery
+from triage.case.models import Media
+from triage.case.queries import FileListing
+from triage.gui import formatting
+from triage.gui.detail import esc, hit_text, html_section, html_table, when
+from triage.gui.models import evidence_label
+from triage.gui.workers import StoreReader
+
+
+def content_detail(session, sha256: str) -> gallery.MediaDetail | None:
+    media_id = session.scalar(select(Media.id).where(Media.sha256 == sha256))
+    return gallery.media_detail(session, media_id) if media_id is not None else None
+
+
+class FileDetailPane(QTextBrowser):
+    """Shows `show(listing)` at once, then its content's matches and tags once read."""
+
+    def __init__(self, reader: StoreReader, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._reader = reader
+        self._shown: FileListing | None = None
+        self.setOpenLinks(False)
+        self.setPlaceholderText(self.tr("Select a file to see all it is known by."))
+
+    def show(self, listing: FileListing | None) -> None:
+        self._shown = listing
+        if listing is None:
+            self.clear()
+            return
+        self.setHtml(file_detail_html(listing, None))
+        if listing.sha256:
+            self._reader.submit(partial(content_detail, sha256=listing.sha256),
+                                partial(self._content_arrived, listing), lambda _m: None)
+
+    def _content_arrived(self, listing: FileListing, detail) -> None:
+        if listing is self._shown:
+            self.setHtml(file_detail_html(listing, detail))
+
+
+def file_detail_html(f: FileListing, content: gallery.MediaDetail | None) -> str:
+    kind = f.detected_type or "—"
+    if f.extension_mismatch:
+        kind += " " + QTextBrowser.tr("(the name's extension says otherwise)")
+    parts = [html_table([
+        (QTextBrowser.tr("Path"), esc(f.path) + (" <b style='color:#b00020'>({})</b>".format(
+            QTextBrowser.tr("deleted")) if f.deleted else "")),
+        (QTextBrowser.tr("Evidence"), esc(evidence_label(f))
+         + (f" ({esc(f.partition_type)})" if f.partition_type else "")),
+        (QTextBrowser.tr("Entry"), f"{esc(f.kind)}, inode {esc(f.meta_addr)}"),
+        (QTextBrowser.tr("Size"), esc(formatting.exact_size(f.size))),
+        (QTextBrowser.tr("Type"), esc(kind)),
+        ("MD5", f"<code>{esc(f.md5)}</code>"), ("SHA-1", f"<code>{esc(f.sha1)}</code>"),
+        ("SHA-256", f"<code>{esc(f.sha256)}</code>"),
+        (QTextBrowser.tr("Created"), when(f.crtime)),
+        (QTextBrowser.tr("Modified"), when(f.mtime)),
+        (QTextBrowser.tr("Accessed"), when(f.atime)),
+        (QTextBrowser.tr("Changed"), when(f.ctime)),
+    ])]
+    if f.error:
+        parts.append(f"<p style='color:#b00020'>{esc(f.error)}</p>")
+    if content is not None:
+        if content.analysis_error:
+            parts.append(f"<p style='color:#b00020'>{esc(content.analysis_error)}</p>")
+        if content.hits:
+            parts.append(html_section(QTextBrowser.tr("Hash-set matches"),
+                                  html_table([(h.hash_set, hit_text(h)) for h in content.hits])))
+        if content.tags:
+            parts.append(html_section(QTextBrowser.tr("Tags"), html_table([
+                (t.source, f"{esc(t.scheme)} {esc(t.category)} ({esc(t.state)}), "
+                           f"{esc(t.examiner)} {when(t.at)}") for t in content.tags])))
+        if len(content.instances) > 1:
+            parts.append(html_section(
+                QTextBrowser.tr("The same content is found {n} times").format(
+                    n=len(content.instances)),
+                "<br>".join(f"{esc(i.evidence)}: {esc(i.path)}" for i in content.instances)))
+    return "".join(parts)
