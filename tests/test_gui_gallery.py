@@ -650,3 +650,18 @@ def test_the_examiner_set_in_the_window_is_kept_in_the_case(qtbot, window, case_
         assert current_examiner(store) == "Det. Ada Smith"
     finally:
         store.close()
+
+
+def test_f1_opens_the_manual_and_ctrl_slash_every_shortcut(qtbot, window, case_dir):
+    gallery = open_gallery(qtbot, window, case_dir)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    help_window = window.help_window
+    assert help_window.isVisible() and help_window.tabs.currentIndex() == 0
+    manual = help_window.manual.toPlainText()
+    assert "Categorising" in manual and "could not be read" not in manual
+    qtbot.keyClick(window, Qt.Key.Key_Slash, Qt.KeyboardModifier.ControlModifier)
+    assert help_window.tabs.currentIndex() == 1
+    sheet = help_window.shortcuts.toPlainText()
+    for text in ("Ctrl+Z", "Undo", "F1", "Ctrl+O", "hold Space",
+                 f"tag as 2 {gallery.scheme.category('2').label_in('en')}"):
+        assert text in sheet, text

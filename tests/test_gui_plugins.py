@@ -142,7 +142,7 @@ def test_detail_pane_shows_each_plugins_suggestion_apart_from_the_verdict(qtbot,
     assert "Suggests category 1 (vics-us): press C to confirm" in text
     assert "Category\tuncategorised" in text or "uncategorised" in text.split("MD5")[0]
     assert gallery.detail.suggested.plugin == "reddish" and item.flags == {"reddish:red"}
-    assert "C</b> confirm plugin suggestion" in gallery.keys_label.text()
+    assert "C</b> confirm a proposal" in gallery.keys_label.text()
 
     show(qtbot, gallery, "square.png")
     text = gallery.detail.text.toPlainText()

@@ -211,6 +211,21 @@ class GalleryPanel(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
 
+    def key_help(self) -> list[tuple[str, str]]:
+        """The gallery's keys, the working scheme's first, for the shortcut sheet."""
+        keys = [(c.hotkey, self.tr("tag as {code} {label}").format(
+                    code=c.code, label=c.label_in(language())))
+                for c in (self.scheme.categories if self.scheme else ()) if c.hotkey]
+        return keys + [
+            (self.tr("Alt+category key"), self.tr("tag the whole stack")),
+            ("Backspace", self.tr("remove your tag (Alt: of the whole stack)")),
+            (CONFIRM_KEY, self.tr("confirm what a hash set proposes, or a plugin suggests")),
+            (self.tr("hold Space"), self.tr("show the selected picture clearly")),
+            (self.tr("arrows"), self.tr("move; Shift selects a run of tiles")),
+            ("Ctrl+Home, Ctrl+End", self.tr("first and last tile")),
+            ("Enter", self.tr("to the detail pane")),
+        ]
+
     def _undo_redo(self, text: str, slot, can_changed, text_changed) -> QAction:
         """Undo or Redo with a label that stays short; what it would undo is its tooltip."""
         action = QAction(text, self)
@@ -256,7 +271,7 @@ class GalleryPanel(QWidget):
                             + c.label_in(lang) for c in scheme.categories if c.hotkey)
         self.keys_label.setText(self.tr("{scheme}: {keys}  ·  <b>Alt+key</b> whole stack  ·  "
                                         "<b>Backspace</b> remove tag  ·  <b>{confirm}</b> "
-                                        "confirm plugin suggestion  ·  <b>hold Space</b> "
+                                        "confirm a proposal  ·  <b>hold Space</b> "
                                         "reveal").format(scheme=scheme.name, keys=keys,
                                                          confirm=CONFIRM_KEY))
         self.view.viewport().update()

@@ -46,6 +46,7 @@ from triage.gui.case_actions import (
 )
 from triage.gui.case_view import CaseView
 from triage.gui.evidence_dialog import AddEvidenceDialog
+from triage.gui.help import HelpWindow
 from triage.gui.start import NewCaseDialog, RecentCases, StartPage
 from triage.gui import formatting
 from triage.gui.i18n import install_translators, language
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._opening: BackgroundCall | None = None
         self._quit_when_idle = False
+        self.help_window: HelpWindow | None = None
 
         self.setWindowIcon(app_icon())
         self.messages = MessageBar()
@@ -210,6 +212,10 @@ class MainWindow(QMainWindow):
         self.demo_action = self._action(
             self.tr("Open &demo case"), self.open_demo_case, None,
             self.tr("A small case of public photographs with stacks and hash-set hits"))
+        self.manual_action = self._action(self.tr("&Manual"), self.show_manual, "F1",
+                                          self.tr("The examiner's manual, offline"))
+        self.shortcuts_action = self._action(self.tr("&Keyboard shortcuts"), self.show_shortcuts,
+                                             "Ctrl+/")
         self.about_action = self._action(self.tr("&About Triage"), self.show_about)
         self.about_qt_action = self._action(self.tr("About &Qt"), QApplication.aboutQt)
 
@@ -247,6 +253,9 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu(self.tr("&View"))
         self.view_menu.aboutToShow.connect(self._fill_view_menu)
         help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.manual_action)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.demo_action)
         help_menu.addSeparator()
         help_menu.addAction(self.about_action)
@@ -598,6 +607,20 @@ class MainWindow(QMainWindow):
                                         text=self.examiner)
         if ok:
             self.set_examiner(name)
+
+    def show_manual(self) -> None:
+        self._show_help(HelpWindow.MANUAL_TAB)
+
+    def show_shortcuts(self) -> None:
+        self._show_help(HelpWindow.SHORTCUTS_TAB)
+
+    def _show_help(self, tab: int) -> None:
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        actions = self.actions() + (self.case_view.gallery.actions_for_menu
+                                    if self.case_view is not None else [])
+        keys = self.case_view.gallery.key_help() if self.case_view is not None else []
+        self.help_window.show_tab(tab, actions, keys)
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("About Triage"), about_text())
