@@ -665,3 +665,34 @@ def test_f1_opens_the_manual_and_ctrl_slash_every_shortcut(qtbot, window, case_d
     for text in ("Ctrl+Z", "Undo", "F1", "Ctrl+O", "hold Space",
                  f"tag as 2 {gallery.scheme.category('2').label_in('en')}"):
         assert text in sheet, text
+
+
+def test_audit_log_viewer_filters_checks_the_chain_and_saves_csv(qtbot, window, case_dir,
+                                                                 tmp_path):
+    import csv
+
+    gallery = open_gallery(qtbot, window, case_dir)
+    gallery.view.go_to(0)
+    gallery.view.setFocus()
+    key(qtbot, gallery, Qt.Key.Key_1)
+    wait_writes(qtbot, gallery)
+    dialog = window.show_audit_log()
+    qtbot.waitUntil(lambda: "intact" in dialog.chain.text(), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 1, timeout=TIMEOUT_MS)
+    assert dialog.model.rows[-1][3] == "tag.set"
+    qtbot.waitUntil(lambda: dialog.actions.findData("tag") >= 0, timeout=TIMEOUT_MS)
+    dialog.actions.setCurrentIndex(dialog.actions.findData("tag"))
+    qtbot.waitUntil(lambda: [r[3] for r in dialog.model.rows] == ["tag.set"],
+                    timeout=TIMEOUT_MS)
+    out = tmp_path / "audit.csv"
+    dialog.export_csv(str(out))
+    wait_writes(qtbot, gallery)
+    with open(out, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["action"] for r in rows] == ["tag.set"] and len(rows[0]["hash"]) == 64
+    store = open_case(case_dir)
+    with store.reading() as session:
+        assert session.scalars(select(AuditEntry.action).order_by(AuditEntry.id.desc())
+                               ).first() == "audit.export"
+        assert verify_chain(session) is None
+    store.close()

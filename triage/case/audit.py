@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from triage.case.clock import utcnow
@@ -108,3 +108,61 @@ def verify_chain(session: Session) -> ChainBreak | None:
             return ChainBreak(entry.id, "content was changed after it was written")
         expected_prev, expected_id = entry.hash, entry.id + 1
     return None
+
+
+# -- reading the log (the audit viewer, CSV) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    examiner: str = ""  # exactly this examiner; "" for all
+    action: str = ""  # actions starting with this ("tag" for tag.set, tag.undo, …)
+
+
+def filtered_audit(f: AuditFilter):
+    """The entries `f` selects, oldest first (a query to page or stream)."""
+    query = select(AuditEntry).order_by(AuditEntry.id)
+    if f.examiner:
+        query = query.where(AuditEntry.examiner == f.examiner)
+    if f.action:
+        query = query.where(AuditEntry.action.startswith(f.action, autoescape=True))
+    return query
+
+
+def newest_audit(session: Session, f: AuditFilter, limit: int) -> tuple[list[tuple], int]:
+    """The newest `limit` entries `f` selects as rows (`AUDIT_CSV_COLUMNS`), oldest first,
+    and how many it selects."""
+    selected = filtered_audit(f).order_by(None)
+    total = session.scalar(select(func.count()).select_from(selected.subquery()))
+    newest = session.scalars(selected.order_by(AuditEntry.id.desc()).limit(limit)).all()
+    return [_row(entry) for entry in reversed(newest)], total
+
+
+def audit_choices(session: Session) -> tuple[list[str], list[str]]:
+    """The examiners and the actions the log holds, for the viewer's filters."""
+    examiners = session.scalars(select(AuditEntry.examiner).distinct()
+                                .order_by(AuditEntry.examiner)).all()
+    actions = session.scalars(select(AuditEntry.action).distinct()
+                              .order_by(AuditEntry.action)).all()
+    return list(examiners), list(actions)
+
+
+AUDIT_CSV_COLUMNS = ("id", "at_utc", "examiner", "action", "target", "before", "after",
+                     "prev_hash", "hash")
+
+
+def audit_csv_rows(session: Session, f: AuditFilter):
+    """The selected entries as CSV rows (before and after as JSON), hashes included, so a
+    reader can check the chain again from the file."""
+    for entry in session.scalars(filtered_audit(f).execution_options(yield_per=2000)):
+        yield _row(entry)
+
+
+def _row(entry: AuditEntry) -> tuple:
+    return (entry.id, entry.at.isoformat(timespec="microseconds"), entry.examiner,
+            entry.action, entry.target, _json(entry.before), _json(entry.after),
+            entry.prev_hash, entry.hash)
+
+
+def _json(value) -> str:
+    return "" if value is None else json.dumps(value, sort_keys=True, ensure_ascii=False)

@@ -7,7 +7,7 @@ import platform
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +45,7 @@ from triage.gui.case_actions import (
     verify_job,
 )
 from triage.gui.case_view import CaseView
+from triage.gui.audit_view import AuditDialog
 from triage.gui.evidence_dialog import AddEvidenceDialog
 from triage.gui.help import HelpWindow
 from triage.gui.start import NewCaseDialog, RecentCases, StartPage
@@ -206,6 +207,9 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             self.tr("E&xport…"), self.export, "Ctrl+Shift+E",
             self.tr("VICS JSON, CSV, hash lists, HTML or PDF report (as triage export)"))
+        self.audit_action = self._action(
+            self.tr("Audit &log"), self.show_audit_log, "Ctrl+Shift+L",
+            self.tr("Who did what and when, the state of the hash chain, CSV"))
         self.verify_action = self._action(
             self.tr("&Verify case"), self.verify, None,
             self.tr("Re-hash the evidence and check the audit chain (as triage verify)"))
@@ -246,7 +250,7 @@ class MainWindow(QMainWindow):
         case_menu.addSeparator()
         for action in (self.import_hash_set_action, self.import_link_list_action,
                        self.stacks_action, self.export_action, self.export_links_action,
-                       self.verify_action):
+                       self.verify_action, self.audit_action):
             case_menu.addAction(action)
         case_menu.addSeparator()
         case_menu.addAction(self.refresh_action)
@@ -282,6 +286,7 @@ class MainWindow(QMainWindow):
         self.resume_action.setEnabled(bool(has_case and idle and snapshot and snapshot.unfinished))
         self.cancel_action.setEnabled(bool(ingesting))
         self.refresh_action.setEnabled(has_case)
+        self.audit_action.setEnabled(has_case)
         case_idle = has_case and idle and not self.jobs.busy
         for action in (self.import_hash_set_action, self.import_link_list_action,
                        self.stacks_action, self.export_action, self.export_links_action,
@@ -607,6 +612,16 @@ class MainWindow(QMainWindow):
                                         text=self.examiner)
         if ok:
             self.set_examiner(name)
+
+    def show_audit_log(self) -> AuditDialog | None:
+        if self.case_view is None:
+            return None
+        gallery = self.case_view.gallery
+        dialog = AuditDialog(self.case_view.reader, gallery.writer, lambda: self.examiner, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.caseClosed.connect(dialog.close)
+        dialog.show()
+        return dialog
 
     def show_manual(self) -> None:
         self._show_help(HelpWindow.MANUAL_TAB)
