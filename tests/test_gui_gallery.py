@@ -388,6 +388,12 @@ def test_unblurred_pictures_are_counted_and_a_break_is_offered(qtbot, window, ca
         meter._tick()
     assert window.messages.kind == "info" and "break" in window.messages.text
     assert "Unblurred:" in window.exposure_label.text()
+    summary = window.exposure_summary()
+    assert f"you saw {len(meter.pictures)} pictures unblurred" in summary
+    assert "every 1 minutes" in summary
+    window.exposure.break_minutes = 0  # as View ▸ Break reminder with 0
+    assert settings.value("wellbeing/breakMinutes") in (0, "0")
+    assert "(off)" in window.exposure_summary()
 
 
 def test_pages_past_the_first_are_read_by_id_once_the_order_is_known(qtbot, window, case_dir,

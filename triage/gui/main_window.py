@@ -220,6 +220,10 @@ class MainWindow(QMainWindow):
                                           self.tr("The examiner's manual, offline"))
         self.shortcuts_action = self._action(self.tr("&Keyboard shortcuts"), self.show_shortcuts,
                                              "Ctrl+/")
+        self.exposure_action = self._action(
+            self.tr("&Exposure this session"), self.show_exposure, None,
+            self.tr("How many pictures you saw unblurred in this session, and for how long"))
+        self.break_action = self._action(self.tr("&Break reminder…"), self.ask_break_minutes)
         self.about_action = self._action(self.tr("&About Triage"), self.show_about)
         self.about_qt_action = self._action(self.tr("About &Qt"), QApplication.aboutQt)
 
@@ -309,6 +313,28 @@ class MainWindow(QMainWindow):
     def _suggest_break(self, minutes: int) -> None:
         self.messages.info(self.tr("You have looked at unblurred pictures for {m} minutes in "
                                    "this session. A short break helps.").format(m=minutes))
+
+    def exposure_summary(self) -> str:
+        meter = self.exposure
+        minutes = meter.break_minutes
+        return self.tr(
+            "In this session (started {start}) you saw {n} pictures unblurred, for {t} "
+            "in all.\n\nA break is suggested after every {m} of unblurred viewing "
+            "(View ▸ Break reminder).").format(
+            start=f"{meter.started:%H:%M}", n=formatting.count(len(meter.pictures)),
+            t=formatting.duration(meter.seconds) or "0 s",
+            m=self.tr("{m} minutes").format(m=minutes) if minutes else self.tr("— (off)"))
+
+    def show_exposure(self) -> None:
+        QMessageBox.information(self, self.tr("Exposure this session"), self.exposure_summary())
+
+    def ask_break_minutes(self) -> None:
+        minutes, ok = QInputDialog.getInt(
+            self, self.tr("Break reminder"),
+            self.tr("Suggest a break after this many minutes of unblurred viewing (0: never):"),
+            self.exposure.break_minutes, 0, 600)
+        if ok:
+            self.exposure.break_minutes = minutes
 
     def _update_examiner_label(self) -> None:
         self.examiner_label.setText(self.tr("Examiner: {name}").format(name=self.examiner))
@@ -472,9 +498,12 @@ class MainWindow(QMainWindow):
         self.view_menu.clear()
         if self.case_view is None:
             self.view_menu.addAction(self.tr("(no case open)")).setEnabled(False)
-            return
-        for action in self.case_view.gallery.actions_for_menu:
-            self.view_menu.addAction(action)
+        else:
+            for action in self.case_view.gallery.actions_for_menu:
+                self.view_menu.addAction(action)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.exposure_action)
+        self.view_menu.addAction(self.break_action)
 
     def import_hash_set(self) -> None:
         if self.case_view is None:

@@ -10,6 +10,7 @@ on purpose (hold Space); nothing else reveals a picture.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QImage
@@ -123,6 +124,7 @@ class ExposureMeter(QObject):
         from PySide6.QtCore import QTimer
 
         self._settings = settings
+        self.started = datetime.now()
         self.pictures: set[int] = set()
         self.seconds = 0
         self._plain_now = False
@@ -135,6 +137,11 @@ class ExposureMeter(QObject):
     @property
     def break_minutes(self) -> int:
         return int(self._settings.value("wellbeing/breakMinutes", 45) or 0)
+
+    @break_minutes.setter
+    def break_minutes(self, minutes: int) -> None:
+        self._settings.setValue("wellbeing/breakMinutes", max(0, int(minutes)))
+        self._reminded = self.seconds // (minutes * 60) if minutes else 0
 
     def shown(self, media_id: int) -> None:
         self._plain_now = True
