@@ -171,3 +171,29 @@ def test_the_cheap_schema_head_is_alembics_head():
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     assert ScriptDirectory.from_config(config).get_current_head() == schema_head()
+
+
+def test_media_are_ranked_in_the_order_found_on_upgrade(tmp_path):
+    """0009: found_order numbers media by their first instance's evidence, partition, path."""
+    folder = tmp_path / "case"
+    folder.mkdir()
+    _migrate_with_alembic(folder / "case.sqlite", "0008")
+    with create_engine(f"sqlite:///{folder / 'case.sqlite'}").begin() as db:
+        db.execute(text(
+            "INSERT INTO evidence (id, name, format, paths, added_at, added_by, walk_status, "
+            "hash_status) VALUES (1, 'e', 'folder', '[]', '2026-01-01 00:00:00', 'a', "
+            "'DONE', 'DONE')"))
+        for media_id, path in ((1, "/z.jpg"), (2, "/a.jpg"), (3, "/m.jpg")):
+            db.execute(text(
+                "INSERT INTO media (id, sha256, sha1, md5, size, analysed, "
+                "stack_representative) VALUES (:id, :sha, '', '', 1, 0, 0)"),
+                {"id": media_id, "sha": f"{media_id:064x}"})
+            db.execute(text(
+                "INSERT INTO file (evidence_id, path, name, kind, deleted, "
+                "extension_mismatch, media_id, status) VALUES (1, :path, :path, 'FILE', 0, 0, "
+                ":id, 'DONE')"), {"path": path, "id": media_id})
+    store = open_case(folder)
+    with store.reading() as session:
+        assert session.execute(text("SELECT id, found_order FROM media ORDER BY id")).all() \
+            == [(1, 3), (2, 1), (3, 2)]
+    store.close()

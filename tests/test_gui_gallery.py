@@ -628,7 +628,8 @@ def test_an_alert_sets_category_is_proposed_until_confirmed_with_one_key(qtbot, 
     hit = gallery.model.item(0)
     assert hit.media_id == first and hit.hashset_category == "vics-us:2" and hit.category is None
     gallery.view.go_to(0)
-    qtbot.waitUntil(lambda: gallery.detail.detail is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: gallery.detail.detail is not None
+                    and gallery.detail.detail.item.media_id == first, timeout=TIMEOUT_MS)
     text = gallery.detail.text.toPlainText()
     assert "proposed by an alert hash set: 2 – Child Exploitive" in text and "not confirmed" in text
 

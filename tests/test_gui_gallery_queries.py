@@ -196,3 +196,17 @@ def test_in_stack_view_a_stack_matches_when_any_member_does(store):
     assert ids_of(store, GalleryFilter(stacks=False, text="DSCN0010")) == [gps]
     assert ids_of(store, GalleryFilter(camera="canon")) == [canon]
     assert count(store, GalleryFilter()) == TOTAL - 1
+
+
+def test_order_found_is_evidence_partition_then_path_not_the_order_hashed(store):
+    with store.session() as session:  # as if hashing had finished in another order
+        session.execute(update(Media).values(found_order=None))
+    f = GalleryFilter(stacks=False, sort="found", show_known_good=True)
+    assert ids_of(store, f) == sorted(ids_of(store, f))  # unranked: in id order
+    with store.session() as session:
+        assert gallery.rank_found_order(session) == TOTAL
+    with store.reading() as session:
+        paths = [i.path for i in gallery.gallery_page(session, f, 0, 100).items]
+    assert len(paths) == TOTAL and paths == sorted(paths)
+    with store.session() as session:
+        assert gallery.rank_found_order(session) == 0  # nothing moved: nothing written

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -85,6 +85,9 @@ class FilterBar(QWidget):
         self.sort = _combo([(self.tr("Order found"), "found"), (self.tr("Largest first"), "size"),
                             (self.tr("Biggest stacks first"), "stack"),
                             (self.tr("File name"), "name")], self.tr("Sort order of the tiles"))
+        self.sort.setItemData(0, self.tr("Where each was first found: evidence by evidence, "
+                                         "partition by partition, then by path"),
+                              Qt.ItemDataRole.ToolTipRole)
         self.more = QToolButton()
         self.more.setText(self.tr("More filters"))
         self.more.setCheckable(True)

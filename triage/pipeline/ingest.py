@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from triage.case.audit import append_audit
 from triage.case.clock import utcnow
+from triage.case.gallery import rank_found_order
 from triage.case.models import (
     AuditEntry,
     EntryKind,
@@ -186,6 +187,8 @@ class Ingest:
         summary.cancelled = self.cancel.is_set()
         if not summary.cancelled:
             self._audit_completion()
+            with self.store.session() as session:
+                rank_found_order(session)  # the gallery's "order found"
             match_case(self.store, self.examiner)  # hash sets: every media, all sets
             if self.options.analyse_media and summary.files_hashed:
                 from triage.pipeline.cluster import build_stacks
