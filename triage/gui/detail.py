@@ -111,6 +111,11 @@ class DetailPane(QWidget):
         self.members.setWrapping(False)
         self.members.setFixedHeight(MEMBER_ICON.height() + 44)
         self.members.setMovement(QListView.Movement.Static)
+        # Every member the same cell, its name elided in the middle (the extension shows);
+        # the whole path is the tooltip.
+        self.members.setGridSize(QSize(MEMBER_ICON.width() + 28, MEMBER_ICON.height() + 26))
+        self.members.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.members.setWordWrap(False)
         self.members.itemActivated.connect(self._member_activated)
         self.members.itemClicked.connect(self._member_activated)
         self.text = QTextBrowser()
@@ -195,7 +200,7 @@ class DetailPane(QWidget):
         self.members_label.setText(self.tr("Stack of {n} (representative first):").format(
             n=detail.item.stack_size))
         for member in detail.stack:
-            entry = QListWidgetItem(member.name[:18])
+            entry = QListWidgetItem(member.name)
             entry.setData(Qt.ItemDataRole.UserRole, member)
             entry.setToolTip(member.path)
             self.members.addItem(entry)
@@ -305,10 +310,23 @@ def _category(item, labels: dict[str, str], scheme_id: str) -> str:
     return esc(translate("DetailPane", "uncategorised"))
 
 
+DIGESTS = ("MD5", "SHA-1", "SHA-256")
+
+
+def digest(value: str | None) -> str:
+    return f"<code>{esc(value)}</code>"
+
+
 def html_table(rows: list[tuple[str, str]]) -> str:
-    cells = "".join(f"<tr><td style='padding-right:10px' valign='top'><b>{html.escape(k)}</b>"
-                    f"</td><td>{v}</td></tr>" for k, v in rows)
+    """Label and value rows. A digest's value is never broken (the pane scrolls sideways
+    instead), so that a hash reads and copies whole."""
+    cells = "".join(f"<tr><td style='padding-right:10px; white-space:pre' valign='top'>"
+                    f"<b>{html.escape(k)}</b></td><td{NOWRAP if k in DIGESTS else ''}>{v}</td>"
+                    "</tr>" for k, v in rows)
     return f"<table cellspacing='1'>{cells}</table>"
+
+
+NOWRAP = " style='white-space:pre'"
 
 
 def html_section(title: str, body: str) -> str:
@@ -324,8 +342,7 @@ def detail_html(d: MediaDetail, suggestions: list[PluginSuggestion] = (),
         (translate("DetailPane", "Type"),
          f"{esc(item.detected_type)} · {size}{esc(formatting.exact_size(item.size))}"),
         (translate("DetailPane", "Category"), _category(item, labels or {}, scheme_id)),
-        ("MD5", f"<code>{item.md5}</code>"), ("SHA-1", f"<code>{d.sha1}</code>"),
-        ("SHA-256", f"<code>{item.sha256}</code>"),
+        ("MD5", digest(item.md5)), ("SHA-1", digest(d.sha1)), ("SHA-256", digest(item.sha256)),
     ])]
     if d.analysis_error:
         parts.append(f"<p style='color:#b00020'>{esc(d.analysis_error)}</p>")

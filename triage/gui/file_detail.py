@@ -16,7 +16,7 @@ from triage.case import gallery
 from triage.case.models import Media
 from triage.case.queries import FileListing
 from triage.gui import formatting
-from triage.gui.detail import esc, hit_text, html_section, html_table, when
+from triage.gui.detail import digest, esc, hit_text, html_section, html_table, when
 from triage.gui.models import evidence_label
 from triage.gui.workers import StoreReader
 
@@ -63,8 +63,7 @@ def file_detail_html(f: FileListing, content: gallery.MediaDetail | None) -> str
         (QTextBrowser.tr("Entry"), f"{esc(f.kind)}, inode {esc(f.meta_addr)}"),
         (QTextBrowser.tr("Size"), esc(formatting.exact_size(f.size))),
         (QTextBrowser.tr("Type"), esc(kind)),
-        ("MD5", f"<code>{esc(f.md5)}</code>"), ("SHA-1", f"<code>{esc(f.sha1)}</code>"),
-        ("SHA-256", f"<code>{esc(f.sha256)}</code>"),
+        ("MD5", digest(f.md5)), ("SHA-1", digest(f.sha1)), ("SHA-256", digest(f.sha256)),
         (QTextBrowser.tr("Created"), when(f.crtime)),
         (QTextBrowser.tr("Modified"), when(f.mtime)),
         (QTextBrowser.tr("Accessed"), when(f.atime)),
