@@ -378,7 +378,7 @@ class CaseView(QWidget):
         table_and_detail.addWidget(self.file_detail)
         table_and_detail.setStretchFactor(0, 3)
         table_and_detail.setStretchFactor(1, 1)
-        files_layout.addWidget(table_and_detail)
+        files_layout.addWidget(table_and_detail, 1)
         files_box = _group(self.tr("Files"), files_widget)
         self.model.loaded.connect(self._files_loaded)
         self.model.loadFailed.connect(self._files_failed)

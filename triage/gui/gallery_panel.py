@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
 from triage.case.gallery import evidence_choices, items_by_id
+from triage.case.models import Keyframe
 from triage.case.store import CaseStore
 from triage.case.tags import working_scheme
 from triage.gui import formatting
@@ -33,6 +35,7 @@ from triage.gui.gallery_model import GalleryModel, ThumbnailCache, coalesced
 from triage.gui.gallery_view import PICTURE, GalleryView, GridModel, TileDelegate
 from triage.gui.i18n import language
 from triage.gui.tagging import TagChange
+from triage.gui.video_player import VideoPlayer
 from triage.gui.wellbeing import ExposureMeter, WellbeingPolicy
 from triage.gui.widgets import MessageBar
 from triage.gui.workers import ChangeWatcher, StoreReader, StoreWriter, ThumbnailLoader
@@ -80,6 +83,8 @@ class GalleryPanel(QWidget):
         super().__init__(parent)
         self._messages = messages
         self._examiner = examiner  # a callable: the examiner can change while the case is open
+        self._store, self._exposure = store, exposure
+        self.player: VideoPlayer | None = None
         self.scheme = None
         self._return_to: tuple[int | None, int] | None = None  # where a refresh comes back to
         # Its own reader, so the first tiles never queue behind the overview's counts
@@ -149,7 +154,7 @@ class GalleryPanel(QWidget):
         self.view.untagRequested.connect(self.untag_selection)
         self.view.revealRequested.connect(self._reveal)
         self.view.confirmRequested.connect(self.confirm_suggestion)
-        self.view.activated.connect(lambda _index: self.detail.setFocus())
+        self.view.activated.connect(self._activated)
         self.detail.memberChosen.connect(self.detail.show_media)
 
         self.reader.start()
@@ -355,6 +360,38 @@ class GalleryPanel(QWidget):
             self._advance(max(rows))
         return True
 
+    def _activated(self, _index) -> None:
+        """Enter or a double click: a video plays, a picture's details take the keys."""
+        row = self.view.current_row()
+        item = self.model.item(row) if row is not None else None
+        if item is not None and item.is_video:
+            self.play(item)
+        else:
+            self.detail.setFocus()
+
+    def play(self, item) -> None:
+        """Open the player on a video tile, once its keyframes' times are read."""
+        self.reader.submit(partial(_keyframe_times, media_id=item.media_id),
+                           partial(self._open_player, item), self._load_failed)
+
+    def _open_player(self, item, times: list[float]) -> None:
+        if self.player is not None:
+            self.player.close()
+        self.player = VideoPlayer(item.media_id, item.name, item.categorised, self.policy,
+                                  times, dict(self.view.hotkeys), self._exposure, self)
+        self.player.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.player.destroyed.connect(lambda: setattr(self, "player", None))
+        self.player.tagRequested.connect(self._tag_video)
+        self.player.open_content(self._store, item.sha256)
+        self.player.show()
+
+    def _tag_video(self, media_id: int, code: str) -> None:
+        label = self.scheme.category(code).label_in(language()) if self.scheme else code
+        self.undo_stack.push(TagChange(
+            self.writer, self._examiner, [media_id], self.scheme.id, code, False,
+            self.tr("tag the video as {code} ({label})").format(code=code, label=label),
+            self._changes_arrived, self._change_failed))
+
     def confirm_suggestion(self) -> bool:
         """Make the category a plugin suggests for the current item the examiner's tag of the
         selection (with their stacks in stack view), through the undo stack like a hotkey.
@@ -480,3 +517,8 @@ def _items_count(items, whole_stacks: bool) -> str:
     n = sum(i.stack_size for i in items) if whole_stacks else len(items)
     return translate("GalleryPanel", "1 item") if n == 1 else translate(
         "GalleryPanel", "{n} items").format(n=n)
+
+
+def _keyframe_times(session, media_id: int) -> list[float]:
+    return [t for t in session.scalars(select(Keyframe.time).where(Keyframe.media_id == media_id)
+                                       .order_by(Keyframe.index)) if t is not None]
