@@ -183,3 +183,18 @@ def test_the_command_line_signs_with_the_examiner_named_in_the_case(store, tmp_p
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "case.examiner")
                                 ).one()
         assert entry.examiner == "Det. Ada Smith"
+
+
+def test_a_videos_segments_are_in_the_report_beside_its_verdict(store, tmp_path):
+    from triage.case.segments import SegmentError, add_segment
+
+    ids = picture_ids(store)
+    with store.session() as session:  # a picture stands in for a video here
+        session.get(Media, ids[0]).detected_type = "video/mp4"
+    with store.session() as session:
+        add_segment(session, "alice", ids[0], 12.5, 4.0, "vics-us", "2")
+    with store.session() as session, pytest.raises(SegmentError):
+        add_segment(session, "alice", ids[1], 1, 2, "vics-us", "2")  # not a video
+    _, out = _report(store, tmp_path, "html", scheme="vics-us")
+    page = out.read_text()
+    assert "<b>Segment</b> 4.0–12.5 s: vics-us 2, by alice" in page

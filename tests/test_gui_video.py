@@ -17,6 +17,10 @@ from PySide6.QtCore import Qt  # noqa: E402
 
 from guiwindow import TIMEOUT_MS, open_gallery, settings, window  # noqa: E402,F401
 from test_gui_gallery import examiner_tags, wait_filter, wait_writes  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from triage.case.audit import verify_chain  # noqa: E402
+from triage.case.models import AuditEntry  # noqa: E402
 from triage.case.store import open_case  # noqa: E402
 from triage.pipeline.ingest import Ingest, IngestOptions  # noqa: E402
 
@@ -88,5 +92,28 @@ def test_a_video_plays_blurred_muted_steps_seeks_and_is_tagged(qtbot, window, vi
     qtbot.keyClick(player, Qt.Key.Key_2)  # the working scheme's key: the whole video
     wait_writes(qtbot, gallery)
     assert examiner_tags(video_case) == {media_id: "2"}
+
+    player.seek(10)  # a stretch from 1 s to 3 s, tagged on its own
+    qtbot.waitUntil(lambda: player.frame_number == 10, timeout=TIMEOUT_MS)
+    qtbot.keyClick(player, Qt.Key.Key_BracketLeft)
+    player.seek(30)
+    qtbot.waitUntil(lambda: player.frame_number == 30, timeout=TIMEOUT_MS)
+    qtbot.keyClick(player, Qt.Key.Key_BracketRight)
+    assert player.stretch == (1.0, 3.0)
+    qtbot.keyClick(player, Qt.Key.Key_1)
+    qtbot.waitUntil(lambda: player.segments.count() == 1, timeout=TIMEOUT_MS)
+    assert player.stretch is None and examiner_tags(video_case) == {media_id: "2"}
+    segment = player.segments.item(0).data(Qt.ItemDataRole.UserRole)
+    assert (segment.start, segment.end, segment.category) == (1.0, 3.0, "1")
+    player.segments.setCurrentRow(0)
+    qtbot.keyClick(player, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: player.segments.count() == 0, timeout=TIMEOUT_MS)
+    store = open_case(video_case)
+    with store.reading() as session:
+        actions = list(session.scalars(select(AuditEntry.action)))
+        assert actions[-2:] == ["segment.add", "segment.remove"]
+        assert verify_chain(session) is None
+    store.close()
+
     player.close()
     qtbot.waitUntil(lambda: not playback.exists(), timeout=TIMEOUT_MS)

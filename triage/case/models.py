@@ -412,6 +412,22 @@ class Tag(Base):
     media: Mapped[Media] = relationship()
 
 
+class VideoSegment(Base):
+    """A stretch of a video an examiner categorised on its own (the video keeps its tag):
+    from `start` to `end`, in seconds from the video's start."""
+
+    __tablename__ = "video_segment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), index=True)
+    start: Mapped[float]
+    end: Mapped[float]
+    scheme: Mapped[str] = mapped_column(String(60))
+    category: Mapped[str] = mapped_column(String(60))
+    examiner: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime]
+
+
 class CaseSetting(Base):
     """A setting of the case as a whole (e.g. `working_scheme`), one row per key."""
 

@@ -315,6 +315,10 @@ def _item(context, out: TextIO, item: Item) -> None:
     for tag in item.other_tags:
         details.append(f"<b>{esc(tag.source)}</b> says {esc(tag.scheme)} {esc(tag.category)} "
                        "(not a verdict)")
+    for segment in item.segments:
+        details.append(f"<b>Segment</b> {segment.start:.1f}–{segment.end:.1f} s: "
+                       f"{esc(segment.scheme)} {esc(segment.category)}, by "
+                       f"{esc(segment.examiner)} {esc(iso(segment.at))}")
     if item.width:
         details.append(f"<b>Size</b> {item.width} × {item.height} px")
     details.append(f"<b>EXIF/GPS</b> {exif_text(item.exif)}")

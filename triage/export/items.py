@@ -37,6 +37,7 @@ from triage.case.models import (
     TagSourceKind,
     TagState,
 )
+from triage.case.segments import segments_of
 from triage.case.tags import TagSource, place, working_scheme
 from triage.schema import SchemeRegistry
 
@@ -146,6 +147,7 @@ class Item:
     exif: dict = field(default_factory=dict)
     width: int | None = None
     height: int | None = None
+    segments: list = field(default_factory=list)  # a video's stretches categorised apart
 
     @property
     def updated(self) -> datetime | None:
@@ -194,6 +196,7 @@ def iter_items(session: Session, registry: SchemeRegistry, target: str, *,
         files = _files(session, ids)
         tags = _tags(session, ids, registry)
         hits = _hash_set_hits(session, ids)
+        segments = segments_of(session, ids)
         verdicts = _hash_set_verdicts(session, ids) if precategorised else {}
         for m in media:
             mine = tags.get(m.id, [])
@@ -204,7 +207,8 @@ def iter_items(session: Session, registry: SchemeRegistry, target: str, *,
                 detected_type=m.detected_type, verdict=verdict,
                 target=target_of(registry, verdict, target, verdicts.get(m.id)),
                 other_tags=others, hash_sets=hits.get(m.id, []), files=files.get(m.id, []),
-                exif=m.exif or {}, width=m.width, height=m.height)
+                exif=m.exif or {}, width=m.width, height=m.height,
+                segments=segments.get(m.id, []))
         session.expunge_all()
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from triage.case.gallery import evidence_choices, items_by_id
 from triage.case.models import Keyframe
+from triage.case.segments import add_segment, remove_segment, segments_of
 from triage.case.store import CaseStore
 from triage.case.tags import working_scheme
 from triage.gui import formatting
@@ -382,8 +383,34 @@ class GalleryPanel(QWidget):
         self.player.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.player.destroyed.connect(lambda: setattr(self, "player", None))
         self.player.tagRequested.connect(self._tag_video)
+        self.player.segmentRequested.connect(self._add_segment)
+        self.player.segmentRemoveRequested.connect(self._remove_segment)
         self.player.open_content(self._store, item.sha256)
         self.player.show()
+        self._read_segments(item.media_id)
+
+    def _add_segment(self, media_id: int, start: float, end: float, code: str) -> None:
+        scheme, examiner = self.scheme.id, self._examiner()
+        self.writer.submit(lambda session: add_segment(session, examiner, media_id, start, end,
+                                                       scheme, code),
+                           lambda _segment: self._read_segments(media_id),
+                           self._segment_failed)
+
+    def _remove_segment(self, segment_id: int) -> None:
+        examiner, player = self._examiner(), self.player
+        self.writer.submit(lambda session: remove_segment(session, examiner, segment_id),
+                           lambda _none: player and self._read_segments(player.media_id),
+                           self._segment_failed)
+
+    def _segment_failed(self, message: str) -> None:
+        self._messages.error(self.tr("The segment was not changed: {m}").format(m=message))
+
+    def _read_segments(self, media_id: int) -> None:
+        def show(found) -> None:
+            if self.player is not None and self.player.media_id == media_id:
+                self.player.set_segments(found.get(media_id, []), self.detail.labels)
+
+        self.reader.submit(partial(segments_of, media_ids=[media_id]), show, self._load_failed)
 
     def _tag_video(self, media_id: int, code: str) -> None:
         label = self.scheme.category(code).label_in(language()) if self.scheme else code

@@ -151,9 +151,12 @@ class FrameDecoder(QThread):
 
 class VideoPlayer(QDialog):
     """One video: play and pause (P), step a frame (, and .), speed, the keyframes to seek
-    by, hold Space to see it clearly; the working scheme's keys tag the whole video."""
+    by, hold Space to see it clearly. The working scheme's keys tag the whole video, or,
+    with a stretch marked ([ where it starts, ] where it ends), that stretch: a segment."""
 
     tagRequested = Signal(int, str)  # media id, category code
+    segmentRequested = Signal(int, float, float, str)  # media id, start, end, category code
+    segmentRemoveRequested = Signal(int)  # segment id
 
     def __init__(self, media_id: int, name: str, categorised: bool, policy: WellbeingPolicy,
                  keyframe_times: list[float], hotkeys: dict[str, str],
@@ -199,6 +202,15 @@ class VideoPlayer(QDialog):
         self.keyframes.setFixedHeight(KEYFRAME_ICON.height() + 40)
         self.keyframes.itemClicked.connect(self._keyframe_chosen)
         self.keyframes.setToolTip(self.tr("Keyframes: click one to go there"))
+        self.mark: list[float | None] = [None, None]  # the stretch [ and ] marked, in seconds
+        self.mark_label = QLabel()
+        self.segments = QListWidget()
+        self.segments.setFixedHeight(72)
+        self.segments.setToolTip(self.tr("Stretches categorised on their own; Delete removes "
+                                         "the selected one"))
+        self.segments.itemClicked.connect(lambda item: self.seek_time(
+            item.data(Qt.ItemDataRole.UserRole).start))
+        self._update_mark()
         controls = QHBoxLayout()
         for widget in (self.play_button, back, forward, QLabel(self.tr("Speed:")), self.speed,
                        self.time):
@@ -210,6 +222,8 @@ class VideoPlayer(QDialog):
         layout.addWidget(self.slider)
         layout.addLayout(controls)
         layout.addWidget(self.keyframes)
+        layout.addWidget(self.mark_label)
+        layout.addWidget(self.segments)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         policy.changed.connect(self._paint)
@@ -338,6 +352,50 @@ class VideoPlayer(QDialog):
 
     # -- keys ------------------------------------------------------------------------------
 
+    # -- segments ----------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        return self.frame_number / self.info.fps if self.info and self.info.fps else 0.0
+
+    def set_mark(self, end: bool) -> None:
+        self.mark[int(end)] = self.now
+        self._update_mark()
+
+    def clear_mark(self) -> None:
+        self.mark = [None, None]
+        self._update_mark()
+
+    @property
+    def stretch(self) -> tuple[float, float] | None:
+        start, end = self.mark
+        if start is None or end is None or start == end:
+            return None
+        return (min(start, end), max(start, end))
+
+    def _update_mark(self) -> None:
+        stretch = self.stretch
+        if stretch:
+            self.mark_label.setText(self.tr(
+                "Marked {start}–{end}: a category key tags this stretch; Esc clears it").format(
+                start=_clock(stretch[0]), end=_clock(stretch[1])))
+        else:
+            self.mark_label.setText(self.tr("A category key tags the whole video; [ and ] mark "
+                                            "a stretch to tag on its own"))
+
+    def set_segments(self, segments, labels: dict[str, str]) -> None:
+        """`segments`: this video's, in time order; `labels` by "scheme:code"."""
+        self.segments.clear()
+        for segment in segments:
+            label = labels.get(f"{segment.scheme}:{segment.category}", "")
+            item = QListWidgetItem(f"{_clock(segment.start)}–{_clock(segment.end)} · "
+                                   f"{segment.scheme} {segment.category} {label} · "
+                                   f"{segment.examiner}")
+            item.setData(Qt.ItemDataRole.UserRole, segment)
+            self.segments.addItem(item)
+
+    # -- keys ------------------------------------------------------------------------------
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, text = event.key(), event.text().lower()
         if key == Qt.Key.Key_Space:
@@ -348,6 +406,16 @@ class VideoPlayer(QDialog):
             self.toggle_play()
         elif text in (",", "."):
             self.step(-1 if text == "," else 1)
+        elif text in ("[", "]"):
+            self.set_mark(text == "]")
+        elif key == Qt.Key.Key_Escape and self.stretch:
+            self.clear_mark()
+        elif key == Qt.Key.Key_Delete and self.segments.currentItem() is not None:
+            segment = self.segments.currentItem().data(Qt.ItemDataRole.UserRole)
+            self.segmentRemoveRequested.emit(segment.id)
+        elif text in self._hotkeys and self.stretch:
+            self.segmentRequested.emit(self.media_id, *self.stretch, self._hotkeys[text])
+            self.clear_mark()
         elif text in self._hotkeys:
             self.tagRequested.emit(self.media_id, self._hotkeys[text])
         else:
