@@ -703,3 +703,16 @@ def test_audit_log_viewer_filters_checks_the_chain_and_saves_csv(qtbot, window, 
                                ).first() == "audit.export"
         assert verify_chain(session) is None
     store.close()
+
+
+def test_filter_choices_are_never_cut_at_1300_pixels(qtbot, window, case_dir):
+    """Every fixed choice fits its box (a scheme's long category labels may elide)."""
+    window.resize(1300, 850)
+    gallery = open_gallery(qtbot, window, case_dir)
+    filters = gallery.filters
+    for combo, fixed in ((filters.category, 3), (filters.hits, None),
+                         (filters.media_type, None), (filters.sort, None)):
+        for index in range(combo.count() if fixed is None else fixed):
+            combo.setCurrentIndex(index)
+            text = combo.fontMetrics().horizontalAdvance(combo.currentText())
+            qtbot.waitUntil(lambda: combo.width() >= text + 20, timeout=2000)
