@@ -342,7 +342,7 @@ def test_display_url_and_report_section(store):
     assert main(["export", str(store.folder), "--format", "html", "--scheme", "vics-us",
                  "--out", str(report)]) == 0
     html = report.read_text(encoding="utf-8")
-    assert "5. Shared links" in html and "http://www.other.org/page" in html
+    assert "6. Shared links" in html and "http://www.other.org/page" in html
 
 
 def test_no_network_is_used(tmp_path, evidence, monkeypatch):
