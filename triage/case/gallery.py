@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select, update
+from sqlalchemy import BigInteger, and_, cast, false, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from triage.case.models import (
@@ -332,7 +332,7 @@ def _sort_key(sort: str):
         return -_stack_size()
     if sort == "name":
         return func.lower(_first_file(File.name))
-    return func.coalesce(Media.found_order, Media.id + UNRANKED)
+    return func.coalesce(Media.found_order, cast(Media.id, BigInteger) + UNRANKED)
 
 
 def count_media(session: Session, f: GalleryFilter) -> int:
