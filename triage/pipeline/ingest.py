@@ -25,11 +25,15 @@ from sqlalchemy.orm import Session
 from triage.case.audit import append_audit
 from triage.case.clock import utcnow
 from triage.case.models import (
+    CHAIN_SEPARATOR,
     AuditEntry,
+    CaseSetting,
     EntryKind,
     Evidence,
     File,
     Keyframe,
+    Link,
+    LinkScan,
     Media,
     Partition,
     WorkStatus,
@@ -46,7 +50,8 @@ from triage.evidence import (
 )
 from triage.hashsets import match_case
 from triage.media.sniff import extension_mismatch
-from triage.pipeline.content import locator, locator_query
+from triage.pipeline.content import PASSWORDS, locator, locator_query
+from triage.pipeline.expand import ContainerLimits
 from triage.pipeline.executors import WORKER_LOST, Executor, LocalExecutor, WorkerLost
 from triage.pipeline.progress import ProgressCallback, ProgressTracker
 from triage.pipeline.work import (
@@ -78,6 +83,8 @@ class IngestOptions:
     commit_every: int = 1000
     commit_seconds: float = 2.0
     analyse_media: bool = True  # decode pictures and videos: perceptual hashes, thumbnails, EXIF
+    containers: ContainerLimits = field(default_factory=ContainerLimits)
+    passwords: tuple[str, ...] = ()  # for encrypted containers; kept in the case, tried in turn
 
 
 @dataclass
@@ -164,6 +171,7 @@ class Ingest:
         executor = self._executor or LocalExecutor(self.options.workers)
         for _ in range(executor.workers):
             executor.submit(warm_up)  # workers start while the walk runs
+        self._use_passwords()
         try:
             # The image hashes need no walk: a worker reads the image while the walk runs.
             evidence_jobs = self._submit_evidence_hashes(executor)
@@ -203,6 +211,29 @@ class Ingest:
                 select(func.count()).select_from(File).where(File.status == WorkStatus.ERROR)
             )
         return summary
+
+    def _use_passwords(self) -> None:
+        """Keep new passwords in the case and open again what they may now open.
+
+        The case's password list grows with every `--password`; each run tries
+        them all. Files holding an encrypted item that could not be read go
+        back to pending (their items are read again, all of them), so the run
+        gives what one with the password from the start would have given.
+        """
+        with self.store.session() as session:
+            setting = session.get(CaseSetting, PASSWORDS)
+            known = list(setting.value) if setting else []
+            new = [p for p in self.options.passwords if p not in known]
+            if new:
+                if setting is None:
+                    setting = CaseSetting(key=PASSWORDS, value=[])
+                    session.add(setting)
+                setting.value = known + new
+                reopened = _reopen_encrypted(session)
+                append_audit(session, self.examiner, "ingest.passwords", target="case",
+                             after={"added": len(new), "reopened_files": reopened})
+        self.options = replace(self.options, containers=replace(
+            self.options.containers, passwords=tuple(known + new)))
 
     def _evidence_ids(self, condition) -> list[int]:
         with self.store.reading() as session:
@@ -323,7 +354,8 @@ class Ingest:
                 else:
                     task = FileBatch(batch, options.analyse_media)
                 plugins = self._plugins.specs() if task.analyse and task.plugins else ()
-                in_flight[executor.submit(process_files, task.batch, task.analyse, plugins)] = task
+                in_flight[executor.submit(process_files, task.batch, task.analyse, plugins,
+                                          options.containers)] = task
             if not in_flight:
                 break
             done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
@@ -400,12 +432,13 @@ class Ingest:
         Thumbnails go to their own store first; a kill between the two writes
         redoes the batch, which writes the same thumbnails again.
         """
-        analysed = {r.sha256: r.analysis for r in results if r.sha256 and r.analysis}
+        every = [r for result in results for r in (result, *(i.result for i in result.items))]
+        analysed = {r.sha256: r.analysis for r in every if r.sha256 and r.analysis}
         self.store.thumbnails.put_many(_pictures(analysed))
         with self.store.session() as session:
-            media_ids = _upsert_media(session, [r for r in results if r.sha256])
+            media_ids = _upsert_media(session, [r for r in every if r.sha256])
             _record_analyses(session, analysed, media_ids)
-            self._plugins.record(session, ((media_ids[r.sha256], outcome) for r in results
+            self._plugins.record(session, ((media_ids[r.sha256], outcome) for r in every
                                            if r.sha256 for outcome in r.plugins))
             updates = []
             for result in results:
@@ -414,12 +447,14 @@ class Ingest:
                     "id": result.file_id,
                     "media_id": media_ids.get(result.sha256) if result.sha256 else None,
                     "status": WorkStatus.ERROR if result.error else WorkStatus.DONE,
-                    "error": result.error,
+                    "error": result.error or result.note,
+                    "encrypted": (result.note or "").startswith("encrypted") and not result.items,
                     "extension_mismatch": (not result.error
                                            and extension_mismatch(name, result.detected_type)),
                 })
             session.execute(update(File), updates)
-        summary.files_hashed += sum(1 for r in results if not r.error)
+            _insert_items(session, [r for r in results if r.items], media_ids)
+        summary.files_hashed += sum(1 for r in every if r.sha256)
 
     def _audit_completion(self) -> None:
         for evidence_id in self._evidence_ids(Evidence.walk_status == WorkStatus.DONE):
@@ -561,6 +596,105 @@ def _file_row(evidence_id: int, partition_id: int | None, record: FileRecord) ->
         "status": WorkStatus.PENDING if hashed else WorkStatus.SKIPPED,
         "error": record.error,
     }
+
+
+def _insert_items(session: Session, containers: list[FileResult],
+                  media_ids: dict[str, int]) -> None:
+    """The items found inside these files, as file rows under them, level by level so
+    that each item gets its container's new id (a few statements per batch)."""
+    parents = {row.id: row for row in session.execute(
+        select(File.id, File.evidence_id, File.partition_id, File.path, File.deleted)
+        .where(File.id.in_([r.file_id for r in containers])))}
+    for result in containers:
+        parent = parents[result.file_id]
+        ids: list[int] = [0] * len(result.items)
+        paths: list[str] = [""] * len(result.items)
+        chains: list[list[str]] = [[]] * len(result.items)
+        for level in _levels(result.items):
+            rows = []
+            for index in level:
+                item = result.items[index]
+                above = (parent.id, parent.path, []) if item.parent < 0 else (
+                    ids[item.parent], paths[item.parent], chains[item.parent])
+                paths[index] = f"{above[1]}{CHAIN_SEPARATOR}{item.member.path}"
+                chains[index] = above[2] + [item.member.path]
+                rows.append(_item_row(parent, above[0], paths[index], item, media_ids)
+                            | {"outer_id": parent.id, "container_chain": chains[index]})
+            new = session.scalars(insert(File).returning(File.id, sort_by_parameter_order=True),
+                                  rows).all()
+            for index, file_id in zip(level, new):
+                ids[index] = file_id
+
+
+def _levels(items) -> list[list[int]]:
+    """Item indexes by nesting level: containers' items before the items inside them."""
+    depth: list[int] = []
+    for item in items:
+        depth.append(0 if item.parent < 0 else depth[item.parent] + 1)
+    levels: list[list[int]] = [[] for _ in range(max(depth, default=-1) + 1)]
+    for index, level in enumerate(depth):
+        levels[level].append(index)
+    return levels
+
+
+def _item_row(parent, parent_id: int, path: str, item, media_ids: dict[str, int]) -> dict:
+    member, result = item.member, item.result
+    kind = EntryKind(member.kind)
+    hashed = bool(result.sha256)
+    status = (WorkStatus.DONE if hashed else WorkStatus.ERROR if result.error
+              else WorkStatus.SKIPPED)
+    return {
+        "evidence_id": parent.evidence_id, "partition_id": parent.partition_id,
+        "path": path, "name": member.name, "path_bytes": None, "kind": kind,
+        "deleted": parent.deleted, "size": result.size if hashed else member.size,
+        "meta_addr": None, "attr_type": None, "attr_id": None,
+        "crtime": member.crtime, "mtime": member.mtime, "atime": member.atime,
+        "ctime": member.ctime,
+        "extension_mismatch": hashed and extension_mismatch(member.name, result.detected_type),
+        "media_id": media_ids.get(result.sha256) if hashed else None,
+        "status": status, "error": result.error or result.note,
+        "parent_id": parent_id, "container_path": member.path,
+        "container_kind": item.container, "encrypted": item.encrypted,
+    }
+
+
+def _reopen_encrypted(session: Session) -> int:
+    """Put back to pending every outermost file holding an encrypted item not yet read
+    (or an encrypted document), its items removed; returns how many files."""
+    locked = session.scalars(select(File.id).where(
+        File.encrypted, (File.status == WorkStatus.ERROR) | File.error.like("encrypted%"))).all()
+    tops = {_outermost(session, file_id) for file_id in locked}
+    descendants = _descendants(session, tops)
+    if descendants:
+        for table in (Link, LinkScan):
+            session.execute(update(table).where(table.file_id.in_(descendants))
+                            .values(file_id=None))
+        for level in reversed(_chunks(descendants, 500)):
+            session.execute(File.__table__.delete().where(File.id.in_(level)))
+    if tops:
+        session.execute(update(File).where(File.id.in_(tops)).values(
+            status=WorkStatus.PENDING, error=None, encrypted=False, media_id=None))
+    return len(tops)
+
+
+def _outermost(session: Session, file_id: int) -> int:
+    while (parent := session.scalar(select(File.parent_id).where(File.id == file_id))):
+        file_id = parent
+    return file_id
+
+
+def _descendants(session: Session, ids: set[int]) -> list[int]:
+    """Every item inside these files, containers' items before the items inside them."""
+    found, level = [], list(ids)
+    while level:
+        level = [i for chunk in _chunks(level, 500) for i in session.scalars(
+            select(File.id).where(File.parent_id.in_(chunk)))]
+        found.extend(level)
+    return found
+
+
+def _chunks(values: list[int], size: int) -> list[list[int]]:
+    return [values[i:i + size] for i in range(0, len(values), size)]
 
 
 def _pictures(analysed: dict[str, MediaAnalysis]) -> list[tuple[str, str, bytes]]:

@@ -1,0 +1,94 @@
+"""Containers: the one registry that tells them by content and opens them.
+
+Each kind lives in its own module and says by `sniff(head)` whether a
+content is one of its own; `container_kind` asks each in turn, in the
+order below (most specific first), and `open_container` opens the kind found.
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO, Iterator
+
+from triage.evidence.containers.archive import STREAMS, Archive, archive_kind
+from triage.evidence.containers.base import (
+    Chunks,
+    Container,
+    ContainerError,
+    Member,
+    PasswordNeeded,
+    spool,
+)
+
+KINDS: list[type[Container]] = [Archive]
+ARCHIVE_KINDS = {"zip", "7z", "rar", "cab", "tar", *STREAMS}  # not documents  # read as a file system as evidence
+
+
+def container_kind(head: bytes) -> str | None:
+    """The container kind of a content starting with `head` (HEAD bytes), or None."""
+    for cls in KINDS:
+        if kind := cls.sniff(head):
+            return kind
+    return None
+
+
+def open_container(kind: str, stream: BinaryIO, name: str,
+                   passwords: tuple[str, ...] = ()) -> Container:
+    for cls in KINDS:
+        if kind in cls.kinds:
+            return cls(stream, name, passwords)
+    raise ContainerError(f"unknown container kind {kind!r}")
+
+
+def read_chain(stream: BinaryIO, name: str, members: tuple[str, ...],
+               passwords: tuple[str, ...] = ()) -> Iterator[bytes]:
+    """The bytes of one item inside containers inside `stream`: `members` are the paths
+    in each container, outermost first (as ingest recorded them). Where a name repeats in
+    a container, the first member of that name is read."""
+    held = []
+    try:
+        for depth, wanted in enumerate(members):
+            head = stream.read(1024)
+            stream.seek(0)
+            kind = container_kind(head)
+            if kind is None:
+                raise ContainerError(f"{name}: not a container")
+            entries = open_container(kind, stream, name, passwords).members()
+            held.append(entries)  # its reader stays open while the member is read
+            chunks = _find(entries, wanted, name)
+            if depth == len(members) - 1:
+                yield from chunks
+                return
+            stream = spool()
+            held.append(stream)
+            for chunk in chunks:
+                stream.write(chunk)
+            stream.seek(0)
+            name = Member(wanted).name
+    finally:
+        for thing in reversed(held):
+            thing.close()
+
+
+def _find(entries, wanted: str, name: str) -> Chunks:
+    for member, chunks in entries:
+        if member.path == wanted:
+            if chunks is None:
+                raise ContainerError(f"{wanted!r} in {name}: {member.error or 'not a file'}")
+            return chunks
+    raise ContainerError(f"{wanted!r}: no longer found in {name}")
+
+
+__all__ = [
+    "ARCHIVE_KINDS",
+    "Archive",
+    "Chunks",
+    "Container",
+    "ContainerError",
+    "Member",
+    "PasswordNeeded",
+    "archive_kind",
+    "container_kind",
+    "open_container",
+    "read_chain",
+    "spool",
+]

@@ -1,0 +1,142 @@
+"""Open the containers a worker meets while it reads a file, recursively, within limits.
+
+Every item inside goes through the same reading as a file (one pass: digests,
+type, the one decode) in the same worker, so a container and everything in
+it are one unit of work: recorded together, or redone together after a kill.
+Hostile containers are bounded three ways: nesting depth, bytes expanded
+from one outermost file (at most `max_ratio` times its size, at least
+`min_budget`, never over `max_total`), and a container that holds its own
+content (a quine) is not opened again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import BinaryIO, Callable, Iterator
+
+from triage.evidence.containers import (
+    Chunks,
+    ContainerError,
+    Member,
+    container_kind,
+    open_container,
+)
+from triage.pipeline.results import FileResult, ItemResult
+
+@dataclass(frozen=True)
+class ContainerLimits:
+    """How far a worker opens containers; picklable, sent with each batch."""
+
+    open_containers: bool = True
+    max_depth: int = 8
+    max_ratio: int = 100
+    min_budget: int = 64 << 20
+    max_total: int = 256 << 30
+    passwords: tuple[str, ...] = ()
+
+
+class LimitReached(ContainerError):
+    """More was expanded from one file than its limits allow: a decompression bomb."""
+
+
+class Budget:
+    """Bytes that may still be expanded from one outermost container, across all levels."""
+
+    def __init__(self, limits: ContainerLimits, outer_size: int):
+        self.limit = min(limits.max_total, max(limits.min_budget, limits.max_ratio * outer_size))
+        self.outer_size = outer_size
+        self.used = 0
+        self.exhausted: str | None = None
+
+    def take(self, count: int) -> None:
+        self.used += count
+        if self.used > self.limit:
+            self.exhausted = (f"expansion stopped at {self.limit} bytes from a "
+                              f"{self.outer_size}-byte file (a decompression bomb?)")
+            raise LimitReached(self.exhausted)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a read stands: how deep in containers, inside which contents, what budget."""
+
+    limits: ContainerLimits
+    depth: int = 0
+    ancestors: tuple[str, ...] = ()
+    budget: Budget | None = field(default=None, compare=False)
+
+    def inside(self, sha256: str, size: int) -> Scope:
+        budget = self.budget or Budget(self.limits, size)
+        return replace(self, depth=self.depth + 1, ancestors=self.ancestors + (sha256,),
+                       budget=budget)
+
+
+ReadItem = Callable[[Chunks, str, Scope], FileResult]  # (bytes, name, scope): result, items too
+
+
+def may_open(head: bytes, scope: Scope) -> str | None:
+    """The container kind to open a content as, or None (not one, or not to be opened)."""
+    if not scope.limits.open_containers:
+        return None
+    return container_kind(head)
+
+
+def expand(stream: BinaryIO, kind: str, name: str, sha256: str, scope: Scope,
+           read: ReadItem) -> tuple[tuple[ItemResult, ...], str | None]:
+    """The items of a container and of every container inside it, and why they may be
+    incomplete (None when the container was read whole)."""
+    if sha256 in scope.ancestors:
+        return (), "not opened: the same content as a container it is inside (a quine)"
+    if scope.depth >= scope.limits.max_depth:
+        return (), f"not opened: nested deeper than {scope.limits.max_depth} containers"
+    inner = scope.inside(sha256, _size(stream))
+    container = open_container(kind, stream, name, scope.limits.passwords)
+    items: list[ItemResult] = []
+    note = None
+    try:
+        for member, chunks in container.members():
+            if inner.budget.exhausted:
+                note = inner.budget.exhausted
+                break
+            _add(items, member, kind, _read_member(member, chunks, inner, read))
+    except ContainerError as exc:
+        note = str(exc)
+    note = note or inner.budget.exhausted or _encrypted_note(items)
+    return tuple(items), note
+
+
+def _read_member(member: Member, chunks: Chunks | None, scope: Scope,
+                 read: ReadItem) -> FileResult:
+    if chunks is None:
+        return FileResult(0, error=member.error)
+    return read(_metered(chunks, scope.budget), member.name, scope)
+
+
+def _add(items: list[ItemResult], member: Member, kind: str, result: FileResult) -> None:
+    """Append one item and the items found inside it, their parents renumbered to this list."""
+    index = len(items)
+    items.append(ItemResult(-1, member, kind, replace(result, items=())))
+    for item in result.items:
+        items.append(replace(item, parent=index if item.parent < 0 else index + 1 + item.parent))
+
+
+def _encrypted_note(items: list[ItemResult]) -> str | None:
+    locked = sum(1 for item in items if item.encrypted and item.result.error)
+    if not locked:
+        return None
+    return (f"encrypted: {locked} of {len(items)} items need a password "
+            f"(triage ingest --password)")
+
+
+def _metered(chunks: Chunks, budget: Budget) -> Iterator[bytes]:
+    for chunk in chunks:
+        budget.take(len(chunk))
+        yield chunk
+
+
+def _size(stream: BinaryIO) -> int:
+    position = stream.tell()
+    size = stream.seek(0, 2)
+    stream.seek(position)
+    return size
+
