@@ -379,3 +379,109 @@ def test_sigkill_in_the_middle_of_an_archive_then_resume_gives_the_same_case(tmp
     assert _csv_without_ids(case) == _csv_without_ids(reference)
     listed = _csv_without_ids(case)
     assert sum(1 for row in listed if " » " in row[3]) == 302
+
+
+# -- documents, mail, databases ------------------------------------------------------------
+
+
+def _docx(pictures: dict[str, bytes]) -> bytes:
+    parts = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}
+    return zip_bytes(parts | {f"word/media/{n}": d for n, d in pictures.items()})
+
+
+def _odt(pictures: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+        for name, data in pictures.items():
+            archive.writestr(f"Pictures/{name}", data)
+    return buffer.getvalue()
+
+
+def _pdf(jpeg: bytes, password: str | None = None) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    one = io.BytesIO()
+    Image.open(io.BytesIO(jpeg)).save(one, "PDF")
+    writer = PdfWriter()
+    for page in list(PdfReader(io.BytesIO(one.getvalue())).pages) * 2:  # on two pages
+        writer.add_page(page)
+    if password:
+        writer.encrypt(password, algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _eml(attachments: dict[str, bytes], subject="holiday") -> bytes:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@example.org", "b@example.org", subject
+    message["Date"] = "Tue, 01 Sep 2020 10:00:00 +0000"
+    message.set_content("see attached")
+    for name, data in attachments.items():
+        message.add_attachment(data, maintype="image", subtype="jpeg", filename=name)
+    return message.as_bytes()
+
+
+def _sqlite(blobs: dict[int, bytes], path: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE messages (id INTEGER PRIMARY KEY, text TEXT, "
+                           "thumbnail BLOB, key BLOB)")
+        for rowid, data in blobs.items():
+            connection.execute("INSERT INTO messages VALUES (?, 'hi', ?, ?)",
+                               (rowid, data, os.urandom(200)))
+    connection.close()
+
+
+def test_documents_mail_and_databases_give_their_pictures(tmp_path):
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    p = {n: picture(c) for n, c in (("docx", (1, 9, 9)), ("odt", (9, 1, 9)), ("pdf", (9, 9, 1)),
+                                    ("eml", (50, 9, 9)), ("mbox", (9, 50, 9)),
+                                    ("db", (9, 9, 50)), ("dbzip", (90, 9, 9)))}
+    (folder / "report.docx").write_bytes(_docx({"image1.jpeg": p["docx"]}))
+    (folder / "letter.odt").write_bytes(_odt({"photo.jpg": p["odt"]}))
+    (folder / "scan.pdf").write_bytes(_pdf(p["pdf"]))
+    (folder / "mail.eml").write_bytes(_eml({"holiday.jpg": p["eml"]}))
+    mbox = b"".join(b"From a@example.org Tue Sep  1 10:00:00 2020\n" + _eml(a, s) + b"\n"
+                    for a, s in (({}, "one"), ({"beach.jpg": p["mbox"]}, "two")))
+    (folder / "Inbox").write_bytes(mbox)
+    _sqlite({7: p["db"], 8: zip_bytes({"z.jpg": p["dbzip"]})}, folder / "chat.db")
+    store, summary = ingest(tmp_path / "case", folder, analyse_media=False)
+    rows = listing(store)
+    expected = {
+        "/report.docx » word/media/image1.jpeg": ("docx", "ooxml"),
+        "/letter.odt » Pictures/photo.jpg": ("odt", "odf"),
+        "/scan.pdf » page 1/image.jpg": ("pdf", "pdf"),
+        "/mail.eml » holiday.jpg": ("eml", "eml"),
+        "/Inbox » message 2/beach.jpg": ("mbox", "mbox"),
+        "/chat.db » messages/thumbnail/rowid 7": ("db", "sqlite"),
+        "/chat.db » messages/thumbnail/rowid 8 » z.jpg": ("dbzip", "zip"),
+    }
+    for path, (key, kind) in expected.items():
+        assert rows[path].sha256 == sha256(p[key]), path  # a PDF's JPEG byte for byte
+        assert rows[path].container_kind == kind, path
+    assert not any(path.startswith("/scan.pdf » page 2") for path in rows)  # one picture
+    assert not any("/key/" in path for path in rows)  # random BLOBs are not items
+    assert rows["/mail.eml » holiday.jpg"].mtime.year == 2020
+    assert summary.file_errors == 0
+
+
+def test_an_encrypted_pdf_is_flagged_then_opened_with_the_password(tmp_path):
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    jpeg = picture((40, 40, 90))
+    (folder / "locked.pdf").write_bytes(_pdf(jpeg, password="pdfpw"))
+    store, _ = ingest(tmp_path / "case", folder, analyse_media=False)
+    locked = listing(store)["/locked.pdf"]
+    assert locked.encrypted and "password" in locked.error and locked.sha256
+    store.close()
+    store, _ = ingest(tmp_path / "case", folder, analyse_media=False, passwords=("pdfpw",))
+    rows = listing(store)
+    assert rows["/locked.pdf » page 1/image.jpg"].sha256 == sha256(jpeg)
+    assert rows["/locked.pdf"].error is None

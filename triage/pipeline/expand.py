@@ -98,7 +98,9 @@ def expand(stream: BinaryIO, kind: str, name: str, sha256: str, scope: Scope,
             if inner.budget.exhausted:
                 note = inner.budget.exhausted
                 break
-            _add(items, member, kind, _read_member(member, chunks, inner, read))
+            result = _read_member(member, chunks, inner, read)
+            if container.keeps_everything or result.detected_type or result.items or result.error:
+                _add(items, member, kind, result)
     except ContainerError as exc:
         note = str(exc)
     note = note or inner.budget.exhausted or _encrypted_note(items)

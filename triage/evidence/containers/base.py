@@ -50,6 +50,7 @@ class Container(ABC):
     """One kind of container over a seekable, read-only stream of the container's bytes."""
 
     kinds: ClassVar[frozenset[str]]  # what `sniff` may answer
+    keeps_everything: ClassVar[bool] = True  # False: only items recognised by content count
 
     def __init__(self, stream: BinaryIO, name: str, passwords: tuple[str, ...] = ()):
         self.stream = stream
