@@ -22,7 +22,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from triage.case.models import File
+from triage.case.models import File, Media
 from triage.case.queries import iter_files
 from triage.case.store import open_case
 from triage.pipeline.content import media_reader
@@ -485,3 +485,24 @@ def test_an_encrypted_pdf_is_flagged_then_opened_with_the_password(tmp_path):
     rows = listing(store)
     assert rows["/locked.pdf » page 1/image.jpg"].sha256 == sha256(jpeg)
     assert rows["/locked.pdf"].error is None
+
+
+def test_items_read_back_in_any_order_from_one_open_archive(tmp_path):
+    from triage.evidence import ContentReader
+    from triage.pipeline.content import locator, locator_query
+
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    members = {f"m{i}.bin": os.urandom(100 + i) for i in range(30)}
+    members["inner.zip"] = zip_bytes({"deep.bin": b"deep" * 50})
+    (folder / "many.tgz").write_bytes(tar_bytes(members))
+    store, _ = ingest(tmp_path / "case", folder, analyse_media=False)
+    with store.reading() as session:
+        rows = session.execute(locator_query(File.name, Media.sha256)
+                               .join(Media, File.media_id == Media.id)
+                               .where(File.parent_id.is_not(None))).all()
+    assert len(rows) == 32
+    reader = ContentReader()
+    for row in rows + rows[::-1]:  # forward (one pass), then backward (from the top each)
+        assert sha256(b"".join(reader.chunks(locator(row)))) == row.sha256
+    reader.close()

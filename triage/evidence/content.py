@@ -16,7 +16,7 @@ import pytsk3
 
 from triage.evidence.base import EvidenceError, Source, reason
 from triage.evidence.archive import MemberCursor
-from triage.evidence.containers import ContainerError, read_chain, spool
+from triage.evidence.containers import ContainerError, OuterCursor, spool
 from triage.evidence.detect import open_source
 
 READ_SIZE = 1 << 20
@@ -65,6 +65,7 @@ class ContentReader:
         self._images: dict[tuple[str, tuple[str, ...]], pytsk3.Img_Info] = {}
         self._file_systems: dict[tuple, pytsk3.FS_Info] = {}
         self._cursors: dict[str, MemberCursor] = {}
+        self._outer: tuple[Locator, OuterCursor] | None = None
 
     def source(self, format: str, paths: tuple[str, ...]) -> Source:
         key = (format, paths)
@@ -96,14 +97,24 @@ class ContentReader:
             raise ContentError(str(exc)) from exc
 
     def _item_chunks(self, where: Locator) -> Iterator[bytes]:
-        """An item inside containers, read again through them from the outermost file."""
+        """An item inside containers, read again through them from the outermost file (kept
+        open for the next item of the same file: they come in the order they were found)."""
         outer = replace(where, members=())
-        with self.open(outer) as stream:
-            try:
-                yield from read_chain(stream, PurePosixPath(where.path).name, where.members,
-                                      self.passwords)
-            except ContainerError as exc:
-                raise ContentError(str(exc)) from exc
+        try:
+            if self._outer is None or self._outer[0] != outer:
+                self._close_outer()
+                cursor = OuterCursor(self.open(outer), PurePosixPath(where.path).name,
+                                     self.passwords)
+                self._outer = (outer, cursor)
+            yield from self._outer[1].chunks(where.members)
+        except ContainerError as exc:
+            self._close_outer()
+            raise ContentError(str(exc)) from exc
+
+    def _close_outer(self) -> None:
+        if self._outer is not None:
+            self._outer[1].close()
+            self._outer = None
 
     def open(self, where: Locator) -> BinaryIO:
         """The file's content as a read-only, seekable stream, for a container's reader."""
@@ -232,6 +243,7 @@ class ContentReader:
         for cursor in self._cursors.values():
             cursor.close()
         self._cursors.clear()
+        self._close_outer()
         self._sources.clear()
         self._images.clear()
         self._file_systems.clear()

@@ -72,13 +72,65 @@ def read_chain(stream: BinaryIO, name: str, members: tuple[str, ...],
             thing.close()
 
 
+class OuterCursor:
+    """Items of one outermost container read one after another, as link scans and exports
+    read them (in the order ingest recorded them): the container stays open and is read
+    forward, so a tar.gz of n items costs one decompression, not n. An item behind the
+    cursor starts it again from the top."""
+
+    def __init__(self, stream: BinaryIO, name: str, passwords: tuple[str, ...]):
+        self._stream, self._name, self._passwords = stream, name, passwords
+        self._entries = None
+
+    def chunks(self, members: tuple[str, ...]) -> Iterator[bytes]:
+        chunks = self._forward(members[0])
+        if len(members) == 1:
+            yield from chunks
+            return
+        with spool() as inner:
+            for chunk in chunks:
+                inner.write(chunk)
+            inner.seek(0)
+            yield from read_chain(inner, Member(members[0]).name, members[1:], self._passwords)
+
+    def _forward(self, wanted: str) -> Chunks:
+        for attempt in (0, 1):
+            if self._entries is None or attempt:
+                self._restart()
+            try:
+                return _find(self._entries, wanted, self._name)
+            except _NotFound:
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _restart(self) -> None:
+        if self._entries is not None:
+            self._entries.close()
+        self._stream.seek(0)
+        kind = container_kind(self._stream.read(1024))
+        self._stream.seek(0)
+        if kind is None:
+            raise ContainerError(f"{self._name}: not a container")
+        self._entries = open_container(kind, self._stream, self._name, self._passwords).members()
+
+    def close(self) -> None:
+        if self._entries is not None:
+            self._entries.close()
+        self._stream.close()
+
+
+class _NotFound(ContainerError):
+    pass
+
+
 def _find(entries, wanted: str, name: str) -> Chunks:
     for member, chunks in entries:
         if member.path == wanted:
             if chunks is None:
                 raise ContainerError(f"{wanted!r} in {name}: {member.error or 'not a file'}")
             return chunks
-    raise ContainerError(f"{wanted!r}: no longer found in {name}")
+    raise _NotFound(f"{wanted!r}: no longer found in {name}")
 
 
 __all__ = [
@@ -88,6 +140,7 @@ __all__ = [
     "Container",
     "ContainerError",
     "Member",
+    "OuterCursor",
     "PasswordNeeded",
     "archive_kind",
     "container_kind",
