@@ -506,3 +506,40 @@ def test_items_read_back_in_any_order_from_one_open_archive(tmp_path):
     for row in rows + rows[::-1]:  # forward (one pass), then backward (from the top each)
         assert sha256(b"".join(reader.chunks(locator(row)))) == row.sha256
     reader.close()
+
+
+def _thumbcache(version: int, thumbnails: dict[int, bytes]) -> bytes:
+    """A thumbcache_*.db as the format documents it (header, then CMMM entries)."""
+    import struct
+
+    first = 24 if version < 30 else 28
+    if version < 30:
+        header = struct.pack("<4sIIIII", b"CMMM", version, 1, first, 0, len(thumbnails))
+    else:
+        header = struct.pack("<4sIIIIII", b"CMMM", version, 1, 0, first, 0, len(thumbnails))
+    entries = b""
+    for cache_id, data in [(0x1234, b"")] + list(thumbnails.items()):  # an empty entry first
+        identifier = f"{cache_id:016x}".encode("utf-16-le")
+        fields = struct.pack("<III", len(identifier), 0, len(data))
+        if version >= 30:
+            fields += struct.pack("<II", 96, 64)
+        fields += struct.pack("<IQQ", 0, 0, 0)
+        extension = b"j\0p\0g\0\0\0" if version == 20 else b""
+        body = extension + fields + identifier + data
+        entries += struct.pack("<4sIQ", b"CMMM", 16 + len(body), cache_id) + body
+    return header + entries
+
+
+@pytest.mark.parametrize("version", [20, 21, 32])
+def test_thumbnail_cache_entries_are_items(tmp_path, version):
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    thumbs = {0xDEADBEEF00000001: picture((1, 1, 1), size=(96, 64)),
+              0x00000000CAFE0002: picture((2, 2, 2), "PNG", size=(32, 32))}
+    (folder / "thumbcache_96.db").write_bytes(_thumbcache(version, thumbs))
+    store, summary = ingest(tmp_path / "case", folder, analyse_media=False)
+    rows = listing(store)
+    assert rows["/thumbcache_96.db » deadbeef00000001"].sha256 == sha256(thumbs[0xDEADBEEF00000001])
+    assert rows["/thumbcache_96.db » 00000000cafe0002"].detected_type == "image/png"
+    assert rows["/thumbcache_96.db » 00000000cafe0002"].container_kind == "thumbcache"
+    assert len([p for p in rows if " » " in p]) == 2 and summary.file_errors == 0

@@ -13,6 +13,7 @@ from triage.evidence.containers.archive import STREAMS, Archive, archive_kind
 from triage.evidence.containers.mail import Eml, Mbox
 from triage.evidence.containers.pdf import Pdf
 from triage.evidence.containers.sqlite import SqliteBlobs
+from triage.evidence.containers.thumbcache import Thumbcache
 from triage.evidence.containers.base import (
     Chunks,
     Container,
@@ -22,7 +23,7 @@ from triage.evidence.containers.base import (
     spool,
 )
 
-KINDS: list[type[Container]] = [Archive, Pdf, SqliteBlobs, Mbox, Eml]
+KINDS: list[type[Container]] = [Archive, Pdf, SqliteBlobs, Thumbcache, Mbox, Eml]
 ARCHIVE_KINDS = {"zip", "7z", "rar", "cab", "tar", *STREAMS}  # not documents  # read as a file system as evidence
 
 
