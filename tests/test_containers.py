@@ -543,3 +543,34 @@ def test_thumbnail_cache_entries_are_items(tmp_path, version):
     assert rows["/thumbcache_96.db » 00000000cafe0002"].detected_type == "image/png"
     assert rows["/thumbcache_96.db » 00000000cafe0002"].container_kind == "thumbcache"
     assert len([p for p in rows if " » " in p]) == 2 and summary.file_errors == 0
+
+
+def _chromium_entry(url: str, body: bytes, key_sha256: bool = True) -> bytes:
+    """A simple-cache entry file (`<hash>_0`) as Chromium writes it."""
+    import struct
+    import zlib
+
+    key = f"1/0/_dk_https://example.org https://example.org {url}".encode()
+    headers = b"HTTP/1.1 200\0content-type: image/jpeg\0\0"
+    eof = struct.Struct("<QIII4x")
+    out = struct.pack("<QIII4x", 0xFCFB6D1BA7725C30, 5, len(key), 0) + key
+    out += body + eof.pack(0xF4FA6F45970D41D8, 0, zlib.crc32(body), len(body))
+    out += headers + (hashlib.sha256(key).digest() if key_sha256 else b"")
+    return out + eof.pack(0xF4FA6F45970D41D8, 2 if key_sha256 else 0, 0, len(headers))
+
+
+def test_chromium_cache_bodies_are_items_named_by_url(tmp_path):
+    folder = tmp_path / "evidence" / "Cache_Data"
+    folder.mkdir(parents=True)
+    jpeg = picture((3, 60, 120))
+    (folder / "0a1b2c3d4e5f6071_0").write_bytes(_chromium_entry("https://cdn.example/p.jpg",
+                                                                  jpeg))
+    (folder / "1111111111111111_0").write_bytes(_chromium_entry("https://x.example/", b"<html>",
+                                                                  key_sha256=False))
+    (folder / "2222222222222222_0").write_bytes(_chromium_entry("https://y.example/", jpeg)[:-10])
+    store, _ = ingest(tmp_path / "case", folder.parent, analyse_media=False)
+    rows = listing(store)
+    item = rows["/Cache_Data/0a1b2c3d4e5f6071_0 » https://cdn.example/p.jpg"]
+    assert item.sha256 == sha256(jpeg) and item.container_kind == "chromium-cache"
+    assert rows["/Cache_Data/1111111111111111_0 » https://x.example/"].size == 6
+    assert "truncated" in rows["/Cache_Data/2222222222222222_0"].error

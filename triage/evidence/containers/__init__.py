@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import BinaryIO, Iterator
 
 from triage.evidence.containers.archive import STREAMS, Archive, archive_kind
+from triage.evidence.containers.browser import ChromiumSimpleCache
 from triage.evidence.containers.mail import Eml, Mbox
 from triage.evidence.containers.pdf import Pdf
 from triage.evidence.containers.sqlite import SqliteBlobs
@@ -23,7 +24,8 @@ from triage.evidence.containers.base import (
     spool,
 )
 
-KINDS: list[type[Container]] = [Archive, Pdf, SqliteBlobs, Thumbcache, Mbox, Eml]
+KINDS: list[type[Container]] = [
+    Archive, Pdf, SqliteBlobs, Thumbcache, ChromiumSimpleCache, Mbox, Eml]
 ARCHIVE_KINDS = {"zip", "7z", "rar", "cab", "tar", *STREAMS}  # not documents  # read as a file system as evidence
 
 
