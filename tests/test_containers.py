@@ -574,3 +574,42 @@ def test_chromium_cache_bodies_are_items_named_by_url(tmp_path):
     assert item.sha256 == sha256(jpeg) and item.container_kind == "chromium-cache"
     assert rows["/Cache_Data/1111111111111111_0 » https://x.example/"].size == 6
     assert "truncated" in rows["/Cache_Data/2222222222222222_0"].error
+
+
+CRASHING_PARSER = """
+import os
+import triage.evidence.containers.archive as archive
+
+_real = archive.Archive.members
+
+
+def _crashing(self):
+    if "crash" in self.name:
+        os._exit(70)
+    return _real(self)
+
+
+archive.Archive.members = _crashing
+"""
+
+
+@pytest.mark.slow
+def test_a_container_whose_parser_kills_its_worker_is_hashed_unopened(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(CRASHING_PARSER)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        [str(site)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    jpeg = picture((8, 8, 8))
+    (folder / "crash.zip").write_bytes(zip_bytes({"a.jpg": jpeg}))
+    (folder / "fine.zip").write_bytes(zip_bytes({"b.jpg": jpeg}))
+    store = open_case(tmp_path / "case", create=True)
+    run = Ingest(store, "tester", IngestOptions(workers=1))
+    run.add(folder)
+    run.run()
+    rows = listing(store)
+    assert "killed the worker" in rows["/crash.zip"].error and rows["/crash.zip"].sha256
+    assert rows["/fine.zip » b.jpg"].sha256 == sha256(jpeg)
+    assert not any(p.startswith("/crash.zip » ") for p in rows)

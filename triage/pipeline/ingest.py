@@ -49,7 +49,7 @@ from triage.evidence import (
     walk,
 )
 from triage.hashsets import match_case
-from triage.media.sniff import extension_mismatch
+from triage.media.sniff import extension_mismatch, media_kind
 from triage.pipeline.content import PASSWORDS, locator, locator_query
 from triage.pipeline.expand import ContainerLimits
 from triage.pipeline.executors import WORKER_LOST, Executor, LocalExecutor, WorkerLost
@@ -354,8 +354,10 @@ class Ingest:
                 else:
                     task = FileBatch(batch, options.analyse_media)
                 plugins = self._plugins.specs() if task.analyse and task.plugins else ()
+                limits = (options.containers if task.containers
+                          else replace(options.containers, open_containers=False))
                 in_flight[executor.submit(process_files, task.batch, task.analyse, plugins,
-                                          options.containers)] = task
+                                          limits)] = task
             if not in_flight:
                 break
             done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
@@ -487,14 +489,17 @@ class FileBatch:
     batch: list[FileJob]
     analyse: bool
     plugins: bool = True  # run the case's plugins on the decode
+    containers: bool = True  # open the containers found (archives, documents, ...)
     retried: bool = False
     plugins_suspected: bool = False
     decode_crashed: bool = False
+    container_crashed: bool = False
 
     @property
     def last_resort(self) -> bool:
         """One file, alone, only read and hashed: a worker lost now blames the file."""
-        return self.retried and len(self.batch) == 1 and not self.analyse
+        return (self.retried and len(self.batch) == 1 and not self.analyse
+                and not self.containers)
 
     def after_worker_lost(self, lost: Exception, retries: deque,
                           plugins_running: bool) -> list[FileResult]:
@@ -503,7 +508,8 @@ class FileBatch:
         Every batch the dead worker's pool held is retried a file at a time, each file
         alone. A file that kills its worker then is decoded again without the plugins
         (a plugin that then turns out to be the killer is stopped for the run), then
-        hashed without decoding (decoders are where native crashes live); one that kills
+        hashed without decoding (decoders are where native crashes live), then without
+        opening it as a container (a parser's crash on a hostile archive); one that kills
         even that is an error on that file. The ingest goes on either way.
         """
         if len(self.batch) > 1 or not self.retried:  # maybe another task killed the worker
@@ -515,20 +521,39 @@ class FileBatch:
         if self.analyse:
             retries.append(replace(self, analyse=False, decode_crashed=True))
             return []
+        if self.containers:
+            retries.append(replace(self, containers=False, container_crashed=True))
+            return []
         return [FileResult(self.batch[0].file_id,
                            error=f"reading this file killed the worker process ({lost})")]
 
     def noted(self, results: list[FileResult]) -> list[FileResult]:
-        """Results, with a decode crash recorded on the media of a file hashed without it."""
+        """Results, with a decode crash recorded on the media of a file hashed without it,
+        and a container's crash on the file not opened because of it."""
+        if self.container_crashed:
+            results = [r if r.error else replace(
+                r, note="not opened: opening this container killed the worker process (a "
+                "crash in its parser); hashed as a file") for r in results]
         if not self.decode_crashed:
             return results
         from triage.media.analyse import MediaAnalysis  # rare: keep decoders out of start-up
 
-        return [replace(r, analysis=MediaAnalysis(
-                    kind="video" if (r.detected_type or "").startswith("video") else "image",
-                    error="decoding this file killed the worker process (a crash in a "
-                          "decoder); it was hashed without decoding"))
-                if r.sha256 and not r.error else r for r in results]
+        return [_decode_crash_noted(r, MediaAnalysis) if r.sha256 and not r.error else r
+                for r in results]
+
+
+def _decode_crash_noted(result: FileResult, analysis_type) -> FileResult:
+    """A picture or video hashed without its decode says why; a container whose items were
+    (one of them killed the decoder) says so as its note."""
+    kind = media_kind(result.detected_type)
+    if kind in ("image", "video"):
+        return replace(result, analysis=analysis_type(
+            kind=kind, error="decoding this file killed the worker process (a crash in a "
+                             "decoder); it was hashed without decoding"))
+    if result.items:
+        return replace(result, note=result.note or "its items were hashed without decoding: "
+                       "decoding one of them killed the worker process")
+    return result
 
 
 def _check_workers_live(executor: Executor) -> None:
