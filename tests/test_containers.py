@@ -613,3 +613,28 @@ def test_a_container_whose_parser_kills_its_worker_is_hashed_unopened(tmp_path, 
     assert "killed the worker" in rows["/crash.zip"].error and rows["/crash.zip"].sha256
     assert rows["/fine.zip » b.jpg"].sha256 == sha256(jpeg)
     assert not any(p.startswith("/crash.zip » ") for p in rows)
+
+
+def test_pictures_written_into_html_and_rtf(tmp_path):
+    import base64
+
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    png, jpeg = picture((1, 80, 1), "PNG"), picture((80, 1, 1))
+    (folder / "page.html").write_text(
+        "<!DOCTYPE html><html><body><p>hi</p><img src=\"data:image/png;base64,"
+        + base64.b64encode(png).decode() + "\"><img src=\"data:image/svg+xml;base64,AAAA\">"
+        "</body></html>")
+    hexed = jpeg.hex()
+    rtf = ("{\\rtf1\\ansi{\\fonttbl\\f0 Arial;}\\pard Hello "
+           "{\\pict{\\*\\picprop}\\jpegblip\\picw48\\pich32\n"
+           + "\n".join(hexed[i:i + 128] for i in range(0, len(hexed), 128)) + "}\\par}")
+    (folder / "letter.rtf").write_text(rtf)
+    store, summary = ingest(tmp_path / "case", folder, analyse_media=False)
+    rows = listing(store)
+    [html_item] = [r for p, r in rows.items() if p.startswith("/page.html » ")]
+    assert html_item.sha256 == sha256(png) and html_item.container_kind == "html"
+    assert html_item.container_path.endswith("/data URI 1.png") and html_item.name.endswith("png")
+    [rtf_item] = [r for p, r in rows.items() if p.startswith("/letter.rtf » ")]
+    assert rtf_item.sha256 == sha256(jpeg) and rtf_item.name == "picture 1.jpg"
+    assert summary.file_errors == 0

@@ -11,6 +11,7 @@ from typing import BinaryIO, Iterator
 
 from triage.evidence.containers.archive import STREAMS, Archive, archive_kind
 from triage.evidence.containers.browser import ChromiumSimpleCache
+from triage.evidence.containers.embedded import Html, Rtf
 from triage.evidence.containers.mail import Eml, Mbox
 from triage.evidence.containers.pdf import Pdf
 from triage.evidence.containers.sqlite import SqliteBlobs
@@ -25,7 +26,7 @@ from triage.evidence.containers.base import (
 )
 
 KINDS: list[type[Container]] = [
-    Archive, Pdf, SqliteBlobs, Thumbcache, ChromiumSimpleCache, Mbox, Eml]
+    Archive, Pdf, SqliteBlobs, Thumbcache, ChromiumSimpleCache, Mbox, Eml, Rtf, Html]
 ARCHIVE_KINDS = {"zip", "7z", "rar", "cab", "tar", *STREAMS}  # not documents  # read as a file system as evidence
 
 
