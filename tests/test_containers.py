@@ -20,9 +20,9 @@ from pathlib import Path
 import libarchive
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from triage.case.models import File, Media
+from triage.case.models import File, Media, WorkStatus
 from triage.case.queries import iter_files
 from triage.case.store import open_case
 from triage.pipeline.content import media_reader
@@ -77,6 +77,9 @@ class InProcessExecutor:
 
 
 def ingest(case: Path, *evidence: Path, **options):
+    from triage.pipeline.work import forget_analysed
+
+    forget_analysed()  # as a new run's workers would: this process ran other cases
     store = open_case(case, create=True)
     run = Ingest(store, "tester", IngestOptions(**options), executor=InProcessExecutor())
     for path in evidence:
@@ -343,6 +346,19 @@ def _status_of(case: Path, name: str) -> str | None:
     return row and row[0]
 
 
+def _mid_archive(case: Path) -> bool:
+    """The archive not read yet, or listed for the pool with some of its files still to do."""
+    import sqlite3
+
+    if _status_of(case, "big.zip") == "PENDING":
+        return True
+    with sqlite3.connect(case / "case.sqlite") as connection:
+        pending = connection.execute(
+            "SELECT count(*) FROM file WHERE parent_id IS NOT NULL AND status = 'PENDING'"
+        ).fetchone()[0]
+    return pending > 0
+
+
 @pytest.mark.slow
 def test_sigkill_in_the_middle_of_an_archive_then_resume_gives_the_same_case(tmp_path):
     import signal
@@ -350,7 +366,7 @@ def test_sigkill_in_the_middle_of_an_archive_then_resume_gives_the_same_case(tmp
 
     folder = tmp_path / "evidence"
     folder.mkdir()
-    pictures = {f"p{i:03}.jpg": _noise_jpeg(i) for i in range(300)}
+    pictures = {f"p{i:03}.jpg": _noise_jpeg(i) for i in range(300)}  # listed for the pool
     (folder / "big.zip").write_bytes(zip_bytes(
         pictures | {"inner.zip": zip_bytes({"n0.jpg": picture((3, 3, 3))})}))
     for i in range(20):
@@ -373,7 +389,7 @@ def test_sigkill_in_the_middle_of_an_archive_then_resume_gives_the_same_case(tmp
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-        killed_mid_archive += _status_of(case, "big.zip") == "PENDING"
+        killed_mid_archive += _mid_archive(case)
     assert killed_mid_archive, "no kill landed while the archive was being read"
     assert run_triage("ingest", case, folder, "--workers", "2").returncode == 0
     assert _csv_without_ids(case) == _csv_without_ids(reference)
@@ -638,3 +654,45 @@ def test_pictures_written_into_html_and_rtf(tmp_path):
     [rtf_item] = [r for p, r in rows.items() if p.startswith("/letter.rtf » ")]
     assert rtf_item.sha256 == sha256(jpeg) and rtf_item.name == "picture 1.jpg"
     assert summary.file_errors == 0
+
+
+def _found(store) -> set[tuple]:
+    with store.reading() as session:
+        rows = list(iter_files(session))
+    by_id = {r.file_id: r.path for r in rows}
+    return {(r.path, r.kind, r.sha256, r.detected_type, r.container_path, r.container_kind,
+             r.error, by_id.get(r.parent_id)) for r in rows}
+
+
+def test_a_large_archive_fanned_out_to_the_pool_gives_the_same_case(tmp_path, nested):
+    folder, pictures = nested
+    (folder / "many.zip").write_bytes(zip_bytes(
+        {f"d/{i}.jpg": picture((i, 0, 0)) for i in range(40)}
+        | {"inner.zip": zip_bytes({"x.jpg": pictures["g"]})}))
+    in_place, _ = ingest(tmp_path / "a", folder)
+    fanned, summary = ingest(tmp_path / "b", folder, containers=ContainerLimits(fan_out_items=1))
+    assert _found(fanned) == _found(in_place)
+    rows = listing(fanned)
+    assert rows["/many.zip » d/7.jpg"].width == 48  # decoded in its own job
+    with fanned.reading() as session:
+        assert session.scalar(select(func.count()).select_from(File)
+                              .where(File.status == WorkStatus.PENDING)) == 0
+    for data in pictures.values():
+        assert b"".join(media_reader(fanned)(sha256(data))) == data
+
+
+def test_a_bomb_inside_a_fanned_out_archive_is_stopped(tmp_path):
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    ok = picture((4, 4, 4))
+    bomb = zip_bytes({"zeros.bin": bytes(8 << 20), "ok.jpg": ok})
+    (folder / "many.zip").write_bytes(zip_bytes({"bomb.zip": bomb, "a.jpg": ok}))
+    (folder / "declared.zip").write_bytes(zip_bytes({"zeros.bin": bytes(8 << 20), "b.jpg": ok}))
+    store, _ = ingest(tmp_path / "case", folder, analyse_media=False, containers=ContainerLimits(
+        min_budget=1 << 20, max_ratio=20, fan_out_items=1))
+    rows = listing(store)
+    assert "expansion stopped" in rows["/many.zip » bomb.zip » zeros.bin"].error
+    assert rows["/many.zip » a.jpg"].sha256 == sha256(ok)
+    assert rows["/many.zip"].error is None  # fanned out: each item has its own budget
+    # listed sizes beyond the limits: not fanned out, read in place and metered
+    assert "expansion stopped" in rows["/declared.zip"].error

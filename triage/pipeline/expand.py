@@ -33,6 +33,11 @@ class ContainerLimits:
     min_budget: int = 64 << 20
     max_total: int = 256 << 30
     passwords: tuple[str, ...] = ()
+    # An archive read in place with at least this many files or bytes (ZIP, plain TAR: their
+    # members can be reached without decompressing what comes before) is only listed by the
+    # worker that meets it; its files then go through the pool as jobs of their own.
+    fan_out_items: int = 256
+    fan_out_bytes: int = 256 << 20
 
 
 class LimitReached(ContainerError):
@@ -105,6 +110,45 @@ def expand(stream: BinaryIO, kind: str, name: str, sha256: str, scope: Scope,
         note = str(exc)
     note = note or inner.budget.exhausted or _encrypted_note(items)
     return tuple(items), note
+
+
+FAN_OUT_KINDS = frozenset({"zip", "tar"})
+
+
+def listing(stream: BinaryIO, kind: str, name: str, size: int,
+            limits: ContainerLimits) -> tuple[ItemResult, ...] | None:
+    """The members of a large archive without their bytes, to be read by many workers; None
+    when it is small, not randomly accessible, or its declared sizes exceed the limits (then
+    it is read in place, where a bomb is metered as it expands)."""
+    if kind not in FAN_OUT_KINDS:
+        return None
+    items, total = [], 0
+    try:
+        for member, _ in open_container(kind, stream, name, limits.passwords).members():
+            if member.kind == "file" and (member.size is None or member.encrypted):
+                return None
+            total += member.size or 0
+            items.append(ItemResult(-1, member, kind, FileResult(0, error=member.error)))
+    except ContainerError:
+        return None
+    budget = Budget(limits, size)
+    files = sum(1 for item in items if item.member.kind == "file")
+    if total > budget.limit or (files < limits.fan_out_items and size < limits.fan_out_bytes):
+        return None
+    return tuple(items)
+
+
+def capped(chunks: Chunks, declared: int | None, limits: ContainerLimits) -> Iterator[bytes]:
+    """An archive member read as a job of its own, stopped where it expands past its size
+    as listed (with room for a small lie) or the minimum budget, whichever is larger."""
+    cap = max(limits.min_budget, 2 * (declared or 0))
+    read = 0
+    for chunk in chunks:
+        read += len(chunk)
+        if read > cap:
+            raise LimitReached(f"expansion stopped at {cap} bytes: the archive listed this "
+                               f"member as {declared} bytes (a decompression bomb?)")
+        yield chunk
 
 
 def _read_member(member: Member, chunks: Chunks | None, scope: Scope,

@@ -116,6 +116,7 @@ class Ingest:
         self._executor = executor
         self._image_hashes = image_hashes or {}
         self._plugins: RunRecorder | None = None
+        self._fanned_out = False  # an archive's files were added as pending rows this run
 
     # -- registration -------------------------------------------------------------------
 
@@ -359,7 +360,13 @@ class Ingest:
                 in_flight[executor.submit(process_files, task.batch, task.analyse, plugins,
                                           limits)] = task
             if not in_flight:
-                break
+                if not self._fanned_out or self.cancel.is_set():
+                    break
+                # Archives were listed for the pool: their files are pending rows now.
+                self._write_results(results, names, summary)
+                results, self._fanned_out, exhausted = [], False, False
+                jobs = self._pending_jobs(names)
+                continue
             done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
             for future in done:
                 task = in_flight.pop(future)
@@ -376,6 +383,7 @@ class Ingest:
                     if task.plugins_suspected:  # decoded fine without them: a plugin killed it
                         self._stop_plugins(task.batch[0], names)
                 results.extend(batch_results)
+                self._fanned_out |= any(r.fanned_out for r in batch_results)
                 tracker.advance(len(batch_results), sum(names[r.file_id][1] for r in batch_results))
             if self.cancel.is_set():
                 for future in in_flight:
@@ -418,7 +426,7 @@ class Ingest:
                 break
             for row in rows:
                 names[row.id] = (row.name, row.size or 0)
-                job.append(FileJob(row.id, locator(row)))
+                job.append(FileJob(row.id, locator(row), row.size))
                 job_bytes += row.size or 0
                 if len(job) >= self.options.job_files or job_bytes >= self.options.job_bytes:
                     yield job
@@ -434,6 +442,8 @@ class Ingest:
         Thumbnails go to their own store first; a kill between the two writes
         redoes the batch, which writes the same thumbnails again.
         """
+        if not results:
+            return
         every = [r for result in results for r in (result, *(i.result for i in result.items))]
         analysed = {r.sha256: r.analysis for r in every if r.sha256 and r.analysis}
         self.store.thumbnails.put_many(_pictures(analysed))
@@ -628,23 +638,28 @@ def _insert_items(session: Session, containers: list[FileResult],
     """The items found inside these files, as file rows under them, level by level so
     that each item gets its container's new id (a few statements per batch)."""
     parents = {row.id: row for row in session.execute(
-        select(File.id, File.evidence_id, File.partition_id, File.path, File.deleted)
+        select(File.id, File.evidence_id, File.partition_id, File.path, File.deleted,
+               File.outer_id, File.container_chain)
         .where(File.id.in_([r.file_id for r in containers])))}
     for result in containers:
         parent = parents[result.file_id]
+        outer, base = (parent.outer_id, parent.container_chain) if parent.outer_id else (
+            parent.id, [])
         ids: list[int] = [0] * len(result.items)
         paths: list[str] = [""] * len(result.items)
-        chains: list[list[str]] = [[]] * len(result.items)
+        chains: list[list[str]] = [base] * len(result.items)
         for level in _levels(result.items):
             rows = []
             for index in level:
                 item = result.items[index]
-                above = (parent.id, parent.path, []) if item.parent < 0 else (
+                above = (parent.id, parent.path, base) if item.parent < 0 else (
                     ids[item.parent], paths[item.parent], chains[item.parent])
                 paths[index] = f"{above[1]}{CHAIN_SEPARATOR}{item.member.path}"
                 chains[index] = above[2] + [item.member.path]
-                rows.append(_item_row(parent, above[0], paths[index], item, media_ids)
-                            | {"outer_id": parent.id, "container_chain": chains[index]})
+                row = _item_row(parent, above[0], paths[index], item, media_ids)
+                if result.fanned_out and row["kind"] == EntryKind.FILE and not row["error"]:
+                    row["status"] = WorkStatus.PENDING  # a job of its own, read from the chain
+                rows.append(row | {"outer_id": outer, "container_chain": chains[index]})
             new = session.scalars(insert(File).returning(File.id, sort_by_parameter_order=True),
                                   rows).all()
             for index, file_id in zip(level, new):

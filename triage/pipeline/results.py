@@ -24,6 +24,7 @@ class FileResult:
     plugins: tuple[Outcome, ...] = ()  # what the case's plugins said, from the same decode
     items: tuple[ItemResult, ...] = ()  # found inside, when the content is a container
     note: str | None = None  # why a container's items are incomplete (limits, damage, password)
+    fanned_out: bool = False  # `items` is only the listing: each item is a job of its own
 
 
 @dataclass(frozen=True)

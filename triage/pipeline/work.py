@@ -29,7 +29,7 @@ from triage.evidence import (
 from triage.evidence.containers import Chunks, spool
 from triage.hashing.digests import MultiHasher, digest_chunks
 from triage.media.sniff import HEAD_SIZE, media_kind, sniff
-from triage.pipeline.expand import ContainerLimits, Scope, expand, may_open
+from triage.pipeline.expand import ContainerLimits, Scope, capped, expand, listing, may_open
 from triage.pipeline.results import FileResult, ItemResult  # noqa: F401 - the results' home
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ MAX_PICTURE_BYTES = 256 << 20  # larger "pictures" are recorded, hashed, and not
 class FileJob:
     file_id: int
     where: Locator
+    size: int | None = None  # as listed; bounds what an archive member may expand to
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,10 @@ def _process_file(job: FileJob, how: _Reading) -> FileResult:
     reader = _shared_reader()
     scope = Scope(how.limits)
     in_place = reader.seekable(job.where)
-    result, kind, spooled = _read(reader.chunks(job.where), scope, how, keep=not in_place)
+    chunks = reader.chunks(job.where)
+    if job.where.members:  # an archive member listed by another job
+        chunks = capped(chunks, job.size, how.limits)
+    result, kind, spooled = _read(chunks, scope, how, keep=not in_place)
     result = replace(result, file_id=job.file_id)
     name = PurePosixPath(job.where.path).name
     if spooled is not None:  # a member of an archive evidence: no cheap way back to it
@@ -120,6 +124,10 @@ def _process_file(job: FileJob, how: _Reading) -> FileResult:
         return result
     try:
         with reader.open(job.where) as stream:
+            items = listing(stream, kind, name, result.size, how.limits)
+            if items is not None:
+                return replace(result, items=items, fanned_out=True)
+            stream.seek(0)
             return _expanded(result, stream, kind, name, scope, how)
     except (ContentError, EvidenceError, OSError) as exc:
         return replace(result, note=f"container not opened: {exc}")
