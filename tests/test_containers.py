@@ -696,3 +696,96 @@ def test_a_bomb_inside_a_fanned_out_archive_is_stopped(tmp_path):
     assert rows["/many.zip"].error is None  # fanned out: each item has its own budget
     # listed sizes beyond the limits: not fanned out, read in place and metered
     assert "expansion stopped" in rows["/declared.zip"].error
+
+
+def _cfb(streams: dict[str, bytes]) -> bytes:
+    """A minimal OLE compound file (version 3) holding `streams` ("storage/stream" paths).
+
+    Every stream is padded to 4096 bytes, so all live in ordinary sectors (no mini
+    stream); siblings are chained to the right, which readers accept.
+    """
+    import struct
+
+    sector, end, free, nostream = 512, 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFF
+    tree: dict = {}
+    for path, data in streams.items():
+        node = tree
+        *storages, leaf = path.split("/")
+        for name in storages:
+            node = node.setdefault(name, {})
+        node[leaf] = data + bytes(max(0, 4096 - len(data)))
+    entries: list[list] = []
+
+    def add(name, node):
+        index = len(entries)
+        entries.append([name, 5 if not index else 1 if isinstance(node, dict) else 2, node, []])
+        if isinstance(node, dict):
+            entries[index][3] = [add(n, child) for n, child in node.items()]
+        return index
+
+    add("Root Entry", tree)
+    sectors: list[bytes] = []
+    fat: list[int] = []
+    starts: dict[int, int] = {}
+
+    def chain(blob: bytes) -> int:
+        blob += bytes(-len(blob) % sector)
+        first = len(sectors)
+        for k in range(len(blob) // sector):
+            sectors.append(blob[k * sector:(k + 1) * sector])
+            fat.append(len(sectors) if k < len(blob) // sector - 1 else end)
+        return first
+
+    for index, entry in enumerate(entries):
+        if entry[1] == 2:
+            starts[index] = chain(entry[2])
+    right = {kids[i]: kids[i + 1] for e in entries for kids in [e[3]] for i in range(len(kids) - 1)}
+    directory = b""
+    for index, (name, kind, node, kids) in enumerate(entries):
+        encoded = name.encode("utf-16-le") + b"\0\0"
+        size = len(node) if kind == 2 else 0
+        directory += struct.pack("<64sHBBIII16sIQQIQ", encoded, len(encoded), kind, 1, nostream,
+                                 right.get(index, nostream), kids[0] if kids else nostream,
+                                 bytes(16), 0, 0, 0, starts.get(index, end), size)
+    first_directory = chain(directory)
+    count = 1
+    while count * 128 < len(sectors) + count:
+        count += 1
+    fat_sectors = list(range(len(sectors), len(sectors) + count))
+    fat += [0xFFFFFFFD] * count
+    fat += [free] * (count * 128 - len(fat))
+    table = struct.pack(f"<{len(fat)}I", *fat)
+    header = struct.pack("<8s16sHHHHH6sIIIIIIIII", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+                         bytes(16), 0x3E, 3, 0xFFFE, 9, 6, bytes(6), 0, count, first_directory,
+                         0, 4096, end, 0, end, 0)
+    header += struct.pack("<109I", *(fat_sectors + [free] * (109 - count)))
+    return header + b"".join(sectors) + table
+
+
+def test_thumbs_db_and_outlook_msg(tmp_path):
+    import struct
+
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    thumb, attached = picture((20, 30, 40), size=(96, 96)), _noise_jpeg(5)
+    name = "holiday.jpg".encode("utf-16-le") + b"\0\0"
+    catalog = struct.pack("<HHIII", 16, 7, 1, 96, 96)
+    catalog += struct.pack("<IIQ", 16 + len(name) + 4, 12, 132_000_000_000_000_000) + name + bytes(4)
+    (folder / "Thumbs.db").write_bytes(_cfb({
+        "Catalog": catalog, "21": struct.pack("<III", 12, 12, len(thumb)) + thumb}))
+    (folder / "mail.msg").write_bytes(_cfb({
+        "__properties_version1.0": b"\0" * 32,
+        "__substg1.0_0037001F": "a subject".encode("utf-16-le"),
+        "__attach_version1.0_#00000000/__substg1.0_3707001F": "beach.jpg".encode("utf-16-le"),
+        "__attach_version1.0_#00000000/__substg1.0_37010102": attached}))
+    (folder / "other.doc").write_bytes(_cfb({"WordDocument": b"\xec\xa5" * 100,
+                                            "Pictures": attached}))
+    store, summary = ingest(tmp_path / "case", folder, analyse_media=False)
+    rows = listing(store)
+    cached = rows["/Thumbs.db » entry 21/holiday.jpg"]
+    assert cached.sha256 == sha256(thumb) and cached.container_kind == "thumbs.db"
+    assert cached.mtime.year == 2019
+    item = rows["/mail.msg » attachment 1/beach.jpg"]
+    assert item.sha256 == sha256(attached) and item.container_kind == "msg"
+    assert rows["/other.doc » Pictures"].sha256 == sha256(attached)
+    assert not any(p.startswith("/other.doc » WordDocument") for p in rows)

@@ -105,7 +105,7 @@ def expand(stream: BinaryIO, kind: str, name: str, sha256: str, scope: Scope,
                 break
             result = _read_member(member, chunks, inner, read)
             if container.keeps_everything or result.detected_type or result.items or result.error:
-                _add(items, member, kind, result)
+                _add(items, member, container.found or kind, result)
     except ContainerError as exc:
         note = str(exc)
     note = note or inner.budget.exhausted or _encrypted_note(items)

@@ -13,6 +13,7 @@ from triage.evidence.containers.archive import STREAMS, Archive, archive_kind
 from triage.evidence.containers.browser import ChromiumSimpleCache
 from triage.evidence.containers.embedded import Html, Rtf
 from triage.evidence.containers.mail import Eml, Mbox
+from triage.evidence.containers.ole import Ole
 from triage.evidence.containers.pdf import Pdf
 from triage.evidence.containers.sqlite import SqliteBlobs
 from triage.evidence.containers.thumbcache import Thumbcache
@@ -26,7 +27,7 @@ from triage.evidence.containers.base import (
 )
 
 KINDS: list[type[Container]] = [
-    Archive, Pdf, SqliteBlobs, Thumbcache, ChromiumSimpleCache, Mbox, Eml, Rtf, Html]
+    Archive, Pdf, SqliteBlobs, Thumbcache, ChromiumSimpleCache, Ole, Mbox, Eml, Rtf, Html]
 ARCHIVE_KINDS = {"zip", "7z", "rar", "cab", "tar", *STREAMS}  # not documents  # read as a file system as evidence
 
 

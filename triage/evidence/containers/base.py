@@ -56,6 +56,7 @@ class Container(ABC):
         self.stream = stream
         self.name = name
         self.passwords = passwords
+        self.found: str | None = None  # the kind, where only opening it tells (OLE: a .msg)
 
     @staticmethod
     @abstractmethod
