@@ -555,7 +555,8 @@ def test_thumbnail_cache_entries_are_items(tmp_path, version):
     (folder / "thumbcache_96.db").write_bytes(_thumbcache(version, thumbs))
     store, summary = ingest(tmp_path / "case", folder, analyse_media=False)
     rows = listing(store)
-    assert rows["/thumbcache_96.db » deadbeef00000001"].sha256 == sha256(thumbs[0xDEADBEEF00000001])
+    first = rows["/thumbcache_96.db » deadbeef00000001"]
+    assert first.sha256 == sha256(thumbs[0xDEADBEEF00000001])
     assert rows["/thumbcache_96.db » 00000000cafe0002"].detected_type == "image/png"
     assert rows["/thumbcache_96.db » 00000000cafe0002"].container_kind == "thumbcache"
     assert len([p for p in rows if " » " in p]) == 2 and summary.file_errors == 0
@@ -770,7 +771,8 @@ def test_thumbs_db_and_outlook_msg(tmp_path):
     thumb, attached = picture((20, 30, 40), size=(96, 96)), _noise_jpeg(5)
     name = "holiday.jpg".encode("utf-16-le") + b"\0\0"
     catalog = struct.pack("<HHIII", 16, 7, 1, 96, 96)
-    catalog += struct.pack("<IIQ", 16 + len(name) + 4, 12, 132_000_000_000_000_000) + name + bytes(4)
+    filetime = 132_000_000_000_000_000  # 2019
+    catalog += struct.pack("<IIQ", 16 + len(name) + 4, 12, filetime) + name + bytes(4)
     (folder / "Thumbs.db").write_bytes(_cfb({
         "Catalog": catalog, "21": struct.pack("<III", 12, 12, len(thumb)) + thumb}))
     (folder / "mail.msg").write_bytes(_cfb({

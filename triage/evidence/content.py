@@ -129,15 +129,7 @@ class ContentReader:
                 return os.fdopen(open_read_only(self._folder_path(where)), "rb")
             except OSError as exc:
                 raise ContentError(f"cannot read: {exc.strerror}") from exc
-        try:
-            entry = self._file_system(where).open_meta(inode=where.meta_addr)
-        except (OSError, EvidenceError) as exc:
-            raise ContentError(f"cannot open metadata entry {where.meta_addr}: {reason(exc)}") from exc
-        size = int(entry.info.meta.size)
-        attribute = ()
-        if where.attr_type is not None:
-            size = _attribute_size(entry, where.attr_type, where.attr_id)
-            attribute = (where.attr_type, where.attr_id)
+        entry, size, attribute = self._tsk_entry(where)
         return io.BufferedReader(_TskStream(entry, size, attribute), READ_SIZE)
 
     def _file_system(self, where: Locator) -> pytsk3.FS_Info:
@@ -151,16 +143,19 @@ class ContentReader:
             )
         return self._file_systems[key]
 
-    def _tsk_chunks(self, where: Locator) -> Iterator[bytes]:
+    def _tsk_entry(self, where: Locator) -> tuple[pytsk3.File, int, tuple]:
+        """The file's TSK entry, the size of what it reads, and the attribute to read."""
         try:
             entry = self._file_system(where).open_meta(inode=where.meta_addr)
         except (OSError, EvidenceError) as exc:
             raise ContentError(f"cannot open metadata entry {where.meta_addr}: {reason(exc)}") from exc
-        size = int(entry.info.meta.size)
-        attribute = ()
-        if where.attr_type is not None:
-            size = _attribute_size(entry, where.attr_type, where.attr_id)
-            attribute = (where.attr_type, where.attr_id)
+        if where.attr_type is None:
+            return entry, int(entry.info.meta.size), ()
+        return (entry, _attribute_size(entry, where.attr_type, where.attr_id),
+                (where.attr_type, where.attr_id))
+
+    def _tsk_chunks(self, where: Locator) -> Iterator[bytes]:
+        entry, size, attribute = self._tsk_entry(where)
         offset = 0
         while offset < size:
             try:

@@ -30,7 +30,7 @@ from triage.evidence.containers import Chunks, spool
 from triage.hashing.digests import MultiHasher, digest_chunks
 from triage.media.sniff import HEAD_SIZE, media_kind, sniff
 from triage.pipeline.expand import ContainerLimits, Scope, capped, expand, listing, may_open
-from triage.pipeline.results import FileResult, ItemResult  # noqa: F401 - the results' home
+from triage.pipeline.results import FileResult
 
 if TYPE_CHECKING:
     from triage.media.analyse import MediaAnalysis

@@ -28,7 +28,8 @@ from triage.evidence.containers.base import (
 
 KINDS: list[type[Container]] = [
     Archive, Pdf, SqliteBlobs, Thumbcache, ChromiumSimpleCache, Ole, Mbox, Eml, Rtf, Html]
-ARCHIVE_KINDS = {"zip", "7z", "rar", "cab", "tar", *STREAMS}  # not documents  # read as a file system as evidence
+# Archives given as evidence are walked as a file system (documents and others are not).
+ARCHIVE_KINDS = {"zip", "7z", "rar", "cab", "tar", *STREAMS}
 
 
 def container_kind(head: bytes) -> str | None:

@@ -8,8 +8,9 @@ An archive member, a document's picture or a mail attachment is a file row
 like any other, with the row of the file it was found in (`parent_id`), the
 path the container gives it (`container_path`), the container's kind and
 whether it needs a password; and, to read it again, the outermost file
-holding it with the path in each container from there down. Existing rows are files of file systems: all
-NULL (and not encrypted).
+holding it (`outer_id`) with the path in each container from there down
+(`container_chain`). Existing rows are files of file systems: all NULL
+(and not encrypted).
 """
 
 from alembic import op
