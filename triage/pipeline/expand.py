@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import BinaryIO, Callable, Iterator
 
 from triage.evidence.containers import (
+    PLACES,
     Chunks,
     ContainerError,
     Member,
@@ -84,6 +85,11 @@ def may_open(head: bytes, scope: Scope) -> str | None:
     if not scope.limits.open_containers:
         return None
     return container_kind(head)
+
+
+def may_be_placed(path: str, scope: Scope) -> bool:
+    """Whether a file's place makes it worth a look at its end (see container_kind_by_place)."""
+    return scope.limits.open_containers and any(place in path for place in PLACES)
 
 
 def expand(stream: BinaryIO, kind: str, name: str, sha256: str, scope: Scope,

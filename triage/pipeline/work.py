@@ -26,10 +26,18 @@ from triage.evidence import (
     identify,
     open_source,
 )
-from triage.evidence.containers import Chunks, spool
+from triage.evidence.containers import Chunks, container_kind_by_place, spool
 from triage.hashing.digests import MultiHasher, digest_chunks
 from triage.media.sniff import HEAD_SIZE, media_kind, sniff
-from triage.pipeline.expand import ContainerLimits, Scope, capped, expand, listing, may_open
+from triage.pipeline.expand import (
+    ContainerLimits,
+    Scope,
+    capped,
+    expand,
+    listing,
+    may_be_placed,
+    may_open,
+)
 from triage.pipeline.results import FileResult
 
 if TYPE_CHECKING:
@@ -120,10 +128,13 @@ def _process_file(job: FileJob, how: _Reading) -> FileResult:
         with spooled:
             spooled.seek(0)
             return _expanded(result, spooled, kind, name, scope, how)
-    if kind is None or result.error:
+    if result.error or not (kind or (in_place and may_be_placed(job.where.path, scope))):
         return result
     try:
         with reader.open(job.where) as stream:
+            kind = kind or container_kind_by_place(job.where.path, stream)
+            if kind is None:
+                return result
             items = listing(stream, kind, name, result.size, how.limits)
             if items is not None:
                 return replace(result, items=items, fanned_out=True)

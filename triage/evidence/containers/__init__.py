@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import BinaryIO, Iterator
 
 from triage.evidence.containers.archive import STREAMS, Archive, archive_kind
-from triage.evidence.containers.browser import ChromiumSimpleCache
+from triage.evidence.containers.browser import ChromiumSimpleCache, FirefoxCache
 from triage.evidence.containers.embedded import Html, Rtf
 from triage.evidence.containers.mail import Eml, Mbox
 from triage.evidence.containers.ole import Ole
@@ -27,7 +27,8 @@ from triage.evidence.containers.base import (
 )
 
 KINDS: list[type[Container]] = [
-    Archive, Pdf, SqliteBlobs, Thumbcache, ChromiumSimpleCache, Ole, Mbox, Eml, Rtf, Html]
+    Archive, Pdf, SqliteBlobs, Thumbcache, ChromiumSimpleCache, FirefoxCache, Ole, Mbox, Eml,
+    Rtf, Html]
 # Archives given as evidence are walked as a file system (documents and others are not).
 ARCHIVE_KINDS = {"zip", "7z", "rar", "cab", "tar", *STREAMS}
 
@@ -38,6 +39,15 @@ def container_kind(head: bytes) -> str | None:
         if kind := cls.sniff(head):
             return kind
     return None
+
+
+PLACES = (FirefoxCache.PLACE,)  # folders whose files are tried by `container_kind_by_place`
+
+
+def container_kind_by_place(path: str, stream: BinaryIO) -> str | None:
+    """The kind of a container told by where it is and how it ends, not how it starts
+    (Firefox's cache entries begin with the picture they hold); `stream` is seekable."""
+    return FirefoxCache.recognise(path, stream)
 
 
 def open_container(kind: str, stream: BinaryIO, name: str,
@@ -141,6 +151,7 @@ def _find(entries, wanted: str, name: str) -> Chunks:
 
 __all__ = [
     "ARCHIVE_KINDS",
+    "PLACES",
     "Archive",
     "Chunks",
     "Container",
@@ -150,6 +161,7 @@ __all__ = [
     "PasswordNeeded",
     "archive_kind",
     "container_kind",
+    "container_kind_by_place",
     "open_container",
     "read_chain",
     "spool",
