@@ -828,3 +828,17 @@ def test_firefox_cache_bodies_are_items_named_by_url(tmp_path):
     assert old.sha256 == sha256(jpeg)
     assert not any(p.startswith("/not-a-cache.jpg » ") for p in rows)
     assert rows["/profile/cache2/entries/A1B2C3"].detected_type == "image/jpeg"
+
+
+def test_the_gallery_filters_items_found_inside_a_container(tmp_path, nested):
+    from triage.case.gallery import GalleryFilter, count_media
+
+    folder, pictures = nested
+    (folder / "loose.jpg").write_bytes(picture((250, 250, 0)))
+    (folder / "also-loose.jpg").write_bytes(pictures["n0"])  # inside and outside
+    store, _ = ingest(tmp_path / "case", folder)
+    with store.reading() as session:
+        inside = count_media(session, GalleryFilter(inside="inside", stacks=False))
+        outside = count_media(session, GalleryFilter(inside="not-inside", stacks=False))
+        every = count_media(session, GalleryFilter(stacks=False))
+    assert (inside, outside, every) == (5, 2, 6)

@@ -228,7 +228,8 @@ class SummaryPanel(QWidget):
         for key, text in (("created", "Created"), ("evidence", "Evidence"),
                           ("entries", "Entries"), ("deleted", "Deleted"),
                           ("hashed", "Hashed"), ("contents", "Distinct contents"),
-                          ("types", "Types"), ("misnamed", "Misnamed"), ("errors", "Errors"),
+                          ("types", "Types"), ("inside", "Inside containers"),
+                          ("misnamed", "Misnamed"), ("errors", "Errors"),
                           ("pending", "Pending")):
             label = QLabel()
             label.setWordWrap(True)
@@ -259,6 +260,13 @@ class SummaryPanel(QWidget):
             shown.append(self.tr("{n} more types").format(n=len(types) - TYPES_SHOWN))
         self.labels["types"].setText("\n".join(shown) or "—")
         self.labels["types"].setToolTip("\n".join(types))
+        inside = counts.get("containers", {})
+        self._set_row_visible("inside", bool(inside))
+        self.labels["inside"].setText("\n".join(
+            f"{c(n)} in {kind}" for kind, n in sorted(inside.items(), key=lambda kv: -kv[1])))
+        self.labels["inside"].setToolTip(self.tr(
+            "Items found inside archives, documents, mail, databases and caches, by kind; "
+            "{n} need a password").format(n=c(counts.get("encrypted", 0))))
         self.labels["misnamed"].setText(c(counts["extension_mismatch"]))
         self.labels["misnamed"].setToolTip(self.tr("Files whose name's extension disagrees "
                                                    "with their content"))
