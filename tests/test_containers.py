@@ -271,8 +271,13 @@ def test_a_damaged_member_is_an_error_and_the_others_are_read(tmp_path):
     (folder / "damaged.zip").write_bytes(bytes(data))
     (folder / "truncated.zip").write_bytes(zip_bytes({"one.jpg": first, "two.jpg": last},
                                                      zipfile.ZIP_STORED)[:len(first) + 200])
+    stored = bytearray(zip_bytes({"crc.bin": b"x" * 1000}, zipfile.ZIP_STORED))
+    stored[stored.find(b"x" * 1000) + 500] = ord("y")  # read whole, but not what was stored
+    (folder / "crc.zip").write_bytes(bytes(stored))
     store, _ = ingest(tmp_path / "case", folder, analyse_media=False)
     rows = listing(store)
+    crc = rows["/crc.zip » crc.bin"]
+    assert crc.sha256 and "damaged" in crc.error and "CRC" in crc.error
     assert rows["/damaged.zip » one.jpg"].sha256 == sha256(first)
     assert rows["/damaged.zip » two.bin"].error
     assert rows["/damaged.zip » three.jpg"].sha256 == sha256(last)
@@ -842,3 +847,57 @@ def test_the_gallery_filters_items_found_inside_a_container(tmp_path, nested):
         outside = count_media(session, GalleryFilter(inside="not-inside", stacks=False))
         every = count_media(session, GalleryFilter(stacks=False))
     assert (inside, outside, every) == (5, 2, 6)
+
+
+# -- damaged input of every kind: an error on the item, never an exception ------------------
+
+
+def _samples() -> dict[str, bytes]:
+    jpeg = picture((9, 99, 9))
+    return {
+        "zip": zip_bytes({"a.jpg": jpeg, "b/c.jpg": jpeg}),
+        "tgz": tar_bytes({"a.jpg": jpeg}),
+        "tar": tar_bytes({"a.jpg": jpeg}, mode="w"),
+        "pdf": _pdf(jpeg),
+        "eml": _eml({"a.jpg": jpeg}),
+        "rtf": ("{\\rtf1{\\pict\\pngblip " + jpeg.hex() + "}}").encode(),
+        "thumbcache": _thumbcache(32, {1: jpeg}),
+        "chromium": _chromium_entry("https://x/", jpeg),
+        "ole": _cfb({"Catalog": b"\x10\0" + bytes(14), "1": bytes(12) + jpeg}),
+    }
+
+
+def _damage(data: bytes, seed: int) -> bytes:
+    import random
+
+    rng = random.Random(seed)
+    data = bytearray(data)
+    for _ in range(rng.randint(1, 20)):
+        position = rng.randrange(len(data))
+        data[position:position + rng.randint(1, 8)] = rng.randbytes(rng.randint(0, 8))
+    if rng.random() < 0.3:
+        data = data[:rng.randrange(1, len(data))]
+    return bytes(data)
+
+
+SEEDS = int(os.environ.get("TRIAGE_DAMAGE_SEEDS", "25"))
+
+
+def test_damaged_containers_of_every_kind_give_errors_not_exceptions(tmp_path):
+    from triage.evidence import Locator
+    from triage.pipeline.work import FileJob, process_files
+
+    folder = tmp_path / "damaged"
+    folder.mkdir()
+    jobs = []
+    for kind, data in _samples().items():
+        for seed in range(SEEDS):
+            name = f"{kind}-{seed}"
+            (folder / name).write_bytes(data if seed == 0 else _damage(data, seed))
+            where = Locator("folder", (str(folder),), None, None, f"/{name}")
+            jobs.append(FileJob(len(jobs) + 1, where))
+    results = process_files(jobs, analyse_media=True)
+    assert len(results) == len(jobs)
+    assert all(r.sha256 for r in results)  # every file hashed, whatever its container
+    intact = [r for r, job in zip(results, jobs) if job.where.path.endswith("-0")]
+    assert all(r.items and not r.note for r in intact), [(r.items, r.note) for r in intact]

@@ -161,7 +161,10 @@ def _read_member(member: Member, chunks: Chunks | None, scope: Scope,
                  read: ReadItem) -> FileResult:
     if chunks is None:
         return FileResult(0, error=member.error)
-    return read(_metered(chunks, scope.budget), member.name, scope)
+    result = read(_metered(chunks, scope.budget), member.name, scope)
+    if member.error and not result.error:  # read whole, but the container says damaged
+        result = replace(result, note="; ".join(filter(None, (member.error, result.note))))
+    return result
 
 
 def _add(items: list[ItemResult], member: Member, kind: str, result: FileResult) -> None:

@@ -10,6 +10,7 @@ passwords it is given; Python's zipfile and tarfile cover two of the kinds.
 from __future__ import annotations
 
 import ctypes
+import logging
 from contextlib import contextmanager
 from typing import BinaryIO, Iterator
 
@@ -53,6 +54,24 @@ if libarchive is not None:
     _is_encrypted.argtypes, _is_encrypted.restype = [ffi.c_archive_entry_p], ctypes.c_int
 
 _KINDS = {0o100000: "file", 0o040000: "dir", 0o120000: "link"}
+
+
+class _Warnings(logging.Handler):
+    """libarchive's warnings (a bad CRC, a size that does not match): the data was read,
+    damaged; they are kept for the item being read instead of going to stderr."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+_warnings = _Warnings()
+_logger = logging.getLogger("libarchive")
+_logger.addHandler(_warnings)
+_logger.propagate = False
 
 
 def archive_kind(head: bytes) -> str | None:
@@ -112,7 +131,7 @@ class Archive(Container):
                                          f"{_reason(exc)}") from None
                 count += 1
                 member = self._member(entry, format_name)
-                yield member, _blocks(entry) if member.kind == "file" else None
+                yield member, _blocks(entry, member) if member.kind == "file" else None
 
     def _member(self, entry, format_name: str) -> Member:
         raw = ffi.entry_pathname(entry._entry_p) or b""
@@ -143,11 +162,15 @@ def _reason(exc: BaseException) -> str:
     return message.decode() if isinstance(message, bytes) else str(message)
 
 
-def _blocks(entry) -> Chunks:
-    """The entry's data; a damaged or encrypted entry raises ContainerError, not libarchive's."""
+def _blocks(entry, member: Member) -> Chunks:
+    """The entry's data; a damaged or encrypted entry raises ContainerError, not libarchive's.
+    Data read whole but with warnings (a bad CRC) is kept, the warnings on `member.error`."""
+    _warnings.messages.clear()
     try:
         for block in entry.get_blocks(BLOCK):
             yield block
+        if _warnings.messages:
+            member.error = "damaged: " + "; ".join(dict.fromkeys(_warnings.messages))
     except libarchive.ArchiveError as exc:
         message = _reason(exc)
         if "assphrase" in message or "ncrypt" in message or "ecrypt" in message:

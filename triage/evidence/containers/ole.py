@@ -34,8 +34,9 @@ class Ole(Container):
 
         try:
             ole = olefile.OleFileIO(self.stream)
-        except (OSError, ValueError) as exc:
-            raise ContainerError(f"not a readable OLE file: {exc}") from None
+        except (OSError, ValueError, RecursionError) as exc:  # a directory that loops
+            raise ContainerError(f"not a readable OLE file: {type(exc).__name__}: "
+                                 f"{exc}") from None
         try:
             if ole.exists("Catalog"):
                 self.found = "thumbs.db"
@@ -46,6 +47,8 @@ class Ole(Container):
             else:
                 self.keeps_everything = False
                 yield from _streams(ole)
+        except (OSError, ValueError, RecursionError) as exc:  # olefile on a damaged file
+            raise ContainerError(f"damaged OLE file: {type(exc).__name__}: {exc}") from None
         finally:
             ole.close()
 

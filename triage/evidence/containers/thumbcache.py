@@ -31,7 +31,12 @@ class Thumbcache(Container):
         return None
 
     def members(self) -> Iterator[tuple[Member, Chunks | None]]:
-        data = self.stream.read()
+        try:
+            yield from self._entries(self.stream.read())
+        except struct.error as exc:
+            raise ContainerError(f"damaged: an entry runs past the end ({exc})") from None
+
+    def _entries(self, data: bytes) -> Iterator[tuple[Member, Chunks | None]]:
         version = struct.unpack_from("<I", data, 4)[0]
         offset = struct.unpack_from("<I", data, 12 if version in (VISTA, SEVEN) else 16)[0]
         if data[offset:offset + 4] != SIGNATURE:
