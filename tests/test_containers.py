@@ -901,3 +901,18 @@ def test_damaged_containers_of_every_kind_give_errors_not_exceptions(tmp_path):
     assert all(r.sha256 for r in results)  # every file hashed, whatever its container
     intact = [r for r, job in zip(results, jobs) if job.where.path.endswith("-0")]
     assert all(r.items and not r.note for r in intact), [(r.items, r.note) for r in intact]
+
+
+def test_links_in_a_text_file_inside_an_archive_are_found(tmp_path):
+    from triage.case.models import Link
+
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    (folder / "notes.tgz").write_bytes(tar_bytes({
+        "notes/where.txt": b"the rest is at https://files.example.org/album/42 ok\n"}))
+    store, _ = ingest(tmp_path / "case", folder)
+    with store.reading() as session:
+        found = session.execute(select(Link.url, File.path)
+                                .join(File, Link.file_id == File.id)).all()
+    assert ("https://files.example.org/album/42", "/notes.tgz » notes/where.txt") in [
+        tuple(row) for row in found]
