@@ -916,3 +916,16 @@ def test_links_in_a_text_file_inside_an_archive_are_found(tmp_path):
                                 .join(File, Link.file_id == File.id)).all()
     assert ("https://files.example.org/album/42", "/notes.tgz » notes/where.txt") in [
         tuple(row) for row in found]
+
+
+def test_an_encrypted_archive_given_as_evidence_opens_with_the_password(tmp_path):
+    secret = picture((66, 0, 66))
+    evidence = tmp_path / "extraction.zip"
+    _encrypted_zip(evidence, {"DCIM/secret.jpg": secret}, "pw2")
+    store, _ = ingest(tmp_path / "case", evidence, analyse_media=False)
+    row = listing(store)["/DCIM/secret.jpg"]
+    assert row.encrypted and row.error.startswith("encrypted") and row.sha256 is None
+    store.close()
+    store, _ = ingest(tmp_path / "case", evidence, analyse_media=False, passwords=("pw2",))
+    row = listing(store)["/DCIM/secret.jpg"]
+    assert row.sha256 == sha256(secret) and row.error is None

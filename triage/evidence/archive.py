@@ -44,8 +44,9 @@ class MemberCursor:
     (a compressed stream has no other way back). Jobs come in walk order, so a worker
     reads its archive about once."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, passwords: tuple[str, ...] = ()):
         self._path = path
+        self._passwords = passwords
         self._stream: BinaryIO | None = None
         self._entries = None
         self._index = -1
@@ -68,7 +69,7 @@ class MemberCursor:
     def _restart(self) -> None:
         self.close()
         self._stream = open(self._path, "rb")  # read-only, always
-        self._entries = Archive(self._stream, self._path).members()
+        self._entries = Archive(self._stream, self._path, self._passwords).members()
         self._index = -1
 
     def close(self) -> None:

@@ -64,7 +64,7 @@ class ContentReader:
         self._sources: dict[tuple[str, tuple[str, ...]], Source] = {}
         self._images: dict[tuple[str, tuple[str, ...]], pytsk3.Img_Info] = {}
         self._file_systems: dict[tuple, pytsk3.FS_Info] = {}
-        self._cursors: dict[str, MemberCursor] = {}
+        self._cursors: dict[tuple[str, tuple[str, ...]], MemberCursor] = {}
         self._outer: tuple[Locator, OuterCursor] | None = None
 
     def source(self, format: str, paths: tuple[str, ...]) -> Source:
@@ -88,9 +88,10 @@ class ContentReader:
         return where.format != "archive" and not where.members
 
     def _archive_chunks(self, where: Locator) -> Iterator[bytes]:
-        cursor = self._cursors.get(where.paths[0])
+        key = (where.paths[0], self.passwords)
+        cursor = self._cursors.get(key)
         if cursor is None:
-            cursor = self._cursors[where.paths[0]] = MemberCursor(where.paths[0])
+            cursor = self._cursors[key] = MemberCursor(where.paths[0], self.passwords)
         try:
             yield from cursor.chunks(where.meta_addr)
         except ContainerError as exc:

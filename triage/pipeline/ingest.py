@@ -460,7 +460,7 @@ class Ingest:
                     "media_id": media_ids.get(result.sha256) if result.sha256 else None,
                     "status": WorkStatus.ERROR if result.error else WorkStatus.DONE,
                     "error": result.error or result.note,
-                    "encrypted": (result.note or "").startswith("encrypted") and not result.items,
+                    "encrypted": _encrypted(result),
                     "extension_mismatch": (not result.error
                                            and extension_mismatch(name, result.detected_type)),
                 })
@@ -664,6 +664,14 @@ def _insert_items(session: Session, containers: list[FileResult],
                                   rows).all()
             for index, file_id in zip(level, new):
                 ids[index] = file_id
+
+
+def _encrypted(result: FileResult) -> bool:
+    """A file that could not be read for want of a password (a member of an archive given
+    as evidence), or a document that could not be opened (an encrypted PDF)."""
+    if (result.error or "").startswith("encrypted"):
+        return True
+    return (result.note or "").startswith("encrypted") and not result.items
 
 
 def _levels(items) -> list[list[int]]:

@@ -116,6 +116,7 @@ def _process_file(job: FileJob, how: _Reading) -> FileResult:
     """A file's result; a container's items with it, read from the file a second time
     (seekable, so an archive's index at its end is read where it is, never copied)."""
     reader = _shared_reader()
+    reader.passwords = how.limits.passwords  # archive evidence, items read again
     scope = Scope(how.limits)
     in_place = reader.seekable(job.where)
     chunks = reader.chunks(job.where)
