@@ -929,3 +929,40 @@ def test_an_encrypted_archive_given_as_evidence_opens_with_the_password(tmp_path
     store, _ = ingest(tmp_path / "case", evidence, analyse_media=False, passwords=("pw2",))
     row = listing(store)["/DCIM/secret.jpg"]
     assert row.sha256 == sha256(secret) and row.error is None
+
+
+def _scene(seed: int, size=(480, 320)) -> Image.Image:
+    """A generated picture with structure (shapes on a gradient), not noise."""
+    import random
+
+    from PIL import ImageDraw
+
+    rng = random.Random(seed)
+    image = Image.linear_gradient("L").resize(size).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y = rng.randrange(size[0]), rng.randrange(size[1])
+        box = (x, y, x + rng.randrange(20, 160), y + rng.randrange(20, 120))
+        draw.ellipse(box, fill=tuple(rng.randrange(256) for _ in range(3)))
+    return image
+
+
+def test_a_cached_thumbnail_is_stacked_with_the_picture_it_was_made_from(tmp_path):
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    pictures = [_scene(seed) for seed in (1, 2)]
+    for number, image in enumerate(pictures):
+        image.save(folder / f"photo{number}.jpg", quality=92)
+    thumbnails = {}
+    for number, image in enumerate(pictures):
+        small = io.BytesIO()
+        image.resize((96, 64)).save(small, "JPEG", quality=80)
+        thumbnails[0xABC0 + number] = small.getvalue()
+    (folder / "thumbcache_96.db").write_bytes(_thumbcache(32, thumbnails))
+    store, _ = ingest(tmp_path / "case", folder)
+    rows = listing(store)
+    for number in range(2):
+        thumbnail = rows[f"/thumbcache_96.db » {0xABC0 + number:016x}"]
+        assert thumbnail.stack_id is not None
+        assert thumbnail.stack_id == rows[f"/photo{number}.jpg"].stack_id
+    assert rows["/photo0.jpg"].stack_id != rows["/photo1.jpg"].stack_id
