@@ -966,3 +966,25 @@ def test_a_cached_thumbnail_is_stacked_with_the_picture_it_was_made_from(tmp_pat
         assert thumbnail.stack_id is not None
         assert thumbnail.stack_id == rows[f"/photo{number}.jpg"].stack_id
     assert rows["/photo0.jpg"].stack_id != rows["/photo1.jpg"].stack_id
+
+
+def test_the_evidence_tree_shows_containers_inside_their_containers(tmp_path, nested, qtbot):
+    from triage.gui.case_view import EvidencePanel
+    from triage.gui.data import load_snapshot
+
+    folder, _ = nested
+    store, _ = ingest(tmp_path / "case", folder, analyse_media=False)
+    with store.reading() as session:
+        snapshot = load_snapshot(session)
+    panel = EvidencePanel()
+    qtbot.addWidget(panel)
+    panel.show_snapshot(snapshot)
+    partition = panel.tree.topLevelItem(0).child(0)
+    nodes = {partition.child(i).text(0): partition.child(i) for i in range(partition.childCount())}
+    assert set(nodes) == {"pack.zip", "t.tar.gz"}
+    pack = nodes["pack.zip"]
+    assert pack.text(1) == "zip" and pack.text(3) == "5"  # inner.zip, dir, 3 pictures
+    [inner] = [pack.child(i) for i in range(pack.childCount())]
+    assert inner.text(0) == "inner.zip" and inner.text(3) == "1"
+    panel.tree.setCurrentItem(inner)
+    assert "pack.zip » inner.zip" in panel.details.toPlainText()

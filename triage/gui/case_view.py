@@ -33,7 +33,13 @@ from triage.case.store import CaseStore
 from triage.gui import formatting
 from triage.gui.gallery_panel import GalleryPanel
 from triage.gui.links_view import LinksPanel
-from triage.gui.data import CaseSnapshot, EvidenceView, PartitionView, load_snapshot
+from triage.gui.data import (
+    CaseSnapshot,
+    ContainerView,
+    EvidenceView,
+    PartitionView,
+    load_snapshot,
+)
 from triage.gui.models import ERROR_COLOUR, FileTableModel, MiddleElideDelegate
 from triage.gui.widgets import MessageBar, ProgressPanel
 from triage.gui.workers import IngestOutcome, IngestThread, StoreReader
@@ -66,7 +72,8 @@ class EvidencePanel(QWidget):
             self.tree.setColumnWidth(column, width)
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
-        self.details.setPlaceholderText(self.tr("Select an evidence or partition for details."))
+        self.details.setPlaceholderText(self.tr("Select an evidence, partition or container "
+                                                "for details."))
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.tree)
         splitter.addWidget(self.details)
@@ -140,7 +147,22 @@ class EvidencePanel(QWidget):
         if p.error:
             item.setIcon(self.STATUS, self._warning_icon)
             item.setForeground(self.STATUS, QBrush(ERROR_COLOUR))
+        self._add_containers(item, p.containers)
         return item
+
+    def _add_containers(self, partition: QTreeWidgetItem,
+                        containers: tuple[ContainerView, ...]) -> None:
+        """Files holding items under their partition, nested ones under their container."""
+        nodes: dict[int, QTreeWidgetItem] = {}
+        for container in containers:
+            node = QTreeWidgetItem([container.name, container.kind or "",
+                                    "", formatting.count(container.items), "", ""])
+            node.setData(0, Qt.ItemDataRole.UserRole, ("container", container.id))
+            node.setData(0, Qt.ItemDataRole.UserRole + 1, container)
+            node.setToolTip(self.NAME, container.path)
+            node.setTextAlignment(self.ENTRIES, RIGHT)
+            nodes[container.id] = node
+            nodes.get(container.parent_id, partition).addChild(node)
 
     def _show_details(self, item: QTreeWidgetItem | None, _previous=None) -> None:
         if item is None:
@@ -149,6 +171,8 @@ class EvidencePanel(QWidget):
         value = item.data(0, Qt.ItemDataRole.UserRole + 1)
         if isinstance(value, EvidenceView):
             self.details.setHtml(evidence_details(value))
+        elif isinstance(value, ContainerView):
+            self.details.setHtml(container_details(value))
         else:
             self.details.setHtml(partition_details(*value))
 
@@ -203,6 +227,11 @@ def evidence_details(e: EvidenceView) -> str:
     if e.error:
         rows.append(("Error", _error(e.error)))
     return _rows(rows)
+
+
+def container_details(c: ContainerView) -> str:
+    return _rows([("Container", _mono(c.path)), ("Kind", html.escape(c.kind or "—")),
+                  ("Items inside", formatting.count(c.items))])
 
 
 def partition_details(e: EvidenceView, p: PartitionView) -> str:
