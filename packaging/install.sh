@@ -54,6 +54,7 @@ if command -v ldconfig >/dev/null 2>&1; then
   for lib in libEGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libxcb-cursor.so.0; do
     ldconfig -p | grep -q "$lib" || echo "install.sh: note: $lib not found; the window may not open (see README.txt)" >&2
   done
+  ldconfig -p | grep -q libarchive.so.13 || echo "install.sh: note: libarchive.so.13 not found; ingest needs it (Debian/Ubuntu: libarchive13)" >&2
 fi
 echo "Installed $("$prefix/bin/triage" --version). Start it with: triage   (or: triage demo)"
 case ":$PATH:" in *":$HOME/.local/bin:"*) ;; *) echo "Add ~/.local/bin to PATH, or run $prefix/bin/triage" ;; esac

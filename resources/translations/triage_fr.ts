@@ -47,114 +47,114 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="303"/>
+        <location filename="../../triage/gui/case_view.py" line="340"/>
         <source>Evidence</source>
         <translation>Scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="310"/>
+        <location filename="../../triage/gui/case_view.py" line="347"/>
         <source>Summary</source>
         <translation>Résumé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="343"/>
+        <location filename="../../triage/gui/case_view.py" line="380"/>
         <source>Filter by path, name or MD5</source>
         <translation>Filtrer par chemin, nom ou MD5</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="354"/>
+        <location filename="../../triage/gui/case_view.py" line="391"/>
         <source>Filter:</source>
         <translation>Filtre :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="362"/>
+        <location filename="../../triage/gui/case_view.py" line="399"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="384"/>
+        <location filename="../../triage/gui/case_view.py" line="421"/>
         <source>&amp;Gallery</source>
         <translation>&amp;Galerie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="385"/>
+        <location filename="../../triage/gui/case_view.py" line="422"/>
         <source>&amp;Evidence and files</source>
         <translation>&amp;Scellés et fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="389"/>
+        <location filename="../../triage/gui/case_view.py" line="426"/>
         <source>Could not read the links: {m}</source>
         <translation>Impossible de lire les liens : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="390"/>
+        <location filename="../../triage/gui/case_view.py" line="427"/>
         <source>&amp;Links</source>
         <translation>&amp;Liens</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="429"/>
+        <location filename="../../triage/gui/case_view.py" line="466"/>
         <source>Could not read the case: {m}</source>
         <translation>Lecture du dossier impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="430"/>
-        <location filename="../../triage/gui/case_view.py" line="449"/>
+        <location filename="../../triage/gui/case_view.py" line="467"/>
+        <location filename="../../triage/gui/case_view.py" line="486"/>
         <source>Retry</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="448"/>
+        <location filename="../../triage/gui/case_view.py" line="485"/>
         <source>Could not read the file list: {m}</source>
         <translation>Lecture de la liste des fichiers impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="453"/>
+        <location filename="../../triage/gui/case_view.py" line="490"/>
         <source>Reading…</source>
         <translation>Lecture…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="458"/>
+        <location filename="../../triage/gui/case_view.py" line="495"/>
         <source>{shown} of {total} entries</source>
         <translation>{shown} entrées sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="461"/>
+        <location filename="../../triage/gui/case_view.py" line="498"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="486"/>
+        <location filename="../../triage/gui/case_view.py" line="523"/>
         <source>An ingest is already running in this case.</source>
         <translation>Une ingestion est déjà en cours dans ce dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="493"/>
+        <location filename="../../triage/gui/case_view.py" line="530"/>
         <source>Adding {n} evidence…</source>
         <translation>Ajout de {n} scellé(s)…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="494"/>
+        <location filename="../../triage/gui/case_view.py" line="531"/>
         <source>Resuming ingest…</source>
         <translation>Reprise de l&apos;ingestion…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="526"/>
+        <location filename="../../triage/gui/case_view.py" line="563"/>
         <source>Ingest stopped: {e}. What was recorded is kept; resume to finish.</source>
         <translation>Ingestion arrêtée : {e}. Ce qui a été enregistré est conservé ; reprenez pour terminer.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="528"/>
-        <location filename="../../triage/gui/case_view.py" line="541"/>
+        <location filename="../../triage/gui/case_view.py" line="565"/>
+        <location filename="../../triage/gui/case_view.py" line="578"/>
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="533"/>
+        <location filename="../../triage/gui/case_view.py" line="570"/>
         <source>Ingest cancelled after {n} files. Resume to finish; nothing is done twice.</source>
         <translation>Ingestion annulée après {n} fichiers. Reprenez pour terminer ; rien n’est fait deux fois.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="536"/>
+        <location filename="../../triage/gui/case_view.py" line="573"/>
         <source>Ingest finished: {n} files hashed, {e} file errors.</source>
         <translation>Ingestion terminée : {n} fichiers hachés, {e} erreurs de fichier.</translation>
     </message>
@@ -375,22 +375,22 @@
 <context>
     <name>EvidencePanel</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="69"/>
-        <source>Select an evidence or partition for details.</source>
-        <translation>Sélectionnez un scellé ou une partition pour le détail.</translation>
+        <location filename="../../triage/gui/case_view.py" line="75"/>
+        <source>Select an evidence, partition or container for details.</source>
+        <translation>Sélectionnez un scellé, une partition ou un conteneur pour le détail.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="128"/>
+        <location filename="../../triage/gui/case_view.py" line="135"/>
         <source>Partition {index}</source>
         <translation>Partition {index}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="131"/>
+        <location filename="../../triage/gui/case_view.py" line="138"/>
         <source>Error: {error}</source>
         <translation>Erreur : {error}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="131"/>
+        <location filename="../../triage/gui/case_view.py" line="138"/>
         <source>Read</source>
         <translation>Lu</translation>
     </message>
@@ -628,67 +628,87 @@
         <translation>Si une occurrence est une entrée supprimée</translation>
     </message>
     <message>
+        <location filename="../../triage/gui/filters.py" line="88"/>
+        <source>Anywhere</source>
+        <translation>Partout</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="89"/>
+        <source>Inside a container</source>
+        <translation>Dans un conteneur</translation>
+    </message>
+    <message>
         <location filename="../../triage/gui/filters.py" line="90"/>
+        <source>Not inside one</source>
+        <translation>Hors conteneur</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="91"/>
+        <source>Whether an instance was found inside an archive, document, mail or database</source>
+        <translation>Si une occurrence a été trouvée dans une archive, un document, un courriel ou une base de données</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="95"/>
         <source>stack ≥ </source>
         <translation>pile ≥ </translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="91"/>
+        <location filename="../../triage/gui/filters.py" line="96"/>
         <source>Only stacks of at least this many near-duplicates</source>
         <translation>Seulement les piles d&apos;au moins ce nombre de quasi-doublons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="93"/>
+        <location filename="../../triage/gui/filters.py" line="98"/>
         <source>Path contains</source>
         <translation>Le chemin contient</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="96"/>
+        <location filename="../../triage/gui/filters.py" line="101"/>
         <source>EXIF camera</source>
         <translation>Appareil (EXIF)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="98"/>
+        <location filename="../../triage/gui/filters.py" line="103"/>
         <source>Any plugin result</source>
         <translation>Tout résultat de greffon</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="99"/>
+        <location filename="../../triage/gui/filters.py" line="104"/>
         <source>Items a plugin flagged (a suggestion, not a verdict), e.g. has faces</source>
         <translation>Éléments signalés par un greffon (une suggestion, pas un verdict), p. ex. a des visages</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="102"/>
+        <location filename="../../triage/gui/filters.py" line="107"/>
         <source>All evidence</source>
         <translation>Tous les scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="103"/>
+        <location filename="../../triage/gui/filters.py" line="108"/>
         <source>Only items found in this evidence or partition</source>
         <translation>Seulement les éléments trouvés dans ce scellé ou cette partition</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="105"/>
+        <location filename="../../triage/gui/filters.py" line="110"/>
         <source>Has GPS</source>
         <translation>Avec GPS</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="106"/>
+        <location filename="../../triage/gui/filters.py" line="111"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="117"/>
+        <location filename="../../triage/gui/filters.py" line="122"/>
         <source>Sort:</source>
         <translation>Tri :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="174"/>
+        <location filename="../../triage/gui/filters.py" line="179"/>
         <source>{label} ({plugin}): {n}</source>
         <translation>{label} ({plugin}) : {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="195"/>
+        <location filename="../../triage/gui/filters.py" line="200"/>
         <source>{evidence} ▸ partition {p}</source>
         <translation>{evidence} ▸ partition {p}</translation>
     </message>
@@ -1541,42 +1561,47 @@
 <context>
     <name>SummaryPanel</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="247"/>
+        <location filename="../../triage/gui/case_view.py" line="277"/>
         <source> ({n} with errors)</source>
         <translation> ({n} avec erreurs)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="253"/>
+        <location filename="../../triage/gui/case_view.py" line="283"/>
         <source>{done} of {total} files</source>
         <translation>{done} fichiers sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="259"/>
+        <location filename="../../triage/gui/case_view.py" line="289"/>
         <source>{n} more types</source>
         <translation>{n} autres types</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="263"/>
+        <location filename="../../triage/gui/case_view.py" line="297"/>
+        <source>Items found inside archives, documents, mail, databases and caches, by kind; {n} need a password</source>
+        <translation>Éléments trouvés dans des archives, documents, courriels, bases de données et caches, par type ; {n} demandent un mot de passe</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_view.py" line="300"/>
         <source>Files whose name&apos;s extension disagrees with their content</source>
         <translation>Fichiers dont l&apos;extension ne correspond pas au contenu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="266"/>
+        <location filename="../../triage/gui/case_view.py" line="303"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="271"/>
+        <location filename="../../triage/gui/case_view.py" line="308"/>
         <source>{n} files not hashed yet</source>
         <translation>{n} fichiers pas encore hachés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="272"/>
+        <location filename="../../triage/gui/case_view.py" line="309"/>
         <source>evidence not fully read yet</source>
         <translation>scellés pas encore entièrement lus</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="273"/>
+        <location filename="../../triage/gui/case_view.py" line="310"/>
         <source>Case ▸ Resume ingest finishes them</source>
         <translation>Dossier ▸ Reprendre l&apos;ingestion les termine</translation>
     </message>

@@ -56,6 +56,8 @@ HASH_HITS = ("any", "alert", "known-good", "hit", "no-hit", "near")
 """near: within a perceptual distance of a hash-set entry (a lead to check, not a match)."""
 MEDIA_TYPES = ("all", "image", "video")
 DELETED = ("any", "deleted", "not-deleted")
+INSIDE = ("any", "inside", "not-inside")
+"""inside: some instance was found inside a container (an archive, a document, a mail...)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class GalleryFilter:
     min_stack_size: int = 1
     media_type: str = "all"
     deleted: str = "any"
+    inside: str = "any"  # found inside a container or not (INSIDE)
     path: str = ""  # substring of any instance's path
     camera: str = ""  # substring of EXIF make or model
     has_gps: bool = False
@@ -84,7 +87,8 @@ class GalleryFilter:
 
     def __post_init__(self) -> None:
         for name, allowed in (("sort", SORTS), ("hash_hits", HASH_HITS),
-                              ("media_type", MEDIA_TYPES), ("deleted", DELETED)):
+                              ("media_type", MEDIA_TYPES), ("deleted", DELETED),
+                              ("inside", INSIDE)):
             value = getattr(self, name)
             if value not in allowed:
                 raise ValueError(f"{name} {value!r}: one of {', '.join(allowed)}")
@@ -256,6 +260,10 @@ def _file_terms(f: GalleryFilter, media) -> list:
         where.append(_files_where(media, File.deleted.is_(True)))
     elif f.deleted == "not-deleted":
         where.append(_files_where(media, File.deleted.is_(False)))
+    if f.inside == "inside":
+        where.append(_files_where(media, File.parent_id.is_not(None)))
+    elif f.inside == "not-inside":
+        where.append(_files_where(media, File.parent_id.is_(None)))
     if f.evidence_id is not None:
         where.append(_files_where(media, File.evidence_id == f.evidence_id))
     if f.partition_id is not None:

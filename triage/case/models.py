@@ -28,6 +28,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
+CHAIN_SEPARATOR = " » "  # between the links of a location: /x/pack.zip » inner.zip » n0.jpg
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: DateTime(timezone=False), int: BigInteger}
 
@@ -158,7 +161,8 @@ class Keyframe(Base):
 
 
 class File(Base):
-    """One directory entry found in an evidence (deleted and orphan ones too)."""
+    """One directory entry found in an evidence (deleted and orphan ones too), or an item
+    found inside another file (a container)."""
 
     __tablename__ = "file"
     __table_args__ = (
@@ -188,6 +192,17 @@ class File(Base):
         Enum(WorkStatus, native_enum=False, length=16), default=WorkStatus.PENDING
     )
     error: Mapped[str | None] = mapped_column(Text)
+    # An item found inside a container (an archive member, a PDF's image, a mail attachment):
+    # the container's own row, and the path inside it as the container names it. `path` is
+    # then the whole location chain ("/Users/x/pack.zip » inner.zip » n0.jpg").
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("file.id"), index=True)
+    container_path: Mapped[str | None] = mapped_column(Text)
+    container_kind: Mapped[str | None] = mapped_column(String(20))  # "zip", "pdf", "mbox"…
+    encrypted: Mapped[bool] = mapped_column(Boolean, default=False)  # needs a password
+    # Where to read it again: the outermost file holding it, and the path in each container
+    # from there down (names may hold " » ", so the chain is not parsed back out of `path`).
+    outer_id: Mapped[int | None] = mapped_column(ForeignKey("file.id"))
+    container_chain: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
 
     evidence: Mapped[Evidence] = relationship()
     partition: Mapped[Partition | None] = relationship()

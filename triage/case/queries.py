@@ -63,6 +63,13 @@ class FileListing:
     # a conflict's default answer ("scheme:code" or "known-good"), picked by the case's
     # precedence rule (`triage hashset precedence`); the item stays conflicting
     hashset_default: str | None = None
+    # items found inside containers (appended likewise): `path` is then the whole chain
+    # ("/x/pack.zip » inner.zip » n0.jpg"); the row ids let a chain be followed up
+    file_id: int | None = None
+    parent_id: int | None = None  # the file row of the container it was found in
+    container_path: str | None = None  # the path inside that container, as it names it
+    container_kind: str | None = None  # "zip", "tar", "pdf", "mbox", "sqlite", ...
+    encrypted: bool = False  # needs a password (`triage ingest --password`)
 
 
 LISTING_COLUMNS = list(FileListing.__dataclass_fields__)
@@ -126,7 +133,9 @@ def iter_files(session: Session, page: int = 5000,
                func.coalesce(HashSetVerdict.known_good, False),
                Media.stack_id, func.coalesce(Media.stack_representative, False), Media.phash,
                Media.pdq, Media.width, Media.height, _near_matches(),
-               HashSetVerdict.resolved_category, HashSetVerdict.resolved_known_good, Media.exif)
+               HashSetVerdict.resolved_category, HashSetVerdict.resolved_known_good, Media.exif,
+               File.id, File.parent_id, File.container_path, File.container_kind,
+               File.encrypted)
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .outerjoin(Media, File.media_id == Media.id)
@@ -138,6 +147,8 @@ def iter_files(session: Session, page: int = 5000,
         query = query.where(File.id.in_(file_ids))
     for row in session.execute(query):
         values = list(row)
+        container = values[-5:-1] + [bool(values[-1])]
+        del values[-5:]
         values[5] = row[5].value
         values[19] = _distinct_sorted(values[19])
         values[20] = _distinct_sorted(values[20])
@@ -147,7 +158,7 @@ def iter_files(session: Session, page: int = 5000,
         default_good, default_category = values.pop(), values.pop()
         near = _closest_per_set(values.pop())
         yield FileListing(*values, *_camera_and_gps(exif), near,
-                          "known-good" if default_good else default_category)
+                          "known-good" if default_good else default_category, *container)
 
 
 def _camera_and_gps(exif: dict) -> tuple[str | None, str | None]:
@@ -190,6 +201,9 @@ def summary(session: Session) -> dict:
         },
         "pending": session.scalar(
             select(func.count()).where(File.status == WorkStatus.PENDING)),
+        "containers": {k: n for k, n in grouped(File.container_kind,
+                                                 where=File.container_kind.is_not(None))},
+        "encrypted": session.scalar(select(func.count()).where(File.encrypted)),
         "hash_sets": _hash_set_counts(session),
         "stacks": _stack_counts(session),
     }

@@ -30,13 +30,21 @@ def register(subparsers) -> None:
     )
     parser.add_argument("case_dir", metavar="CASE_DIR")
     parser.add_argument("evidence", metavar="EVIDENCE", nargs="+",
-                        help="raw/dd image, first segment of a split raw or E01, or a folder")
+                        help="raw/dd image, first segment of a split raw or E01, a folder, or an "
+                        "archive (ZIP, TAR, 7z, ...) read as a file system")
     parser.add_argument("--workers", type=int, default=None,
                         help="worker processes (default: every core)")
     parser.add_argument("--examiner", default=None, help="who runs the ingest (audit log)")
     parser.add_argument("--hashes-only", action="store_true",
                         help="only hash and type files: no decoding, perceptual hashes, "
                         "thumbnails or EXIF (a later ingest without it does not add them)")
+    parser.add_argument("--password", action="append", default=[], metavar="PASSWORD",
+                        help="a password for encrypted archives and documents (repeat for "
+                        "several); kept in the case and tried on every encrypted item, "
+                        "items already found encrypted are read again")
+    parser.add_argument("--no-containers", action="store_true",
+                        help="do not open archives, documents, mail and databases found in "
+                        "files (they are still hashed as files)")
     parser.add_argument("--cluster", metavar="tcp://HOST:8786", default=None,
                         help="run the per-file work on this Dask distributed scheduler's "
                         "workers (they must see the evidence at the same paths); the case "
@@ -156,13 +164,16 @@ def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dic
     from triage.case.models import Evidence
     from triage.case.queries import evidence_readable
     from triage.case.store import current_examiner
+    from triage.pipeline.expand import ContainerLimits
     from triage.pipeline.ingest import Ingest, IngestOptions
 
     store = _open(args)
     bar = ProgressBar()
-    ingest = Ingest(store, args.examiner or current_examiner(store),
-                    IngestOptions(workers=args.workers, analyse_media=not args.hashes_only),
-                    bar, cancel, executor, image_hashes)
+    options = IngestOptions(workers=args.workers, analyse_media=not args.hashes_only,
+                            containers=ContainerLimits(open_containers=not args.no_containers),
+                            passwords=tuple(args.password))
+    ingest = Ingest(store, args.examiner or current_examiner(store), options, bar, cancel,
+                    executor, image_hashes)
     evidence_ids = [ingest.add(path) for path in args.evidence]
 
     def _interrupt(signum, frame):

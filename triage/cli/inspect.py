@@ -65,6 +65,12 @@ def run_info(args) -> int:
     print(f"Deleted:   {counts['deleted']}")
     print("Content:   " + _join(counts["status"]) + f"  ({counts['contents']} distinct)")
     print("Types:     " + _join(counts["types"]))
+    if counts["containers"]:
+        print("Inside:    " + _join(counts["containers"]) + "  (items found inside containers, "
+              "by container kind)")
+    if counts["encrypted"]:
+        print(f"Encrypted: {counts['encrypted']} items need a password "
+              "(triage ingest CASE --password ... opens them)")
     print(f"Misnamed:  {counts['extension_mismatch']} (extension disagrees with content)")
     print(f"Errors:    {counts['errors']} entries with an error")
     if counts["stacks"]["stacks"]:

@@ -1,11 +1,14 @@
-"""Evidence sources (raw, split raw, E01, folder) and the walk of their volumes and file systems."""
+"""Evidence sources (raw, split raw, E01, folder, archive), the walk of their volumes and file
+systems, and the containers found in their files."""
 
 from triage.evidence.base import EvidenceError, Source
+from triage.evidence.containers import ContainerError
 from triage.evidence.content import ContentError, ContentReader, Locator
 from triage.evidence.detect import identify, open_evidence, open_source
 from triage.evidence.walk import FileRecord, PartitionRecord, walk
 
 __all__ = [
+    "ContainerError",
     "ContentError",
     "ContentReader",
     "EvidenceError",

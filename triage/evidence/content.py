@@ -6,14 +6,17 @@ or a file system costs far more than reading a small picture.
 
 from __future__ import annotations
 
+import io
 import os
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO, Iterator
 
 import pytsk3
 
 from triage.evidence.base import EvidenceError, Source, reason
+from triage.evidence.archive import MemberCursor
+from triage.evidence.containers import ContainerError, OuterCursor, spool
 from triage.evidence.detect import open_source
 
 READ_SIZE = 1 << 20
@@ -52,13 +55,17 @@ class Locator:
     path_bytes: bytes | None = None
     attr_type: int | None = None
     attr_id: int | None = None
+    members: tuple[str, ...] = ()  # an item inside containers: the path in each, outermost first
 
 
 class ContentReader:
-    def __init__(self) -> None:
+    def __init__(self, passwords: tuple[str, ...] = ()) -> None:
+        self.passwords = passwords  # for items inside encrypted containers
         self._sources: dict[tuple[str, tuple[str, ...]], Source] = {}
         self._images: dict[tuple[str, tuple[str, ...]], pytsk3.Img_Info] = {}
         self._file_systems: dict[tuple, pytsk3.FS_Info] = {}
+        self._cursors: dict[tuple[str, tuple[str, ...]], MemberCursor] = {}
+        self._outer: tuple[Locator, OuterCursor] | None = None
 
     def source(self, format: str, paths: tuple[str, ...]) -> Source:
         key = (format, paths)
@@ -68,9 +75,63 @@ class ContentReader:
 
     def chunks(self, where: Locator) -> Iterator[bytes]:
         """The file's content in order; raises ContentError if it cannot all be read."""
+        if where.members:
+            return self._item_chunks(where)
         if where.format == "folder":
             return self._folder_chunks(where)
+        if where.format == "archive":
+            return self._archive_chunks(where)
         return self._tsk_chunks(where)
+
+    def seekable(self, where: Locator) -> bool:
+        """Whether `open` reads the file in place (else it copies the content to a spool)."""
+        return where.format != "archive" and not where.members
+
+    def _archive_chunks(self, where: Locator) -> Iterator[bytes]:
+        key = (where.paths[0], self.passwords)
+        cursor = self._cursors.get(key)
+        if cursor is None:
+            cursor = self._cursors[key] = MemberCursor(where.paths[0], self.passwords)
+        try:
+            yield from cursor.chunks(where.meta_addr)
+        except ContainerError as exc:
+            raise ContentError(str(exc)) from exc
+
+    def _item_chunks(self, where: Locator) -> Iterator[bytes]:
+        """An item inside containers, read again through them from the outermost file (kept
+        open for the next item of the same file: they come in the order they were found)."""
+        outer = replace(where, members=())
+        try:
+            if self._outer is None or self._outer[0] != outer:
+                self._close_outer()
+                cursor = OuterCursor(self.open(outer), PurePosixPath(where.path).name,
+                                     self.passwords)
+                self._outer = (outer, cursor)
+            yield from self._outer[1].chunks(where.members)
+        except ContainerError as exc:
+            self._close_outer()
+            raise ContentError(str(exc)) from exc
+
+    def _close_outer(self) -> None:
+        if self._outer is not None:
+            self._outer[1].close()
+            self._outer = None
+
+    def open(self, where: Locator) -> BinaryIO:
+        """The file's content as a read-only, seekable stream, for a container's reader."""
+        if not self.seekable(where):
+            copy = spool()
+            for chunk in self.chunks(where):
+                copy.write(chunk)
+            copy.seek(0)
+            return copy
+        if where.format == "folder":
+            try:
+                return os.fdopen(open_read_only(self._folder_path(where)), "rb")
+            except OSError as exc:
+                raise ContentError(f"cannot read: {exc.strerror}") from exc
+        entry, size, attribute = self._tsk_entry(where)
+        return io.BufferedReader(_TskStream(entry, size, attribute), READ_SIZE)
 
     def _file_system(self, where: Locator) -> pytsk3.FS_Info:
         key = (where.format, where.paths, where.partition_offset)
@@ -83,16 +144,19 @@ class ContentReader:
             )
         return self._file_systems[key]
 
-    def _tsk_chunks(self, where: Locator) -> Iterator[bytes]:
+    def _tsk_entry(self, where: Locator) -> tuple[pytsk3.File, int, tuple]:
+        """The file's TSK entry, the size of what it reads, and the attribute to read."""
         try:
             entry = self._file_system(where).open_meta(inode=where.meta_addr)
         except (OSError, EvidenceError) as exc:
             raise ContentError(f"cannot open metadata entry {where.meta_addr}: {reason(exc)}") from exc
-        size = int(entry.info.meta.size)
-        attribute = ()
-        if where.attr_type is not None:
-            size = _attribute_size(entry, where.attr_type, where.attr_id)
-            attribute = (where.attr_type, where.attr_id)
+        if where.attr_type is None:
+            return entry, int(entry.info.meta.size), ()
+        return (entry, _attribute_size(entry, where.attr_type, where.attr_id),
+                (where.attr_type, where.attr_id))
+
+    def _tsk_chunks(self, where: Locator) -> Iterator[bytes]:
+        entry, size, attribute = self._tsk_entry(where)
         offset = 0
         while offset < size:
             try:
@@ -152,11 +216,14 @@ class ContentReader:
                             f"content lies partly in unreadable image data (bytes "
                             f"{bad_start}-{bad_end}: a segment is missing or damaged)")
 
-    def _folder_chunks(self, where: Locator) -> Iterator[bytes]:
+    @staticmethod
+    def _folder_path(where: Locator) -> bytes:
         root = os.fsencode(Path(where.paths[0]))
-        relative = where.path_bytes or where.path.encode("utf-8")
+        return root + (where.path_bytes or where.path.encode("utf-8"))
+
+    def _folder_chunks(self, where: Locator) -> Iterator[bytes]:
         try:
-            descriptor = open_read_only(root + relative)
+            descriptor = open_read_only(self._folder_path(where))
         except OSError as exc:
             raise ContentError(f"cannot read: {exc.strerror}") from exc
         with os.fdopen(descriptor, "rb") as handle:
@@ -169,9 +236,46 @@ class ContentReader:
     def close(self) -> None:
         for source in self._sources.values():
             source.close()
+        for cursor in self._cursors.values():
+            cursor.close()
+        self._cursors.clear()
+        self._close_outer()
         self._sources.clear()
         self._images.clear()
         self._file_systems.clear()
+
+
+class _TskStream(io.RawIOBase):
+    """A file of a TSK file system as a read-only, seekable stream (TSK reads at any offset)."""
+
+    def __init__(self, entry: pytsk3.File, size: int, attribute: tuple):
+        self._entry, self._size, self._attribute, self._position = entry, size, attribute, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._position, 2: self._size}[whence]
+        self._position = max(0, base + offset)
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def readinto(self, buffer) -> int:
+        length = min(len(buffer), self._size - self._position)
+        if length <= 0:
+            return 0
+        try:
+            data = self._entry.read_random(self._position, length, *self._attribute)
+        except OSError as exc:
+            raise ContentError(f"read failed at byte {self._position}: {reason(exc)}") from exc
+        buffer[:len(data)] = data
+        self._position += len(data)
+        return len(data)
 
 
 def _attribute_size(entry: pytsk3.File, attr_type: int, attr_id: int) -> int:

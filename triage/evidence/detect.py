@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from triage.evidence.archive import ArchiveSource
 from triage.evidence.base import EvidenceError, Source
+from triage.evidence.containers import ARCHIVE_KINDS, archive_kind
 from triage.evidence.ewf import SIGNATURES as EWF_SIGNATURES
 from triage.evidence.ewf import EwfImage, ewf_segments
 from triage.evidence.folder import FolderSource
 from triage.evidence.raw import RawImage, SplitRawImage, split_segments
 
 SOURCES: dict[str, type[Source]] = {
-    cls.format: cls for cls in (RawImage, SplitRawImage, EwfImage, FolderSource)
+    cls.format: cls for cls in (RawImage, SplitRawImage, EwfImage, FolderSource, ArchiveSource)
 }
 
 # Containers TSK (as shipped on PyPI) cannot read: say so instead of walking them as raw bytes.
@@ -53,6 +55,8 @@ def identify(path: Path) -> tuple[str, list[Path]]:
             raise EvidenceError(
                 f"{path}: {label} images are not supported; convert to raw or E01 first"
             )
+    if archive_kind(head) in ARCHIVE_KINDS:
+        return ArchiveSource.format, [path]
     segments = split_segments(path)
     if len(segments) > 1:
         return SplitRawImage.format, segments

@@ -16,7 +16,9 @@ from typing import Iterator
 
 import pytsk3
 
+from triage.evidence.archive import ArchiveSource, member_path
 from triage.evidence.base import EvidenceError, Source, reason
+from triage.evidence.containers import ContainerError
 from triage.evidence.folder import FolderSource
 
 FS_TYPE_NAMES = {
@@ -70,6 +72,10 @@ def walk(source: Source) -> Iterator[PartitionRecord | FileRecord]:
     if isinstance(source, FolderSource):
         yield PartitionRecord(0, None, None, "folder", fs_type="folder")
         yield from _walk_folder(source.root)
+        return
+    if isinstance(source, ArchiveSource):
+        yield PartitionRecord(0, None, None, f"archive ({source.kind})", fs_type=source.kind)
+        yield from _walk_archive(source)
         return
     image = source.tsk_image()
     for partition in _partitions(image, source.size):
@@ -316,6 +322,22 @@ def _may_descend(entry: pytsk3.File, ancestors: tuple[int, ...]) -> bool:
         return False  # a deleted name whose directory entry now belongs to another directory
     return True
 
+
+
+def _walk_archive(source: ArchiveSource) -> Iterator[FileRecord]:
+    """Members as files; damage that ends the listing is an error record after the rest."""
+    index = -1
+    try:
+        for index, (member, _) in enumerate(source.members()):
+            path = member_path(member)
+            yield FileRecord(
+                0, path, member.name, member.kind, size=member.size, meta_addr=index,
+                mtime=member.mtime, atime=member.atime, ctime=member.ctime,
+                crtime=member.crtime, readable=member.kind == "file" and not member.error,
+                error=member.error)
+    except ContainerError as exc:
+        yield FileRecord(0, "/", "", "other", readable=False,
+                         error=f"archive listing stopped after {index + 1} members: {exc}")
 
 
 def _walk_folder(root: Path) -> Iterator[FileRecord]:

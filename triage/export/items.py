@@ -23,6 +23,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from triage.case.models import (
+    CHAIN_SEPARATOR,
     AuditEntry,
     CaseInfo,
     Evidence,
@@ -72,8 +73,13 @@ class FileFacts:
 
     @property
     def folder(self) -> str:
-        """The path without the name ("/" for the root), as the file system gave it."""
-        head, _, _ = self.path.rpartition("/")
+        """The path without the name ("/" for the root), as the file system gave it; for an
+        item inside a container, the whole chain down to its folder in the innermost one
+        ("/Users/x/pack.zip » inner.zip/"), so that an export says where it really was."""
+        outer, separator, inner = self.path.rpartition(CHAIN_SEPARATOR)
+        head, _, _ = inner.rpartition("/")
+        if separator:
+            return f"{outer}{separator}{head}/" if head else f"{outer}/"
         return head + "/"
 
 

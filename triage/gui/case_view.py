@@ -36,7 +36,13 @@ from triage.gui import formatting
 from triage.gui.file_detail import FileDetailPane
 from triage.gui.gallery_panel import GalleryPanel
 from triage.gui.links_view import LinksPanel
-from triage.gui.data import CaseSnapshot, EvidenceView, PartitionView, load_snapshot
+from triage.gui.data import (
+    CaseSnapshot,
+    ContainerView,
+    EvidenceView,
+    PartitionView,
+    load_snapshot,
+)
 from triage.gui.models import ERROR_COLOUR, FileTableModel, MiddleElideDelegate
 from triage.gui.widgets import MessageBar, ProgressPanel
 from triage.gui.workers import IngestOutcome, IngestThread, StoreReader
@@ -69,7 +75,8 @@ class EvidencePanel(QWidget):
             self.tree.setColumnWidth(column, width)
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
-        self.details.setPlaceholderText(self.tr("Select an evidence or partition for details."))
+        self.details.setPlaceholderText(self.tr("Select an evidence, partition or container "
+                                                "for details."))
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.tree)
         splitter.addWidget(self.details)
@@ -143,7 +150,22 @@ class EvidencePanel(QWidget):
         if p.error:
             item.setIcon(self.STATUS, self._warning_icon)
             item.setForeground(self.STATUS, QBrush(ERROR_COLOUR))
+        self._add_containers(item, p.containers)
         return item
+
+    def _add_containers(self, partition: QTreeWidgetItem,
+                        containers: tuple[ContainerView, ...]) -> None:
+        """Files holding items under their partition, nested ones under their container."""
+        nodes: dict[int, QTreeWidgetItem] = {}
+        for container in containers:
+            node = QTreeWidgetItem([container.name, container.kind or "",
+                                    "", formatting.count(container.items), "", ""])
+            node.setData(0, Qt.ItemDataRole.UserRole, ("container", container.id))
+            node.setData(0, Qt.ItemDataRole.UserRole + 1, container)
+            node.setToolTip(self.NAME, container.path)
+            node.setTextAlignment(self.ENTRIES, RIGHT)
+            nodes[container.id] = node
+            nodes.get(container.parent_id, partition).addChild(node)
 
     def _show_details(self, item: QTreeWidgetItem | None, _previous=None) -> None:
         if item is None:
@@ -152,6 +174,8 @@ class EvidencePanel(QWidget):
         value = item.data(0, Qt.ItemDataRole.UserRole + 1)
         if isinstance(value, EvidenceView):
             self.details.setHtml(evidence_details(value))
+        elif isinstance(value, ContainerView):
+            self.details.setHtml(container_details(value))
         else:
             self.details.setHtml(partition_details(*value))
 
@@ -208,6 +232,11 @@ def evidence_details(e: EvidenceView) -> str:
     return _rows(rows)
 
 
+def container_details(c: ContainerView) -> str:
+    return _rows([("Container", _mono(c.path)), ("Kind", html.escape(c.kind or "—")),
+                  ("Items inside", formatting.count(c.items))])
+
+
 def partition_details(e: EvidenceView, p: PartitionView) -> str:
     where = f"{p.offset:,} bytes" if p.offset is not None else "—"
     rows = [("Evidence", html.escape(e.name)), ("Partition", str(p.index)),
@@ -231,7 +260,8 @@ class SummaryPanel(QWidget):
         for key, text in (("created", "Created"), ("evidence", "Evidence"),
                           ("entries", "Entries"), ("deleted", "Deleted"),
                           ("hashed", "Hashed"), ("contents", "Distinct contents"),
-                          ("types", "Types"), ("misnamed", "Misnamed"), ("errors", "Errors"),
+                          ("types", "Types"), ("inside", "Inside containers"),
+                          ("misnamed", "Misnamed"), ("errors", "Errors"),
                           ("pending", "Pending")):
             label = QLabel()
             label.setWordWrap(True)
@@ -262,6 +292,13 @@ class SummaryPanel(QWidget):
             shown.append(self.tr("{n} more types").format(n=len(types) - TYPES_SHOWN))
         self.labels["types"].setText("\n".join(shown) or "—")
         self.labels["types"].setToolTip("\n".join(types))
+        inside = counts.get("containers", {})
+        self._set_row_visible("inside", bool(inside))
+        self.labels["inside"].setText("\n".join(
+            f"{c(n)} in {kind}" for kind, n in sorted(inside.items(), key=lambda kv: -kv[1])))
+        self.labels["inside"].setToolTip(self.tr(
+            "Items found inside archives, documents, mail, databases and caches, by kind; "
+            "{n} need a password").format(n=c(counts.get("encrypted", 0))))
         self.labels["misnamed"].setText(c(counts["extension_mismatch"]))
         self.labels["misnamed"].setToolTip(self.tr("Files whose name's extension disagrees "
                                                    "with their content"))

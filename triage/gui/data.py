@@ -12,10 +12,26 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from triage.case.models import CaseInfo, Evidence, File, Media, WorkStatus
 from triage.case.queries import FileListing, iter_files, summary
+
+
+@dataclass(frozen=True)
+class ContainerView:
+    """A file that holds items (an archive, a document, a mail store), a node of the
+    Evidence tree; the containers inside it are its children."""
+
+    id: int
+    parent_id: int | None
+    name: str
+    path: str
+    kind: str | None  # what its items say it is: "zip", "pdf", ...
+    items: int  # directly inside it
+
+
+CONTAINERS_SHOWN = 2000  # per case, in the order found; the file table has every one
 
 
 @dataclass(frozen=True)
@@ -28,6 +44,7 @@ class PartitionView:
     fs_type: str | None
     error: str | None
     entries: int
+    containers: tuple[ContainerView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,11 +108,12 @@ def load_snapshot(session: Session) -> CaseSnapshot:
     info = session.scalars(select(CaseInfo)).one()
     counts = summary(session)
     per_partition = counts["per_partition"]
+    containers = _containers(session)
     evidence = []
     for e in session.scalars(select(Evidence).order_by(Evidence.id)):
         partitions = tuple(
             PartitionView(p.id, p.index, p.offset, p.length, p.description or "", p.fs_type,
-                          p.error, per_partition.get(p.id, 0))
+                          p.error, per_partition.get(p.id, 0), containers.get(p.id, ()))
             for p in e.partitions
         )
         evidence.append(EvidenceView(
@@ -105,6 +123,22 @@ def load_snapshot(session: Session) -> CaseSnapshot:
         ))
     return CaseSnapshot(info.name, info.created_at, info.created_by, info.triage_version,
                         tuple(evidence), counts)
+
+
+def _containers(session: Session) -> dict[int | None, tuple[ContainerView, ...]]:
+    """Files holding items, by partition, containers before the containers inside them."""
+    item = aliased(File)
+    rows = session.execute(
+        select(File.id, File.parent_id, File.partition_id, File.name, File.path,
+               func.min(item.container_kind), func.count(item.id))
+        .join(item, item.parent_id == File.id)
+        .group_by(File.id, File.parent_id, File.partition_id, File.name, File.path)
+        .order_by(File.id).limit(CONTAINERS_SHOWN)).all()
+    found: dict[int | None, list[ContainerView]] = {}
+    for file_id, parent_id, partition_id, name, path, kind, items in rows:
+        found.setdefault(partition_id, []).append(
+            ContainerView(file_id, parent_id, name, path, kind, items))
+    return {partition: tuple(views) for partition, views in found.items()}
 
 
 def _status(value) -> str:

@@ -96,6 +96,11 @@ class FilterBar(QWidget):
                                (self.tr("Deleted"), "deleted"),
                                (self.tr("Not deleted"), "not-deleted")],
                               self.tr("Whether an instance is a deleted entry"))
+        self.inside = _combo([(self.tr("Anywhere"), "any"),
+                              (self.tr("Inside a container"), "inside"),
+                              (self.tr("Not inside one"), "not-inside")],
+                             self.tr("Whether an instance was found inside an archive, "
+                                     "document, mail or database"))
         self.stack_size = QSpinBox()
         self.stack_size.setRange(1, 100000)
         self.stack_size.setPrefix(self.tr("stack ≥ "))
@@ -131,7 +136,7 @@ class FilterBar(QWidget):
         second.setContentsMargins(0, 0, 0, 0)
         where = QHBoxLayout()
         for widget, stretch in ((self.evidence, 2), (self.plugin_flag, 2), (self.deleted, 1),
-                                (self.stack_size, 0), (self.known_good, 0)):
+                                (self.inside, 1), (self.stack_size, 0), (self.known_good, 0)):
             where.addWidget(widget, stretch)
         text = QHBoxLayout()
         text.addWidget(self.path, 2)
@@ -151,7 +156,7 @@ class FilterBar(QWidget):
         for edit in (self.search, self.path, self.camera):
             edit.textChanged.connect(self._typing.start)
         for combo in (self.category, self.hits, self.media_type, self.sort, self.deleted,
-                      self.plugin_flag, self.evidence):
+                      self.inside, self.plugin_flag, self.evidence):
             combo.currentIndexChanged.connect(self._emit)
         for box in (self.known_good, self.gps, self.dated):
             box.toggled.connect(self._emit)
@@ -227,7 +232,8 @@ class FilterBar(QWidget):
             show_known_good=self.known_good.isChecked(),
             categories=(category,) if category else (),
             min_stack_size=self.stack_size.value(), media_type=self.media_type.currentData(),
-            deleted=self.deleted.currentData(), path=self.path.text(),
+            deleted=self.deleted.currentData(), inside=self.inside.currentData(),
+            path=self.path.text(),
             camera=self.camera.text(), has_gps=self.gps.isChecked(),
             date_from=_day(self.date_from) if self.dated.isChecked() else None,
             date_to=_day(self.date_to) if self.dated.isChecked() else None,

@@ -9,37 +9,59 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import aliased
 
-from triage.case.models import Evidence, File, Media, Partition, WorkStatus
+from triage.case.models import CaseSetting, Evidence, File, Media, Partition, WorkStatus
 from triage.case.store import CaseStore
 from triage.evidence import ContentError, ContentReader, Locator
 
 
 def locator_query(*columns) -> Select:
-    """`columns` plus everything `locator()` needs, for file rows joined to their evidence."""
+    """`columns` plus everything `locator()` needs, for file rows joined to their evidence
+    (and, for an item inside a container, to the outermost file holding it)."""
+    outer = aliased(File)
     return (select(*columns, File.path, File.path_bytes, File.meta_addr, File.attr_type,
-                   File.attr_id, Partition.offset, Evidence.format, Evidence.paths)
+                   File.attr_id, Partition.offset, Evidence.format, Evidence.paths,
+                   File.container_chain, outer.path.label("outer_path"),
+                   outer.path_bytes.label("outer_path_bytes"),
+                   outer.meta_addr.label("outer_meta_addr"),
+                   outer.attr_type.label("outer_attr_type"),
+                   outer.attr_id.label("outer_attr_id"))
             .join(Evidence, File.evidence_id == Evidence.id)
-            .outerjoin(Partition, File.partition_id == Partition.id))
+            .outerjoin(Partition, File.partition_id == Partition.id)
+            .outerjoin(outer, File.outer_id == outer.id))
 
 
 def locator(row) -> Locator:
+    if row.container_chain:
+        return Locator(row.format, tuple(row.paths), row.offset, row.outer_meta_addr,
+                       row.outer_path, row.outer_path_bytes, row.outer_attr_type,
+                       row.outer_attr_id, members=tuple(row.container_chain))
     return Locator(row.format, tuple(row.paths), row.offset, row.meta_addr, row.path,
                    row.path_bytes, row.attr_type, row.attr_id)
 
 
 def media_reader(store: CaseStore) -> Callable[[str], Iterator[bytes]]:
     """A function streaming a content (by SHA-256) from the first instance that was read whole."""
-    reader = ContentReader()
+    reader = ContentReader(case_passwords(store))
 
     def chunks(sha256: str) -> Iterator[bytes]:
         with store.reading() as session:
             row = session.execute(
                 locator_query().join(Media, File.media_id == Media.id)
                 .where(Media.sha256 == sha256, File.status == WorkStatus.DONE)
-                .order_by(File.id).limit(1)).first()
+                .order_by(File.outer_id.is_not(None), File.id).limit(1)).first()
         if row is None:
             raise ContentError(f"no readable instance of content {sha256}")
         yield from reader.chunks(locator(row))
 
     return chunks
+
+
+PASSWORDS = "container_passwords"  # case setting: every password an examiner gave, in order
+
+
+def case_passwords(store: CaseStore) -> tuple[str, ...]:
+    with store.reading() as session:
+        setting = session.get(CaseSetting, PASSWORDS)
+        return tuple(setting.value) if setting else ()

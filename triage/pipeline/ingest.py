@@ -26,11 +26,15 @@ from triage.case.audit import append_audit
 from triage.case.clock import utcnow
 from triage.case.gallery import rank_found_order
 from triage.case.models import (
+    CHAIN_SEPARATOR,
     AuditEntry,
+    CaseSetting,
     EntryKind,
     Evidence,
     File,
     Keyframe,
+    Link,
+    LinkScan,
     Media,
     Partition,
     WorkStatus,
@@ -46,8 +50,9 @@ from triage.evidence import (
     walk,
 )
 from triage.hashsets import match_case
-from triage.media.sniff import extension_mismatch
-from triage.pipeline.content import locator, locator_query
+from triage.media.sniff import extension_mismatch, media_kind
+from triage.pipeline.content import PASSWORDS, locator, locator_query
+from triage.pipeline.expand import ContainerLimits
 from triage.pipeline.executors import WORKER_LOST, Executor, LocalExecutor, WorkerLost
 from triage.pipeline.progress import ProgressCallback, ProgressTracker
 from triage.pipeline.work import (
@@ -79,6 +84,8 @@ class IngestOptions:
     commit_every: int = 1000
     commit_seconds: float = 2.0
     analyse_media: bool = True  # decode pictures and videos: perceptual hashes, thumbnails, EXIF
+    containers: ContainerLimits = field(default_factory=ContainerLimits)
+    passwords: tuple[str, ...] = ()  # for encrypted containers; kept in the case, tried in turn
 
 
 @dataclass
@@ -110,6 +117,7 @@ class Ingest:
         self._executor = executor
         self._image_hashes = image_hashes or {}
         self._plugins: RunRecorder | None = None
+        self._fanned_out = False  # an archive's files were added as pending rows this run
 
     # -- registration -------------------------------------------------------------------
 
@@ -165,6 +173,7 @@ class Ingest:
         executor = self._executor or LocalExecutor(self.options.workers)
         for _ in range(executor.workers):
             executor.submit(warm_up)  # workers start while the walk runs
+        self._use_passwords()
         try:
             # The image hashes need no walk: a worker reads the image while the walk runs.
             evidence_jobs = self._submit_evidence_hashes(executor)
@@ -206,6 +215,29 @@ class Ingest:
                 select(func.count()).select_from(File).where(File.status == WorkStatus.ERROR)
             )
         return summary
+
+    def _use_passwords(self) -> None:
+        """Keep new passwords in the case and open again what they may now open.
+
+        The case's password list grows with every `--password`; each run tries
+        them all. Files holding an encrypted item that could not be read go
+        back to pending (their items are read again, all of them), so the run
+        gives what one with the password from the start would have given.
+        """
+        with self.store.session() as session:
+            setting = session.get(CaseSetting, PASSWORDS)
+            known = list(setting.value) if setting else []
+            new = [p for p in self.options.passwords if p not in known]
+            if new:
+                if setting is None:
+                    setting = CaseSetting(key=PASSWORDS, value=[])
+                    session.add(setting)
+                setting.value = known + new
+                reopened = _reopen_encrypted(session)
+                append_audit(session, self.examiner, "ingest.passwords", target="case",
+                             after={"added": len(new), "reopened_files": reopened})
+        self.options = replace(self.options, containers=replace(
+            self.options.containers, passwords=tuple(known + new)))
 
     def _evidence_ids(self, condition) -> list[int]:
         with self.store.reading() as session:
@@ -326,9 +358,18 @@ class Ingest:
                 else:
                     task = FileBatch(batch, options.analyse_media)
                 plugins = self._plugins.specs() if task.analyse and task.plugins else ()
-                in_flight[executor.submit(process_files, task.batch, task.analyse, plugins)] = task
+                limits = (options.containers if task.containers
+                          else replace(options.containers, open_containers=False))
+                in_flight[executor.submit(process_files, task.batch, task.analyse, plugins,
+                                          limits)] = task
             if not in_flight:
-                break
+                if not self._fanned_out or self.cancel.is_set():
+                    break
+                # Archives were listed for the pool: their files are pending rows now.
+                self._write_results(results, names, summary)
+                results, self._fanned_out, exhausted = [], False, False
+                jobs = self._pending_jobs(names)
+                continue
             done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
             for future in done:
                 task = in_flight.pop(future)
@@ -345,6 +386,7 @@ class Ingest:
                     if task.plugins_suspected:  # decoded fine without them: a plugin killed it
                         self._stop_plugins(task.batch[0], names)
                 results.extend(batch_results)
+                self._fanned_out |= any(r.fanned_out for r in batch_results)
                 tracker.advance(len(batch_results), sum(names[r.file_id][1] for r in batch_results))
             if self.cancel.is_set():
                 for future in in_flight:
@@ -387,7 +429,7 @@ class Ingest:
                 break
             for row in rows:
                 names[row.id] = (row.name, row.size or 0)
-                job.append(FileJob(row.id, locator(row)))
+                job.append(FileJob(row.id, locator(row), row.size))
                 job_bytes += row.size or 0
                 if len(job) >= self.options.job_files or job_bytes >= self.options.job_bytes:
                     yield job
@@ -403,12 +445,15 @@ class Ingest:
         Thumbnails go to their own store first; a kill between the two writes
         redoes the batch, which writes the same thumbnails again.
         """
-        analysed = {r.sha256: r.analysis for r in results if r.sha256 and r.analysis}
+        if not results:
+            return
+        every = [r for result in results for r in (result, *(i.result for i in result.items))]
+        analysed = {r.sha256: r.analysis for r in every if r.sha256 and r.analysis}
         self.store.thumbnails.put_many(_pictures(analysed))
         with self.store.session() as session:
-            media_ids = _upsert_media(session, [r for r in results if r.sha256])
+            media_ids = _upsert_media(session, [r for r in every if r.sha256])
             _record_analyses(session, analysed, media_ids)
-            self._plugins.record(session, ((media_ids[r.sha256], outcome) for r in results
+            self._plugins.record(session, ((media_ids[r.sha256], outcome) for r in every
                                            if r.sha256 for outcome in r.plugins))
             updates = []
             for result in results:
@@ -417,12 +462,14 @@ class Ingest:
                     "id": result.file_id,
                     "media_id": media_ids.get(result.sha256) if result.sha256 else None,
                     "status": WorkStatus.ERROR if result.error else WorkStatus.DONE,
-                    "error": result.error,
+                    "error": result.error or result.note,
+                    "encrypted": _encrypted(result),
                     "extension_mismatch": (not result.error
                                            and extension_mismatch(name, result.detected_type)),
                 })
             session.execute(update(File), updates)
-        summary.files_hashed += sum(1 for r in results if not r.error)
+            _insert_items(session, [r for r in results if r.items], media_ids)
+        summary.files_hashed += sum(1 for r in every if r.sha256)
 
     def _audit_completion(self) -> None:
         for evidence_id in self._evidence_ids(Evidence.walk_status == WorkStatus.DONE):
@@ -455,14 +502,17 @@ class FileBatch:
     batch: list[FileJob]
     analyse: bool
     plugins: bool = True  # run the case's plugins on the decode
+    containers: bool = True  # open the containers found (archives, documents, ...)
     retried: bool = False
     plugins_suspected: bool = False
     decode_crashed: bool = False
+    container_crashed: bool = False
 
     @property
     def last_resort(self) -> bool:
         """One file, alone, only read and hashed: a worker lost now blames the file."""
-        return self.retried and len(self.batch) == 1 and not self.analyse
+        return (self.retried and len(self.batch) == 1 and not self.analyse
+                and not self.containers)
 
     def after_worker_lost(self, lost: Exception, retries: deque,
                           plugins_running: bool) -> list[FileResult]:
@@ -471,7 +521,8 @@ class FileBatch:
         Every batch the dead worker's pool held is retried a file at a time, each file
         alone. A file that kills its worker then is decoded again without the plugins
         (a plugin that then turns out to be the killer is stopped for the run), then
-        hashed without decoding (decoders are where native crashes live); one that kills
+        hashed without decoding (decoders are where native crashes live), then without
+        opening it as a container (a parser's crash on a hostile archive); one that kills
         even that is an error on that file. The ingest goes on either way.
         """
         if len(self.batch) > 1 or not self.retried:  # maybe another task killed the worker
@@ -483,20 +534,39 @@ class FileBatch:
         if self.analyse:
             retries.append(replace(self, analyse=False, decode_crashed=True))
             return []
+        if self.containers:
+            retries.append(replace(self, containers=False, container_crashed=True))
+            return []
         return [FileResult(self.batch[0].file_id,
                            error=f"reading this file killed the worker process ({lost})")]
 
     def noted(self, results: list[FileResult]) -> list[FileResult]:
-        """Results, with a decode crash recorded on the media of a file hashed without it."""
+        """Results, with a decode crash recorded on the media of a file hashed without it,
+        and a container's crash on the file not opened because of it."""
+        if self.container_crashed:
+            results = [r if r.error else replace(
+                r, note="not opened: opening this container killed the worker process (a "
+                "crash in its parser); hashed as a file") for r in results]
         if not self.decode_crashed:
             return results
         from triage.media.analyse import MediaAnalysis  # rare: keep decoders out of start-up
 
-        return [replace(r, analysis=MediaAnalysis(
-                    kind="video" if (r.detected_type or "").startswith("video") else "image",
-                    error="decoding this file killed the worker process (a crash in a "
-                          "decoder); it was hashed without decoding"))
-                if r.sha256 and not r.error else r for r in results]
+        return [_decode_crash_noted(r, MediaAnalysis) if r.sha256 and not r.error else r
+                for r in results]
+
+
+def _decode_crash_noted(result: FileResult, analysis_type) -> FileResult:
+    """A picture or video hashed without its decode says why; a container whose items were
+    (one of them killed the decoder) says so as its note."""
+    kind = media_kind(result.detected_type)
+    if kind in ("image", "video"):
+        return replace(result, analysis=analysis_type(
+            kind=kind, error="decoding this file killed the worker process (a crash in a "
+                             "decoder); it was hashed without decoding"))
+    if result.items:
+        return replace(result, note=result.note or "its items were hashed without decoding: "
+                       "decoding one of them killed the worker process")
+    return result
 
 
 def _check_workers_live(executor: Executor) -> None:
@@ -564,6 +634,118 @@ def _file_row(evidence_id: int, partition_id: int | None, record: FileRecord) ->
         "status": WorkStatus.PENDING if hashed else WorkStatus.SKIPPED,
         "error": record.error,
     }
+
+
+def _insert_items(session: Session, containers: list[FileResult],
+                  media_ids: dict[str, int]) -> None:
+    """The items found inside these files, as file rows under them, level by level so
+    that each item gets its container's new id (a few statements per batch)."""
+    parents = {row.id: row for row in session.execute(
+        select(File.id, File.evidence_id, File.partition_id, File.path, File.deleted,
+               File.outer_id, File.container_chain)
+        .where(File.id.in_([r.file_id for r in containers])))}
+    for result in containers:
+        parent = parents[result.file_id]
+        outer, base = (parent.outer_id, parent.container_chain) if parent.outer_id else (
+            parent.id, [])
+        ids: list[int] = [0] * len(result.items)
+        paths: list[str] = [""] * len(result.items)
+        chains: list[list[str]] = [base] * len(result.items)
+        for level in _levels(result.items):
+            rows = []
+            for index in level:
+                item = result.items[index]
+                above = (parent.id, parent.path, base) if item.parent < 0 else (
+                    ids[item.parent], paths[item.parent], chains[item.parent])
+                paths[index] = f"{above[1]}{CHAIN_SEPARATOR}{item.member.path}"
+                chains[index] = above[2] + [item.member.path]
+                row = _item_row(parent, above[0], paths[index], item, media_ids)
+                if result.fanned_out and row["kind"] == EntryKind.FILE and not row["error"]:
+                    row["status"] = WorkStatus.PENDING  # a job of its own, read from the chain
+                rows.append(row | {"outer_id": outer, "container_chain": chains[index]})
+            new = session.scalars(insert(File).returning(File.id, sort_by_parameter_order=True),
+                                  rows).all()
+            for index, file_id in zip(level, new):
+                ids[index] = file_id
+
+
+def _encrypted(result: FileResult) -> bool:
+    """A file that could not be read for want of a password (a member of an archive given
+    as evidence), or a document that could not be opened (an encrypted PDF)."""
+    if (result.error or "").startswith("encrypted"):
+        return True
+    return (result.note or "").startswith("encrypted") and not result.items
+
+
+def _levels(items) -> list[list[int]]:
+    """Item indexes by nesting level: containers' items before the items inside them."""
+    depth: list[int] = []
+    for item in items:
+        depth.append(0 if item.parent < 0 else depth[item.parent] + 1)
+    levels: list[list[int]] = [[] for _ in range(max(depth, default=-1) + 1)]
+    for index, level in enumerate(depth):
+        levels[level].append(index)
+    return levels
+
+
+def _item_row(parent, parent_id: int, path: str, item, media_ids: dict[str, int]) -> dict:
+    member, result = item.member, item.result
+    kind = EntryKind(member.kind)
+    hashed = bool(result.sha256)
+    status = (WorkStatus.DONE if hashed else WorkStatus.ERROR if result.error
+              else WorkStatus.SKIPPED)
+    return {
+        "evidence_id": parent.evidence_id, "partition_id": parent.partition_id,
+        "path": path, "name": member.name, "path_bytes": None, "kind": kind,
+        "deleted": parent.deleted, "size": result.size if hashed else member.size,
+        "meta_addr": None, "attr_type": None, "attr_id": None,
+        "crtime": member.crtime, "mtime": member.mtime, "atime": member.atime,
+        "ctime": member.ctime,
+        "extension_mismatch": hashed and extension_mismatch(member.name, result.detected_type),
+        "media_id": media_ids.get(result.sha256) if hashed else None,
+        "status": status, "error": result.error or result.note,
+        "parent_id": parent_id, "container_path": member.path,
+        "container_kind": item.container, "encrypted": item.encrypted,
+    }
+
+
+def _reopen_encrypted(session: Session) -> int:
+    """Put back to pending every outermost file holding an encrypted item not yet read
+    (or an encrypted document), its items removed; returns how many files."""
+    locked = session.scalars(select(File.id).where(
+        File.encrypted, (File.status == WorkStatus.ERROR) | File.error.like("encrypted%"))).all()
+    tops = {_outermost(session, file_id) for file_id in locked}
+    descendants = _descendants(session, tops)
+    if descendants:
+        for table in (Link, LinkScan):
+            session.execute(update(table).where(table.file_id.in_(descendants))
+                            .values(file_id=None))
+        for level in reversed(_chunks(descendants, 500)):
+            session.execute(File.__table__.delete().where(File.id.in_(level)))
+    if tops:
+        session.execute(update(File).where(File.id.in_(tops)).values(
+            status=WorkStatus.PENDING, error=None, encrypted=False, media_id=None))
+    return len(tops)
+
+
+def _outermost(session: Session, file_id: int) -> int:
+    while (parent := session.scalar(select(File.parent_id).where(File.id == file_id))):
+        file_id = parent
+    return file_id
+
+
+def _descendants(session: Session, ids: set[int]) -> list[int]:
+    """Every item inside these files, containers' items before the items inside them."""
+    found, level = [], list(ids)
+    while level:
+        level = [i for chunk in _chunks(level, 500) for i in session.scalars(
+            select(File.id).where(File.parent_id.in_(chunk)))]
+        found.extend(level)
+    return found
+
+
+def _chunks(values: list[int], size: int) -> list[list[int]]:
+    return [values[i:i + size] for i in range(0, len(values), size)]
 
 
 def _pictures(analysed: dict[str, MediaAnalysis]) -> list[tuple[str, str, bytes]]:

@@ -14,10 +14,11 @@ import tempfile
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from functools import partial
-from pathlib import Path
-from typing import TYPE_CHECKING
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, BinaryIO
 
 from triage.evidence import (
+    ContainerError,
     ContentError,
     ContentReader,
     EvidenceError,
@@ -25,13 +26,24 @@ from triage.evidence import (
     identify,
     open_source,
 )
+from triage.evidence.containers import Chunks, container_kind_by_place, spool
 from triage.hashing.digests import MultiHasher, digest_chunks
 from triage.media.sniff import HEAD_SIZE, media_kind, sniff
+from triage.pipeline.expand import (
+    ContainerLimits,
+    Scope,
+    capped,
+    expand,
+    listing,
+    may_be_placed,
+    may_open,
+)
+from triage.pipeline.results import FileResult
 
 if TYPE_CHECKING:
     from triage.media.analyse import MediaAnalysis
     from triage.pipeline.executors import Executor
-    from triage.plugins.batches import BatchedRunners, Outcome
+    from triage.plugins.batches import BatchedRunners
     from triage.plugins.loading import PluginSpec
 
 MAX_PICTURE_BYTES = 256 << 20  # larger "pictures" are recorded, hashed, and not decoded
@@ -41,19 +53,7 @@ MAX_PICTURE_BYTES = 256 << 20  # larger "pictures" are recorded, hashed, and not
 class FileJob:
     file_id: int
     where: Locator
-
-
-@dataclass(frozen=True)
-class FileResult:
-    file_id: int
-    md5: str | None = None
-    sha1: str | None = None
-    sha256: str | None = None
-    size: int = 0
-    detected_type: str | None = None
-    error: str | None = None
-    analysis: MediaAnalysis | None = None
-    plugins: tuple[Outcome, ...] = ()  # what the case's plugins said, from the same decode
+    size: int | None = None  # as listed; bounds what an archive member may expand to
 
 
 @dataclass(frozen=True)
@@ -84,45 +84,139 @@ def warm_up() -> None:
 
 
 def process_files(jobs: list[FileJob], analyse_media: bool = True,
-                  plugins: tuple[PluginSpec, ...] = ()) -> list[FileResult]:
+                  plugins: tuple[PluginSpec, ...] = (),
+                  limits: ContainerLimits | None = None) -> list[FileResult]:
+    limits = limits or ContainerLimits()
     if not (plugins and analyse_media):
-        return [_process_file(job, analyse_media) for job in jobs]
+        return [_process_file(job, _Reading(analyse_media, None, limits)) for job in jobs]
     from triage.plugins.batches import BatchedRunners
 
     runners = BatchedRunners(plugins)
-    results = [_process_file(job, analyse_media, runners) for job in jobs]
+    results = [_process_file(job, _Reading(analyse_media, runners, limits)) for job in jobs]
     outcomes = runners.finish()  # the last partial batches run here
-    return [replace(r, plugins=tuple(outcomes.pop(r.sha256, ()))) for r in results]
+    return [_with_outcomes(r, outcomes) for r in results]
 
 
-def _process_file(job: FileJob, analyse_media: bool,
-                  plugins: BatchedRunners | None = None) -> FileResult:
-    hasher, kept, detected, error = MultiHasher(), None, None, None
+def _with_outcomes(result: FileResult, outcomes: dict) -> FileResult:
+    items = tuple(replace(i, result=replace(i.result, plugins=tuple(
+        outcomes.get(i.result.sha256, ())))) for i in result.items)
+    return replace(result, plugins=tuple(outcomes.pop(result.sha256, ())), items=items)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """How one batch reads its contents: decode or not, with which plugins, which limits."""
+
+    analyse_media: bool
+    plugins: BatchedRunners | None
+    limits: ContainerLimits
+
+
+def _process_file(job: FileJob, how: _Reading) -> FileResult:
+    """A file's result; a container's items with it, read from the file a second time
+    (seekable, so an archive's index at its end is read where it is, never copied)."""
+    reader = _shared_reader()
+    reader.passwords = how.limits.passwords  # archive evidence, items read again
+    scope = Scope(how.limits)
+    in_place = reader.seekable(job.where)
+    chunks = reader.chunks(job.where)
+    if job.where.members:  # an archive member listed by another job
+        chunks = capped(chunks, job.size, how.limits)
+    result, kind, spooled = _read(chunks, scope, how, keep=not in_place)
+    result = replace(result, file_id=job.file_id)
+    name = PurePosixPath(job.where.path).name
+    if spooled is not None:  # a member of an archive evidence: no cheap way back to it
+        with spooled:
+            spooled.seek(0)
+            return _expanded(result, spooled, kind, name, scope, how)
+    if result.error or not (kind or (in_place and may_be_placed(job.where.path, scope))):
+        return result
     try:
-        for chunk in _shared_reader().chunks(job.where):
+        with reader.open(job.where) as stream:
+            kind = kind or container_kind_by_place(job.where.path, stream)
+            if kind is None:
+                return result
+            items = listing(stream, kind, name, result.size, how.limits)
+            if items is not None:
+                return replace(result, items=items, fanned_out=True)
+            stream.seek(0)
+            return _expanded(result, stream, kind, name, scope, how)
+    except (ContentError, EvidenceError, OSError) as exc:
+        return replace(result, note=f"container not opened: {exc}")
+
+
+def _read_item(chunks: Chunks, name: str, scope: Scope, how: _Reading) -> FileResult:
+    """An item inside a container: read like a file; a container inside is spooled and opened."""
+    result, kind, spooled = _read(chunks, scope, how, keep=True)
+    if spooled is None:
+        return result
+    with spooled:
+        spooled.seek(0)
+        return _expanded(result, spooled, kind, name, scope, how)
+
+
+def _expanded(result: FileResult, stream: BinaryIO, kind: str, name: str, scope: Scope,
+              how: _Reading) -> FileResult:
+    try:
+        items, note = expand(stream, kind, name, result.sha256, scope,
+                             partial(_read_item, how=how))
+    except Exception as exc:  # noqa: BLE001 - a parser's bug on hostile input must not stop ingest
+        items, note = (), f"container could not be read: {type(exc).__name__}: {exc}"
+    return replace(result, items=items, note=note)
+
+
+def _read(chunks: Chunks, scope: Scope, how: _Reading,
+          keep: bool) -> tuple[FileResult, str | None, BinaryIO | None]:
+    """One pass over a content: digests, type, the decode; with `keep`, a container's bytes
+    are kept for opening. Returns (result, container kind or None, kept container bytes)."""
+    hasher, kept, detected, error, kind, spooled = MultiHasher(), None, None, None, None, None
+    try:
+        for chunk in _headed(chunks):
             if hasher.size == 0:
-                detected = sniff(chunk[:HEAD_SIZE])
-                kept = _Kept.start(detected) if analyse_media else None
+                head = chunk[:HEAD_SIZE]
+                detected = sniff(head)
+                kept = _Kept.start(detected) if how.analyse_media else None
+                kind = may_open(head, scope)
+                spooled = spool() if kind and keep else None
             hasher.update(chunk)
             if kept:
                 kept.add(chunk)
-    except (ContentError, EvidenceError) as exc:
+            if spooled:
+                spooled.write(chunk)
+    except (ContentError, EvidenceError, ContainerError) as exc:
         error = str(exc)
     except (OSError, MemoryError) as exc:
         error = f"read failed: {exc}"
     if error:
-        if kept:
-            kept.close()
-        return FileResult(job.file_id, error=error)
+        for held in (kept, spooled):
+            if held:
+                held.close()
+        return FileResult(0, error=error), None, None
     digests = hasher.digests()
     analysis = None
     if kept:
         if digests.sha256 not in _analysed:
-            analysis = kept.analyse(detected, plugins, digests.sha256)
+            analysis = kept.analyse(detected, how.plugins, digests.sha256)
             _remember(digests.sha256)
         kept.close()
-    return FileResult(job.file_id, digests.md5, digests.sha1, digests.sha256, digests.size,
-                      detected, analysis=analysis)
+    return (FileResult(0, digests.md5, digests.sha1, digests.sha256, digests.size, detected,
+                       analysis=analysis), kind, spooled)
+
+
+def _headed(chunks: Chunks) -> Chunks:
+    """The same bytes, the first chunk at least HEAD_SIZE long where the content is: an
+    archive hands out small first blocks, and types are told from the first chunk."""
+    head = b""
+    for chunk in chunks:
+        if head is None:
+            yield chunk
+            continue
+        head += chunk
+        if len(head) >= HEAD_SIZE:
+            yield head
+            head = None
+    if head:
+        yield head
 
 
 def _one_thread_per_worker() -> None:
