@@ -1,5 +1,7 @@
 """Ingest decodes each content once: perceptual hashes, size, EXIF, thumbnail, video keyframes."""
 
+import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -78,3 +80,21 @@ def test_hashes_only_decodes_nothing(tmp_path, evidence):
     ingest.run()
     with store.reading() as session:
         assert not any(m.analysed for m in session.scalars(select(Media)))
+
+
+def test_decode_errors_are_counted_and_listed_apart_from_read_errors(tmp_path, evidence,
+                                                                     capsys):
+    from triage.cli import main
+
+    case = tmp_path / "case"
+    assert main(["ingest", str(case), str(evidence), "--workers", "1"]) == 0
+    capsys.readouterr()
+    assert main(["info", str(case)]) == 0
+    assert "0 entries could not be read; 1 could not be decoded" in capsys.readouterr().out
+    assert main(["files", str(case), "--csv"]) == 0
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert rows["broken.jpg"]["analysis_error"] and not rows["broken.jpg"]["error"]
+    assert not rows["gradient.jpg"]["analysis_error"]
+    assert main(["files", str(case)]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.endswith("broken.jpg"))
+    assert line.startswith("-?")

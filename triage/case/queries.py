@@ -70,6 +70,9 @@ class FileListing:
     container_path: str | None = None  # the path inside that container, as it names it
     container_kind: str | None = None  # "zip", "tar", "pdf", "mbox", "sqlite", ...
     encrypted: bool = False  # needs a password (`triage ingest --password`)
+    # the content was read but could not be decoded as the picture or video it claims to
+    # be (appended likewise; `error` is for what could not be read)
+    analysis_error: str | None = None
 
 
 LISTING_COLUMNS = list(FileListing.__dataclass_fields__)
@@ -135,7 +138,7 @@ def iter_files(session: Session, page: int = 5000,
                Media.pdq, Media.width, Media.height, _near_matches(),
                HashSetVerdict.resolved_category, HashSetVerdict.resolved_known_good, Media.exif,
                File.id, File.parent_id, File.container_path, File.container_kind,
-               File.encrypted)
+               File.encrypted, Media.analysis_error)
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .outerjoin(Media, File.media_id == Media.id)
@@ -147,6 +150,7 @@ def iter_files(session: Session, page: int = 5000,
         query = query.where(File.id.in_(file_ids))
     for row in session.execute(query):
         values = list(row)
+        analysis_error = values.pop()
         container = values[-5:-1] + [bool(values[-1])]
         del values[-5:]
         values[5] = row[5].value
@@ -158,7 +162,8 @@ def iter_files(session: Session, page: int = 5000,
         default_good, default_category = values.pop(), values.pop()
         near = _closest_per_set(values.pop())
         yield FileListing(*values, *_camera_and_gps(exif), near,
-                          "known-good" if default_good else default_category, *container)
+                          "known-good" if default_good else default_category, *container,
+                          analysis_error)
 
 
 def _camera_and_gps(exif: dict) -> tuple[str | None, str | None]:
@@ -189,6 +194,9 @@ def summary(session: Session) -> dict:
         "deleted": session.scalar(select(func.count()).where(File.deleted)),
         "extension_mismatch": session.scalar(select(func.count()).where(File.extension_mismatch)),
         "errors": session.scalar(select(func.count()).where(File.error.is_not(None))),
+        "decode_errors": session.scalar(
+            select(func.count(File.id)).join(Media, File.media_id == Media.id)
+            .where(Media.analysis_error.is_not(None))),
         "types": dict(session.execute(
             select(func.coalesce(Media.detected_type, "other"), func.count(File.id))
             .join(File, File.media_id == Media.id).group_by(Media.detected_type)

@@ -45,7 +45,8 @@ def run_files(args) -> int:
                 writer.writerow(_cell(getattr(item, c)) for c in LISTING_COLUMNS)
         else:
             for item in iter_files(session):
-                flags = ("D" if item.deleted else "-") + ("!" if item.error else "-")
+                flags = (("D" if item.deleted else "-")
+                         + ("!" if item.error else "?" if item.analysis_error else "-"))
                 print(f"{flags} {item.kind:7} {_cell(item.size):>12} "
                       f"{_cell(item.detected_type):18} {_cell(item.md5):32} "
                       f"{item.evidence}:{_cell(item.partition_offset)}:{item.path}")
@@ -72,7 +73,9 @@ def run_info(args) -> int:
         print(f"Encrypted: {counts['encrypted']} items need a password "
               "(triage ingest CASE --password ... opens them)")
     print(f"Misnamed:  {counts['extension_mismatch']} (extension disagrees with content)")
-    print(f"Errors:    {counts['errors']} entries with an error")
+    print(f"Errors:    {counts['errors']} entries could not be read; "
+          f"{counts['decode_errors']} could not be decoded as the picture or video they are "
+          "(triage files --csv: error, analysis_error)")
     if counts["stacks"]["stacks"]:
         print(f"Stacks:    {counts['stacks']['stacks']} near-duplicate stacks holding "
               f"{counts['stacks']['media']} contents")

@@ -302,9 +302,11 @@ class SummaryPanel(QWidget):
         self.labels["misnamed"].setText(c(counts["extension_mismatch"]))
         self.labels["misnamed"].setToolTip(self.tr("Files whose name's extension disagrees "
                                                    "with their content"))
-        errors = counts["errors"]
-        self.labels["errors"].setText(self.tr("{n} entries").format(n=c(errors)))
-        self.labels["errors"].setStyleSheet("color: #b00020; font-weight: bold" if errors else "")
+        errors, undecoded = counts["errors"], counts.get("decode_errors", 0)
+        self.labels["errors"].setText(self.tr("{n} entries").format(n=c(errors)) + (
+            self.tr("\n{n} not decoded").format(n=c(undecoded)) if undecoded else ""))
+        self.labels["errors"].setStyleSheet(
+            "color: #b00020; font-weight: bold" if errors or undecoded else "")
         pending = counts["pending"]
         self._set_row_visible("pending", s.unfinished)
         self.labels["pending"].setText(

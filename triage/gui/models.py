@@ -177,8 +177,10 @@ class FileTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.SIZE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if column == self.ERROR or (item.error and column == self.PATH):
+            if item.error and column in (self.ERROR, self.PATH):
                 return QBrush(ERROR_COLOUR)
+            if column == self.ERROR and item.analysis_error:
+                return QBrush(WARNING_COLOUR)
             if column == self.TYPE and item.extension_mismatch:
                 return QBrush(WARNING_COLOUR)
         if role == Qt.ItemDataRole.FontRole:
@@ -214,7 +216,11 @@ class FileTableModel(QAbstractTableModel):
         if column == self.EVIDENCE:
             return evidence_label(item)
         if column == self.ERROR:
-            return (item.error or "").replace("\n", " ")
+            if item.error:
+                return item.error.replace("\n", " ")
+            if item.analysis_error:
+                return self.tr("not decoded: {m}").format(m=item.analysis_error.replace("\n", " "))
+            return ""
         return ""
 
     def _tooltip(self, item: FileListing, column: int) -> str | None:
@@ -227,8 +233,9 @@ class FileTableModel(QAbstractTableModel):
                 type=item.detected_type)
         if column == self.MD5 and item.md5:
             return f"MD5 {item.md5}\nSHA-1 {item.sha1}\nSHA-256 {item.sha256}"
-        if column == self.ERROR and item.error:
-            return item.error
+        if column == self.ERROR and (item.error or item.analysis_error):
+            return item.error or self.tr("Read, but not decoded as the {type} it is: {m}").format(
+                type=item.detected_type, m=item.analysis_error)
         if column == self.EVIDENCE:
             return evidence_label(item)
         return None
