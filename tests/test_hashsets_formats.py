@@ -208,6 +208,20 @@ def test_csv_short_row_is_a_bad_record_with_its_line(tmp_path):
     assert bad[1][0] == "line 5" and "MD5 'zz'" in bad[1][1]
 
 
+def test_csv_quote_left_open_is_an_error_on_its_line_and_the_rest_is_read(tmp_path):
+    """A quote never closed took every later line into one field: 29 of 30 entries lost."""
+    rows = [f'{digests(i)[0]},1,"photo {i}.jpg"' for i in range(30)]
+    rows[1] = f'{digests(1)[0]},1,"photo 1.jpg'  # the quote is never closed
+    path = tmp_path / "set.csv"
+    path.write_text("md5,category,name\n" + "\n".join(rows) + "\n")
+    _, _, items = read(path)
+    bad = [b for b in items if isinstance(b, BadRecord)]
+    entries = [e for e in items if isinstance(e, Entry)]
+    assert [(b.where, "not closed" in b.reason) for b in bad] == [("line 3", True)]
+    assert len(entries) == 29 and entries[-1].md5 == digests(29)[0]
+    assert [e.record for e in entries][:3] == [2, 4, 5]
+
+
 # -- NSRL, HashKeeper, EnCase -----------------------------------------------------------------
 
 

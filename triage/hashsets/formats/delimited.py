@@ -188,8 +188,31 @@ def read_delimited(source: Source, info: SetInfo, options: ReadOptions,
     yield from _rows(itertools.chain(head_lines, stream), delimiter, header_present, layout)
 
 
+class _Lines:
+    """The lines a csv reader takes, numbered and kept per record, so that a record that
+    swallowed the lines after it (a quote never closed) can give them back to be read
+    as the records they are; the csv module alone would return them as one field."""
+
+    def __init__(self, lines):
+        self._source = enumerate(lines, 1)
+        self._returned: list[tuple[int, str]] = []
+        self.taken: list[tuple[int, str]] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        number_and_line = self._returned.pop() if self._returned else next(self._source)
+        self.taken.append(number_and_line)
+        return number_and_line[1]
+
+    def give_back(self, taken: list[tuple[int, str]]) -> None:
+        self._returned.extend(reversed(taken))
+
+
 def _rows(lines, delimiter: str, header_present: bool,
           layout: Layout) -> Iterator[Entry | BadRecord]:
+    lines = _Lines(lines)
     reader = csv.reader(lines, delimiter=delimiter)
     roles = layout.roles
     md5_at, sha1_at, sha256_at = roles.get("md5"), roles.get("sha1"), roles.get("sha256")
@@ -200,14 +223,23 @@ def _rows(lines, delimiter: str, header_present: bool,
     width = len(layout.names)
     first = True
     while True:
+        lines.taken = []
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield BadRecord(reader.line_num, f"line {reader.line_num}", f"not CSV: {exc}")
+            line = lines.taken[0][0] if lines.taken else 0
+            yield BadRecord(line, f"line {line}", f"not CSV: {exc}")
             continue
-        line = reader.line_num
+        line = lines.taken[0][0]
+        if len(lines.taken) > 1:  # a quoted field ran over the end of its line
+            yield BadRecord(line, f"line {line}", "a quote opened on this line is not closed "
+                            f"on it (the record would take in {len(lines.taken) - 1} more "
+                            "line(s), which are read on their own)",
+                            lines.taken[0][1].rstrip("\r\n")[:300])
+            lines.give_back(lines.taken[1:])
+            continue
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         if first:
