@@ -146,7 +146,7 @@ def test_plain_lists_from_md5sum_sha1sum_sha256sum(case, tmp_path, template):
         lists[tool] = out
     path = tmp_path / "mixed.txt"
     path.write_text("".join(lists.values()))
-    result = import_hash_set(store, path, "list", examiner="tester")
+    result = import_hash_set(store, path, "list", kind="alert", examiner="tester")
     assert result.format == "hashlist" and result.matches == 3 and result.kind == "alert"
     rows = listing(store)
     assert [rows[x.name].matched_sets for x in p[:4]] == ["list", "list", "list", None]
@@ -157,7 +157,7 @@ def test_a_weaker_digest_never_overrides_a_stronger_one_that_disagrees(case, tmp
     wrong_sha1 = "0" * 40
     path = tmp_path / "set.csv"
     path.write_text(f"MD5,SHA1,Category\n{p[0].md5},{wrong_sha1},1\n{p[1].md5},,2\n")
-    result = import_hash_set(store, path, "csv", scheme="vics-us", examiner="tester")
+    result = import_hash_set(store, path, "csv", scheme="vics-us", kind="alert", examiner="tester")
     assert result.matches == 1
     rows = listing(store)
     assert rows[p[0].name].matched_sets is None and rows[p[1].name].matched_sets == "csv"
@@ -254,7 +254,7 @@ def test_ingest_after_import_matches_the_new_media(case, tmp_path):
     new = _make_pictures(tmp_path / "more", 10, 1)[0]
     path = tmp_path / "set.txt"
     path.write_text(f"{new.sha256}  {new.name}\n")
-    assert import_hash_set(store, path, "later", examiner="tester").matches == 0
+    assert import_hash_set(store, path, "later", kind="alert", examiner="tester").matches == 0
     ingest = Ingest(store, "tester", IngestOptions(workers=1))
     ingest.add(tmp_path / "more")
     ingest.run()
@@ -273,7 +273,7 @@ def test_a_bad_record_stops_the_import_and_nothing_is_kept(case, tmp_path):
     path = vics(tmp_path / "bad.json", [record(1, p[0], 1), bad, record(3, p[2], 1)])
     with pytest.raises(HashSetError, match=r"record 2 \(value\[1\]\): SHA-1 '12345' is not "
                                            r"40 hex digits; nothing was imported"):
-        import_hash_set(store, path, "bad", examiner="tester")
+        import_hash_set(store, path, "bad", kind="alert", examiner="tester")
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(HashSet)) == 0
         assert session.scalar(select(func.count()).select_from(HashSetBlock)) == 0
@@ -286,7 +286,7 @@ def test_skip_bad_keeps_the_good_entries_and_reports_the_bad(case, tmp_path):
     store, p = case
     path = tmp_path / "list.txt"
     path.write_text(f"{p[0].md5}  a\nnot-a-digest  b\n{p[1].sha1}  c\n{p[2].md5[:-2]}  d\n")
-    result = import_hash_set(store, path, "partly", skip_bad=True, examiner="tester")
+    result = import_hash_set(store, path, "partly", skip_bad=True, kind="alert", examiner="tester")
     assert (result.entries, result.rejected, result.matches) == (2, 2, 2)
     lines = result.report.read_text().splitlines()
     assert lines[2].startswith("line 2\t") and "not-a-digest" in lines[2]
@@ -300,7 +300,7 @@ def test_broken_json_and_wrong_format_are_refused(case, tmp_path):
     path = vics(tmp_path / "cut.json", [record(i, p[0], 1) for i in range(300)])
     path.write_bytes(path.read_bytes()[:-3000])
     with pytest.raises(HashSetError, match="broken JSON after record"):
-        import_hash_set(store, path, "cut", skip_bad=True, examiner="tester")
+        import_hash_set(store, path, "cut", skip_bad=True, kind="alert", examiner="tester")
     listed = tmp_path / "list.txt"
     listed.write_text(p[0].md5 + "\n")
     with pytest.raises(HashSetError, match="not NSRL RDS 2.x.*looks like Plain digest list"):
@@ -312,8 +312,8 @@ def test_categories_need_a_scheme_and_a_named_scheme_is_not_overridden(case, tmp
     path = tmp_path / "set.csv"
     path.write_text(f"md5,category\n{p[0].md5},A\n")
     with pytest.raises(HashSetError, match="does not say under which scheme"):
-        import_hash_set(store, path, "abc", examiner="tester")
-    assert import_hash_set(store, path, "abc", scheme="uk-2014", examiner="tester").matches == 1
+        import_hash_set(store, path, "abc", kind="alert", examiner="tester")
+    assert import_hash_set(store, path, "abc", scheme="uk-2014", kind="alert", examiner="tester").matches == 1
     assert listing(store)[p[0].name].hashset_category == "uk-2014:A"
     us = vics(tmp_path / "us.json", [record(1, p[1], 1)])
     with pytest.raises(HashSetError, match="names the scheme 'vics-us'"):
@@ -398,8 +398,8 @@ def test_a_large_file_read_by_a_second_process_gives_the_same_set(case, tmp_path
     path = vics(tmp_path / "big.json", records, bom=True)
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
-    two = import_hash_set(store, path, "two processes", examiner="tester")
-    one = import_hash_set(store, path, "one process", examiner="tester", parallel=False)
+    two = import_hash_set(store, path, "two processes", kind="alert", examiner="tester")
+    one = import_hash_set(store, path, "one process", kind="alert", examiner="tester", parallel=False)
     assert (two.entries, two.scheme, two.matches) == (12000, "vics-us", 12000)
     assert (two.merkle_root, two.source_sha256) == (one.merkle_root, one.source_sha256)
     assert two.details["bom"] is True
@@ -407,10 +407,10 @@ def test_a_large_file_read_by_a_second_process_gives_the_same_set(case, tmp_path
     records[7000]["MD5"] = "0" * 31
     path = vics(tmp_path / "bad.json", records)
     with pytest.raises(HashSetError, match=r"record 7001 \(value\[7000\]\): MD5"):
-        import_hash_set(store, path, "bad", examiner="tester")
+        import_hash_set(store, path, "bad", kind="alert", examiner="tester")
     path.write_bytes(path.read_bytes()[:-5000])
     with pytest.raises(HashSetError, match="broken JSON after record"):
-        import_hash_set(store, path, "cut", examiner="tester", skip_bad=True)
+        import_hash_set(store, path, "cut", kind="alert", examiner="tester", skip_bad=True)
     with store.session() as session:
         assert set(session.scalars(select(HashSet.name))) == {"two processes", "one process"}
 
@@ -421,17 +421,17 @@ def test_cli_skip_bad_report_and_csv_column_options(case, tmp_path, capsys):
     store.close()
     listed = tmp_path / "list.txt"
     listed.write_text(f"{p[0].md5}\nnonsense\n")
-    assert main(["hashset", "import", str(folder), str(listed), "--name", "L"]) == 2
+    assert main(["hashset", "import", str(folder), str(listed), "--name", "L", "--kind", "alert"]) == 2
     assert "line 2:" in capsys.readouterr().err
     report = tmp_path / "rejected.tsv"
-    assert main(["hashset", "import", str(folder), str(listed), "--name", "L", "--skip-bad",
+    assert main(["hashset", "import", str(folder), str(listed), "--name", "L", "--kind", "alert", "--skip-bad",
                  "--report", str(report), "--kind", "known-good"]) == 0
     out = capsys.readouterr().out
     assert "1 bad records not imported: see " + str(report) in out
     assert report.read_text().splitlines()[2].startswith("line 2\t")
     table = tmp_path / "odd.tsv"
     table.write_text(f"ref\tdigest value\tverdict\n1\t{p[1].sha1}\t3\n")
-    assert main(["hashset", "import", str(folder), str(table), "--name", "T",
+    assert main(["hashset", "import", str(folder), str(table), "--name", "T", "--kind", "alert",
                  "--column", "hash=digest value", "--column", "category=3",
                  "--delimiter", "tab", "--scheme", "vics-us"]) == 0
     capsys.readouterr()
@@ -439,3 +439,18 @@ def test_cli_skip_bad_report_and_csv_column_options(case, tmp_path, capsys):
     rows = {row["name"]: row for row in csv.DictReader(io.StringIO(capsys.readouterr().out))}
     assert (rows[p[0].name]["matched_sets"], rows[p[0].name]["known_good"]) == ("L", "1")
     assert rows[p[1].name]["hashset_category"] == "vics-us:3"
+
+
+def test_a_list_whose_format_says_no_kind_is_refused_until_the_examiner_says(case, tmp_path):
+    """An NSRL file with a header we do not know is read as CSV: it must never become an
+    alert list by default."""
+    store, p = case
+    odd = tmp_path / "NSRLFile.txt"  # the header without its quotes: read as plain CSV
+    odd.write_text("SHA-1,MD5,CRC32,FileName,FileSize,ProductCode,OpSystemCode,SpecialCode\n"
+                   f"{p[0].sha1.upper()},{p[0].md5.upper()},00000000,a.jpg,1,1,x,\n")
+    with pytest.raises(HashSetError) as refused:
+        import_hash_set(store, odd, "nsrl?", examiner="tester")
+    assert "first line 'SHA-1,MD5,CRC32" in str(refused.value)
+    assert "--kind" in str(refused.value)
+    assert import_hash_set(store, odd, "nsrl", kind="known-good",
+                           examiner="tester").kind == "known-good"

@@ -82,7 +82,7 @@ def _near(store) -> dict[str, tuple[str, int]]:
 
 
 def test_our_own_files_export_is_a_perceptual_set(case, cases):
-    result = import_hash_set(case, cases / "b-files.csv", "copies", skip_bad=True)
+    result = import_hash_set(case, cases / "b-files.csv", "copies", skip_bad=True, kind="alert")
     assert result.details["perceptual"] == ["pdq", "phash"]
     near = _near(case)
     pdq = {name for name, algorithm in near if algorithm == "pdq"}
@@ -110,7 +110,7 @@ def test_a_pdq_only_list_matches_by_distance_and_never_further(case, tmp_path):
     far = _flip(pdq[second], 40)
     listing = tmp_path / "pdq.csv"
     listing.write_text("PDQ,Comment\n" f"{near},five bits\n{far},forty bits\n" + "0" * 64 + ",zero\n")
-    result = import_hash_set(case, listing, "pdq-list")
+    result = import_hash_set(case, listing, "pdq-list", kind="alert")
     assert result.entries == 3
     with case.reading() as session:
         rows = session.execute(select(HashSetNearMatch.media_id, HashSetNearMatch.distance)).all()
@@ -121,11 +121,11 @@ def test_a_bad_perceptual_value_names_its_line(case, tmp_path):
     listing = tmp_path / "bad.csv"
     listing.write_text("pdq\n" + "ab" * 32 + "\nnot-a-hash\n")
     with pytest.raises(HashSetError, match=r"line 3: pdq 'not-a-hash' is not 64 hex digits"):
-        import_hash_set(case, listing, "bad")
+        import_hash_set(case, listing, "bad", kind="alert")
 
 
 def test_removing_the_set_removes_its_near_matches_and_rematching_rebuilds_them(case, cases):
-    import_hash_set(case, cases / "b-files.csv", "copies", skip_bad=True)
+    import_hash_set(case, cases / "b-files.csv", "copies", skip_bad=True, kind="alert")
     with case.reading() as session:
         before = session.scalar(select(func.count()).select_from(HashSetNearMatch))
     assert match_case(case)["near_matches"] == before  # idempotent, not doubled

@@ -43,7 +43,8 @@ def test_one_library_set_serves_two_cases_each_with_its_own_audited_copy(
         tmp_path, library, pictures, capsys):
     listing = tmp_path / "national.txt"
     listing.write_text(f"{pictures[0]}  p0.png\n{pictures[2]}  p2.png\n")
-    assert main(["hashset", "library", "add", str(listing), "--name", "National"]) == 0
+    assert main(["hashset", "library", "add", str(listing), "--name", "National",
+                 "--kind", "alert"]) == 0
     listing.write_text("changed after adding: the library keeps its own copy\n")
     stored = library.verified_path(library.get("National"))
     assert not os.access(stored, os.W_OK) or os.geteuid() == 0  # read-only (root ignores it)
@@ -73,7 +74,7 @@ def test_one_library_set_serves_two_cases_each_with_its_own_audited_copy(
 def test_a_library_file_changed_behind_its_back_is_refused(tmp_path, library, pictures):
     listing = tmp_path / "list.txt"
     listing.write_text(f"{pictures[1]}  p1.png\n")
-    item = library.add(listing, "List")
+    item = library.add(listing, "List", kind="alert")
     stored = library.folder / item.file
     os.chmod(stored, 0o644)
     stored.write_text(f"{pictures[0]}  p0.png\n")

@@ -57,7 +57,7 @@ def register(subparsers) -> None:
                    "default: the library's name)")
     p.add_argument("--kind", choices=[k.value for k in HashSetKind],
                    help="alert (flag and pre-categorise) or known-good (hide from review); "
-                        "default: known-good for NSRL, alert otherwise")
+                        "required unless the format says (NSRL: known-good, VICS: alert)")
     p.add_argument("--scheme", help="the classification scheme of the file's category codes, "
                    "when the file does not name it (e.g. vics-us, uk-2014)")
     p.add_argument("--format", choices=[f.id for f in FORMATS],

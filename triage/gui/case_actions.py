@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 
 from triage.gui.workers import BackgroundCall
 
-KINDS = (("alert", "Alert (flags and pre-categorises)"),
+KINDS = (("", "As its format says (NSRL: known-good, Project VIC: alert)"),
+         ("alert", "Alert (flags and pre-categorises)"),
          ("known-good", "Known-good (hidden from review)"))
 
 
@@ -42,7 +43,7 @@ def import_hash_set_job(store, path: str, name: str, kind: str, scheme: str | No
                         examiner: str) -> str:
     from triage.hashsets import import_hash_set
 
-    result = import_hash_set(store, path, name, kind=kind, scheme=scheme or None,
+    result = import_hash_set(store, path, name, kind=kind or None, scheme=scheme or None,
                              examiner=examiner)
     text = (f"Imported {result.entries:,} entries as '{result.name}' ({result.kind}): "
             f"{result.matches:,} matches with media in this case.")

@@ -45,7 +45,7 @@ from triage.hashsets.blocks import (
     unpack,
 )
 from triage.hashsets.entries import FormatError, HashSetError
-from triage.hashsets.formats import ReadOptions, SetInfo, Source, detect
+from triage.hashsets.formats import ReadOptions, SetInfo, Source, detect, kind_of
 from triage.hashsets.matching import (
     match_all,
     match_block,
@@ -114,10 +114,9 @@ def import_hash_set(
         raise HashSetError(f"{path}: no such file")
     try:
         fmt = detect(path, format if format or not options.columns else "csv")
+        set_kind = HashSetKind(kind_of(fmt, kind, path))
     except FormatError as exc:
         raise HashSetError(f"{path.name}: {exc}") from None
-    set_kind = HashSetKind(kind) if kind else (
-        HashSetKind.KNOWN_GOOD if fmt.known_good else HashSetKind.ALERT)
     report_path = Path(report) if report else _default_report(store, name) if skip_bad else None
     source = Source(path)
     info = SetInfo()

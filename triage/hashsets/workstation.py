@@ -28,7 +28,7 @@ from triage.case.models import HashSetKind
 from triage.case.store import CaseStore, current_examiner
 from triage.hashing.digests import sha256_file
 from triage.hashsets.entries import FormatError, HashSetError
-from triage.hashsets.formats import ReadOptions, detect
+from triage.hashsets.formats import ReadOptions, detect, kind_of
 from triage.hashsets.library import ImportResult, import_hash_set
 from triage.paths import user_data_dir
 
@@ -90,10 +90,9 @@ class Library:
             raise HashSetError(f"the library already has a set named {name!r}")
         try:
             fmt = detect(path, format)
+            kind = HashSetKind(kind_of(fmt, kind, path)).value
         except FormatError as exc:
             raise HashSetError(f"{path.name}: {exc}") from None
-        kind = HashSetKind(kind or (HashSetKind.KNOWN_GOOD if fmt.known_good
-                                    else HashSetKind.ALERT)).value
         (self.folder / "sets").mkdir(parents=True, exist_ok=True)
         sha256, stored = self._copy_in(path)
         item = LibrarySet(name, kind, scheme, fmt.id, str(stored.relative_to(self.folder)),

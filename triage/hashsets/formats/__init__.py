@@ -16,6 +16,7 @@ from triage.hashsets.formats.base import (
     ReadOptions,
     SetInfo,
     Source,
+    kind_of,
     read_head,
 )
 from triage.hashsets.formats.delimited import DelimitedFormat
@@ -108,4 +109,4 @@ def detect(path: Path, wanted: str | None = None) -> HashSetFormat:
 
 
 __all__ = ["FORMATS", "BY_ID", "HashSetFormat", "Head", "ReadOptions", "SetInfo", "Source",
-           "detect", "describe", "format_by_id", "sniff"]
+           "detect", "describe", "format_by_id", "kind_of", "sniff"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, ClassVar, Iterator
 
-from triage.hashsets.entries import BadRecord, Entry
+from triage.hashsets.entries import BadRecord, Entry, FormatError
 
 HEAD_BYTES = 64 * 1024
 BOM = b"\xef\xbb\xbf"
@@ -193,7 +193,9 @@ class HashSetFormat:
 
     id: ClassVar[str]
     title: ClassVar[str]
-    known_good: ClassVar[bool] = False  # the format implies a known-good set (NSRL)
+    # The kind of set the format itself says it is (NSRL: known-good; Project VIC: alert);
+    # None: the examiner must say (`--kind`), never a guess.
+    implied_kind: ClassVar[str | None] = None
     binary: ClassVar[bool] = False  # sniffed from bytes, not text
 
     def sniff(self, head: Head) -> bool:
@@ -221,3 +223,18 @@ class HashSetFormat:
     def renumbered(self, bad: BadRecord, before: int) -> BadRecord:
         """A bad record of a piece, numbered in the whole file (`before` records precede it)."""
         raise NotImplementedError
+
+
+def kind_of(fmt: HashSetFormat, kind: str | None, path: Path) -> str:
+    """The kind a set is imported as: the examiner's, else its format's; else an error that
+    names the format and what its first line says (a known-good list must never become an
+    alert list because its header was not the one expected)."""
+    if kind:
+        return kind
+    if fmt.implied_kind:
+        return fmt.implied_kind
+    head = read_head(path).text.splitlines() if not fmt.binary else []
+    seen = f", first line {head[0].strip()[:120]!r}" if head and head[0].strip() else ""
+    raise FormatError(f"read as {fmt.title}{seen}, a format that does not say whether its "
+                      "entries are alert (known material) or known-good: name it with "
+                      "--kind alert or --kind known-good")

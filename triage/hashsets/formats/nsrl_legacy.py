@@ -21,7 +21,7 @@ ROLES = {"SHA-1": "sha1", "MD5": "md5", "SHA-256": "sha256", "FileSize": "size"}
 class NsrlLegacyFormat(HashSetFormat):
     id = "nsrl-legacy"
     title = "NSRL RDS 2.x NSRLFile.txt (known-good)"
-    known_good = True
+    implied_kind = "known-good"
 
     def sniff(self, head: Head) -> bool:
         lines = head.lines(1)

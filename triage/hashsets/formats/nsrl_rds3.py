@@ -60,7 +60,7 @@ def table_names(path: Path) -> set[str]:
 class NsrlRds3Format(HashSetFormat):
     id = "nsrl-rds3"
     title = "NSRL RDS v3 SQLite database (known-good)"
-    known_good = True
+    implied_kind = "known-good"
     binary = True
 
     def sniff(self, head: Head) -> bool:

@@ -87,6 +87,7 @@ def parse_context(url: str) -> dict:
 
 class VicsFormat(HashSetFormat):
     id = "vics"
+    implied_kind = "alert"  # Project VIC's sets are of known material
     title = "Project VIC VICS JSON (1.x or 2.0, hash-set or case form)"
 
     def sniff(self, head: Head) -> bool:
