@@ -11,6 +11,7 @@ import shutil
 import subprocess
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select, update
 
 from tagcases import built_case, case_dir, picture_ids  # noqa: F401 (fixtures)
@@ -20,6 +21,7 @@ from triage.case.store import open_case
 from triage.case.tags import History, SetWorkingScheme, TagMedia, TagSource
 from triage.export import ExportError, ExportOptions, export_case
 from triage.export.manifest import sha256_file, verify_manifest
+from triage.pipeline.ingest import Ingest, IngestOptions
 from triage.schema import default_registry
 
 US_CASE = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/US/$metadata#Cases"
@@ -344,3 +346,34 @@ def test_vics_copies_media_only_when_asked(tmp_path):
         folder, name = record["RelativeFilePath"].split("\\")
         copied = (tmp_path / folder / name).read_bytes()
         assert hashlib.md5(copied).hexdigest().upper() == record["MD5"]
+
+
+def test_a_vics_package_killed_midway_leaves_nothing_under_its_final_names(tmp_path):
+    from triage.pipeline.content import media_reader
+
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    for index in range(3):
+        Image.new("RGB", (40, 30), (60 * index, 90, 30)).save(evidence / f"p{index}.jpg")
+    store = open_case(tmp_path / "case", create=True, examiner="t")
+    ingest = Ingest(store, "t", IngestOptions(workers=1, analyse_media=False))
+    ingest.add(evidence)
+    ingest.run()
+    read, calls = media_reader(store), []
+
+    def killed_after_one(sha256):
+        calls.append(sha256)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # as a kill would stop it, midway
+        return read(sha256)
+
+    out = tmp_path / "package.json"
+    options = ExportOptions(scheme="vics-us", selection="media", copy_media=True)
+    with pytest.raises(KeyboardInterrupt):
+        export_case(store, "vics", out, options, examiner="t", media_content=killed_after_one)
+    assert not out.exists() and not (tmp_path / "package.json.media").exists()
+    result = export_case(store, "vics", out, options, examiner="t", media_content=read)
+    assert result.counts["media_copied"] == 3
+    assert len(list((tmp_path / "package.json.media").iterdir())) == 3
+    assert not (tmp_path / "package.json.media.part").exists()
+    store.close()

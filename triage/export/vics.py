@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
@@ -192,14 +194,27 @@ class MediaCopies:
     """
 
     def __init__(self, folder: Path, read: Callable[[str], Iterable[bytes]]):
+        """Copies go to `folder`.part, renamed `folder` by `finish`: an export killed midway
+        leaves no half-filled folder under the name a reader would trust."""
         self.folder, self._read = folder, read
+        self._part = folder.with_name(folder.name + ".part")
+        shutil.rmtree(self._part, ignore_errors=True)  # what a killed export left
         self.files: list[Path] = []
         self.warnings: list[str] = []
 
+    def finish(self) -> list[Path]:
+        """The folder under its own name (an earlier export's is replaced); the files in it."""
+        if not self._part.exists():
+            return []
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+        os.replace(self._part, self.folder)
+        return [self.folder / f.name for f in self.files]
+
     def copy(self, item: Item) -> str | None:
         name = item.md5.upper() + _EXTENSIONS.get(item.detected_type or "", "")
-        target = self.folder / name
-        self.folder.mkdir(exist_ok=True)
+        target = self._part / name
+        self._part.mkdir(exist_ok=True)
         digest = hashlib.sha256()
         try:
             with open(target, "wb") as out:
@@ -253,7 +268,7 @@ def write(context, path: Path):
     if copies is None:
         return Written([path], counts, warnings(scheme))
     counts["media_copied"] = len(copies.files)
-    return Written([path, *copies.files], counts, warnings(scheme) + copies.warnings)
+    return Written([path, *copies.finish()], counts, warnings(scheme) + copies.warnings)
 
 
 def warnings(scheme: Scheme) -> list[str]:
