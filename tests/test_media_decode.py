@@ -143,11 +143,11 @@ def test_sixteen_bit_png_keeps_its_contrast():
 
 # --------------------------------------------------------------------------- bad input
 
-def _png_header_only(width: int, height: int) -> bytes:
+def _png_header_only(width: int, height: int, depth: int = 1, colour: int = 0) -> bytes:
     """A PNG that declares a huge size but holds almost nothing: a decompression bomb's header."""
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    ihdr = struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
             + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
 
@@ -195,3 +195,15 @@ def test_path_and_file_object_sources(tmp_path):
     for source in (path, str(path), io.BytesIO(data)):
         decoded = decode_picture(source)
         assert decoded.picture.tobytes() == from_bytes.picture.tobytes()
+
+
+@pytest.mark.parametrize("colour", [0, 2])
+def test_a_picture_that_would_take_too_much_memory_is_refused_before_decoding(colour):
+    """A 16-bit PNG of 10000² pixels took 3.3 GB to decode; it is refused from its header."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(DecodeError, match="too large to decode: 10000x10000"):
+        decode_picture(_png_header_only(10000, 10000, depth=16, colour=colour))
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 100

@@ -125,6 +125,12 @@ def _decode(fp: BinaryIO, working_size: int, max_pixels: int | None) -> DecodedP
         raise DecodeError(
             f"decompression bomb: {width}x{height} pixels, more than the limit of "
             f"{max_pixels:,} decoded pixels")
+    needed = im.size[0] * im.size[1] * _bytes_per_pixel(im.mode)
+    if needed > MAX_DECODED_BYTES:
+        raise DecodeError(
+            f"too large to decode: {width}x{height} pixels ({im.mode}) would take "
+            f"{needed / 2**20:,.0f} MiB, more than the limit of "
+            f"{MAX_DECODED_BYTES / 2**20:,.0f} MiB ($TRIAGE_MAX_DECODE_MB)")
     im.load()
 
     orientation = _orientation(im)
@@ -142,6 +148,23 @@ def _decode(fp: BinaryIO, working_size: int, max_pixels: int | None) -> DecodedP
         width, height = height, width
     return DecodedPicture(picture=picture, width=width, height=height, format=im.format or "",
                           reduction=reduction, orientation=orientation, animated=animated)
+
+
+MAX_DECODED_BYTES = int(os.environ.get("TRIAGE_MAX_DECODE_MB", "256")) * 2**20
+"""The memory one picture may take once decoded (at decode size), so that a worker stays
+within a few hundred MB whatever a file's header claims; $TRIAGE_MAX_DECODE_MB sets it."""
+
+
+def _bytes_per_pixel(mode: str) -> int:
+    """What Pillow holds per pixel in `mode`, and what flattening it costs: deep modes (16-bit,
+    32-bit, float) are scaled through a float64 array on their way to 8 bits."""
+    if mode in ("1", "L", "P"):
+        return 1
+    if mode in ("LA", "La", "PA"):
+        return 4
+    if mode.startswith(("I", "F")):
+        return 4 + 8
+    return 4  # RGB, RGBA, CMYK, YCbCr… are 4 bytes a pixel in Pillow
 
 
 def _jpeg_scale(width: int, height: int, working_size: int) -> int:
