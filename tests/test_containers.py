@@ -29,6 +29,8 @@ from triage.pipeline.content import media_reader
 from triage.pipeline.expand import ContainerLimits
 from triage.pipeline.ingest import Ingest, IngestOptions
 
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the evidence-tree test opens Qt
+
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "containers"
 if not SHARED.is_dir():
     SHARED = Path("/work/shared/testdata/containers")

@@ -55,6 +55,21 @@ def test_folder_ingest_lists_every_entry_with_hashes_and_types(tmp_path):
     assert "image/jpeg 2" in info.stdout and "Misnamed:  1" in info.stdout
 
 
+def test_a_byte_that_is_not_utf8_and_its_escape_written_out_are_two_paths(tmp_path):
+    """The byte 0xFF and the four characters \\xff once showed as one path."""
+    folder = tmp_path / "names"
+    folder.mkdir()
+    with open(os.fsencode(folder) + b"/a\xff.txt", "wb") as handle:
+        handle.write(b"the byte")
+    (folder / "a\\xff.txt").write_text("the text")
+    assert _triage("ingest", tmp_path / "case", folder).returncode == 0
+    listing = _triage("files", tmp_path / "case", "--csv")
+    rows = {row["path"]: row for row in csv.DictReader(io.StringIO(listing.stdout))}
+    assert set(rows) == {"/a\\xff.txt", "/a\\\\xff.txt"}
+    assert rows["/a\\xff.txt"]["md5"] == hashlib.md5(b"the byte").hexdigest()
+    assert rows["/a\\\\xff.txt"]["md5"] == hashlib.md5(b"the text").hexdigest()
+
+
 def test_ingesting_the_same_folder_twice_adds_nothing(tmp_path):
     folder = tmp_path / "extracted"
     folder.mkdir()

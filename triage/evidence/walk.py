@@ -169,21 +169,22 @@ def _timestamp(seconds: int, nanos: int = 0) -> datetime | None:
     return moment.replace(microsecond=(nanos or 0) // 1000)
 
 
-_CONTROL = {code: "^" for code in range(0x20)}
+_SHOWN = {code: "^" for code in range(0x20)}
+_SHOWN[ord("\\")] = "\\\\"
+_SHOWN.update({0xDC00 + byte: f"\\x{byte:02x}" for byte in range(0x80, 0x100)})
 
 
 def _display(raw: bytes) -> tuple[str, bool]:
     """A name as text, and whether that text is exactly the raw name.
 
     Like TSK's own tools, control characters (HFS+ puts NULs in names) are
-    shown as '^'; bytes that are not UTF-8 are shown escaped. Either way the
-    raw bytes are kept as well.
+    shown as '^'. A byte that is not UTF-8 is shown as \\xNN and a backslash
+    as \\\\, so that two names never show alike (the byte 0xFF and the four
+    characters \\xff were one path). Wherever the text is not exactly the
+    name, the raw bytes are kept as well (`path_bytes`).
     """
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("utf-8", "backslashreplace").translate(_CONTROL), False
-    shown = text.translate(_CONTROL)
+    text = raw.decode("utf-8", "surrogateescape")
+    shown = text.translate(_SHOWN)
     return shown, shown == text
 
 
@@ -214,11 +215,11 @@ def _metadata(fs: pytsk3.FS_Info, entry: pytsk3.File):
     return meta
 
 
-def _entry_record(fs: pytsk3.FS_Info, entry: pytsk3.File, parent: str,
+def _entry_record(fs: pytsk3.FS_Info, entry: pytsk3.File, parent: str, parent_raw: bytes,
                   partition: int) -> FileRecord:
     name, meta = entry.info.name, _metadata(fs, entry)
-    text, valid = _display(name.name)
-    path = f"{parent}/{text}"
+    text, _ = _display(name.name)
+    path, raw = f"{parent}/{text}", parent_raw + b"/" + name.name
     kind = _NAME_KINDS.get(int(name.type)) or (meta and _META_KINDS.get(int(meta.type))) or "other"
     name_unalloc = bool(name.flags & pytsk3.TSK_FS_NAME_FLAG_UNALLOC)
     meta_unalloc = bool(meta and meta.flags & pytsk3.TSK_FS_META_FLAG_UNALLOC)
@@ -229,7 +230,7 @@ def _entry_record(fs: pytsk3.FS_Info, entry: pytsk3.File, parent: str,
         kind=kind,
         deleted=name_unalloc or meta_unalloc,
         meta_addr=int(name.meta_addr),
-        path_bytes=None if valid else path.encode("utf-8", "backslashreplace"),
+        path_bytes=None if raw == path.encode("utf-8", "surrogateescape") else raw,
     )
     if meta is None:
         record.readable = False
@@ -253,25 +254,26 @@ def _walk_fs(fs: pytsk3.FS_Info, partition: int) -> Iterator[FileRecord]:
     root = int(fs.info.root_inum)
     is_ntfs = int(fs.info.ftype) == pytsk3.TSK_FS_TYPE_NTFS
     try:
-        stack = [(fs.open_dir(inode=root), "", (root,))]
+        stack = [(fs.open_dir(inode=root), "", b"", (root,))]
     except OSError as exc:
         yield FileRecord(partition, "/", "", "dir", readable=False,
                          error=f"cannot read the root directory: {reason(exc)}")
         return
     while stack:
-        directory, parent, ancestors = stack.pop()
+        directory, parent, parent_raw, ancestors = stack.pop()
         subdirectories = []
         try:
             for entry in directory:
                 if entry.info.name.name in (b".", b".."):
                     continue
-                record = _entry_record(fs, entry, parent, partition)
+                record = _entry_record(fs, entry, parent, parent_raw, partition)
                 streams = list(_named_streams(entry, record)) if is_ntfs else []
                 if record.kind == "dir" and _may_descend(entry, ancestors):
                     try:
                         subdirectories.append(
-                            (entry.as_directory(), record.path, ancestors + (record.meta_addr,))
-                        )
+                            (entry.as_directory(), record.path,
+                             parent_raw + b"/" + entry.info.name.name,
+                             ancestors + (record.meta_addr,)))
                     except OSError as exc:
                         record.error = f"cannot read directory: {reason(exc)}"
                 yield record
@@ -304,11 +306,12 @@ def _named_streams(entry: pytsk3.File, record: FileRecord) -> Iterator[FileRecor
             continue
         text, valid = _display(stream)
         path = f"{record.path}:{text}"
+        raw = (record.path_bytes or record.path.encode()) + b":" + stream
         yield FileRecord(
             partition_index=record.partition_index, path=path, name=f"{record.name}:{text}",
             kind="file", deleted=record.deleted, size=int(info.size),
             meta_addr=record.meta_addr, attr_type=kind, attr_id=int(info.id),
-            path_bytes=None if valid and record.path_bytes is None else path.encode(),
+            path_bytes=None if valid and record.path_bytes is None else raw,
             crtime=record.crtime, mtime=record.mtime, atime=record.atime, ctime=record.ctime,
             readable=record.readable, error=record.error,
         )
