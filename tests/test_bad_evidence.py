@@ -56,6 +56,16 @@ def test_generated_unreadable(fixture, request, triage):
     assert_clear_failure(result, p.name)
 
 
+def test_fat_cut_inside_its_fat_is_not_readable(triage, bare_fat12, tmp_path):
+    """Cut before its root directory: TSK opens the file system but can read no entry. It
+    said "1 of 1 evidence readable" and exited 0."""
+    cut = tmp_path / "fat-cut.raw"
+    cut.write_bytes(bare_fat12.path.read_bytes()[:3000])
+    result = triage.ingest(cut)
+    assert_clear_failure(result, cut.name)
+    assert "root directory" in result.proc.stderr
+
+
 def test_truncated_e01(triage, truncated_e01):
     """Half an E01 segment: libewf cannot open it; nothing readable."""
     result = triage.ingest(truncated_e01)

@@ -174,10 +174,18 @@ def _camera_and_gps(exif: dict) -> tuple[str | None, str | None]:
 
 
 def evidence_readable(session: Session, evidence_id: int) -> bool:
-    """Whether anything at all was read from an evidence (a file system, a folder)."""
+    """Whether anything at all was read from an evidence (a file system, a folder): an entry
+    without an error. A root directory that could not be read, alone, is not."""
     return session.scalar(
-        select(func.count()).select_from(File).where(File.evidence_id == evidence_id).limit(1)
-    ) > 0
+        select(File.id).where(File.evidence_id == evidence_id, File.error.is_(None)).limit(1)
+    ) is not None
+
+
+def first_entry_error(session: Session, evidence_id: int) -> str | None:
+    """The first error recorded on an entry of an evidence (why nothing could be read)."""
+    return session.scalar(select(File.error).where(File.evidence_id == evidence_id,
+                                                   File.error.is_not(None))
+                          .order_by(File.id).limit(1))
 
 
 def summary(session: Session) -> dict:

@@ -85,11 +85,13 @@ class ProgressBar:
             self._bar = None
 
 
-def _report_problems(evidence: Evidence, readable: bool) -> None:
+def _report_problems(evidence: Evidence, readable: bool, entry_error: str | None) -> None:
     """One line per evidence that had trouble: an error if nothing was read, else a warning."""
     problems = [evidence.error] if evidence.error else []
     problems += [f"partition {p.index} at byte {p.offset}: {p.error}"
                  for p in evidence.partitions if p.error]
+    if not readable and not problems and entry_error:
+        problems = [entry_error]
     if not readable:
         reasons = "; ".join(problems) or "no partition or file system found"
         print(f"triage: error: {evidence.name}: nothing could be read: {reasons}",
@@ -162,7 +164,7 @@ def run(args) -> int:
 
 def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dict) -> int:
     from triage.case.models import Evidence
-    from triage.case.queries import evidence_readable
+    from triage.case.queries import evidence_readable, first_entry_error
     from triage.case.store import current_examiner
     from triage.pipeline.expand import ContainerLimits
     from triage.pipeline.ingest import Ingest, IngestOptions
@@ -192,7 +194,8 @@ def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dic
     with store.session() as session:
         readable = [evidence_readable(session, i) for i in evidence_ids]
         for evidence_id, ok in zip(evidence_ids, readable):
-            _report_problems(session.get(Evidence, evidence_id), ok)
+            _report_problems(session.get(Evidence, evidence_id), ok,
+                             first_entry_error(session, evidence_id))
     store.close()
     status = "cancelled" if summary.cancelled else "done"
     print(f"{status}: {summary.files_hashed} files hashed, {summary.file_errors} file errors, "
