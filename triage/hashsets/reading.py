@@ -46,6 +46,7 @@ from triage.hashsets.blocks import (
 from triage.hashsets.entries import BadRecord, FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, SetInfo, Source, format_by_id
 from triage.hashsets.merkle import SortedLeaves, root_in_pool
+from triage.processes import die_with_parent
 
 BATCH = 10_000  # entries per block when reading in order
 MIN_BYTES = 32 << 20  # smaller files are read in-process: a process start costs more
@@ -326,6 +327,7 @@ def _reading_process() -> None:
     there is glibc, buffers up to 32 MB come from the heap (its limit) and
     a free heap of up to 1 GB is kept.
     """
+    die_with_parent()
     gc.disable()
     try:
         mallopt = ctypes.CDLL(None).mallopt

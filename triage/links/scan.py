@@ -39,6 +39,7 @@ from triage.links.shorteners import is_shortened, shorteners
 from triage.links.sources import Extraction, Hit, Limits, extract
 from triage.pipeline.content import locator, locator_query
 from triage.pipeline.progress import ProgressCallback, ProgressTracker
+from triage.processes import die_with_parent
 
 SCANNER_VERSION = 1
 PARALLEL_BYTES = 256 << 20  # more than this to scan: worker processes pay for their start
@@ -178,7 +179,8 @@ def _results(store: CaseStore, options: ScanOptions, cancel: threading.Event):
 
 def _results_in_workers(pending, options: ScanOptions, cancel: threading.Event):
     """The same, from a pool of processes, each with its own reader (a few jobs each in flight)."""
-    pool = ProcessPoolExecutor(options.workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(options.workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=die_with_parent)
     in_flight: dict[Future, tuple[int, int | None]] = {}
     try:
         exhausted = False

@@ -18,6 +18,8 @@ from concurrent.futures import Future, InvalidStateError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Protocol
 
+from triage.processes import die_with_parent
+
 log = logging.getLogger(__name__)
 
 TASK_RETRIES = 2  # a task that raises is run again this often; one on a dead worker is resubmitted
@@ -44,9 +46,7 @@ class LocalExecutor:
 
     def __init__(self, workers: int | None = None):
         self.workers = workers or os.cpu_count() or 1
-        self._pool = ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
-        )
+        self._pool = self._new_pool()
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
         """Submit to the pool, starting a new one if a dead worker broke the last (every task
@@ -55,9 +55,13 @@ class LocalExecutor:
             return self._pool.submit(fn, *args)
         except BrokenProcessPool:
             self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = self._new_pool()
             return self._pool.submit(fn, *args)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers,
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=die_with_parent)
 
     def shutdown(self, cancel: bool = False) -> None:
         """Wait for the workers; on cancel, stop them now (unrecorded work stays pending)."""
