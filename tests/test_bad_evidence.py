@@ -252,3 +252,24 @@ def test_e01_corrupted_chunk(triage, corrupted_e01):
     assert not has_traceback(v.stderr), v.stderr
     assert v.returncode != 0, f"verify passed on an E01 whose data no longer matches its " \
         f"acquisition MD5:\n{v.stdout}{v.stderr}"
+
+
+def test_a_full_disk_is_said_so_with_the_free_space_not_an_internal_error(tmp_path, capsys,
+                                                                          monkeypatch):
+    """A full disk ended ingest and `hashset import` in an internal error."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from triage import cli
+    from triage.cli import inspect
+
+    def full(args):
+        raise OperationalError("INSERT INTO file ...", {}, sqlite3.OperationalError(
+            "database or disk is full"))
+
+    monkeypatch.setattr(inspect, "run_info", full)
+    (tmp_path / "case").mkdir()
+    assert cli.main(["info", str(tmp_path / "case")]) == 2
+    err = capsys.readouterr().err
+    assert "is full" in err and "MB free" in err and "internal error" not in err

@@ -8,7 +8,9 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import shutil
 import sys
 import traceback
 from contextlib import contextmanager
@@ -103,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         if _known_failure(exc):
             print(f"triage: error: {exc}", file=sys.stderr)
             return 2
+        if _disk_full(exc):
+            print(f"triage: error: {_disk_full_text(getattr(args, 'case_dir', None))}",
+                  file=sys.stderr)
+            return 2
         report = _write_crash_report()  # a bug: keep the details, show one line
         print(f"triage: internal error: {type(exc).__name__}: {exc} (details: {report})",
               file=sys.stderr)
@@ -115,6 +121,31 @@ def _known_failure(exc: Exception) -> bool:
     from triage.evidence import EvidenceError
 
     return isinstance(exc, (CaseError, EvidenceError, UsageError))
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Whether `exc`, or what it wraps, is a disk (or the database on it) that is full."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            return True
+        text = str(exc).lower()
+        if "database or disk is full" in text or "no space left on device" in text \
+                or type(exc).__name__ == "DiskFull":
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+    return False
+
+
+def _disk_full_text(case_dir) -> str:
+    where = Path(case_dir) if case_dir else Path.cwd()
+    while not where.exists() and where != where.parent:
+        where = where.parent
+    free = shutil.disk_usage(where).free
+    return (f"the disk holding {where} is full ({free / 2**20:,.0f} MB free). What was done "
+            "so far is kept: free some space (a few hundred MB more than the evidence's "
+            "largest file) and run the command again to go on")
 
 
 def _write_crash_report() -> Path:
