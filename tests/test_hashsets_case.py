@@ -454,3 +454,21 @@ def test_a_list_whose_format_says_no_kind_is_refused_until_the_examiner_says(cas
     assert "--kind" in str(refused.value)
     assert import_hash_set(store, odd, "nsrl", kind="known-good",
                            examiner="tester").kind == "known-good"
+
+
+def test_a_record_longer_than_many_pieces_is_stored_not_an_internal_error(case, tmp_path,
+                                                                          monkeypatch):
+    """A VICS record with a 40 MB string ended in an internal error (pack_columns: "a
+    category or extra field holds a tab or a newline"); here, pieces of 4 KB and a 40 KB
+    string do the same."""
+    from triage.hashsets import reading
+    from triage.hashsets.formats import vics as vics_format
+
+    store, p = case
+    monkeypatch.setattr(vics_format, "PIECE_BYTES", 4096)
+    monkeypatch.setattr(reading, "MIN_BYTES", 0)  # read in pieces by other processes
+    path = vics(tmp_path / "long.json", [record(1, p[0], 1, Comment="x" * 40_000),
+                                         record(2, p[1], 2)])
+    result = import_hash_set(store, path, "long", examiner="tester")
+    assert (result.entries, result.matches) == (2, 2)
+    assert verify_hash_set(store, "long", examiner="tester").intact

@@ -171,9 +171,14 @@ def _read_piece(format_id: str, path: str, piece, media: str | None = None):
     if not done.fallback:
         columns = done.columns or (Columns.of_rows(done.rows) if done.rows else None)
         if columns is not None:
+            try:
+                done.block, done.leaves, fields = pack_columns(columns)
+            except ValueError:  # a field the fast tiers cannot pack: read by the plain reader,
+                done.fallback = True  # which names the record (or stores it) on its own
+                done.rows, done.columns, done.bad = [], None, []
+                return done
             done.first_category = columns.first_category()
             done.count = len(columns.records)
-            done.block, done.leaves, fields = pack_columns(columns)
             if media is not None:
                 done.matched = match_packed(done.block, fields, _shared_media(media))
         done.rows, done.columns = [], None
