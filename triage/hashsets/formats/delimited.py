@@ -172,7 +172,10 @@ def read_delimited(source: Source, info: SetInfo, options: ReadOptions,
             if len(sample_lines) >= 50:
                 break
     delimiter = options.delimiter or delimiter or guess_delimiter(sample_lines[:10]) or ","
-    sample = [row for row in csv.reader(sample_lines, delimiter=delimiter) if row]
+    try:
+        sample = [row for row in csv.reader(sample_lines, delimiter=delimiter) if row]
+    except csv.Error as exc:  # found by fuzzing: a 128 KB field in the first lines
+        raise FormatError(f"not CSV in its first {len(sample_lines)} lines: {exc}") from None
     if not sample:
         return
     header_present = options.header
