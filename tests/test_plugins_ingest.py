@@ -27,6 +27,7 @@ from triage.pipeline import work  # noqa: E402
 from triage.pipeline.ingest import Ingest, IngestOptions  # noqa: E402
 from triage.pipeline.plugins import _InProcess  # noqa: E402
 from triage.plugins import case as case_plugins  # noqa: E402
+from triage.case.queries import summary as summary_counts  # noqa: E402
 from triage.plugins.discovery import discover  # noqa: E402
 from triage.plugins.results import flagged_media, suggestions_for  # noqa: E402
 
@@ -140,6 +141,9 @@ def test_ingest_runs_enabled_plugins_on_its_one_decode_and_goes_on_past_a_broken
                                         "disabled for this run")
         assert runs["sizes"].error is None and runs["sizes"].items == 4
         assert runs["colour"].flagged == 1 and runs["sizes"].context == "ingest"
+        # said at the end of the ingest and by `info`, by name (it was silent)
+        assert summary.plugin_errors == {"broken": runs["broken"].error}
+        assert summary_counts(session)["plugin_faults"] == {"broken": runs["broken"].error}
         audited = session.scalars(select(AuditEntry.target).where(
             AuditEntry.action == "plugin.run")).all()
         assert sorted(audited) == ["plugin:broken", "plugin:colour", "plugin:sizes"]

@@ -19,6 +19,7 @@ from triage.case.models import (
     HashSetVerdict,
     Media,
     Partition,
+    PluginRun,
     WorkStatus,
 )
 
@@ -221,8 +222,18 @@ def summary(session: Session) -> dict:
                                                  where=File.container_kind.is_not(None))},
         "encrypted": session.scalar(select(func.count()).where(File.encrypted)),
         "hash_sets": _hash_set_counts(session),
+        "plugin_faults": _last_plugin_faults(session),
         "stacks": _stack_counts(session),
     }
+
+
+def _last_plugin_faults(session: Session) -> dict[str, str]:
+    """Each plugin whose last run ended in a fault, and the fault."""
+    last = (select(PluginRun.plugin, func.max(PluginRun.id).label("id"))
+            .group_by(PluginRun.plugin).subquery())
+    return dict(session.execute(
+        select(PluginRun.plugin, PluginRun.error).join(last, PluginRun.id == last.c.id)
+        .where(PluginRun.error.is_not(None)).order_by(PluginRun.plugin)).all())
 
 
 def _stack_counts(session: Session) -> dict:

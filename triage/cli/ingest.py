@@ -197,6 +197,8 @@ def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dic
             _report_problems(session.get(Evidence, evidence_id), ok,
                              first_entry_error(session, evidence_id))
     store.close()
+    for plugin, error in summary.plugin_errors.items():  # suggestions lost: say so, by name
+        print(f"triage: warning: plugin {plugin} stopped: {error}", file=sys.stderr)
     status = "cancelled" if summary.cancelled else "done"
     print(f"{status}: {summary.files_hashed} files hashed, {summary.file_errors} file errors, "
           f"{sum(readable)} of {len(readable)} evidence readable")

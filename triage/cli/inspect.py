@@ -76,6 +76,8 @@ def run_info(args) -> int:
     print(f"Errors:    {counts['errors']} entries could not be read; "
           f"{counts['decode_errors']} could not be decoded as the picture or video they are "
           "(triage files --csv: error, analysis_error)")
+    for plugin, error in counts["plugin_faults"].items():
+        print(f"Plugin:    {plugin} stopped in its last run: {error}")
     if counts["stacks"]["stacks"]:
         print(f"Stacks:    {counts['stacks']['stacks']} near-duplicate stacks holding "
               f"{counts['stacks']['media']} contents")

@@ -605,7 +605,9 @@ class CaseView(QWidget):
                                  self.tr("Resume"), lambda: self.start_ingest([]))
             return
         s = outcome.summary
-        problems = outcome.add_errors + s.evidence_errors
+        problems = outcome.add_errors + s.evidence_errors + [
+            self.tr("Plugin {name} stopped: {error}").format(name=name, error=error)
+            for name, error in s.plugin_errors.items()]
         if s.cancelled:
             text = self.tr("Ingest cancelled after {n} files. Resume to finish; nothing is "
                            "done twice.").format(n=formatting.count(s.files_hashed))

@@ -94,6 +94,7 @@ class IngestSummary:
     file_errors: int = 0
     evidence_errors: list[str] = field(default_factory=list)
     cancelled: bool = False
+    plugin_errors: dict[str, str] = field(default_factory=dict)  # plugin -> why it stopped
 
 
 class Ingest:
@@ -186,6 +187,7 @@ class Ingest:
                                             None if self.options.analyse_media else ())
                 self._process_files(executor, summary)
                 self._plugins.finish()
+                summary.plugin_errors = self._plugins.errors
             lost = self._collect_evidence_hashes(evidence_jobs,
                                                  wait_for_all=not self.cancel.is_set())
             if lost and not self.cancel.is_set():  # their worker died for a file's sake: again
