@@ -930,6 +930,13 @@ def test_pst_attachment_data_names_times_and_damage(monkeypatch):
     with pytest.raises(ContainerError, match="cut.bin: damaged"):
         b"".join(found[5][1])
 
+    class Odd(_FakeMessage):  # pypff's binding once raised SystemError on a damaged time
+        def get_delivery_time(self):
+            raise SystemError("get_delivery_time returned a result with an exception set")
+
+    ((member, _),) = pst._attachments(Odd([_FakeAttachment("x.jpg", b"x")]), "")
+    assert member.mtime.day == 1  # the creation time instead
+
 
 def test_a_damaged_pst_gives_errors_not_exceptions():
     import random

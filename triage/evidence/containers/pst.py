@@ -22,7 +22,9 @@ from triage.evidence.containers.base import Chunks, Container, ContainerError, M
 
 SIGNATURE = b"!BDN"
 BLOCK = 1 << 20
-_READ_ERRORS = (OSError, ValueError, TypeError, OverflowError, MemoryError)
+# What pypff raises on damage; SystemError where its binding returns a value with an
+# error set (get_delivery_time on one damaged message).
+_READ_ERRORS = (OSError, ValueError, TypeError, OverflowError, MemoryError, SystemError)
 # PR_ATTACH_METHOD values with no file data behind them: embedded message, reference.
 _EMBEDDED_MESSAGE = 5
 _NO_DATA = {2: "a reference to a file outside the store", 3: "a reference to a file "
@@ -154,6 +156,8 @@ def _attachments(message, prefix: str) -> Iterator[tuple[Member, Chunks | None]]
         number = index + 1
         try:
             attachment = message.get_attachment(index)
+            if attachment is None:
+                raise ValueError("not found")
             entries = _entries(attachment)
             name = (_clean(attachment.get_long_filename()) or _text(entries.get(0x3707))
                     or _text(entries.get(0x3704)) or _text(entries.get(0x3001))
@@ -195,9 +199,9 @@ def _blocks(attachment, size: int, location: str) -> Chunks:
         raise ContainerError(f"{location}: damaged: {_reason(exc)}") from None
 
 
-def _entries(item) -> dict[int, bytes]:
-    """The item's first record set as entry type -> raw data (PR_ATTACH_* and others)."""
-    found: dict[int, object] = {}
+def _entries(item) -> dict[int, tuple[int, bytes | None]]:
+    """The item's first record set as entry type -> (value type, raw data): PR_ATTACH_*…"""
+    found: dict[int, tuple[int, bytes | None]] = {}
     if item.get_number_of_record_sets() < 1:
         return found
     for entry in item.get_record_set(0).entries:
