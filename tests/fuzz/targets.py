@@ -129,6 +129,9 @@ def seeds(name: str) -> list[bytes]:
         found = [p.read_bytes()[:65536] for p in sorted(photos.glob("*"))[:4] if p.is_file()]
     elif name == "container":
         found = [_zip_seed(), _tar_seed()]
+        pst = root / "tests" / "data" / "dist-list.pst"  # an Outlook store (265 KB)
+        if pst.is_file():
+            found.append(pst.read_bytes())
     elif name == "scheme":
         found = [(root / "resources" / "schemes" / "vics-us.toml").read_bytes()]
     return found or [b""]

@@ -15,6 +15,7 @@ from triage.evidence.containers.embedded import Html, Rtf
 from triage.evidence.containers.mail import Eml, Mbox
 from triage.evidence.containers.ole import Ole
 from triage.evidence.containers.pdf import Pdf
+from triage.evidence.containers.pst import Pst
 from triage.evidence.containers.sqlite import SqliteBlobs
 from triage.evidence.containers.thumbcache import Thumbcache
 from triage.evidence.containers.base import (
@@ -27,7 +28,7 @@ from triage.evidence.containers.base import (
 )
 
 KINDS: list[type[Container]] = [
-    Archive, Pdf, SqliteBlobs, Thumbcache, ChromiumSimpleCache, FirefoxCache, Ole, Mbox, Eml,
+    Archive, Pdf, Pst, SqliteBlobs, Thumbcache, ChromiumSimpleCache, FirefoxCache, Ole, Mbox, Eml,
     Rtf, Html]
 # Archives given as evidence are walked as a file system (documents and others are not).
 ARCHIVE_KINDS = {"zip", "7z", "rar", "cab", "tar", *STREAMS}
