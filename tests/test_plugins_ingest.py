@@ -298,3 +298,27 @@ def test_a_plugin_that_kills_its_worker_process_is_disabled_and_the_run_ends_cle
     with store.reading() as session:
         run = session.scalars(select(PluginRun).where(PluginRun.plugin == "crashes")).one()
         assert "a worker process died" in run.error and run.finished_at is not None
+
+
+def test_ingest_enables_plugins_says_their_faults_and_lists_their_flags(
+        tmp_path, plugins_folder, evidence, capsys):
+    """From a plugin author's first try: enable before the first ingest, hear about a
+    fault, and see the flags in `files --csv`."""
+    import csv
+    import io
+
+    from triage.cli import main
+
+    case = str(tmp_path / "case")
+    assert main(["ingest", case, str(evidence), "--workers", "1", "--plugin", "colour",
+                 "--plugin", "broken"]) == 0
+    err = capsys.readouterr().err
+    assert "plugin broken stopped: broken: raised MemoryError" in err
+    assert "plugin colour" not in err
+    assert main(["files", case, "--csv"]) == 0
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert rows["red.jpg"]["plugin_flags"] == "colour:reddish"
+    assert rows["blue.png"]["plugin_flags"] == ""
+    assert main(["info", case]) == 0
+    assert "Plugin:    broken stopped in its last run" in capsys.readouterr().out
+    assert main(["ingest", case, str(evidence), "--plugin", "nothing"]) == 2

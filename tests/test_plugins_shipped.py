@@ -62,7 +62,15 @@ def test_onnx_classifier_with_labels_that_do_not_fit_the_model_is_disabled(tmp_p
     model = colour_model(tmp_path / "colour.onnx")
     folder = model_plugin(tmp_path, "three", model, "onnx-classifier",
                           'labels = ["a", "b", "c"]\ninput_size = [8, 8]\n')
-    with pytest.raises(PluginFault, match="2 outputs for 3 labels"):
+    with pytest.raises(PluginFault, match="cannot load .*3 labels but the model gives 2"):
+        run_plugin_on(folder, [solid((255, 0, 0))])  # refused at load, not at a picture
+
+
+def test_onnx_classifier_whose_input_size_is_not_the_models_is_refused_at_load(tmp_path):
+    model = colour_model(tmp_path / "colour.onnx")
+    folder = model_plugin(tmp_path, "wrong-size", model, "onnx-classifier",
+                          'labels = ["reddish", "bluish"]\ninput_size = [16, 16]\n')
+    with pytest.raises(PluginFault, match=r"cannot load .*input_size \[16, 16\].*takes 8×8"):
         run_plugin_on(folder, [solid((255, 0, 0))])
 
 

@@ -46,6 +46,23 @@ class OnnxClassifier(Plugin):
         self.output_name = settings.get("output") or self.session.get_outputs()[0].name
         fixed = self.session.get_inputs()[0].shape[0]
         self.batch_size = 1 if fixed == 1 else int(settings.get("batch_size", 1))
+        self._check_model()
+
+    def _check_model(self) -> None:
+        """At load, not at the first picture: the model's fixed input size and output count
+        must be what plugin.toml says."""
+        shape = list(self.session.get_inputs()[0].shape)
+        if len(shape) != 4:
+            raise ValueError(f"the model's input has shape {shape}: expected 4 dimensions "
+                             f"({self.layout})")
+        height, width = (shape[2], shape[3]) if self.layout == "NCHW" else (shape[1], shape[2])
+        if all(isinstance(d, int) for d in (width, height)) and (width, height) != self.size:
+            raise ValueError(f"input_size {list(self.size)} (width, height) but the model "
+                             f"takes {width}×{height}")
+        outputs = self.session.get_outputs()[0].shape
+        count = outputs[-1] if outputs else None
+        if isinstance(count, int) and len(outputs) == 2 and count != len(self.labels):
+            raise ValueError(f"{len(self.labels)} labels but the model gives {count} outputs")
 
     @staticmethod
     def _session(context):

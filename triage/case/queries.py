@@ -19,6 +19,7 @@ from triage.case.models import (
     HashSetVerdict,
     Media,
     Partition,
+    PluginFlag,
     PluginRun,
     WorkStatus,
 )
@@ -74,6 +75,8 @@ class FileListing:
     # the content was read but could not be decoded as the picture or video it claims to
     # be (appended likewise; `error` is for what could not be read)
     analysis_error: str | None = None
+    # what plugins flagged in the content, "plugin:label" ";"-separated (suggestions only)
+    plugin_flags: str | None = None
 
 
 LISTING_COLUMNS = list(FileListing.__dataclass_fields__)
@@ -97,6 +100,13 @@ def _hashset_categories():
             .where(HashSetMatch.media_id == Media.id, HashSet.kind == HashSetKind.ALERT,
                    HashSetEntry.category.is_not(None))
             .scalar_subquery())
+
+
+def _plugin_flags():
+    """"plugin:label" flags of the content: suggestions, never verdicts."""
+    answer = PluginFlag.plugin + literal(":") + PluginFlag.label
+    return (select(func.group_concat(answer, _SEPARATOR)).select_from(PluginFlag)
+            .where(PluginFlag.media_id == Media.id).scalar_subquery())
 
 
 def _near_matches():
@@ -139,7 +149,7 @@ def iter_files(session: Session, page: int = 5000,
                Media.pdq, Media.width, Media.height, _near_matches(),
                HashSetVerdict.resolved_category, HashSetVerdict.resolved_known_good, Media.exif,
                File.id, File.parent_id, File.container_path, File.container_kind,
-               File.encrypted, Media.analysis_error)
+               File.encrypted, Media.analysis_error, _plugin_flags())
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .outerjoin(Media, File.media_id == Media.id)
@@ -151,6 +161,7 @@ def iter_files(session: Session, page: int = 5000,
         query = query.where(File.id.in_(file_ids))
     for row in session.execute(query):
         values = list(row)
+        plugin_flags = _distinct_sorted(values.pop())
         analysis_error = values.pop()
         container = values[-5:-1] + [bool(values[-1])]
         del values[-5:]
@@ -164,7 +175,7 @@ def iter_files(session: Session, page: int = 5000,
         near = _closest_per_set(values.pop())
         yield FileListing(*values, *_camera_and_gps(exif), near,
                           "known-good" if default_good else default_category, *container,
-                          analysis_error)
+                          analysis_error, plugin_flags)
 
 
 def _camera_and_gps(exif: dict) -> tuple[str | None, str | None]:

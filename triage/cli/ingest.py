@@ -42,6 +42,9 @@ def register(subparsers) -> None:
                         help="a password for encrypted archives and documents (repeat for "
                         "several); kept in the case and tried on every encrypted item, "
                         "items already found encrypted are read again")
+    parser.add_argument("--plugin", action="append", default=[], metavar="NAME",
+                        help="enable this installed plugin for the case first (repeat for "
+                        "several), as `triage plugins enable` does: it runs in this ingest")
     parser.add_argument("--no-containers", action="store_true",
                         help="do not open archives, documents, mail and databases found in "
                         "files (they are still hashed as files)")
@@ -170,6 +173,10 @@ def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dic
     from triage.pipeline.ingest import Ingest, IngestOptions
 
     store = _open(args)
+    if args.plugin:  # before the first ingest, so that it runs in this one
+        from triage.cli.plugins import enable_plugins
+
+        enable_plugins(store, args.plugin, args.examiner or current_examiner(store))
     bar = ProgressBar()
     options = IngestOptions(workers=args.workers, analyse_media=not args.hashes_only,
                             containers=ContainerLimits(open_containers=not args.no_containers),

@@ -122,23 +122,32 @@ def _thresholds(items: list[str]) -> dict[str, float]:
 
 
 def run_enable(args) -> int:
+    overrides = _thresholds(args.threshold) if args.threshold else None
+    store = open_case(args.case_dir)
+    enable_plugins(store, [args.name], args.examiner or current_examiner(store), overrides)
+    store.close()
+    print(f"{args.name} is enabled for this case: ingest runs it on every new picture "
+          f"(for pictures already in the case: triage plugins run {args.case_dir} {args.name})")
+    return 0
+
+
+def enable_plugins(store, names: list[str], examiner: str,
+                   overrides: dict[str, float] | None = None) -> None:
+    """Enable installed plugins for a case (audited), each checked first: one that would
+    fail mid-ingest is refused now (`plugins enable`, `ingest --plugin`)."""
     from triage.plugins.case import enable
     from triage.plugins.loading import resolve
     from triage.plugins.results import check_suggestions
 
     catalogue = _catalogue()
     try:
-        found = catalogue.get(args.name)
-        check_suggestions(resolve(found, catalogue).manifest)  # refuse now, not mid-ingest
+        found = [catalogue.get(name) for name in names]
+        for plugin in found:
+            check_suggestions(resolve(plugin, catalogue).manifest)
     except PluginError as exc:
         raise UsageError(str(exc)) from None
-    overrides = _thresholds(args.threshold) if args.threshold else None
-    store = open_case(args.case_dir)
-    enable(store, found, args.examiner or current_examiner(store), overrides)
-    store.close()
-    print(f"{args.name} is enabled for this case: ingest runs it on every new picture "
-          f"(for pictures already in the case: triage plugins run {args.case_dir} {args.name})")
-    return 0
+    for plugin in found:
+        enable(store, plugin, examiner, overrides)
 
 
 def run_disable(args) -> int:
