@@ -321,4 +321,9 @@ def test_ingest_enables_plugins_says_their_faults_and_lists_their_flags(
     assert rows["blue.png"]["plugin_flags"] == ""
     assert main(["info", case]) == 0
     assert "Plugin:    broken stopped in its last run" in capsys.readouterr().out
+    out = tmp_path / "items.csv"
+    assert main(["export", case, "--format", "csv", "--scheme", "vics-us", "--items", "media",
+                 "--out", str(out)]) == 0
+    exported = {r["name"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
+    assert exported["red.jpg"]["plugin_flags"] == "colour:reddish"
     assert main(["ingest", case, str(evidence), "--plugin", "nothing"]) == 2

@@ -26,6 +26,7 @@ COLUMNS = [
     "target_reason", "precategorised", "hash_sets", "other_tags",
     "evidence", "partition_index", "partition_offset", "fs_type", "path", "name", "deleted",
     "file_size", "meta_addr", "crtime", "mtime", "atime", "ctime", "extension_mismatch",
+    "plugin_flags",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -78,6 +79,7 @@ def write(context, path: Path) -> Written:
                     f.evidence, f.partition_index, f.partition_offset, f.fs_type, f.path,
                     f.name, f.deleted, f.size, f.meta_addr, f.crtime, f.mtime, f.atime,
                     f.ctime, f.extension_mismatch]
-                writer.writerow([_cell(c) for c in head + tail])
+                flags = ";".join(item.plugin_flags)  # suggestions, as plugins gave them
+                writer.writerow([_cell(c) for c in head + tail + [flags]])
                 counts["rows"] += 1
     return Written([path], counts)

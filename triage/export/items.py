@@ -34,6 +34,7 @@ from triage.case.models import (
     HashSetVerdict,
     Media,
     Partition,
+    PluginFlag,
     Tag,
     TagSourceKind,
     TagState,
@@ -154,6 +155,7 @@ class Item:
     width: int | None = None
     height: int | None = None
     segments: list = field(default_factory=list)  # a video's stretches categorised apart
+    plugin_flags: list[str] = field(default_factory=list)  # "plugin:label", suggestions only
 
     @property
     def updated(self) -> datetime | None:
@@ -203,6 +205,7 @@ def iter_items(session: Session, registry: SchemeRegistry, target: str, *,
         tags = _tags(session, ids, registry)
         hits = _hash_set_hits(session, ids)
         segments = segments_of(session, ids)
+        flags = _plugin_flags(session, ids)
         verdicts = _hash_set_verdicts(session, ids) if precategorised else {}
         for m in media:
             mine = tags.get(m.id, [])
@@ -214,7 +217,7 @@ def iter_items(session: Session, registry: SchemeRegistry, target: str, *,
                 target=target_of(registry, verdict, target, verdicts.get(m.id)),
                 other_tags=others, hash_sets=hits.get(m.id, []), files=files.get(m.id, []),
                 exif=m.exif or {}, width=m.width, height=m.height,
-                segments=segments.get(m.id, []))
+                segments=segments.get(m.id, []), plugin_flags=flags.get(m.id, []))
         session.expunge_all()
 
 
@@ -290,6 +293,16 @@ def _hash_set_hits(session: Session, ids: Sequence[int]) -> dict[int, list[HashS
     for media_id, name, kind, scheme, category, record, digest in rows:
         found.setdefault(media_id, []).append(
             HashSetHit(name, kind.value, scheme, category, record, digest))
+    return found
+
+
+def _plugin_flags(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for media_id, plugin, label in session.execute(
+            select(PluginFlag.media_id, PluginFlag.plugin, PluginFlag.label)
+            .where(PluginFlag.media_id.in_(ids))
+            .order_by(PluginFlag.media_id, PluginFlag.plugin, PluginFlag.label)):
+        found.setdefault(media_id, []).append(f"{plugin}:{label}")
     return found
 
 
