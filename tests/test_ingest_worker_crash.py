@@ -103,6 +103,43 @@ def test_a_plugin_that_kills_its_worker_is_stopped_and_the_picture_still_decoded
         "killed the worker process on 'copy-of-red.bin'" in run.error
 
 
+INNOCENT = """
+    from triage.plugins.api import Plugin
+
+    class Plug(Plugin):
+        labels = ("bright",)
+
+        def run(self, batch):
+            return [{"bright": float(picture.mean() / 255)} for picture in batch]
+"""
+
+
+def test_the_plugin_that_kills_its_worker_is_named_and_only_it_is_stopped(
+        tmp_path, monkeypatch):
+    """It stopped every plugin and did not say which one; each is now tried alone on the
+    file that killed the worker."""
+    from triage.plugins.results import suggestions_for
+
+    write_plugin(tmp_path / "plugins", "killer", KILLS_ON_RED)
+    write_plugin(tmp_path / "plugins", "innocent", INNOCENT)
+    monkeypatch.setenv("TRIAGE_PLUGIN_PATH", str(tmp_path / "plugins"))
+    store = open_case(tmp_path / "case", create=True, examiner="ann")
+    for name in ("killer", "innocent"):
+        case_plugins.enable(store, discover().get(name), "ann")
+    ingest = Ingest(store, "ann", IngestOptions(workers=1))
+    ingest.add(_evidence(tmp_path))
+    summary = ingest.run()
+    assert summary.files_hashed == 4
+    assert list(summary.plugin_errors) == ["killer"]
+    assert summary.plugin_errors["killer"].startswith("killer killed the worker process on")
+    with store.reading() as session:
+        media = {f.name: f.media_id for f in session.scalars(select(File))}
+        answered = {name for name in ("blue.png", "noise.png")
+                    if any(s.plugin == "innocent" for s in suggestions_for(session, media[name]))}
+        assert answered == {"blue.png", "noise.png"}  # it went on after the crash
+    store.close()
+
+
 def test_a_file_whose_decoder_kills_its_worker_is_hashed_without_decoding(
         tmp_path, monkeypatch):
     site = tmp_path / "site"

@@ -360,10 +360,12 @@ class Ingest:
                 else:
                     task = FileBatch(batch, options.analyse_media)
                 plugins = self._plugins.specs() if task.analyse and task.plugins else ()
+                if task.trying is not None:  # one plugin alone, to see if it kills the worker
+                    plugins = tuple(p for p in plugins if p.name == task.trying)
                 limits = (options.containers if task.containers
                           else replace(options.containers, open_containers=False))
                 in_flight[executor.submit(process_files, task.batch, task.analyse, plugins,
-                                          limits)] = task
+                                          limits, task.trying is not None)] = task
             if not in_flight:
                 if not self._fanned_out or self.cancel.is_set():
                     break
@@ -380,13 +382,19 @@ class Ingest:
                 try:
                     batch_results = task.noted(future.result())
                 except WORKER_LOST as exc:
-                    if task.last_resort:
-                        _check_workers_live(executor)  # else every file would be blamed
-                    batch_results = task.after_worker_lost(exc, retries,
-                                                           bool(self._plugins.specs()))
+                    if task.trying is not None:  # that plugin alone killed it: the culprit
+                        self._stop_plugin(task.trying, task.batch[0], names)
+                        batch_results = []
+                    else:
+                        if task.last_resort:
+                            _check_workers_live(executor)  # else every file would be blamed
+                        batch_results = task.after_worker_lost(exc, retries,
+                                                               bool(self._plugins.specs()))
                 else:
                     if task.plugins_suspected:  # decoded fine without them: a plugin killed it
-                        self._stop_plugins(task.batch[0], names)
+                        self._try_plugins_alone(task, retries, names)
+                    if task.trying is not None:  # innocent; its file was stored already
+                        batch_results = []
                 results.extend(batch_results)
                 self._fanned_out |= any(r.fanned_out for r in batch_results)
                 tracker.advance(len(batch_results), sum(names[r.file_id][1] for r in batch_results))
@@ -401,13 +409,23 @@ class Ingest:
             self._write_results(results, names, summary)
         tracker.emit()
 
-    def _stop_plugins(self, job: FileJob, names: dict[int, tuple[str, int]]) -> None:
-        """Stop every running plugin for the rest of the run (which one killed the worker
-        cannot be told apart), with the reason recorded on each run."""
-        reason = (f"a plugin killed the worker process on {names[job.file_id][0]!r} (file id "
-                  f"{job.file_id}); the plugins were stopped for the rest of this run")
+    def _try_plugins_alone(self, task: FileBatch, retries: deque,
+                           names: dict[int, tuple[str, int]]) -> None:
+        """A file killed its worker with the plugins and not without them: run each plugin
+        alone on it, so that the one that kills the worker is named and stopped and the
+        others go on (their answers for this one file are not kept)."""
+        running = [spec.name for spec in self._plugins.specs()]
+        if len(running) == 1:
+            self._stop_plugin(running[0], task.batch[0], names)
+            return
+        retries.extend(replace(task, plugins=True, plugins_suspected=False, trying=name)
+                       for name in running)
+
+    def _stop_plugin(self, name: str, job: FileJob, names: dict[int, tuple[str, int]]) -> None:
+        reason = (f"{name} killed the worker process on {names[job.file_id][0]!r} (file id "
+                  f"{job.file_id}); it was stopped for the rest of this run")
         with self.store.session() as session:
-            self._plugins.stop_all(session, reason)
+            self._plugins.stop(session, name, reason)
 
     def _pending_totals(self) -> tuple[int, int]:
         with self.store.reading() as session:
@@ -507,6 +525,7 @@ class FileBatch:
     containers: bool = True  # open the containers found (archives, documents, ...)
     retried: bool = False
     plugins_suspected: bool = False
+    trying: str | None = None  # the one plugin run, to tell whether it kills the worker
     decode_crashed: bool = False
     container_crashed: bool = False
 

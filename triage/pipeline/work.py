@@ -85,14 +85,18 @@ def warm_up() -> None:
 
 def process_files(jobs: list[FileJob], analyse_media: bool = True,
                   plugins: tuple[PluginSpec, ...] = (),
-                  limits: ContainerLimits | None = None) -> list[FileResult]:
+                  limits: ContainerLimits | None = None, again: bool = False) -> list[FileResult]:
+    """`again`: decode contents this worker has decoded already in this run (a plugin tried
+    alone on a file that killed a worker must see it)."""
     limits = limits or ContainerLimits()
     if not (plugins and analyse_media):
-        return [_process_file(job, _Reading(analyse_media, None, limits)) for job in jobs]
+        return [_process_file(job, _Reading(analyse_media, None, limits, again))
+                for job in jobs]
     from triage.plugins.batches import BatchedRunners
 
     runners = BatchedRunners(plugins)
-    results = [_process_file(job, _Reading(analyse_media, runners, limits)) for job in jobs]
+    results = [_process_file(job, _Reading(analyse_media, runners, limits, again))
+               for job in jobs]
     outcomes = runners.finish()  # the last partial batches run here
     return [_with_outcomes(r, outcomes) for r in results]
 
@@ -110,6 +114,7 @@ class _Reading:
     analyse_media: bool
     plugins: BatchedRunners | None
     limits: ContainerLimits
+    again: bool = False  # decode even what this worker decoded already
 
 
 def _process_file(job: FileJob, how: _Reading) -> FileResult:
@@ -195,7 +200,7 @@ def _read(chunks: Chunks, scope: Scope, how: _Reading,
     digests = hasher.digests()
     analysis = None
     if kept:
-        if digests.sha256 not in _analysed:
+        if how.again or digests.sha256 not in _analysed:
             analysis = kept.analyse(detected, how.plugins, digests.sha256)
             _remember(digests.sha256)
         kept.close()

@@ -100,6 +100,13 @@ class RunRecorder:
                                            state.thresholds, pairs, self.examiner)
             state.items += len(pairs)
 
+    def stop(self, session: Session, name: str, reason: str) -> None:
+        """Stop one plugin for the rest of the run, recording `reason` on its run."""
+        state = self.runs.get(name)
+        if state is not None and state.error is None:
+            state.error = reason
+            record_error(session, state.run_id, reason)
+
     def stop_all(self, session: Session, reason: str) -> None:
         """Stop every plugin still running, recording `reason` on its run (a worker crash
         that cannot be pinned on one of them)."""
