@@ -321,6 +321,9 @@ def test_ingest_enables_plugins_says_their_faults_and_lists_their_flags(
     assert rows["blue.png"]["plugin_flags"] == ""
     assert main(["info", case]) == 0
     assert "Plugin:    broken stopped in its last run" in capsys.readouterr().out
+    assert main(["plugins", "list", "--case", case]) == 0
+    assert "last run in this case stopped: broken: raised MemoryError" in \
+        capsys.readouterr().out
     out = tmp_path / "items.csv"
     assert main(["export", case, "--format", "csv", "--scheme", "vics-us", "--items", "media",
                  "--out", str(out)]) == 0

@@ -233,12 +233,12 @@ def summary(session: Session) -> dict:
                                                  where=File.container_kind.is_not(None))},
         "encrypted": session.scalar(select(func.count()).where(File.encrypted)),
         "hash_sets": _hash_set_counts(session),
-        "plugin_faults": _last_plugin_faults(session),
+        "plugin_faults": last_plugin_faults(session),
         "stacks": _stack_counts(session),
     }
 
 
-def _last_plugin_faults(session: Session) -> dict[str, str]:
+def last_plugin_faults(session: Session) -> dict[str, str]:
     """Each plugin whose last run ended in a fault, and the fault."""
     last = (select(PluginRun.plugin, func.max(PluginRun.id).label("id"))
             .group_by(PluginRun.plugin).subquery())

@@ -81,13 +81,14 @@ def run_list(args) -> int:
     from triage.plugins.manifest import verify_model
 
     catalogue = _catalogue()
-    enabled = {}
+    enabled, faults = {}, {}
     if args.case:
+        from triage.case.queries import last_plugin_faults
         from triage.plugins.case import enabled as enabled_in
 
         store = open_case(args.case)
         with store.reading() as session:
-            enabled = enabled_in(session)
+            enabled, faults = enabled_in(session), last_plugin_faults(session)
         store.close()
     for name, found in sorted(catalogue.plugins.items()):
         manifest = found.manifest
@@ -98,6 +99,8 @@ def run_list(args) -> int:
         state = (" [enabled]" if name in enabled else " [disabled]") if args.case else ""
         uses = f", uses {manifest.uses}" if manifest.uses else ""
         print(f"{name} {manifest.version}{state}  ({found.origin}: {manifest.folder}{uses})")
+        if name in faults:
+            print(f"    last run in this case stopped: {faults[name]}")
         if manifest.description:
             print(f"    {manifest.description}")
         print(f"    {model}")
