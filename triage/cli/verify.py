@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from tqdm import tqdm
+
 from triage.case.store import current_examiner, open_case
 from triage.pipeline.verify import verify_case
 
@@ -18,7 +20,20 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     store = open_case(args.case_dir)
-    report = verify_case(store, current_examiner(store))
+    bars: dict[str, tqdm] = {}
+
+    def progress(name: str, done: int, total: int) -> None:
+        """Bytes hashed, the rate and the time left on a terminal; nothing when piped."""
+        bar = bars.get(name)
+        if bar is None:
+            bar = bars[name] = tqdm(total=total, desc=name, unit="B", unit_scale=True,
+                                    file=sys.stderr, disable=None, dynamic_ncols=True,
+                                    mininterval=0.5)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    report = verify_case(store, current_examiner(store), progress)
     for line in report.lines:
         print(line)
     for problem in report.problems:

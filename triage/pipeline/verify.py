@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from sqlalchemy import select
 
@@ -18,7 +19,9 @@ class VerifyReport:
     problems: list[str] = field(default_factory=list)
 
 
-def verify_case(store: CaseStore, examiner: str) -> VerifyReport:
+def verify_case(store: CaseStore, examiner: str,
+                progress: Callable[[str, int, int], None] | None = None) -> VerifyReport:
+    """`progress(evidence name, bytes done, bytes total)` as each image is hashed again."""
     report = VerifyReport()
     with store.session() as session:
         broken = verify_chain(session)
@@ -32,7 +35,8 @@ def verify_case(store: CaseStore, examiner: str) -> VerifyReport:
         if item.sha256 is None:
             report.lines.append(f"{item.name}: no recorded hash to verify")
             continue
-        result = hash_evidence(item.format, item.paths)
+        result = hash_evidence(item.format, item.paths, progress and (
+            lambda done, total, name=item.name: progress(name, done, total)))
         if result.error:
             report.problems.append(f"{item.name}: {result.error}")
         elif result.sha256 != item.sha256:

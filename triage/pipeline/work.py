@@ -15,7 +15,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, Callable
 
 from triage.evidence import (
     ContainerError,
@@ -307,8 +307,10 @@ def has_image_hash(format: str) -> bool:
     return format not in ("folder", "unknown")
 
 
-def hash_evidence(format: str, paths: list[str]) -> EvidenceHashResult:
-    """SHA-256 and MD5 of the whole image; for E01 also the MD5 stored at acquisition."""
+def hash_evidence(format: str, paths: list[str],
+                  progress: Callable[[int, int], None] | None = None) -> EvidenceHashResult:
+    """SHA-256 and MD5 of the whole image; for E01 also the MD5 stored at acquisition.
+    `progress(bytes_done, bytes_total)` is called as it goes (a terabyte takes hours)."""
     try:
         source = open_source(format, paths)
         try:
@@ -316,7 +318,10 @@ def hash_evidence(format: str, paths: list[str]) -> EvidenceHashResult:
             # to compare with (E01): on a raw image it would cost more than SHA-256 itself.
             stored = source.stored_md5()
             algorithms = ("md5", "sha256") if stored else ("sha256",)
-            digests, _ = digest_chunks(source.chunks(), algorithms=algorithms)
+            chunks = source.chunks()
+            if progress is not None:
+                chunks = _counted(chunks, source.size, progress)
+            digests, _ = digest_chunks(chunks, algorithms=algorithms)
             missing = sum(end - start for start, end in source.bad_ranges)
         finally:
             source.close()
@@ -328,6 +333,14 @@ def hash_evidence(format: str, paths: list[str]) -> EvidenceHashResult:
             error=f"cannot hash evidence: {missing} bytes of the image could not be read "
                   f"(a segment is missing or damaged)")
     return EvidenceHashResult(digests.sha256, digests.md5, stored)
+
+
+def _counted(chunks, total: int, progress: Callable[[int, int], None]):
+    done = 0
+    for chunk in chunks:
+        done += len(chunk)
+        progress(done, total)
+        yield chunk
 
 
 EarlyImageHashes = dict[tuple[str, tuple[str, ...]], Future]  # (format, paths) -> hash job
