@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 from triage.hashing.perceptual import hash_picture
 from triage.similarity.features import extra_hashes
@@ -89,6 +89,22 @@ def test_a_picture_pasted_over_the_same_setting_is_another_picture():
 def test_an_edited_copy_is_still_the_same_picture(edit):
     im = picture(43, (400, 300))
     assert same(im, edit(im))
+
+
+def test_a_subject_that_moved_is_another_picture_and_a_still_frame_is_not():
+    """Frames of a burst: the same subject at another place of the same scene is another picture
+    (local features fit the subject and lay it on itself: too little of the frames overlaps)."""
+    scene = picture(52, (400, 300)).filter(ImageFilter.GaussianBlur(8))  # the features are on the subject
+    subject = picture(53, (140, 150))
+
+    def frame(x, y, noise_seed):
+        im = scene.copy()
+        im.paste(subject, (x, y))
+        noisy = np.asarray(im, np.float32) + np.random.default_rng(noise_seed).normal(0, 3, (300, 400, 3))
+        return Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
+
+    assert same(frame(20, 30, 1), frame(21, 30, 2))
+    assert not same(frame(20, 30, 1), frame(240, 120, 3))
 
 
 def test_the_differing_region_is_located_and_classified():

@@ -68,6 +68,9 @@ class VerifySettings:
     """Fraction of covered cells whose correlation must reach `cell_correlation`."""
     colour_side: int = 128
     """Longest side of the colour picture the differing region is looked for on."""
+    min_overlap: float = 0.5
+    """Share of each frame the other must cover once aligned: a fit on one object that
+    moved (a burst) or one shared detail lays a small part of one picture on the other."""
     max_unexplained: float = 0.0
     """Fraction of the overlap that may show other picture content (a region under the
     `regions` floor is already noise, so none beyond it)."""
@@ -229,10 +232,20 @@ def _judge(a: LocalFeatures, b: LocalFeatures, to_b: np.ndarray, found: Match, a
     h, w = b.colour.shape[:2]
     warped = cv2.warpAffine(a.colour, to_b, (w, h), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
     covered = cv2.warpAffine(np.ones(a.colour.shape[:2], np.uint8), to_b, (w, h), flags=cv2.INTER_NEAREST) > 0
+    if min(covered.mean(), _share_covered(b, a, to_b)) < settings.min_overlap:
+        return Match(found.inliers, found.cells, found.agreeing, False, 0.0, aligned_by)
     regions = differing_regions(warped, b.colour, covered, a.graphic and b.graphic, settings.regions)
     unexplained = unexplained_area(regions)
     same = found.same and unexplained <= settings.max_unexplained
     return Match(found.inliers, found.cells, found.agreeing, same, unexplained, aligned_by)
+
+
+def _share_covered(b: LocalFeatures, a: LocalFeatures, to_b: np.ndarray) -> float:
+    """Share of `a`'s frame that `b` covers once the fit is undone."""
+    h, w = a.colour.shape[:2]
+    back = cv2.invertAffineTransform(to_b)
+    return float((cv2.warpAffine(np.ones(b.colour.shape[:2], np.uint8), back, (w, h),
+                                 flags=cv2.INTER_NEAREST) > 0).mean())
 
 
 def _match_frames(a: LocalFeatures, b: LocalFeatures, settings: VerifySettings) -> Match:
