@@ -43,13 +43,15 @@ for naive pHash <= 10 groups and for ours, in the same run:
 series    100 settings (the last BSDS500 photographs), 4 pictures each: another
           photograph's piece (ellipse or rectangle) pasted over 1/4-1/3 of the
           frame at a random place; each picture also as a half-size and a hard copy
+bursts    50 generated MP4s (OpenCV): a subject in 3 poses a quarter of the frame apart,
+          2 s each; frames read back 0.5 s apart (one pose: may stack; poses: must not)
 graphics  Debian's iso-flags-png-320x240 and oxygen-icon-theme (128-pixel icons),
           one file per distinct picture; each also as a half-size JPEG and padded
 
     python bench/neardup.py --only-different   # just those two rows, about a minute
     python bench/neardup.py --series 0 --no-graphics   # just the photographs
 
-Goals: series 0 pictures hidden; graphics < 1 in 100 stacked pairs different.
+Goals: series and bursts 0 pictures hidden; graphics < 1 in 100 stacked pairs different.
 """
 
 from __future__ import annotations
@@ -430,6 +432,87 @@ def _series(job: tuple[int, str, list[str], int]) -> list[Picture]:
     return out
 
 
+BURST_POSES = 3
+BURST_SECONDS_PER_POSE = 2
+BURST_FPS = 10
+
+
+def _burst_frames(setting: Image.Image, source: Image.Image, rng) -> list[np.ndarray]:
+    """Frames (BGR) of a still camera: a subject holds a pose for 2 s, then moves elsewhere, 3 times.
+
+    The subject is a piece of another photograph (an ellipse over 1/6 to 1/4
+    of the frame); while it holds a pose it sways by a pixel and the sensor
+    adds noise, so those frames are near-identical; each new pose puts it at
+    least a quarter of the frame away.
+    """
+    w, h = setting.size
+    area = rng.uniform(1 / 6, 1 / 4) * w * h * 4 / np.pi
+    bw = int(min(w * 0.45, round(np.sqrt(area * 0.8))))
+    bh = int(min(h * 0.9, round(area / bw)))
+    piece = source.resize((w, h), Image.Resampling.LANCZOS).crop((0, 0, bw, bh))
+    mask = Image.new("L", (bw, bh), 0)
+    ImageDraw.Draw(mask).ellipse((0, 0, bw - 1, bh - 1), fill=255)
+    mask = mask.filter(ImageFilter.GaussianBlur(2))
+    # Left, middle and right thirds of the free width, in random order: each pose a quarter away.
+    free = w - bw
+    xs = [int(free * (k / 2)) for k in range(BURST_POSES)]
+    places = [(xs[k], int(rng.integers(0, h - bh + 1))) for k in rng.permutation(BURST_POSES)]
+    frames = []
+    for x, y in places:
+        for _ in range(BURST_SECONDS_PER_POSE * BURST_FPS):
+            im = setting.copy()
+            im.paste(piece, (x + int(rng.integers(-1, 2)), y + int(rng.integers(-1, 2))), mask)
+            noisy = np.asarray(im, np.float32) + rng.normal(0, 3, (h, w, 3))
+            frames.append(np.clip(noisy, 0, 255).astype(np.uint8)[:, :, ::-1])
+    return frames
+
+
+def _burst(job: tuple[int, str, str, int]) -> list[Picture]:
+    """A generated MP4 (OpenCV, mp4v) and frames read back from it half a second apart.
+
+    Frames of one pose are one picture (near-identical: they may stack);
+    frames of different poses are different pictures (the subject moved).
+    """
+    import tempfile
+
+    import cv2
+
+    number, path, source, seed = job
+    rng = np.random.default_rng([seed, 13, number])
+    frames = _burst_frames(Image.open(path).convert("RGB"), Image.open(source).convert("RGB"), rng)
+    h, w = frames[0].shape[:2]
+    with tempfile.TemporaryDirectory() as folder:
+        video = str(Path(folder) / "burst.mp4")
+        writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*"mp4v"), BURST_FPS, (w, h))
+        for frame in frames:
+            writer.write(frame)
+        writer.release()
+        capture = cv2.VideoCapture(video)
+        out = []
+        for pose in range(BURST_POSES):
+            for k, offset in enumerate((0.5, 1.0, 1.5)):
+                capture.set(cv2.CAP_PROP_POS_MSEC, (pose * BURST_SECONDS_PER_POSE + offset) * 1000)
+                ok, frame = capture.read()
+                if not ok:
+                    continue
+                data = _jpeg(Image.fromarray(frame[:, :, ::-1]), 90)
+                out.append(_picture(number * BURST_POSES + pose, "orig" if k == 0 else "frame", data))
+        capture.release()
+    return out
+
+
+def burst_pictures(paths: list[str], count: int, seed: int, workers: int) -> list[Picture]:
+    """Settings from the middle of the photograph list (not the series'), subjects from others."""
+    rng = np.random.default_rng([seed, 17])
+    middle = len(paths) // 2
+    jobs = []
+    for k, path in enumerate(paths[middle:middle + count]):
+        others = [p for p in paths if p != path]
+        jobs.append((k, path, others[int(rng.integers(0, len(others)))], seed))
+    with ProcessPoolExecutor(workers) as pool:
+        return [p for batch in pool.map(_burst, jobs, chunksize=2) for p in batch]
+
+
 def graphics_files(root: Path = GRAPHICS) -> list[str]:
     """The flags (320x240) and the 128-pixel Oxygen icons, one file per distinct picture.
 
@@ -583,6 +666,12 @@ def print_different_pictures(args, paths: list[str], settings: StackSettings) ->
         print(f"series: {args.series} settings x {SERIES_PER_SETTING} pictures x 3 files "
               f"({time.perf_counter() - started:.0f} s)")
         lines += different_pictures_rows("series", pictures, settings, args.workers, not args.no_verify)
+    if args.bursts:
+        started = time.perf_counter()
+        pictures = burst_pictures(paths, args.bursts, args.seed, args.workers)
+        print(f"bursts: {args.bursts} videos x {BURST_POSES} poses x 3 frames read back "
+              f"({time.perf_counter() - started:.0f} s)")
+        lines += different_pictures_rows("bursts", pictures, settings, args.workers, not args.no_verify)
     if args.graphics:
         if not graphics_files():
             print(f"graphics: none under {GRAPHICS} (see bench/README.md)")
@@ -595,7 +684,7 @@ def print_different_pictures(args, paths: list[str], settings: StackSettings) ->
     if lines:
         print(f"\n{'set':<9} {'':<22} {'hidden':>14} {'copies':>9}   different (member, representative) pairs")
         print("\n".join(lines))
-        print("goal: series 0 hidden; graphics < 1% different pairs; copies stacked as before")
+        print("goal: series and bursts 0 hidden; graphics < 1% different pairs; copies stacked as before")
 
 
 # ---------------------------------------------------------------------------
@@ -613,6 +702,9 @@ def main() -> None:
                              "crop, half size in bars, 40%% band, 64-pixel thumbnail")
     parser.add_argument("--series", type=int, default=100, metavar="N",
                         help="series row: N settings x 4 pictures with pasted objects (0: none; default 100)")
+    parser.add_argument("--bursts", type=int, default=50, metavar="N",
+                        help="bursts row: N generated videos, a subject in 3 poses, frames 0.5 s apart "
+                             "(0: none; default 50)")
     parser.add_argument("--graphics", action=argparse.BooleanOptionalAction, default=True,
                         help="graphics row: flags and icons under $TRIAGE_GRAPHICS (default on)")
     parser.add_argument("--graphics-limit", type=int, default=0, help="at most this many graphics (0: all)")
