@@ -57,6 +57,8 @@ class RegionSettings:
     """Grey levels a thin mark must differ by to count, in graphics (a faint outline redrawn
     at another size differs by up to 35; a label's letters by far more)."""
     chroma_difference: float = 18.0
+    graphic_chroma_difference: float = 12.0
+    """The same for graphics, where a pale blue icon beside a grey one is another icon."""
     """Lab a*/b* units (OpenCV's 0-255 scale) a graphic's pixel must differ by in colour."""
     min_region: float = 0.03
     """Fraction of the overlap under which a differing part of a photograph is noise."""
@@ -174,7 +176,8 @@ def differing_regions(a_rgb: np.ndarray, b_rgb: np.ndarray, covered: np.ndarray,
     # beside a coloured one is another icon (a theme's disabled or plain variant).
     if coloured or graphic:
         for k in range(2):
-            differs |= _tolerant_difference(ca[:, :, k], cb[:, :, k], graphic) > settings.chroma_difference
+            limit = settings.graphic_chroma_difference if graphic else settings.chroma_difference
+            differs |= _tolerant_difference(ca[:, :, k], cb[:, :, k], graphic) > limit
     differs = (differs & covered).astype(np.uint8)
     differs = cv2.morphologyEx(differs, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8)) & covered
     count, labels, stats, _ = cv2.connectedComponentsWithStats(differs.astype(np.uint8), connectivity=8)
