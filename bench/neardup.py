@@ -513,7 +513,7 @@ def burst_pictures(paths: list[str], count: int, seed: int, workers: int) -> lis
         return [p for batch in pool.map(_burst, jobs, chunksize=2) for p in batch]
 
 
-def graphics_files(root: Path = GRAPHICS) -> list[str]:
+def graphics_files(root: Path = GRAPHICS, patterns: list[str] | None = None) -> list[str]:
     """The flags (320x240) and the 128-pixel Oxygen icons, one file per distinct picture.
 
     Files that look the same are one picture: the theme ships some icons
@@ -521,9 +521,9 @@ def graphics_files(root: Path = GRAPHICS) -> list[str]:
     Saint Martin, Indonesia and Monaco): within a mean of 4 grey levels a
     channel at 32x32, only the first is kept.
     """
-    files = sorted(glob.glob(str(root / "usr/share/iso-flags-png-320x240/*.png")))
-    files += sorted(p for p in glob.glob(str(root / "usr/share/icons/oxygen/base/128x128/*/*.png"))
-                    if not os.path.islink(p))
+    patterns = patterns or [str(root / "usr/share/iso-flags-png-320x240/*.png"),
+                            str(root / "usr/share/icons/oxygen/base/128x128/*/*.png")]
+    files = [p for pattern in patterns for p in sorted(glob.glob(pattern)) if not os.path.islink(p)]
     kept: list[str] = []
     small: list[np.ndarray] = []
     for path in files:
@@ -650,8 +650,9 @@ def series_pictures(paths: list[str], settings_count: int, seed: int, workers: i
         return [p for batch in pool.map(_series, jobs, chunksize=2) for p in batch]
 
 
-def graphics_pictures(limit: int, seed: int, workers: int) -> list[Picture]:
-    files = graphics_files()[:limit] if limit else graphics_files()
+def graphics_pictures(limit: int, seed: int, workers: int, patterns: list[str] | None = None) -> list[Picture]:
+    files = graphics_files(patterns=patterns)
+    files = files[:limit] if limit else files
     with ProcessPoolExecutor(workers) as pool:
         jobs = [(k, path, seed) for k, path in enumerate(files)]
         return [p for batch in pool.map(_graphic, jobs, chunksize=8) for p in batch]
@@ -673,11 +674,11 @@ def print_different_pictures(args, paths: list[str], settings: StackSettings) ->
               f"({time.perf_counter() - started:.0f} s)")
         lines += different_pictures_rows("bursts", pictures, settings, args.workers, not args.no_verify)
     if args.graphics:
-        if not graphics_files():
+        if not graphics_files(patterns=args.graphics_glob):
             print(f"graphics: none under {GRAPHICS} (see bench/README.md)")
         else:
             started = time.perf_counter()
-            pictures = graphics_pictures(args.graphics_limit, args.seed, args.workers)
+            pictures = graphics_pictures(args.graphics_limit, args.seed, args.workers, args.graphics_glob)
             print(f"graphics: {sum(p.transform == 'orig' for p in pictures)} pictures x 3 files "
                   f"({time.perf_counter() - started:.0f} s)")
             lines += different_pictures_rows("graphics", pictures, settings, args.workers, not args.no_verify)
@@ -707,6 +708,9 @@ def main() -> None:
                              "(0: none; default 50)")
     parser.add_argument("--graphics", action=argparse.BooleanOptionalAction, default=True,
                         help="graphics row: flags and icons under $TRIAGE_GRAPHICS (default on)")
+    parser.add_argument("--graphics-glob", action="append", metavar="PATTERN",
+                        help="graphics from these PNG files instead (repeatable), e.g. another icon theme "
+                             "held out from the tuning")
     parser.add_argument("--graphics-limit", type=int, default=0, help="at most this many graphics (0: all)")
     parser.add_argument("--only-different", action="store_true",
                         help="only the series and graphics rows, not the photographs' recall table")
