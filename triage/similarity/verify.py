@@ -127,13 +127,23 @@ def _reduced(picture: np.ndarray, side: int) -> np.ndarray:
     return np.ascontiguousarray(picture)
 
 
+def _enlarged(picture: np.ndarray, side: int) -> np.ndarray:
+    """A small picture enlarged so its longest side is `side`: the differing region's
+    neighbourhood tolerance is in pixels, and at 48 an icon's emblem is one or two wide."""
+    h, w = picture.shape[:2]
+    if max(h, w) >= side:
+        return picture
+    scale = side / max(h, w)
+    return cv2.resize(picture, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_CUBIC)
+
+
 def local_features(picture, *, mirrored: bool = False, settings: VerifySettings = VerifySettings()) -> LocalFeatures:
     """Keypoints and descriptors of a picture (PIL image or array), optionally flipped left-right."""
     rgb = _reduced(_rgb(picture), settings.side)
     if mirrored:
         rgb = np.ascontiguousarray(rgb[:, ::-1])
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    colour = _reduced(rgb, settings.colour_side)
+    colour = _enlarged(_reduced(rgb, settings.colour_side), settings.colour_side // 4 * 3)
     orb, _ = _orb(settings)
     keypoints, descriptors = orb.detectAndCompute(grey, None)
     points = np.array([k.pt for k in keypoints], np.float32).reshape(-1, 2)
