@@ -172,8 +172,13 @@ def test_a_member_two_links_from_the_centre_must_be_confirmed():
     assert find_stacks(data, settings).stack.tolist() == [2, 2, 2, 4, 2]
     yes = Verifier(True)
     assert find_stacks(data, settings, verifier=yes).stack.tolist() == [4] * 5
-    assert yes.calls == [([1], [4], [False])]  # D against the centre A
-    assert find_stacks(data, settings, verifier=Verifier(False)).stack.tolist() == [2, 2, 2, 4, 2]
+    # Every edge checked once, then D against the centre A, then the members
+    # D (the representative) has no edge to against D.
+    assert yes.calls[0] == ([1, 1, 1, 3], [2, 3, 5, 4], [False] * 4)
+    assert yes.calls[1] == ([1], [4], [False])
+    assert yes.calls[2][0] == [4, 4, 4] and sorted(yes.calls[2][1]) == [1, 2, 5]
+    # With a verifier, pHash and PDQ alone join nothing.
+    assert find_stacks(data, settings, verifier=Verifier(False)).stack.tolist() == [1, 2, 3, 4, 5]
     # Without a verifier, a channel within chain_slack of its radius confirms.
     assert find_stacks(data, StackSettings(phash_radius=10, chain_slack=20)).stack.tolist() == [4] * 5
 

@@ -48,6 +48,7 @@ __all__ = [
     "WINDOWS",
     "ContentBox",
     "content_box",
+    "upright_content",
     "dct_hashes",
     "extra_hashes",
     "extra_hashes_from_grey",
@@ -206,7 +207,8 @@ def content_box(grey: np.ndarray, *, tolerance: int = 14, min_border: float = 0.
     return ContentBox((float(cx), float(cy)), (float(rw), float(rh)), float(angle), colour)
 
 
-def _upright(grey: np.ndarray, box: ContentBox) -> np.ndarray:
+def upright_content(grey: np.ndarray, box: ContentBox) -> np.ndarray:
+    """The part of `grey` inside `box`, turned upright (bars and canvas corners cut away)."""
     (cx, cy), (rw, rh) = box.center, box.size
     if abs(box.angle) < 0.5:
         x0, y0 = int(round(cx - rw / 2)), int(round(cy - rh / 2))
@@ -224,7 +226,7 @@ def extra_hashes_from_grey(grey: np.ndarray) -> dict[str, int | float | None]:
     box = content_box(grey)
     content = None
     if box is not None:
-        inside = _upright(grey, box)
+        inside = upright_content(grey, box)
         if inside.shape[0] >= 8 and inside.shape[1] >= 8:
             content = _area_squares(_reduced(inside, SQUARES_SIDE), _WHOLE)
             stack = np.concatenate([stack, content])

@@ -16,16 +16,21 @@ channels; radii are `StackSettings`, defaults measured by ``bench/neardup.py``):
 - ``window``: a 90% window of one near the whole other (a crop).
 
 With a `verifier` (local features and a pixel check, `triage.similarity.verify`),
-the four extra channels are searched `verify_slack` wider and each of their
-pairs counts only if the verifier confirms it.
+the four extra channels are searched `verify_slack` wider and every pair,
+``main`` included, counts only if the verifier confirms it: pictures of one
+setting (a series: the same room, another pose) come within the pHash and
+PDQ radii as readily as within a partial channel's, and the verifier is what
+tells an edit from other picture content (issue 23).
 
 Chaining (A~B~C~...~Z, where A and Z look nothing alike) is cut by building
 each stack as a star: a connected component whose members all have an edge
 to its best copy is one stack; otherwise the member with most edges is a
 centre that takes its direct neighbours, and farther members only if the
 verifier confirms them against it (or, without one, if some channel puts
-them within `chain_slack` more than its radius); what is left forms further
-stacks the same way. The representative is the stack's best copy: most
+them within `chain_slack` more than its radius); with a verifier, members
+with no edge to the stack's representative must be confirmed against it
+too (a banded copy can bridge two pictures of a series); what is left forms
+further stacks the same way. The representative is the stack's best copy: most
 pixels of picture (bars do not count), then PDQ quality. Near-featureless
 items (flat colour) never stack.
 
@@ -345,6 +350,10 @@ def find_stacks(data: StackInput, settings: StackSettings = StackSettings(), *,
     slack = settings.verify_slack if verifier is not None else 0
     main_edges, extra = _candidates(data, rows, settings, slack, threads)
     main_edges, extra = _distinct_media(main_edges, media), _distinct_media(extra, media)
+    if verifier is not None:
+        # Every channel is checked: a same-setting picture (another pose in the same room)
+        # can come within the pHash and PDQ radii as readily as within a partial channel's.
+        main_edges, extra = Edges.concat([]), Edges.concat([main_edges, extra])
     candidates = len(extra)
     verified = 0
     if verifier is None:
@@ -482,10 +491,30 @@ def _split_component(members: np.ndarray, rank: np.ndarray, adjacency: dict[int,
             verified += count
             joined.update(m for m, ok in zip(others, confirmed) if ok)
         best = min(joined, key=lambda m: rank[m])
+        if verifier is not None:
+            joined, count = _confirmed_against_best(best, joined, adjacency, media_rows, data, settings, verifier)
+            verified += count
         for m in joined:
             rep[m] = best
             remaining.discard(m)
     return verified
+
+
+def _confirmed_against_best(best: int, joined: set, adjacency: dict[int, dict[int, bool]],
+                            media_rows: dict[int, np.ndarray], data: StackInput, settings: StackSettings,
+                            verifier: Verifier) -> tuple[set, int]:
+    """`joined` less the members that are not the same picture as its representative.
+
+    A copy with a band over part of the frame matches both the setting and a
+    series picture whose object the band hides; through it the two would
+    share a tile. Members the representative has no edge to are checked
+    against it; those that fail are left for other stacks.
+    """
+    others = [m for m in joined if m != best and m not in adjacency.get(best, {})]
+    if not others:
+        return joined, 0
+    confirmed, count = _confirm(best, others, media_rows, data, settings, verifier)
+    return joined - {m for m, ok in zip(others, confirmed) if not ok}, count
 
 
 def _reachable(start: int, within: set, adjacency: dict[int, dict[int, bool]]) -> list[int]:
