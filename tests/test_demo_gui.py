@@ -88,3 +88,40 @@ def test_a_demo_that_cannot_be_built_is_a_message_not_a_crash(qtbot, data_home, 
     assert "demo case" in window.messages.text and "not installed" in window.messages.text
     assert QApplication.overrideCursor() is None
     assert window.case_view is None
+
+
+def test_a_stack_tag_reaches_its_whole_copies_and_holds_back_partial_ones(
+        qtbot, data_home, started):
+    """Issue 23, "guard the keyboard": the rocket's stack holds the photograph, a letterboxed
+    wallpaper (matched only in part: padded) and a video. A key on its tile tags the photo and
+    the video, says the wallpaper was held back, and the pane marks how each matched."""
+    from sqlalchemy import select
+
+    from triage.case.models import File, Tag
+    from triage.case.store import open_case
+
+    window = started()
+    qtbot.waitUntil(lambda: window.case_view is not None, timeout=TIMEOUT_MS)
+    gallery = window.case_view.gallery
+    qtbot.waitUntil(lambda: gallery.scheme is not None and not gallery.model.loading,
+                    timeout=TIMEOUT_MS)
+    row = next(r for r in range(gallery.model.rowCount())
+               if gallery.model.item(r).name == "IMG_0003.JPG")
+    gallery.view.go_to(row)
+    qtbot.waitUntil(lambda: gallery.detail.detail is not None
+                    and gallery.detail.detail.item.name == "IMG_0003.JPG", timeout=TIMEOUT_MS)
+    shown = [gallery.detail.members.item(i).text() for i in range(gallery.detail.members.count())]
+    assert "rocket_wide.jpg\npadded" in shown
+    assert "matched only in part" in gallery.detail.members_label.text()
+
+    gallery.view.setFocus()
+    qtbot.keyClick(gallery.view, "1")
+    qtbot.waitUntil(lambda: "not tagged: rocket_wide.jpg" in window.messages.text,
+                    timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not gallery.writer.busy, timeout=TIMEOUT_MS)
+    store = open_case(window.case_folder)
+    with store.reading() as session:
+        tagged = set(session.scalars(select(File.name).join(Tag, Tag.media_id == File.media_id)
+                                     .where(Tag.source_name == "")))
+    store.close()
+    assert {"IMG_0003.JPG", "launch.mp4"} <= tagged and "rocket_wide.jpg" not in tagged

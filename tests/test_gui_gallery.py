@@ -215,9 +215,9 @@ def test_a_stack_is_one_tile_and_tagging_it_tags_every_member(qtbot, window, cas
 
     gallery.view.go_to(rows[0])
     gallery.view.setFocus()
-    key(qtbot, gallery, Qt.Key.Key_3)
-    wait_writes(qtbot, gallery)
-    assert examiner_tags(case_dir) == {m: "3" for m in members}
+    key(qtbot, gallery, Qt.Key.Key_3)  # the stack's whole copies are read first, then tagged
+    qtbot.waitUntil(lambda: examiner_tags(case_dir) == {m: "3" for m in members},
+                    timeout=TIMEOUT_MS)
     gallery.view.go_to(rows[0])  # back from the next tile tagging moved on to
     qtbot.waitUntil(lambda: gallery.detail.detail is not None
                     and len(gallery.detail.detail.stack) == 3, timeout=TIMEOUT_MS)
@@ -235,8 +235,8 @@ def test_a_stack_is_one_tile_and_tagging_it_tags_every_member(qtbot, window, cas
     assert examiner_tags(case_dir) == {members[0]: "3", members[1]: "3", members[2]: "0"}
     gallery.view.go_to(member_row)
     key(qtbot, gallery, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)  # the whole stack
-    wait_writes(qtbot, gallery)
-    assert examiner_tags(case_dir) == {m: "4" for m in members}
+    qtbot.waitUntil(lambda: examiner_tags(case_dir) == {m: "4" for m in members},
+                    timeout=TIMEOUT_MS)
 
 
 # -- filters ---------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from triage.case import gallery
 from triage.case.gallery import GalleryItem, MediaDetail
 from triage.case.thumbnails import FILMSTRIP
+from triage.pipeline.cluster import MATCHES, PARTIAL, THROUGH_ANOTHER, how_matched
 from triage.gui import formatting
 from triage.gui.gallery_model import ThumbnailCache, coalesced
 from triage.gui.wellbeing import ExposureMeter, WellbeingPolicy
@@ -40,6 +41,9 @@ MEMBER_ICON = QSize(72, 72)
 BOX_COLOUR = QColor("#f1c40f")
 SUGGESTION_COLOUR = "#6c3483"
 CONFIRM_KEY = "C"
+CONFLICT = "#e67e22"
+MATCH_WORDS = {"main": "resized", "mirror": "mirrored", "content": "padded",
+               "region": "captioned", "window": "cropped", THROUGH_ANOTHER: "via another"}
 """Confirms the current item's plugin suggestion (a scheme hotkey of the same key wins)."""
 
 
@@ -55,11 +59,22 @@ class Suggested:
 
 
 def read_detail(session, media_id: int):
-    """The item's details and its plugins' results, in one read on the reader thread."""
+    """The item's details, its plugins' results and how each member of its stack matched,
+    in one read on the reader thread."""
     from triage.plugins.results import suggestions_for
 
     detail = gallery.media_detail(session, media_id)
-    return detail, (suggestions_for(session, media_id) if detail is not None else [])
+    if detail is None:
+        return None, [], {}
+    return detail, suggestions_for(session, media_id), stack_matches(session, detail)
+
+
+def stack_matches(session, detail: MediaDetail) -> dict[int, str]:
+    """Member media id -> how it matched the representative (`cluster.MATCHES` keys)."""
+    if len(detail.stack) < 2:
+        return {}
+    representative, *members = [m.media_id for m in detail.stack]
+    return how_matched(session, representative, members)
 
 
 def suggested_category(detail: MediaDetail | None,
@@ -89,6 +104,7 @@ class DetailPane(QWidget):
         self._exposure = exposure
         self.detail: MediaDetail | None = None
         self.suggestions: list[PluginSuggestion] = []
+        self.matches: dict[int, str] = {}  # stack member -> how it matched its representative
         self.labels: dict[str, str] = {}  # "scheme:code" -> label, of the working scheme
         self.scheme_id = ""  # the working scheme's
         self._wanted: int | None = None
@@ -109,11 +125,11 @@ class DetailPane(QWidget):
         self.members.setIconSize(MEMBER_ICON)
         self.members.setFlow(QListView.Flow.LeftToRight)
         self.members.setWrapping(False)
-        self.members.setFixedHeight(MEMBER_ICON.height() + 44)
+        self.members.setFixedHeight(MEMBER_ICON.height() + 58)
         self.members.setMovement(QListView.Movement.Static)
         # Every member the same cell, its name elided in the middle (the extension shows);
         # the whole path is the tooltip.
-        self.members.setGridSize(QSize(MEMBER_ICON.width() + 28, MEMBER_ICON.height() + 26))
+        self.members.setGridSize(QSize(MEMBER_ICON.width() + 28, MEMBER_ICON.height() + 40))
         self.members.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.members.setWordWrap(False)
         self.members.itemActivated.connect(self._member_activated)
@@ -174,7 +190,7 @@ class DetailPane(QWidget):
     def _arrived(self, media_id: int, answer) -> None:
         if media_id != self._wanted:
             return
-        detail, suggestions = answer
+        detail, suggestions, self.matches = answer
         self.detail, self.suggestions = detail, list(suggestions)
         if detail is None:
             self.clear()
@@ -197,12 +213,18 @@ class DetailPane(QWidget):
         self.members_label.setVisible(many)
         if not many:
             return
+        partial = sum(self.matches.get(m.media_id) in PARTIAL for m in detail.stack)
         self.members_label.setText(self.tr("Stack of {n} (representative first):").format(
-            n=detail.item.stack_size))
+            n=detail.item.stack_size) + (self.tr(" {k} matched only in part: look before "
+                                                 "Alt+key").format(k=partial) if partial
+                                         else ""))
         for member in detail.stack:
-            entry = QListWidgetItem(member.name)
+            how = self.matches.get(member.media_id)
+            entry = QListWidgetItem(member.name + (f"\n{MATCH_WORDS[how]}" if how else ""))
             entry.setData(Qt.ItemDataRole.UserRole, member)
-            entry.setToolTip(member.path)
+            entry.setToolTip(member.path + (f"\n{MATCHES.get(how, how)}" if how else ""))
+            if how in PARTIAL:
+                entry.setForeground(QColor(CONFLICT))
             self.members.addItem(entry)
 
     def _paint_pictures(self) -> None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from triage.case.gallery import evidence_choices, items_by_id
+from triage.case.gallery import evidence_choices, items_by_id, stack_members
 from triage.case.models import Keyframe
 from triage.case.segments import add_segment, remove_segment, segments_of
 from triage.case.store import CaseStore
@@ -40,6 +40,7 @@ from triage.gui.video_player import VideoPlayer
 from triage.gui.wellbeing import ExposureMeter, WellbeingPolicy
 from triage.gui.widgets import MessageBar
 from triage.gui.workers import ChangeWatcher, StoreReader, StoreWriter, ThumbnailLoader
+from triage.pipeline.cluster import PARTIAL, how_matched
 
 translate = QCoreApplication.translate
 
@@ -348,6 +349,13 @@ class GalleryPanel(QWidget):
         if not items:
             return False
         stacks = whole_stacks or self.model.filter.stacks
+        if code is not None and stacks and any(i.stack_size > 1 for i in items):
+            # A stack's category reaches only its copies that look whole; members matched
+            # only in part (cropped, captioned, padded) are left for a person, and said so.
+            self.reader.submit(partial(_whole_copies, items=items),
+                               partial(self._tag_whole_copies, code), self._load_failed)
+            self._advance(max(rows))
+            return True
         n = _items_count(items, stacks)
         if code is None:
             text = self.tr("remove the tag of {n}").format(n=n)
@@ -360,6 +368,21 @@ class GalleryPanel(QWidget):
         if code is not None:
             self._advance(max(rows))
         return True
+
+    def _tag_whole_copies(self, code: str, answer) -> None:
+        ids, held_back = answer
+        label = self.scheme.category(code).label_in(language())
+        n = self.tr("1 item") if len(ids) == 1 else self.tr("{n} items").format(n=len(ids))
+        self.undo_stack.push(TagChange(
+            self.writer, self._examiner, ids, self.scheme.id, code, False,
+            self.tr("tag {n} as {code} ({label})").format(n=n, code=code, label=label),
+            self._changes_arrived, self._change_failed))
+        if held_back:
+            names = ", ".join(held_back[:5]) + (" …" if len(held_back) > 5 else "")
+            self._messages.info(self.tr(
+                "{k} stack member(s) matched only in part and were not tagged: {names}. "
+                "Look at them (Show stacks off) and tag them yourself.").format(
+                k=len(held_back), names=names))
 
     def _activated(self, _index) -> None:
         """Enter or a double click: a video plays, a picture's details take the keys."""
@@ -549,3 +572,21 @@ def _items_count(items, whole_stacks: bool) -> str:
 def _keyframe_times(session, media_id: int) -> list[float]:
     return [t for t in session.scalars(select(Keyframe.time).where(Keyframe.media_id == media_id)
                                        .order_by(Keyframe.index)) if t is not None]
+
+
+def _whole_copies(session, items) -> tuple[list[int], list[str]]:
+    """The media a stack tag may reach (each tile's stack, less the members that matched
+    their representative only in part), and the names of those held back."""
+    ids, held_back = [], []
+    for item in items:
+        if item.stack_size <= 1:
+            ids.append(item.media_id)
+            continue
+        members = stack_members(session, item.media_id)
+        matches = how_matched(session, members[0].media_id, [m.media_id for m in members[1:]])
+        for member in members:
+            if matches.get(member.media_id) in PARTIAL:
+                held_back.append(member.name)
+            else:
+                ids.append(member.media_id)
+    return ids, held_back
