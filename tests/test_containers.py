@@ -1154,3 +1154,11 @@ def test_the_evidence_tree_shows_containers_inside_their_containers(tmp_path, ne
     assert inner.text(0) == "inner.zip" and inner.text(3) == "1"
     panel.tree.setCurrentItem(inner)
     assert "pack.zip » inner.zip" in panel.details.toPlainText()
+
+
+def test_member_names_show_as_file_names_do_never_two_alike(tmp_path):
+    """A member named with the byte 0xFF and one named with the text \\xff are two paths."""
+    from triage.evidence.containers.base import text
+
+    assert text(b"a\xff.jpg") == "a\\xff.jpg"
+    assert text(b"a\\xff.jpg") == "a\\\\xff.jpg"

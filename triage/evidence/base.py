@@ -92,3 +92,22 @@ class _ExternalImage(pytsk3.Img_Info):
 
     def close(self) -> None:
         pass
+
+
+_SHOWN = {code: "^" for code in range(0x20)}
+_SHOWN[ord("\\")] = "\\\\"
+_SHOWN.update({0xDC00 + byte: f"\\x{byte:02x}" for byte in range(0x80, 0x100)})
+
+
+def shown_name(raw: bytes) -> tuple[str, bool]:
+    """A name as text, and whether that text is exactly the raw name.
+
+    Like TSK's own tools, control characters (HFS+ puts NULs in names) are
+    shown as '^'. A byte that is not UTF-8 is shown as \\xNN and a backslash
+    as \\\\, so that two names never show alike (the byte 0xFF and the four
+    characters \\xff were one path). Wherever the text is not exactly the
+    name, the raw bytes are kept as well (`path_bytes`).
+    """
+    text = raw.decode("utf-8", "surrogateescape")
+    shown = text.translate(_SHOWN)
+    return shown, shown == text

@@ -17,7 +17,7 @@ from typing import Iterator
 import pytsk3
 
 from triage.evidence.archive import ArchiveSource, member_path
-from triage.evidence.base import EvidenceError, Source, reason
+from triage.evidence.base import EvidenceError, Source, reason, shown_name
 from triage.evidence.containers import ContainerError
 from triage.evidence.folder import FolderSource
 
@@ -169,23 +169,6 @@ def _timestamp(seconds: int, nanos: int = 0) -> datetime | None:
     return moment.replace(microsecond=(nanos or 0) // 1000)
 
 
-_SHOWN = {code: "^" for code in range(0x20)}
-_SHOWN[ord("\\")] = "\\\\"
-_SHOWN.update({0xDC00 + byte: f"\\x{byte:02x}" for byte in range(0x80, 0x100)})
-
-
-def _display(raw: bytes) -> tuple[str, bool]:
-    """A name as text, and whether that text is exactly the raw name.
-
-    Like TSK's own tools, control characters (HFS+ puts NULs in names) are
-    shown as '^'. A byte that is not UTF-8 is shown as \\xNN and a backslash
-    as \\\\, so that two names never show alike (the byte 0xFF and the four
-    characters \\xff were one path). Wherever the text is not exactly the
-    name, the raw bytes are kept as well (`path_bytes`).
-    """
-    text = raw.decode("utf-8", "surrogateescape")
-    shown = text.translate(_SHOWN)
-    return shown, shown == text
 
 
 _NAME_KINDS = {
@@ -218,7 +201,7 @@ def _metadata(fs: pytsk3.FS_Info, entry: pytsk3.File):
 def _entry_record(fs: pytsk3.FS_Info, entry: pytsk3.File, parent: str, parent_raw: bytes,
                   partition: int) -> FileRecord:
     name, meta = entry.info.name, _metadata(fs, entry)
-    text, _ = _display(name.name)
+    text, _ = shown_name(name.name)
     path, raw = f"{parent}/{text}", parent_raw + b"/" + name.name
     kind = _NAME_KINDS.get(int(name.type)) or (meta and _META_KINDS.get(int(meta.type))) or "other"
     name_unalloc = bool(name.flags & pytsk3.TSK_FS_NAME_FLAG_UNALLOC)
@@ -304,7 +287,7 @@ def _named_streams(entry: pytsk3.File, record: FileRecord) -> Iterator[FileRecor
             continue
         if kind not in (pytsk3.TSK_FS_ATTR_TYPE_NTFS_DATA, pytsk3.TSK_FS_ATTR_TYPE_NTFS_IDXROOT):
             continue
-        text, valid = _display(stream)
+        text, valid = shown_name(stream)
         path = f"{record.path}:{text}"
         raw = (record.path_bytes or record.path.encode()) + b":" + stream
         yield FileRecord(
@@ -352,15 +335,15 @@ def _walk_folder(root: Path) -> Iterator[FileRecord]:
         try:
             entries = sorted(os.scandir(root_bytes + relative or b"/"), key=lambda e: e.name)
         except OSError as exc:
-            text, _ = _display(relative or b"/")
+            text, _ = shown_name(relative or b"/")
             yield FileRecord(0, text, "", "dir", readable=False,
                              error=f"cannot list folder: {exc.strerror}")
             continue
         subfolders = []
         for entry in entries:
             raw = relative + b"/" + entry.name
-            path, valid = _display(raw)
-            name, _ = _display(entry.name)
+            path, valid = shown_name(raw)
+            name, _ = shown_name(entry.name)
             record = FileRecord(0, path, name, "other", path_bytes=None if valid else raw)
             try:
                 info = entry.stat(follow_symlinks=False)

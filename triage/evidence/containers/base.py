@@ -16,6 +16,9 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import BinaryIO, ClassVar, Iterator
 
+from triage.evidence.base import shown_name
+
+
 class ContainerError(Exception):
     """A container, or one member of it, that cannot be read, with the reason."""
 
@@ -82,8 +85,8 @@ def timestamp(seconds: float | int | None) -> datetime | None:
 
 
 def text(raw: bytes) -> str:
-    """A stored name as text; bytes that are not UTF-8 shown escaped, as the walk shows them."""
-    return raw.decode("utf-8", "backslashreplace")
+    """A stored name as text, shown as the walk shows file names (unambiguous escapes)."""
+    return shown_name(raw)[0]
 
 
 SPOOL_MEMORY = 64 << 20  # a nested container up to this size is opened from memory
