@@ -45,116 +45,199 @@
     </message>
 </context>
 <context>
+    <name>AuditDialog</name>
+    <message>
+        <location filename="../../triage/gui/audit_view.py" line="90"/>
+        <source>Audit log</source>
+        <translation>Journal d&apos;audit</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/audit_view.py" line="95"/>
+        <source>Every examiner</source>
+        <translation>Tous les examinateurs</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/audit_view.py" line="96"/>
+        <source>Every action</source>
+        <translation>Toutes les actions</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/audit_view.py" line="99"/>
+        <source>Checking the hash chain…</source>
+        <translation>Vérification de la chaîne de hachage…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/audit_view.py" line="101"/>
+        <source>Save as CSV…</source>
+        <translation>Enregistrer en CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/audit_view.py" line="111"/>
+        <source>Examiner:</source>
+        <translation>Examinateur :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/audit_view.py" line="111"/>
+        <source>Action:</source>
+        <translation>Action :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/audit_view.py" line="141"/>
+        <source>{shown} of {total} entries (the newest)</source>
+        <translation>{shown} entrées sur {total} (les plus récentes)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/audit_view.py" line="143"/>
+        <source>{total} entries</source>
+        <translation>{total} entrées</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/audit_view.py" line="156"/>
+        <source>Hash chain: intact, checked just now.</source>
+        <translation>Chaîne de hachage : intacte, vérifiée à l&apos;instant.</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/audit_view.py" line="159"/>
+        <source>Hash chain BROKEN at entry {id}: {reason}</source>
+        <translation>Chaîne de hachage ROMPUE à l&apos;entrée {id} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/audit_view.py" line="164"/>
+        <source>Could not read the audit log: {m}</source>
+        <translation>Impossible de lire le journal d&apos;audit : {m}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/audit_view.py" line="168"/>
+        <source>Save the audit log as</source>
+        <translation>Enregistrer le journal d&apos;audit sous</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/audit_view.py" line="175"/>
+        <source>{n} entries saved to {path}</source>
+        <translation>{n} entrées enregistrées dans {path}</translation>
+    </message>
+</context>
+<context>
     <name>CaseView</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="340"/>
+        <location filename="../../triage/gui/case_view.py" line="345"/>
         <source>Evidence</source>
         <translation>Scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="347"/>
+        <location filename="../../triage/gui/case_view.py" line="352"/>
         <source>Summary</source>
         <translation>Résumé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="380"/>
+        <location filename="../../triage/gui/case_view.py" line="397"/>
         <source>Filter by path, name or MD5</source>
         <translation>Filtrer par chemin, nom ou MD5</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="391"/>
+        <location filename="../../triage/gui/case_view.py" line="408"/>
         <source>Filter:</source>
         <translation>Filtre :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="399"/>
+        <location filename="../../triage/gui/case_view.py" line="421"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="421"/>
+        <location filename="../../triage/gui/case_view.py" line="443"/>
         <source>&amp;Gallery</source>
         <translation>&amp;Galerie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="422"/>
+        <location filename="../../triage/gui/case_view.py" line="444"/>
         <source>&amp;Evidence and files</source>
         <translation>&amp;Scellés et fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="426"/>
+        <location filename="../../triage/gui/case_view.py" line="448"/>
         <source>Could not read the links: {m}</source>
         <translation>Impossible de lire les liens : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="427"/>
+        <location filename="../../triage/gui/case_view.py" line="449"/>
         <source>&amp;Links</source>
         <translation>&amp;Liens</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="466"/>
+        <location filename="../../triage/gui/case_view.py" line="475"/>
+        <source>Could not record the examiner: {m}</source>
+        <translation>Impossible d&apos;enregistrer l&apos;examinateur : {m}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_view.py" line="506"/>
         <source>Could not read the case: {m}</source>
         <translation>Lecture du dossier impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="467"/>
-        <location filename="../../triage/gui/case_view.py" line="486"/>
+        <location filename="../../triage/gui/case_view.py" line="507"/>
+        <location filename="../../triage/gui/case_view.py" line="526"/>
         <source>Retry</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="485"/>
+        <location filename="../../triage/gui/case_view.py" line="525"/>
         <source>Could not read the file list: {m}</source>
         <translation>Lecture de la liste des fichiers impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="490"/>
+        <location filename="../../triage/gui/case_view.py" line="530"/>
         <source>Reading…</source>
         <translation>Lecture…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="495"/>
+        <location filename="../../triage/gui/case_view.py" line="535"/>
         <source>{shown} of {total} entries</source>
         <translation>{shown} entrées sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="498"/>
+        <location filename="../../triage/gui/case_view.py" line="538"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="523"/>
+        <location filename="../../triage/gui/case_view.py" line="563"/>
         <source>An ingest is already running in this case.</source>
         <translation>Une ingestion est déjà en cours dans ce dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="530"/>
+        <location filename="../../triage/gui/case_view.py" line="570"/>
         <source>Adding {n} evidence…</source>
         <translation>Ajout de {n} scellé(s)…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="531"/>
+        <location filename="../../triage/gui/case_view.py" line="571"/>
         <source>Resuming ingest…</source>
         <translation>Reprise de l&apos;ingestion…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="563"/>
+        <location filename="../../triage/gui/case_view.py" line="603"/>
         <source>Ingest stopped: {e}. What was recorded is kept; resume to finish.</source>
         <translation>Ingestion arrêtée : {e}. Ce qui a été enregistré est conservé ; reprenez pour terminer.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="565"/>
-        <location filename="../../triage/gui/case_view.py" line="578"/>
+        <location filename="../../triage/gui/case_view.py" line="605"/>
+        <location filename="../../triage/gui/case_view.py" line="620"/>
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="570"/>
+        <location filename="../../triage/gui/case_view.py" line="609"/>
+        <source>Plugin {name} stopped: {error}</source>
+        <translation>Extension {name} arrêtée : {error}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_view.py" line="612"/>
         <source>Ingest cancelled after {n} files. Resume to finish; nothing is done twice.</source>
         <translation>Ingestion annulée après {n} fichiers. Reprenez pour terminer ; rien n’est fait deux fois.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="573"/>
+        <location filename="../../triage/gui/case_view.py" line="615"/>
         <source>Ingest finished: {n} files hashed, {e} file errors.</source>
         <translation>Ingestion terminée : {n} fichiers hachés, {e} erreurs de fichier.</translation>
     </message>
@@ -162,212 +245,227 @@
 <context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../triage/gui/detail.py" line="103"/>
+        <location filename="../../triage/gui/detail.py" line="121"/>
         <source>Keyframes of the video, treated like its preview</source>
         <translation>Images clés de la vidéo, traitées comme son aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="116"/>
+        <location filename="../../triage/gui/detail.py" line="139"/>
         <source>Select a picture to see where it was found, its hashes, hash-set matches and tag history.</source>
         <translation>Sélectionnez une image pour voir où elle a été trouvée, ses empreintes, ses correspondances de listes d&apos;empreintes et l&apos;historique de ses catégories.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="141"/>
+        <location filename="../../triage/gui/detail.py" line="164"/>
         <source>No picture selected</source>
         <translation>Aucune image sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="174"/>
+        <location filename="../../triage/gui/detail.py" line="197"/>
         <source>This item is no longer in the case.</source>
         <translation>Cet élément n&apos;est plus dans le dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="184"/>
+        <location filename="../../triage/gui/detail.py" line="207"/>
         <source>Could not read this item: {m}</source>
         <translation>Lecture de cet élément impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="193"/>
+        <location filename="../../triage/gui/detail.py" line="217"/>
         <source>Stack of {n} (representative first):</source>
         <translation>Pile de {n} (représentant en premier) :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="211"/>
+        <location filename="../../triage/gui/detail.py" line="218"/>
+        <source> {k} matched only in part: look before Alt+key</source>
+        <translation> {k} seulement en partie semblables : à regarder avant Alt+touche</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="240"/>
         <source>Loading…</source>
         <translation>Chargement…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="212"/>
+        <location filename="../../triage/gui/detail.py" line="241"/>
         <source>No preview</source>
         <translation>Pas d&apos;aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="231"/>
+        <location filename="../../triage/gui/detail.py" line="260"/>
         <source>Keyframes: loading…</source>
         <translation>Images clés : chargement…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="232"/>
+        <location filename="../../triage/gui/detail.py" line="261"/>
         <source>No keyframes</source>
         <translation>Pas d&apos;images clés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="297"/>
+        <location filename="../../triage/gui/detail.py" line="323"/>
         <source>to review</source>
         <translation>à revoir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="299"/>
+        <location filename="../../triage/gui/detail.py" line="325"/>
+        <source>proposed by an alert hash set: &lt;b&gt;{category}&lt;/b&gt;, not confirmed (press &lt;b&gt;{key}&lt;/b&gt; to make it your tag)</source>
+        <translation>proposée par un jeu de hachages d&apos;alerte : &lt;b&gt;{category}&lt;/b&gt;, non confirmée (appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour en faire votre étiquette)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="330"/>
+        <source>hash sets propose {categories}: give it one with its key</source>
+        <translation>les jeux de hachages proposent {categories} : attribuez-en une avec sa touche</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="332"/>
         <source>uncategorised</source>
         <translation>non catégorisé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="301"/>
+        <location filename="../../triage/gui/detail.py" line="364"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="303"/>
+        <location filename="../../triage/gui/detail.py" line="366"/>
         <source>Category</source>
         <translation>Catégorie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="309"/>
+        <location filename="../../triage/gui/detail.py" line="371"/>
         <source>Found {n} time(s)</source>
         <translation>Trouvé {n} fois</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="313"/>
+        <location filename="../../triage/gui/detail.py" line="375"/>
         <source>(the sets disagree)</source>
         <translation>(les listes divergent)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="314"/>
+        <location filename="../../triage/gui/detail.py" line="376"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de listes d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="317"/>
+        <location filename="../../triage/gui/detail.py" line="379"/>
         <source>Near hash-set entries (perceptual)</source>
         <translation>Proches d’entrées de jeux d’empreintes (perceptuel)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="323"/>
+        <location filename="../../triage/gui/detail.py" line="385"/>
         <source>Tags</source>
         <translation>Catégories données</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="333"/>
+        <location filename="../../triage/gui/detail.py" line="395"/>
         <source>Video</source>
         <translation>Vidéo</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="336"/>
+        <location filename="../../triage/gui/detail.py" line="398"/>
         <source>Tag history (audit log)</source>
         <translation>Historique des catégories (journal d&apos;audit)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="343"/>
+        <location filename="../../triage/gui/detail.py" line="405"/>
         <source>Looks like an entry, not the same file: a lead to check, which categorises nothing.</source>
         <translation>Ressemble à une entrée, sans être le même fichier : une piste à vérifier, qui ne catégorise rien.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="348"/>
+        <location filename="../../triage/gui/detail.py" line="410"/>
         <source>, keyframe {i} at {t:.1f} s</source>
         <translation>, image clé {i} à {t:.1f} s</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="350"/>
+        <location filename="../../triage/gui/detail.py" line="412"/>
         <source>{algorithm} distance {distance}{where}; {kind}, category {category}, record {record}</source>
         <translation>{algorithm} distance {distance}{where} ; {kind}, catégorie {category}, enregistrement {record}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="360"/>
+        <location filename="../../triage/gui/detail.py" line="422"/>
         <source>partition {p}</source>
         <translation>partition {p}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="363"/>
+        <location filename="../../triage/gui/detail.py" line="425"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="365"/>
+        <location filename="../../triage/gui/detail.py" line="427"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="365"/>
+        <location filename="../../triage/gui/detail.py" line="427"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="366"/>
+        <location filename="../../triage/gui/detail.py" line="428"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="367"/>
+        <location filename="../../triage/gui/detail.py" line="429"/>
         <source>Accessed</source>
         <translation>Accédé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="368"/>
+        <location filename="../../triage/gui/detail.py" line="430"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="369"/>
+        <location filename="../../triage/gui/detail.py" line="431"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="375"/>
+        <location filename="../../triage/gui/detail.py" line="437"/>
         <source>{kind}, category {category}{scheme}; by {digest}, record {record} of {source} (SHA-256 {sha}…), imported {when} by {who}</source>
         <translation>{kind}, catégorie {category}{scheme} ; par {digest}, enregistrement {record} de {source} (SHA-256 {sha}…), importé le {when} par {who}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="387"/>
+        <location filename="../../triage/gui/detail.py" line="449"/>
         <source>What plugins suggest. Not a verdict: only an examiner&apos;s tag categorises.</source>
         <translation>Ce que suggèrent les greffons. Pas un verdict : seule l’étiquette d’un examinateur catégorise.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="392"/>
+        <location filename="../../triage/gui/detail.py" line="454"/>
         <source>Plugin suggestions</source>
         <translation>Suggestions des greffons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="396"/>
+        <location filename="../../triage/gui/detail.py" line="458"/>
         <source>model SHA-256 {sha}…</source>
         <translation>modèle SHA-256 {sha}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="397"/>
+        <location filename="../../triage/gui/detail.py" line="459"/>
         <source>no model file</source>
         <translation>pas de fichier de modèle</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="402"/>
+        <location filename="../../triage/gui/detail.py" line="464"/>
         <source>Flags (score over threshold): {flags}</source>
         <translation>Signalements (score au-dessus du seuil) : {flags}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="405"/>
+        <location filename="../../triage/gui/detail.py" line="467"/>
         <source>No label over its threshold</source>
         <translation>Aucune étiquette au-dessus de son seuil</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="408"/>
+        <location filename="../../triage/gui/detail.py" line="470"/>
         <source>{n} face(s)</source>
         <translation>{n} visage(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="409"/>
+        <location filename="../../triage/gui/detail.py" line="471"/>
         <source>{n} region(s)</source>
         <translation>{n} région(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="412"/>
+        <location filename="../../triage/gui/detail.py" line="474"/>
         <source>Suggests category &lt;b&gt;{category}&lt;/b&gt; ({scheme}): press &lt;b&gt;{key}&lt;/b&gt; to confirm it as your tag</source>
         <translation>Suggère la catégorie &lt;b&gt;{category}&lt;/b&gt; ({scheme}) : appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour la confirmer comme votre étiquette</translation>
     </message>
@@ -375,22 +473,22 @@
 <context>
     <name>EvidencePanel</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="75"/>
+        <location filename="../../triage/gui/case_view.py" line="78"/>
         <source>Select an evidence, partition or container for details.</source>
         <translation>Sélectionnez un scellé, une partition ou un conteneur pour le détail.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="135"/>
+        <location filename="../../triage/gui/case_view.py" line="138"/>
         <source>Partition {index}</source>
         <translation>Partition {index}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="138"/>
+        <location filename="../../triage/gui/case_view.py" line="141"/>
         <source>Error: {error}</source>
         <translation>Erreur : {error}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="138"/>
+        <location filename="../../triage/gui/case_view.py" line="141"/>
         <source>Read</source>
         <translation>Lu</translation>
     </message>
@@ -398,71 +496,149 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="220"/>
-        <location filename="../../triage/gui/case_actions.py" line="247"/>
+        <location filename="../../triage/gui/case_actions.py" line="221"/>
+        <location filename="../../triage/gui/case_actions.py" line="248"/>
         <source>Export</source>
         <translation>Exporter</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="228"/>
+        <location filename="../../triage/gui/case_actions.py" line="229"/>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="234"/>
+        <location filename="../../triage/gui/case_actions.py" line="235"/>
         <source>The case&apos;s working scheme</source>
         <translation>Le référentiel de travail du dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="240"/>
+        <location filename="../../triage/gui/case_actions.py" line="241"/>
         <source>Overwrite an existing file</source>
         <translation>Remplacer un fichier existant</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="242"/>
+        <location filename="../../triage/gui/case_actions.py" line="243"/>
         <source>&amp;Format:</source>
         <translation>&amp;Format :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="243"/>
+        <location filename="../../triage/gui/case_actions.py" line="244"/>
         <source>&amp;Save as:</source>
         <translation>&amp;Enregistrer sous :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="244"/>
+        <location filename="../../triage/gui/case_actions.py" line="245"/>
         <source>&amp;Scheme:</source>
         <translation>&amp;Référentiel :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="245"/>
+        <location filename="../../triage/gui/case_actions.py" line="246"/>
         <source>&amp;Pictures in reports:</source>
         <translation>&amp;Images dans les rapports :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="256"/>
+        <location filename="../../triage/gui/case_actions.py" line="257"/>
         <source>Export to</source>
         <translation>Exporter vers</translation>
     </message>
 </context>
 <context>
+    <name>FileDetailPane</name>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="40"/>
+        <source>Select a file to see all it is known by.</source>
+        <translation>Sélectionnez un fichier pour voir tout ce qu&apos;on en sait.</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="60"/>
+        <source>(the name&apos;s extension says otherwise)</source>
+        <translation>(l&apos;extension du nom dit autre chose)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="62"/>
+        <source>Path</source>
+        <translation>Chemin</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="63"/>
+        <source>deleted</source>
+        <translation>supprimé</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="64"/>
+        <source>Evidence</source>
+        <translation>Scellé</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="66"/>
+        <source>Entry</source>
+        <translation>Entrée</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="67"/>
+        <source>Size</source>
+        <translation>Taille</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="68"/>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="70"/>
+        <source>Created</source>
+        <translation>Créé</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="71"/>
+        <source>Modified</source>
+        <translation>Modifié</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="72"/>
+        <source>Accessed</source>
+        <translation>Consulté</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="73"/>
+        <source>Changed</source>
+        <translation>Changé</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="81"/>
+        <source>Hash-set matches</source>
+        <translation>Correspondances de jeux de hachages</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="84"/>
+        <source>Tags</source>
+        <translation>Étiquettes</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="89"/>
+        <source>The same content is found {n} times</source>
+        <translation>Le même contenu est trouvé {n} fois</translation>
+    </message>
+</context>
+<context>
     <name>FileImportDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="134"/>
+        <location filename="../../triage/gui/case_actions.py" line="135"/>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="143"/>
+        <location filename="../../triage/gui/case_actions.py" line="144"/>
         <source>&amp;File:</source>
         <translation>&amp;Fichier :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="144"/>
+        <location filename="../../triage/gui/case_actions.py" line="145"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nom :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="147"/>
+        <location filename="../../triage/gui/case_actions.py" line="148"/>
         <source>Import</source>
         <translation>Importer</translation>
     </message>
@@ -470,409 +646,507 @@
 <context>
     <name>FileTableModel</name>
     <message>
-        <location filename="../../triage/gui/models.py" line="193"/>
+        <location filename="../../triage/gui/models.py" line="199"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/models.py" line="199"/>
+        <location filename="../../triage/gui/models.py" line="205"/>
         <source>{type} (misnamed)</source>
         <translation>{type} (mal nommé)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/models.py" line="215"/>
+        <location filename="../../triage/gui/models.py" line="222"/>
+        <source>not decoded: {m}</source>
+        <translation>non décodé : {m}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/models.py" line="232"/>
         <source>The file name&apos;s extension does not match its content ({type})</source>
         <translation>L&apos;extension du nom de fichier ne correspond pas à son contenu ({type})</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/models.py" line="237"/>
+        <source>Read, but not decoded as the {type} it is: {m}</source>
+        <translation>Lu, mais non décodé comme le {type} qu&apos;il est : {m}</translation>
     </message>
 </context>
 <context>
     <name>FilterBar</name>
     <message>
-        <location filename="../../triage/gui/filters.py" line="54"/>
+        <location filename="../../triage/gui/filters.py" line="62"/>
         <source>Search name, path or hash</source>
         <translation>Chercher nom, chemin ou empreinte</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="61"/>
+        <location filename="../../triage/gui/filters.py" line="69"/>
         <source>Needs a person</source>
         <translation>À examiner</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="62"/>
+        <location filename="../../triage/gui/filters.py" line="70"/>
         <source>All categories</source>
         <translation>Toutes les catégories</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="63"/>
+        <location filename="../../triage/gui/filters.py" line="71"/>
         <source>Conflicting / to review</source>
         <translation>En conflit / à revoir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="64"/>
+        <location filename="../../triage/gui/filters.py" line="72"/>
         <source>Category in the working scheme</source>
         <translation>Catégorie dans le référentiel de travail</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="65"/>
+        <location filename="../../triage/gui/filters.py" line="73"/>
         <source>Any hash-set result</source>
         <translation>Toute correspondance d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="66"/>
+        <location filename="../../triage/gui/filters.py" line="74"/>
         <source>Alert hits</source>
         <translation>Alertes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="67"/>
+        <location filename="../../triage/gui/filters.py" line="75"/>
         <source>Known-good hits</source>
         <translation>Fichiers connus sains</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="68"/>
+        <location filename="../../triage/gui/filters.py" line="76"/>
         <source>Any hit</source>
         <translation>Toute correspondance</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="68"/>
+        <location filename="../../triage/gui/filters.py" line="76"/>
         <source>No hit</source>
         <translation>Aucune correspondance</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="69"/>
+        <location filename="../../triage/gui/filters.py" line="77"/>
         <source>Near a hash-set entry</source>
         <translation>Proche d’une entrée de jeu d’empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="70"/>
+        <location filename="../../triage/gui/filters.py" line="78"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de listes d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="71"/>
+        <location filename="../../triage/gui/filters.py" line="79"/>
         <source>Show known-good</source>
         <translation>Afficher les fichiers sains</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="72"/>
+        <location filename="../../triage/gui/filters.py" line="80"/>
         <source>Content matched only by known-good hash sets is hidden unless this is on</source>
         <translation>Les contenus reconnus uniquement par des listes de fichiers sains sont masqués sauf si cette option est cochée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="74"/>
+        <location filename="../../triage/gui/filters.py" line="82"/>
         <source>Pictures and videos</source>
         <translation>Images et vidéos</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="75"/>
+        <location filename="../../triage/gui/filters.py" line="83"/>
         <source>Pictures</source>
         <translation>Images</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="75"/>
+        <location filename="../../triage/gui/filters.py" line="83"/>
         <source>Videos</source>
         <translation>Vidéos</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="76"/>
+        <location filename="../../triage/gui/filters.py" line="84"/>
         <source>Media type</source>
         <translation>Type de média</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="77"/>
+        <location filename="../../triage/gui/filters.py" line="85"/>
         <source>Order found</source>
         <translation>Ordre de découverte</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="77"/>
+        <location filename="../../triage/gui/filters.py" line="85"/>
         <source>Largest first</source>
         <translation>Plus gros d&apos;abord</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="78"/>
+        <location filename="../../triage/gui/filters.py" line="86"/>
         <source>Biggest stacks first</source>
         <translation>Plus grandes piles d&apos;abord</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="79"/>
+        <location filename="../../triage/gui/filters.py" line="87"/>
         <source>File name</source>
         <translation>Nom de fichier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="79"/>
-        <source>Sort</source>
-        <translation>Tri</translation>
+        <location filename="../../triage/gui/filters.py" line="87"/>
+        <source>Sort order of the tiles</source>
+        <translation>Ordre des vignettes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="81"/>
+        <location filename="../../triage/gui/filters.py" line="88"/>
+        <source>Where each was first found: evidence by evidence, partition by partition, then by path</source>
+        <translation>Là où chacun a été trouvé d&apos;abord : scellé par scellé, partition par partition, puis par chemin</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="92"/>
         <source>More filters</source>
         <translation>Plus de filtres</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="84"/>
+        <location filename="../../triage/gui/filters.py" line="95"/>
         <source>Deleted or not</source>
         <translation>Supprimé ou non</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="85"/>
+        <location filename="../../triage/gui/filters.py" line="96"/>
         <source>Deleted</source>
         <translation>Supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="86"/>
+        <location filename="../../triage/gui/filters.py" line="97"/>
         <source>Not deleted</source>
         <translation>Non supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="87"/>
+        <location filename="../../triage/gui/filters.py" line="98"/>
         <source>Whether an instance is a deleted entry</source>
         <translation>Si une occurrence est une entrée supprimée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="88"/>
+        <location filename="../../triage/gui/filters.py" line="99"/>
         <source>Anywhere</source>
         <translation>Partout</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="89"/>
+        <location filename="../../triage/gui/filters.py" line="100"/>
         <source>Inside a container</source>
         <translation>Dans un conteneur</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="90"/>
+        <location filename="../../triage/gui/filters.py" line="101"/>
         <source>Not inside one</source>
         <translation>Hors conteneur</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="91"/>
+        <location filename="../../triage/gui/filters.py" line="102"/>
         <source>Whether an instance was found inside an archive, document, mail or database</source>
         <translation>Si une occurrence a été trouvée dans une archive, un document, un courriel ou une base de données</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="95"/>
+        <location filename="../../triage/gui/filters.py" line="106"/>
         <source>stack ≥ </source>
         <translation>pile ≥ </translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="96"/>
+        <location filename="../../triage/gui/filters.py" line="107"/>
         <source>Only stacks of at least this many near-duplicates</source>
         <translation>Seulement les piles d&apos;au moins ce nombre de quasi-doublons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="98"/>
+        <location filename="../../triage/gui/filters.py" line="109"/>
         <source>Path contains</source>
         <translation>Le chemin contient</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="101"/>
+        <location filename="../../triage/gui/filters.py" line="112"/>
         <source>EXIF camera</source>
         <translation>Appareil (EXIF)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="103"/>
+        <location filename="../../triage/gui/filters.py" line="114"/>
         <source>Any plugin result</source>
         <translation>Tout résultat de greffon</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="104"/>
+        <location filename="../../triage/gui/filters.py" line="115"/>
         <source>Items a plugin flagged (a suggestion, not a verdict), e.g. has faces</source>
         <translation>Éléments signalés par un greffon (une suggestion, pas un verdict), p. ex. a des visages</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="107"/>
+        <location filename="../../triage/gui/filters.py" line="118"/>
         <source>All evidence</source>
         <translation>Tous les scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="108"/>
+        <location filename="../../triage/gui/filters.py" line="119"/>
         <source>Only items found in this evidence or partition</source>
         <translation>Seulement les éléments trouvés dans ce scellé ou cette partition</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="110"/>
+        <location filename="../../triage/gui/filters.py" line="121"/>
         <source>Has GPS</source>
         <translation>Avec GPS</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="111"/>
+        <location filename="../../triage/gui/filters.py" line="122"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="122"/>
-        <source>Sort:</source>
-        <translation>Tri :</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/filters.py" line="179"/>
+        <location filename="../../triage/gui/filters.py" line="189"/>
         <source>{label} ({plugin}): {n}</source>
         <translation>{label} ({plugin}) : {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="200"/>
+        <location filename="../../triage/gui/filters.py" line="210"/>
         <source>{evidence} ▸ partition {p}</source>
         <translation>{evidence} ▸ partition {p}</translation>
     </message>
 </context>
 <context>
+    <name>FrameDecoder</name>
+    <message>
+        <location filename="../../triage/gui/video_player.py" line="116"/>
+        <source>OpenCV cannot decode this video</source>
+        <translation>OpenCV ne peut pas décoder cette vidéo</translation>
+    </message>
+</context>
+<context>
     <name>GalleryPanel</name>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="177"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="186"/>
         <source>Show stacks</source>
         <translation>Afficher les piles</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="178"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="187"/>
         <source>One tile per stack of near-duplicates; off: every item</source>
         <translation>Une vignette par pile de quasi-doublons ; désactivé : chaque élément</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="180"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="189"/>
         <source>Blur</source>
         <translation>Flou</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="182"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="191"/>
         <source>Blur pictures nobody has categorised yet</source>
         <translation>Flouter les images que personne n&apos;a encore catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="184"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="193"/>
         <source>Greyscale</source>
         <translation>Niveaux de gris</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="186"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="195"/>
         <source>Show pictures nobody has categorised yet in greyscale</source>
         <translation>Afficher en niveaux de gris les images que personne n&apos;a encore catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="188"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="197"/>
         <source>Protect categorised</source>
         <translation>Protéger les catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="190"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="199"/>
         <source>Blur and greyscale apply to categorised pictures too</source>
         <translation>Le flou et les niveaux de gris s&apos;appliquent aussi aux images catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="191"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="200"/>
         <source>Undo</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="193"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="204"/>
         <source>Redo</source>
         <translation>Rétablir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="195"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="208"/>
         <source>Confirm plugin suggestion</source>
         <translation>Confirmer la suggestion du greffon</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="197"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="210"/>
         <source>Tag the selection with the category a plugin suggests for it: your tag, audited, undoable</source>
         <translation>Étiqueter la sélection avec la catégorie suggérée par un greffon : votre étiquette, journalisée, annulable</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="200"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="213"/>
         <source>Refresh gallery</source>
         <translation>Actualiser la galerie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="201"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="214"/>
         <source>Read the gallery again (tagged tiles stay in place until then)</source>
         <translation>Relire la galerie (les vignettes catégorisées restent en place jusque-là)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="239"/>
-        <source>{scheme}: {keys}  ·  &lt;b&gt;Alt+key&lt;/b&gt; whole stack  ·  &lt;b&gt;Backspace&lt;/b&gt; remove tag  ·  &lt;b&gt;{confirm}&lt;/b&gt; confirm plugin suggestion  ·  &lt;b&gt;hold Space&lt;/b&gt; reveal</source>
-        <translation>{scheme} : {keys}  ·  &lt;b&gt;Alt+touche&lt;/b&gt; toute la pile  ·  &lt;b&gt;Retour arrière&lt;/b&gt; retirer l’étiquette  ·  &lt;b&gt;{confirm}&lt;/b&gt; confirmer la suggestion du greffon  ·  &lt;b&gt;maintenir Espace&lt;/b&gt; révéler</translation>
+        <location filename="../../triage/gui/gallery_panel.py" line="223"/>
+        <source>tag as {code} {label}</source>
+        <translation>étiqueter {code} {label}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="266"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="227"/>
+        <source>Alt+category key</source>
+        <translation>Alt+touche de catégorie</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="227"/>
+        <source>tag the whole stack</source>
+        <translation>étiqueter toute la pile</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="228"/>
+        <source>remove your tag (Alt: of the whole stack)</source>
+        <translation>retirer votre étiquette (Alt : de toute la pile)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="229"/>
+        <source>confirm what a hash set proposes, or a plugin suggests</source>
+        <translation>confirmer ce que propose un jeu de hachages, ou ce que suggère une extension</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="230"/>
+        <source>hold Space</source>
+        <translation>maintenir Espace</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="230"/>
+        <source>show the selected picture clearly</source>
+        <translation>montrer nettement l&apos;image sélectionnée</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="231"/>
+        <source>arrows</source>
+        <translation>flèches</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="231"/>
+        <source>move; Shift selects a run of tiles</source>
+        <translation>se déplacer ; Maj sélectionne une suite de vignettes</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="232"/>
+        <source>first and last tile</source>
+        <translation>première et dernière vignette</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="233"/>
+        <source>to the detail pane</source>
+        <translation>vers le panneau de détail</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="279"/>
+        <source>{scheme}: {keys}  ·  &lt;b&gt;Alt+key&lt;/b&gt; whole stack  ·  &lt;b&gt;Backspace&lt;/b&gt; remove tag  ·  &lt;b&gt;{confirm}&lt;/b&gt; confirm a proposal  ·  &lt;b&gt;hold Space&lt;/b&gt; reveal</source>
+        <translation>{scheme} : {keys}  ·  &lt;b&gt;Alt+touche&lt;/b&gt; toute la pile  ·  &lt;b&gt;Retour arrière&lt;/b&gt; retirer l&apos;étiquette  ·  &lt;b&gt;{confirm}&lt;/b&gt; confirmer une proposition  ·  &lt;b&gt;maintenir Espace&lt;/b&gt; révéler</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="361"/>
+        <source>remove the tag of {n}</source>
+        <translation>retirer l&apos;étiquette de {n}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="364"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="378"/>
+        <source>tag {n} as {code} ({label})</source>
+        <translation>étiqueter {n} : {code} ({label})</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="383"/>
+        <source>{k} stack member(s) matched only in part and were not tagged: {names}. Look at them (Show stacks off) and tag them yourself.</source>
+        <translation>{k} membre(s) de pile semblable(s) seulement en partie, non étiqueté(s) : {names}. Regardez-les (Afficher les piles désactivé) et étiquetez-les vous-même.</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="429"/>
+        <source>The segment was not changed: {m}</source>
+        <translation>Le segment n&apos;a pas été modifié : {m}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="442"/>
+        <source>tag the video as {code} ({label})</source>
+        <translation>étiqueter la vidéo : {code} ({label})</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="462"/>
+        <source>confirm {plugin}&apos;s suggestion {category} for {n}</source>
+        <translation>confirmer la suggestion {category} de {plugin} pour {n}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="306"/>
         <source>Could not read the gallery: {m}</source>
         <translation>Lecture de la galerie impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="267"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="307"/>
         <source>Retry</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="271"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="311"/>
         <source>Counting…</source>
         <translation>Comptage…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="274"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="314"/>
         <source>Reading…</source>
         <translation>Lecture…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="278"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="318"/>
         <source>1 tile</source>
         <translation>1 vignette</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="278"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="318"/>
         <source>{n} tiles</source>
         <translation>{n} vignettes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="280"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="320"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="375"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="568"/>
         <source>1 item</source>
         <translation>1 élément</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="280"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="320"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="375"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="568"/>
         <source>{n} items</source>
         <translation>{n} éléments</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="314"/>
-        <source>remove the tag of {n} tile(s)</source>
-        <translation>retirer la catégorie de {n} vignette(s)</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="317"/>
-        <source>tag {n} tile(s) {code} ({label})</source>
-        <translation>catégoriser {n} vignette(s) {code} ({label})</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="320"/>
-        <source> with their stacks</source>
-        <translation> avec leurs piles</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="340"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="459"/>
         <source>No plugin suggests a category for this item.</source>
         <translation>Aucun greffon ne suggère de catégorie pour cet élément.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="343"/>
-        <source>confirm {plugin}&apos;s suggestion {category} for {n} tile(s)</source>
-        <translation>confirmer la suggestion {category} de {plugin} pour {n} vignette(s)</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="355"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="475"/>
         <source>Nothing confirmed: {m}</source>
         <translation>Rien n’a été confirmé : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="389"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="486"/>
+        <source>The hash sets propose different categories for the selection: give it one with its key.</source>
+        <translation>Les jeux de hachages proposent des catégories différentes pour la sélection : attribuez-en une avec sa touche.</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="491"/>
+        <source>confirm the hash-set category {code} for {n}</source>
+        <translation>confirmer la catégorie {code} du jeu de hachages pour {n}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="530"/>
         <source>{who} changed the case ({what}). Refresh to see it.</source>
         <translation>{who} a modifié le dossier ({what}). Actualisez pour le voir.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="395"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="536"/>
         <source>The change was not made: {m}. Undo history was cleared; refresh to see the case as it is.</source>
         <translation>La modification n&apos;a pas été faite : {m}. L&apos;historique d&apos;annulation a été vidé ; actualisez pour voir le dossier tel qu&apos;il est.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="391"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="397"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="532"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="538"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
@@ -880,65 +1154,83 @@
 <context>
     <name>HashSetDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="175"/>
+        <location filename="../../triage/gui/case_actions.py" line="176"/>
         <source>Import hash set</source>
         <translation>Importer une liste d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="180"/>
+        <location filename="../../triage/gui/case_actions.py" line="181"/>
         <source>As the file says (or none)</source>
         <translation>Comme le dit le fichier (ou aucun)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="183"/>
+        <location filename="../../triage/gui/case_actions.py" line="184"/>
         <source>&amp;Kind:</source>
         <translation>&amp;Nature :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="184"/>
+        <location filename="../../triage/gui/case_actions.py" line="185"/>
         <source>&amp;Scheme of its categories:</source>
         <translation>&amp;Référentiel de ses catégories :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="187"/>
+        <location filename="../../triage/gui/case_actions.py" line="188"/>
         <source>Hash set file</source>
         <translation>Fichier de liste d&apos;empreintes</translation>
     </message>
 </context>
 <context>
+    <name>HelpWindow</name>
+    <message>
+        <location filename="../../triage/gui/help.py" line="51"/>
+        <source>Triage help</source>
+        <translation>Aide de Triage</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/help.py" line="58"/>
+        <source>Manual</source>
+        <translation>Manuel</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/help.py" line="59"/>
+        <source>Keyboard shortcuts</source>
+        <translation>Raccourcis clavier</translation>
+    </message>
+</context>
+<context>
     <name>LinkListDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="197"/>
+        <location filename="../../triage/gui/case_actions.py" line="198"/>
         <source>Import URL block list</source>
         <translation>Importer une liste de blocage d’URL</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="199"/>
+        <location filename="../../triage/gui/case_actions.py" line="200"/>
         <source>From the file</source>
         <translation>D’après le fichier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="202"/>
+        <location filename="../../triage/gui/case_actions.py" line="203"/>
         <source>text: one URL per line; csv: a URL column and maybe a category; hashed: digests of normalised URLs</source>
         <translation>text : une URL par ligne ; csv : une colonne d’URL et éventuellement une catégorie ; hashed : empreintes d’URL normalisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="205"/>
+        <location filename="../../triage/gui/case_actions.py" line="206"/>
         <source>for entries that carry none (optional)</source>
         <translation>pour les entrées qui n’en ont pas (facultatif)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="206"/>
+        <location filename="../../triage/gui/case_actions.py" line="207"/>
         <source>F&amp;ormat:</source>
         <translation>F&amp;ormat :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="207"/>
+        <location filename="../../triage/gui/case_actions.py" line="208"/>
         <source>&amp;Category:</source>
         <translation>&amp;Catégorie :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="210"/>
+        <location filename="../../triage/gui/case_actions.py" line="211"/>
         <source>URL block list</source>
         <translation>Liste de blocage d’URL</translation>
     </message>
@@ -1052,328 +1344,402 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="134"/>
+        <location filename="../../triage/gui/main_window.py" line="145"/>
         <source>Pictures shown unblurred in this session, and for how long</source>
         <translation>Images montrées sans flou pendant cette session, et pendant combien de temps</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="164"/>
+        <location filename="../../triage/gui/main_window.py" line="175"/>
         <source>&amp;New case…</source>
         <translation>&amp;Nouveau dossier…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="165"/>
+        <location filename="../../triage/gui/main_window.py" line="176"/>
         <source>Create a case folder</source>
         <translation>Créer un dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="166"/>
+        <location filename="../../triage/gui/main_window.py" line="177"/>
         <source>&amp;Open case…</source>
         <translation>&amp;Ouvrir un dossier…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="167"/>
+        <location filename="../../triage/gui/main_window.py" line="178"/>
         <source>Open an existing case folder</source>
         <translation>Ouvrir un dossier existant</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="168"/>
+        <location filename="../../triage/gui/main_window.py" line="179"/>
         <source>&amp;Close case</source>
         <translation>&amp;Fermer le dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="169"/>
+        <location filename="../../triage/gui/main_window.py" line="180"/>
         <source>&amp;Quit</source>
         <translation>&amp;Quitter</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="171"/>
+        <location filename="../../triage/gui/main_window.py" line="182"/>
         <source>&amp;Add evidence…</source>
         <translation>&amp;Ajouter des scellés…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="172"/>
+        <location filename="../../triage/gui/main_window.py" line="183"/>
         <source>Add disk images or folders to the case and process them</source>
         <translation>Ajouter des images disque ou des dossiers au dossier et les traiter</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="174"/>
+        <location filename="../../triage/gui/main_window.py" line="185"/>
         <source>&amp;Resume ingest</source>
         <translation>&amp;Reprendre l&apos;ingestion</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="175"/>
+        <location filename="../../triage/gui/main_window.py" line="186"/>
         <source>Finish work an earlier run left unfinished</source>
         <translation>Terminer le travail qu&apos;une exécution précédente a laissé inachevé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="176"/>
+        <location filename="../../triage/gui/main_window.py" line="187"/>
         <source>&amp;Cancel ingest</source>
         <translation>A&amp;nnuler l&apos;ingestion</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="177"/>
+        <location filename="../../triage/gui/main_window.py" line="188"/>
         <source>Re&amp;fresh</source>
         <translation>Ac&amp;tualiser</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="179"/>
+        <location filename="../../triage/gui/main_window.py" line="190"/>
         <source>Set &amp;examiner…</source>
         <translation>Définir l&apos;&amp;enquêteur…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="180"/>
+        <location filename="../../triage/gui/main_window.py" line="191"/>
         <source>Who is working: recorded in the audit log with every change</source>
         <translation>Qui travaille : consigné dans le journal d&apos;audit avec chaque modification</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="182"/>
+        <location filename="../../triage/gui/main_window.py" line="193"/>
         <source>Import &amp;hash set…</source>
         <translation>Importer une liste d&apos;&amp;empreintes…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="183"/>
+        <location filename="../../triage/gui/main_window.py" line="194"/>
         <source>Import a hash set file and match it against the case (as triage hashset import)</source>
         <translation>Importer une liste d&apos;empreintes et la comparer au dossier (comme triage hashset import)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="186"/>
+        <location filename="../../triage/gui/main_window.py" line="197"/>
         <source>Import &amp;URL block list…</source>
         <translation>Importer une liste de blocage d’&amp;URL…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="187"/>
+        <location filename="../../triage/gui/main_window.py" line="198"/>
         <source>Import a list of URLs known to host abuse material and match the case&apos;s links (as triage links blocklist import)</source>
         <translation>Importer une liste d’URL connues pour héberger des contenus d’abus et la comparer aux liens de l’affaire (comme triage links blocklist import)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="190"/>
+        <location filename="../../triage/gui/main_window.py" line="201"/>
         <source>Export &amp;links…</source>
         <translation>Exporter les &amp;liens…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="191"/>
+        <location filename="../../triage/gui/main_window.py" line="202"/>
         <source>The links the Links tab shows, with their block-list hits, as CSV or JSON (as triage links export)</source>
         <translation>Les liens affichés par l’onglet Liens, avec leurs correspondances, en CSV ou JSON (comme triage links export)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="194"/>
+        <location filename="../../triage/gui/main_window.py" line="205"/>
         <source>Rebuild &amp;stacks</source>
         <translation>Reconstruire les &amp;piles</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="195"/>
+        <location filename="../../triage/gui/main_window.py" line="206"/>
         <source>Stack near-duplicates again (as triage cluster)</source>
         <translation>Regrouper à nouveau les quasi-doublons (comme triage cluster)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="197"/>
+        <location filename="../../triage/gui/main_window.py" line="208"/>
         <source>E&amp;xport…</source>
         <translation>E&amp;xporter…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="198"/>
+        <location filename="../../triage/gui/main_window.py" line="209"/>
         <source>VICS JSON, CSV, hash lists, HTML or PDF report (as triage export)</source>
         <translation>VICS JSON, CSV, listes d&apos;empreintes, rapport HTML ou PDF (comme triage export)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="200"/>
+        <location filename="../../triage/gui/main_window.py" line="211"/>
+        <source>Audit &amp;log</source>
+        <translation>&amp;Journal d&apos;audit</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="212"/>
+        <source>Who did what and when, the state of the hash chain, CSV</source>
+        <translation>Qui a fait quoi et quand, état de la chaîne de hachage, CSV</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="214"/>
         <source>&amp;Verify case</source>
         <translation>&amp;Vérifier le dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="201"/>
+        <location filename="../../triage/gui/main_window.py" line="215"/>
         <source>Re-hash the evidence and check the audit chain (as triage verify)</source>
         <translation>Recalculer l&apos;empreinte des scellés et vérifier la chaîne d&apos;audit (comme triage verify)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="203"/>
+        <location filename="../../triage/gui/main_window.py" line="217"/>
         <source>Open &amp;demo case</source>
         <translation>Ouvrir le dossier de &amp;démonstration</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="204"/>
+        <location filename="../../triage/gui/main_window.py" line="218"/>
         <source>A small case of public photographs with stacks and hash-set hits</source>
         <translation>Un petit dossier de photographies publiques avec des piles et des correspondances d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="205"/>
+        <location filename="../../triage/gui/main_window.py" line="219"/>
+        <source>&amp;Manual</source>
+        <translation>&amp;Manuel</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="220"/>
+        <source>The examiner&apos;s manual, offline</source>
+        <translation>Le manuel de l&apos;examinateur, hors ligne</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="221"/>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Raccourcis clavier</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="224"/>
+        <source>&amp;Exposure this session</source>
+        <translation>&amp;Exposition de cette session</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="225"/>
+        <source>How many pictures you saw unblurred in this session, and for how long</source>
+        <translation>Combien de photos vous avez vues non floutées dans cette session, et combien de temps</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="226"/>
+        <source>&amp;Break reminder…</source>
+        <translation>&amp;Rappel de pause…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="227"/>
         <source>&amp;About Triage</source>
         <translation>À &amp;propos de Triage</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="206"/>
+        <location filename="../../triage/gui/main_window.py" line="228"/>
         <source>About &amp;Qt</source>
         <translation>À propos de &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="210"/>
+        <location filename="../../triage/gui/main_window.py" line="232"/>
         <source>&amp;File</source>
         <translation>&amp;Fichier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="213"/>
+        <location filename="../../triage/gui/main_window.py" line="235"/>
         <source>Open &amp;recent</source>
         <translation>Ouvrir un dossier &amp;récent</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="219"/>
+        <location filename="../../triage/gui/main_window.py" line="241"/>
         <source>&amp;Language</source>
         <translation>&amp;Langue</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="227"/>
+        <location filename="../../triage/gui/main_window.py" line="249"/>
         <source>&amp;Case</source>
         <translation>&amp;Dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="239"/>
+        <location filename="../../triage/gui/main_window.py" line="261"/>
         <source>&amp;View</source>
         <translation>&amp;Affichage</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="241"/>
+        <location filename="../../triage/gui/main_window.py" line="263"/>
         <source>&amp;Help</source>
         <translation>A&amp;ide</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="253"/>
+        <location filename="../../triage/gui/main_window.py" line="278"/>
         <source>(none)</source>
         <translation>(aucun)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="283"/>
+        <location filename="../../triage/gui/main_window.py" line="309"/>
         <source>Unblurred: {n} pictures, {t}</source>
         <translation>Sans flou : {n} images, {t}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="288"/>
+        <location filename="../../triage/gui/main_window.py" line="314"/>
         <source>You have looked at unblurred pictures for {m} minutes in this session. A short break helps.</source>
         <translation>Vous avez regardé des images sans flou pendant {m} minutes au cours de cette session. Une courte pause aide.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="292"/>
+        <location filename="../../triage/gui/main_window.py" line="321"/>
+        <source>In this session (started {start}) you saw {n} pictures unblurred, for {t} in all.
+
+A break is suggested after every {m} of unblurred viewing (View ▸ Break reminder).</source>
+        <translation>Dans cette session (commencée à {start}), vous avez vu {n} photos non floutées, pendant {t} en tout.
+
+Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸ Rappel de pause).</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="326"/>
+        <source>{m} minutes</source>
+        <translation>{m} minutes</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="326"/>
+        <source>— (off)</source>
+        <translation>— (désactivé)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="329"/>
+        <source>Exposure this session</source>
+        <translation>Exposition de cette session</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="333"/>
+        <source>Break reminder</source>
+        <translation>Rappel de pause</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="334"/>
+        <source>Suggest a break after this many minutes of unblurred viewing (0: never):</source>
+        <translation>Suggérer une pause après ce nombre de minutes de visionnage non flouté (0 : jamais) :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="340"/>
         <source>Examiner: {name}</source>
         <translation>Enquêteur : {name}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="307"/>
+        <location filename="../../triage/gui/main_window.py" line="366"/>
         <source>Open case folder</source>
         <translation>Ouvrir un dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="321"/>
+        <location filename="../../triage/gui/main_window.py" line="382"/>
         <source>An ingest is running: cancel it before opening another case.</source>
         <translation>Une ingestion est en cours : annulez-la avant d’ouvrir un autre dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="328"/>
+        <location filename="../../triage/gui/main_window.py" line="389"/>
         <source>Opening {folder}…</source>
         <translation>Ouverture de {folder}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="365"/>
-        <location filename="../../triage/gui/main_window.py" line="369"/>
+        <location filename="../../triage/gui/main_window.py" line="427"/>
+        <location filename="../../triage/gui/main_window.py" line="431"/>
         <source>Cannot open the case: {m}</source>
         <translation>Impossible d&apos;ouvrir le dossier : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="366"/>
+        <location filename="../../triage/gui/main_window.py" line="428"/>
         <source>Remove from recent cases</source>
         <translation>Retirer des dossiers récents</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="376"/>
+        <location filename="../../triage/gui/main_window.py" line="438"/>
         <source>An ingest is running: cancel it before closing the case.</source>
         <translation>Une ingestion est en cours : annulez-la avant de fermer le dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="438"/>
+        <location filename="../../triage/gui/main_window.py" line="500"/>
         <source>(no case open)</source>
         <translation>(aucun dossier ouvert)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="454"/>
+        <location filename="../../triage/gui/main_window.py" line="519"/>
         <source>Importing hash set {name}…</source>
         <translation>Import de la liste d&apos;empreintes {name}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="468"/>
+        <location filename="../../triage/gui/main_window.py" line="533"/>
         <source>Importing URL list {name}…</source>
         <translation>Import de la liste d’URL {name}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="478"/>
+        <location filename="../../triage/gui/main_window.py" line="543"/>
         <source>Export links</source>
         <translation>Exporter les liens</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="479"/>
+        <location filename="../../triage/gui/main_window.py" line="544"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="485"/>
+        <location filename="../../triage/gui/main_window.py" line="550"/>
         <source>Exporting links…</source>
         <translation>Export des liens…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="491"/>
+        <location filename="../../triage/gui/main_window.py" line="556"/>
         <source>Stacking near-duplicates…</source>
         <translation>Regroupement des quasi-doublons…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="507"/>
+        <location filename="../../triage/gui/main_window.py" line="572"/>
         <source>Exporting…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="514"/>
+        <location filename="../../triage/gui/main_window.py" line="579"/>
         <source>Verifying evidence and audit log…</source>
         <translation>Vérification des scellés et du journal d&apos;audit…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="529"/>
+        <location filename="../../triage/gui/main_window.py" line="594"/>
         <source>Preparing the demo case…</source>
         <translation>Préparation du dossier de démonstration…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="544"/>
+        <location filename="../../triage/gui/main_window.py" line="609"/>
         <source>Cannot prepare the demo case: {m}</source>
         <translation>Impossible de préparer l’affaire de démonstration : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="561"/>
+        <location filename="../../triage/gui/main_window.py" line="626"/>
         <source>The new language is used from the next start.</source>
         <translation>La nouvelle langue s&apos;applique au prochain démarrage.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="574"/>
+        <location filename="../../triage/gui/main_window.py" line="639"/>
         <source>Examiner</source>
         <translation>Enquêteur</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="575"/>
+        <location filename="../../triage/gui/main_window.py" line="640"/>
         <source>Examiner name (recorded in the audit log):</source>
         <translation>Nom de l&apos;enquêteur (consigné dans le journal d&apos;audit) :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="581"/>
+        <location filename="../../triage/gui/main_window.py" line="670"/>
         <source>About Triage</source>
         <translation>À propos de Triage</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="590"/>
+        <location filename="../../triage/gui/main_window.py" line="695"/>
         <source>Ingest running</source>
         <translation>Ingestion en cours</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="591"/>
+        <location filename="../../triage/gui/main_window.py" line="696"/>
         <source>An ingest is running. Cancel it and quit? What is recorded is kept, and the next ingest resumes from there.</source>
         <translation>Une ingestion est en cours. L&apos;annuler et quitter ? Ce qui est enregistré est conservé, et la prochaine ingestion reprendra à partir de là.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="600"/>
+        <location filename="../../triage/gui/main_window.py" line="705"/>
         <source>Cancelling ingest, then quitting…</source>
         <translation>Annulation de l&apos;ingestion, puis fermeture…</translation>
     </message>
@@ -1561,47 +1927,54 @@
 <context>
     <name>SummaryPanel</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="277"/>
+        <location filename="../../triage/gui/case_view.py" line="280"/>
         <source> ({n} with errors)</source>
         <translation> ({n} avec erreurs)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="283"/>
+        <location filename="../../triage/gui/case_view.py" line="286"/>
         <source>{done} of {total} files</source>
         <translation>{done} fichiers sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="289"/>
+        <location filename="../../triage/gui/case_view.py" line="292"/>
         <source>{n} more types</source>
         <translation>{n} autres types</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="297"/>
+        <location filename="../../triage/gui/case_view.py" line="300"/>
         <source>Items found inside archives, documents, mail, databases and caches, by kind; {n} need a password</source>
         <translation>Éléments trouvés dans des archives, documents, courriels, bases de données et caches, par type ; {n} demandent un mot de passe</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="300"/>
+        <location filename="../../triage/gui/case_view.py" line="303"/>
         <source>Files whose name&apos;s extension disagrees with their content</source>
         <translation>Fichiers dont l&apos;extension ne correspond pas au contenu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="303"/>
+        <location filename="../../triage/gui/case_view.py" line="306"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="308"/>
+        <location filename="../../triage/gui/case_view.py" line="307"/>
+        <source>
+{n} not decoded</source>
+        <translation>
+{n} non décodées</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_view.py" line="313"/>
         <source>{n} files not hashed yet</source>
         <translation>{n} fichiers pas encore hachés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="309"/>
+        <location filename="../../triage/gui/case_view.py" line="314"/>
         <source>evidence not fully read yet</source>
         <translation>scellés pas encore entièrement lus</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="310"/>
+        <location filename="../../triage/gui/case_view.py" line="315"/>
         <source>Case ▸ Resume ingest finishes them</source>
         <translation>Dossier ▸ Reprendre l&apos;ingestion les termine</translation>
     </message>
@@ -1609,24 +1982,103 @@
 <context>
     <name>TileDelegate</name>
     <message>
-        <location filename="../../triage/gui/gallery_view.py" line="158"/>
+        <location filename="../../triage/gui/gallery_view.py" line="189"/>
         <source>video</source>
         <translation>vidéo</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_view.py" line="159"/>
+        <location filename="../../triage/gui/gallery_view.py" line="190"/>
         <source>no preview</source>
         <translation>pas d&apos;aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_view.py" line="190"/>
+        <location filename="../../triage/gui/gallery_view.py" line="218"/>
+        <source>alert</source>
+        <translation>alerte</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_view.py" line="221"/>
+        <source>alert in stack</source>
+        <translation>alerte dans la pile</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_view.py" line="228"/>
         <source>stack {n}</source>
         <translation>pile {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_view.py" line="196"/>
+        <location filename="../../triage/gui/gallery_view.py" line="234"/>
         <source>deleted</source>
         <translation>supprimé</translation>
+    </message>
+</context>
+<context>
+    <name>VideoPlayer</name>
+    <message>
+        <location filename="../../triage/gui/video_player.py" line="165"/>
+        <source>Video: {name}</source>
+        <translation>Vidéo : {name}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/video_player.py" line="177"/>
+        <source>Reading the video out of the evidence…</source>
+        <translation>Lecture de la vidéo depuis le scellé…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/video_player.py" line="185"/>
+        <location filename="../../triage/gui/video_player.py" line="294"/>
+        <source>Play (P)</source>
+        <translation>Lire (P)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/video_player.py" line="187"/>
+        <source>◀ frame (,)</source>
+        <translation>◀ image (,)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/video_player.py" line="187"/>
+        <source>frame ▶ (.)</source>
+        <translation>image ▶ (.)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/video_player.py" line="195"/>
+        <source>No sound: Triage plays videos muted</source>
+        <translation>Sans son : Triage lit les vidéos en muet</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/video_player.py" line="204"/>
+        <source>Keyframes: click one to go there</source>
+        <translation>Images clés : cliquez sur l&apos;une pour y aller</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/video_player.py" line="209"/>
+        <source>Stretches categorised on their own; Delete removes the selected one</source>
+        <translation>Passages catégorisés à part ; Suppr retire celui sélectionné</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/video_player.py" line="215"/>
+        <source>Speed:</source>
+        <translation>Vitesse :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/video_player.py" line="239"/>
+        <source>The video could not be read: {m}</source>
+        <translation>La vidéo n&apos;a pas pu être lue : {m}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/video_player.py" line="290"/>
+        <source>Pause (P)</source>
+        <translation>Pause (P)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/video_player.py" line="380"/>
+        <source>Marked {start}–{end}: a category key tags this stretch; Esc clears it</source>
+        <translation>Marqué {start}–{end} : une touche de catégorie étiquette ce passage ; Échap l’efface</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/video_player.py" line="383"/>
+        <source>A category key tags the whole video; [ and ] mark a stretch to tag on its own</source>
+        <translation>Une touche de catégorie étiquette toute la vidéo ; [ et ] marquent un passage à étiqueter à part</translation>
     </message>
 </context>
 <context>

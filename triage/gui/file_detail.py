@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTextBrowser, QWidget
 from sqlalchemy import select
 
@@ -19,6 +20,8 @@ from triage.gui import formatting
 from triage.gui.detail import digest, esc, hit_text, html_section, html_table, when
 from triage.gui.models import evidence_label
 from triage.gui.workers import StoreReader
+
+translate = QCoreApplication.translate
 
 
 def content_detail(session, sha256: str) -> gallery.MediaDetail | None:
@@ -54,20 +57,20 @@ class FileDetailPane(QTextBrowser):
 def file_detail_html(f: FileListing, content: gallery.MediaDetail | None) -> str:
     kind = f.detected_type or "—"
     if f.extension_mismatch:
-        kind += " " + QTextBrowser.tr("(the name's extension says otherwise)")
+        kind += " " + translate("FileDetailPane", "(the name's extension says otherwise)")
     parts = [html_table([
-        (QTextBrowser.tr("Path"), esc(f.path) + (" <b style='color:#b00020'>({})</b>".format(
-            QTextBrowser.tr("deleted")) if f.deleted else "")),
-        (QTextBrowser.tr("Evidence"), esc(evidence_label(f))
+        (translate("FileDetailPane", "Path"), esc(f.path) + (" <b style='color:#b00020'>({})</b>".format(
+            translate("FileDetailPane", "deleted")) if f.deleted else "")),
+        (translate("FileDetailPane", "Evidence"), esc(evidence_label(f))
          + (f" ({esc(f.partition_type)})" if f.partition_type else "")),
-        (QTextBrowser.tr("Entry"), f"{esc(f.kind)}, inode {esc(f.meta_addr)}"),
-        (QTextBrowser.tr("Size"), esc(formatting.exact_size(f.size))),
-        (QTextBrowser.tr("Type"), esc(kind)),
+        (translate("FileDetailPane", "Entry"), f"{esc(f.kind)}, inode {esc(f.meta_addr)}"),
+        (translate("FileDetailPane", "Size"), esc(formatting.exact_size(f.size))),
+        (translate("FileDetailPane", "Type"), esc(kind)),
         ("MD5", digest(f.md5)), ("SHA-1", digest(f.sha1)), ("SHA-256", digest(f.sha256)),
-        (QTextBrowser.tr("Created"), when(f.crtime)),
-        (QTextBrowser.tr("Modified"), when(f.mtime)),
-        (QTextBrowser.tr("Accessed"), when(f.atime)),
-        (QTextBrowser.tr("Changed"), when(f.ctime)),
+        (translate("FileDetailPane", "Created"), when(f.crtime)),
+        (translate("FileDetailPane", "Modified"), when(f.mtime)),
+        (translate("FileDetailPane", "Accessed"), when(f.atime)),
+        (translate("FileDetailPane", "Changed"), when(f.ctime)),
     ])]
     if f.error:
         parts.append(f"<p style='color:#b00020'>{esc(f.error)}</p>")
@@ -75,15 +78,15 @@ def file_detail_html(f: FileListing, content: gallery.MediaDetail | None) -> str
         if content.analysis_error:
             parts.append(f"<p style='color:#b00020'>{esc(content.analysis_error)}</p>")
         if content.hits:
-            parts.append(html_section(QTextBrowser.tr("Hash-set matches"),
+            parts.append(html_section(translate("FileDetailPane", "Hash-set matches"),
                                   html_table([(h.hash_set, hit_text(h)) for h in content.hits])))
         if content.tags:
-            parts.append(html_section(QTextBrowser.tr("Tags"), html_table([
+            parts.append(html_section(translate("FileDetailPane", "Tags"), html_table([
                 (t.source, f"{esc(t.scheme)} {esc(t.category)} ({esc(t.state)}), "
                            f"{esc(t.examiner)} {when(t.at)}") for t in content.tags])))
         if len(content.instances) > 1:
             parts.append(html_section(
-                QTextBrowser.tr("The same content is found {n} times").format(
+                translate("FileDetailPane", "The same content is found {n} times").format(
                     n=len(content.instances)),
                 "<br>".join(f"{esc(i.evidence)}: {esc(i.path)}" for i in content.instances)))
     return "".join(parts)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from triage.paths import resources_dir
 
 MANUAL = ("manual", "manual.md")
+translate = QCoreApplication.translate
 
 
 def manual_text() -> str:
@@ -35,8 +37,8 @@ def shortcuts_html(actions: list[QAction], gallery_keys: list[tuple[str, str]]) 
             f"<tr><td style='padding-right:16px'><b>{html.escape(k)}</b></td>"
             f"<td>{html.escape(v)}</td></tr>" for k, v in pairs) + "</table>"
 
-    return (f"<h3>{QDialog.tr('Menus')}</h3>" + table(sorted(set(rows)))
-            + f"<h3>{QDialog.tr('Gallery')}</h3>" + table(gallery_keys))
+    return (f"<h3>{translate('HelpWindow', 'Menus')}</h3>" + table(sorted(set(rows)))
+            + f"<h3>{translate('HelpWindow', 'Gallery')}</h3>" + table(gallery_keys))
 
 
 class HelpWindow(QDialog):
