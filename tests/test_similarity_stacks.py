@@ -216,3 +216,16 @@ def test_absent_extra_hashes_match_nothing():
                             np.zeros((3, len(EXTRA_HASH_NAMES)), bool), np.ones(3))
     data = StackInput(np.array([1, 2, 3]), random_hashes(rng, 3), random_hashes(rng, 3, 4), extra)
     assert len(set(find_stacks(data).stack.tolist())) == 3
+
+
+def test_equal_copies_are_told_apart_by_their_content_not_their_ids():
+    """Ties were broken by media id, which depends on the order workers finish: two runs
+    of one evidence chose different representatives. The content's order decides now."""
+    rng = np.random.default_rng(5)
+    phash = rng.integers(0, 2**63, size=(1, 1), dtype=np.uint64).repeat(2, axis=0)
+    pdq = rng.integers(0, 2**63, size=(1, 4), dtype=np.uint64).repeat(2, axis=0)
+    for content_order in ([0, 1], [1, 0]):  # ids 1 and 2 given to the contents either way
+        data = StackInput.build([1, 2], phash, pdq, width=[100, 100], height=[80, 80],
+                                quality=[90, 90], content_order=content_order)
+        first = [1, 2][content_order.index(0)]
+        assert find_stacks(data).stack.tolist() == [first, first]

@@ -90,10 +90,25 @@ def _rows_of(session, media_ids: list[int] | None = None) -> tuple[StackInput, d
     if not rows:
         return StackInput.build([], []), sha256_of
     ids, phash, pdq, extra, width, height, quality, featureless = zip(*rows)
+    order = _content_order(session, sha256_of, media_ids)
     data = StackInput.build(ids, phash, pdq, extra, [w or 0 for w in width],
                             [h or 0 for h in height], [q or 0 for q in quality],
-                            [bool(f) for f in featureless])
+                            [bool(f) for f in featureless], [order[i] for i in ids])
     return data, sha256_of
+
+
+def _content_order(session, sha256_of: dict[int, str],
+                   media_ids: list[int] | None) -> dict[int, int]:
+    """Each media's place for breaking ties between equally good copies: where it was first
+    found (`found_order`: the original usually comes first), then its SHA-256; never its id,
+    which depends on the order in which workers finished."""
+    query = select(Media.id, Media.found_order).where(Media.found_order.is_not(None))
+    if media_ids is not None:  # a few (the detail pane); else the whole case, in one read
+        query = query.where(Media.id.in_(media_ids))
+    found = dict(session.execute(query).all())
+    ranked = sorted(sha256_of, key=lambda m: (found.get(m) is None, found.get(m) or 0,
+                                              sha256_of[m]))
+    return {media_id: place for place, media_id in enumerate(ranked)}
 
 
 # How a member came to be in its representative's stack, in the examiner's words. The

@@ -116,10 +116,13 @@ class StackInput:
     height: np.ndarray | None = None
     quality: np.ndarray | None = None  # PDQ quality, 0-100
     featureless: np.ndarray | None = None  # (n,) bool: never stacks
+    # (n,) int64: breaks ties between equally good copies (the rank of the content's SHA-256),
+    # so that two runs, or a resumed one, whose ids came in another order agree; else ids
+    content_order: np.ndarray | None = None
 
     @classmethod
     def build(cls, ids, phash, pdq=None, extra=None, width=None, height=None, quality=None,
-              featureless=None) -> "StackInput":
+              featureless=None, content_order=None) -> "StackInput":
         """From Python sequences or arrays: hashes as hex strings, bytes, ints or uint64 arrays;
         `extra` as `ExtraHashArrays` or a sequence of packed records / `extra_hashes` dicts."""
         from triage.similarity.features import unpack_extra_hashes
@@ -134,7 +137,7 @@ class StackInput:
             extra = unpack_extra_hashes(extra)
         return cls(ids, as_hash_array(phash, 64), None if pdq is None else as_hash_array(pdq, 256),
                    extra, column(width, np.int64), column(height, np.int64), column(quality, np.int64),
-                   column(featureless, bool))
+                   column(featureless, bool), column(content_order, np.int64))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -145,7 +148,8 @@ class StackInput:
 
         return StackInput(self.ids[rows], self.phash[rows], pick(self.pdq),
                           None if self.extra is None else self.extra.take(rows),
-                          pick(self.width), pick(self.height), pick(self.quality), pick(self.featureless))
+                          pick(self.width), pick(self.height), pick(self.quality), pick(self.featureless),
+                          pick(self.content_order))
 
 
 @dataclass
@@ -315,7 +319,8 @@ def _distinct_media(edges: Edges, media: np.ndarray) -> Edges:
 
 
 def _priority(data: StackInput, media: np.ndarray, n_media: int) -> np.ndarray:
-    """Rank of each media as representative: 0 is best (most picture pixels, then quality, then id)."""
+    """Rank of each media as representative: 0 is best (most picture pixels, then quality,
+    then content order, else id)."""
     area = np.zeros(len(data), np.float64)
     if data.width is not None and data.height is not None:
         area = data.width.astype(np.float64) * data.height.astype(np.float64)
@@ -326,9 +331,9 @@ def _priority(data: StackInput, media: np.ndarray, n_media: int) -> np.ndarray:
     np.maximum.at(best_area, media, area)
     best_quality = np.full(n_media, -1, np.int64)
     np.maximum.at(best_quality, media, quality)
-    media_id = np.zeros(n_media, np.int64)
-    media_id[media] = data.ids
-    order = np.lexsort((media_id, -best_quality, -best_area))
+    tie = np.zeros(n_media, np.int64)
+    tie[media] = data.ids if data.content_order is None else data.content_order
+    order = np.lexsort((tie, -best_quality, -best_area))
     rank = np.empty(n_media, np.int64)
     rank[order] = np.arange(n_media)
     return rank
