@@ -143,7 +143,8 @@ class GalleryPage:
 def rank_found_order(session: Session) -> int:
     """Number every media by its first instance in (evidence, partition, path) order, the
     order "found" shows. Run after each ingest; a whole ranking in one statement (a few
-    seconds for a million files) keeps the gallery's sort an indexed integer."""
+    seconds for a million files) lets the gallery sort on a stored integer instead of a
+    subquery per tile."""
     place = (File.evidence_id, func.coalesce(File.partition_id, 0), File.path)
     first = (select(File.media_id, *place,
                     func.row_number().over(partition_by=File.media_id, order_by=place)

@@ -68,7 +68,11 @@ def build_stacks(store: CaseStore, examiner: str,
 def _stack_input(store: CaseStore) -> tuple[StackInput, dict[int, str]]:
     """The rows to stack (pictures, and each video's keyframes), and each media's SHA-256."""
     with store.reading() as session:
-        return _rows_of(session)
+        data, sha256_of = _rows_of(session)
+        if len(data):
+            order = _content_order(session, sha256_of)
+            data.content_order = np.array([order[i] for i in data.ids.tolist()], np.int64)
+    return data, sha256_of
 
 
 def _rows_of(session, media_ids: list[int] | None = None) -> tuple[StackInput, dict[int, str]]:
@@ -90,22 +94,18 @@ def _rows_of(session, media_ids: list[int] | None = None) -> tuple[StackInput, d
     if not rows:
         return StackInput.build([], []), sha256_of
     ids, phash, pdq, extra, width, height, quality, featureless = zip(*rows)
-    order = _content_order(session, sha256_of, media_ids)
     data = StackInput.build(ids, phash, pdq, extra, [w or 0 for w in width],
                             [h or 0 for h in height], [q or 0 for q in quality],
-                            [bool(f) for f in featureless], [order[i] for i in ids])
+                            [bool(f) for f in featureless])
     return data, sha256_of
 
 
-def _content_order(session, sha256_of: dict[int, str],
-                   media_ids: list[int] | None) -> dict[int, int]:
+def _content_order(session, sha256_of: dict[int, str]) -> dict[int, int]:
     """Each media's place for breaking ties between equally good copies: where it was first
     found (`found_order`: the original usually comes first), then its SHA-256; never its id,
     which depends on the order in which workers finished."""
-    query = select(Media.id, Media.found_order).where(Media.found_order.is_not(None))
-    if media_ids is not None:  # a few (the detail pane); else the whole case, in one read
-        query = query.where(Media.id.in_(media_ids))
-    found = dict(session.execute(query).all())
+    found = dict(session.execute(select(Media.id, Media.found_order)
+                                 .where(Media.found_order.is_not(None))).all())
     ranked = sorted(sha256_of, key=lambda m: (found.get(m) is None, found.get(m) or 0,
                                               sha256_of[m]))
     return {media_id: place for place, media_id in enumerate(ranked)}
