@@ -357,26 +357,28 @@ class GalleryPanel(QWidget):
             self._advance(max(rows))
             return True
         n = _items_count(items, stacks)
-        if code is None:
-            text = self.tr("remove the tag of {n}").format(n=n)
-        else:
-            label = self.scheme.category(code).label_in(language())
-            text = self.tr("tag {n} as {code} ({label})").format(n=n, code=code, label=label)
-        self.undo_stack.push(TagChange(
-            self.writer, self._examiner, [i.media_id for i in items], self.scheme.id, code,
-            stacks, text, self._changes_arrived, self._change_failed))
+        text = (self.tr("remove the tag of {n}").format(n=n) if code is None
+                else self._tag_text(n, code))
+        self._push_tag([i.media_id for i in items], self.scheme.id, code, stacks, text)
         if code is not None:
             self._advance(max(rows))
         return True
 
+    def _tag_text(self, n: str, code: str) -> str:
+        label = self.scheme.category(code).label_in(language())
+        return self.tr("tag {n} as {code} ({label})").format(n=n, code=code, label=label)
+
+    def _push_tag(self, ids: list[int], scheme: str, code: str | None, whole_stacks: bool,
+                  text: str) -> None:
+        """Tag (or untag) media through the undo stack, on the writer thread, audited."""
+        self.undo_stack.push(TagChange(self.writer, self._examiner, ids, scheme, code,
+                                       whole_stacks, text, self._changes_arrived,
+                                       self._change_failed))
+
     def _tag_whole_copies(self, code: str, answer) -> None:
         ids, held_back = answer
-        label = self.scheme.category(code).label_in(language())
-        n = self.tr("1 item") if len(ids) == 1 else self.tr("{n} items").format(n=len(ids))
-        self.undo_stack.push(TagChange(
-            self.writer, self._examiner, ids, self.scheme.id, code, False,
-            self.tr("tag {n} as {code} ({label})").format(n=n, code=code, label=label),
-            self._changes_arrived, self._change_failed))
+        self._push_tag(ids, self.scheme.id, code, False,
+                       self._tag_text(_count_text(len(ids)), code))
         if held_back:
             names = ", ".join(held_back[:5]) + (" …" if len(held_back) > 5 else "")
             self._messages.info(self.tr(
@@ -436,11 +438,10 @@ class GalleryPanel(QWidget):
         self.reader.submit(partial(segments_of, media_ids=[media_id]), show, self._load_failed)
 
     def _tag_video(self, media_id: int, code: str) -> None:
-        label = self.scheme.category(code).label_in(language()) if self.scheme else code
-        self.undo_stack.push(TagChange(
-            self.writer, self._examiner, [media_id], self.scheme.id, code, False,
-            self.tr("tag the video as {code} ({label})").format(code=code, label=label),
-            self._changes_arrived, self._change_failed))
+        label = self.scheme.category(code).label_in(language())
+        self._push_tag([media_id], self.scheme.id, code, False,
+                       self.tr("tag the video as {code} ({label})").format(code=code,
+                                                                          label=label))
 
     def confirm_suggestion(self) -> bool:
         """Make the category a plugin suggests for the current item the examiner's tag of the
@@ -490,9 +491,7 @@ class GalleryPanel(QWidget):
         stacks = self.model.filter.stacks
         text = self.tr("confirm the hash-set category {code} for {n}").format(
             code=code, n=_items_count(proposed, stacks))
-        self.undo_stack.push(TagChange(
-            self.writer, self._examiner, [i.media_id for i in proposed], scheme, code, stacks,
-            text, self._changes_arrived, self._change_failed))
+        self._push_tag([i.media_id for i in proposed], scheme, code, stacks, text)
         self._advance(max(rows))
         return True
 
@@ -564,7 +563,10 @@ def _colour(text: str):
 
 def _items_count(items, whole_stacks: bool) -> str:
     """How many contents a change reaches: a stack tile counts every member."""
-    n = sum(i.stack_size for i in items) if whole_stacks else len(items)
+    return _count_text(sum(i.stack_size for i in items) if whole_stacks else len(items))
+
+
+def _count_text(n: int) -> str:
     return translate("GalleryPanel", "1 item") if n == 1 else translate(
         "GalleryPanel", "{n} items").format(n=n)
 
