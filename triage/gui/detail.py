@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 from triage.case import gallery
 from triage.case.gallery import GalleryItem, MediaDetail
 from triage.case.thumbnails import FILMSTRIP
-from triage.pipeline.cluster import MATCHES, PARTIAL, THROUGH_ANOTHER, how_matched
 from triage.gui import formatting
 from triage.gui.gallery_model import ThumbnailCache, coalesced
+from triage.gui.gallery_view import CONFLICT_COLOUR
 from triage.gui.wellbeing import ExposureMeter, WellbeingPolicy
 from triage.gui.workers import StoreReader
+from triage.pipeline.matches import MATCHES, PARTIAL, THROUGH_ANOTHER, how_matched
 
 if TYPE_CHECKING:  # the plugin runner behind it loads OpenCV: read on the reader thread only
     from triage.plugins.results import PluginSuggestion
@@ -41,10 +42,10 @@ MEMBER_ICON = QSize(72, 72)
 BOX_COLOUR = QColor("#f1c40f")
 SUGGESTION_COLOUR = "#6c3483"
 CONFIRM_KEY = "C"
-CONFLICT = "#e67e22"
+"""Confirms the current item's plugin suggestion (a scheme hotkey of the same key wins)."""
 MATCH_WORDS = {"main": "resized", "mirror": "mirrored", "content": "padded",
                "region": "captioned", "window": "cropped", THROUGH_ANOTHER: "via another"}
-"""Confirms the current item's plugin suggestion (a scheme hotkey of the same key wins)."""
+"""How a stack member matched its representative, in the stack strip's few letters."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def read_detail(session, media_id: int):
 
 
 def stack_matches(session, detail: MediaDetail) -> dict[int, str]:
-    """Member media id -> how it matched the representative (`cluster.MATCHES` keys)."""
+    """Member media id -> how it matched the representative (`matches.MATCHES` keys)."""
     if len(detail.stack) < 2:
         return {}
     representative, *members = [m.media_id for m in detail.stack]
@@ -224,7 +225,7 @@ class DetailPane(QWidget):
             entry.setData(Qt.ItemDataRole.UserRole, member)
             entry.setToolTip(member.path + (f"\n{MATCHES.get(how, how)}" if how else ""))
             if how in PARTIAL:
-                entry.setForeground(QColor(CONFLICT))
+                entry.setForeground(CONFLICT_COLOUR)
             self.members.addItem(entry)
 
     def _paint_pictures(self) -> None:
@@ -333,6 +334,7 @@ def _category(item, labels: dict[str, str], scheme_id: str) -> str:
 
 
 DIGESTS = ("MD5", "SHA-1", "SHA-256")
+NOWRAP = " style='white-space:pre'"
 
 
 def digest(value: str | None) -> str:
@@ -346,9 +348,6 @@ def html_table(rows: list[tuple[str, str]]) -> str:
                     f"<b>{html.escape(k)}</b></td><td{NOWRAP if k in DIGESTS else ''}>{v}</td>"
                     "</tr>" for k, v in rows)
     return f"<table cellspacing='1'>{cells}</table>"
-
-
-NOWRAP = " style='white-space:pre'"
 
 
 def html_section(title: str, body: str) -> str:

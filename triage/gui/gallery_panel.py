@@ -40,7 +40,7 @@ from triage.gui.video_player import VideoPlayer
 from triage.gui.wellbeing import ExposureMeter, WellbeingPolicy
 from triage.gui.widgets import MessageBar
 from triage.gui.workers import ChangeWatcher, StoreReader, StoreWriter, ThumbnailLoader
-from triage.pipeline.cluster import PARTIAL, how_matched
+from triage.pipeline.matches import PARTIAL, how_matched
 
 translate = QCoreApplication.translate
 

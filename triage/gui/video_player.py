@@ -18,7 +18,6 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 from PySide6.QtCore import QSize, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
@@ -71,6 +70,8 @@ def copy_for_playback(store: CaseStore, sha256: str) -> Path:
 
 
 def _qimage(frame) -> QImage:
+    import cv2  # on the decoder thread; OpenCV stays out of the application's start-up
+
     height, width = frame.shape[:2]
     scale = min(1.0, SHOWN_SIDE / max(width, height))
     if scale < 1.0:
@@ -110,6 +111,8 @@ class FrameDecoder(QThread):
         self.wait()
 
     def run(self) -> None:
+        import cv2  # here, on this thread: OpenCV stays out of the application's start-up
+
         capture = cv2.VideoCapture(str(self._path))
         try:
             if not capture.isOpened():
@@ -138,6 +141,8 @@ class FrameDecoder(QThread):
 
     def _decode_keyframes(self, capture, fps: float) -> None:
         """The keyframe strip's pictures, small, before anything else is asked for."""
+        import cv2
+
         for place, seconds in enumerate(self._keyframe_times):
             if self._stopping:
                 return

@@ -20,13 +20,7 @@ from triage.case.models import Keyframe, Media
 from triage.case.store import CaseStore
 from triage.case.thumbnails import THUMBNAIL
 from triage.similarity.features import pack_extra_hashes
-from triage.similarity.stacks import (
-    CHANNELS,
-    StackInput,
-    StackSettings,
-    channel_distances,
-    find_stacks,
-)
+from triage.similarity.stacks import StackInput, StackSettings, find_stacks
 from triage.similarity.verify import LocalFeatureVerifier
 
 NO_EXTRA = pack_extra_hashes({})  # keyframes carry only the main hashes
@@ -68,14 +62,14 @@ def build_stacks(store: CaseStore, examiner: str,
 def _stack_input(store: CaseStore) -> tuple[StackInput, dict[int, str]]:
     """The rows to stack (pictures, and each video's keyframes), and each media's SHA-256."""
     with store.reading() as session:
-        data, sha256_of = _rows_of(session)
+        data, sha256_of = rows_of(session)
         if len(data):
             order = _content_order(session, sha256_of)
             data.content_order = np.array([order[i] for i in data.ids.tolist()], np.int64)
     return data, sha256_of
 
 
-def _rows_of(session, media_ids: list[int] | None = None) -> tuple[StackInput, dict[int, str]]:
+def rows_of(session, media_ids: list[int] | None = None) -> tuple[StackInput, dict[int, str]]:
     """`_stack_input`'s rows, of every media or of these."""
     picture_query = (select(Media.id, Media.phash, Media.pdq, Media.extra_hashes, Media.width,
                             Media.height, Media.pdq_quality, Media.featureless, Media.sha256)
@@ -109,40 +103,6 @@ def _content_order(session, sha256_of: dict[int, str]) -> dict[int, int]:
     ranked = sorted(sha256_of, key=lambda m: (found.get(m) is None, found.get(m) or 0,
                                               sha256_of[m]))
     return {media_id: place for place, media_id in enumerate(ranked)}
-
-
-# How a member came to be in its representative's stack, in the examiner's words. The
-# partial matches (only part of one picture is in the other) are those a person should
-# look at before a category given to the stack reaches them.
-MATCHES = {"main": "resized or recompressed", "mirror": "mirrored",
-           "content": "padded, letterboxed or turned", "region": "captioned or banded",
-           "window": "cropped"}
-PARTIAL = frozenset({"content", "region", "window"})
-THROUGH_ANOTHER = "through another copy"
-
-
-def how_matched(session, representative: int, members: list[int],
-                settings: StackSettings = StackSettings()) -> dict[int, str]:
-    """For each member, the channel that brings it nearest its representative (relative to
-    that channel's radius), or THROUGH_ANOTHER where none does (it joined through another
-    member, or by local features alone). Read-time: nothing is stored."""
-    data, _ = _rows_of(session, [representative, *members])
-    if not len(data):
-        return {m: THROUGH_ANOTHER for m in members}
-    ids = data.ids
-    rep_rows = np.flatnonzero(ids == representative)
-    found: dict[int, str] = {}
-    for member in members:
-        rows = np.flatnonzero(ids == member)
-        if not len(rows) or not len(rep_rows):
-            found[member] = THROUGH_ANOTHER
-            continue
-        left, right = np.repeat(rows, len(rep_rows)), np.tile(rep_rows, len(rows))
-        distances = channel_distances(data, left, right).min(axis=0)
-        ratios = [distances[c] / max(1, settings.radius(c)) for c in range(len(CHANNELS))]
-        best = int(np.argmin(ratios))
-        found[member] = CHANNELS[best] if ratios[best] <= 1 else THROUGH_ANOTHER
-    return found
 
 
 def _stack_values(ids: np.ndarray, stack: np.ndarray, representative: np.ndarray) -> list[dict]:
