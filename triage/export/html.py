@@ -350,8 +350,8 @@ def _alert_hits(context, out: TextIO) -> dict:
     rows = tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+", encoding="utf-8")
     with rows:
         for item in iter_items(context.session, context.registry, scheme.id, selection=ALERT):
-            proposed = _proposal(context, item)
-            state = _confirmation(item, proposed)
+            proposal = _proposal(context, item)
+            proposed, state = _proposal_text(proposal), _confirmation(item, proposal)
             counts.setdefault(proposed, {}).setdefault(state, 0)
             counts[proposed][state] += 1
             sets = "<br>".join(esc(hit.describe()) for hit in item.hash_sets
@@ -381,24 +381,31 @@ def _alert_hits(context, out: TextIO) -> dict:
 CONFIRMATIONS = ("confirmed", "decided otherwise", "not reviewed")
 
 
-def _proposal(context, item: Item) -> str:
-    """The first alert set's category, in the report's scheme."""
+def _proposal(context, item: Item):
+    """The first alert set's category in the report's scheme (a `Target`), or None."""
     for hit in item.hash_sets:
         if hit.kind == "alert" and hit.scheme and hit.category is not None:
-            target = target_of(context.registry, None, context.target.id,
-                               f"{hit.scheme}:{hit.category}")
-            if target.decided:
-                return f"{target.code} — {target.label}"
-            return f"{target.result} in {target.scheme}" + (
-                f": {', '.join(target.candidates)}" if target.candidates else "")
-    return "no category"
+            return target_of(context.registry, None, context.target.id,
+                             f"{hit.scheme}:{hit.category}")
+    return None
 
 
-def _confirmation(item: Item, proposed: str) -> str:
+def _proposal_text(target) -> str:
+    if target is None:
+        return "no category"
+    if target.decided:
+        return f"{target.code} — {target.label}"
+    return f"{target.result} in {target.scheme}" + (
+        f": {', '.join(target.candidates)}" if target.candidates else "")
+
+
+def _confirmation(item: Item, proposal) -> str:
+    """Whether the examiner's verdict, in the report's scheme, is the set's category."""
     if item.verdict is None:
         return "not reviewed"
-    here = f"{item.target.code} — {item.target.label}" if item.target.decided else None
-    return "confirmed" if here == proposed else "decided otherwise"
+    same = (proposal is not None and proposal.decided and item.target.decided
+            and item.target.code == proposal.code)
+    return "confirmed" if same else "decided otherwise"
 
 
 def _links(context, out: TextIO) -> None:
