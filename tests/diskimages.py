@@ -618,3 +618,44 @@ def make_corrupted_e01(raw: Path, folder: Path, needle: bytes) -> Path:
     out.write_bytes(bytes(data))
     shutil.rmtree(folder / "work")
     return out
+
+
+# --------------------------------------------------------------------------
+# Virtual disks (qemu-img, Debian qemu-utils)
+# --------------------------------------------------------------------------
+
+#: id -> (qemu-img output format, its options, file extension)
+VIRTUAL_FORMATS = {
+    "vmdk-sparse": ("vmdk", [], "vmdk"),
+    "vmdk-stream": ("vmdk", ["-o", "subformat=streamOptimized"], "vmdk"),
+    "vmdk-split": ("vmdk", ["-o", "subformat=twoGbMaxExtentFlat"], "vmdk"),
+    "vhd-dynamic": ("vpc", ["-o", "subformat=dynamic,force_size=on"], "vhd"),
+    "vhd-fixed": ("vpc", ["-o", "subformat=fixed,force_size=on"], "vhd"),
+    "vhdx": ("vhdx", [], "vhdx"),
+    "qcow2": ("qcow2", [], "qcow2"),
+    "qcow2-compressed": ("qcow2", ["-c"], "qcow2"),
+}
+
+
+def make_virtual_disk(raw: Path, folder: Path, kind: str) -> Path:
+    """`raw` converted by qemu-img into the virtual disk format `kind` (VIRTUAL_FORMATS)."""
+    require("qemu-img")
+    fmt, options, ext = VIRTUAL_FORMATS[kind]
+    target = Path(folder) / kind / f"{Path(raw).stem}-{kind}.{ext}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _run(["qemu-img", "convert", "-q", "-f", "raw", "-O", fmt, *options, str(raw), str(target)])
+    return target
+
+
+def make_qcow2_child(base: Path, folder: Path, changes: dict[int, tuple[int, int]]) -> Path:
+    """A QCOW2 overlay on `base` (its backing file, named relatively), with `changes`
+    (offset -> (byte value, length)) written through it."""
+    require("qemu-img", "qemu-io")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    child = folder / (Path(base).stem + "-child.qcow2")
+    _run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", Path(base).name,
+          str(child)], cwd=folder)
+    for offset, (value, length) in changes.items():
+        _run(["qemu-io", "-f", "qcow2", "-c", f"write -P {value} {offset} {length}", str(child)])
+    return child

@@ -30,8 +30,13 @@ def register(subparsers) -> None:
     )
     parser.add_argument("case_dir", metavar="CASE_DIR")
     parser.add_argument("evidence", metavar="EVIDENCE", nargs="+",
-                        help="raw/dd image, first segment of a split raw or E01, a folder, or an "
-                        "archive (ZIP, TAR, 7z, ...) read as a file system")
+                        help="raw/dd image, first segment of a split raw or E01, a VMDK, VHD, "
+                        "VHDX, QCOW2 or DMG virtual disk, a folder, or an archive (ZIP, TAR, "
+                        "7z, ...) read as a file system")
+    parser.add_argument("--parent", action="append", default=[], metavar="IMAGE",
+                        help="the parent of a differential VHD/VHDX, VMDK or QCOW2 image, where "
+                        "it is not beside it under the name the image gives (repeat for a "
+                        "chain)")
     parser.add_argument("--workers", type=int, default=None,
                         help="worker processes (default: every core)")
     parser.add_argument("--examiner", default=None, help="who runs the ingest (audit log)")
@@ -159,10 +164,14 @@ def run(args) -> int:
         if _new_case(args.case_dir):  # the workers hash the images while the case opens
             from triage.pipeline.work import start_image_hashes
 
-            image_hashes = start_image_hashes(executor, args.evidence)
+            image_hashes = start_image_hashes(executor, args.evidence, _parents(args))
         return _ingest(args, executor, cancel, image_hashes)
     finally:
         executor.shutdown(cancel=cancel.is_set())
+
+
+def _parents(args) -> tuple[Path, ...]:
+    return tuple(Path(p).absolute() for p in args.parent)
 
 
 def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dict) -> int:
@@ -180,7 +189,7 @@ def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dic
     bar = ProgressBar()
     options = IngestOptions(workers=args.workers, analyse_media=not args.hashes_only,
                             containers=ContainerLimits(open_containers=not args.no_containers),
-                            passwords=tuple(args.password))
+                            passwords=tuple(args.password), parents=_parents(args))
     ingest = Ingest(store, args.examiner or current_examiner(store), options, bar, cancel,
                     executor, image_hashes)
     evidence_ids = [ingest.add(path) for path in args.evidence]

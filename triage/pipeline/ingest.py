@@ -86,6 +86,7 @@ class IngestOptions:
     analyse_media: bool = True  # decode pictures and videos: perceptual hashes, thumbnails, EXIF
     containers: ContainerLimits = field(default_factory=ContainerLimits)
     passwords: tuple[str, ...] = ()  # for encrypted containers; kept in the case, tried in turn
+    parents: tuple[Path, ...] = ()  # parents of differential virtual disks, named by the examiner
 
 
 @dataclass
@@ -131,7 +132,7 @@ class Ingest:
         path = Path(path).absolute()
         error, size = None, None
         try:
-            format, segments = identify(path)
+            format, segments = identify(path, self.options.parents)
         except EvidenceError as exc:
             if not path.exists():
                 raise

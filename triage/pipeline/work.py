@@ -346,7 +346,8 @@ def _counted(chunks, total: int, progress: Callable[[int, int], None]):
 EarlyImageHashes = dict[tuple[str, tuple[str, ...]], Future]  # (format, paths) -> hash job
 
 
-def start_image_hashes(executor: Executor, paths: list[Path | str]) -> EarlyImageHashes:
+def start_image_hashes(executor: Executor, paths: list[Path | str],
+                       parents: tuple[Path, ...] = ()) -> EarlyImageHashes:
     """Start hashing the images of a new case at once, for `Ingest(image_hashes=...)`.
 
     Opening the store and importing the pipeline take this process most of a
@@ -357,7 +358,7 @@ def start_image_hashes(executor: Executor, paths: list[Path | str]) -> EarlyImag
     jobs: EarlyImageHashes = {}
     for path in paths:
         try:
-            format, segments = identify(Path(path).absolute())
+            format, segments = identify(Path(path).absolute(), parents)
         except EvidenceError:
             continue  # `Ingest.add` registers it with its error
         if has_image_hash(format):
