@@ -659,3 +659,37 @@ def make_qcow2_child(base: Path, folder: Path, changes: dict[int, tuple[int, int
     for offset, (value, length) in changes.items():
         _run(["qemu-io", "-f", "qcow2", "-c", f"write -P {value} {offset} {length}", str(child)])
     return child
+
+
+LUKS_PASSWORD = "luks-TEST"
+
+
+def make_luks1_fat(folder: Path) -> Disk:
+    """A LUKS1 volume (aes-xts-plain64, password LUKS_PASSWORD) holding a FAT16 file system
+    with the standard payload. cryptsetup writes only the header (no device-mapper, no
+    root); the payload is encrypted here with the volume key given to luksFormat."""
+    require("cryptsetup", "mkfs.vfat", "mcopy")
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    folder = Path(folder) / "luks"
+    folder.mkdir(parents=True, exist_ok=True)
+    payload = standard_payload(5)
+    fat = make_fat_fs(folder / "inner.fat16", 4 * MIB, 16, payload, DELETED_FAT)
+    volume_key = bytes(range(64))  # aes-xts with two 256-bit keys
+    (folder / "volume.key").write_bytes(volume_key)
+    (folder / "pass").write_text(LUKS_PASSWORD)
+    disk = _sparse(folder / "luks1_fat16.raw", 2 * MIB + 4 * MIB)
+    _run(["cryptsetup", "luksFormat", "-q", "--type", "luks1", "--cipher", "aes-xts-plain64",
+          "--key-size", "512", "--hash", "sha256", "--pbkdf-force-iterations", "1000",
+          "--volume-key-file", str(folder / "volume.key"), "--key-file", str(folder / "pass"),
+          "--align-payload", "4096", str(disk)])
+    plain = fat.read_bytes()
+    encrypted = bytearray()
+    for sector in range(len(plain) // SECTOR):
+        cipher = Cipher(algorithms.AES(volume_key), modes.XTS(sector.to_bytes(16, "little")))
+        encrypted += cipher.encryptor().update(plain[sector * SECTOR:(sector + 1) * SECTOR])
+    with open(disk, "r+b") as handle:
+        handle.seek(2 * MIB)
+        handle.write(encrypted)
+    fat.unlink()
+    return Disk(disk, {0: ("fat16", payload, DELETED_FAT)})

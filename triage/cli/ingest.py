@@ -44,9 +44,15 @@ def register(subparsers) -> None:
                         help="only hash and type files: no decoding, perceptual hashes, "
                         "thumbnails or EXIF (a later ingest without it does not add them)")
     parser.add_argument("--password", action="append", default=[], metavar="PASSWORD",
-                        help="a password for encrypted archives and documents (repeat for "
-                        "several); kept in the case and tried on every encrypted item, "
-                        "items already found encrypted are read again")
+                        help="a password for encrypted volumes (BitLocker, LUKS), archives and "
+                        "documents (repeat for several). Tried on every encrypted volume of "
+                        "this run's evidence and never stored; kept in the case for "
+                        "containers (items already found encrypted are read again), unless "
+                        "it unlocked a volume")
+    parser.add_argument("--recovery-key", action="append", default=[], metavar="KEY",
+                        help="a BitLocker recovery key (48 digits in groups of 6); never stored")
+    parser.add_argument("--key-file", action="append", default=[], metavar="FILE",
+                        help="a BitLocker startup key (.BEK) or a LUKS key file; never stored")
     parser.add_argument("--plugin", action="append", default=[], metavar="NAME",
                         help="enable this installed plugin for the case first (repeat for "
                         "several), as `triage plugins enable` does: it runs in this ingest")
@@ -170,6 +176,17 @@ def run(args) -> int:
         executor.shutdown(cancel=cancel.is_set())
 
 
+def volume_keys(args):
+    """The credentials given on the command line, for encrypted volumes (memory only)."""
+    from triage.evidence import VolumeKeys
+
+    for key_file in args.key_file:
+        if not Path(key_file).is_file():
+            raise UsageError(f"--key-file {key_file}: no such file")
+    return VolumeKeys(tuple(args.password), tuple(args.recovery_key),
+                      tuple(str(Path(f).absolute()) for f in args.key_file))
+
+
 def _parents(args) -> tuple[Path, ...]:
     return tuple(Path(p).absolute() for p in args.parent)
 
@@ -189,7 +206,8 @@ def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dic
     bar = ProgressBar()
     options = IngestOptions(workers=args.workers, analyse_media=not args.hashes_only,
                             containers=ContainerLimits(open_containers=not args.no_containers),
-                            passwords=tuple(args.password), parents=_parents(args))
+                            passwords=tuple(args.password), parents=_parents(args),
+                            volume_keys=volume_keys(args))
     ingest = Ingest(store, args.examiner or current_examiner(store), options, bar, cancel,
                     executor, image_hashes)
     evidence_ids = [ingest.add(path) for path in args.evidence]

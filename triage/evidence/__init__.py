@@ -5,6 +5,7 @@ from triage.evidence.base import EvidenceError, Source
 from triage.evidence.containers import ContainerError
 from triage.evidence.content import ContentError, ContentReader, Locator
 from triage.evidence.detect import identify, open_evidence, open_source
+from triage.evidence.encrypted import VolumeKeys
 from triage.evidence.walk import FileRecord, PartitionRecord, walk
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Locator",
     "PartitionRecord",
     "Source",
+    "VolumeKeys",
     "identify",
     "open_evidence",
     "open_source",

@@ -18,6 +18,7 @@ from triage.evidence.base import EvidenceError, Source, reason
 from triage.evidence.archive import MemberCursor
 from triage.evidence.containers import ContainerError, OuterCursor, spool
 from triage.evidence.detect import open_source
+from triage.evidence.encrypted import UnlockedVolume, VolumeKeys, encryption_of, unlock
 
 READ_SIZE = 1 << 20
 
@@ -61,11 +62,13 @@ class Locator:
 class ContentReader:
     def __init__(self, passwords: tuple[str, ...] = ()) -> None:
         self.passwords = passwords  # for items inside encrypted containers
+        self.volume_keys = VolumeKeys()  # for encrypted volumes; in memory only
         self._sources: dict[tuple[str, tuple[str, ...]], Source] = {}
         self._images: dict[tuple[str, tuple[str, ...]], pytsk3.Img_Info] = {}
         self._file_systems: dict[tuple, pytsk3.FS_Info] = {}
         self._cursors: dict[tuple[str, tuple[str, ...]], MemberCursor] = {}
         self._outer: tuple[Locator, OuterCursor] | None = None
+        self._volumes: list[UnlockedVolume] = []
 
     def source(self, format: str, paths: tuple[str, ...]) -> Source:
         key = (format, paths)
@@ -139,10 +142,27 @@ class ContentReader:
             source_key = (where.format, where.paths)
             if source_key not in self._images:
                 self._images[source_key] = self.source(*source_key).tsk_image()
-            self._file_systems[key] = pytsk3.FS_Info(
-                self._images[source_key], offset=where.partition_offset or 0
-            )
+            volume = self._unlocked(where)
+            if volume is not None:
+                self._file_systems[key] = pytsk3.FS_Info(volume.tsk_image(), offset=0)
+            else:
+                self._file_systems[key] = pytsk3.FS_Info(
+                    self._images[source_key], offset=where.partition_offset or 0
+                )
         return self._file_systems[key]
+
+    def _unlocked(self, where: Locator) -> UnlockedVolume | None:
+        """The partition as an unlocked volume, where it is encrypted and the keys fit."""
+        source = self.source(where.format, where.paths)
+        offset = where.partition_offset or 0
+        kind = encryption_of(source.read(offset, 4096))
+        if kind is None:
+            return None
+        opened = unlock(source, offset, source.size - offset, kind, self.volume_keys)
+        if isinstance(opened, UnlockedVolume):
+            self._volumes.append(opened)
+            return opened
+        return None
 
     def _tsk_entry(self, where: Locator) -> tuple[pytsk3.File, int, tuple]:
         """The file's TSK entry, the size of what it reads, and the attribute to read."""
@@ -241,6 +261,9 @@ class ContentReader:
         self._cursors.clear()
         self._close_outer()
         self._sources.clear()
+        for volume in self._volumes:
+            volume.close()
+        self._volumes.clear()
         self._images.clear()
         self._file_systems.clear()
 

@@ -19,6 +19,8 @@ import pytsk3
 from triage.evidence.archive import ArchiveSource, member_path
 from triage.evidence.base import EvidenceError, Source, reason, shown_name
 from triage.evidence.containers import ContainerError
+from triage.evidence.encrypted import (UnlockedVolume, VolumeKeys, encryption_of,
+                                       is_bitlocker_to_go, unlock)
 from triage.evidence.folder import FolderSource
 
 FS_TYPE_NAMES = {
@@ -67,8 +69,12 @@ class FileRecord:
     error: str | None = None
 
 
-def walk(source: Source) -> Iterator[PartitionRecord | FileRecord]:
-    """Every partition of the source, each followed by the entries of its file system."""
+def walk(source: Source, keys: VolumeKeys = VolumeKeys()) -> Iterator[PartitionRecord | FileRecord]:
+    """Every partition of the source, each followed by the entries of its file system.
+
+    An encrypted volume (BitLocker, LUKS) is unlocked with `keys` where they fit; one
+    that stays locked is recorded as such, with what can be read outside it.
+    """
     if isinstance(source, FolderSource):
         yield PartitionRecord(0, None, None, "folder", fs_type="folder")
         yield from _walk_folder(source.root)
@@ -82,17 +88,46 @@ def walk(source: Source) -> Iterator[PartitionRecord | FileRecord]:
         if partition.error:
             yield partition
             continue
+        head = _head(source, partition)
+        locked = None
+        if kind := encryption_of(head):
+            length = partition.length or source.size - (partition.offset or 0)
+            opened = unlock(source, partition.offset or 0, length, kind, keys)
+            if isinstance(opened, UnlockedVolume):
+                yield from _walk_unlocked(opened, partition)
+                continue
+            locked = f"{kind}-encrypted volume, locked: {opened}"
+            if not is_bitlocker_to_go(head):
+                partition.error = f"{locked} (triage unlock CASE EVIDENCE --password ...)"
+                yield partition
+                continue
         try:
             fs = pytsk3.FS_Info(image, offset=partition.offset)
         except (OSError, RuntimeError) as exc:
-            partition.error = _unreadable_volume(source, partition, exc)
+            partition.error = locked or _unreadable_volume(source, partition, exc)
             yield partition
             continue
         partition.fs_type = FS_TYPE_NAMES.get(int(fs.info.ftype), str(fs.info.ftype))
-        if _signature(source, partition) == BITLOCKER:
-            partition.error = f"{BITLOCKER}: only its unencrypted wrapper could be read"
+        if locked:
+            partition.error = f"{locked}; only its unencrypted wrapper could be read"
         yield partition
         yield from _walk_fs(fs, partition.index)
+
+
+def _walk_unlocked(volume: UnlockedVolume, partition: PartitionRecord
+                   ) -> Iterator[PartitionRecord | FileRecord]:
+    """The file system inside an unlocked volume; the record says how it was opened."""
+    partition.description += f" › {volume.kind} (unlocked with a {volume.credential})"
+    try:
+        fs = pytsk3.FS_Info(volume.tsk_image(), offset=0)
+    except (OSError, RuntimeError) as exc:
+        partition.error = (f"{volume.kind} volume unlocked, but no file system The Sleuth Kit "
+                           f"can read inside it ({reason(exc)})")
+        yield partition
+        return
+    partition.fs_type = FS_TYPE_NAMES.get(int(fs.info.ftype), str(fs.info.ftype))
+    yield partition
+    yield from _walk_fs(fs, partition.index)
 
 
 def _partitions(image: pytsk3.Img_Info, image_size: int) -> list[PartitionRecord]:

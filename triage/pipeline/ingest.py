@@ -43,6 +43,7 @@ from triage.case.store import CaseStore, current_examiner
 from triage.case.thumbnails import FILMSTRIP, THUMBNAIL
 from triage.evidence import (
     EvidenceError,
+    VolumeKeys,
     FileRecord,
     PartitionRecord,
     identify,
@@ -87,6 +88,8 @@ class IngestOptions:
     containers: ContainerLimits = field(default_factory=ContainerLimits)
     passwords: tuple[str, ...] = ()  # for encrypted containers; kept in the case, tried in turn
     parents: tuple[Path, ...] = ()  # parents of differential virtual disks, named by the examiner
+    # Encrypted volumes' credentials (with `passwords`, tried on volumes too): memory only.
+    volume_keys: VolumeKeys = field(default_factory=VolumeKeys)
 
 
 @dataclass
@@ -175,7 +178,7 @@ class Ingest:
         executor = self._executor or LocalExecutor(self.options.workers)
         for _ in range(executor.workers):
             executor.submit(warm_up)  # workers start while the walk runs
-        self._use_passwords()
+        self._volume_passwords: set[str] = set()
         try:
             # The image hashes need no walk: a worker reads the image while the walk runs.
             evidence_jobs = self._submit_evidence_hashes(executor)
@@ -183,6 +186,7 @@ class Ingest:
                 if self.cancel.is_set():
                     break
                 self._walk(evidence_id)
+            self._use_passwords()  # after the walk: a volume's password is not kept
             if not self.cancel.is_set():
                 self._plugins = RunRecorder(self.store, self.examiner, "ingest",
                                             None if self.options.analyse_media else ())
@@ -230,7 +234,8 @@ class Ingest:
         with self.store.session() as session:
             setting = session.get(CaseSetting, PASSWORDS)
             known = list(setting.value) if setting else []
-            new = [p for p in self.options.passwords if p not in known]
+            new = [p for p in self.options.passwords
+                   if p not in known and p not in self._volume_passwords]
             if new:
                 if setting is None:
                     setting = CaseSetting(key=PASSWORDS, value=[])
@@ -240,7 +245,16 @@ class Ingest:
                 append_audit(session, self.examiner, "ingest.passwords", target="case",
                              after={"added": len(new), "reopened_files": reopened})
         self.options = replace(self.options, containers=replace(
-            self.options.containers, passwords=tuple(known + new)))
+            self.options.containers, passwords=tuple(known + new) + tuple(
+                p for p in self.options.passwords if p in self._volume_passwords),
+            volume_keys=self.volume_keys))
+
+    @property
+    def volume_keys(self) -> VolumeKeys:
+        """The volume credentials of this run: `--password`s are tried on volumes too."""
+        keys = self.options.volume_keys
+        return replace(keys, passwords=tuple(dict.fromkeys(
+            keys.passwords + self.options.passwords)))
 
     def _evidence_ids(self, condition) -> list[int]:
         with self.store.reading() as session:
@@ -257,7 +271,8 @@ class Ingest:
         try:
             with self.store.session() as session:
                 evidence = session.get(Evidence, evidence_id)
-                counts = _walk_into(session, evidence, tracker, self.cancel)
+                counts = _walk_into(session, evidence, tracker, self.cancel, self.volume_keys)
+                self._note_unlocked(session, evidence)
                 evidence.walk_status = WorkStatus.DONE
                 if evidence.format == "folder":
                     evidence.size = counts["bytes"]
@@ -270,6 +285,19 @@ class Ingest:
         except OSError as exc:
             self._fail_evidence(evidence_id, f"walk failed: {exc}")
         tracker.emit()
+
+    def _note_unlocked(self, session: Session, evidence: Evidence) -> None:
+        """Audit each volume unlocked, by whom and with which kind of credential (never the
+        credential); a password that opened a volume is not kept as a container password."""
+        for partition in evidence.partitions:
+            if "(unlocked with a " not in partition.description:
+                continue
+            append_audit(session, self.examiner, "volume.unlock",
+                         target=f"evidence:{evidence.id}",
+                         after={"partition": partition.index,
+                                "volume": partition.description.rsplit(" › ", 1)[-1]})
+            if "with a password" in partition.description:
+                self._volume_passwords.update(self.volume_keys.passwords)
 
     def _fail_evidence(self, evidence_id: int, error: str) -> None:
         with self.store.session() as session:
@@ -603,14 +631,14 @@ def _check_workers_live(executor: Executor) -> None:
 
 
 def _walk_into(session: Session, evidence: Evidence, tracker: ProgressTracker,
-               cancel: threading.Event) -> dict:
+               cancel: threading.Event, keys: VolumeKeys) -> dict:
     source = open_source(evidence.format, evidence.paths)
     partition_ids: dict[int, int] = {}
     rows: list[dict] = []
     counts = {"partitions": 0, "partition_errors": 0, "entries": 0, "entry_errors": 0,
               "bytes": 0}
     try:
-        for record in walk(source):
+        for record in walk(source, keys):
             if cancel.is_set():
                 raise _WalkCancelled
             if isinstance(record, PartitionRecord):

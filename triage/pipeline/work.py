@@ -122,6 +122,7 @@ def _process_file(job: FileJob, how: _Reading) -> FileResult:
     (seekable, so an archive's index at its end is read where it is, never copied)."""
     reader = _shared_reader()
     reader.passwords = how.limits.passwords  # archive evidence, items read again
+    reader.volume_keys = how.limits.volume_keys
     scope = Scope(how.limits)
     in_place = reader.seekable(job.where)
     chunks = reader.chunks(job.where)

@@ -1,0 +1,88 @@
+"""Encrypted volumes: a LUKS1 volume made here (cryptsetup writes the header, the test
+encrypts the FAT inside) is read with its password and stays locked without it; the
+password is never written anywhere in the case; bdetogo.raw (a BitLocker To Go image cut
+short: its FVE metadata lies past its end) keeps its outer FAT and says why it stays locked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import pytest
+
+import diskimages as D
+from conftest import has_traceback, row_deleted
+from triage.evidence import VolumeKeys
+
+
+@pytest.fixture(scope="module")
+def luks_disk(image_dir):
+    try:
+        return D.make_luks1_fat(image_dir)
+    except D.MissingTool as exc:
+        pytest.skip(f"cannot build test image: {exc}")
+
+
+def test_locked_without_credentials(luks_disk, triage):
+    result = triage.ingest(luks_disk.path)
+    assert result.proc.returncode == 2 and not has_traceback(result.proc.stderr)
+    assert "LUKS-encrypted volume, locked" in result.proc.stderr
+    assert "triage unlock" in result.proc.stderr or "--password" in result.proc.stderr
+
+
+def test_wrong_password_stays_locked(luks_disk, triage):
+    case = triage.new_case_dir("luks-wrong")
+    proc = triage.run("ingest", case, luks_disk.path, "--password", "not-it", "--hashes-only")
+    assert proc.returncode == 2 and not has_traceback(proc.stderr)
+    assert "do not unlock" in proc.stderr
+
+
+def test_unlocked_with_password_gives_the_files(luks_disk, triage):
+    case = triage.new_case_dir("luks")
+    proc = triage.run("ingest", case, luks_disk.path, "--password", D.LUKS_PASSWORD)
+    assert proc.returncode == 0, proc.stderr
+    _, _, rows = triage.files(case)
+    payload = luks_disk.partitions[0][1]
+    live = {r["path"]: r["md5"] for r in rows if not row_deleted(r) and r["kind"] == "file"
+            and not r.get("container_path")}
+    for rel, data in payload.files.items():
+        if rel in D.DELETED_FAT:
+            continue
+        assert live[f"/{rel}"] == hashlib.md5(data).hexdigest(), rel
+    deleted = [r for r in rows if row_deleted(r) and r["md5"]]
+    assert {r["md5"] for r in deleted} >= {payload.md5(rel) for rel in D.DELETED_FAT}
+    info = triage.run("info", case).stdout
+    assert "LUKS (unlocked with a password)" in info, info
+
+
+def test_password_is_never_written_to_the_case(luks_disk, triage):
+    case = triage.new_case_dir("luks-secret")
+    proc = triage.run("ingest", case, luks_disk.path, "--password", D.LUKS_PASSWORD,
+                      "--hashes-only")
+    assert proc.returncode == 0, proc.stderr
+    secret = D.LUKS_PASSWORD.encode()
+    for path in case.rglob("*"):
+        if path.is_file():
+            assert secret not in path.read_bytes(), path
+    with sqlite3.connect(case / "case.sqlite") as db:
+        actions = [row[0] for row in db.execute("SELECT action FROM audit_log")]
+    assert "volume.unlock" in actions
+
+
+def test_bitlocker_to_go_cut_short(shared_image, triage):
+    """bdetogo.raw is 824,320 bytes; its FVE metadata blocks are at 33 MiB and beyond: no
+    tool can unlock it. The outer FAT is still read; the warning says why."""
+    image = shared_image("bdetogo.raw")
+    case = triage.new_case_dir("bde")
+    proc = triage.run("ingest", case, image, "--password", "bde-TEST", "--hashes-only")
+    assert proc.returncode == 0 and not has_traceback(proc.stderr), proc.stderr
+    assert "BitLocker-encrypted volume, locked" in proc.stderr
+    assert "metadata cannot be read" in proc.stderr
+    _, _, rows = triage.files(case)
+    assert any(r["path"] == "/BitLockerToGo.exe" for r in rows)
+
+
+def test_credentials_do_not_show_in_repr():
+    keys = VolumeKeys(("hunter2",), ("111111-222222",), ("/keys/x.BEK",))
+    assert "hunter2" not in repr(keys) and "111111" not in str(keys) and "BEK" not in repr(keys)
