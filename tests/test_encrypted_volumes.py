@@ -86,3 +86,24 @@ def test_bitlocker_to_go_cut_short(shared_image, triage):
 def test_credentials_do_not_show_in_repr():
     keys = VolumeKeys(("hunter2",), ("111111-222222",), ("/keys/x.BEK",))
     assert "hunter2" not in repr(keys) and "111111" not in str(keys) and "BEK" not in repr(keys)
+
+
+def test_unlock_later_without_a_new_ingest(luks_disk, triage):
+    case = triage.new_case_dir("luks-later")
+    first = triage.run("ingest", case, luks_disk.path, "--hashes-only")
+    assert first.returncode == 2
+    wrong = triage.run("unlock", case, luks_disk.path.name, "--password", "not-it")
+    assert wrong.returncode == 2 and not has_traceback(wrong.stderr), wrong.stderr
+    proc = triage.run("unlock", case, luks_disk.path.name, "--password", D.LUKS_PASSWORD,
+                      "--hashes-only")
+    assert proc.returncode == 0, proc.stderr
+    assert "LUKS (unlocked with a password)" in proc.stdout
+    _, _, rows = triage.files(case)
+    payload = luks_disk.partitions[0][1]
+    by_path = {r["path"]: r["md5"] for r in rows}
+    assert by_path["/DCIM/100TEST/IMG_0001.jpg"] == payload.md5("DCIM/100TEST/IMG_0001.jpg")
+    for path in case.rglob("*"):
+        if path.is_file():
+            assert D.LUKS_PASSWORD.encode() not in path.read_bytes(), path
+    again = triage.run("unlock", case, "1", "--password", D.LUKS_PASSWORD)
+    assert again.returncode == 2 and "no locked" in again.stderr

@@ -123,6 +123,7 @@ class Ingest:
         self._image_hashes = image_hashes or {}
         self._plugins: RunRecorder | None = None
         self._fanned_out = False  # an archive's files were added as pending rows this run
+        self._volume_passwords: set[str] = set()  # passwords that unlocked a volume: not kept
 
     # -- registration -------------------------------------------------------------------
 
@@ -178,7 +179,6 @@ class Ingest:
         executor = self._executor or LocalExecutor(self.options.workers)
         for _ in range(executor.workers):
             executor.submit(warm_up)  # workers start while the walk runs
-        self._volume_passwords: set[str] = set()
         try:
             # The image hashes need no walk: a worker reads the image while the walk runs.
             evidence_jobs = self._submit_evidence_hashes(executor)
@@ -286,10 +286,51 @@ class Ingest:
             self._fail_evidence(evidence_id, f"walk failed: {exc}")
         tracker.emit()
 
-    def _note_unlocked(self, session: Session, evidence: Evidence) -> None:
+    def unlock(self, evidence_id: int) -> list[str]:
+        """Open the locked volumes of an evidence with this run's credentials: each that opens
+        gets its files as pending rows (nothing else of the evidence is recorded again), and
+        `run` then hashes them. Returns one line per locked volume saying what came of it."""
+        with self.store.session() as session:
+            evidence = session.get(Evidence, evidence_id)
+            locked = {p.index: p for p in evidence.partitions
+                      if p.error and "-encrypted volume, locked" in p.error}
+            if not locked:
+                return []
+            source = open_source(evidence.format, evidence.paths)
+            outcomes, rows, opened = [], [], None
+            try:
+                for record in walk(source, self.volume_keys):
+                    if isinstance(record, PartitionRecord):
+                        opened = self._unlocked_partition(session, evidence, locked, record)
+                        if record.index in locked:
+                            outcomes.append(f"partition {record.index}: " + (
+                                record.description.rsplit(" › ", 1)[-1] if opened is not None
+                                else record.error or "locked"))
+                    elif opened is not None and record.partition_index == opened.index:
+                        rows.append(_file_row(evidence.id, opened.id, record))
+                for start in range(0, len(rows), INSERT_BATCH):
+                    session.execute(insert(File), rows[start:start + INSERT_BATCH])
+            finally:
+                source.close()
+            return outcomes
+
+    def _unlocked_partition(self, session: Session, evidence: Evidence,
+                            locked: dict[int, Partition], record: PartitionRecord
+                            ) -> Partition | None:
+        """The stored partition `record` unlocked, brought up to date and audited."""
+        partition = locked.get(record.index)
+        if partition is None or "(unlocked with a " not in record.description:
+            return None
+        partition.description, partition.fs_type = record.description, record.fs_type
+        partition.error = record.error
+        self._note_unlocked(session, evidence, [partition])
+        return partition
+
+    def _note_unlocked(self, session: Session, evidence: Evidence,
+                       partitions: list[Partition] | None = None) -> None:
         """Audit each volume unlocked, by whom and with which kind of credential (never the
         credential); a password that opened a volume is not kept as a container password."""
-        for partition in evidence.partitions:
+        for partition in evidence.partitions if partitions is None else partitions:
             if "(unlocked with a " not in partition.description:
                 continue
             append_audit(session, self.examiner, "volume.unlock",
