@@ -14,6 +14,7 @@ from typing import BinaryIO, Iterator
 
 import pytsk3
 
+from triage.evidence import apfs
 from triage.evidence.base import EvidenceError, Source, reason
 from triage.evidence.archive import MemberCursor
 from triage.evidence.containers import ContainerError, OuterCursor, spool
@@ -69,6 +70,7 @@ class ContentReader:
         self._cursors: dict[tuple[str, tuple[str, ...]], MemberCursor] = {}
         self._outer: tuple[Locator, OuterCursor] | None = None
         self._volumes: list[UnlockedVolume] = []
+        self._apfs: dict[tuple, object | None] = {}  # (format, paths, offset) -> APFS container
 
     def source(self, format: str, paths: tuple[str, ...]) -> Source:
         key = (format, paths)
@@ -84,11 +86,44 @@ class ContentReader:
             return self._folder_chunks(where)
         if where.format == "archive":
             return self._archive_chunks(where)
+        if self._apfs_container(where) is not None:
+            return self._apfs_chunks(where)
         return self._tsk_chunks(where)
 
     def seekable(self, where: Locator) -> bool:
         """Whether `open` reads the file in place (else it copies the content to a spool)."""
-        return where.format != "archive" and not where.members
+        if where.format == "archive" or where.members:
+            return False
+        return where.format == "folder" or self._apfs_container(where) is None
+
+    def _apfs_container(self, where: Locator):
+        """The APFS container at the file's partition, or None where TSK reads it."""
+        if where.format in ("archive", "folder") or where.members:
+            return None
+        key = (where.format, where.paths, where.partition_offset or 0)
+        if key not in self._apfs:
+            source = self.source(where.format, where.paths)
+            offset = where.partition_offset or 0
+            container = None
+            try:
+                if apfs.is_apfs(source.read(offset, 4096)):
+                    container = apfs.open_container(source, offset, source.size - offset)
+            except (OSError, EvidenceError):
+                pass  # TSK's reading then says why the file cannot be read
+            self._apfs[key] = container
+        return self._apfs[key]
+
+    def _apfs_chunks(self, where: Locator) -> Iterator[bytes]:
+        try:
+            volume = self._apfs_container(where).get_volume(where.attr_id or 0)
+            is_open, _ = apfs.unlocked(volume, self.volume_keys)
+            if not is_open:
+                raise ContentError("the APFS volume is locked: give its password again "
+                                   "(triage unlock or ingest --password)")
+            entry = volume.get_file_entry_by_identifier(where.meta_addr)
+            yield from apfs.file_chunks(entry)
+        except (OSError, IOError, EvidenceError) as exc:
+            raise ContentError(reason(exc) if isinstance(exc, OSError) else str(exc)) from exc
 
     def _archive_chunks(self, where: Locator) -> Iterator[bytes]:
         key = (where.paths[0], self.passwords)
@@ -264,6 +299,7 @@ class ContentReader:
         for volume in self._volumes:
             volume.close()
         self._volumes.clear()
+        self._apfs.clear()
         self._images.clear()
         self._file_systems.clear()
 

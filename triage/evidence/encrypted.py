@@ -9,7 +9,6 @@ volume was unlocked, with which kind of credential, by whom.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -17,7 +16,7 @@ from typing import Any, Callable
 import pybde
 import pyluksde
 
-from triage.evidence.base import EvidenceError, Source, reason
+from triage.evidence.base import EvidenceError, Source, SourceRange, reason
 
 BITLOCKER, LUKS = "BitLocker", "LUKS"
 _TO_GO_GUID = bytes.fromhex("3bd66749292ed84a8399f6a339e3d001")  # BitLocker To Go wrapper
@@ -54,40 +53,6 @@ def encryption_of(head: bytes) -> str | None:
 def is_bitlocker_to_go(head: bytes) -> bool:
     """A To Go volume is a readable FAT wrapper around the encrypted data."""
     return head[0x1A8:0x1B8] == _TO_GO_GUID
-
-
-class _Range(io.RawIOBase):
-    """Bytes [offset, offset + length) of a source as a read-only file object, for libyal."""
-
-    def __init__(self, source: Source, offset: int, length: int):
-        super().__init__()
-        self._source, self._offset, self._length, self._position = source, offset, length, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        base = {0: 0, 1: self._position, 2: self._length}[whence]
-        self._position = max(0, base + offset)
-        return self._position
-
-    def tell(self) -> int:
-        return self._position
-
-    def get_size(self) -> int:
-        return self._length
-
-    def read(self, size: int = -1) -> bytes:
-        end = self._length if size is None or size < 0 else min(self._length,
-                                                                  self._position + size)
-        if end <= self._position:
-            return b""
-        data = self._source.read(self._offset + self._position, end - self._position)
-        self._position += len(data)
-        return data
 
 
 class UnlockedVolume(Source):
@@ -129,7 +94,7 @@ def unlock(source: Source, offset: int, length: int, kind: str,
         handle = pybde.volume() if kind == BITLOCKER else pyluksde.volume()
         try:
             configure(handle)
-            handle.open_file_object(_Range(source, offset, length), "r")
+            handle.open_file_object(SourceRange(source, offset, length), "r")
         except (OSError, IOError, ValueError) as exc:
             problem = _open_problem(kind, reason(exc))
             continue

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Iterator
 
 import pytsk3
 
+from triage.evidence.apfs import is_apfs, walk_container
 from triage.evidence.archive import ArchiveSource, member_path
 from triage.evidence.base import EvidenceError, Source, reason, shown_name
 from triage.evidence.containers import ContainerError
 from triage.evidence.encrypted import (UnlockedVolume, VolumeKeys, encryption_of,
                                        is_bitlocker_to_go, unlock)
 from triage.evidence.folder import FolderSource
+from triage.evidence.records import FileRecord, PartitionRecord, timestamp
 
 FS_TYPE_NAMES = {
     getattr(pytsk3, name): name.removeprefix("TSK_FS_TYPE_").lower()
@@ -37,36 +37,6 @@ VOLUME_SIGNATURES = (
     (0x1A8, bytes.fromhex("3bd66749292ed84a8399f6a339e3d001"), BITLOCKER),  # To Go wrapper GUID
     (0, b"LUKS\xba\xbe", "LUKS-encrypted volume"),
 )
-
-
-@dataclass
-class PartitionRecord:
-    index: int
-    offset: int | None
-    length: int | None
-    description: str
-    fs_type: str | None = None
-    error: str | None = None
-
-
-@dataclass
-class FileRecord:
-    partition_index: int | None
-    path: str
-    name: str
-    kind: str
-    deleted: bool = False
-    size: int | None = None
-    meta_addr: int | None = None
-    attr_type: int | None = None  # set for NTFS named streams; None reads the default data
-    attr_id: int | None = None
-    path_bytes: bytes | None = None
-    crtime: datetime | None = None
-    mtime: datetime | None = None
-    atime: datetime | None = None
-    ctime: datetime | None = None
-    readable: bool = True
-    error: str | None = None
 
 
 def walk(source: Source, keys: VolumeKeys = VolumeKeys()) -> Iterator[PartitionRecord | FileRecord]:
@@ -89,6 +59,9 @@ def walk(source: Source, keys: VolumeKeys = VolumeKeys()) -> Iterator[PartitionR
             yield partition
             continue
         head = _head(source, partition)
+        if is_apfs(head):
+            yield from walk_container(source, partition, keys)
+            continue
         locked = None
         if kind := encryption_of(head):
             length = partition.length or source.size - (partition.offset or 0)
@@ -194,18 +167,6 @@ def _unreadable_volume(source: Source, partition: PartitionRecord, exc: Exceptio
     return "no file system The Sleuth Kit can read" + (f" ({detail})" if detail else "")
 
 
-def _timestamp(seconds: int, nanos: int = 0) -> datetime | None:
-    if not seconds:
-        return None
-    try:
-        moment = datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
-    except (OverflowError, OSError, ValueError):
-        return None
-    return moment.replace(microsecond=(nanos or 0) // 1000)
-
-
-
-
 _NAME_KINDS = {
     pytsk3.TSK_FS_NAME_TYPE_REG: "file",
     pytsk3.TSK_FS_NAME_TYPE_DIR: "dir",
@@ -256,10 +217,10 @@ def _entry_record(fs: pytsk3.FS_Info, entry: pytsk3.File, parent: str, parent_ra
             record.error = "content not recoverable: the entry has no metadata"
         return record
     record.size = int(meta.size)
-    record.crtime = _timestamp(meta.crtime, getattr(meta, "crtime_nano", 0))
-    record.mtime = _timestamp(meta.mtime, getattr(meta, "mtime_nano", 0))
-    record.atime = _timestamp(meta.atime, getattr(meta, "atime_nano", 0))
-    record.ctime = _timestamp(meta.ctime, getattr(meta, "ctime_nano", 0))
+    record.crtime = timestamp(meta.crtime, getattr(meta, "crtime_nano", 0))
+    record.mtime = timestamp(meta.mtime, getattr(meta, "mtime_nano", 0))
+    record.atime = timestamp(meta.atime, getattr(meta, "atime_nano", 0))
+    record.ctime = timestamp(meta.ctime, getattr(meta, "ctime_nano", 0))
     if name_unalloc and not meta_unalloc and record.deleted:
         # The deleted name's metadata now belongs to another file: its content is not this file's.
         record.readable = False
@@ -394,11 +355,11 @@ def _walk_folder(root: Path) -> Iterator[FileRecord]:
             )
             record.size = info.st_size
             record.meta_addr = info.st_ino
-            record.mtime = _timestamp(int(info.st_mtime), info.st_mtime_ns % 1_000_000_000)
-            record.atime = _timestamp(int(info.st_atime), info.st_atime_ns % 1_000_000_000)
-            record.ctime = _timestamp(int(info.st_ctime), info.st_ctime_ns % 1_000_000_000)
+            record.mtime = timestamp(int(info.st_mtime), info.st_mtime_ns % 1_000_000_000)
+            record.atime = timestamp(int(info.st_atime), info.st_atime_ns % 1_000_000_000)
+            record.ctime = timestamp(int(info.st_ctime), info.st_ctime_ns % 1_000_000_000)
             birth = getattr(info, "st_birthtime", None)
-            record.crtime = _timestamp(int(birth)) if birth else None
+            record.crtime = timestamp(int(birth)) if birth else None
             record.readable = record.kind == "file"
             if record.kind == "dir":
                 subfolders.append(raw)
