@@ -4,42 +4,72 @@
 <context>
     <name>AddEvidenceDialog</name>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="29"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="35"/>
         <source>Add evidence</source>
         <translation>Ajouter des scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="33"/>
-        <source>Add disk images (raw/dd, split raw, E01: choose the first segment, the others are found) or folders of extracted files. Evidence is only ever opened for reading.</source>
-        <translation>Ajoutez des images disque (raw/dd, raw segmentée, E01 : choisissez le premier segment, les autres sont trouvés) ou des dossiers de fichiers extraits. Les scellés ne sont jamais ouverts qu&apos;en lecture.</translation>
+        <location filename="../../triage/gui/evidence_dialog.py" line="39"/>
+        <source>Add disk images (raw/dd, split raw, E01: choose the first segment, the others are found; VMDK, VHD, VHDX, QCOW2, DMG) or folders of extracted files. Evidence is only ever opened for reading.</source>
+        <translation>Ajoutez des images disque (raw/dd, raw segmentée, E01 : choisissez le premier segment, les autres sont trouvés ; VMDK, VHD, VHDX, QCOW2, DMG) ou des dossiers de fichiers extraits. Les scellés ne sont jamais ouverts qu&apos;en lecture.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="38"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="45"/>
         <source>Add image files…</source>
         <translation>Ajouter des fichiers d&apos;image…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="41"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="48"/>
         <source>Add folder…</source>
         <translation>Ajouter un répertoire…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="44"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="51"/>
         <source>Remove</source>
         <translation>Retirer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="56"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="63"/>
         <source>Add and process</source>
         <translation>Ajouter et traiter</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="81"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="76"/>
+        <source>Encrypted volumes (BitLocker, LUKS, APFS): never stored</source>
+        <translation>Volumes chiffrés (BitLocker, LUKS, APFS) : jamais enregistrés</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="83"/>
+        <source>Choose…</source>
+        <translation>Choisir…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="89"/>
+        <source>&amp;Password:</source>
+        <translation>&amp;Mot de passe :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="90"/>
+        <source>&amp;Recovery key:</source>
+        <translation>Clé de &amp;récupération :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="91"/>
+        <source>&amp;Key file:</source>
+        <translation>&amp;Fichier de clé :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="95"/>
+        <source>Startup key or key file</source>
+        <translation>Clé de démarrage ou fichier de clé</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="124"/>
         <source>Disk images</source>
         <translation>Images disque</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="86"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="129"/>
         <source>Folder of files</source>
         <translation>Répertoire de fichiers</translation>
     </message>
@@ -120,124 +150,124 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="345"/>
+        <location filename="../../triage/gui/case_view.py" line="346"/>
         <source>Evidence</source>
         <translation>Scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="352"/>
+        <location filename="../../triage/gui/case_view.py" line="353"/>
         <source>Summary</source>
         <translation>Résumé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="397"/>
+        <location filename="../../triage/gui/case_view.py" line="398"/>
         <source>Filter by path, name or MD5</source>
         <translation>Filtrer par chemin, nom ou MD5</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="408"/>
+        <location filename="../../triage/gui/case_view.py" line="409"/>
         <source>Filter:</source>
         <translation>Filtre :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="421"/>
+        <location filename="../../triage/gui/case_view.py" line="422"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="443"/>
+        <location filename="../../triage/gui/case_view.py" line="444"/>
         <source>&amp;Gallery</source>
         <translation>&amp;Galerie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="444"/>
+        <location filename="../../triage/gui/case_view.py" line="445"/>
         <source>&amp;Evidence and files</source>
         <translation>&amp;Scellés et fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="448"/>
+        <location filename="../../triage/gui/case_view.py" line="449"/>
         <source>Could not read the links: {m}</source>
         <translation>Impossible de lire les liens : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="449"/>
+        <location filename="../../triage/gui/case_view.py" line="450"/>
         <source>&amp;Links</source>
         <translation>&amp;Liens</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="475"/>
+        <location filename="../../triage/gui/case_view.py" line="476"/>
         <source>Could not record the examiner: {m}</source>
         <translation>Impossible d&apos;enregistrer l&apos;examinateur : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="506"/>
+        <location filename="../../triage/gui/case_view.py" line="507"/>
         <source>Could not read the case: {m}</source>
         <translation>Lecture du dossier impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="507"/>
-        <location filename="../../triage/gui/case_view.py" line="526"/>
+        <location filename="../../triage/gui/case_view.py" line="508"/>
+        <location filename="../../triage/gui/case_view.py" line="527"/>
         <source>Retry</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="525"/>
+        <location filename="../../triage/gui/case_view.py" line="526"/>
         <source>Could not read the file list: {m}</source>
         <translation>Lecture de la liste des fichiers impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="530"/>
+        <location filename="../../triage/gui/case_view.py" line="531"/>
         <source>Reading…</source>
         <translation>Lecture…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="535"/>
+        <location filename="../../triage/gui/case_view.py" line="536"/>
         <source>{shown} of {total} entries</source>
         <translation>{shown} entrées sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="538"/>
+        <location filename="../../triage/gui/case_view.py" line="539"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="563"/>
+        <location filename="../../triage/gui/case_view.py" line="565"/>
         <source>An ingest is already running in this case.</source>
         <translation>Une ingestion est déjà en cours dans ce dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="570"/>
+        <location filename="../../triage/gui/case_view.py" line="575"/>
         <source>Adding {n} evidence…</source>
         <translation>Ajout de {n} scellé(s)…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="571"/>
+        <location filename="../../triage/gui/case_view.py" line="576"/>
         <source>Resuming ingest…</source>
         <translation>Reprise de l&apos;ingestion…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="603"/>
+        <location filename="../../triage/gui/case_view.py" line="608"/>
         <source>Ingest stopped: {e}. What was recorded is kept; resume to finish.</source>
         <translation>Ingestion arrêtée : {e}. Ce qui a été enregistré est conservé ; reprenez pour terminer.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="605"/>
-        <location filename="../../triage/gui/case_view.py" line="620"/>
+        <location filename="../../triage/gui/case_view.py" line="610"/>
+        <location filename="../../triage/gui/case_view.py" line="625"/>
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="609"/>
+        <location filename="../../triage/gui/case_view.py" line="614"/>
         <source>Plugin {name} stopped: {error}</source>
         <translation>Extension {name} arrêtée : {error}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="612"/>
+        <location filename="../../triage/gui/case_view.py" line="617"/>
         <source>Ingest cancelled after {n} files. Resume to finish; nothing is done twice.</source>
         <translation>Ingestion annulée après {n} fichiers. Reprenez pour terminer ; rien n’est fait deux fois.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="615"/>
+        <location filename="../../triage/gui/case_view.py" line="620"/>
         <source>Ingest finished: {n} files hashed, {e} file errors.</source>
         <translation>Ingestion terminée : {n} fichiers hachés, {e} erreurs de fichier.</translation>
     </message>
@@ -245,227 +275,227 @@
 <context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../triage/gui/detail.py" line="121"/>
+        <location filename="../../triage/gui/detail.py" line="122"/>
         <source>Keyframes of the video, treated like its preview</source>
         <translation>Images clés de la vidéo, traitées comme son aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="139"/>
+        <location filename="../../triage/gui/detail.py" line="140"/>
         <source>Select a picture to see where it was found, its hashes, hash-set matches and tag history.</source>
         <translation>Sélectionnez une image pour voir où elle a été trouvée, ses empreintes, ses correspondances de listes d&apos;empreintes et l&apos;historique de ses catégories.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="164"/>
+        <location filename="../../triage/gui/detail.py" line="165"/>
         <source>No picture selected</source>
         <translation>Aucune image sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="197"/>
+        <location filename="../../triage/gui/detail.py" line="198"/>
         <source>This item is no longer in the case.</source>
         <translation>Cet élément n&apos;est plus dans le dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="207"/>
+        <location filename="../../triage/gui/detail.py" line="208"/>
         <source>Could not read this item: {m}</source>
         <translation>Lecture de cet élément impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="217"/>
+        <location filename="../../triage/gui/detail.py" line="218"/>
         <source>Stack of {n} (representative first):</source>
         <translation>Pile de {n} (représentant en premier) :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="218"/>
+        <location filename="../../triage/gui/detail.py" line="219"/>
         <source> {k} matched only in part: look before Alt+key</source>
         <translation> {k} seulement en partie semblables : à regarder avant Alt+touche</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="240"/>
+        <location filename="../../triage/gui/detail.py" line="241"/>
         <source>Loading…</source>
         <translation>Chargement…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="241"/>
+        <location filename="../../triage/gui/detail.py" line="242"/>
         <source>No preview</source>
         <translation>Pas d&apos;aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="260"/>
+        <location filename="../../triage/gui/detail.py" line="261"/>
         <source>Keyframes: loading…</source>
         <translation>Images clés : chargement…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="261"/>
+        <location filename="../../triage/gui/detail.py" line="262"/>
         <source>No keyframes</source>
         <translation>Pas d&apos;images clés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="323"/>
+        <location filename="../../triage/gui/detail.py" line="324"/>
         <source>to review</source>
         <translation>à revoir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="325"/>
+        <location filename="../../triage/gui/detail.py" line="326"/>
         <source>proposed by an alert hash set: &lt;b&gt;{category}&lt;/b&gt;, not confirmed (press &lt;b&gt;{key}&lt;/b&gt; to make it your tag)</source>
         <translation>proposée par un jeu de hachages d&apos;alerte : &lt;b&gt;{category}&lt;/b&gt;, non confirmée (appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour en faire votre étiquette)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="330"/>
+        <location filename="../../triage/gui/detail.py" line="331"/>
         <source>hash sets propose {categories}: give it one with its key</source>
         <translation>les jeux de hachages proposent {categories} : attribuez-en une avec sa touche</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="332"/>
+        <location filename="../../triage/gui/detail.py" line="333"/>
         <source>uncategorised</source>
         <translation>non catégorisé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="364"/>
+        <location filename="../../triage/gui/detail.py" line="363"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="366"/>
+        <location filename="../../triage/gui/detail.py" line="365"/>
         <source>Category</source>
         <translation>Catégorie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="371"/>
+        <location filename="../../triage/gui/detail.py" line="370"/>
         <source>Found {n} time(s)</source>
         <translation>Trouvé {n} fois</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="375"/>
+        <location filename="../../triage/gui/detail.py" line="374"/>
         <source>(the sets disagree)</source>
         <translation>(les listes divergent)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="376"/>
+        <location filename="../../triage/gui/detail.py" line="375"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de listes d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="379"/>
+        <location filename="../../triage/gui/detail.py" line="378"/>
         <source>Near hash-set entries (perceptual)</source>
         <translation>Proches d’entrées de jeux d’empreintes (perceptuel)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="385"/>
+        <location filename="../../triage/gui/detail.py" line="384"/>
         <source>Tags</source>
         <translation>Catégories données</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="395"/>
+        <location filename="../../triage/gui/detail.py" line="394"/>
         <source>Video</source>
         <translation>Vidéo</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="398"/>
+        <location filename="../../triage/gui/detail.py" line="397"/>
         <source>Tag history (audit log)</source>
         <translation>Historique des catégories (journal d&apos;audit)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="405"/>
+        <location filename="../../triage/gui/detail.py" line="404"/>
         <source>Looks like an entry, not the same file: a lead to check, which categorises nothing.</source>
         <translation>Ressemble à une entrée, sans être le même fichier : une piste à vérifier, qui ne catégorise rien.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="410"/>
+        <location filename="../../triage/gui/detail.py" line="409"/>
         <source>, keyframe {i} at {t:.1f} s</source>
         <translation>, image clé {i} à {t:.1f} s</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="412"/>
+        <location filename="../../triage/gui/detail.py" line="411"/>
         <source>{algorithm} distance {distance}{where}; {kind}, category {category}, record {record}</source>
         <translation>{algorithm} distance {distance}{where} ; {kind}, catégorie {category}, enregistrement {record}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="422"/>
+        <location filename="../../triage/gui/detail.py" line="421"/>
         <source>partition {p}</source>
         <translation>partition {p}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="425"/>
+        <location filename="../../triage/gui/detail.py" line="424"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="427"/>
+        <location filename="../../triage/gui/detail.py" line="426"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="427"/>
+        <location filename="../../triage/gui/detail.py" line="426"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="428"/>
+        <location filename="../../triage/gui/detail.py" line="427"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="429"/>
+        <location filename="../../triage/gui/detail.py" line="428"/>
         <source>Accessed</source>
         <translation>Accédé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="430"/>
+        <location filename="../../triage/gui/detail.py" line="429"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="431"/>
+        <location filename="../../triage/gui/detail.py" line="430"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="437"/>
+        <location filename="../../triage/gui/detail.py" line="436"/>
         <source>{kind}, category {category}{scheme}; by {digest}, record {record} of {source} (SHA-256 {sha}…), imported {when} by {who}</source>
         <translation>{kind}, catégorie {category}{scheme} ; par {digest}, enregistrement {record} de {source} (SHA-256 {sha}…), importé le {when} par {who}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="449"/>
+        <location filename="../../triage/gui/detail.py" line="448"/>
         <source>What plugins suggest. Not a verdict: only an examiner&apos;s tag categorises.</source>
         <translation>Ce que suggèrent les greffons. Pas un verdict : seule l’étiquette d’un examinateur catégorise.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="454"/>
+        <location filename="../../triage/gui/detail.py" line="453"/>
         <source>Plugin suggestions</source>
         <translation>Suggestions des greffons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="458"/>
+        <location filename="../../triage/gui/detail.py" line="457"/>
         <source>model SHA-256 {sha}…</source>
         <translation>modèle SHA-256 {sha}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="459"/>
+        <location filename="../../triage/gui/detail.py" line="458"/>
         <source>no model file</source>
         <translation>pas de fichier de modèle</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="464"/>
+        <location filename="../../triage/gui/detail.py" line="463"/>
         <source>Flags (score over threshold): {flags}</source>
         <translation>Signalements (score au-dessus du seuil) : {flags}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="467"/>
+        <location filename="../../triage/gui/detail.py" line="466"/>
         <source>No label over its threshold</source>
         <translation>Aucune étiquette au-dessus de son seuil</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="470"/>
+        <location filename="../../triage/gui/detail.py" line="469"/>
         <source>{n} face(s)</source>
         <translation>{n} visage(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="471"/>
+        <location filename="../../triage/gui/detail.py" line="470"/>
         <source>{n} region(s)</source>
         <translation>{n} région(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="474"/>
+        <location filename="../../triage/gui/detail.py" line="473"/>
         <source>Suggests category &lt;b&gt;{category}&lt;/b&gt; ({scheme}): press &lt;b&gt;{key}&lt;/b&gt; to confirm it as your tag</source>
         <translation>Suggère la catégorie &lt;b&gt;{category}&lt;/b&gt; ({scheme}) : appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour la confirmer comme votre étiquette</translation>
     </message>
@@ -473,22 +503,22 @@
 <context>
     <name>EvidencePanel</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="78"/>
+        <location filename="../../triage/gui/case_view.py" line="79"/>
         <source>Select an evidence, partition or container for details.</source>
         <translation>Sélectionnez un scellé, une partition ou un conteneur pour le détail.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="138"/>
+        <location filename="../../triage/gui/case_view.py" line="139"/>
         <source>Partition {index}</source>
         <translation>Partition {index}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="141"/>
+        <location filename="../../triage/gui/case_view.py" line="142"/>
         <source>Error: {error}</source>
         <translation>Erreur : {error}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="141"/>
+        <location filename="../../triage/gui/case_view.py" line="142"/>
         <source>Read</source>
         <translation>Lu</translation>
     </message>
@@ -902,7 +932,7 @@
 <context>
     <name>FrameDecoder</name>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="116"/>
+        <location filename="../../triage/gui/video_player.py" line="119"/>
         <source>OpenCV cannot decode this video</source>
         <translation>OpenCV ne peut pas décoder cette vidéo</translation>
     </message>
@@ -1040,33 +1070,32 @@
         <translation>{scheme} : {keys}  ·  &lt;b&gt;Alt+touche&lt;/b&gt; toute la pile  ·  &lt;b&gt;Retour arrière&lt;/b&gt; retirer l&apos;étiquette  ·  &lt;b&gt;{confirm}&lt;/b&gt; confirmer une proposition  ·  &lt;b&gt;maintenir Espace&lt;/b&gt; révéler</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="361"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="360"/>
         <source>remove the tag of {n}</source>
         <translation>retirer l&apos;étiquette de {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="364"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="378"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="369"/>
         <source>tag {n} as {code} ({label})</source>
         <translation>étiqueter {n} : {code} ({label})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="383"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="385"/>
         <source>{k} stack member(s) matched only in part and were not tagged: {names}. Look at them (Show stacks off) and tag them yourself.</source>
         <translation>{k} membre(s) de pile semblable(s) seulement en partie, non étiqueté(s) : {names}. Regardez-les (Afficher les piles désactivé) et étiquetez-les vous-même.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="429"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="431"/>
         <source>The segment was not changed: {m}</source>
         <translation>Le segment n&apos;a pas été modifié : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="442"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="443"/>
         <source>tag the video as {code} ({label})</source>
         <translation>étiqueter la vidéo : {code} ({label})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="462"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="463"/>
         <source>confirm {plugin}&apos;s suggestion {category} for {n}</source>
         <translation>confirmer la suggestion {category} de {plugin} pour {n}</translation>
     </message>
@@ -1102,51 +1131,49 @@
     </message>
     <message>
         <location filename="../../triage/gui/gallery_panel.py" line="320"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="375"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="568"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="570"/>
         <source>1 item</source>
         <translation>1 élément</translation>
     </message>
     <message>
         <location filename="../../triage/gui/gallery_panel.py" line="320"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="375"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="568"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="570"/>
         <source>{n} items</source>
         <translation>{n} éléments</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="459"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="460"/>
         <source>No plugin suggests a category for this item.</source>
         <translation>Aucun greffon ne suggère de catégorie pour cet élément.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="475"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="476"/>
         <source>Nothing confirmed: {m}</source>
         <translation>Rien n’a été confirmé : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="486"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="487"/>
         <source>The hash sets propose different categories for the selection: give it one with its key.</source>
         <translation>Les jeux de hachages proposent des catégories différentes pour la sélection : attribuez-en une avec sa touche.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="491"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="492"/>
         <source>confirm the hash-set category {code} for {n}</source>
         <translation>confirmer la catégorie {code} du jeu de hachages pour {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="530"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="529"/>
         <source>{who} changed the case ({what}). Refresh to see it.</source>
         <translation>{who} a modifié le dossier ({what}). Actualisez pour le voir.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="536"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="535"/>
         <source>The change was not made: {m}. Undo history was cleared; refresh to see the case as it is.</source>
         <translation>La modification n&apos;a pas été faite : {m}. L&apos;historique d&apos;annulation a été vidé ; actualisez pour voir le dossier tel qu&apos;il est.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="532"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="538"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="531"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="537"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
@@ -1654,92 +1681,92 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
         <translation>Une ingestion est en cours : annulez-la avant de fermer le dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="500"/>
+        <location filename="../../triage/gui/main_window.py" line="502"/>
         <source>(no case open)</source>
         <translation>(aucun dossier ouvert)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="519"/>
+        <location filename="../../triage/gui/main_window.py" line="521"/>
         <source>Importing hash set {name}…</source>
         <translation>Import de la liste d&apos;empreintes {name}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="533"/>
+        <location filename="../../triage/gui/main_window.py" line="535"/>
         <source>Importing URL list {name}…</source>
         <translation>Import de la liste d’URL {name}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="543"/>
+        <location filename="../../triage/gui/main_window.py" line="545"/>
         <source>Export links</source>
         <translation>Exporter les liens</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="544"/>
+        <location filename="../../triage/gui/main_window.py" line="546"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="550"/>
+        <location filename="../../triage/gui/main_window.py" line="552"/>
         <source>Exporting links…</source>
         <translation>Export des liens…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="556"/>
+        <location filename="../../triage/gui/main_window.py" line="558"/>
         <source>Stacking near-duplicates…</source>
         <translation>Regroupement des quasi-doublons…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="572"/>
+        <location filename="../../triage/gui/main_window.py" line="574"/>
         <source>Exporting…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="579"/>
+        <location filename="../../triage/gui/main_window.py" line="581"/>
         <source>Verifying evidence and audit log…</source>
         <translation>Vérification des scellés et du journal d&apos;audit…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="594"/>
+        <location filename="../../triage/gui/main_window.py" line="596"/>
         <source>Preparing the demo case…</source>
         <translation>Préparation du dossier de démonstration…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="609"/>
+        <location filename="../../triage/gui/main_window.py" line="611"/>
         <source>Cannot prepare the demo case: {m}</source>
         <translation>Impossible de préparer l’affaire de démonstration : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="626"/>
+        <location filename="../../triage/gui/main_window.py" line="628"/>
         <source>The new language is used from the next start.</source>
         <translation>La nouvelle langue s&apos;applique au prochain démarrage.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="639"/>
+        <location filename="../../triage/gui/main_window.py" line="641"/>
         <source>Examiner</source>
         <translation>Enquêteur</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="640"/>
+        <location filename="../../triage/gui/main_window.py" line="642"/>
         <source>Examiner name (recorded in the audit log):</source>
         <translation>Nom de l&apos;enquêteur (consigné dans le journal d&apos;audit) :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="670"/>
+        <location filename="../../triage/gui/main_window.py" line="672"/>
         <source>About Triage</source>
         <translation>À propos de Triage</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="695"/>
+        <location filename="../../triage/gui/main_window.py" line="697"/>
         <source>Ingest running</source>
         <translation>Ingestion en cours</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="696"/>
+        <location filename="../../triage/gui/main_window.py" line="698"/>
         <source>An ingest is running. Cancel it and quit? What is recorded is kept, and the next ingest resumes from there.</source>
         <translation>Une ingestion est en cours. L&apos;annuler et quitter ? Ce qui est enregistré est conservé, et la prochaine ingestion reprendra à partir de là.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="705"/>
+        <location filename="../../triage/gui/main_window.py" line="707"/>
         <source>Cancelling ingest, then quitting…</source>
         <translation>Annulation de l&apos;ingestion, puis fermeture…</translation>
     </message>
@@ -1927,54 +1954,54 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
 <context>
     <name>SummaryPanel</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="280"/>
+        <location filename="../../triage/gui/case_view.py" line="281"/>
         <source> ({n} with errors)</source>
         <translation> ({n} avec erreurs)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="286"/>
+        <location filename="../../triage/gui/case_view.py" line="287"/>
         <source>{done} of {total} files</source>
         <translation>{done} fichiers sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="292"/>
+        <location filename="../../triage/gui/case_view.py" line="293"/>
         <source>{n} more types</source>
         <translation>{n} autres types</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="300"/>
+        <location filename="../../triage/gui/case_view.py" line="301"/>
         <source>Items found inside archives, documents, mail, databases and caches, by kind; {n} need a password</source>
         <translation>Éléments trouvés dans des archives, documents, courriels, bases de données et caches, par type ; {n} demandent un mot de passe</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="303"/>
+        <location filename="../../triage/gui/case_view.py" line="304"/>
         <source>Files whose name&apos;s extension disagrees with their content</source>
         <translation>Fichiers dont l&apos;extension ne correspond pas au contenu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="306"/>
+        <location filename="../../triage/gui/case_view.py" line="307"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="307"/>
+        <location filename="../../triage/gui/case_view.py" line="308"/>
         <source>
 {n} not decoded</source>
         <translation>
 {n} non décodées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="313"/>
+        <location filename="../../triage/gui/case_view.py" line="314"/>
         <source>{n} files not hashed yet</source>
         <translation>{n} fichiers pas encore hachés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="314"/>
+        <location filename="../../triage/gui/case_view.py" line="315"/>
         <source>evidence not fully read yet</source>
         <translation>scellés pas encore entièrement lus</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="315"/>
+        <location filename="../../triage/gui/case_view.py" line="316"/>
         <source>Case ▸ Resume ingest finishes them</source>
         <translation>Dossier ▸ Reprendre l&apos;ingestion les termine</translation>
     </message>
@@ -2015,68 +2042,68 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
 <context>
     <name>VideoPlayer</name>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="165"/>
+        <location filename="../../triage/gui/video_player.py" line="170"/>
         <source>Video: {name}</source>
         <translation>Vidéo : {name}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="177"/>
+        <location filename="../../triage/gui/video_player.py" line="182"/>
         <source>Reading the video out of the evidence…</source>
         <translation>Lecture de la vidéo depuis le scellé…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="185"/>
-        <location filename="../../triage/gui/video_player.py" line="294"/>
+        <location filename="../../triage/gui/video_player.py" line="190"/>
+        <location filename="../../triage/gui/video_player.py" line="299"/>
         <source>Play (P)</source>
         <translation>Lire (P)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="187"/>
+        <location filename="../../triage/gui/video_player.py" line="192"/>
         <source>◀ frame (,)</source>
         <translation>◀ image (,)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="187"/>
+        <location filename="../../triage/gui/video_player.py" line="192"/>
         <source>frame ▶ (.)</source>
         <translation>image ▶ (.)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="195"/>
+        <location filename="../../triage/gui/video_player.py" line="200"/>
         <source>No sound: Triage plays videos muted</source>
         <translation>Sans son : Triage lit les vidéos en muet</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="204"/>
+        <location filename="../../triage/gui/video_player.py" line="209"/>
         <source>Keyframes: click one to go there</source>
         <translation>Images clés : cliquez sur l&apos;une pour y aller</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="209"/>
+        <location filename="../../triage/gui/video_player.py" line="214"/>
         <source>Stretches categorised on their own; Delete removes the selected one</source>
         <translation>Passages catégorisés à part ; Suppr retire celui sélectionné</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="215"/>
+        <location filename="../../triage/gui/video_player.py" line="220"/>
         <source>Speed:</source>
         <translation>Vitesse :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="239"/>
+        <location filename="../../triage/gui/video_player.py" line="244"/>
         <source>The video could not be read: {m}</source>
         <translation>La vidéo n&apos;a pas pu être lue : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="290"/>
+        <location filename="../../triage/gui/video_player.py" line="295"/>
         <source>Pause (P)</source>
         <translation>Pause (P)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="380"/>
+        <location filename="../../triage/gui/video_player.py" line="385"/>
         <source>Marked {start}–{end}: a category key tags this stretch; Esc clears it</source>
         <translation>Marqué {start}–{end} : une touche de catégorie étiquette ce passage ; Échap l’efface</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="383"/>
+        <location filename="../../triage/gui/video_player.py" line="388"/>
         <source>A category key tags the whole video; [ and ] mark a stretch to tag on its own</source>
         <translation>Une touche de catégorie étiquette toute la vidéo ; [ et ] marquent un passage à étiqueter à part</translation>
     </message>

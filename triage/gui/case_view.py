@@ -4,6 +4,7 @@ and ingest."""
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from functools import partial
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
@@ -46,7 +47,7 @@ from triage.gui.data import (
 from triage.gui.models import ERROR_COLOUR, FileTableModel, MiddleElideDelegate
 from triage.gui.widgets import MessageBar, ProgressPanel
 from triage.gui.workers import IngestOutcome, IngestThread, StoreReader
-from triage.pipeline.ingest import IngestOptions
+from triage.pipeline.ingest import IngestOptions, VolumeKeys
 from triage.pipeline.progress import Progress
 
 FILTER_DELAY_MS = 250
@@ -557,13 +558,17 @@ class CaseView(QWidget):
     def ingesting(self) -> bool:
         return self._ingest is not None
 
-    def start_ingest(self, paths: list[str]) -> bool:
-        """Add `paths` (none: only resume what is unfinished) and process them on a thread."""
+    def start_ingest(self, paths: list[str], keys: VolumeKeys | None = None) -> bool:
+        """Add `paths` (none: only resume what is unfinished) and process them on a thread;
+        `keys` open their encrypted volumes (this run only)."""
         if self._ingest is not None:
             self._messages.warning(self.tr("An ingest is already running in this case."))
             return False
         self._messages.clear()
-        thread = IngestThread(self.store, self.examiner, paths, self.ingest_options, self)
+        options = self.ingest_options
+        if keys:
+            options = replace(options or IngestOptions(), volume_keys=keys)
+        thread = IngestThread(self.store, self.examiner, paths, options, self)
         thread.progress.connect(self._ingest_progress)
         thread.completed.connect(self._ingest_completed)
         self._ingest, self._stage = thread, None

@@ -1,4 +1,5 @@
-"""Choose evidence to add: disk image files (first segment of a split set) and folders."""
+"""Choose evidence to add: disk image files (first segment of a split set) and folders, with
+the credentials of their encrypted volumes (kept in memory for this ingest only)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPushButton,
     QStyle,
@@ -17,8 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from triage.pipeline.ingest import VolumeKeys
+
 IMAGE_FILTER = ("Disk images (*.E01 *.e01 *.Ex01 *.dd *.raw *.img *.bin *.iso *.000 *.001 *.aff "
-                "*.vhd *.vmdk);;All files (*)")
+                "*.vhd *.vhdx *.vmdk *.qcow2 *.qcow *.dmg *.sparseimage);;All files (*)")
 
 
 class AddEvidenceDialog(QDialog):
@@ -31,7 +37,8 @@ class AddEvidenceDialog(QDialog):
         self._start_folder = start_folder
         intro = QLabel(self.tr(
             "Add disk images (raw/dd, split raw, E01: choose the first segment, the others are "
-            "found) or folders of extracted files. Evidence is only ever opened for reading."))
+            "found; VMDK, VHD, VHDX, QCOW2, DMG) or folders of extracted files. Evidence is only "
+            "ever opened for reading."))
         intro.setWordWrap(True)
         self.list = QListWidget()
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
@@ -59,9 +66,45 @@ class AddEvidenceDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(middle, 1)
+        layout.addWidget(self._credentials_box())
         layout.addWidget(self.buttons)
         self.list.itemSelectionChanged.connect(self._update)
         self._update()
+
+    def _credentials_box(self) -> QGroupBox:
+        """Password, recovery key and key file for BitLocker, LUKS and APFS volumes."""
+        box = QGroupBox(self.tr("Encrypted volumes (BitLocker, LUKS, APFS): never stored"))
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.recovery_edit = QLineEdit()
+        self.recovery_edit.setPlaceholderText("000000-000000-000000-000000-000000-000000-"
+                                              "000000-000000")
+        self.key_file_edit = QLineEdit()
+        browse = QPushButton(self.tr("Choose…"))
+        browse.clicked.connect(self._choose_key_file)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_file_edit, 1)
+        key_row.addWidget(browse)
+        form = QFormLayout(box)
+        form.addRow(self.tr("&Password:"), self.password_edit)
+        form.addRow(self.tr("&Recovery key:"), self.recovery_edit)
+        form.addRow(self.tr("&Key file:"), key_row)
+        return box
+
+    def _choose_key_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Startup key or key file"),
+                                              self._start_folder)
+        if path:
+            self.key_file_edit.setText(path)
+
+    @property
+    def volume_keys(self) -> VolumeKeys:
+        """The credentials typed in, for this ingest only (memory, never the case)."""
+        password = self.password_edit.text()
+        recovery = self.recovery_edit.text().strip()
+        key_file = self.key_file_edit.text().strip()
+        return VolumeKeys((password,) if password else (), (recovery,) if recovery else (),
+                          (os.path.abspath(key_file),) if key_file else ())
 
     @property
     def paths(self) -> list[str]:
