@@ -39,6 +39,12 @@ VOLUME_SIGNATURES = (
 )
 
 
+# Partition tables, as `triage info` names the layer (`VHDX › GPT › ... › NTFS`).
+VOLUME_SYSTEMS = {pytsk3.TSK_VS_TYPE_DOS: "MBR", pytsk3.TSK_VS_TYPE_GPT: "GPT",
+                  pytsk3.TSK_VS_TYPE_MAC: "APM", pytsk3.TSK_VS_TYPE_BSD: "BSD disklabel",
+                  pytsk3.TSK_VS_TYPE_SUN: "Sun VTOC"}
+
+
 def walk(source: Source, keys: VolumeKeys = VolumeKeys()) -> Iterator[PartitionRecord | FileRecord]:
     """Every partition of the source, each followed by the entries of its file system.
 
@@ -110,6 +116,7 @@ def _partitions(image: pytsk3.Img_Info, image_size: int) -> list[PartitionRecord
     except (OSError, RuntimeError):  # RuntimeError: a read error raised inside an external image
         return [PartitionRecord(0, 0, image_size, "whole image (no partition table)")]
     sector = volumes.info.block_size
+    table = VOLUME_SYSTEMS.get(int(volumes.info.vstype))
     partitions = []
     for part in volumes:
         if not part.flags & pytsk3.TSK_VS_PART_FLAG_ALLOC:
@@ -118,7 +125,8 @@ def _partitions(image: pytsk3.Img_Info, image_size: int) -> list[PartitionRecord
             index=int(part.addr),
             offset=part.start * sector,
             length=part.len * sector,
-            description=part.desc.decode("utf-8", "backslashreplace"),
+            description=(f"{table} › " if table else "")
+            + part.desc.decode("utf-8", "backslashreplace"),
         )
         if record.offset >= image_size:
             record.error = (
