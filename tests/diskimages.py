@@ -665,31 +665,44 @@ LUKS_PASSWORD = "luks-TEST"
 
 
 def make_luks1_fat(folder: Path) -> Disk:
-    """A LUKS1 volume (aes-xts-plain64, password LUKS_PASSWORD) holding a FAT16 file system
+    """A LUKS1 volume holding a FAT16 file system (see make_luks_fat)."""
+    return make_luks_fat(folder, "luks1")
+
+
+def make_luks2_fat(folder: Path) -> Disk:
+    """A LUKS2 volume (PBKDF2, 512-byte sectors) holding a FAT16 file system."""
+    return make_luks_fat(folder, "luks2")
+
+
+def make_luks_fat(folder: Path, luks_type: str) -> Disk:
+    """A LUKS volume (aes-xts-plain64, password LUKS_PASSWORD) holding a FAT16 file system
     with the standard payload. cryptsetup writes only the header (no device-mapper, no
     root); the payload is encrypted here with the volume key given to luksFormat."""
     require("cryptsetup", "mkfs.vfat", "mcopy")
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-    folder = Path(folder) / "luks"
+    folder = Path(folder) / luks_type
     folder.mkdir(parents=True, exist_ok=True)
     payload = standard_payload(5)
     fat = make_fat_fs(folder / "inner.fat16", 4 * MIB, 16, payload, DELETED_FAT)
     volume_key = bytes(range(64))  # aes-xts with two 256-bit keys
     (folder / "volume.key").write_bytes(volume_key)
     (folder / "pass").write_text(LUKS_PASSWORD)
-    disk = _sparse(folder / "luks1_fat16.raw", 2 * MIB + 4 * MIB)
-    _run(["cryptsetup", "luksFormat", "-q", "--type", "luks1", "--cipher", "aes-xts-plain64",
+    header = 2 * MIB if luks_type == "luks1" else 16 * MIB
+    disk = _sparse(folder / f"{luks_type}_fat16.raw", header + 4 * MIB)
+    options = (["--align-payload", "4096"] if luks_type == "luks1"
+               else ["--pbkdf", "pbkdf2", "--sector-size", "512", "--offset", str(header // SECTOR)])
+    _run(["cryptsetup", "luksFormat", "-q", "--type", luks_type, "--cipher", "aes-xts-plain64",
           "--key-size", "512", "--hash", "sha256", "--pbkdf-force-iterations", "1000",
           "--volume-key-file", str(folder / "volume.key"), "--key-file", str(folder / "pass"),
-          "--align-payload", "4096", str(disk)])
+          *options, str(disk)])
     plain = fat.read_bytes()
     encrypted = bytearray()
     for sector in range(len(plain) // SECTOR):
         cipher = Cipher(algorithms.AES(volume_key), modes.XTS(sector.to_bytes(16, "little")))
         encrypted += cipher.encryptor().update(plain[sector * SECTOR:(sector + 1) * SECTOR])
     with open(disk, "r+b") as handle:
-        handle.seek(2 * MIB)
+        handle.seek(header)
         handle.write(encrypted)
     fat.unlink()
     return Disk(disk, {0: ("fat16", payload, DELETED_FAT)})

@@ -107,3 +107,15 @@ def test_unlock_later_without_a_new_ingest(luks_disk, triage):
             assert D.LUKS_PASSWORD.encode() not in path.read_bytes(), path
     again = triage.run("unlock", case, "1", "--password", D.LUKS_PASSWORD)
     assert again.returncode == 2 and "no locked" in again.stderr
+
+
+def test_luks2_is_a_clear_error(image_dir, triage):
+    """libluksde reads LUKS1 only: a LUKS2 volume stays locked and the error says so."""
+    try:
+        disk = D.make_luks2_fat(image_dir)
+    except D.MissingTool as exc:
+        pytest.skip(str(exc))
+    case = triage.new_case_dir("luks2")
+    proc = triage.run("ingest", case, disk.path, "--password", D.LUKS_PASSWORD, "--hashes-only")
+    assert proc.returncode == 2 and not has_traceback(proc.stderr), proc.stderr
+    assert "LUKS2" in proc.stderr and "cryptsetup" in proc.stderr

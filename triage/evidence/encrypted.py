@@ -1,4 +1,4 @@
-"""Encrypted volumes (BitLocker, LUKS 1/2) unlocked with the examiner's credentials, read as
+"""Encrypted volumes (BitLocker, LUKS1; LUKS2 is recognised, not unlocked) unlocked with the examiner's credentials, read as
 plain volumes through libbde-python and libluksde-python.
 
 Credentials live only in memory, in a VolumeKeys handed from the command line or
@@ -86,6 +86,9 @@ class UnlockedVolume(Source):
 def unlock(source: Source, offset: int, length: int, kind: str,
            keys: VolumeKeys) -> UnlockedVolume | str:
     """The unlocked volume, or why it stays locked (never naming a credential)."""
+    if kind == LUKS and source.read(offset + 6, 2) == b"\x00\x02":
+        return ("LUKS2 volumes cannot be unlocked by this build (libluksde reads LUKS1 "
+                "only); open it with cryptsetup and give the plain volume as evidence")
     if not keys:
         return "no password, recovery key or key file given"
     attempts = _ATTEMPTS[kind](keys)
