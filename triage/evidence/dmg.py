@@ -23,6 +23,3 @@ class DmgImage(LibyalImage):
         handle.open(str(path), "r")
         return handle
 
-    @property
-    def layer(self) -> str:
-        return "DMG"

@@ -55,10 +55,6 @@ class LibyalImage(Source):
     def size(self) -> int:
         return self._size
 
-    @property
-    def layer(self) -> str:
-        """How `triage info` names this layer."""
-        return self.label + (" (differential)" if len(self.paths) > 1 else "")
 
     def read(self, offset: int, length: int) -> bytes:
         length = min(length, self._size - offset)
