@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -206,3 +207,37 @@ def test_dmg_lists_hfsplus(shared_image, triage):
     assert result.proc.returncode == 0, result.describe()
     files = {r["path"]: r for r in result.rows if r["kind"] == "file"}
     assert files and all(not r["error"] for r in files.values() if r["size"] != "0"), files
+
+
+def _with_wrong_checksum(dmg: Path, target: Path) -> Path:
+    """A copy of a UDIF image whose HFS+ partition's stored CRC32 is changed (the property
+    list rewritten at the end, the trailer pointed at it)."""
+    import plistlib
+    import struct
+
+    data = dmg.read_bytes()
+    trailer = bytearray(data[-512:])
+    xml_offset, xml_length = struct.unpack(">QQ", trailer[0xD8:0xE8])
+    plist = plistlib.loads(data[xml_offset:xml_offset + xml_length])
+    for entry in plist["resource-fork"]["blkx"]:
+        if "Apple_HFS" in entry.get("Name", ""):
+            table = bytearray(entry["Data"])
+            table[0x48] ^= 0xFF
+            entry["Data"] = bytes(table)
+    xml = plistlib.dumps(plist)
+    trailer[0xD8:0xE8] = struct.pack(">QQ", xml_offset, len(xml))
+    target.write_bytes(data[:xml_offset] + xml + bytes(trailer))
+    return target
+
+
+def test_dmg_stored_checksums_are_checked(shared_image, tmp_path, triage):
+    """UDIF stores a CRC32 per partition: the intact image agrees, a changed one is named."""
+    good = shared_image("hfsplus_zlib.dmg")
+    assert open_evidence(good).checksum_problem() is None
+    bad = _with_wrong_checksum(good, tmp_path / "changed.dmg")
+    problem = open_evidence(bad).checksum_problem()
+    assert problem and "Apple_HFS" in problem and "differs" in problem
+    case = triage.new_case_dir("dmg-checksum")
+    triage.run("ingest", case, bad, "--hashes-only")
+    info = triage.run("info", case).stdout
+    assert "UDIF checksum" in info, info

@@ -59,6 +59,11 @@ class Source(ABC):
         """The MD5 the acquisition tool stored in the image, where the format keeps one."""
         return None
 
+    def checksum_problem(self) -> str | None:
+        """Where checksums the format stores (other than an MD5) disagree with the data read;
+        None when they agree or the format stores none. Reads the image again."""
+        return None
+
     def tsk_image(self) -> pytsk3.Img_Info:
         """The image as The Sleuth Kit reads it; formats TSK cannot open natively wrap `read`."""
         return _ExternalImage(self)

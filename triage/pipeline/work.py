@@ -324,6 +324,7 @@ def hash_evidence(format: str, paths: list[str],
                 chunks = _counted(chunks, source.size, progress)
             digests, _ = digest_chunks(chunks, algorithms=algorithms)
             missing = sum(end - start for start, end in source.bad_ranges)
+            problem = None if missing else source.checksum_problem()
         finally:
             source.close()
     except (EvidenceError, OSError) as exc:
@@ -333,7 +334,7 @@ def hash_evidence(format: str, paths: list[str],
             stored_md5=stored,
             error=f"cannot hash evidence: {missing} bytes of the image could not be read "
                   f"(a segment is missing or damaged)")
-    return EvidenceHashResult(digests.sha256, digests.md5, stored)
+    return EvidenceHashResult(digests.sha256, digests.md5, stored, error=problem)
 
 
 def _counted(chunks, total: int, progress: Callable[[int, int], None]):
