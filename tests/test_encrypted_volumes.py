@@ -119,3 +119,25 @@ def test_luks2_is_a_clear_error(image_dir, triage):
     proc = triage.run("ingest", case, disk.path, "--password", D.LUKS_PASSWORD, "--hashes-only")
     assert proc.returncode == 2 and not has_traceback(proc.stderr), proc.stderr
     assert "LUKS2" in proc.stderr and "cryptsetup" in proc.stderr
+
+
+def test_reading_again_needs_the_credentials_again(luks_disk):
+    """Credentials are not stored: reading a file of the volume later without them says so;
+    with them it gives the file."""
+    from triage.evidence import ContentError, ContentReader, Locator, open_evidence, walk
+
+    keys = VolumeKeys((D.LUKS_PASSWORD,))
+    source = open_evidence(luks_disk.path)
+    record = next(r for r in walk(source, keys) if getattr(r, "path", "") ==
+                  "/DCIM/100TEST/IMG_0001.jpg")
+    source.close()
+    where = Locator("raw", (str(luks_disk.path),), 0, record.meta_addr, record.path)
+    reader = ContentReader()
+    with pytest.raises(ContentError, match="locked in this run"):
+        b"".join(reader.chunks(where))
+    reader.close()
+    reader = ContentReader()
+    reader.volume_keys = keys
+    expected = luks_disk.partitions[0][1].md5("DCIM/100TEST/IMG_0001.jpg")
+    assert hashlib.md5(b"".join(reader.chunks(where))).hexdigest() == expected
+    reader.close()

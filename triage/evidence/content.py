@@ -19,7 +19,8 @@ from triage.evidence.base import EvidenceError, Source, reason
 from triage.evidence.archive import MemberCursor
 from triage.evidence.containers import ContainerError, OuterCursor, spool
 from triage.evidence.detect import open_source
-from triage.evidence.encrypted import UnlockedVolume, VolumeKeys, encryption_of, unlock
+from triage.evidence.encrypted import (UnlockedVolume, VolumeKeys, encryption_of,
+                                       is_bitlocker_to_go, unlock)
 
 READ_SIZE = 1 << 20
 
@@ -197,7 +198,11 @@ class ContentReader:
         if isinstance(opened, UnlockedVolume):
             self._volumes.append(opened)
             return opened
-        return None
+        if is_bitlocker_to_go(source.read(offset, 4096)):
+            return None  # the readable wrapper's files
+        raise ContentError(f"the {kind} volume is locked in this run ({opened}): credentials "
+                           f"are never stored, give them again (--password, --recovery-key, "
+                           f"--key-file)")
 
     def _tsk_entry(self, where: Locator) -> tuple[pytsk3.File, int, tuple]:
         """The file's TSK entry, the size of what it reads, and the attribute to read."""
