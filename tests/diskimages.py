@@ -647,17 +647,18 @@ def make_virtual_disk(raw: Path, folder: Path, kind: str) -> Path:
     return target
 
 
-def make_qcow2_child(base: Path, folder: Path, changes: dict[int, tuple[int, int]]) -> Path:
-    """A QCOW2 overlay on `base` (its backing file, named relatively), with `changes`
-    (offset -> (byte value, length)) written through it."""
+def make_child_image(base: Path, folder: Path, fmt: str,
+                     changes: dict[int, tuple[int, int]]) -> Path:
+    """A QCOW2 overlay or VMDK delta (`fmt`) on `base` (its parent, named relatively), with
+    `changes` (offset -> (byte value, length)) written through it."""
     require("qemu-img", "qemu-io")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    child = folder / (Path(base).stem + "-child.qcow2")
-    _run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", Path(base).name,
+    child = folder / (Path(base).stem + f"-child.{fmt}")
+    _run(["qemu-img", "create", "-q", "-f", fmt, "-F", fmt, "-b", Path(base).name,
           str(child)], cwd=folder)
     for offset, (value, length) in changes.items():
-        _run(["qemu-io", "-f", "qcow2", "-c", f"write -P {value} {offset} {length}", str(child)])
+        _run(["qemu-io", "-f", fmt, "-c", f"write -P {value} {offset} {length}", str(child)])
     return child
 
 

@@ -100,21 +100,24 @@ def test_identified_by_content(converted, kind, tmp_path):
 # --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def qcow2_chain(converted, tmp_path_factory):
-    """(base, child): a QCOW2 overlay that overwrites 4 KiB of the base's first partition."""
+@pytest.fixture(scope="module", params=["qcow2", "vmdk"])
+def qcow2_chain(request, converted, tmp_path_factory):
+    """(base, child): a QCOW2 overlay or VMDK delta that overwrites 4 KiB of the base's first
+    partition."""
     _, images, _ = converted
-    folder = tmp_path_factory.mktemp("chain")
-    base = folder / "base.qcow2"
-    shutil.copyfile(images[("mbr", "qcow2")], base)
-    child = _build(D.make_qcow2_child, base, folder, {D.MIB + 512 * 1024: (0x5A, 4096)})
+    fmt = request.param
+    folder = tmp_path_factory.mktemp(f"chain-{fmt}")
+    base = folder / f"base.{fmt}"
+    shutil.copyfile(images[("mbr", "qcow2" if fmt == "qcow2" else "vmdk-sparse")], base)
+    child = _build(D.make_child_image, base, folder, fmt, {D.MIB + 512 * 1024: (0x5A, 4096)})
     return base, child
 
 
 def test_differential_read_over_its_parent(qcow2_chain):
     base, child = qcow2_chain
     format, segments = identify(child)
-    assert format == "qcow" and segments == [child, base]
+    assert format == {"qcow2": "qcow", "vmdk": "vmdk"}[child.suffix[1:]]
+    assert segments == [child, base]
     source = open_evidence(child)
     try:
         assert source.read(D.MIB + 512 * 1024, 4096) == b"\x5a" * 4096
@@ -127,11 +130,11 @@ def test_missing_parent_is_a_clear_error_naming_it(qcow2_chain, tmp_path, triage
     _, child = qcow2_chain
     alone = tmp_path / child.name
     shutil.copyfile(child, alone)
-    with pytest.raises(EvidenceError, match="base.qcow2.*--parent"):
+    with pytest.raises(EvidenceError, match=f"base{child.suffix}.*--parent"):
         identify(alone)
     result = triage.ingest(alone)
     assert result.proc.returncode == 2 and not has_traceback(result.proc.stderr)
-    assert "base.qcow2" in result.proc.stderr and alone.name in result.proc.stderr
+    assert f"base{child.suffix}" in result.proc.stderr and alone.name in result.proc.stderr
 
 
 def test_parent_given_with_option(qcow2_chain, tmp_path, triage):
@@ -139,7 +142,7 @@ def test_parent_given_with_option(qcow2_chain, tmp_path, triage):
     (tmp_path / "c").mkdir()
     (tmp_path / "p").mkdir()
     alone = tmp_path / "c" / child.name
-    elsewhere = tmp_path / "p" / "renamed-base.qcow2"
+    elsewhere = tmp_path / "p" / f"renamed-base{child.suffix}"
     shutil.copyfile(child, alone)
     shutil.copyfile(base, elsewhere)
     result = triage.run("ingest", tmp_path / "case", alone, "--parent", elsewhere,
