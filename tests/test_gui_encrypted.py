@@ -44,3 +44,37 @@ def test_ingest_with_a_password_opens_the_volume(qtbot, window, tmp_path, image_
     for path in (tmp_path / "luks case").rglob("*"):
         if path.is_file():
             assert D.LUKS_PASSWORD.encode() not in path.read_bytes(), path
+
+
+def test_unlock_a_locked_volume_from_the_evidence_panel(qtbot, window, tmp_path, image_dir,
+                                                        monkeypatch):
+    """Ingested without a password, the LUKS volume is locked; its partition's context menu
+    asks for the credentials and the volume's files are then hashed."""
+    from PySide6.QtWidgets import QDialog
+
+    from triage.gui import case_view
+    from triage.gui.case_view import is_locked
+
+    try:
+        disk = D.make_luks1_fat(image_dir)
+    except D.MissingTool as exc:
+        pytest.skip(str(exc))
+    view = open_in(qtbot, window, tmp_path / "locked case", create=True)
+    with qtbot.waitSignal(view.ingestFinished, timeout=TIMEOUT_MS):
+        assert view.start_ingest([str(disk.path)])
+    qtbot.waitUntil(lambda: view.evidence_panel.tree.topLevelItemCount() == 1,
+                    timeout=TIMEOUT_MS)
+    evidence, partition = view.evidence_panel.tree.topLevelItem(0).child(0).data(0, 257)
+    assert is_locked(partition)
+
+    class Typed(case_view.UnlockDialog):
+        def exec(self):
+            self.credentials.password_edit.setText(D.LUKS_PASSWORD)
+            return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(case_view, "UnlockDialog", Typed)
+    with qtbot.waitSignal(view.ingestFinished, timeout=TIMEOUT_MS) as finished:
+        view.evidence_panel.unlockRequested.emit(evidence.id, evidence.name)
+    outcome = finished.args[0]
+    assert outcome.error is None and not outcome.add_errors, outcome
+    assert outcome.summary.files_hashed > 5

@@ -4,72 +4,42 @@
 <context>
     <name>AddEvidenceDialog</name>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="35"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="101"/>
         <source>Add evidence</source>
         <translation>Ajouter des scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="39"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="105"/>
         <source>Add disk images (raw/dd, split raw, E01: choose the first segment, the others are found; VMDK, VHD, VHDX, QCOW2, DMG) or folders of extracted files. Evidence is only ever opened for reading.</source>
         <translation>Ajoutez des images disque (raw/dd, raw segmentée, E01 : choisissez le premier segment, les autres sont trouvés ; VMDK, VHD, VHDX, QCOW2, DMG) ou des dossiers de fichiers extraits. Les scellés ne sont jamais ouverts qu&apos;en lecture.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="45"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="111"/>
         <source>Add image files…</source>
         <translation>Ajouter des fichiers d&apos;image…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="48"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="114"/>
         <source>Add folder…</source>
         <translation>Ajouter un répertoire…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="51"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="117"/>
         <source>Remove</source>
         <translation>Retirer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="63"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="129"/>
         <source>Add and process</source>
         <translation>Ajouter et traiter</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="76"/>
-        <source>Encrypted volumes (BitLocker, LUKS, APFS): never stored</source>
-        <translation>Volumes chiffrés (BitLocker, LUKS, APFS) : jamais enregistrés</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="83"/>
-        <source>Choose…</source>
-        <translation>Choisir…</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="89"/>
-        <source>&amp;Password:</source>
-        <translation>&amp;Mot de passe :</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="90"/>
-        <source>&amp;Recovery key:</source>
-        <translation>Clé de &amp;récupération :</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="91"/>
-        <source>&amp;Key file:</source>
-        <translation>&amp;Fichier de clé :</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="95"/>
-        <source>Startup key or key file</source>
-        <translation>Clé de démarrage ou fichier de clé</translation>
-    </message>
-    <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="124"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="169"/>
         <source>Disk images</source>
         <translation>Images disque</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="129"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="174"/>
         <source>Folder of files</source>
         <translation>Répertoire de fichiers</translation>
     </message>
@@ -150,126 +120,159 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="346"/>
+        <location filename="../../triage/gui/case_view.py" line="365"/>
         <source>Evidence</source>
         <translation>Scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="353"/>
+        <location filename="../../triage/gui/case_view.py" line="372"/>
         <source>Summary</source>
         <translation>Résumé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="398"/>
+        <location filename="../../triage/gui/case_view.py" line="417"/>
         <source>Filter by path, name or MD5</source>
         <translation>Filtrer par chemin, nom ou MD5</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="409"/>
+        <location filename="../../triage/gui/case_view.py" line="428"/>
         <source>Filter:</source>
         <translation>Filtre :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="422"/>
+        <location filename="../../triage/gui/case_view.py" line="441"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="444"/>
+        <location filename="../../triage/gui/case_view.py" line="463"/>
         <source>&amp;Gallery</source>
         <translation>&amp;Galerie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="445"/>
+        <location filename="../../triage/gui/case_view.py" line="464"/>
         <source>&amp;Evidence and files</source>
         <translation>&amp;Scellés et fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="449"/>
+        <location filename="../../triage/gui/case_view.py" line="468"/>
         <source>Could not read the links: {m}</source>
         <translation>Impossible de lire les liens : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="450"/>
+        <location filename="../../triage/gui/case_view.py" line="469"/>
         <source>&amp;Links</source>
         <translation>&amp;Liens</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="476"/>
+        <location filename="../../triage/gui/case_view.py" line="495"/>
         <source>Could not record the examiner: {m}</source>
         <translation>Impossible d&apos;enregistrer l&apos;examinateur : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="507"/>
+        <location filename="../../triage/gui/case_view.py" line="526"/>
         <source>Could not read the case: {m}</source>
         <translation>Lecture du dossier impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="508"/>
         <location filename="../../triage/gui/case_view.py" line="527"/>
+        <location filename="../../triage/gui/case_view.py" line="546"/>
         <source>Retry</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="526"/>
+        <location filename="../../triage/gui/case_view.py" line="545"/>
         <source>Could not read the file list: {m}</source>
         <translation>Lecture de la liste des fichiers impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="531"/>
+        <location filename="../../triage/gui/case_view.py" line="550"/>
         <source>Reading…</source>
         <translation>Lecture…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="536"/>
+        <location filename="../../triage/gui/case_view.py" line="555"/>
         <source>{shown} of {total} entries</source>
         <translation>{shown} entrées sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="539"/>
+        <location filename="../../triage/gui/case_view.py" line="558"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="565"/>
+        <location filename="../../triage/gui/case_view.py" line="586"/>
         <source>An ingest is already running in this case.</source>
         <translation>Une ingestion est déjà en cours dans ce dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="575"/>
+        <location filename="../../triage/gui/case_view.py" line="596"/>
         <source>Adding {n} evidence…</source>
         <translation>Ajout de {n} scellé(s)…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="576"/>
+        <location filename="../../triage/gui/case_view.py" line="597"/>
         <source>Resuming ingest…</source>
         <translation>Reprise de l&apos;ingestion…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="608"/>
+        <location filename="../../triage/gui/case_view.py" line="636"/>
         <source>Ingest stopped: {e}. What was recorded is kept; resume to finish.</source>
         <translation>Ingestion arrêtée : {e}. Ce qui a été enregistré est conservé ; reprenez pour terminer.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="610"/>
-        <location filename="../../triage/gui/case_view.py" line="625"/>
+        <location filename="../../triage/gui/case_view.py" line="638"/>
+        <location filename="../../triage/gui/case_view.py" line="653"/>
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="614"/>
+        <location filename="../../triage/gui/case_view.py" line="642"/>
         <source>Plugin {name} stopped: {error}</source>
         <translation>Extension {name} arrêtée : {error}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="617"/>
+        <location filename="../../triage/gui/case_view.py" line="645"/>
         <source>Ingest cancelled after {n} files. Resume to finish; nothing is done twice.</source>
         <translation>Ingestion annulée après {n} fichiers. Reprenez pour terminer ; rien n’est fait deux fois.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="620"/>
+        <location filename="../../triage/gui/case_view.py" line="648"/>
         <source>Ingest finished: {n} files hashed, {e} file errors.</source>
         <translation>Ingestion terminée : {n} fichiers hachés, {e} erreurs de fichier.</translation>
+    </message>
+</context>
+<context>
+    <name>CredentialsBox</name>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="35"/>
+        <source>Encrypted volumes (BitLocker, LUKS, APFS): never stored</source>
+        <translation>Volumes chiffrés (BitLocker, LUKS, APFS) : jamais enregistrés</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="44"/>
+        <source>Choose…</source>
+        <translation>Choisir…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="50"/>
+        <source>&amp;Password:</source>
+        <translation>&amp;Mot de passe :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="51"/>
+        <source>&amp;Recovery key:</source>
+        <translation>Clé de &amp;récupération :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="52"/>
+        <source>&amp;Key file:</source>
+        <translation>&amp;Fichier de clé :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="55"/>
+        <source>Startup key or key file</source>
+        <translation>Clé de démarrage ou fichier de clé</translation>
     </message>
 </context>
 <context>
@@ -503,22 +506,27 @@
 <context>
     <name>EvidencePanel</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="79"/>
+        <location filename="../../triage/gui/case_view.py" line="83"/>
         <source>Select an evidence, partition or container for details.</source>
         <translation>Sélectionnez un scellé, une partition ou un conteneur pour le détail.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="139"/>
+        <location filename="../../triage/gui/case_view.py" line="107"/>
+        <source>Unlock volume…</source>
+        <translation>Déverrouiller le volume…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_view.py" line="157"/>
         <source>Partition {index}</source>
         <translation>Partition {index}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="142"/>
+        <location filename="../../triage/gui/case_view.py" line="160"/>
         <source>Error: {error}</source>
         <translation>Erreur : {error}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="142"/>
+        <location filename="../../triage/gui/case_view.py" line="160"/>
         <source>Read</source>
         <translation>Lu</translation>
     </message>
@@ -1954,54 +1962,54 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
 <context>
     <name>SummaryPanel</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="281"/>
+        <location filename="../../triage/gui/case_view.py" line="299"/>
         <source> ({n} with errors)</source>
         <translation> ({n} avec erreurs)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="287"/>
+        <location filename="../../triage/gui/case_view.py" line="305"/>
         <source>{done} of {total} files</source>
         <translation>{done} fichiers sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="293"/>
+        <location filename="../../triage/gui/case_view.py" line="311"/>
         <source>{n} more types</source>
         <translation>{n} autres types</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="301"/>
+        <location filename="../../triage/gui/case_view.py" line="319"/>
         <source>Items found inside archives, documents, mail, databases and caches, by kind; {n} need a password</source>
         <translation>Éléments trouvés dans des archives, documents, courriels, bases de données et caches, par type ; {n} demandent un mot de passe</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="304"/>
+        <location filename="../../triage/gui/case_view.py" line="322"/>
         <source>Files whose name&apos;s extension disagrees with their content</source>
         <translation>Fichiers dont l&apos;extension ne correspond pas au contenu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="307"/>
+        <location filename="../../triage/gui/case_view.py" line="325"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="308"/>
+        <location filename="../../triage/gui/case_view.py" line="326"/>
         <source>
 {n} not decoded</source>
         <translation>
 {n} non décodées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="314"/>
+        <location filename="../../triage/gui/case_view.py" line="332"/>
         <source>{n} files not hashed yet</source>
         <translation>{n} fichiers pas encore hachés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="315"/>
+        <location filename="../../triage/gui/case_view.py" line="333"/>
         <source>evidence not fully read yet</source>
         <translation>scellés pas encore entièrement lus</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="316"/>
+        <location filename="../../triage/gui/case_view.py" line="334"/>
         <source>Case ▸ Resume ingest finishes them</source>
         <translation>Dossier ▸ Reprendre l&apos;ingestion les termine</translation>
     </message>
@@ -2037,6 +2045,24 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
         <location filename="../../triage/gui/gallery_view.py" line="234"/>
         <source>deleted</source>
         <translation>supprimé</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockDialog</name>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="75"/>
+        <source>Unlock encrypted volume</source>
+        <translation>Déverrouiller un volume chiffré</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="76"/>
+        <source>Unlock the encrypted volumes of {name}; their files are then hashed. The rest of the evidence is not read again.</source>
+        <translation>Déverrouiller les volumes chiffrés de {name} ; leurs fichiers sont ensuite hachés. Le reste du scellé n&apos;est pas relu.</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="83"/>
+        <source>Unlock</source>
+        <translation>Déverrouiller</translation>
     </message>
 </context>
 <context>

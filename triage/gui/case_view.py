@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QFontDatabase, QFontMetrics, QKeySequence, QSh
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from triage.case.store import CaseStore, record_examiner
 from triage.gui import formatting
+from triage.gui.evidence_dialog import UnlockDialog
 from triage.gui.file_detail import FileDetailPane
 from triage.gui.gallery_panel import GalleryPanel
 from triage.gui.links_view import LinksPanel
@@ -57,6 +59,8 @@ TYPES_SHOWN = 5
 
 class EvidencePanel(QWidget):
     """Evidence with their partitions as a tree, and everything about the selected one below."""
+
+    unlockRequested = Signal(int, str)  # evidence id, name: a locked volume's context menu
 
     COLUMNS = ("Evidence / partition", "Format", "Size", "Entries", "SHA-256", "Status")
     NAME, FORMAT, SIZE, ENTRIES, SHA256, STATUS = range(len(COLUMNS))
@@ -89,6 +93,20 @@ class EvidencePanel(QWidget):
         self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self._warning_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         self.tree.currentItemChanged.connect(self._show_details)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+
+    def _context_menu(self, position) -> None:
+        """On a locked encrypted volume: Unlock volume…"""
+        item = self.tree.itemAt(position)
+        value = item.data(0, Qt.ItemDataRole.UserRole + 1) if item else None
+        if not isinstance(value, tuple) or not is_locked(value[1]):
+            return
+        evidence = value[0]
+        menu = QMenu(self.tree)
+        menu.addAction(self.tr("Unlock volume…"),
+                       lambda: self.unlockRequested.emit(evidence.id, evidence.name))
+        menu.exec(self.tree.viewport().mapToGlobal(position))
 
     def show_snapshot(self, snapshot: CaseSnapshot) -> None:
         current = self.tree.currentItem()
@@ -343,6 +361,7 @@ class CaseView(QWidget):
         self.reader.start()
 
         self.evidence_panel = EvidencePanel()
+        self.evidence_panel.unlockRequested.connect(self.unlock_evidence)
         evidence_box = _group(self.tr("Evidence"), self.evidence_panel)
         self.summary_panel = SummaryPanel()
         summary_scroll = QScrollArea()
@@ -558,9 +577,11 @@ class CaseView(QWidget):
     def ingesting(self) -> bool:
         return self._ingest is not None
 
-    def start_ingest(self, paths: list[str], keys: VolumeKeys | None = None) -> bool:
+    def start_ingest(self, paths: list[str], keys: VolumeKeys | None = None,
+                     unlock: int | None = None) -> bool:
         """Add `paths` (none: only resume what is unfinished) and process them on a thread;
-        `keys` open their encrypted volumes (this run only)."""
+        `keys` open their encrypted volumes (this run only), and first those of evidence
+        `unlock`, recorded as locked."""
         if self._ingest is not None:
             self._messages.warning(self.tr("An ingest is already running in this case."))
             return False
@@ -568,7 +589,7 @@ class CaseView(QWidget):
         options = self.ingest_options
         if keys:
             options = replace(options or IngestOptions(), volume_keys=keys)
-        thread = IngestThread(self.store, self.examiner, paths, options, self)
+        thread = IngestThread(self.store, self.examiner, paths, options, self, unlock)
         thread.progress.connect(self._ingest_progress)
         thread.completed.connect(self._ingest_completed)
         self._ingest, self._stage = thread, None
@@ -579,6 +600,13 @@ class CaseView(QWidget):
         self.ingestStarted.emit()
         self.busyChanged.emit(True)
         return True
+
+    def unlock_evidence(self, evidence_id: int, name: str) -> bool:
+        """Ask for the credentials of an evidence's locked volumes, then open and hash them."""
+        dialog = UnlockDialog(name, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.volume_keys:
+            return False
+        return self.start_ingest([], dialog.volume_keys, unlock=evidence_id)
 
     def cancel_ingest(self) -> None:
         if self._ingest is not None and not self._ingest.cancelling:
@@ -635,6 +663,11 @@ class CaseView(QWidget):
         self._filter_timer.stop()
         self.gallery.shutdown()
         self.reader.stop()
+
+
+def is_locked(partition: PartitionView) -> bool:
+    """An encrypted volume the last run could not open (see triage.evidence.walk)."""
+    return bool(partition.error and "-encrypted volume, locked" in partition.error)
 
 
 def _group(title: str, widget: QWidget) -> QGroupBox:
