@@ -29,13 +29,11 @@ FS_TYPE_NAMES = {
     if name.startswith("TSK_FS_TYPE_") and not name.endswith(("_DETECT", "_ENUM"))
 }
 
-# Signatures of volumes TSK cannot read, to say what they are instead of "unknown".
-BITLOCKER = "BitLocker-encrypted volume"
+# Signatures of volumes nothing here reads, to say what they are instead of "unknown"
+# (APFS, BitLocker and LUKS are read: evidence/apfs.py, evidence/encrypted.py).
 VOLUME_SIGNATURES = (
-    (32, b"NXSB", "APFS container (not supported by this build of The Sleuth Kit)"),
-    (3, b"-FVE-FS-", BITLOCKER),
-    (0x1A8, bytes.fromhex("3bd66749292ed84a8399f6a339e3d001"), BITLOCKER),  # To Go wrapper GUID
-    (0, b"LUKS\xba\xbe", "LUKS-encrypted volume"),
+    (88, b"CS", "Core Storage (FileVault 2) volume, not supported yet"),
+    (3, b"ReFS", "ReFS volume, not supported by The Sleuth Kit"),
 )
 
 
