@@ -141,3 +141,17 @@ def test_reading_again_needs_the_credentials_again(luks_disk):
     expected = luks_disk.partitions[0][1].md5("DCIM/100TEST/IMG_0001.jpg")
     assert hashlib.md5(b"".join(reader.chunks(where))).hexdigest() == expected
     reader.close()
+
+
+def test_password_asked_for_when_given_as_dash(luks_disk, triage, tmp_path):
+    """`--password -` reads it unechoed (here from stdin: no terminal), never from argv."""
+    import subprocess
+    import sys
+
+    case = tmp_path / "asked"
+    proc = subprocess.run([sys.executable, "-m", "triage", "ingest", str(case),
+                           str(luks_disk.path), "--password", "-", "--hashes-only"],
+                          input=D.LUKS_PASSWORD + "\n", capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 of 1 evidence readable" in proc.stdout

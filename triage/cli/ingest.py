@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import signal
 import sys
 import threading
@@ -44,13 +45,14 @@ def register(subparsers) -> None:
                         help="only hash and type files: no decoding, perceptual hashes, "
                         "thumbnails or EXIF (a later ingest without it does not add them)")
     parser.add_argument("--password", action="append", default=[], metavar="PASSWORD",
-                        help="a password for encrypted volumes (BitLocker, LUKS), archives and "
-                        "documents (repeat for several). Tried on every encrypted volume of "
-                        "this run's evidence and never stored; kept in the case for "
-                        "containers (items already found encrypted are read again), unless "
-                        "it unlocked a volume")
+                        help="a password for encrypted volumes (BitLocker, LUKS, APFS), archives "
+                        "and documents (repeat for several; '-' asks for it without echo, "
+                        "keeping it out of the shell history and the process list). Tried on "
+                        "every encrypted volume of this run's evidence and never stored; kept "
+                        "in the case for containers (items already found encrypted are read "
+                        "again), unless it unlocked a volume")
     parser.add_argument("--recovery-key", action="append", default=[], metavar="KEY",
-                        help="a BitLocker recovery key (48 digits in groups of 6); never stored")
+                        help="a BitLocker or APFS recovery key ('-' asks for it); never stored")
     parser.add_argument("--key-file", action="append", default=[], metavar="FILE",
                         help="a BitLocker startup key (.BEK) or a LUKS key file; never stored")
     parser.add_argument("--plugin", action="append", default=[], metavar="NAME",
@@ -163,6 +165,7 @@ def _new_case(folder: str) -> bool:
 
 
 def run(args) -> int:
+    ask_for_secrets(args)  # before the workers start: the prompt must not mix with progress
     cancel = threading.Event()
     executor = _executor(args)  # first, so that its workers start while the case opens
     try:
@@ -174,6 +177,13 @@ def run(args) -> int:
         return _ingest(args, executor, cancel, image_hashes)
     finally:
         executor.shutdown(cancel=cancel.is_set())
+
+
+def ask_for_secrets(args) -> None:
+    """Replace each '-' given as --password or --recovery-key by what is typed, unechoed."""
+    args.password = [getpass.getpass("Password: ") if p == "-" else p for p in args.password]
+    args.recovery_key = [getpass.getpass("Recovery key: ") if k == "-" else k
+                         for k in args.recovery_key]
 
 
 def volume_keys(args):

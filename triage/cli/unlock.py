@@ -8,7 +8,7 @@ import sys
 from sqlalchemy import select
 
 from triage.cli import UsageError
-from triage.cli.ingest import ProgressBar, volume_keys
+from triage.cli.ingest import ProgressBar, ask_for_secrets, volume_keys
 
 
 def register(subparsers) -> None:
@@ -19,9 +19,11 @@ def register(subparsers) -> None:
     parser.add_argument("case_dir", metavar="CASE_DIR")
     parser.add_argument("evidence", metavar="EVIDENCE", help="the evidence's id or name "
                         "(as `triage info` shows them)")
-    parser.add_argument("--password", action="append", default=[], metavar="PASSWORD")
+    parser.add_argument("--password", action="append", default=[], metavar="PASSWORD",
+                        help="the volume's password (repeat to try several; '-' asks for it "
+                        "without echo)")
     parser.add_argument("--recovery-key", action="append", default=[], metavar="KEY",
-                        help="a BitLocker recovery key (48 digits in groups of 6)")
+                        help="a BitLocker or APFS recovery key ('-' asks for it)")
     parser.add_argument("--key-file", action="append", default=[], metavar="FILE",
                         help="a BitLocker startup key (.BEK) or a LUKS key file")
     parser.add_argument("--hashes-only", action="store_true",
@@ -36,6 +38,7 @@ def run(args) -> int:
     from triage.case.store import current_examiner, open_case
     from triage.pipeline.ingest import Ingest, IngestOptions
 
+    ask_for_secrets(args)
     keys = volume_keys(args)
     if not keys:
         raise UsageError("give --password, --recovery-key or --key-file")
