@@ -17,7 +17,17 @@ from abc import abstractmethod
 from pathlib import Path, PureWindowsPath
 from typing import Any, ClassVar
 
-from triage.evidence.base import EvidenceError, Source, reason
+from triage.evidence.base import EvidenceError, Source
+
+PIECE = 4096  # where a read fails, it is retried in pieces this size; failed pieces are zeros
+
+
+def reason(exc: BaseException) -> str:
+    """libyal's error chain ("pyx_open: unable to open file. libx_read: unsupported
+    signature. ...") cut to its first two causes, without function names."""
+    causes = [part.split(": ", 1)[-1].strip().rstrip(".")
+              for part in str(exc).split(". ") if part.strip()]
+    return ": ".join(causes[:2]) or type(exc).__name__
 
 
 class LibyalImage(Source):
@@ -29,6 +39,7 @@ class LibyalImage(Source):
     def __init__(self, paths: list[Path]):
         super().__init__(paths)
         self._handles: list[Any] = []
+        self._bad: list[tuple[int, int]] = []
         try:
             for path in reversed(paths):  # the base image first; each child on its parent
                 handle = self.open_handle(path)
@@ -56,15 +67,41 @@ class LibyalImage(Source):
         return self._size
 
 
+    @property
+    def bad_ranges(self) -> list[tuple[int, int]]:
+        return self._bad
+
     def read(self, offset: int, length: int) -> bytes:
+        """Read; where the image cannot give the data (cut short, damaged), give zeros.
+
+        As for a damaged E01: the unreadable ranges are recorded, and every file or
+        hash that touches them is reported as incomplete, while the rest is read.
+        """
         length = min(length, self._size - offset)
         if length <= 0:
             return b""
         try:
             return self._handles[-1].read_buffer_at_offset(length, offset)
-        except (OSError, IOError) as exc:
-            raise EvidenceError(
-                f"{self.name}: cannot read {length} bytes at {offset}: {reason(exc)}") from exc
+        except (OSError, IOError):
+            return self._read_in_pieces(offset, length)
+
+    def _read_in_pieces(self, offset: int, length: int) -> bytes:
+        parts, position, end = [], offset, offset + length
+        while position < end:
+            step = min(PIECE - position % PIECE, end - position)
+            try:
+                parts.append(self._handles[-1].read_buffer_at_offset(step, position))
+            except (OSError, IOError):
+                parts.append(bytes(step))
+                self._mark_bad(position, position + step)
+            position += step
+        return b"".join(parts)
+
+    def _mark_bad(self, start: int, end: int) -> None:
+        if self._bad and self._bad[-1][1] == start:
+            self._bad[-1] = (self._bad[-1][0], end)
+        elif (start, end) not in self._bad:
+            self._bad.append((start, end))
 
     def close(self) -> None:
         for handle in self._handles:

@@ -71,7 +71,12 @@ class QcowImage(LibyalImage):
             entry = layer.entry(offset // layer.cluster_size)
             if entry & _COMPRESSED:
                 start = offset % layer.cluster_size
-                return self._decompressed(index, offset // layer.cluster_size)[start:start + length]
+                try:
+                    cluster = self._decompressed(index, offset // layer.cluster_size)
+                except (OSError, EvidenceError):
+                    self._mark_bad(offset, offset + length)
+                    return bytes(length)
+                return cluster[start:start + length]
             if entry:
                 break
         return super().read(offset, length)
@@ -142,7 +147,10 @@ class _ClusterMap:
         offset = entry & ((1 << shift) - 1)
         sectors = ((entry >> shift) & ((1 << (self.cluster_bits - 8)) - 1)) + 1
         self._file.seek(offset)
-        data = self._file.read(sectors * 512 - (offset & 511))
+        wanted = sectors * 512 - (offset & 511)
+        data = self._file.read(wanted)
+        if len(data) < wanted and len(data) < 8:  # nothing left of it: the file is cut short
+            raise EvidenceError(f"compressed cluster {cluster} lies past the end of the file")
         try:
             plain = zlib.decompressobj(-12).decompress(data, self.cluster_size)
         except zlib.error as exc:

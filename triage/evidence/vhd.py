@@ -18,6 +18,7 @@ import struct
 import sys
 from array import array
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pyvhdi
@@ -45,7 +46,7 @@ class VhdImage(LibyalImage):
             vhdx = file.read(8) == VHDX_SIGNATURE
         if len(paths) == 1 and not vhdx and self._handles[-1].get_disk_type() == _DYNAMIC:
             try:
-                self._blocks = _DynamicBlocks(paths[0], self.size)
+                self._blocks = _DynamicBlocks(paths[0], self.size, self._mark_bad)
             except (OSError, struct.error, ValueError) as exc:
                 self.close()
                 raise EvidenceError(f"{paths[0]}: not a readable VHD image: {exc}") from exc
@@ -81,9 +82,9 @@ class VhdImage(LibyalImage):
 class _DynamicBlocks:
     """A dynamic VHD's block allocation table, and reads through it."""
 
-    def __init__(self, path: Path, size: int):
+    def __init__(self, path: Path, size: int, mark_bad: Callable[[int, int], None]):
         self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # read-only, always
-        self._size = size
+        self._size, self._mark_bad = size, mark_bad
         footer = os.pread(self._fd, SECTOR, 0)  # a dynamic disk keeps a copy at the start
         header_offset, = struct.unpack_from(">Q", footer, 16)
         header = os.pread(self._fd, 1024, header_offset)
@@ -105,7 +106,11 @@ class _DynamicBlocks:
         while offset < end:
             block, within = divmod(offset, self._block_size)
             step = min(end - offset, self._block_size - within)
-            parts.append(self._read_in_block(block, within, step))
+            data = self._read_in_block(block, within, step)
+            if len(data) < step:  # the file is cut short: zeros, recorded as unreadable
+                self._mark_bad(offset + len(data), offset + step)
+                data = data.ljust(step, b"\0")
+            parts.append(data)
             offset += step
         return b"".join(parts)
 
@@ -116,8 +121,7 @@ class _DynamicBlocks:
         start = sector * SECTOR
         bitmap = os.pread(self._fd, len(self._full_bitmap), start)
         data = os.pread(self._fd, length, start + self._bitmap_size + within)
-        data = data.ljust(length, b"\0")  # a block cut short at the end of the file
-        if bitmap == self._full_bitmap:
+        if bitmap == self._full_bitmap or len(bitmap) < len(self._full_bitmap):
             return data
         return _mask_unwritten(data, bitmap, within)
 
