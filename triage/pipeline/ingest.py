@@ -206,7 +206,7 @@ class Ingest:
 
                 build_stacks(self.store, self.examiner)
             if self.options.analyse_media:  # not --hashes-only: `triage links scan` does it later
-                from triage.links.scan import scan_links  # links in text, HTML, chats, histories
+                from triage.pipeline.link_scan import scan_links  # links in text, HTML, chats, histories
 
                 scan_links(self.store, self.examiner, progress=self.progress, cancel=self.cancel)
         with self.store.session() as session:
