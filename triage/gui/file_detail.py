@@ -18,7 +18,7 @@ from triage.case.models import Media
 from triage.case.queries import FileListing
 from triage.gui import formatting
 from triage.gui.detail import digest, esc, hit_text, html_section, html_table, when
-from triage.gui.models import evidence_label
+from triage.gui.file_table_model import evidence_label
 from triage.gui.workers import StoreReader
 
 translate = QCoreApplication.translate
