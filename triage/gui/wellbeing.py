@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 
 BLUR_FACTOR = 14
@@ -121,7 +121,6 @@ class ExposureMeter(QObject):
 
     def __init__(self, settings: QSettings, parent: QObject | None = None):
         super().__init__(parent)
-        from PySide6.QtCore import QTimer
 
         self._settings = settings
         self.started = datetime.now()

@@ -21,6 +21,8 @@ def how_matched(session, representative: int, members: list[int]) -> dict[int, s
     that channel's radius, as `StackSettings` defaults them), or THROUGH_ANOTHER where none
     does (it joined through another member, or by local features alone). Read-time:
     nothing is stored."""
+    # numpy, SciPy and OpenCV behind these take 1.3 s to import: the GUI imports this module
+    # at start-up, and pays only when a stack's detail is first shown.
     import numpy as np
 
     from triage.pipeline.cluster import rows_of

@@ -11,6 +11,7 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,6 @@ class Manifest:
         if not self.model_file:
             return None
         if self.model_package:
-            from importlib import resources
 
             try:
                 return Path(str(resources.files(self.model_package) / self.model_file))
