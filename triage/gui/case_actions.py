@@ -106,7 +106,7 @@ def export_links_job(store, out: str, where, examiner: str) -> str:
 
 
 def verify_job(store, examiner: str) -> tuple[bool, str]:
-    from triage.pipeline.verify import verify_case
+    from triage.pipeline.integrity import verify_case
 
     report = verify_case(store, examiner)
     return not report.problems, "\n".join(report.problems + report.lines)

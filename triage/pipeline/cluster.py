@@ -21,7 +21,7 @@ from triage.case.store import CaseStore
 from triage.case.thumbnails import THUMBNAIL
 from triage.similarity.features import pack_extra_hashes
 from triage.similarity.stacks import StackInput, StackSettings, find_stacks
-from triage.similarity.verify import LocalFeatureVerifier
+from triage.similarity.same_picture import LocalFeatureVerifier
 
 NO_EXTRA = pack_extra_hashes({})  # keyframes carry only the main hashes
 

@@ -15,7 +15,7 @@ channels; radii are `StackSettings`, defaults measured by ``bench/neardup.py``):
 - ``region``: the same three quarters of both (a caption band over the rest).
 - ``window``: a 90% window of one near the whole other (a crop).
 
-With a `verifier` (local features and a pixel check, `triage.similarity.verify`),
+With a `verifier` (local features and a pixel check, `triage.similarity.same_picture`),
 the four extra channels are searched `verify_slack` wider and every pair,
 ``main`` included, counts only if the verifier confirms it: pictures of one
 setting (a series: the same room, another pose) come within the pHash and
