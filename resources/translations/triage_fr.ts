@@ -1455,8 +1455,8 @@
     </message>
     <message>
         <location filename="../../triage/gui/main_window.py" line="206"/>
-        <source>Stack near-duplicates again (as triage cluster)</source>
-        <translation>Regrouper à nouveau les quasi-doublons (comme triage cluster)</translation>
+        <source>Stack near-duplicates again (as triage stacks)</source>
+        <translation>Regrouper à nouveau les quasi-doublons (comme triage stacks)</translation>
     </message>
     <message>
         <location filename="../../triage/gui/main_window.py" line="208"/>

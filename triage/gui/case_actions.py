@@ -53,7 +53,7 @@ def import_hash_set_job(store, path: str, name: str, kind: str, scheme: str | No
 
 
 def build_stacks_job(store, examiner: str) -> str:
-    from triage.pipeline.cluster import build_stacks  # numpy, OpenCV: only when asked
+    from triage.pipeline.stacking import build_stacks  # numpy, OpenCV: only when asked
 
     summary = build_stacks(store, examiner)
     return (f"{summary.media:,} pictures and videos: {summary.stacks:,} stacks holding "

@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
                     "(as triage links export)"))
         self.stacks_action = self._action(
             self.tr("Rebuild &stacks"), self.rebuild_stacks, None,
-            self.tr("Stack near-duplicates again (as triage cluster)"))
+            self.tr("Stack near-duplicates again (as triage stacks)"))
         self.export_action = self._action(
             self.tr("E&xport…"), self.export, "Ctrl+Shift+E",
             self.tr("VICS JSON, CSV, hash lists, HTML or PDF report (as triage export)"))

@@ -202,7 +202,7 @@ class Ingest:
                 rank_found_order(session)  # the gallery's "order found"
             match_case(self.store, self.examiner)  # hash sets: every media, all sets
             if self.options.analyse_media and summary.files_hashed:
-                from triage.pipeline.cluster import build_stacks
+                from triage.pipeline.stacking import build_stacks
 
                 build_stacks(self.store, self.examiner)
             if self.options.analyse_media:  # not --hashes-only: `triage links scan` does it later
