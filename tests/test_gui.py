@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox  # noqa: E402
 from triage import __version__  # noqa: E402
 from triage.case.models import EntryKind, Evidence, File, WorkStatus  # noqa: E402
 from triage.case.clock import utcnow  # noqa: E402
-from triage.case.queries import iter_files  # noqa: E402
+from triage.review.queries import iter_files  # noqa: E402
 from triage.case.store import open_case  # noqa: E402
 from triage.gui import formatting  # noqa: E402
 from triage.gui.main_window import MainWindow, about_text  # noqa: E402

@@ -1,4 +1,4 @@
-"""The gallery's questions (triage.case.gallery), without Qt, on an ingested case of public
+"""The gallery's questions (triage.review.gallery), without Qt, on an ingested case of public
 camera photographs (exif-samples: makes, models, GPS) and generated pictures."""
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from PIL import Image
 from sqlalchemy import select, update
 
 from testdata import PHOTOS
-from triage.case import gallery
-from triage.case.gallery import CONFLICTING, UNCATEGORISED, GalleryFilter
+from triage.review import gallery
+from triage.review.gallery import CONFLICTING, UNCATEGORISED, GalleryFilter
 from triage.case.models import File, HashSetVerdict, Media
 from triage.case.store import open_case
-from triage.case.tags import History, TagMedia
+from triage.review.commands import History, TagMedia
 from triage.pipeline.ingest import Ingest, IngestOptions
 
 CAMERAS = ["Canon_40D.jpg", "Nikon_D70.jpg", "Pentax_K10D.jpg"]

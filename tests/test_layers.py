@@ -18,9 +18,10 @@ SOURCE = Path(__file__).resolve().parent.parent / "triage"
 LAYERS = (
     {"triage", "schema", "hashing", "paths", "processes"},  # import nothing of ours
     {"case"},  # the store
-    {"evidence", "media", "similarity", "hashsets", "links", "plugins"},
+    # review sits on the store and the schemes only, so plugins (whose suggestions are
+    # tags) and the pipeline can write tags through it, and export and the GUI read it.
+    {"evidence", "media", "similarity", "hashsets", "links", "review", "plugins"},
     {"pipeline"},
-    {"review"},
     {"export"},
     {"demo"},
     {"cli", "gui", "__main__"},
@@ -144,6 +145,12 @@ def test_qt_only_in_the_gui_and_pdf_export():
                       and any(imported.split(".")[0] in ("PySide6", "shiboken6")
                               for imported in _imports(name, path)))
     assert using_qt == []
+
+
+def test_the_store_holds_no_review_logic():
+    """case/ is the store: what examiners do and what views read lives in review/."""
+    modules = {name.rpartition(".")[2] for name in MODULES if name.startswith("triage.case.")}
+    assert not modules & {"tags", "gallery", "queries", "segments", "commands"}
 
 
 def test_migrations_import_nothing_of_ours_outside_the_store():

@@ -27,7 +27,7 @@ from triage.pipeline import work  # noqa: E402
 from triage.pipeline.ingest import Ingest, IngestOptions  # noqa: E402
 from triage.pipeline.plugins import _InProcess  # noqa: E402
 from triage.plugins import case as case_plugins  # noqa: E402
-from triage.case.queries import summary as summary_counts  # noqa: E402
+from triage.review.queries import summary as summary_counts  # noqa: E402
 from triage.plugins.discovery import discover  # noqa: E402
 from triage.plugins.results import flagged_media, suggestions_for  # noqa: E402
 

@@ -139,7 +139,7 @@ class Media(Base):
     stack_id: Mapped[int | None] = mapped_column(index=True)
     stack_representative: Mapped[bool] = mapped_column(Boolean, default=False)
     # Place of its first instance in (evidence, partition, path) order, 1 first; set after
-    # each ingest (triage.case.gallery.rank_found_order); None until then.
+    # each ingest (triage.review.gallery.rank_found_order); None until then.
     found_order: Mapped[int | None] = mapped_column(Integer)
 
 
@@ -368,7 +368,7 @@ class HashSetNearMatch(Base):
 
 # ---------------------------------------------------------------------------
 # Tags (issue 4): categories given to media, by an examiner, a hash set or a
-# plugin, and the case's working scheme. Written by `triage.case.tags` only.
+# plugin, and the case's working scheme. Written by `triage.review.tags` only.
 # ---------------------------------------------------------------------------
 
 

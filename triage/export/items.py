@@ -5,7 +5,7 @@ query per related table, so a case of millions of media is exported in
 constant memory and every format writes as it reads.
 
 The category an export writes is the examiner's verdict, translated into the
-export's *target* scheme with the scheme rules (`triage.case.tags.place`):
+export's *target* scheme with the scheme rules (`triage.review.tags.place`):
 exact, a choice for a person (ambiguous), or not representable. Hash-set and
 plugin tags are never promoted to the verdict; they travel as provenance,
 unless the caller asks for hash-set pre-categorisation of items the
@@ -39,8 +39,8 @@ from triage.case.models import (
     TagSourceKind,
     TagState,
 )
-from triage.case.segments import segments_of
-from triage.case.tags import TagSource, place, working_scheme
+from triage.review.segments import segments_of
+from triage.review.tags import TagSource, place, working_scheme
 from triage.schema import SchemeRegistry
 
 PAGE = 1000

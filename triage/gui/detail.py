@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage.case import gallery
-from triage.case.gallery import GalleryItem, MediaDetail
+from triage.review import gallery
+from triage.review.gallery import GalleryItem, MediaDetail
 from triage.case.thumbnails import FILMSTRIP
 from triage.gui import formatting
 from triage.gui.gallery_model import ThumbnailCache, coalesced

@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import QStyledItemDelegate
 
-from triage.case.queries import FileListing
+from triage.review.queries import FileListing
 from triage.gui import formatting
 from triage.gui.data import FilePage, count_and_first_page, file_page
 from triage.gui.page_cache import PageCache

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage.case.gallery import CONFLICTING, UNCATEGORISED, GalleryFilter
+from triage.review.gallery import CONFLICTING, UNCATEGORISED, GalleryFilter
 from triage.gui.gallery_model import coalesced
 
 TYPING_DELAY_MS = 300

@@ -17,8 +17,8 @@ from functools import partial
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 
-from triage.case import gallery
-from triage.case.gallery import GalleryFilter, GalleryItem, GalleryPage
+from triage.review import gallery
+from triage.review.gallery import GalleryFilter, GalleryItem, GalleryPage
 from triage.gui import formatting
 from triage.gui.page_cache import PageCache
 from triage.gui.wellbeing import Treatment, treat

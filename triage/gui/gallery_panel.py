@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from triage.case.gallery import evidence_choices, items_by_id, stack_members
+from triage.review.gallery import evidence_choices, items_by_id, stack_members
 from triage.case.models import Keyframe
-from triage.case.segments import add_segment, remove_segment, segments_of
+from triage.review.segments import add_segment, remove_segment, segments_of
 from triage.case.store import CaseStore
-from triage.case.tags import working_scheme
+from triage.review.tags import working_scheme
 from triage.gui import formatting
 from triage.gui.detail import CONFIRM_KEY, DetailPane
 from triage.gui.filters import FilterBar
@@ -59,7 +59,7 @@ def _filter_choices(session):
 
 def _confirmation(session, media_ids: list[int], stacks: bool, plugin: str, version: str):
     """The examiner's tag confirming `plugin`'s suggestion for these tiles (and their stacks)."""
-    from triage.case.tags import with_stacks
+    from triage.review.tag_queries import with_stacks
     from triage.plugins.results import confirm_suggestion
 
     ids = with_stacks(session, media_ids) if stacks else media_ids

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from triage.case.gallery import GalleryItem
+from triage.review.gallery import GalleryItem
 from triage.gui.gallery_model import GalleryModel, ItemRole, ThumbnailCache
 from triage.gui.wellbeing import ExposureMeter, WellbeingPolicy
 

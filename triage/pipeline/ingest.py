@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from triage.case.audit import append_audit
 from triage.case.clock import utcnow
-from triage.case.gallery import rank_found_order
+from triage.review.gallery import rank_found_order
 from triage.case.models import (
     CHAIN_SEPARATOR,
     AuditEntry,

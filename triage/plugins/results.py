@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from triage.case.audit import append_audit
 from triage.case.clock import utcnow
 from triage.case.models import PluginFlag, PluginResult, PluginRun, Tag, TagSourceKind
-from triage.case.tags import EXAMINER, TagError, TagMedia, TagSource
+from triage.review.commands import TagMedia
+from triage.review.tags import EXAMINER, TagError, TagSource
 from triage.plugins.manifest import Manifest, PluginError
 from triage.plugins.runner import Answer
 
