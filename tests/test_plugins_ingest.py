@@ -330,3 +330,50 @@ def test_ingest_enables_plugins_says_their_faults_and_lists_their_flags(
     exported = {r["name"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
     assert exported["red.jpg"]["plugin_flags"] == "colour:reddish"
     assert main(["ingest", case, str(evidence), "--plugin", "nothing"]) == 2
+
+
+REDNESS = """
+    from triage.plugins.api import Plugin
+
+    class Plug(Plugin):
+        size = (16, 16)
+        labels = ("red", "frames")
+        batch_size = 4
+
+        def run(self, batch):
+            return [{"red": float(b[..., 0].mean()) / 255, "frames": 1.0} for b in batch]
+"""
+
+
+def _dark_then_red_video(path: Path) -> None:
+    import cv2
+    import numpy as np
+
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (96, 64))
+    for index in range(40):
+        frame = np.zeros((64, 96, 3), np.uint8)
+        frame[:, :] = (20, 20, 40) if index < 8 else (0, 0, 240)  # BGR: dark, then red at 0.8 s
+        writer.write(frame)
+    writer.release()
+
+
+def test_a_picture_plugin_scores_a_video_by_its_highest_keyframe_with_that_frames_time(
+        tmp_path, plugins_folder):
+    write_plugin(plugins_folder, "redness", REDNESS, 'relevance = ["red"]\n')
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    _dark_then_red_video(folder / "clip.avi")
+    solid((120, 0, 0)).save(folder / "half-red.png")
+    store = open_case(tmp_path / "case", create=True, examiner="ann")
+    _enable(store, "redness")
+    ingest = Ingest(store, "ann", IngestOptions(workers=1), executor=_InProcess())
+    ingest.add(folder)
+    ingest.run()
+    with store.reading() as session:
+        media = _by_name(session)
+        [video] = suggestions_for(session, media["clip.avi"])
+        [picture] = suggestions_for(session, media["half-red.png"])
+    assert video.scores["red"] > 0.85 and video.relevance == video.scores["red"]
+    assert video.frame_time is not None and video.frame_time >= 0.75  # a frame of the red part
+    assert picture.relevance == pytest.approx(120 / 255, abs=0.01)
+    assert picture.frame_time is None

@@ -57,6 +57,9 @@ class Manifest:
     thresholds: dict[str, float] = field(default_factory=dict)
     suggestions: tuple[Suggestion, ...] = ()
     settings: dict[str, Any] = field(default_factory=dict)
+    relevance: tuple[str, ...] = ()
+    """Labels whose highest score is this plugin's *relevance*: what the gallery's "most
+    likely relevant first" order reads. Empty: the plugin does not order the review."""
 
     @property
     def path(self) -> Path:
@@ -125,7 +128,7 @@ def _parse(data: dict, folder: Path) -> Manifest:
         timeout=float(timeout), model_file=model_file, model_package=_text(model, "package"),
         model_sha256=model_sha256 if model_file else "",
         thresholds=thresholds, suggestions=suggestions,
-        settings=_table(data, "settings"),
+        settings=_table(data, "settings"), relevance=_labels(data, "relevance"),
     )
 
 
@@ -164,6 +167,13 @@ def _list(data: dict, key: str) -> list:
     if not isinstance(value, list):
         raise ManifestError(f"[[{key}]] must be an array of tables")
     return value
+
+
+def _labels(data: dict, key: str) -> tuple[str, ...]:
+    labels = data.get(key, [])
+    if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
+        raise ManifestError(f"{key!r} must be a list of labels")
+    return tuple(labels)
 
 
 def _number(value: Any) -> bool:
