@@ -53,3 +53,27 @@ def test_opennsfw_scores_equal_the_wheels_classifier(photographs):
     # and batched (8 at a time) as the plugin runs, against the wheel's own batch call
     batched = wheel.classify_batch([_working_rgb(p) for p in photographs[:8]])
     assert np.abs(ours[:8] - [p.nsfw for p in batched]).max() <= TOLERANCE
+
+
+def test_nudenet_scores_and_boxes_equal_the_wheels_detector(photographs):
+    nudenet = pytest.importorskip("nudenet", reason="pip install 'triage[nudenet]'")
+    wheel = nudenet.NudeDetector(providers=["CPUExecutionProvider"])
+    answers = run_plugin_on(PLUGINS / "nudenet", photographs)
+    assert len(answers) == len(photographs) >= 30
+    boxes_seen = 0
+    for path, answer in zip(photographs, answers):
+        rgb = _working_rgb(path)
+        height, width = rgb.shape[:2]
+        detections = wheel.detect(np.ascontiguousarray(rgb[:, :, ::-1]))  # BGR, as cv2 reads
+        best: dict[str, float] = {}
+        for d in detections:
+            best[d["class"]] = max(best.get(d["class"], 0.0), d["score"])
+        for label, score in answer.scores.items():
+            assert score == pytest.approx(best.get(label, 0.0), abs=TOLERANCE), (path, label)
+        ours = sorted((b["label"], round(b["score"], 4), int(b["x"] * width + 1e-6),
+                       int(b["y"] * height + 1e-6)) for b in answer.boxes)
+        theirs = sorted((d["class"], round(d["score"], 4), d["box"][0], d["box"][1])
+                        for d in detections if d["box"][2] > 0 and d["box"][3] > 0)
+        assert ours == theirs, path
+        boxes_seen += len(ours)
+    assert boxes_seen > 0  # faces and feet in ordinary photographs: the boxes path was used
