@@ -150,6 +150,7 @@ class GalleryPanel(QWidget):
         self.grid.modelReset.connect(self._update_count)
         self.model.loaded.connect(self._loaded)
         self.model.loadFailed.connect(self._load_failed)
+        self.filters.changed.connect(lambda f: setattr(self.delegate, "stacks", f.stacks))
         self.filters.changed.connect(self.model.set_filter)
         self.filters.changed.connect(lambda _f: self._update_count())
         self.view.tagRequested.connect(self.tag_selection)
