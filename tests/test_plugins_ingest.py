@@ -377,3 +377,40 @@ def test_a_picture_plugin_scores_a_video_by_its_highest_keyframe_with_that_frame
     assert video.frame_time is not None and video.frame_time >= 0.75  # a frame of the red part
     assert picture.relevance == pytest.approx(120 / 255, abs=0.01)
     assert picture.frame_time is None
+
+
+def test_files_csv_exports_and_the_report_carry_the_relevance_scores(tmp_path, plugins_folder,
+                                                                   capsys):
+    import csv
+    import io
+
+    from triage.cli import main
+
+    write_plugin(plugins_folder, "redness", REDNESS, 'relevance = ["red"]\n')
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    _dark_then_red_video(folder / "clip.avi")
+    solid((120, 0, 0)).save(folder / "half-red.png")
+    (folder / "notes.txt").write_text("not a picture")
+    case = str(tmp_path / "case")
+    assert main(["ingest", case, str(folder), "--workers", "1", "--plugin", "redness"]) == 0
+    capsys.readouterr()
+    assert main(["files", case, "--csv"]) == 0
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert float(rows["half-red.png"]["relevance"]) == pytest.approx(120 / 255, abs=0.01)
+    assert rows["half-red.png"]["relevance_scores"].startswith("redness@0.1/=0.4")
+    assert rows["clip.avi"]["relevance_scores"].endswith("s")  # "…=0.9412@0.8s": the frame
+    assert rows["notes.txt"]["relevance"] == "" and rows["notes.txt"]["relevance_scores"] == ""
+    out = tmp_path / "items.csv"
+    assert main(["export", case, "--format", "csv", "--scheme", "vics-us", "--items", "media",
+                 "--out", str(out)]) == 0
+    exported = {r["name"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
+    assert exported["clip.avi"]["relevance_scores"] == rows["clip.avi"]["relevance_scores"]
+    assert float(exported["clip.avi"]["relevance"]) > 0.85
+    assert main(["tag", case, "--md5", rows["clip.avi"]["md5"], "--scheme", "vics-us",
+                 "--category", "1"]) == 0  # the report lists categorised items
+    report = tmp_path / "report.html"
+    assert main(["export", case, "--format", "html", "--scheme", "vics-us", "--items", "media",
+                 "--out", str(report)]) == 0
+    text = report.read_text()
+    assert "Classifier relevance" in text and "not a category, not a verdict" in text
