@@ -245,3 +245,33 @@ def test_likely_relevant_first_score_filter_level_badge_and_detail(qtbot, window
     qtbot.waitUntil(lambda: gallery.model.filter.min_relevance == 0.5
                     and not gallery.model.loading, timeout=TIMEOUT_MS)
     assert [gallery.model.item(r).name for r in range(gallery.model.rowCount())] == ["red.png"]
+
+
+def test_a_picture_over_the_blur_score_stays_blurred_until_revealed_and_counts_apart(
+        qtbot, window, case_dir, settings):
+    from triage.gui.wellbeing import Treatment
+
+    gallery = open_gallery(qtbot, window, case_dir)
+    policy, meter = gallery.policy, window.exposure
+    gallery.blur_action.trigger()  # blur off for the rest
+    gallery.greyscale_action.trigger()
+    policy.protect_above = 0.5
+    assert settings.value("wellbeing/protectAbove") in (0.5, "0.5")
+    red = show(qtbot, gallery, "red.png")  # the ranker's 0.94
+    blue = next(gallery.model.item(r) for r in range(gallery.model.rowCount())
+                if gallery.model.item(r).name == "blue.png")
+    assert policy.treatment(red.media_id, False, red.relevance) == Treatment(True, False)
+    assert policy.treatment(red.media_id, True, red.relevance).blur  # categorised or not
+    assert policy.treatment(blue.media_id, False, blue.relevance) == Treatment(False, False)
+    gallery.view.viewport().repaint()
+    assert red.media_id not in meter.pictures and blue.media_id in meter.pictures
+
+    qtbot.keyPress(gallery.view, Qt.Key.Key_Space)  # revealed on purpose: shown, counted apart
+    assert policy.treatment(red.media_id, False, red.relevance) == Treatment(False, False)
+    gallery.view.viewport().repaint()
+    qtbot.waitUntil(lambda: red.media_id in meter.protected, timeout=TIMEOUT_MS)
+    assert blue.media_id not in meter.protected
+    assert "revealed above the blur score" in window.exposure_label.text()
+    assert "above the always-blur score" in window.exposure_summary()
+    qtbot.keyRelease(gallery.view, Qt.Key.Key_Space)
+    assert policy.treatment(red.media_id, False, red.relevance).blur

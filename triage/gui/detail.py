@@ -236,7 +236,7 @@ class DetailPane(QWidget):
         treatment = self._treatment(item)
         pixmap = self._cache.pixmap(item.sha256, treatment)
         if pixmap is not None and self._exposure is not None and not treatment.blur:
-            self._exposure.shown(item.media_id)
+            self._exposure.shown(item.media_id, self._policy.protects(item.relevance))
         if pixmap is None:
             self.preview.setText(self.tr("Loading…") if not self._cache.known(item.sha256)
                                  else self.tr("No preview"))
@@ -267,7 +267,7 @@ class DetailPane(QWidget):
                 min(width, strip.width()), Qt.TransformationMode.SmoothTransformation))
 
     def _treatment(self, item: GalleryItem):
-        return self._policy.treatment(item.media_id, item.categorised)
+        return self._policy.treatment(item.media_id, item.categorised, item.relevance)
 
     def _member_activated(self, entry: QListWidgetItem) -> None:
         member: GalleryItem = entry.data(Qt.ItemDataRole.UserRole)

@@ -182,7 +182,8 @@ class TileDelegate(QStyledItemDelegate):
         painter.restore()
 
     def _paint_picture(self, painter: QPainter, box: QRect, item: GalleryItem, palette) -> None:
-        treatment = self.policy.treatment(item.media_id, item.categorised)
+        relevance = self.tile_relevance(item)
+        treatment = self.policy.treatment(item.media_id, item.categorised, relevance)
         pixmap = self.cache.pixmap(item.sha256, treatment)
         if pixmap is None:
             painter.fillRect(box, palette.mid())
@@ -202,7 +203,7 @@ class TileDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.drawPixmap(target, pixmap)
         if self.exposure is not None and not treatment.blur:
-            self.exposure.shown(item.media_id)
+            self.exposure.shown(item.media_id, self.policy.protects(relevance))
 
     def _paint_marks(self, painter: QPainter, tile: QRect, box: QRect, item: GalleryItem) -> None:
         if item.stack_alert:  # dashed: the alert hit is another member of the stack
