@@ -122,3 +122,20 @@ def test_an_ingest_with_opennsfw_orders_the_gallery_by_the_wheels_scores(tmp_pat
     [run] = audited
     assert run["plugin"] == "opennsfw" and run["items"] == len(photos) and run["error"] is None
     assert run["model_sha256"].startswith("864bb37b")
+
+
+def test_a_missing_model_wheel_is_refused_with_how_to_install_it(monkeypatch):
+    from importlib import resources
+
+    from triage.plugins.manifest import ManifestError, read_manifest
+
+    manifest = read_manifest(PLUGINS / "nudenet")
+    assert manifest.relevance and "ANUS_EXPOSED" in manifest.relevance
+
+    def missing(package):
+        raise ModuleNotFoundError(f"No module named {package!r}")
+
+    monkeypatch.setattr(resources, "files", missing)
+    with pytest.raises(ManifestError, match=r"'nudenet' is not installed .*"
+                                            r"pip install 'triage\[nudenet\]'"):
+        manifest.model_path()
