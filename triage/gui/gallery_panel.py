@@ -252,8 +252,8 @@ class GalleryPanel(QWidget):
     @property
     def actions_for_menu(self) -> list[QAction]:
         return [self.stacks_action, self.blur_action, self.greyscale_action,
-                self.protect_action, self.protect_above_action, self.undo_action, self.redo_action, self.confirm_action,
-                self.refresh_action]
+                self.protect_action, self.protect_above_action, self.undo_action,
+                self.redo_action, self.confirm_action, self.refresh_action]
 
     # -- loading -------------------------------------------------------------------------
 

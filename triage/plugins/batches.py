@@ -5,9 +5,9 @@ a plugin runs whenever it has a full batch, and once more for what is left
 when the worker's job is done. A video's keyframes go to video classifiers
 as one item, and to picture plugins frame by frame: the video's answer from
 a picture plugin is its highest frame's (by the manifest's `relevance`
-labels, else by any score), with that frame's time. Runners are kept per run and plugin, so a
-worker that takes many jobs loads each plugin once, and a plugin that
-failed stays disabled in that worker for the rest of the run.
+labels, else by any score), with that frame's time. Runners are kept per
+run and plugin, so a worker that takes many jobs loads each plugin once, and
+a plugin that failed stays disabled in that worker for the rest of the run.
 """
 
 from __future__ import annotations
