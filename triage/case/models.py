@@ -502,6 +502,11 @@ class PluginResult(Base):
     at: Mapped[datetime]
     scores: Mapped[dict] = mapped_column(JSON)
     boxes: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    relevance: Mapped[float | None] = mapped_column(index=True)
+    """The highest score of the labels the manifest names under `relevance` (None: it names
+    none): what the gallery's "most likely relevant first" order and score filter read."""
+    frame_time: Mapped[float | None]
+    """A video's answer is its highest frame's: that frame's time in seconds (None: a picture)."""
 
 
 class PluginFlag(Base):

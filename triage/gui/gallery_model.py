@@ -319,6 +319,11 @@ def tooltip(item: GalleryItem) -> str:
         lines.append("hash sets disagree")
     if item.deleted:
         lines.append("deleted")
+    if item.relevance is not None or item.stack_relevance is not None:
+        own = "–" if item.relevance is None else f"{item.relevance:.2f}"
+        stack = (f" (stack: {item.stack_relevance:.2f})" if item.stack_size > 1
+                 and item.stack_relevance is not None else "")
+        lines.append(f"relevance {own}{stack}: a suggestion for ordering, not a verdict")
     lines.append(f"MD5 {item.md5}")
     return "\n".join(lines)
 
