@@ -138,6 +138,9 @@ class Media(Base):
     # Near-duplicate stack (triage.similarity): members share stack_id; one is its representative.
     stack_id: Mapped[int | None] = mapped_column(index=True)
     stack_representative: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Pictures of one setting (a series: the same room, another pose) share series_id, the
+    # smallest media id among them; related, shown together on request, never stacked.
+    series_id: Mapped[int | None] = mapped_column(index=True)
     # Place of its first instance in (evidence, partition, path) order, 1 first; set after
     # each ingest (triage.review.gallery.rank_found_order); None until then.
     found_order: Mapped[int | None] = mapped_column(Integer)

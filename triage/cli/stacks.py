@@ -37,4 +37,7 @@ def run(args) -> int:
     summary = build_stacks(store, args.examiner or current_examiner(store), settings)
     print(f"{summary.media} pictures and videos: {summary.stacks} stacks holding "
           f"{summary.stacked_media} of them ({summary.verified_pairs} pairs checked on features)")
+    if summary.series:
+        print(f"{summary.series} series of one setting, {summary.in_series} pictures: related, "
+              "not stacked (the gallery's \"Show the series\", Ctrl+R)")
     return 0

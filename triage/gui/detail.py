@@ -96,6 +96,7 @@ class DetailPane(QWidget):
     """Shows `show_media(id)`'s details once read; `memberChosen` when a stack member is picked."""
 
     memberChosen = Signal(int)
+    seriesRequested = Signal(int)  # "show the series" of the item shown
     loaded = Signal(object)  # MediaDetail or None
 
     def __init__(self, reader: StoreReader, cache: ThumbnailCache, policy: WellbeingPolicy,
@@ -137,6 +138,7 @@ class DetailPane(QWidget):
         self.members.itemClicked.connect(self._member_activated)
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
+        self.text.anchorClicked.connect(self._link)
         self.text.setPlaceholderText(self.tr("Select a picture to see where it was found, its "
                                              "hashes, hash-set matches and tag history."))
         top = QWidget()
@@ -273,6 +275,10 @@ class DetailPane(QWidget):
         member: GalleryItem = entry.data(Qt.ItemDataRole.UserRole)
         self.memberChosen.emit(member.media_id)
 
+    def _link(self, url) -> None:
+        if url.scheme() == "series" and self.detail is not None and self.detail.series_id:
+            self.seriesRequested.emit(self.detail.series_id)
+
 
 def _fit(pixmap: QPixmap, side: int) -> QPixmap:
     if pixmap.width() <= side and pixmap.height() <= side:
@@ -370,6 +376,11 @@ def detail_html(d: MediaDetail, suggestions: list[PluginSuggestion] = (),
         parts.append(f"<p style='color:#b00020'>{esc(d.analysis_error)}</p>")
     parts.append(html_section(translate("DetailPane", "Found {n} time(s)").format(
         n=len(d.instances)), "".join(_instance(i) for i in d.instances)))
+    if d.series_size > 1:
+        parts.append(html_section(translate("DetailPane", "Series"), "<p style='margin:0'>" + translate(
+            "DetailPane", "Same setting as {n} other picture(s): another picture, not a copy, so "
+                          "not in this stack. <a href='series:'>Show the series</a> "
+                          "(Ctrl+R)").format(n=d.series_size - 1) + "</p>"))
     if d.hits:
         conflict = (" <b style='color:#e67e22'>{}</b>".format(
             translate("DetailPane", "(the sets disagree)")) if item.conflicting else "")

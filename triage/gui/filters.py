@@ -98,6 +98,14 @@ class FilterBar(QWidget):
         self.more = QToolButton()
         self.more.setText(self.tr("More filters"))
         self.more.setCheckable(True)
+        self._series: int | None = None
+        self.series = QToolButton()  # shown while one series is shown; a click clears it
+        self.series.setText(self.tr("Series ✕"))
+        self.series.setToolTip(self.tr(
+            "Showing only pictures of one setting (a series), whatever their category. "
+            "Click or press Ctrl+R to show everything again"))
+        self.series.clicked.connect(lambda: self.set_series(None))
+        self.series.hide()
 
         self.deleted = _combo([(self.tr("Deleted or not"), "any"),
                                (self.tr("Deleted"), "deleted"),
@@ -145,7 +153,8 @@ class FilterBar(QWidget):
         first = QHBoxLayout()
         first.setContentsMargins(0, 0, 0, 0)
         first.addWidget(self.search, 3)
-        for widget in (self.category, self.hits, self.media_type, self.sort, self.more):
+        for widget in (self.series, self.category, self.hits, self.media_type, self.sort,
+                       self.more):
             first.addWidget(widget)
         self.second = QWidget()  # two rows: where and what first, then text and dates
         second = QVBoxLayout(self.second)
@@ -232,6 +241,16 @@ class FilterBar(QWidget):
         if self.evidence.currentData() != current:
             self._emit()
 
+    @property
+    def series_id(self) -> int | None:
+        return self._series
+
+    def set_series(self, series_id: int | None) -> None:
+        """Show only the pictures of one series (None: everything again)."""
+        self._series = series_id
+        self.series.setVisible(series_id is not None)
+        self._emit()
+
     def set_stacks(self, stacks: bool) -> None:
         self._stacks = stacks
         self._emit()
@@ -248,7 +267,7 @@ class FilterBar(QWidget):
         return GalleryFilter(
             stacks=self._stacks, hash_hits=self.hits.currentData(),
             show_known_good=self.known_good.isChecked(),
-            categories=(category,) if category else (),
+            categories=(category,) if category and self._series is None else (),
             min_stack_size=self.stack_size.value(), media_type=self.media_type.currentData(),
             deleted=self.deleted.currentData(), inside=self.inside.currentData(),
             path=self.path.text(),
@@ -258,7 +277,8 @@ class FilterBar(QWidget):
             text=self.search.text(),
             plugin_flag=self._flag_choices.get(self.plugin_flag.currentData() or ""),
             min_relevance=self.min_relevance.value() or None,
-            evidence_id=evidence, partition_id=partition, sort=self.sort.currentData())
+            evidence_id=evidence, partition_id=partition, series_id=self._series,
+            sort=self.sort.currentData())
 
     def _emit(self) -> None:
         self.changed.emit(self.current())

@@ -115,7 +115,8 @@ class GalleryPanel(QWidget):
 
         self._make_actions()
         self.toolbar = QToolBar()
-        for action in (self.stacks_action, None, self.blur_action, self.greyscale_action,
+        for action in (self.stacks_action, self.series_action, None, self.blur_action,
+                       self.greyscale_action,
                        self.protect_action, None, self.undo_action, self.redo_action, None,
                        self.refresh_action):
             if action is None:
@@ -160,6 +161,7 @@ class GalleryPanel(QWidget):
         self.view.confirmRequested.connect(self.confirm_suggestion)
         self.view.activated.connect(self._activated)
         self.detail.memberChosen.connect(self.detail.show_media)
+        self.detail.seriesRequested.connect(self.filters.set_series)
 
         self.reader.start()
         self.loader.start()
@@ -217,6 +219,14 @@ class GalleryPanel(QWidget):
         self.confirm_action.setToolTip(self.tr("Tag the selection with the category a plugin "
                                                "suggests for it: your tag, audited, undoable"))
         self.confirm_action.triggered.connect(self.confirm_suggestion)
+        self.series_action = QAction(self.tr("Show the series"), self)
+        self.series_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.series_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.series_action.setToolTip(self.tr(
+            "Only the pictures of the selected one's setting (same room, another pose): "
+            "related, never stacked. Again: everything (Ctrl+R)"))
+        self.series_action.triggered.connect(self.toggle_series)
+        self.addAction(self.series_action)
         self.refresh_action = QAction(self.tr("Refresh gallery"), self)
         self.refresh_action.setToolTip(self.tr("Read the gallery again (tagged tiles stay in "
                                                "place until then)"))
@@ -237,6 +247,8 @@ class GalleryPanel(QWidget):
             (self.tr("hold Space"), self.tr("show the selected picture clearly")),
             (self.tr("arrows"), self.tr("move; Shift selects a run of tiles")),
             ("Ctrl+Home, Ctrl+End", self.tr("first and last tile")),
+            ("Ctrl+R", self.tr("show the series of the selected picture (same setting), "
+                               "or everything again")),
             ("Enter", self.tr("to the detail pane")),
         ]
 
@@ -251,11 +263,21 @@ class GalleryPanel(QWidget):
 
     @property
     def actions_for_menu(self) -> list[QAction]:
-        return [self.stacks_action, self.blur_action, self.greyscale_action,
+        return [self.stacks_action, self.series_action, self.blur_action, self.greyscale_action,
                 self.protect_action, self.protect_above_action, self.undo_action,
                 self.redo_action, self.confirm_action, self.refresh_action]
 
     # -- loading -------------------------------------------------------------------------
+
+    def toggle_series(self) -> None:
+        """Show the series of the item in the detail pane, or everything again."""
+        if self.filters.series_id is not None:
+            self.filters.set_series(None)
+        elif self.detail.detail is not None and self.detail.detail.series_id is not None:
+            self.filters.set_series(self.detail.detail.series_id)
+        else:
+            self._messages.info(self.tr("The selected picture is in no series: no other "
+                                        "picture of its setting was found."))
 
     def refresh(self) -> None:
         """Read the same view again and come back to the same place in it."""

@@ -88,6 +88,7 @@ class GalleryFilter:
     min_relevance: float | None = None  # a classifier's relevance score at least this (0-1)
     evidence_id: int | None = None  # an instance is in this evidence …
     partition_id: int | None = None  # … or in this partition of it
+    series_id: int | None = None  # pictures of one setting (`Media.series_id`): "the series"
     sort: str = "found"
 
     def __post_init__(self) -> None:
@@ -230,6 +231,8 @@ def _tile_terms(f: GalleryFilter, tag, verdict) -> list:
         where.append(or_(*(_category_term(c, tag, verdict) for c in f.categories)))
     if f.min_relevance is not None:
         where.append(relevance(f.stacks) >= f.min_relevance)
+    if f.series_id is not None:  # every member of a series's stacks carries its id
+        where.append(Media.series_id == f.series_id)
     return where
 
 
@@ -554,6 +557,8 @@ class MediaDetail:
     stack: tuple[GalleryItem, ...]  # every member, representative first
     history: tuple[HistoryEntry, ...]
     near: tuple[NearMatch, ...] = ()  # perceptual near matches, closest first
+    series_id: int | None = None  # its series (pictures of one setting), if any
+    series_size: int = 0  # media in that series, itself included
 
 
 STACK_MEMBERS_SHOWN = 500
@@ -565,10 +570,13 @@ def media_detail(session: Session, media_id: int) -> MediaDetail | None:
     if item is None:
         return None
     media = session.get(Media, media_id)
+    series_size = session.scalar(select(func.count()).where(
+        Media.series_id == media.series_id)) if media.series_id is not None else 0
     return MediaDetail(item, media.sha1, media.exif or {}, media.video, media.analysis_error,
                        _instances(session, media_id), _hits(session, media_id),
                        _tags(session, media_id), stack_members(session, media_id),
-                       tag_history(session, media_id), near_matches(session, media_id))
+                       tag_history(session, media_id), near_matches(session, media_id),
+                       media.series_id, series_size or 0)
 
 
 def stack_members(session: Session, media_id: int,
