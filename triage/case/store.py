@@ -15,7 +15,6 @@ such as tagging cannot race), and readers see a snapshot without waiting.
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import os
@@ -29,12 +28,13 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url, select, text
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from triage import __version__
 from triage.case import portable  # noqa: F401 - PostgreSQL spellings, before any query
-from triage.case.audit import append_audit
+from triage.case import guards  # noqa: F401 - the audit log's triggers, on create
+from triage.case.audit import append_audit, os_user
 from triage.case.clock import utcnow
 from triage.case.models import Base, CaseInfo, CaseSetting
 from triage.case.thumbnails import PostgresThumbnailStore, ThumbnailStore
@@ -44,6 +44,7 @@ SETTINGS_NAME = "case.toml"
 DATABASE_URL_ENV = "TRIAGE_DATABASE_URL"
 CASE_PLACEHOLDER = "{case}"
 MIGRATIONS = Path(__file__).with_name("migrations")
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for a missing grant
 WRITE_LOCK = 0x7472696167650001  # the advisory lock id every PostgreSQL write transaction takes
 
 
@@ -57,7 +58,7 @@ def current_examiner(store: CaseStore | None = None) -> str:
     name = os.environ.get("TRIAGE_EXAMINER")
     if name:
         return name
-    user = _os_user()
+    user = os_user()
     if store is not None:
         with store.reading() as session:
             recorded = session.get(CaseSetting, _examiner_key(user))
@@ -70,7 +71,7 @@ def record_examiner(session: Session, name: str) -> None:
     """Keep `name` as this operating-system user's examiner name in the case, so that the
     command line signs as the desktop application does (one name per user: a shared case
     has several)."""
-    user = _os_user()
+    user = os_user()
     setting = session.get(CaseSetting, _examiner_key(user))
     before = setting.value if setting is not None else None
     if before == name:
@@ -84,13 +85,6 @@ def record_examiner(session: Session, name: str) -> None:
 
 def _examiner_key(user: str) -> str:
     return f"examiner:{user}"[:60]
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def _sqlite_engine(path: Path, write: bool = True) -> Engine:
@@ -216,9 +210,20 @@ class CaseStore:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back on error."""
-        with self.sessions.begin() as session:
-            yield session
+        """One unit of work: committed when the block ends, rolled back on error.
+
+        A change the database refuses to this login (a reader's role, an audit
+        row an examiner's role may not alter) is a CaseError that says so.
+        """
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except ProgrammingError as exc:
+            if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+                raise
+            raise CaseError(f"database role {self.engine.url.username} may not do this in "
+                            f"{self.location}: {_reason(exc.orig)} (a read-only role reads "
+                            "and exports; ask the case's owner for examiner access)") from None
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -401,10 +406,9 @@ def _create_database(url: URL) -> None:
     import psycopg  # 0.25 s to import: only for a PostgreSQL case
     from psycopg import sql
 
-    admin = url.set(drivername="postgresql", database="postgres")
     try:
-        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True,
-                             connect_timeout=15) as connection:
+        with psycopg.connect(**connection_parameters(url.set(database="postgres")),
+                             autocommit=True) as connection:
             exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
                                         (url.database,)).fetchone()
             if not exists:
@@ -413,6 +417,15 @@ def _create_database(url: URL) -> None:
     except psycopg.Error as exc:
         raise CaseError(f"{_public(url)}: cannot create the case database: "
                         f"{_reason(exc)}") from None
+
+
+def connection_parameters(url: URL) -> dict:
+    """`url` as libpq keywords: no URL string to quote, so any character in a password
+    is sent as it is."""
+    parameters = {"host": url.host, "port": url.port, "dbname": url.database,
+                  "user": url.username, "password": url.password, "connect_timeout": 15}
+    parameters.update(url.query)
+    return {k: v for k, v in parameters.items() if v is not None}
 
 
 def _resolve_url(folder: Path) -> URL:

@@ -1,0 +1,148 @@
+"""Per-examiner roles on a shared case: the server says who wrote each audit row, readers
+cannot tag, examiners cannot alter the audit log, and `verify` names who did."""
+
+from __future__ import annotations
+
+import uuid
+
+import psycopg
+import pytest
+from sqlalchemy import make_url, select
+
+from triage.case.audit import verify_chain
+from triage.case.models import AuditEntry, Media
+from triage.case.roles import EXAMINER, READER, RoleError, add_examiner, members, \
+    remove_examiner
+from triage.case.store import DATABASE_URL_ENV, CaseError, connection_parameters, open_case
+from triage.case.tags import History, TagMedia
+from triage.cli import main
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(autouse=True)
+def _no_url_in_environment(monkeypatch):
+    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
+
+
+def _role_url(url: str, role: str, password: str) -> str:
+    return make_url(url).set(username=role, password=password).render_as_string(
+        hide_password=False)
+
+
+@pytest.fixture
+def lab(tmp_path, postgres_url):
+    """(owner's case folder, owner URL, examiner role, reader role), one media item."""
+    store = open_case(tmp_path / "owner", create=True, examiner="owner",
+                      database_url=postgres_url)
+    with store.session() as session:
+        session.add(Media(sha256="a" * 64, sha1="a" * 40, md5="a" * 32, size=1))
+    suffix = uuid.uuid4().hex[:6]  # roles belong to the whole cluster, shared by the tests
+    examiner, reader = f"alice_{suffix}", f"bob_{suffix}"
+    add_examiner(store, examiner, "alice pw", EXAMINER)
+    add_examiner(store, reader, "bob pw", READER)
+    store.close()
+    return tmp_path / "owner", postgres_url, examiner, reader
+
+
+def _connect_as(url: str, role: str, password: str) -> psycopg.Connection:
+    return psycopg.connect(**connection_parameters(make_url(url).set(username=role,
+                                                                     password=password)))
+
+
+def _open_as(tmp_path, monkeypatch, url: str, role: str, password: str, folder: str):
+    monkeypatch.setenv(DATABASE_URL_ENV, _role_url(url, role, password))
+    return open_case(tmp_path / folder, create=True)
+
+
+def test_the_audit_records_the_servers_role_beside_a_forged_name(tmp_path, lab, monkeypatch):
+    _, url, examiner, _ = lab
+    store = _open_as(tmp_path, monkeypatch, url, examiner, "alice pw", "alice")
+    History(store, "Chief Inspector Forged").run(TagMedia([1], "vics-us", "1"))
+    with store.reading() as session:
+        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert (entry.examiner, entry.account) == ("Chief Inspector Forged", examiner)
+        assert verify_chain(session) is None
+    store.close()
+
+
+def test_the_server_overwrites_an_account_the_client_makes_up(tmp_path, lab):
+    _, url, examiner, _ = lab
+    with _connect_as(url, examiner, "alice pw") as connection:
+        connection.execute(
+            "INSERT INTO audit_log (id, at, examiner, action, target, prev_hash, hash, account)"
+            " VALUES (999, now(), 'x', 'forged', '', '0', 'h', 'someone_else')")
+        account = connection.execute("SELECT account FROM audit_log WHERE id = 999").fetchone()
+    assert account == (examiner,)
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_log SET examiner = 'nobody'",
+                                       "DELETE FROM audit_log", "TRUNCATE audit_log"])
+def test_an_examiner_role_cannot_alter_the_audit_log(lab, statement):
+    _, url, examiner, _ = lab
+    with _connect_as(url, examiner, "alice pw") as connection:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            connection.execute(statement)
+
+
+def test_a_reader_reads_and_verifies_but_cannot_tag(tmp_path, lab, monkeypatch):
+    _, url, _, reader = lab
+    store = _open_as(tmp_path, monkeypatch, url, reader, "bob pw", "bob")
+    with store.reading() as session:
+        assert session.scalar(select(Media.id)) == 1
+    with pytest.raises(CaseError, match=f"database role {reader} may not"):
+        History(store, "bob").run(TagMedia([1], "vics-us", "1"))
+    store.close()
+    assert main(["verify", str(tmp_path / "bob")]) == 0  # a reader's verify is audited
+    monkeypatch.setenv(DATABASE_URL_ENV, _role_url(url, reader, "bob pw"))
+    assert main(["tag", str(tmp_path / "bob"), "--md5", "a" * 32, "--scheme", "vics-us",
+                 "--category", "1"]) == 2
+
+
+def test_verify_names_the_role_that_altered_the_log(lab, monkeypatch, capsys):
+    folder, url, _, _ = lab
+    with psycopg.connect(**connection_parameters(make_url(url))) as connection:  # the owner can, and the server records it
+        connection.execute("UPDATE audit_log SET examiner = 'someone' WHERE id = 1")
+    monkeypatch.setenv(DATABASE_URL_ENV, url)
+    assert main(["verify", str(folder)]) == 1
+    error = capsys.readouterr().err
+    assert "audit log entry 1: content was changed" in error
+    assert f"last altered by database role {make_url(url).username!r} (UPDATE of entry 1" \
+        in error
+
+
+def test_a_removed_examiner_can_no_longer_open_the_case(tmp_path, lab, monkeypatch):
+    folder, url, examiner, reader = lab
+    monkeypatch.setenv(DATABASE_URL_ENV, url)
+    store = open_case(folder)
+    assert {(m.role, m.kind) for m in members(store)} == {(examiner, EXAMINER),
+                                                          (reader, READER)}
+    assert remove_examiner(store, examiner)
+    assert not remove_examiner(store, examiner)
+    store.close()
+    with pytest.raises(CaseError, match="permission denied"):
+        _open_as(tmp_path, monkeypatch, url, examiner, "alice pw", "alice")
+
+
+def test_a_superuser_is_not_made_an_examiner(tmp_path, lab, monkeypatch):
+    folder, url, _, _ = lab
+    monkeypatch.setenv(DATABASE_URL_ENV, url)
+    store = open_case(folder)
+    with pytest.raises(RoleError, match="superuser"):
+        add_examiner(store, make_url(url).username, None)
+    store.close()
+
+
+def test_lab_commands_add_list_and_remove(tmp_path, lab, monkeypatch, capsys):
+    folder, url, _, _ = lab
+    monkeypatch.setenv(DATABASE_URL_ENV, url)
+    name = f"carol_{uuid.uuid4().hex[:6]}"
+    answers = iter(["carol pw", "carol pw"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    assert main(["lab", "add-examiner", str(folder), name, "--read-only"]) == 0
+    assert main(["lab", "examiners", str(folder)]) == 0
+    assert f"{name}\treader" in capsys.readouterr().out
+    assert main(["lab", "remove-examiner", str(folder), name]) == 0
+    assert main(["lab", "add-examiner", str(folder), "Bad Name!", "--no-password"]) == 2
+    assert "role name" in capsys.readouterr().err
+
