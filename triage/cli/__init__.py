@@ -50,6 +50,16 @@ def case_store(case_dir: str, *refusals: type[Exception]) -> Iterator[CaseStore]
         store.close()
 
 
+def ask_password(prompt: str) -> str:
+    """A password typed at the terminal, never echoed (refused when empty)."""
+    import getpass
+
+    password = getpass.getpass(prompt)
+    if not password:
+        raise UsageError("no password was typed")
+    return password
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser with every command, or only the module of command `only` (each module
     imports what its command needs: `triage ingest` should not wait for the GUI's or the
