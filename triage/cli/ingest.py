@@ -48,10 +48,13 @@ def register(subparsers) -> None:
     parser.add_argument("--no-containers", action="store_true",
                         help="do not open archives, documents, mail and databases found in "
                         "files (they are still hashed as files)")
-    parser.add_argument("--cluster", metavar="tcp://HOST:8786", default=None,
+    parser.add_argument("--cluster", metavar="tls://HOST:8786", default=None,
                         help="run the per-file work on this Dask distributed scheduler's "
                         "workers (they must see the evidence at the same paths); the case "
-                        "is written here")
+                        "is written here. tcp:// only on loopback (see --insecure-cluster)")
+    parser.add_argument("--insecure-cluster", action="store_true",
+                        help="allow a plain tcp:// scheduler on another machine (unencrypted, "
+                        "anyone on the network may join); by default only loopback or tls://")
     parser.add_argument("--database", metavar="URL", default=None,
                         help="make a new case shared in this PostgreSQL database "
                         "(postgresql://USER@HOST:PORT/DB; the password from ~/.pgpass, "
@@ -149,7 +152,7 @@ def _executor(args) -> Executor:
             pool.submit(warm_up)
         return pool
     try:
-        return DaskExecutor(args.cluster)
+        return DaskExecutor(args.cluster, insecure=args.insecure_cluster)
     except ClusterError as exc:
         raise UsageError(str(exc)) from None
 
