@@ -92,11 +92,26 @@ def test_a_reader_reads_and_verifies_but_cannot_tag(tmp_path, lab, monkeypatch):
         assert session.scalar(select(Media.id)) == 1
     with pytest.raises(CaseError, match=f"database role {reader} may not"):
         History(store, "bob").run(TagMedia([1], "vics-us", "1"))
-    store.close()
     assert main(["verify", str(tmp_path / "bob")]) == 0  # a reader's verify is audited
+    assert main(["export", str(tmp_path / "bob"), "--format", "md5", "--items", "media",
+                 "--out", str(tmp_path / "out.md5")]) == 0
+    with store.reading() as session:
+        actions = [e.action for e in session.scalars(select(AuditEntry)
+                                                     .where(AuditEntry.account == reader))]
+    assert actions == ["case.verify", "case.export"]
     monkeypatch.setenv(DATABASE_URL_ENV, _role_url(url, reader, "bob pw"))
     assert main(["tag", str(tmp_path / "bob"), "--md5", "a" * 32, "--scheme", "vics-us",
                  "--category", "1"]) == 2
+    store.close()
+
+
+def test_an_older_case_upgraded_by_an_examiner_role_says_to_ask_the_owner(
+        tmp_path, lab, monkeypatch):
+    _, url, examiner, _ = lab
+    with psycopg.connect(**connection_parameters(make_url(url))) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0011'")
+    with pytest.raises(CaseError, match="only its owner may do"):
+        _open_as(tmp_path, monkeypatch, url, examiner, "alice pw", "alice")
 
 
 def test_verify_names_the_role_that_altered_the_log(lab, monkeypatch, capsys):
@@ -146,3 +161,28 @@ def test_lab_commands_add_list_and_remove(tmp_path, lab, monkeypatch, capsys):
     assert main(["lab", "add-examiner", str(folder), "Bad Name!", "--no-password"]) == 2
     assert "role name" in capsys.readouterr().err
 
+
+
+def test_an_upgraded_case_gets_the_servers_guards(tmp_path, postgres_url):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from triage.case.models import AuditAlteration
+    from triage.case.store import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0011")
+    engine.dispose()
+    store = open_case(tmp_path / "case", create=True, examiner="x", database_url=postgres_url)
+    with store.session() as session:
+        entry = session.scalars(select(AuditEntry)).one()
+        assert entry.account == make_url(postgres_url).username
+        session.execute(AuditEntry.__table__.delete())
+    with store.reading() as session:
+        assert [a.operation for a in session.scalars(select(AuditAlteration))] == ["DELETE"]
+    store.close()

@@ -529,6 +529,14 @@ def _migrate_reporting(engine: Engine, url: URL, tried: list[str]) -> None:
         looked = f" (tried: {'; '.join(tried)})" if tried else ""
         raise CaseError(f"{_public(url)}: cannot open the case database: "
                         f"{_reason(exc.orig)}{looked}") from None
+    except ProgrammingError as exc:
+        if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+            raise
+        engine.dispose()
+        raise CaseError(f"{_public(url)}: this case's database must be upgraded to schema "
+                        f"{schema_head()} by this version of Triage, which only its owner "
+                        f"may do; ask the owner to open the case once ({_reason(exc.orig)})"
+                        ) from None
 
 
 def _reason(exc: BaseException | None) -> str:
