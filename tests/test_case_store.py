@@ -199,12 +199,14 @@ def test_media_are_ranked_in_the_order_found_on_upgrade(tmp_path):
     store.close()
 
 
-def test_the_audit_records_the_operating_system_user_beside_the_name_given(tmp_path):
+def test_the_audit_records_the_account_beside_the_name_given(tmp_path):
+    """The operating-system user on SQLite; the database role in a shared case."""
     import getpass
 
     store = open_case(tmp_path / "case", create=True, examiner="typed name")
     with store.reading() as session:
         entry = session.scalars(select(AuditEntry)).one()
         assert verify_chain(session) is None
-    assert (entry.examiner, entry.account) == ("typed name", getpass.getuser())
+    account = store.engine.url.username if store.is_shared else getpass.getuser()
+    assert (entry.examiner, entry.account) == ("typed name", account)
     store.close()
