@@ -143,3 +143,13 @@ def test_a_failed_ingest_into_a_new_case_leaves_no_empty_folder(tmp_path, postgr
                  "--database", wrong]) == 2
     assert "cannot open the case database" in capsys.readouterr().err
     assert not (tmp_path / "case").exists()
+
+
+def test_unreadable_user_settings_are_named(tmp_path, postgres_url, monkeypatch):
+    from triage.case.user_settings import settings_path
+
+    open_case(tmp_path / "case", create=True, database_url=postgres_url).close()
+    settings_path().parent.mkdir(parents=True, exist_ok=True)
+    settings_path().write_text("[not toml")
+    with pytest.raises(CaseError, match="databases.toml: cannot read your settings"):
+        open_case(tmp_path / "case")

@@ -441,7 +441,10 @@ def _write_settings(folder: Path, database_url: str | None,
              "# PostgreSQL's own ~/.pgpass.",
              "[database]", f"url = {json.dumps(_public(url))}"]
     if credentials is not None:  # this user's, on this machine: in their own settings
-        user_settings.remember(url, credentials=credentials)
+        try:
+            user_settings.remember(url, credentials=credentials)
+        except (user_settings.UserSettingsError, OSError) as exc:
+            raise CaseError(f"cannot record your credentials file: {exc}") from None
     (folder / SETTINGS_NAME).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return url
 
@@ -492,7 +495,10 @@ def _resolve_url(folder: Path, tried: list[str]) -> URL:
         return _same_database(url, configured, DATABASE_URL_ENV)
     if configured is None:
         raise CaseError(f"{where}: names no database (url)")
-    mine = user_settings.entry_for(configured)
+    try:
+        mine = user_settings.entry_for(configured)
+    except user_settings.UserSettingsError as exc:
+        raise CaseError(str(exc)) from None
     if mine.get("credentials"):
         tried.append(f"your credentials file {mine['credentials']} "
                      f"(from {user_settings.settings_path()})")

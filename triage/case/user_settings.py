@@ -29,13 +29,18 @@ def database_key(url: URL) -> str:
     return f"{url.host or 'localhost'}:{url.port or 5432}/{url.database}"
 
 
+class UserSettingsError(Exception):
+    """This user's settings file cannot be read, with the reason."""
+
+
 def _read() -> dict:
     try:
         return tomllib.loads(settings_path().read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return {}  # unreadable: as if absent; `entry_for` callers say what they tried
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UserSettingsError(f"{settings_path()}: cannot read your settings: {exc}"
+                                ) from None
 
 
 def entry_for(url: URL) -> dict:

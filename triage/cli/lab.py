@@ -167,7 +167,10 @@ def run_connect(args) -> int:
             raise UsageError(str(exc)) from None
         if (theirs.host, theirs.port, theirs.database) != (url.host, url.port, url.database):
             raise UsageError(f"{args.credentials} names another database than this case's")
-    path = user_settings.remember(url, user=args.user, credentials=args.credentials)
+    try:
+        path = user_settings.remember(url, user=args.user, credentials=args.credentials)
+    except (user_settings.UserSettingsError, OSError) as exc:
+        raise UsageError(str(exc)) from None
     store = open_case(args.case_dir)
     with store.reading() as session:
         role = session.execute(text("SELECT session_user")).scalar_one()
