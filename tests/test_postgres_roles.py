@@ -55,7 +55,8 @@ def _open_as(tmp_path, monkeypatch, url: str, role: str, password: str, folder: 
     return open_case(tmp_path / folder, create=True)
 
 
-def test_the_audit_records_the_servers_role_beside_a_forged_name(tmp_path, lab, monkeypatch):
+def test_the_audit_records_the_servers_role_beside_a_forged_name(tmp_path, lab, monkeypatch,
+                                                                capsys):
     _, url, examiner, _ = lab
     store = _open_as(tmp_path, monkeypatch, url, examiner, "alice pw", "alice")
     History(store, "Chief Inspector Forged").run(TagMedia([1], "vics-us", "1"))
@@ -64,6 +65,12 @@ def test_the_audit_records_the_servers_role_beside_a_forged_name(tmp_path, lab, 
         assert (entry.examiner, entry.account) == ("Chief Inspector Forged", examiner)
         assert verify_chain(session) is None
     store.close()
+    assert main(["audit", str(tmp_path / "alice"), "--last", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1 and f"Chief Inspector Forged ({examiner})  tag.set  media:1" in out[0]
+    assert main(["audit", str(tmp_path / "alice"), "--csv", "--action", "tag"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].endswith(",hash,account") and rows[1].endswith(f",{examiner}")
 
 
 def test_the_server_overwrites_an_account_the_client_makes_up(tmp_path, lab):
@@ -116,10 +123,12 @@ def test_an_older_case_upgraded_by_an_examiner_role_says_to_ask_the_owner(
 
 def test_verify_names_the_role_that_altered_the_log(lab, monkeypatch, capsys):
     folder, url, _, _ = lab
-    with psycopg.connect(**connection_parameters(make_url(url))) as connection:  # the owner can, and the server records it
+    # The owner can alter the log; the server records that it did.
+    with psycopg.connect(**connection_parameters(make_url(url))) as connection:
         connection.execute("UPDATE audit_log SET examiner = 'someone' WHERE id = 1")
     monkeypatch.setenv(DATABASE_URL_ENV, url)
     assert main(["verify", str(folder)]) == 1
+    assert main(["audit", str(folder), "--last", "1"]) == 1
     error = capsys.readouterr().err
     assert "audit log entry 1: content was changed" in error
     assert f"last altered by database role {make_url(url).username!r} (UPDATE of entry 1" \

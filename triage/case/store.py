@@ -429,7 +429,7 @@ def _write_settings(folder: Path, database_url: str | None,
         url = parse_database_url(read_credentials(credentials), str(credentials))
     else:
         url = parse_database_url(database_url or os.environ[DATABASE_URL_ENV],
-                         "database URL" if database_url else DATABASE_URL_ENV)
+                                 "database URL" if database_url else DATABASE_URL_ENV)
     if password is not None:
         url = url.set(password=password)
     if CASE_PLACEHOLDER in url.database:
@@ -507,7 +507,8 @@ def _resolve_url(folder: Path, tried: list[str]) -> URL:
     legacy = settings.get("credentials")
     if legacy and Path(legacy).expanduser().is_file():
         tried.append(f"the credentials file {legacy} named in {SETTINGS_NAME}")
-        return _same_database(parse_database_url(read_credentials(legacy), legacy), configured, legacy)
+        url = parse_database_url(read_credentials(legacy), legacy)
+        return _same_database(url, configured, legacy)
     if legacy:
         tried.append(f"the credentials file {legacy} named in {SETTINGS_NAME} (not on this "
                      "machine)")
