@@ -92,3 +92,11 @@ def test_the_readme_cluster_listens_on_loopback_only(tmp_path):
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def test_a_tls_cluster_without_certificates_is_a_clear_error():
+    pytest.importorskip("distributed")
+    from triage.pipeline.executors import DaskExecutor
+
+    with pytest.raises(ClusterError, match="TLS needs this machine's certificates"):
+        DaskExecutor("tls://127.0.0.1:9", connect_timeout=1)

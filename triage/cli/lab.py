@@ -39,7 +39,8 @@ def register(subparsers) -> None:
         "lab", help="manage the examiners of a shared (PostgreSQL) case",
         description="Each examiner logs in to a shared case with a PostgreSQL role of their "
         "own; the audit log records that role (written by the server) beside the name they "
-        "give. Run by the case's owner, whose role needs CREATEROLE.")
+        "give. Adding, removing and listing are for the case's owner (whose role needs "
+        "CREATEROLE); connect is for each examiner, on their own machine.")
     commands = lab.add_subparsers(dest="lab_command", metavar="ACTION", required=True)
 
     add = commands.add_parser(

@@ -103,6 +103,19 @@ def check_cluster_address(address: str, insecure: bool = False) -> None:
                        "--insecure-cluster on a network you trust")
 
 
+def _check_tls_settings(address: str) -> None:
+    """A tls:// cluster needs this machine's certificate settings (Dask's config); say so
+    rather than let Dask fail on a missing SSL context."""
+    if not address.startswith("tls://"):
+        return
+    from distributed.security import Security
+
+    if Security().get_connection_args("client").get("ssl_context") is None:
+        raise ClusterError(f"{address}: TLS needs this machine's certificates in Dask's "
+                           "settings (~/.config/dask/distributed.yaml: distributed.comm.tls."
+                           "ca-file, client.cert and client.key; see README: A lab)")
+
+
 def _is_loopback(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -130,6 +143,7 @@ class DaskExecutor:
         except ImportError as exc:
             raise ClusterError("ingest on a cluster needs Dask distributed "
                                "(pip install 'triage[lab]')") from exc
+        _check_tls_settings(address)
         try:
             self._client = Client(address, timeout=connect_timeout, set_as_default=False)
         except (OSError, TimeoutError) as exc:
