@@ -195,3 +195,30 @@ def test_an_upgraded_case_gets_the_servers_guards(tmp_path, postgres_url):
     with store.reading() as session:
         assert [a.operation for a in session.scalars(select(AuditAlteration))] == ["DELETE"]
     store.close()
+
+
+def test_an_owner_with_only_createrole_and_createdb_manages_examiners(tmp_path, postgres_server,
+                                                                      monkeypatch):
+    """A lab's owner role need not be a superuser."""
+    suffix = uuid.uuid4().hex[:6]
+    owner, examiner = f"owner_{suffix}", f"erin_{suffix}"
+    with psycopg.connect(**connection_parameters(make_url(postgres_server.url()))) as admin:
+        admin.execute(f"CREATE ROLE {owner} LOGIN CREATEDB CREATEROLE PASSWORD 'owner pw'")
+    template = make_url(postgres_server.url("triage_{case}")).set(username=owner,
+                                                                 password="owner pw")
+    monkeypatch.setenv(DATABASE_URL_ENV, template.render_as_string(hide_password=False))
+    store = open_case(tmp_path / "case", create=True, examiner="owner")
+    with store.session() as session:
+        session.add(Media(sha256="b" * 64, sha1="b" * 40, md5="b" * 32, size=1))
+    add_examiner(store, examiner, "erin pw")
+    database = store.engine.url.database
+    store.close()
+    url = make_url(postgres_server.url(database)).render_as_string(hide_password=False)
+    mine = _open_as(tmp_path, monkeypatch, url, examiner, "erin pw", "erin")
+    History(mine, "erin").run(TagMedia([1], "vics-us", "2"))
+    with mine.reading() as session:
+        assert session.scalars(select(AuditEntry.account)).all()[-1] == examiner
+    mine.close()
+    with _connect_as(url, examiner, "erin pw") as connection:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            connection.execute("DELETE FROM audit_log")
