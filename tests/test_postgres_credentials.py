@@ -119,6 +119,8 @@ def test_an_examiner_connects_as_their_own_role(tmp_path, odd_role, monkeypatch,
     _pgpass(tmp_path, monkeypatch, role, ODD_PASSWORD)
     assert main(["lab", "connect", str(tmp_path / "theirs"), "--user", role]) == 0
     assert f"opens as database role {role}" in capsys.readouterr().out
+    assert main(["info", str(tmp_path / "theirs")]) == 0
+    assert f"(shared), logged in as role {role}" in capsys.readouterr().out
     assert role not in (tmp_path / "theirs" / SETTINGS_NAME).read_text()
 
 
