@@ -23,7 +23,13 @@ import psycopg
 from psycopg import sql
 from sqlalchemy import URL
 
-from triage.case.store import CaseError, CaseStore, _public, _reason, connection_parameters
+from triage.case.store import (
+    CaseError,
+    CaseStore,
+    connection_parameters,
+    public_url,
+    server_reason,
+)
 
 EXAMINER, READER = "examiner", "reader"
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_.-]{0,62}$")
@@ -58,7 +64,7 @@ def _connect(store: CaseStore) -> psycopg.Connection:
     try:
         return psycopg.connect(**connection_parameters(url))
     except psycopg.Error as exc:
-        raise RoleError(f"{_public(url)}: cannot connect: {_reason(exc)}") from None
+        raise RoleError(f"{public_url(url)}: cannot connect: {server_reason(exc)}") from None
 
 
 def grant_case(connection: psycopg.Connection, database: str) -> None:
@@ -123,8 +129,9 @@ def add_examiner(store: CaseStore, name: str, password: str | None,
                 connection.execute(sql.SQL("GRANT {} TO {}").format(
                     sql.Identifier(group_role(database, kind)), sql.Identifier(name)))
         except psycopg.Error as exc:
-            raise RoleError(f"cannot add {name} to {_public(store.engine.url)}: "
-                            f"{_reason(exc)} (the case's owner role needs CREATEROLE)") from None
+            raise RoleError(f"cannot add {name} to {public_url(store.engine.url)}: "
+                            f"{server_reason(exc)} (the case's owner role needs CREATEROLE)"
+                            ) from None
     return made
 
 
@@ -162,8 +169,8 @@ def remove_examiner(store: CaseStore, name: str) -> bool:
                         connection.execute(sql.SQL("REVOKE {} FROM {}").format(
                             sql.Identifier(group), sql.Identifier(name)))
         except psycopg.Error as exc:
-            raise RoleError(f"cannot remove {name} from {_public(store.engine.url)}: "
-                            f"{_reason(exc)}") from None
+            raise RoleError(f"cannot remove {name} from {public_url(store.engine.url)}: "
+                            f"{server_reason(exc)}") from None
         try:  # its open sessions end now, not when it next disconnects
             with connection.transaction():
                 connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "

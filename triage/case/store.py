@@ -208,7 +208,7 @@ class CaseStore:
         """Where the case's database is, for people: never with a password."""
         if not self.is_shared:
             return str(self.folder / DATABASE_NAME)
-        return _public(self.engine.url)
+        return public_url(self.engine.url)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -224,8 +224,9 @@ class CaseStore:
             if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
                 raise
             raise CaseError(f"database role {self.engine.url.username} may not do this in "
-                            f"{self.location}: {_reason(exc.orig)} (a read-only role reads "
-                            "and exports; ask the case's owner for examiner access)") from None
+                            f"{self.location}: {server_reason(exc.orig)} (a read-only role "
+                            "reads and exports; ask the case's owner for examiner access)"
+                            ) from None
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -369,7 +370,7 @@ def _password_part(text: str) -> str:
     return text if any(c in text for c in "@/:?# ") else unquote(text)
 
 
-def _public(url: URL) -> str:
+def public_url(url: URL) -> str:
     """The URL as people may see it: no password, and no driver name."""
     public = URL.create("postgresql", url.username, None, url.host, url.port, url.database,
                         url.query)
@@ -439,7 +440,7 @@ def _write_settings(folder: Path, database_url: str | None,
              "# Nothing here is about one user or machine: the password comes from",
              f"# ${DATABASE_URL_ENV}, your credentials file (see `triage lab connect`), or",
              "# PostgreSQL's own ~/.pgpass.",
-             "[database]", f"url = {json.dumps(_public(url))}"]
+             "[database]", f"url = {json.dumps(public_url(url))}"]
     if credentials is not None:  # this user's, on this machine: in their own settings
         try:
             user_settings.remember(url, credentials=credentials)
@@ -463,8 +464,8 @@ def _create_database(url: URL) -> None:
                 connection.execute(sql.SQL("CREATE DATABASE {}").format(
                     sql.Identifier(url.database)))
     except psycopg.Error as exc:
-        raise CaseError(f"{_public(url)}: cannot create the case database: "
-                        f"{_reason(exc)}") from None
+        raise CaseError(f"{public_url(url)}: cannot create the case database: "
+                        f"{server_reason(exc)}") from None
 
 
 def connection_parameters(url: URL) -> dict:
@@ -521,8 +522,8 @@ def _resolve_url(folder: Path, tried: list[str]) -> URL:
 def _same_database(url: URL, configured: URL | None, source: str) -> URL:
     if configured is not None and (url.host, url.port, url.database) != (
             configured.host, configured.port, configured.database):
-        raise CaseError(f"{source} names database {_public(url)}, but this case is "
-                        f"{_public(configured)}; nothing was opened")
+        raise CaseError(f"{source} names database {public_url(url)}, but this case is "
+                        f"{public_url(configured)}; nothing was opened")
     return url
 
 
@@ -534,19 +535,19 @@ def _migrate_reporting(engine: Engine, url: URL, tried: list[str]) -> None:
     except OperationalError as exc:
         engine.dispose()
         looked = f" (tried: {'; '.join(tried)})" if tried else ""
-        raise CaseError(f"{_public(url)}: cannot open the case database: "
-                        f"{_reason(exc.orig)}{looked}") from None
+        raise CaseError(f"{public_url(url)}: cannot open the case database: "
+                        f"{server_reason(exc.orig)}{looked}") from None
     except ProgrammingError as exc:
         if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
             raise
         engine.dispose()
-        raise CaseError(f"{_public(url)}: this case's database must be upgraded to schema "
+        raise CaseError(f"{public_url(url)}: this case's database must be upgraded to schema "
                         f"{schema_head()} by this version of Triage, which only its owner "
-                        f"may do; ask the owner to open the case once ({_reason(exc.orig)})"
-                        ) from None
+                        "may do; ask the owner to open the case once "
+                        f"({server_reason(exc.orig)})") from None
 
 
-def _reason(exc: BaseException | None) -> str:
+def server_reason(exc: BaseException | None) -> str:
     """The server's first line of complaint, with anything that looks like a secret removed."""
     text = str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else "failed"
     return re.sub(r"(password\s*=\s*|://[^:/@\s]*:)[^@\s]+", r"\1***", text)
