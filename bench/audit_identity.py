@@ -36,7 +36,7 @@ from triage.case.guards import install_triggers  # noqa: E402
 from triage.case.models import Media  # noqa: E402
 from triage.case.roles import add_examiner  # noqa: E402
 from triage.case.store import DATABASE_URL_ENV, open_case  # noqa: E402
-from triage.case.tags import History, TagMedia  # noqa: E402
+from triage.review.commands import History, TagMedia  # noqa: E402
 
 DROP = ("DROP TRIGGER IF EXISTS audit_log_account ON audit_log",
         "DROP TRIGGER IF EXISTS audit_log_altered ON audit_log",
