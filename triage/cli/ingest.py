@@ -57,8 +57,9 @@ def register(subparsers) -> None:
                         "anyone on the network may join); by default only loopback or tls://")
     parser.add_argument("--database", metavar="URL", default=None,
                         help="make a new case shared in this PostgreSQL database "
-                        "(postgresql://USER@HOST:PORT/DB; the password from ~/.pgpass, "
-                        "--credentials or $TRIAGE_DATABASE_URL, never on the command line)")
+                        "(postgresql://USER@HOST:PORT/DB; the password from "
+                        "--password-prompt, ~/.pgpass, --credentials or $TRIAGE_DATABASE_URL, "
+                        "never on the command line)")
     parser.add_argument("--credentials", metavar="FILE", default=None,
                         help="make a new shared case with the URL kept in FILE (mode 600; "
                         "remembered in your own settings, not in the case folder)")
