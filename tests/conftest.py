@@ -388,3 +388,10 @@ def _copy_case_database(server, settings: Path) -> None:
     new = case_database_name(settings.parent)
     server.database(new, template=old)
     settings.write_text(text.replace(f'/{old}"', f'/{new}"'))
+
+
+@pytest.fixture(autouse=True)
+def _own_user_config(tmp_path_factory, monkeypatch):
+    """Each test's per-user settings (triage.case.user_settings) in a folder of its own,
+    never the real user's ~/.config/triage."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))

@@ -226,6 +226,27 @@ class AuditEntry(Base):
     after: Mapped[dict | list | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Who the database says wrote the row, beside the `examiner` name anyone can type: on
+    # PostgreSQL the connection's `session_user`, set by a trigger on the server whatever
+    # the client sends (triage.case.guards); on SQLite the operating-system user. NULL in
+    # rows written before it was recorded (and then not part of their hash).
+    account: Mapped[str | None] = mapped_column(String(200))
+
+
+class AuditAlteration(Base):
+    """An UPDATE, DELETE or TRUNCATE of the audit log, written by a PostgreSQL trigger.
+
+    Examiner roles cannot alter the log at all (no grants); this says which
+    role did, and when, so that `verify` can name it beside a broken chain.
+    """
+
+    __tablename__ = "audit_alteration"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    account: Mapped[str] = mapped_column(String(200))
+    operation: Mapped[str] = mapped_column(String(10))
+    entry_id: Mapped[int | None] = mapped_column(Integer)
 
 
 # ---------------------------------------------------------------------------

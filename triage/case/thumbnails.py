@@ -69,9 +69,13 @@ class PostgresThumbnailStore:
         self._engine = create_engine(url, pool_pre_ping=True, hide_parameters=True,
                                      connect_args={"application_name": "triage thumbnails"})
         with self._engine.begin() as connection:
-            connection.exec_driver_sql(
-                "CREATE TABLE IF NOT EXISTS picture (sha256 VARCHAR(64) NOT NULL, "
-                "kind VARCHAR(16) NOT NULL, jpeg BYTEA NOT NULL, PRIMARY KEY (sha256, kind))")
+            # Asked first: an examiner's role may not create tables, and PostgreSQL checks
+            # that before IF NOT EXISTS (the owner makes it when granting, triage.case.roles).
+            if connection.exec_driver_sql("SELECT to_regclass('picture')").scalar() is None:
+                connection.exec_driver_sql(
+                    "CREATE TABLE IF NOT EXISTS picture (sha256 VARCHAR(64) NOT NULL, "
+                    "kind VARCHAR(16) NOT NULL, jpeg BYTEA NOT NULL, "
+                    "PRIMARY KEY (sha256, kind))")
 
     def put_many(self, rows: Iterable[tuple[str, str, bytes]]) -> None:
         rows = list(rows)

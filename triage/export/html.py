@@ -469,11 +469,19 @@ def _audit(context, out: TextIO) -> None:
               "<th>What</th></tr>\n")
     for entry in iter_audit(context.session):
         out.write(f"<tr><td>{entry.id}</td><td class='small'>{entry.at:%Y-%m-%d %H:%M:%S}</td>"
-                  f"<td class='small'>{esc(entry.examiner)}</td>"
+                  f"<td class='small'>{esc(_who(entry))}</td>"
                   f"<td class='small'>{esc(entry.action)}</td>"
                   f"<td class='small'>{esc(change_text(entry))}<br><span class='mono muted'>"
                   f"{entry.hash[:16]}…</span></td></tr>\n")
     out.write("</table>\n")
+
+
+def _who(entry) -> str:
+    """The name given, and the account that wrote the entry (database role or
+    operating-system user) when it says something else."""
+    if entry.account and entry.account != entry.examiner:
+        return f"{entry.examiner} ({entry.account})"
+    return entry.examiner
 
 
 def change_text(entry) -> str:
