@@ -1,7 +1,7 @@
 """audit identity: the account behind each audit row, and alterations of the log
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-07
 
 Every audit row gains `account`: on PostgreSQL the role that wrote it
@@ -16,7 +16,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0014'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
