@@ -9,7 +9,7 @@ import sys
 import pytest
 from PIL import Image, ImageEnhance, ImageOps
 
-from testdata import PHOTOS
+from testdata import PHOTOS, missing
 
 BASES = sorted((PHOTOS / "bsds500").glob("*.jpg"))[:8]
 GPS_PHOTO = PHOTOS / "exif-samples/jpg/gps/DSCN0010.jpg"
@@ -29,7 +29,7 @@ def _copies(picture: Image.Image) -> dict[str, Image.Image]:
 @pytest.fixture(scope="module")
 def evidence(tmp_path_factory):
     if len(BASES) < 8:
-        pytest.skip(f"shared photographs not found under {PHOTOS}")
+        missing(f"shared photographs not found under {PHOTOS}")
     folder = tmp_path_factory.mktemp("stacks") / "evidence"
     (folder / "copies").mkdir(parents=True)
     for index, path in enumerate(BASES):

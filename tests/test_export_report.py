@@ -18,6 +18,7 @@ from triage.case.models import AuditEntry, File, Media
 from triage.case.store import open_case
 from triage.review.commands import History, TagMedia
 from triage.export import ExportOptions, export_case
+from testdata import missing
 
 
 @pytest.fixture
@@ -146,7 +147,7 @@ def test_pdf_report_renders_within_the_page(store, tmp_path):
     assert out.read_bytes().startswith(b"%PDF-")
     assert result.counts["pages"] >= 3
     if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (Debian poppler-utils) not installed")
+        missing("pdftoppm (Debian poppler-utils) not installed")
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(out), str(tmp_path / "page")],
                    check=True)
     pages = sorted(tmp_path.glob("page-*.png"))

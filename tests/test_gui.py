@@ -26,7 +26,7 @@ from triage.gui.file_table_model import PAGE_SIZE, PLACEHOLDER  # noqa: E402
 from triage.gui.start import NewCaseDialog, RecentCases  # noqa: E402
 from triage.pipeline.ingest import Ingest, IngestOptions  # noqa: E402
 from guiwindow import TIMEOUT_MS, settings, window  # noqa: E402,F401
-from testdata import IMAGES
+from testdata import IMAGES, missing
 
 SHARED_IMAGES = IMAGES
 
@@ -35,7 +35,7 @@ SHARED_IMAGES = IMAGES
 def image_dd() -> Path:
     path = SHARED_IMAGES / "image.dd"
     if not path.exists():
-        pytest.skip(f"third-party test image {path} not present")
+        missing(f"third-party test image {path} not present")
     return path
 
 

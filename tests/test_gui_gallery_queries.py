@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select, update
 
-from testdata import PHOTOS
+from testdata import PHOTOS, missing
 from triage.review import gallery
 from triage.review.gallery import CONFLICTING, UNCATEGORISED, GalleryFilter
 from triage.case.models import File, HashSetVerdict, Media
@@ -28,7 +28,7 @@ GENERATED = 6
 def built(tmp_path_factory):
     source = PHOTOS / "exif-samples" / "jpg"
     if not (source / "gps").is_dir():
-        pytest.skip(f"{source} not present")
+        missing(f"{source} not present")
     root = tmp_path_factory.mktemp("gallery")
     evidence = root / "evidence"
     (evidence / "cameras").mkdir(parents=True)
