@@ -42,6 +42,8 @@ from triage.case.models import (
 from triage.case.store import CaseStore, current_examiner
 from triage.case.thumbnails import FILMSTRIP, THUMBNAIL
 from triage.evidence import (
+    ContentError,
+    ContentReader,
     EvidenceError,
     FileRecord,
     PartitionRecord,
@@ -318,20 +320,32 @@ class Ingest:
         return lost
 
     def _record_evidence_hash(self, evidence_id: int, result: EvidenceHashResult) -> None:
+        if result.damaged and self._pending_file_count(evidence_id):
+            return  # cancelled before its files were read: hashed again when resumed, then marked
         with self.store.session() as session:
             evidence = session.get(Evidence, evidence_id)
             evidence.sha256, evidence.md5 = result.sha256, result.md5
             evidence.stored_md5 = result.stored_md5
             evidence.hash_status = WorkStatus.ERROR if result.error else WorkStatus.DONE
-            if result.error:
-                evidence.error = result.error
-            elif result.stored_md5 and result.stored_md5 != result.md5:
-                evidence.error = (f"image MD5 {result.md5} differs from the MD5 stored at "
-                                  f"acquisition {result.stored_md5}")
+            problems = [result.error] if result.error else []
+            if not result.error and result.stored_md5 and result.stored_md5 != result.md5:
+                problems.append(f"image MD5 {result.md5} differs from the MD5 stored at "
+                                f"acquisition {result.stored_md5}")
+            if result.warning:
+                problems.append(result.warning)
+            if problems:
+                evidence.error = "; ".join(problems)
+            damaged = _mark_damaged_files(session, evidence_id, result.damaged)
             append_audit(session, self.examiner, "evidence.hash",
                          target=f"evidence:{evidence.id}",
                          after={"sha256": result.sha256, "md5": result.md5,
-                                "stored_md5": result.stored_md5, "error": evidence.error})
+                                "stored_md5": result.stored_md5, "error": evidence.error,
+                                **({"damaged_files": damaged} if result.damaged else {})})
+
+    def _pending_file_count(self, evidence_id: int) -> int:
+        with self.store.reading() as session:
+            return session.scalar(select(func.count()).select_from(File).where(
+                File.evidence_id == evidence_id, File.status == WorkStatus.PENDING))
 
     # -- file content -------------------------------------------------------------------
 
@@ -655,6 +669,40 @@ def _file_row(evidence_id: int, partition_id: int | None, record: FileRecord) ->
         "status": WorkStatus.PENDING if hashed else WorkStatus.SKIPPED,
         "error": record.error,
     }
+
+
+def _mark_damaged_files(session: Session, evidence_id: int,
+                        damaged: tuple[tuple[int, int], ...]) -> int:
+    """Give an error to every file whose stored data overlaps image data that fails its
+    checksum, and return how many. Their extents are looked up again only here, for
+    evidence that has such damage: the walk and the workers never pay for it. The
+    content hash is kept (it is what the image holds now), named as damaged."""
+    if not damaged:
+        return 0
+    rows = session.execute(locator_query(File.id).where(
+        File.evidence_id == evidence_id, File.outer_id.is_(None),
+        File.meta_addr.is_not(None), File.status != WorkStatus.ERROR,
+        File.kind.in_(HASHED_KINDS))).all()
+    reader, updates = ContentReader(), []
+    try:
+        for row in rows:
+            try:
+                touched = reader.touched_range(locator(row), list(damaged))
+            except (ContentError, EvidenceError, OSError) as exc:
+                touched, why = None, str(exc)
+                updates.append({"id": row.id, "status": WorkStatus.ERROR,
+                                "error": f"cannot tell whether its data lies in the damaged "
+                                         f"image chunks: {why}"})
+            if touched:
+                updates.append({"id": row.id, "status": WorkStatus.ERROR, "error": (
+                    f"content lies partly in image data that fails its checksum (bytes "
+                    f"{touched[0]}-{touched[1] - 1}); libewf read it as zeros, so its "
+                    f"hashes are of the damaged content")})
+    finally:
+        reader.close()
+    if updates:
+        session.execute(update(File), updates)
+    return len(updates)
 
 
 def _insert_items(session: Session, containers: list[FileResult],

@@ -62,6 +62,8 @@ class EvidenceHashResult:
     md5: str | None = None
     stored_md5: str | None = None
     error: str | None = None
+    damaged: tuple[tuple[int, int], ...] = ()  # byte ranges whose chunk checksum fails (EWF)
+    warning: str | None = None  # the hash stands, but something about the image is wrong
 
 
 _reader: ContentReader | None = None
@@ -314,9 +316,11 @@ def hash_evidence(format: str, paths: list[str],
                   progress: Callable[[int, int], None] | None = None) -> EvidenceHashResult:
     """SHA-256 and MD5 of the whole image; for E01 also the MD5 stored at acquisition.
     `progress(bytes_done, bytes_total)` is called as it goes (a terabyte takes hours)."""
+    check = None
     try:
         source = open_source(format, paths)
         try:
+            check = source.start_checksum_check()
             # SHA-256 is the record; MD5 only where the format stored one at acquisition
             # to compare with (E01): on a raw image it would cost more than SHA-256 itself.
             stored = source.stored_md5()
@@ -326,7 +330,10 @@ def hash_evidence(format: str, paths: list[str],
                 chunks = _counted(chunks, source.size, progress)
             digests, _ = digest_chunks(chunks, algorithms=algorithms)
             missing = sum(end - start for start, end in source.bad_ranges)
+            damaged, warning = check.result() if check else ([], None)
         finally:
+            if check:
+                check.stop()
             source.close()
     except (EvidenceError, OSError) as exc:
         return EvidenceHashResult(error=f"cannot hash evidence: {exc}")
@@ -335,7 +342,17 @@ def hash_evidence(format: str, paths: list[str],
             stored_md5=stored,
             error=f"cannot hash evidence: {missing} bytes of the image could not be read "
                   f"(a segment is missing or damaged)")
-    return EvidenceHashResult(digests.sha256, digests.md5, stored)
+    if damaged:
+        warning = (f"{len(damaged)} chunk run(s) of the image fail their checksum and read as "
+                   f"zeros ({damaged_ranges(damaged)}); files stored there carry an error")
+    return EvidenceHashResult(digests.sha256, digests.md5, stored,
+                              damaged=tuple(damaged), warning=warning)
+
+
+def damaged_ranges(ranges, shown: int = 3) -> str:
+    """Byte ranges as an examiner reads them: 'bytes 98304-131071, ...' (last byte included)."""
+    text = ", ".join(f"bytes {start}-{end - 1}" for start, end in ranges[:shown])
+    return text + (f" and {len(ranges) - shown} more" if len(ranges) > shown else "")
 
 
 def _counted(chunks, total: int, progress: Callable[[int, int], None]):
