@@ -76,6 +76,7 @@ HASHED_KINDS = (EntryKind.FILE, EntryKind.VIRTUAL, EntryKind.LINK)  # a link's c
 INSERT_BATCH = 5000
 PAGE = 2000
 QUEUED_PER_WORKER = 6  # jobs in flight per worker: they stay busy while a batch is written
+WAITING_PER_QUEUE = 4  # finished jobs held back (times the queue) for a slow earlier one
 
 
 @dataclass
@@ -354,16 +355,18 @@ class Ingest:
         items, nbytes = self._pending_totals()
         tracker = ProgressTracker("hash", items, nbytes, self.progress)
         names: dict[int, tuple[str, int]] = {}
-        in_flight: dict[Future, FileBatch] = {}
+        in_flight: dict[Future, tuple[int, FileBatch]] = {}  # -> (order submitted, batch)
         retries: deque[FileBatch] = deque()  # after a worker died
         results: list[FileResult] = []
+        order = _InOrder()
         last_commit = time.monotonic()
         jobs = self._pending_jobs(names)
         exhausted = False
         queue_length = executor.workers * QUEUED_PER_WORKER
         while True:
             while (not self.cancel.is_set() and len(in_flight) < queue_length
-                   and not any(task.retried for task in in_flight.values())):
+                   and order.waiting < queue_length * WAITING_PER_QUEUE
+                   and not any(task.retried for _, task in in_flight.values())):
                 if retries:  # alone, so that if it kills a worker it is the one to blame
                     if in_flight:
                         break
@@ -379,8 +382,9 @@ class Ingest:
                 limits = (options.containers if task.containers
                           else replace(options.containers, open_containers=False))
                 in_flight[executor.submit(process_files, task.batch, task.analyse, plugins,
-                                          limits, task.trying is not None)] = task
+                                          limits, task.trying is not None)] = (order.next(), task)
             if not in_flight:
+                results.extend(order.flush())
                 if not self._fanned_out or self.cancel.is_set():
                     break
                 # Archives were listed for the pool: their files are pending rows now.
@@ -390,8 +394,9 @@ class Ingest:
                 continue
             done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
             for future in done:
-                task = in_flight.pop(future)
+                sequence, task = in_flight.pop(future)
                 if future.cancelled():
+                    order.put(sequence, [])
                     continue
                 try:
                     batch_results = task.noted(future.result())
@@ -409,7 +414,7 @@ class Ingest:
                         self._try_plugins_alone(task, retries, names)
                     if task.trying is not None:  # innocent; its file was stored already
                         batch_results = []
-                results.extend(batch_results)
+                results.extend(order.put(sequence, batch_results))
                 self._fanned_out |= any(r.fanned_out for r in batch_results)
                 tracker.advance(len(batch_results), sum(names[r.file_id][1] for r in batch_results))
             if self.cancel.is_set():
@@ -419,6 +424,7 @@ class Ingest:
                             or time.monotonic() - last_commit >= options.commit_seconds):
                 self._write_results(results, names, summary)
                 results, last_commit = [], time.monotonic()
+        results.extend(order.flush())
         if results:
             self._write_results(results, names, summary)
         tracker.emit()
@@ -588,6 +594,46 @@ class FileBatch:
 
         return [_decode_crash_noted(r, MediaAnalysis) if r.sha256 and not r.error else r
                 for r in results]
+
+
+class _InOrder:
+    """Hands batch results on in the order the batches were submitted, whatever order the
+    workers finish them in.
+
+    Content rows and the rows of items found in containers get their ids as
+    results are written; written in file order, they get the same ids with
+    one worker or many and in a resumed run, so stack ids, file ids and
+    exports are identical from run to run.
+    """
+
+    def __init__(self) -> None:
+        self._submitted = 0
+        self._due = 0
+        self._ready: dict[int, list[FileResult]] = {}
+
+    @property
+    def waiting(self) -> int:
+        return len(self._ready)
+
+    def next(self) -> int:
+        self._submitted += 1
+        return self._submitted - 1
+
+    def put(self, sequence: int, results: list[FileResult]) -> list[FileResult]:
+        """Take one batch's results; return those now due, in order."""
+        self._ready[sequence] = results
+        due = []
+        while self._due in self._ready:
+            due.extend(self._ready.pop(self._due))
+            self._due += 1
+        return due
+
+    def flush(self) -> list[FileResult]:
+        """Everything still waiting (a cancelled run), in order; nothing is in flight."""
+        due = [r for sequence in sorted(self._ready) for r in self._ready[sequence]]
+        self._ready.clear()
+        self._due = self._submitted
+        return due
 
 
 def _decode_crash_noted(result: FileResult, analysis_type) -> FileResult:
