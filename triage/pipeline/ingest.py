@@ -62,9 +62,10 @@ from triage.pipeline.work import (
     EvidenceHashResult,
     FileJob,
     FileResult,
+    ImageHashJob,
     has_image_hash,
-    hash_evidence,
     process_files,
+    submit_image_hash,
     warm_up,
 )
 from triage.plugins.recording import RunRecorder
@@ -282,7 +283,7 @@ class Ingest:
 
     # -- evidence hashes ----------------------------------------------------------------
 
-    def _submit_evidence_hashes(self, executor: Executor) -> list[tuple[int, Future]]:
+    def _submit_evidence_hashes(self, executor: Executor) -> list[tuple[int, ImageHashJob]]:
         """(evidence id, its image hash job) for every evidence not hashed yet; a hash
         started before the case was opened (`start_image_hashes`) is taken, not redone."""
         with self.store.session() as session:
@@ -293,32 +294,49 @@ class Ingest:
             early = self._image_hashes
             self._image_hashes = {}  # once: after a worker was lost they are run again
             jobs = [(e.id, early.pop((e.format, tuple(e.paths)), None)
-                     or executor.submit(hash_evidence, e.format, e.paths))
+                     or submit_image_hash(executor, e.format, e.paths))
                     for e in pending]
         for job in early.values():  # evidence the case already had hashed
             job.cancel()
         return jobs
 
-    def _collect_evidence_hashes(self, jobs: list[tuple[int, Future]], wait_for_all: bool) -> int:
-        """Record image hashes as they finish (waiting for them is a stage of its own);
-        returns how many were lost with a dead worker (they stay pending)."""
-        evidence = {job: evidence_id for evidence_id, job in jobs if not job.cancelled()}
-        pending = set(evidence)
-        tracker = ProgressTracker("image hashes", len(pending), 0, self.progress)
-        lost = 0
-        while pending:
-            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-            for job in done:
-                if not job.cancelled():
-                    try:
-                        self._record_evidence_hash(evidence[job], job.result())
-                    except WORKER_LOST:
-                        lost += 1
-                tracker.advance(1, 0)
-            if not wait_for_all or self.cancel.is_set():
-                break
+    def _collect_evidence_hashes(self, jobs: list[tuple[int, ImageHashJob]],
+                                 wait_for_all: bool) -> int:
+        """Record image hashes as they finish (waiting for them is a stage of its own, its
+        progress in bytes read by the workers); returns how many were lost with a dead
+        worker (they stay pending)."""
+        running = {job.future: (evidence_id, job) for evidence_id, job in jobs
+                   if not job.future.cancelled()}
+        sizes = self._evidence_sizes([evidence_id for evidence_id, _ in running.values()])
+        read_already = sum(job.progress.bytes_done() for _, job in running.values())
+        tracker = ProgressTracker("image hashes", len(running), sum(sizes.values()),
+                                  self.progress, bytes_done=read_already)
+        finished_bytes, lost, pending = 0, 0, set(running)
+        try:
+            while pending:
+                done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in done:
+                    evidence_id, _ = running[future]
+                    finished_bytes += sizes.get(evidence_id, 0)
+                    if not future.cancelled():
+                        try:
+                            self._record_evidence_hash(evidence_id, future.result())
+                        except WORKER_LOST:
+                            lost += 1
+                read = finished_bytes + sum(running[f][1].progress.bytes_done() for f in pending)
+                tracker.advance(len(done), max(0, read - tracker.bytes_done))
+                if not wait_for_all or self.cancel.is_set():
+                    break
+        finally:
+            for _, job in running.values():
+                job.progress.close()
         tracker.emit()
         return lost
+
+    def _evidence_sizes(self, evidence_ids: list[int]) -> dict[int, int]:
+        with self.store.reading() as session:
+            return {evidence_id: size or 0 for evidence_id, size in session.execute(
+                select(Evidence.id, Evidence.size).where(Evidence.id.in_(evidence_ids)))}
 
     def _record_evidence_hash(self, evidence_id: int, result: EvidenceHashResult) -> None:
         if result.damaged and self._pending_file_count(evidence_id):

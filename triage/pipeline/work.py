@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from functools import partial
@@ -313,9 +314,13 @@ def has_image_hash(format: str) -> bool:
 
 
 def hash_evidence(format: str, paths: list[str],
-                  progress: Callable[[int, int], None] | None = None) -> EvidenceHashResult:
+                  progress: Callable[[int, int], None] | None = None,
+                  progress_file: str | None = None) -> EvidenceHashResult:
     """SHA-256 and MD5 of the whole image; for E01 also the MD5 stored at acquisition.
-    `progress(bytes_done, bytes_total)` is called as it goes (a terabyte takes hours)."""
+    `progress(bytes_done, bytes_total)` is called as it goes (a terabyte takes hours); in a
+    worker process, the bytes done go to `progress_file` (see `ImageHashProgress`) instead."""
+    if progress is None and progress_file:
+        progress = _file_reporter(progress_file)
     check = None
     try:
         source = open_source(format, paths)
@@ -363,7 +368,73 @@ def _counted(chunks, total: int, progress: Callable[[int, int], None]):
         yield chunk
 
 
-EarlyImageHashes = dict[tuple[str, tuple[str, ...]], Future]  # (format, paths) -> hash job
+class ImageHashProgress:
+    """How far a worker process has read an image it hashes, for the ingest's progress bar.
+
+    The hash runs in a worker for hours on a large image; its bytes done go
+    into a small file that the ingesting process reads while it waits (a
+    pipe or a manager would need a channel the executor does not give, and
+    must not be a socket). A worker on another machine (Dask) finds no such
+    file and reports nothing: the bar then counts images only.
+    """
+
+    def __init__(self) -> None:
+        descriptor, self.path = tempfile.mkstemp(prefix="triage-image-hash-", suffix=".progress")
+        os.close(descriptor)
+
+    def bytes_done(self) -> int:
+        try:
+            with open(self.path, "rb") as handle:
+                return int.from_bytes(handle.read(8), "little")
+        except OSError:
+            return 0
+
+    def close(self) -> None:
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+
+def _file_reporter(path: str, every_s: float = 0.5) -> Callable[[int, int], None] | None:
+    """A `progress` callback writing the bytes done into `path`, if it exists here."""
+    if not os.path.exists(path):  # never created here: see ImageHashProgress
+        return None
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= every_s or done >= total:
+            last[0] = now
+            try:
+                descriptor = os.open(path, os.O_WRONLY)
+                try:
+                    os.pwrite(descriptor, done.to_bytes(8, "little"), 0)
+                finally:
+                    os.close(descriptor)
+            except OSError:
+                pass
+
+    return report
+
+
+@dataclass(frozen=True)
+class ImageHashJob:
+    future: Future
+    progress: ImageHashProgress
+
+    def cancel(self) -> None:
+        self.future.cancel()
+        self.progress.close()
+
+
+def submit_image_hash(executor: Executor, format: str, paths: list[str]) -> ImageHashJob:
+    progress = ImageHashProgress()
+    return ImageHashJob(executor.submit(hash_evidence, format, paths, None, progress.path),
+                        progress)
+
+
+EarlyImageHashes = dict[tuple[str, tuple[str, ...]], ImageHashJob]  # (format, paths) -> job
 
 
 def start_image_hashes(executor: Executor, paths: list[Path | str]) -> EarlyImageHashes:
@@ -382,5 +453,5 @@ def start_image_hashes(executor: Executor, paths: list[Path | str]) -> EarlyImag
             continue  # `Ingest.add` registers it with its error
         if has_image_hash(format):
             names = tuple(str(p.absolute()) for p in segments)
-            jobs[(format, names)] = executor.submit(hash_evidence, format, list(names))
+            jobs[(format, names)] = submit_image_hash(executor, format, list(names))
     return jobs
