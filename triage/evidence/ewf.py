@@ -24,6 +24,18 @@ NO_EWFVERIFY = ("chunk checksums not verified: ewfverify (Debian package ewf-too
                 "installed, so files in damaged chunks cannot be told from intact ones")
 
 
+def _cause(exc: BaseException) -> str:
+    """The first cause in libewf's chain of errors, without the function names: libewf
+    writes "pyewf_handle_open: unable to open handle. libewf_x: checksum does not match
+    (...). libewf_y: unable to read section: volume. ..." on one line."""
+    clauses = [c.strip() for c in reason(exc).split(". ") if c.strip()]
+    causes = [c.split(": ", 1)[-1] for c in clauses if not c.startswith("pyewf_")]
+    if not causes:
+        return reason(exc)
+    context = next((c for c in causes[1:] if "header" in c or "section" in c), "")
+    return causes[0].rstrip(".") + (f"; {context.rstrip('.')}" if context else "")
+
+
 def ewf_segments(path: Path) -> list[Path]:
     try:
         return [Path(p) for p in pyewf.glob(str(path))]
@@ -42,7 +54,7 @@ class EwfImage(Source):
             self._handle.open([str(p) for p in paths], "r")
             self._size = self._handle.get_media_size()
         except (OSError, IOError) as exc:
-            raise EvidenceError(f"{paths[0]}: not a readable EWF image: {reason(exc)}") from exc
+            raise EvidenceError(f"{paths[0]}: not a readable EWF image: {_cause(exc)}") from exc
 
     @property
     def size(self) -> int:
