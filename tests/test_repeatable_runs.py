@@ -159,3 +159,27 @@ def test_one_worker_two_workers_and_any_finish_order_give_identical_results(tmp_
     exports = {name: _vics(case, case.parent / "export.json") for name, case in cases.items()}
     for name, export in exports.items():
         assert export == exports["1 worker"], f"VICS export differs: 1 worker vs {name}"
+
+
+def test_a_run_killed_before_the_stacks_were_built_builds_them_when_resumed(tmp_path, evidence):
+    """Killed after every file was hashed and before the stacks: the next run hashes nothing
+    new, and the stacks must still be built (they were left empty)."""
+    from sqlalchemy import func, select, update
+
+    from triage.case.models import Media
+
+    case = _ingest_cli(tmp_path / "case", evidence, 1)
+    before = _listing(case)
+    store = open_case(case)
+    try:
+        with store.reading() as session:
+            analysed = Media.phash.is_not(None) & Media.pdq.is_not(None)
+            assert session.scalar(select(func.count()).where(
+                analysed, Media.stack_id.is_(None))) == 0  # a built case is not rebuilt
+        with store.session() as session:  # as a kill before `build_stacks` leaves it
+            session.execute(update(Media).values(stack_id=None, stack_representative=False))
+    finally:
+        store.close()
+    assert _listing(case) != before
+    _ingest_cli(case, evidence, 1)
+    assert _listing(case) == before

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -205,7 +205,7 @@ class Ingest:
             with self.store.session() as session:
                 rank_found_order(session)  # the gallery's "order found"
             match_case(self.store, self.examiner)  # hash sets: every media, all sets
-            if self.options.analyse_media and summary.files_hashed:
+            if self.options.analyse_media and (summary.files_hashed or self._unstacked_media()):
                 from triage.pipeline.stacking import build_stacks
 
                 build_stacks(self.store, self.examiner)
@@ -221,6 +221,15 @@ class Ingest:
                 select(func.count()).select_from(File).where(File.status == WorkStatus.ERROR)
             )
         return summary
+
+    def _unstacked_media(self) -> bool:
+        """Whether an analysed picture or video has no stack yet: the run that hashed it
+        was killed before the stacks were built, and this one hashes nothing new."""
+        with self.store.reading() as session:
+            return session.scalar(select(Media.id).where(
+                Media.stack_id.is_(None),
+                or_(Media.phash.is_not(None) & Media.pdq.is_not(None),
+                    Media.id.in_(select(Keyframe.media_id)))).limit(1)) is not None
 
     def _use_passwords(self) -> None:
         """Keep new passwords in the case and open again what they may now open.
