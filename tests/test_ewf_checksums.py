@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pyewf
 import pytest
 
 from conftest import has_traceback
@@ -66,3 +67,12 @@ def test_without_ewfverify_the_evidence_says_its_chunks_were_not_checked(monkeyp
 def test_ewfverify_output_is_read_as_byte_ranges(output, expected):
     assert [(int(a) * 512, (int(b) + 1) * 512)
             for a, b in ewf._BAD_SECTORS.findall(output)] == expected
+
+
+@pytest.mark.parametrize("name", ["ext2.E01", "ext2.split.E01", "image-split.E01",
+                                  "imageformat_mmls_1.E01"])
+def test_third_party_e01s_pass_the_chunk_check(name, shared_image):
+    """Sets written by other tools (dfVFS test data): no chunk flagged that is not damaged."""
+    result = hash_evidence("ewf", pyewf.glob(str(shared_image(name))))
+    assert (result.error, result.warning, result.damaged) == (None, None, ())
+    assert result.md5 == result.stored_md5
