@@ -9,8 +9,13 @@ import re
 import pyewf
 import pytest
 
+from sqlalchemy import select
+
 from conftest import has_traceback
+from triage.case.models import Evidence, File, WorkStatus
+from triage.case.store import open_case
 from triage.evidence import ewf
+from triage.pipeline.ingest import Ingest, IngestOptions
 from triage.pipeline.work import hash_evidence
 
 
@@ -76,3 +81,26 @@ def test_third_party_e01s_pass_the_chunk_check(name, shared_image):
     result = hash_evidence("ewf", pyewf.glob(str(shared_image(name))))
     assert (result.error, result.warning, result.damaged) == (None, None, ())
     assert result.md5 == result.stored_md5
+
+
+def test_a_hash_finished_before_the_files_were_read_is_recorded_when_they_are(tmp_path,
+                                                                             corrupted_e01):
+    """Cancelled after the image hash and before the files: the damage must not be recorded
+    then (no file to mark yet) and lost; the resumed run hashes again and marks them."""
+    path, _, damaged = corrupted_e01
+    store = open_case(tmp_path / "case", create=True, examiner="ann")
+    try:
+        ingest = Ingest(store, "ann", IngestOptions(workers=1, analyse_media=False))
+        evidence_id = ingest.add(path)
+        ingest._walk(evidence_id)
+        ingest._record_evidence_hash(evidence_id, hash_evidence("ewf", [str(path)]))
+        with store.reading() as session:
+            assert session.get(Evidence, evidence_id).hash_status == WorkStatus.PENDING
+        ingest.run()
+        with store.reading() as session:
+            assert session.get(Evidence, evidence_id).hash_status == WorkStatus.DONE
+            error = session.scalar(select(File.error).where(File.path == damaged,
+                                                            File.deleted.is_(False)))
+        assert "fails its checksum" in error
+    finally:
+        store.close()
