@@ -203,7 +203,7 @@ class ContentReader:
         if touched := self._touched(where, entry, bad):
             raise ContentError(
                 f"content lies partly in unreadable image data (bytes "
-                f"{touched[0]}-{touched[1]}: a segment is missing or damaged)")
+                f"{touched[0]}-{touched[1] - 1}: a segment is missing or damaged)")
 
     def touched_range(self, where: Locator, bad: list[tuple[int, int]]) -> tuple[int, int] | None:
         """The first of the image byte ranges `bad` that the file's stored data overlaps, if
