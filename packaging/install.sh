@@ -63,5 +63,6 @@ if command -v ldconfig >/dev/null 2>&1; then
   done
   ldconfig -p | grep -q libarchive.so.13 || echo "install.sh: note: libarchive.so.13 not found; ingest needs it (Debian/Ubuntu: libarchive13)" >&2
 fi
+command -v ewfverify >/dev/null 2>&1 || echo "install.sh: note: ewfverify not found; E01 chunk checksums cannot be checked (Debian/Ubuntu: ewf-tools)" >&2
 echo "Installed $("$prefix/bin/triage" --version). Start it with: triage   (or: triage demo)"
 case ":$PATH:" in *":$HOME/.local/bin:"*) ;; *) echo "Add ~/.local/bin to PATH, or run $prefix/bin/triage" ;; esac

@@ -81,7 +81,10 @@ class ProgressBar:
             self.close()
             self._stage = event.stage
             total = event.bytes_total or None
+            # initial: work done before this stage showed (an image hashed while files were
+            # read) is not counted in the rate, so the time left is not too short.
             self._bar = tqdm(total=total, desc=event.stage, unit="B", unit_scale=True,
+                             initial=event.bytes_done if total else 0,
                              file=sys.stderr, disable=None, dynamic_ncols=True)
         if self._bar is None:
             return
