@@ -23,11 +23,11 @@ if TYPE_CHECKING:
     from triage.case.store import CaseStore
 
 COMMAND_MODULES = (
-    "gui", "demo", "ingest", "inspect", "verify", "hashset", "cluster", "scheme", "tag", "export",
-    "plugins", "links", "unlock",
+    "gui", "demo", "ingest", "inspect", "verify", "hashset", "stacks", "scheme", "tag", "export",
+    "plugins", "links", "lab", "audit", "unlock",
 )
 # Commands registered by a module of another name; every other command is its module's name.
-MODULE_OF = {"info": "inspect", "files": "inspect", "untag": "tag", "tags": "tag",
+MODULE_OF = {"cluster": "stacks", "info": "inspect", "files": "inspect", "untag": "tag", "tags": "tag",
              "working-scheme": "tag"}
 
 
@@ -48,6 +48,16 @@ def case_store(case_dir: str, *refusals: type[Exception]) -> Iterator[CaseStore]
         raise UsageError(str(exc)) from None
     finally:
         store.close()
+
+
+def ask_password(prompt: str) -> str:
+    """A password typed at the terminal, never echoed (refused when empty)."""
+    import getpass
+
+    password = getpass.getpass(prompt)
+    if not password:
+        raise UsageError("no password was typed")
+    return password
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

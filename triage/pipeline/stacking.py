@@ -21,25 +21,28 @@ from triage.case.store import CaseStore
 from triage.case.thumbnails import THUMBNAIL
 from triage.similarity.features import pack_extra_hashes
 from triage.similarity.stacks import StackInput, StackSettings, find_stacks
-from triage.similarity.verify import LocalFeatureVerifier
+from triage.similarity.same_picture import LocalFeatureVerifier
+from triage.similarity.series import find_series
 
 NO_EXTRA = pack_extra_hashes({})  # keyframes carry only the main hashes
 
 
 @dataclass
-class ClusterSummary:
+class StackSummary:
     media: int = 0
     stacks: int = 0
     stacked_media: int = 0
     verified_pairs: int = 0
+    series: int = 0  # groups of stacks of one setting (related, not stacked)
+    in_series: int = 0  # media in them
 
 
 def build_stacks(store: CaseStore, examiner: str,
-                 settings: StackSettings | None = None) -> ClusterSummary:
+                 settings: StackSettings | None = None) -> StackSummary:
     """Stack every analysed picture and video of the case anew, and record it in the audit log."""
     settings = settings or StackSettings()
     data, sha256_of = _stack_input(store)
-    summary = ClusterSummary(media=len(np.unique(data.ids)) if len(data) else 0)
+    summary = StackSummary(media=len(np.unique(data.ids)) if len(data) else 0)
     if len(data):
         verifier = LocalFeatureVerifier(lambda media_id: _thumbnail(store, sha256_of[media_id]))
         stacks = find_stacks(data, settings, verifier=verifier)
@@ -48,10 +51,16 @@ def build_stacks(store: CaseStore, examiner: str,
         summary.stacks = int((sizes > 1).sum())
         summary.stacked_media = int(sizes[sizes > 1].sum())
         summary.verified_pairs = stacks.verified
+        series = find_series({v["id"]: v["stack_id"] for v in values}, verifier.related)
+        for value in values:
+            value["series_id"] = series.get(value["id"])
+        summary.series = len(set(series.values()))
+        summary.in_series = len(series)
     else:
         values = []
     with store.session() as session:
-        session.execute(update(Media).values(stack_id=None, stack_representative=False))
+        session.execute(update(Media).values(stack_id=None, stack_representative=False,
+                                             series_id=None))
         if values:
             session.execute(update(Media), values)
         append_audit(session, examiner, "stacks.build", after={
