@@ -12,6 +12,7 @@ import sqlite3
 import pytest
 
 import diskimages as D
+from testdata import missing
 from conftest import has_traceback, row_deleted
 from triage.evidence import VolumeKeys
 
@@ -21,7 +22,7 @@ def luks_disk(image_dir):
     try:
         return D.make_luks1_fat(image_dir)
     except D.MissingTool as exc:
-        pytest.skip(f"cannot build test image: {exc}")
+        missing(f"cannot build test image: {exc}")
 
 
 def test_locked_without_credentials(luks_disk, triage):
@@ -114,7 +115,7 @@ def test_luks2_is_a_clear_error(image_dir, triage):
     try:
         disk = D.make_luks2_fat(image_dir)
     except D.MissingTool as exc:
-        pytest.skip(str(exc))
+        missing(str(exc))
     case = triage.new_case_dir("luks2")
     proc = triage.run("ingest", case, disk.path, "--password", D.LUKS_PASSWORD, "--hashes-only")
     assert proc.returncode == 2 and not has_traceback(proc.stderr), proc.stderr

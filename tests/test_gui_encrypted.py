@@ -12,6 +12,7 @@ import pytest  # noqa: E402
 pytest.importorskip("pytestqt")
 
 import diskimages as D  # noqa: E402
+from testdata import missing  # noqa: E402
 from guiwindow import TIMEOUT_MS, settings, window  # noqa: E402,F401
 from test_gui import open_in  # noqa: E402
 from triage.gui.evidence_dialog import AddEvidenceDialog  # noqa: E402
@@ -32,7 +33,7 @@ def test_ingest_with_a_password_opens_the_volume(qtbot, window, tmp_path, image_
     try:
         disk = D.make_luks1_fat(image_dir)
     except D.MissingTool as exc:
-        pytest.skip(str(exc))
+        missing(str(exc))
     view = open_in(qtbot, window, tmp_path / "luks case", create=True)
     dialog = AddEvidenceDialog(str(tmp_path))
     qtbot.addWidget(dialog)
@@ -58,7 +59,7 @@ def test_unlock_a_locked_volume_from_the_evidence_panel(qtbot, window, tmp_path,
     try:
         disk = D.make_luks1_fat(image_dir)
     except D.MissingTool as exc:
-        pytest.skip(str(exc))
+        missing(str(exc))
     view = open_in(qtbot, window, tmp_path / "locked case", create=True)
     with qtbot.waitSignal(view.ingestFinished, timeout=TIMEOUT_MS):
         assert view.start_ingest([str(disk.path)])
