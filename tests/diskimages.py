@@ -675,7 +675,7 @@ def make_luks2_fat(folder: Path) -> Disk:
     return make_luks_fat(folder, "luks2")
 
 
-def make_luks_fat(folder: Path, luks_type: str) -> Disk:
+def make_luks_fat(folder: Path, luks_type: str, extra: dict[str, bytes] | None = None) -> Disk:
     """A LUKS volume (aes-xts-plain64, password LUKS_PASSWORD) holding a FAT16 file system
     with the standard payload. cryptsetup writes only the header (no device-mapper, no
     root); the payload is encrypted here with the volume key given to luksFormat."""
@@ -685,6 +685,9 @@ def make_luks_fat(folder: Path, luks_type: str) -> Disk:
     folder = Path(folder) / luks_type
     folder.mkdir(parents=True, exist_ok=True)
     payload = standard_payload(5)
+    if extra:
+        payload.files.update(extra)
+        payload.dirs.extend(sorted({rel.rsplit("/", 1)[0] for rel in extra if "/" in rel}))
     fat = make_fat_fs(folder / "inner.fat16", 4 * MIB, 16, payload, DELETED_FAT)
     volume_key = bytes(range(64))  # aes-xts with two 256-bit keys
     (folder / "volume.key").write_bytes(volume_key)

@@ -156,3 +156,25 @@ def test_password_asked_for_when_given_as_dash(luks_disk, triage, tmp_path):
                           timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "1 of 1 evidence readable" in proc.stdout
+
+
+def test_links_are_scanned_inside_an_unlocked_volume(tmp_path, triage, image_dir):
+    """The links scan that ends a full ingest reads the volume's files with the same
+    in-memory credentials (a URL in a text file inside LUKS is found)."""
+    from triage.case.models import Link
+    from triage.case.store import open_case
+    from sqlalchemy import select
+
+    try:
+        disk = D.make_luks_fat(image_dir / "links", "luks1",
+                               extra={"notes/url.txt": b"see https://example.org/page42 now\n"})
+    except D.MissingTool as exc:
+        missing(str(exc))
+    case = tmp_path / "links-case"
+    proc = triage.run("ingest", case, disk.path, "--password", D.LUKS_PASSWORD)
+    assert proc.returncode == 0, proc.stderr
+    store = open_case(case)
+    with store.reading() as session:
+        urls = [link.url for link in session.scalars(select(Link))]
+    store.close()
+    assert any("example.org/page42" in url for url in urls), urls

@@ -215,9 +215,11 @@ class Ingest:
 
                 build_stacks(self.store, self.examiner)
             if self.options.analyse_media:  # not --hashes-only: `triage links scan` does it later
-                from triage.pipeline.link_scan import scan_links  # links in text, HTML, chats, histories
+                # links in text, HTML, chats, histories
+                from triage.pipeline.link_scan import ScanOptions, scan_links
 
-                scan_links(self.store, self.examiner, progress=self.progress, cancel=self.cancel)
+                scan_links(self.store, self.examiner, ScanOptions(volume_keys=self.volume_keys),
+                           progress=self.progress, cancel=self.cancel)
         with self.store.session() as session:
             summary.evidence_errors = [
                 f"{e.name}: {e.error}" for e in session.scalars(select(Evidence)) if e.error
