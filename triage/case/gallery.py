@@ -38,6 +38,7 @@ from triage.case.models import (
     TagSourceKind,
     TagState,
 )
+from triage.case.video_matches import VideoMatchView, video_matches
 
 UNCATEGORISED = "uncategorised"
 """Category filter value: no examiner tag and no alert hash-set category: needs a person."""
@@ -525,6 +526,7 @@ class MediaDetail:
     stack: tuple[GalleryItem, ...]  # every member, representative first
     history: tuple[HistoryEntry, ...]
     near: tuple[NearMatch, ...] = ()  # perceptual near matches, closest first
+    videos: tuple[VideoMatchView, ...] = ()  # frames of videos it matches (triage.case.video_matches)
 
 
 STACK_MEMBERS_SHOWN = 500
@@ -539,7 +541,8 @@ def media_detail(session: Session, media_id: int) -> MediaDetail | None:
     return MediaDetail(item, media.sha1, media.exif or {}, media.video, media.analysis_error,
                        _instances(session, media_id), _hits(session, media_id),
                        _tags(session, media_id), stack_members(session, media_id),
-                       tag_history(session, media_id), near_matches(session, media_id))
+                       tag_history(session, media_id), near_matches(session, media_id),
+                       video_matches(session, media_id))
 
 
 def stack_members(session: Session, media_id: int,

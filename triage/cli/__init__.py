@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 COMMAND_MODULES = (
     "gui", "demo", "ingest", "inspect", "verify", "hashset", "cluster", "scheme", "tag", "export",
-    "plugins", "links",
+    "plugins", "links", "video",
 )
 # Commands registered by a module of another name; every other command is its module's name.
 MODULE_OF = {"info": "inspect", "files": "inspect", "untag": "tag", "tags": "tag",

@@ -3,7 +3,9 @@
 Everything comes from the store: each picture's perceptual and extra hashes,
 each video's keyframes (so a still joins its video's stack), and for pairs
 that need a closer look, the stored thumbnails (local features need no more
-than that). Evidence is not read again.
+than that). Then stills and videos are matched against every video's frame
+hashes (`triage.pipeline.video_matches`): a still from any moment of a video
+joins its stack. Evidence is not read again.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from triage.case.audit import append_audit
 from triage.case.models import Keyframe, Media
 from triage.case.store import CaseStore
 from triage.case.thumbnails import THUMBNAIL
+from triage.pipeline.video_matches import match_videos
 from triage.similarity.features import pack_extra_hashes
 from triage.similarity.stacks import StackInput, StackSettings, find_stacks
 from triage.similarity.verify import LocalFeatureVerifier
@@ -44,18 +47,20 @@ def build_stacks(store: CaseStore, examiner: str,
         verifier = LocalFeatureVerifier(lambda media_id: _thumbnail(store, sha256_of[media_id]))
         stacks = find_stacks(data, settings, verifier=verifier)
         values = _stack_values(data.ids, stacks.stack, stacks.representative)
-        sizes = np.unique(np.array([v["stack_id"] for v in values]), return_counts=True)[1]
-        summary.stacks = int((sizes > 1).sum())
-        summary.stacked_media = int(sizes[sizes > 1].sum())
         summary.verified_pairs = stacks.verified
     else:
         values = []
     with store.session() as session:
+        videos = match_videos(session, values)
+        if values:
+            sizes = np.unique(np.array([v["stack_id"] for v in values]), return_counts=True)[1]
+            summary.stacks = int((sizes > 1).sum())
+            summary.stacked_media = int(sizes[sizes > 1].sum())
         session.execute(update(Media).values(stack_id=None, stack_representative=False))
         if values:
             session.execute(update(Media), values)
         append_audit(session, examiner, "stacks.build", after={
-            "settings": asdict(settings), **asdict(summary)})
+            "settings": asdict(settings), **asdict(summary), "video_frames": asdict(videos)})
     return summary
 
 
