@@ -21,6 +21,7 @@ from triage.case.audit import append_audit
 from triage.case.models import Keyframe, Media
 from triage.case.store import CaseStore
 from triage.case.thumbnails import THUMBNAIL
+from triage.hashsets.vpdq import match_vpdq
 from triage.pipeline.video_matches import match_videos
 from triage.similarity.features import pack_extra_hashes
 from triage.similarity.stacks import StackInput, StackSettings, find_stacks
@@ -52,6 +53,7 @@ def build_stacks(store: CaseStore, examiner: str,
         values = []
     with store.session() as session:
         videos = match_videos(session, values)
+        match_vpdq(session)  # vPDQ hash lists: every case video, new ones included
         if values:
             sizes = np.unique(np.array([v["stack_id"] for v in values]), return_counts=True)[1]
             summary.stacks = int((sizes > 1).sum())
