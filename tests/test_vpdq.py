@@ -78,6 +78,12 @@ def test_a_vpdq_list_imports_as_a_set_matches_and_the_case_exports(tmp_path):
     listed = _triage("video", "matches", case)
     assert "test-padded-dimensions.mp4\tvPDQ match with test-padded-dimensions (meta): 100%" in listed
     assert "doorknob" not in listed
+    # Meta's sample list itself holds every frame: thinned to a frame a second, it matches.
+    said = _triage("video", "import-vpdq", case, DATA / "test-padded-dimensions.txt",
+                   "--name", "meta, every frame")
+    assert "1 case video(s) match" in said
+    assert "intact" in _triage("hashset", "verify", case, "meta, every frame")
+    assert "Removed" in _triage("hashset", "remove", case, "meta, every frame")
     _triage("video", "export-vpdq", case, tmp_path / "out")
     exported = {p.name: read_vpdq(p)[0].frames for p in (tmp_path / "out").glob("*.txt")}
     assert len(exported) == 2

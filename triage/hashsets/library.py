@@ -36,6 +36,7 @@ from triage.case.models import (
     Media,
 )
 from triage.case.store import CaseStore, current_examiner
+from triage.hashsets import vpdq
 from triage.hashsets.blocks import (
     Matched,
     MediaDigests,
@@ -387,7 +388,9 @@ def verify_hash_set(store: CaseStore, name: str, examiner: str | None = None) ->
     """
     with store.reading() as session:
         hash_set = _get(session, name)
-        computed, stored, altered = _recompute(session, hash_set.id)
+        computed, stored, altered = (vpdq.recompute(session, hash_set.id)
+                                     if hash_set.format == vpdq.FORMAT
+                                     else _recompute(session, hash_set.id))
         result = Verification(name, computed == hash_set.merkle_root and not altered
                               and stored == hash_set.entry_count, hash_set.merkle_root,
                               computed, hash_set.entry_count, stored, altered)
@@ -436,6 +439,7 @@ def remove_hash_set(store: CaseStore, name: str, examiner: str | None = None) ->
             HashSetNearMatch.hash_set_id == hash_set.id))
         session.execute(delete(HashSetEntry).where(HashSetEntry.hash_set_id == hash_set.id))
         session.execute(delete(HashSetBlock).where(HashSetBlock.hash_set_id == hash_set.id))
+        vpdq.remove_videos(session, hash_set.id)
         session.delete(hash_set)
         session.flush()
         refresh_verdicts(session, "SELECT media_id FROM _hashset_affected")

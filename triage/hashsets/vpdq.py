@@ -13,7 +13,9 @@ against FFmpeg's development libraries and only hashes; these forms are a
 few lines of text. A match follows vPDQ's published comparison (unique
 frames of quality 50 or more; a listed video matches a case video when at
 least `COMPARED_PERCENT` of its frames are within PDQ 31 of some frame of the
-case video, and at least `QUERY_PERCENT` of the case video's the other way).
+case video, and at least `QUERY_PERCENT` of the case video's the other way),
+after thinning a list hashed at every frame to one frame a second
+(`per_second`), the rate the case's videos are hashed at.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
@@ -31,7 +34,7 @@ from triage.case.clock import utcnow
 from triage.case.models import HashSet, HashSetKind, VideoFrames, VpdqMatch, VpdqVideo
 from triage.case.store import CaseStore
 from triage.hashing.frames import PACKED_FORMAT, FrameHashes
-from triage.similarity.frames import FrameIndex, FrameMatchSettings, vpdq_compare
+from triage.similarity.frames import FrameIndex, FrameMatchSettings, frame_pairs, vpdq_compare
 
 FORMAT = "vpdq"
 COMPARED_PERCENT = 80.0
@@ -119,13 +122,27 @@ def write_vpdq(frames: FrameHashes, step: int) -> str:
                    f"{float(frames.time[row]):.3f}\n" for row in range(len(frames)))
 
 
+def per_second(frames: FrameHashes) -> FrameHashes:
+    """A list hashed more densely than a frame a second (vpdq-hash-video's every-frame mode)
+    thinned to the first frame of each second, as the case's videos are hashed: compared
+    whole, its in-between frames could never all find a partner among ours."""
+    if len(frames) < 2:
+        return frames
+    seconds = np.floor(frames.time.astype(np.float64) + 1e-3)
+    first = np.r_[True, seconds[1:] != seconds[:-1]]
+    if first.all():
+        return frames
+    return FrameHashes(frames.pdq[first], frames.quality[first], frames.time[first],
+                       frames.scene_start[first])
+
+
 def import_vpdq(store: CaseStore, path: str | Path, examiner: str, name: str | None = None,
                 kind: HashSetKind = HashSetKind.ALERT, category: str | None = None) -> int:
     """Import a vPDQ file as a hash set and match the case's videos; the set's id."""
     path = Path(path)
     videos = read_vpdq(path)
     content = path.read_bytes()
-    canonical = "".join(f"{v.name}\n{write_vpdq(v.frames, 1)}" for v in videos)
+    canonical = _canonical((v.name, v.frames) for v in videos)
     with store.session() as session:
         hash_set = HashSet(
             name=name or path.name, kind=kind, scheme=None, format=FORMAT,
@@ -134,7 +151,7 @@ def import_vpdq(store: CaseStore, path: str | Path, examiner: str, name: str | N
             examiner=examiner,
             # Not a Merkle tree over blocks (vPDQ entries are not stored as blocks): the
             # SHA-256 of the videos' names and frames as `write_vpdq` writes them.
-            merkle_root=hashlib.sha256(canonical.encode()).hexdigest(),
+            merkle_root=canonical,
             details={"videos": len(videos), "frames": sum(len(v.frames) for v in videos)})
         session.add(hash_set)
         session.flush()
@@ -147,6 +164,28 @@ def import_vpdq(store: CaseStore, path: str | Path, examiner: str, name: str | N
                      after={"name": hash_set.name, "format": FORMAT, "videos": len(videos),
                             "source_sha256": hash_set.source_sha256, "matches": matched})
         return hash_set.id
+
+
+def _canonical(videos) -> str:
+    """SHA-256 of (name, frames) pairs in list order, each as its name then `write_vpdq` lines."""
+    digest = hashlib.sha256()
+    for name, frames in videos:
+        digest.update(f"{name}\n{write_vpdq(frames, 1)}".encode())
+    return digest.hexdigest()
+
+
+def recompute(session: Session, hash_set_id: int) -> tuple[str, int, int]:
+    """For `hashset verify`: the stored videos' digest (as at import), their count, and 0
+    altered entries (a vPDQ set has no unpacked entries)."""
+    rows = session.scalars(select(VpdqVideo).where(VpdqVideo.hash_set_id == hash_set_id)
+                           .order_by(VpdqVideo.record)).all()
+    return _canonical((r.name, FrameHashes.unpack(r.frames, r.count)) for r in rows), len(rows), 0
+
+
+def remove_videos(session: Session, hash_set_id: int) -> None:
+    """For `hashset remove`: a vPDQ set's videos and matches go with it."""
+    session.execute(delete(VpdqMatch).where(VpdqMatch.hash_set_id == hash_set_id))
+    session.execute(delete(VpdqVideo).where(VpdqVideo.hash_set_id == hash_set_id))
 
 
 def match_vpdq(session: Session, hash_set_id: int | None = None) -> int:
@@ -166,9 +205,9 @@ def match_vpdq(session: Session, hash_set_id: int | None = None) -> int:
     index = FrameIndex(case, settings)
     rows = []
     for video in listed:
-        frames = FrameHashes.unpack(video.frames, video.count)
+        frames = per_second(FrameHashes.unpack(video.frames, video.count))
         usable = frames.usable(settings.min_quality)
-        pairs = index.index.query(frames.pdq[usable], settings.radius) if len(usable) else None
+        pairs = frame_pairs(index, frames.pdq[usable]) if len(usable) else None
         candidates = sorted(set(index.video[pairs.right].tolist())) if pairs is not None else []
         for media_id in candidates:
             mine, theirs = vpdq_compare(case[media_id], frames, settings.radius, settings.min_quality)

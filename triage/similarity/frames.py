@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from triage.hashing.frames import FrameHashes
-from triage.similarity.index import HammingIndex, as_hash_array, hamming_distance
+from triage.similarity.index import HammingIndex, Pairs, as_hash_array, hamming_distance
 
 __all__ = ["ClipMatch", "FrameIndex", "FrameMatchSettings", "StillMatch", "vpdq_compare"]
 
@@ -88,13 +88,21 @@ class FrameIndex:
         self.video = np.concatenate(owners) if owners else np.empty(0, np.int64)
         self.time = np.concatenate(times) if times else np.empty(0, np.float32)
         words = as_hash_array(np.concatenate(hashes) if hashes else np.empty((0, 32), np.uint8), 256)
-        self.index = HammingIndex(256, max(self.settings.radius, self.settings.still_radius),
-                                  expected_size=max(len(words), 2))
-        self.index.extend(words)
+        self.words = words
         self.videos = videos
+        self._indexes: dict[int, HammingIndex] = {}
+
+    def index_for(self, radius: int) -> HammingIndex:
+        """The frames indexed for queries within `radius` (each radius has its own block plan:
+        one planned for the stills' wider radius makes the frames' own queries slow)."""
+        if radius not in self._indexes:
+            index = HammingIndex(256, radius, expected_size=max(len(self.words), 2))
+            index.extend(self.words)
+            self._indexes[radius] = index
+        return self._indexes[radius]
 
     def __len__(self) -> int:
-        return len(self.index)
+        return len(self.words)
 
     def match_stills(self, ids, pdq, quality) -> list[StillMatch]:
         """Each still's closest frame in every video it matches (stills under the quality bar skip)."""
@@ -103,7 +111,7 @@ class FrameIndex:
         if not len(keep) or not len(self):
             return []
         words = as_hash_array([pdq[i] for i in keep], 256)
-        pairs = self.index.query(words, self.settings.still_radius)
+        pairs = self.index_for(self.settings.still_radius).query(words)
         best: dict[tuple[int, int], StillMatch] = {}
         for left, right, distance in zip(pairs.left.tolist(), pairs.right.tolist(),
                                          pairs.distance.tolist()):
@@ -114,19 +122,27 @@ class FrameIndex:
         return sorted(best.values(), key=lambda m: (m.still, m.distance, m.video))
 
     def clips(self) -> list[ClipMatch]:
-        """Runs of matching frames between every two videos (each pair once, lower id as clip)."""
+        """Runs of matching frames between every two videos (each pair once, lower id as clip).
+
+        One self-join of all frames (the index finds every pair within the
+        radius at once), then the pairs of each two videos are grouped."""
+        pairs = HammingIndex(256, self.settings.radius,
+                             expected_size=max(len(self.words), 2)).add(self.words)
+        left_video, right_video = self.video[pairs.left], self.video[pairs.right]
+        apart = left_video != right_video
+        left, right, distance = pairs.left[apart], pairs.right[apart], pairs.distance[apart]
+        swap = left_video[apart] > right_video[apart]
+        clip_row, video_row = np.where(swap, right, left), np.where(swap, left, right)
+        clip_of, video_of = self.video[clip_row], self.video[video_row]
         found: list[ClipMatch] = []
-        for clip_id, frames in self.videos.items():
-            rows = frames.usable(self.settings.min_quality)
-            if not len(rows):
-                continue
-            pairs = self.index.query(as_hash_array(frames.pdq[rows], 256), self.settings.radius)
-            other = self.video[pairs.right]
-            later = other > clip_id
-            for video_id in np.unique(other[later]).tolist():
-                chosen = later & (other == video_id)
-                found.extend(self._runs(clip_id, video_id, frames.time[rows][pairs.left[chosen]],
-                                        self.time[pairs.right[chosen]], pairs.distance[chosen]))
+        order = np.lexsort((video_of, clip_of))
+        keys = np.stack([clip_of[order], video_of[order]], axis=1)
+        starts = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]).any(axis=1)]) if len(keys) else []
+        for start, end in zip(starts, list(starts[1:]) + [len(keys)]):
+            rows = order[start:end]
+            found.extend(self._runs(int(clip_of[rows[0]]), int(video_of[rows[0]]),
+                                    self.time[clip_row[rows]], self.time[video_row[rows]],
+                                    distance[rows]))
         return found
 
     def _runs(self, clip_id: int, video_id: int, clip_time: np.ndarray, video_time: np.ndarray,
@@ -165,6 +181,11 @@ class FrameIndex:
         return ClipMatch(clip_id, video_id, float(clip_time[rows].min()), float(clip_time[rows].max()),
                          float(video_time[rows].min()), float(video_time[rows].max()),
                          len(rows), int(distance[rows].min()))
+
+
+def frame_pairs(index: "FrameIndex", hashes: np.ndarray) -> Pairs:
+    """(row of `hashes`, frame row) pairs within the index's frame radius."""
+    return index.index_for(index.settings.radius).query(as_hash_array(hashes, 256))
 
 
 def vpdq_compare(query: FrameHashes, compared: FrameHashes, radius: int = 31,
