@@ -72,7 +72,7 @@ def test_copies_stack_with_their_original_as_representative(tmp_path, evidence):
 
 def test_cluster_command_rebuilds_and_audits(tmp_path, evidence):
     _triage("ingest", tmp_path / "case", evidence)
-    assert "5 stacks" in _triage("cluster", tmp_path / "case")
+    assert "5 stacks" in _triage("stacks", tmp_path / "case")
     # a radius of zero still stacks exact perceptual matches only; the command records it
     _triage("cluster", tmp_path / "case", "--threshold", "0", "--pdq-threshold", "0")
     assert "audit chain intact" in _triage("verify", tmp_path / "case")

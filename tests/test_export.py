@@ -18,7 +18,8 @@ from tagcases import built_case, case_dir, picture_ids  # noqa: F401 (fixtures)
 from triage.case.audit import verify_chain
 from triage.case.models import AuditEntry, File, HashSetVerdict, Media
 from triage.case.store import open_case
-from triage.case.tags import History, SetWorkingScheme, TagMedia, TagSource
+from triage.review.commands import History, SetWorkingScheme, TagMedia
+from triage.review.tags import TagSource
 from triage.export import ExportError, ExportOptions, export_case
 from triage.export.manifest import sha256_file, verify_manifest
 from triage.pipeline.ingest import Ingest, IngestOptions

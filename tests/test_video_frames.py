@@ -130,7 +130,7 @@ def test_ingest_joins_stills_and_copies_to_the_video_and_shows_the_time(tmp_path
 
 
 def test_detail_pane_names_the_video_and_the_second(tmp_path, evidence):
-    from triage.case.gallery import media_detail
+    from triage.review.gallery import media_detail
     from triage.case.models import File
     from triage.case.store import open_case
     from triage.gui.detail import detail_html

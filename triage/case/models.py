@@ -139,7 +139,7 @@ class Media(Base):
     stack_id: Mapped[int | None] = mapped_column(index=True)
     stack_representative: Mapped[bool] = mapped_column(Boolean, default=False)
     # Place of its first instance in (evidence, partition, path) order, 1 first; set after
-    # each ingest (triage.case.gallery.rank_found_order); None until then.
+    # each ingest (triage.review.gallery.rank_found_order); None until then.
     found_order: Mapped[int | None] = mapped_column(Integer)
 
 
@@ -429,7 +429,7 @@ class HashSetNearMatch(Base):
 
 # ---------------------------------------------------------------------------
 # Tags (issue 4): categories given to media, by an examiner, a hash set or a
-# plugin, and the case's working scheme. Written by `triage.case.tags` only.
+# plugin, and the case's working scheme. Written by `triage.review.tags` only.
 # ---------------------------------------------------------------------------
 
 
@@ -563,6 +563,11 @@ class PluginResult(Base):
     at: Mapped[datetime]
     scores: Mapped[dict] = mapped_column(JSON)
     boxes: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    relevance: Mapped[float | None] = mapped_column(index=True)
+    """The highest score of the labels the manifest names under `relevance` (None: it names
+    none): what the gallery's "most likely relevant first" order and score filter read."""
+    frame_time: Mapped[float | None]
+    """A video's answer is its highest frame's: that frame's time in seconds (None: a picture)."""
 
 
 class PluginFlag(Base):

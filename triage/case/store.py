@@ -177,7 +177,7 @@ def _migrate(engine: Engine) -> None:
             connection.execute(text("INSERT INTO alembic_version VALUES (:head)"),
                                {"head": schema_head()})
             return
-        from alembic import command
+        from alembic import command  # 0.7 s to import: only when a case needs upgrading
         from alembic.config import Config
 
         config = Config()
@@ -398,7 +398,7 @@ def _write_settings(folder: Path, database_url: str | None,
 
 def _create_database(url: URL) -> None:
     """Make the database of a new case (the role needs CREATEDB); nothing if it is there."""
-    import psycopg
+    import psycopg  # 0.25 s to import: only for a PostgreSQL case
     from psycopg import sql
 
     admin = url.set(drivername="postgresql", database="postgres")

@@ -12,6 +12,8 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
+from sqlalchemy import create_engine
+
 THUMBNAILS_NAME = "thumbnails.sqlite"
 THUMBNAIL, FILMSTRIP = "thumbnail", "filmstrip"
 
@@ -63,7 +65,6 @@ class PostgresThumbnailStore:
     """
 
     def __init__(self, url):
-        from sqlalchemy import create_engine
 
         self._engine = create_engine(url, pool_pre_ping=True, hide_parameters=True,
                                      connect_args={"application_name": "triage thumbnails"})

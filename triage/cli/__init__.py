@@ -23,11 +23,11 @@ if TYPE_CHECKING:
     from triage.case.store import CaseStore
 
 COMMAND_MODULES = (
-    "gui", "demo", "ingest", "inspect", "verify", "hashset", "cluster", "scheme", "tag", "export",
+    "gui", "demo", "ingest", "inspect", "verify", "hashset", "stacks", "scheme", "tag", "export",
     "plugins", "links", "video",
 )
 # Commands registered by a module of another name; every other command is its module's name.
-MODULE_OF = {"info": "inspect", "files": "inspect", "untag": "tag", "tags": "tag",
+MODULE_OF = {"cluster": "stacks", "info": "inspect", "files": "inspect", "untag": "tag", "tags": "tag",
              "working-scheme": "tag"}
 
 

@@ -167,7 +167,7 @@ def run(args) -> int:
 
 def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dict) -> int:
     from triage.case.models import Evidence
-    from triage.case.queries import evidence_readable, first_entry_error
+    from triage.review.queries import evidence_readable, first_entry_error
     from triage.case.store import current_examiner
     from triage.pipeline.expand import ContainerLimits
     from triage.pipeline.ingest import Ingest, IngestOptions

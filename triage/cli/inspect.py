@@ -8,7 +8,7 @@ import sys
 from sqlalchemy import select
 
 from triage.case.models import Evidence
-from triage.case.queries import LISTING_COLUMNS, iter_files, summary
+from triage.review.queries import LISTING_COLUMNS, iter_files, summary
 from triage.case.store import open_case
 
 

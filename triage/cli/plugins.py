@@ -83,7 +83,7 @@ def run_list(args) -> int:
     catalogue = _catalogue()
     enabled, faults = {}, {}
     if args.case:
-        from triage.case.queries import last_plugin_faults
+        from triage.review.queries import last_plugin_faults
         from triage.plugins.case import enabled as enabled_in
 
         store = open_case(args.case)

@@ -6,7 +6,7 @@
     triage tags CASE_DIR [--review] [--csv]
     triage working-scheme CASE_DIR [SCHEME]
 
-Every change goes through the command objects of `triage.case.tags`, so it
+Every change goes through the command objects of `triage.review.commands`, so it
 is audited exactly as a change made in the desktop application.
 """
 
@@ -19,19 +19,9 @@ from sqlalchemy import select
 
 from triage.case.models import Media, Tag, TagSourceKind, TagState
 from triage.case.store import current_examiner, open_case
-from triage.case.tags import (
-    EXAMINER,
-    History,
-    SetWorkingScheme,
-    TagError,
-    TagMedia,
-    TagSource,
-    UntagMedia,
-    counts,
-    find_media,
-    with_stacks,
-    working_scheme,
-)
+from triage.review.commands import History, SetWorkingScheme, TagMedia, UntagMedia
+from triage.review.tag_queries import counts, find_media, with_stacks
+from triage.review.tags import EXAMINER, TagError, TagSource, working_scheme
 from triage.cli import UsageError
 
 

@@ -44,7 +44,7 @@ def register(subparsers) -> None:
 
 def run_matches(args) -> int:
     from triage.case.models import VideoMatch
-    from triage.case.video_matches import first_names, match_view, video_matches
+    from triage.review.video_matches import first_names, match_view, video_matches
 
     store = open_case(args.case_dir)
     with store.reading() as session:

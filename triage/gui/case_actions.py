@@ -53,7 +53,7 @@ def import_hash_set_job(store, path: str, name: str, kind: str, scheme: str | No
 
 
 def build_stacks_job(store, examiner: str) -> str:
-    from triage.pipeline.cluster import build_stacks  # numpy, OpenCV: only when asked
+    from triage.pipeline.stacking import build_stacks  # numpy, OpenCV: only when asked
 
     summary = build_stacks(store, examiner)
     return (f"{summary.media:,} pictures and videos: {summary.stacks:,} stacks holding "
@@ -106,7 +106,7 @@ def export_links_job(store, out: str, where, examiner: str) -> str:
 
 
 def verify_job(store, examiner: str) -> tuple[bool, str]:
-    from triage.pipeline.verify import verify_case
+    from triage.pipeline.integrity import verify_case
 
     report = verify_case(store, examiner)
     return not report.problems, "\n".join(report.problems + report.lines)

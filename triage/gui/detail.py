@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage.case import gallery
-from triage.case.gallery import GalleryItem, MediaDetail
-from triage.case.video_matches import clock
+from triage.review import gallery
+from triage.review.gallery import GalleryItem, MediaDetail
+from triage.review.video_matches import clock
 from triage.case.thumbnails import FILMSTRIP
 from triage.gui import formatting
 from triage.gui.gallery_model import ThumbnailCache, coalesced
@@ -237,14 +237,15 @@ class DetailPane(QWidget):
         treatment = self._treatment(item)
         pixmap = self._cache.pixmap(item.sha256, treatment)
         if pixmap is not None and self._exposure is not None and not treatment.blur:
-            self._exposure.shown(item.media_id)
+            self._exposure.shown(item.media_id, self._policy.protects(item.relevance))
         if pixmap is None:
             self.preview.setText(self.tr("Loading…") if not self._cache.known(item.sha256)
                                  else self.tr("No preview"))
         else:
             fitted = _fit(pixmap, PREVIEW)
             if not treatment.blur:  # boxes only where the picture itself can be seen
-                fitted = _with_boxes(fitted, [b for s in self.suggestions for b in s.boxes])
+                fitted = _with_boxes(fitted, [b for s in self.suggestions for b in s.boxes
+                                              if s.frame_time is None])  # a frame's: not this
             self.preview.setPixmap(fitted)
         self._paint_filmstrip(item, treatment)
         for row in range(self.members.count()):
@@ -267,7 +268,7 @@ class DetailPane(QWidget):
                 min(width, strip.width()), Qt.TransformationMode.SmoothTransformation))
 
     def _treatment(self, item: GalleryItem):
-        return self._policy.treatment(item.media_id, item.categorised)
+        return self._policy.treatment(item.media_id, item.categorised, item.relevance)
 
     def _member_activated(self, entry: QListWidgetItem) -> None:
         member: GalleryItem = entry.data(Qt.ItemDataRole.UserRole)
@@ -475,17 +476,37 @@ def suggestions_html(d: MediaDetail, suggestions: list[PluginSuggestion]) -> str
     return html_section(translate("DetailPane", "Plugin suggestions"), body)
 
 
+SCORE_SHOWN = 0.01
+"""A classifier's labels scored below this are left out of the detail pane's list."""
+
+
+def _relevance_line(s: PluginSuggestion) -> str:
+    """A classifier's relevance score: what it adds to "most likely relevant first"."""
+    text = translate("DetailPane", "Relevance {score:.3f}: orders the review, not a "
+                                   "verdict").format(score=s.relevance)
+    if s.frame_time is not None:
+        text += " · " + translate("DetailPane", "highest at {t:.1f} s").format(t=s.frame_time)
+    return f"<span style='color:{SUGGESTION_COLOUR}'>{text}</span>"
+
+
 def _suggestion(s: PluginSuggestion, suggested: Suggested | None) -> str:
     model = (translate("DetailPane", "model SHA-256 {sha}…").format(sha=s.model_sha256[:12])
              if s.model_sha256 else translate("DetailPane", "no model file"))
     lines = [model]
+    if s.relevance is not None:
+        lines.append(_relevance_line(s))
     if s.flags:
         flags = ", ".join(f"<b>{esc(label)}</b> {score:.2f}" for label, score in
                           sorted(s.flags.items(), key=lambda kv: -kv[1]))
         lines.append(translate("DetailPane", "Flags (score over threshold): {flags}").format(
             flags=flags))
-    else:
+    elif s.relevance is None:
         lines.append(translate("DetailPane", "No label over its threshold"))
+    if s.relevance is not None and s.scores:
+        scored = sorted(((v, k) for k, v in s.scores.items() if v >= SCORE_SHOWN), reverse=True)
+        lines.append(translate("DetailPane", "Scores: {scores}").format(
+            scores=", ".join(f"{esc(label)} {value:.3f}" for value, label in scored)
+            or translate("DetailPane", "none above {min}").format(min=SCORE_SHOWN)))
     if s.boxes:
         faces = s.faces
         lines.append(translate("DetailPane", "{n} face(s)").format(n=faces) if faces else

@@ -8,6 +8,7 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QDateEdit,
     QHBoxLayout,
     QLabel,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage.case.gallery import CONFLICTING, UNCATEGORISED, GalleryFilter
+from triage.review.gallery import CONFLICTING, UNCATEGORISED, GalleryFilter
 from triage.gui.gallery_model import coalesced
 
 TYPING_DELAY_MS = 300
@@ -84,10 +85,16 @@ class FilterBar(QWidget):
                                  self.tr("Media type"))
         self.sort = _combo([(self.tr("Order found"), "found"), (self.tr("Largest first"), "size"),
                             (self.tr("Biggest stacks first"), "stack"),
-                            (self.tr("File name"), "name")], self.tr("Sort order of the tiles"))
+                            (self.tr("File name"), "name"),
+                            (self.tr("Likely relevant first"), "relevance")],
+                           self.tr("Sort order of the tiles"))
         self.sort.setItemData(0, self.tr("Where each was first found: evidence by evidence, "
                                          "partition by partition, then by path"),
                               Qt.ItemDataRole.ToolTipRole)
+        self.sort.setItemData(4, self.tr(
+            "By the classifiers' relevance score (the highest any of them gave; a stack: its "
+            "highest member's); items no classifier scored come last. A suggestion for what "
+            "to look at first, never a verdict"), Qt.ItemDataRole.ToolTipRole)
         self.more = QToolButton()
         self.more.setText(self.tr("More filters"))
         self.more.setCheckable(True)
@@ -118,6 +125,15 @@ class FilterBar(QWidget):
         self.evidence = _combo([(self.tr("All evidence"), ALL)],
                                self.tr("Only items found in this evidence or partition"))
         self._evidence_choices: dict[str, tuple[int | None, int | None]] = {}
+        self.min_relevance = QDoubleSpinBox()
+        self.min_relevance.setRange(0.0, 1.0)
+        self.min_relevance.setSingleStep(0.05)
+        self.min_relevance.setDecimals(2)
+        self.min_relevance.setPrefix(self.tr("score ≥ "))
+        self.min_relevance.setSpecialValueText(self.tr("Any score"))
+        self.min_relevance.setToolTip(self.tr(
+            "Only items a classifier gave at least this relevance score (0 to 1): a "
+            "suggestion for ordering the review, never a verdict"))
         self.gps = QCheckBox(self.tr("Has GPS"))
         self.dated = QCheckBox(self.tr("Modified"))
         self.date_from = QDateEdit(QDate.currentDate().addYears(-1))
@@ -135,8 +151,9 @@ class FilterBar(QWidget):
         second = QVBoxLayout(self.second)
         second.setContentsMargins(0, 0, 0, 0)
         where = QHBoxLayout()
-        for widget, stretch in ((self.evidence, 2), (self.plugin_flag, 2), (self.deleted, 1),
-                                (self.inside, 1), (self.stack_size, 0), (self.known_good, 0)):
+        for widget, stretch in ((self.evidence, 2), (self.plugin_flag, 2),
+                                (self.min_relevance, 0), (self.deleted, 1), (self.inside, 1),
+                                (self.stack_size, 0), (self.known_good, 0)):
             where.addWidget(widget, stretch)
         text = QHBoxLayout()
         text.addWidget(self.path, 2)
@@ -161,6 +178,7 @@ class FilterBar(QWidget):
         for box in (self.known_good, self.gps, self.dated):
             box.toggled.connect(self._emit)
         self.stack_size.valueChanged.connect(self._typing.start)
+        self.min_relevance.valueChanged.connect(self._typing.start)
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(lambda _d: self._typing.start() if self.dated.isChecked()
                                      else None)
@@ -239,6 +257,7 @@ class FilterBar(QWidget):
             date_to=_day(self.date_to) if self.dated.isChecked() else None,
             text=self.search.text(),
             plugin_flag=self._flag_choices.get(self.plugin_flag.currentData() or ""),
+            min_relevance=self.min_relevance.value() or None,
             evidence_id=evidence, partition_id=partition, sort=self.sort.currentData())
 
     def _emit(self) -> None:

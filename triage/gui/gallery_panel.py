@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QSettings, Qt,
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QSplitter,
     QToolBar,
@@ -24,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from triage.case.gallery import evidence_choices, items_by_id, stack_members
+from triage.review.gallery import evidence_choices, items_by_id, stack_members
 from triage.case.models import Keyframe
-from triage.case.segments import add_segment, remove_segment, segments_of
+from triage.review.segments import add_segment, remove_segment, segments_of
 from triage.case.store import CaseStore
-from triage.case.tags import working_scheme
+from triage.review.tags import working_scheme
 from triage.gui import formatting
 from triage.gui.detail import CONFIRM_KEY, DetailPane
 from triage.gui.filters import FilterBar
@@ -59,7 +60,7 @@ def _filter_choices(session):
 
 def _confirmation(session, media_ids: list[int], stacks: bool, plugin: str, version: str):
     """The examiner's tag confirming `plugin`'s suggestion for these tiles (and their stacks)."""
-    from triage.case.tags import with_stacks
+    from triage.review.tag_queries import with_stacks
     from triage.plugins.results import confirm_suggestion
 
     ids = with_stacks(session, media_ids) if stacks else media_ids
@@ -150,6 +151,7 @@ class GalleryPanel(QWidget):
         self.grid.modelReset.connect(self._update_count)
         self.model.loaded.connect(self._loaded)
         self.model.loadFailed.connect(self._load_failed)
+        self.filters.changed.connect(lambda f: setattr(self.delegate, "stacks", f.stacks))
         self.filters.changed.connect(self.model.set_filter)
         self.filters.changed.connect(lambda _f: self._update_count())
         self.view.tagRequested.connect(self.tag_selection)
@@ -197,6 +199,11 @@ class GalleryPanel(QWidget):
             self.tr("Protect categorised"), "Ctrl+Shift+B", self.policy.protect_categorised,
             lambda on: setattr(self.policy, "protect_categorised", on),
             self.tr("Blur and greyscale apply to categorised pictures too"))
+        self.protect_above_action = QAction(self.tr("Always blur above score…"), self)
+        self.protect_above_action.setToolTip(self.tr(
+            "Pictures a classifier scored at least this high stay blurred even with blur off; "
+            "hold Space to reveal one (counted apart)"))
+        self.protect_above_action.triggered.connect(self.ask_protect_above)
         self.undo_action = self._undo_redo(self.tr("Undo"), self.undo_stack.undo,
                                            self.undo_stack.canUndoChanged,
                                            self.undo_stack.undoTextChanged)
@@ -245,8 +252,8 @@ class GalleryPanel(QWidget):
     @property
     def actions_for_menu(self) -> list[QAction]:
         return [self.stacks_action, self.blur_action, self.greyscale_action,
-                self.protect_action, self.undo_action, self.redo_action, self.confirm_action,
-                self.refresh_action]
+                self.protect_action, self.protect_above_action, self.undo_action,
+                self.redo_action, self.confirm_action, self.refresh_action]
 
     # -- loading -------------------------------------------------------------------------
 
@@ -404,7 +411,8 @@ class GalleryPanel(QWidget):
         if self.player is not None:
             self.player.close()
         self.player = VideoPlayer(item.media_id, item.name, item.categorised, self.policy,
-                                  times, dict(self.view.hotkeys), self._exposure, self)
+                                  times, dict(self.view.hotkeys), self._exposure, self,
+                                  relevance=item.relevance)
         self.player.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.player.destroyed.connect(lambda: setattr(self, "player", None))
         self.player.tagRequested.connect(self._tag_video)
@@ -535,6 +543,15 @@ class GalleryPanel(QWidget):
         self._messages.error(self.tr("The change was not made: {m}. Undo history was cleared; "
                                      "refresh to see the case as it is.").format(m=message),
                              self.tr("Refresh"), self.refresh)
+
+    def ask_protect_above(self) -> None:
+        score, ok = QInputDialog.getDouble(
+            self, self.tr("Always blur above score"),
+            self.tr("Keep pictures blurred, even with blur off, when a classifier's relevance "
+                    "score is at least (0 to 1; above 1: never):"),
+            self.policy.protect_above, 0.0, 1.01, 2)
+        if ok:
+            self.policy.protect_above = score
 
     def _reveal(self, on: bool) -> None:
         row = self.view.current_row() if on else None

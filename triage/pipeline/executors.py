@@ -186,6 +186,13 @@ class _ClusterFuture(Future):
 
 _one_at_a_time = threading.Lock()
 _worker_run: str | None = None
+_new_run_hooks: list[Callable[[], None]] = []
+
+
+def on_new_run(hook: Callable[[], None]) -> None:
+    """Call `hook` in a cluster worker before the first task of each new ingest run: how
+    work functions drop per-run memory without this module knowing them."""
+    _new_run_hooks.append(hook)
 
 
 def _run_in_worker(fn: Callable[..., Any], run: str, serialised: bool, *args: Any) -> Any:
@@ -207,8 +214,7 @@ def _run_in_worker(fn: Callable[..., Any], run: str, serialised: bool, *args: An
 def _run_for(fn: Callable[..., Any], run: str, *args: Any) -> Any:
     global _worker_run
     if run != _worker_run:
-        from triage.pipeline import work
-
-        work.forget_analysed()
+        for hook in _new_run_hooks:
+            hook()
         _worker_run = run
     return fn(*args)

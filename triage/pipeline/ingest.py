@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from triage.case.audit import append_audit
 from triage.case.clock import utcnow
-from triage.case.gallery import rank_found_order
+from triage.review.gallery import rank_found_order
 from triage.case.models import (
     CHAIN_SEPARATOR,
     AuditEntry,
@@ -204,11 +204,11 @@ class Ingest:
                 rank_found_order(session)  # the gallery's "order found"
             match_case(self.store, self.examiner)  # hash sets: every media, all sets
             if self.options.analyse_media and summary.files_hashed:
-                from triage.pipeline.cluster import build_stacks
+                from triage.pipeline.stacking import build_stacks
 
                 build_stacks(self.store, self.examiner)
             if self.options.analyse_media:  # not --hashes-only: `triage links scan` does it later
-                from triage.links.scan import scan_links  # links in text, HTML, chats, histories
+                from triage.pipeline.link_scan import scan_links  # links in text, HTML, chats, histories
 
                 scan_links(self.store, self.examiner, progress=self.progress, cancel=self.cancel)
         with self.store.session() as session:

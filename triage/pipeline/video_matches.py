@@ -1,6 +1,6 @@
 """Stills and videos matched against every video's frame hashes, and stills joined to videos.
 
-Run with the stacks (`triage.pipeline.cluster.build_stacks`): a still
+Run with the stacks (`triage.pipeline.stacking.build_stacks`): a still
 within the PDQ radius of any frame of a video is recorded with the time of
 that frame ("matches 00:07 of clipA.mp4"), and joins the video's stack when
 the still's own stack holds no video (otherwise it only links: one still

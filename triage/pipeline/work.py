@@ -29,6 +29,7 @@ from triage.evidence import (
 from triage.evidence.containers import Chunks, container_kind_by_place, spool
 from triage.hashing.digests import MultiHasher, digest_chunks
 from triage.media.sniff import HEAD_SIZE, media_kind, sniff
+from triage.pipeline.executors import Executor, on_new_run
 from triage.pipeline.expand import (
     ContainerLimits,
     Scope,
@@ -42,7 +43,6 @@ from triage.pipeline.results import FileResult
 
 if TYPE_CHECKING:
     from triage.media.analyse import MediaAnalysis
-    from triage.pipeline.executors import Executor
     from triage.plugins.batches import BatchedRunners
     from triage.plugins.loading import PluginSpec
 
@@ -235,6 +235,9 @@ def forget_analysed() -> None:
     """A new ingest run starts in this process (a cluster worker outlives runs): analyse
     every content again, or a resumed or other case would never get its analyses."""
     _analysed.clear()
+
+
+on_new_run(forget_analysed)
 
 
 def _remember(sha256: str) -> None:

@@ -25,7 +25,7 @@ from triage.hashsets.vpdq import match_vpdq
 from triage.pipeline.video_matches import match_videos
 from triage.similarity.features import pack_extra_hashes
 from triage.similarity.stacks import StackInput, StackSettings, find_stacks
-from triage.similarity.verify import LocalFeatureVerifier
+from triage.similarity.same_picture import LocalFeatureVerifier
 
 NO_EXTRA = pack_extra_hashes({})  # keyframes carry only the main hashes
 
