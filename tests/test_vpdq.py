@@ -24,7 +24,7 @@ SAMPLES = ("doorknob-hd-no-bar", "test-padded-dimensions")
 def test_frame_hashes_are_metas_at_the_same_frames(name):
     [reference] = read_vpdq(DATA / f"{name}.txt")
     video = analyse(DATA / f"{name}.mp4", "video/mp4").video
-    ours = video.frame_hashes
+    ours = video.frame_hashes.steady()
     assert video.frame_step == 30 and len(ours) == len(reference.frames) // 30
     for row in range(len(ours)):
         frame = row * video.frame_step

@@ -20,9 +20,10 @@ import numpy as np
 __all__ = ["FrameHashes", "PACKED_FORMAT"]
 
 PACKED_FORMAT = 1
-"""Layout of `FrameHashes.pack`: times (float32 LE), qualities (uint8), flags (uint8), PDQs (32 bytes)."""
+"""Layout of `FrameHashes.pack`: times (float32 LE), qualities (uint8), flags (uint8: 1 scene
+start, 2 extra frame), PDQs (32 bytes)."""
 
-_SCENE_START = 1
+_SCENE_START, _EXTRA = 1, 2
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,13 @@ class FrameHashes:
     """(n,) float32, seconds from the start."""
     scene_start: np.ndarray
     """(n,) bool: the frame opens a scene that starts with a cut."""
+    extra: np.ndarray | None = None
+    """(n,) bool: a frame decoded anyway (a keyframe candidate) between the steady ones;
+    it helps stills match but is not one of vPDQ's (see `steady`). None: no extras."""
+
+    def __post_init__(self) -> None:
+        if self.extra is None:
+            object.__setattr__(self, "extra", np.zeros(len(self.pdq), bool))
 
     def __len__(self) -> int:
         return int(self.pdq.shape[0])
@@ -46,7 +54,7 @@ class FrameHashes:
         return cls.build([], [], [])
 
     @classmethod
-    def build(cls, pdq, quality, time, scene_start=None) -> "FrameHashes":
+    def build(cls, pdq, quality, time, scene_start=None, extra=None) -> "FrameHashes":
         """From hex strings or 32-byte values, qualities and times (lists or arrays)."""
         rows = [bytes.fromhex(h) if isinstance(h, str) else bytes(h) for h in pdq]
         if any(len(r) != 32 for r in rows):
@@ -55,14 +63,17 @@ class FrameHashes:
                   if rows else np.empty((0, 32), np.uint8))
         count = len(rows)
         flags = np.zeros(count, bool) if scene_start is None else np.asarray(scene_start, bool)
+        extras = np.zeros(count, bool) if extra is None else np.asarray(extra, bool)
         return cls(hashes, np.asarray(quality, np.uint8).reshape(count),
-                   np.asarray(time, np.float32).reshape(count), flags.reshape(count))
+                   np.asarray(time, np.float32).reshape(count), flags.reshape(count),
+                   extras.reshape(count))
 
     def hex(self, row: int) -> str:
         return self.pdq[row].tobytes().hex()
 
     def pack(self) -> bytes:
-        flags = self.scene_start.astype(np.uint8) * _SCENE_START
+        flags = (self.scene_start.astype(np.uint8) * _SCENE_START
+                 | self.extra.astype(np.uint8) * _EXTRA)
         return b"".join([self.time.astype("<f4").tobytes(), self.quality.tobytes(),
                          flags.tobytes(), self.pdq.tobytes()])
 
@@ -76,7 +87,15 @@ class FrameHashes:
         quality = raw[4 * count:5 * count].copy()
         flags = raw[5 * count:6 * count]
         pdq = raw[6 * count:].reshape(count, 32).copy()
-        return cls(pdq, quality, time, (flags & _SCENE_START) > 0)
+        return cls(pdq, quality, time, (flags & _SCENE_START) > 0, (flags & _EXTRA) > 0)
+
+    def rows(self, rows) -> "FrameHashes":
+        return FrameHashes(self.pdq[rows], self.quality[rows], self.time[rows],
+                           self.scene_start[rows], self.extra[rows])
+
+    def steady(self) -> "FrameHashes":
+        """Only the frames at the steady rate: what vPDQ would have hashed."""
+        return self if not self.extra.any() else self.rows(~self.extra)
 
     def usable(self, min_quality: int) -> np.ndarray:
         """Rows whose quality is at least `min_quality` (vPDQ's quality filter)."""

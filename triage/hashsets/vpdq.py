@@ -117,7 +117,9 @@ def _quality(text: str) -> int:
 
 
 def write_vpdq(frames: FrameHashes, step: int) -> str:
-    """The reference tool's form (``frame,quality,pdq,timestamp``), frame numbers from `step`."""
+    """The reference tool's form (``frame,quality,pdq,timestamp``), frame numbers from `step`;
+    only the steady frames (extras between them are Triage's own)."""
+    frames = frames.steady()
     return "".join(f"{row * step},{int(frames.quality[row])},{frames.hex(row)},"
                    f"{float(frames.time[row]):.3f}\n" for row in range(len(frames)))
 
@@ -132,8 +134,7 @@ def per_second(frames: FrameHashes) -> FrameHashes:
     first = np.r_[True, seconds[1:] != seconds[:-1]]
     if first.all():
         return frames
-    return FrameHashes(frames.pdq[first], frames.quality[first], frames.time[first],
-                       frames.scene_start[first])
+    return frames.rows(first)
 
 
 def import_vpdq(store: CaseStore, path: str | Path, examiner: str, name: str | None = None,
@@ -210,7 +211,8 @@ def match_vpdq(session: Session, hash_set_id: int | None = None) -> int:
         pairs = frame_pairs(index, frames.pdq[usable]) if len(usable) else None
         candidates = sorted(set(index.video[pairs.right].tolist())) if pairs is not None else []
         for media_id in candidates:
-            mine, theirs = vpdq_compare(case[media_id], frames, settings.radius, settings.min_quality)
+            mine, theirs = vpdq_compare(case[media_id].steady(), frames, settings.radius,
+                                        settings.min_quality)
             if theirs >= COMPARED_PERCENT and mine >= QUERY_PERCENT:
                 rows.append({"media_id": media_id, "hash_set_id": video.hash_set_id,
                              "vpdq_video_id": video.id, "query_percent": mine,

@@ -189,6 +189,7 @@ class _Reader:
         self._quality: list[int] = []
         self._times: list[float] = []
         self._cuts: list[bool] = []
+        self._extra: list[bool] = []
         self._previous: tuple[np.ndarray, np.ndarray] | None = None
 
     def read(self, frame_count: int | None, limit: int, frame_seconds: float) -> None:
@@ -209,17 +210,19 @@ class _Reader:
             self._read_sequential([0], {0}, {0})
 
     def frame_hashes(self) -> FrameHashes:
-        return FrameHashes.build(self._hashes, self._quality, self._times, self._cuts)
+        return FrameHashes.build(self._hashes, self._quality, self._times, self._cuts, self._extra)
 
     def _visit(self, index: int, frame: np.ndarray, steady: bool, keep: bool) -> None:
+        """Hash every decoded frame (a candidate between steady frames as an extra: it was
+        decoded anyway, and a still between two steady frames may match it), keep candidates."""
         if frame.ndim == 2:
             frame = cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
-        if steady:
-            self._hash(index, frame)
+        if steady or keep:
+            self._hash(index, frame, extra=not steady)
         if keep:
             self.samples.append(_sample(index, frame))
 
-    def _hash(self, index: int, frame: np.ndarray) -> None:
+    def _hash(self, index: int, frame: np.ndarray, extra: bool = False) -> None:
         """PDQ of the frame from a 64x64 area average, as a still's (see hashing.perceptual)."""
         small = cv2.resize(frame, (64, 64), interpolation=cv2.INTER_AREA)
         luma = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
@@ -234,6 +237,7 @@ class _Reader:
         self._quality.append(quality)
         self._times.append(index / self.fps if self.fps else float(index))
         self._cuts.append(cut)
+        self._extra.append(extra)
 
     def _read_sequential(self, targets: list[int], steady: set[int], wanted: set[int]) -> None:
         index = 0
