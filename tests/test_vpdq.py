@@ -53,6 +53,12 @@ def test_both_exchanged_forms_read_and_bad_lines_are_named(tmp_path):
     (tmp_path / "bad.txt").write_text("0,100,abc,0.000\n")
     with pytest.raises(VpdqError, match="bad.txt line 1: a PDQ hash is 64 hex digits"):
         read_vpdq(tmp_path / "bad.txt")
+    (tmp_path / "binary.txt").write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(VpdqError, match="binary.txt: not a text file"):
+        read_vpdq(tmp_path / "binary.txt")
+    (tmp_path / "odd.json").write_text(json.dumps({"a.mp4": ["00,100,0.0"]}))
+    with pytest.raises(VpdqError, match="a.mp4 frame 1: a PDQ hash is 64 hex digits"):
+        read_vpdq(tmp_path / "odd.json")
 
 
 def _triage(*args) -> str:

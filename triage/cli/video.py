@@ -7,16 +7,19 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from triage.case.models import VpdqMatch
-from triage.case.store import open_case
+from triage.case.audit import append_audit
+from triage.case.models import HashSetKind, Media, VideoFrames, VideoMatch, VpdqMatch
+from triage.case.store import current_examiner, open_case
+from triage.review.video_matches import first_names, match_view, video_matches
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "video", help="frame matches of stills and clips to videos; vPDQ import and export",
         description="Every video is hashed about once a second (PDQ, as Meta's vPDQ does). "
-        "A still within PDQ distance 31 of any frame matches the video at that frame's time "
-        "and joins its stack; a video sharing a run of frames with another is a cut of it. "
+        "A still within PDQ distance 48 of any hashed frame matches the video at that frame's "
+        "time and joins its stack; a video sharing a run of frames (PDQ 31) with another holds "
+        "a cut of it. "
         "Matches are rebuilt with the stacks (`triage cluster`).")
     commands = parser.add_subparsers(dest="video_command", metavar="SUBCOMMAND", required=True)
     p = commands.add_parser("matches", help="list stills and clips matching videos' frames")
@@ -43,9 +46,6 @@ def register(subparsers) -> None:
 
 
 def run_matches(args) -> int:
-    from triage.case.models import VideoMatch
-    from triage.review.video_matches import first_names, match_view, video_matches
-
     store = open_case(args.case_dir)
     with store.reading() as session:
         rows = session.scalars(select(VideoMatch).order_by(VideoMatch.media_id, VideoMatch.id)).all()
@@ -63,9 +63,7 @@ def run_matches(args) -> int:
 
 
 def run_import(args) -> int:
-    from triage.case.models import HashSetKind
-    from triage.case.store import current_examiner
-    from triage.hashsets.vpdq import VpdqError, import_vpdq
+    from triage.hashsets.vpdq import VpdqError, import_vpdq  # numpy: only when asked
 
     store = open_case(args.case_dir)
     kind = HashSetKind.KNOWN_GOOD if args.known_good else HashSetKind.ALERT
@@ -83,10 +81,7 @@ def run_import(args) -> int:
 
 
 def run_export(args) -> int:
-    from triage.case.audit import append_audit
-    from triage.case.models import Media, VideoFrames
-    from triage.case.store import current_examiner
-    from triage.hashing.frames import FrameHashes
+    from triage.hashing.frames import FrameHashes  # numpy: only when asked
     from triage.hashsets.vpdq import write_vpdq
 
     store = open_case(args.case_dir)

@@ -59,7 +59,10 @@ def read_vpdq(path: str | Path) -> list[ListedVideo]:
     path = Path(path)
     if path.stat().st_size > MAX_LIST_BYTES:
         raise VpdqError(f"{path.name}: larger than {MAX_LIST_BYTES // 2**20} MiB")
-    text = path.read_bytes().decode("utf-8-sig", errors="strict").strip()
+    try:
+        text = path.read_bytes().decode("utf-8-sig").strip()
+    except UnicodeDecodeError as exc:
+        raise VpdqError(f"{path.name}: not a text file ({exc.reason} at byte {exc.start})") from None
     if text.startswith(("[", "{")):
         try:
             data = json.loads(text)
