@@ -57,6 +57,9 @@ from triage.hashsets.matching import (
 from triage.hashsets.merkle import SortedLeaves
 from triage.hashsets.perceptual import match_near, near_match_counts
 from triage.hashsets.reading import PiecesReader, reader_for
+from triage.hashsets.vpdq import FORMAT as VPDQ_FORMAT
+from triage.hashsets.vpdq import recompute as recompute_vpdq
+from triage.hashsets.vpdq import remove_videos as remove_vpdq_videos
 
 MATCHED_AT_ONCE = 64  # blocks whose matches are stored together
 CACHE_KIB = 64 * 1024  # SQLite page cache while matching (the match and entry indexes)
@@ -387,7 +390,9 @@ def verify_hash_set(store: CaseStore, name: str, examiner: str | None = None) ->
     """
     with store.reading() as session:
         hash_set = _get(session, name)
-        computed, stored, altered = _recompute(session, hash_set.id)
+        computed, stored, altered = (recompute_vpdq(session, hash_set.id)
+                                     if hash_set.format == VPDQ_FORMAT
+                                     else _recompute(session, hash_set.id))
         result = Verification(name, computed == hash_set.merkle_root and not altered
                               and stored == hash_set.entry_count, hash_set.merkle_root,
                               computed, hash_set.entry_count, stored, altered)
@@ -436,6 +441,7 @@ def remove_hash_set(store: CaseStore, name: str, examiner: str | None = None) ->
             HashSetNearMatch.hash_set_id == hash_set.id))
         session.execute(delete(HashSetEntry).where(HashSetEntry.hash_set_id == hash_set.id))
         session.execute(delete(HashSetBlock).where(HashSetBlock.hash_set_id == hash_set.id))
+        remove_vpdq_videos(session, hash_set.id)
         session.delete(hash_set)
         session.flush()
         refresh_verdicts(session, "SELECT media_id FROM _hashset_affected")
