@@ -36,12 +36,13 @@ class UsageError(Exception):
 
 
 @contextmanager
-def case_store(case_dir: str, *refusals: type[Exception]) -> Iterator[CaseStore]:
+def case_store(case_dir: str, *refusals: type[Exception],
+               password: str | None = None) -> Iterator[CaseStore]:
     """The case at `case_dir`, open for the block and closed after it; the `refusals` (a
     library's own "cannot do that" errors) become one-line usage errors."""
     from triage.case.store import open_case
 
-    store = open_case(case_dir)
+    store = open_case(case_dir, password=password)
     try:
         yield store
     except refusals as exc:
