@@ -35,15 +35,15 @@ from triage.case.models import (
     Media,
 )
 from triage.case.store import CaseStore, current_examiner
-from triage.hashsets.block_store import insert_blocks, iter_blocks
+from triage.hashsets.block_store import iter_blocks
 from triage.hashsets.blocks import block_leaves, record_numbers, unpack
 from triage.hashsets.entries import FormatError, HashSetError
-from triage.hashsets.formats import ReadOptions, SetInfo, Source, detect, kind_of
+from triage.hashsets.formats import ReadOptions, SetInfo, Source, identify
 from triage.hashsets.matching import (
     match_all,
-    match_block,
     refresh_verdicts,
     sets_exist,
+    store_blocks,
     verdict_counts,
 )
 from triage.hashsets.media_index import MediaDigests
@@ -108,8 +108,8 @@ def import_hash_set(
         raise HashSetError(f"{path}: no such file")
     source = Source(path)  # its head, read once, serves detection, the kind and the format
     try:
-        fmt = detect(source, format if format or not options.columns else "csv")
-        set_kind = HashSetKind(kind_of(fmt, kind, source.head))
+        fmt, kind = identify(source, format if format or not options.columns else "csv", kind)
+        set_kind = HashSetKind(kind)
     except FormatError as exc:
         raise HashSetError(f"{path.name}: {exc}") from None
     report_path = Path(report) if report else HASH_SETS.report_path(store, name) \
@@ -240,10 +240,8 @@ def _load(session: Session, reader, hash_set_id: int, media: MediaDigests, skip_
                     report.write(bad.where, bad.reason, bad.text)
                 rejected += len(batch.bad)
             if batch.blocks:
-                insert_blocks(session, hash_set_id, batch.blocks)
+                matches += store_blocks(session, hash_set_id, batch.blocks, media)
                 kept += batch.count
-                for block in batch.blocks:
-                    matches += match_block(session, hash_set_id, block, media, None)
             if first_category is None:
                 first_category = batch.first_category
             if progress:

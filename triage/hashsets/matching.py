@@ -5,9 +5,10 @@ media always has all three): SHA-256 when the entry has one, else SHA-1,
 else MD5. An entry whose SHA-256 differs from the media's does not match
 on a weaker digest that happens to agree.
 
-The case's media digests are held in memory, sorted (numpy); each set is
-read a page of blocks at a time, and each block's strongest digests are
-looked up there with one numpy search (`find_hits`). 5 million media
+The case's media digests are held in memory, sorted (`media_index`); an
+import matches each block as it stores it (`store_blocks`), a re-match
+reads each set a page of blocks at a time, and each block's strongest
+digests are looked up with one numpy search (`find_hits`). 5 million media
 against 50 million entries is a read of the sets' digest columns and 50
 million binary searches.
 
@@ -26,7 +27,7 @@ from sqlalchemy import Integer, func, select, text
 from sqlalchemy.orm import Session
 
 from triage.case.models import HashSet, HashSetKind, HashSetVerdict
-from triage.hashsets.block_store import entry_ids, insert_rows, iter_blocks
+from triage.hashsets.block_store import entry_ids, insert_blocks, insert_rows, iter_blocks
 from triage.hashsets.blocks import KINDS, STRONGER, Block
 from triage.hashsets.media_index import MediaDigests, keys_of
 from triage.hashsets.precedence import apply_precedence
@@ -37,6 +38,13 @@ def match_set(session: Session, hash_set_id: int, media: MediaDigests | None = N
     media = media or MediaDigests(session)
     return sum(match_block(session, hash_set_id, block, media, block_id)
                for block_id, block in iter_blocks(session, hash_set_id, fields=False))
+
+
+def store_blocks(session: Session, hash_set_id: int, blocks: list[Block],
+                 media: MediaDigests) -> int:
+    """New blocks of a set being imported, stored and matched; returns the matches made."""
+    insert_blocks(session, hash_set_id, blocks)
+    return sum(match_block(session, hash_set_id, block, media, None) for block in blocks)
 
 
 def match_block(session: Session, hash_set_id: int, block: Block, media: MediaDigests,

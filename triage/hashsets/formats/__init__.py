@@ -109,5 +109,13 @@ def detect(file: Path | Source, wanted: str | None = None) -> HashSetFormat:
     return fmt
 
 
+def identify(source: Source, wanted: str | None, kind: str | None
+             ) -> tuple[HashSetFormat, str]:
+    """The format of the file an import reads, and the kind of set it is imported as: one
+    look at the file's head (`Source.head`) for both."""
+    fmt = detect(source, wanted)
+    return fmt, kind_of(fmt, kind, source.head)
+
+
 __all__ = ["FORMATS", "BY_ID", "HashSetFormat", "Head", "ReadOptions", "SetInfo", "Source",
-           "detect", "describe", "format_by_id", "kind_of", "sniff"]
+           "detect", "describe", "format_by_id", "identify", "kind_of", "sniff"]
