@@ -252,3 +252,16 @@ def test_a_set_read_in_pieces_matches_as_one_read_in_order(store, tmp_path, piec
     assert found("many") == found("one")
     assert {digest for _, digest, *_ in found("many")} == {"md5", "sha1"}
     assert verify_hash_set(store, "many", examiner="tester").intact
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_the_files_head_is_read_once_per_import(store, tmp_path, pieces, monkeypatch, parallel):
+    import triage.hashsets.formats.base as base
+
+    reads = []
+    read_head = base.read_head
+    monkeypatch.setattr(base, "read_head", lambda path: reads.append(path) or read_head(path))
+    path = _write(tmp_path / "set.json", _records(1500, tricky=True))
+    result = import_hash_set(store, path, "once", examiner="tester", parallel=parallel)
+    assert result.entries == 1500
+    assert reads == [path]
