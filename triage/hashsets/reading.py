@@ -173,7 +173,7 @@ class PiecesReader:
     The format cuts the file into pieces (`HashSetFormat.pieces`); each
     worker reads its piece straight from the file and sends back its entries
     packed in a block, and their Merkle leaf hashes, so this process (the
-    writer) does no per-entry work. Pieces are taken in file order and at
+    writer) parses nothing: it stores, matches and builds the Merkle root. Pieces are taken in file order and at
     most `WINDOW` per worker are in flight, so memory stays bounded when
     writing is the slower side. A piece that cannot be read on its own (the
     format guessed its start wrongly, or the file is broken there) is read
