@@ -39,6 +39,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from triage.case.store import open_case  # noqa: E402  (after the path: run from a checkout)
+from triage.hashsets import import_hash_set, match_case, verify_hash_set  # noqa: E402
+
 GOAL_RATE = 100_000
 INSERT_MEDIA = ("INSERT INTO media (sha256, sha1, md5, size, detected_type, analysed, "
                 "stack_representative) VALUES (?, ?, ?, ?, ?, 0, 0)")
@@ -129,8 +132,6 @@ def baseline(csv_path: Path, database: Path) -> int:
 
 
 def make_case(folder: Path, media: int, entries: int) -> None:
-    from triage.case.store import open_case
-
     store = open_case(folder, create=True, examiner="bench")
     store.close()
     db = sqlite3.connect(folder / "case.sqlite")
@@ -168,9 +169,6 @@ def make_conflicts(folder: Path, media: int, entries: int) -> int:
 
 
 def step(name: str, case: Path, argument: str) -> dict:
-    from triage.case.store import open_case
-    from triage.hashsets import import_hash_set, match_case, verify_hash_set
-
     wall, cpu = time.perf_counter(), time.process_time()
     if name == "baseline":
         result = {"entries": baseline(Path(argument), case.parent / "baseline.sqlite")}
