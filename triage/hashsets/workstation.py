@@ -29,7 +29,7 @@ from triage.case.store import CaseStore, current_examiner
 from triage.hashing.digests import sha256_file
 from triage.hashsets.entries import FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, Source, identify
-from triage.hashsets.library import ImportResult, import_hash_set
+from triage.hashsets.case_sets import ImportResult, import_hash_set
 from triage.paths import user_data_dir
 
 LIBRARY_VARIABLE = "TRIAGE_HASHSET_LIBRARY"
