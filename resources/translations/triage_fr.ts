@@ -278,257 +278,282 @@
 <context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../triage/gui/detail.py" line="123"/>
+        <location filename="../../triage/gui/detail.py" line="124"/>
         <source>Keyframes of the video, treated like its preview</source>
         <translation>Images clés de la vidéo, traitées comme son aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="142"/>
+        <location filename="../../triage/gui/detail.py" line="143"/>
         <source>Select a picture to see where it was found, its hashes, hash-set matches and tag history.</source>
         <translation>Sélectionnez une image pour voir où elle a été trouvée, ses empreintes, ses correspondances de listes d&apos;empreintes et l&apos;historique de ses catégories.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="167"/>
+        <location filename="../../triage/gui/detail.py" line="168"/>
         <source>No picture selected</source>
         <translation>Aucune image sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="200"/>
+        <location filename="../../triage/gui/detail.py" line="201"/>
         <source>This item is no longer in the case.</source>
         <translation>Cet élément n&apos;est plus dans le dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="210"/>
+        <location filename="../../triage/gui/detail.py" line="211"/>
         <source>Could not read this item: {m}</source>
         <translation>Lecture de cet élément impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="220"/>
+        <location filename="../../triage/gui/detail.py" line="221"/>
         <source>Stack of {n} (representative first):</source>
         <translation>Pile de {n} (représentant en premier) :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="221"/>
+        <location filename="../../triage/gui/detail.py" line="222"/>
         <source> {k} matched only in part: look before Alt+key</source>
         <translation> {k} seulement en partie semblables : à regarder avant Alt+touche</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="243"/>
+        <location filename="../../triage/gui/detail.py" line="244"/>
         <source>Loading…</source>
         <translation>Chargement…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="244"/>
+        <location filename="../../triage/gui/detail.py" line="245"/>
         <source>No preview</source>
         <translation>Pas d&apos;aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="264"/>
+        <location filename="../../triage/gui/detail.py" line="265"/>
         <source>Keyframes: loading…</source>
         <translation>Images clés : chargement…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="265"/>
+        <location filename="../../triage/gui/detail.py" line="266"/>
         <source>No keyframes</source>
         <translation>Pas d&apos;images clés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="331"/>
+        <location filename="../../triage/gui/detail.py" line="332"/>
         <source>to review</source>
         <translation>à revoir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="333"/>
+        <location filename="../../triage/gui/detail.py" line="334"/>
         <source>proposed by an alert hash set: &lt;b&gt;{category}&lt;/b&gt;, not confirmed (press &lt;b&gt;{key}&lt;/b&gt; to make it your tag)</source>
         <translation>proposée par un jeu de hachages d&apos;alerte : &lt;b&gt;{category}&lt;/b&gt;, non confirmée (appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour en faire votre étiquette)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="338"/>
+        <location filename="../../triage/gui/detail.py" line="339"/>
         <source>hash sets propose {categories}: give it one with its key</source>
         <translation>les jeux de hachages proposent {categories} : attribuez-en une avec sa touche</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="340"/>
+        <location filename="../../triage/gui/detail.py" line="341"/>
         <source>uncategorised</source>
         <translation>non catégorisé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="370"/>
+        <location filename="../../triage/gui/detail.py" line="371"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="372"/>
+        <location filename="../../triage/gui/detail.py" line="373"/>
         <source>Category</source>
         <translation>Catégorie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="377"/>
+        <location filename="../../triage/gui/detail.py" line="378"/>
         <source>Found {n} time(s)</source>
         <translation>Trouvé {n} fois</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="380"/>
+        <location filename="../../triage/gui/detail.py" line="381"/>
         <source>Series</source>
         <translation>Série</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="380"/>
+        <location filename="../../triage/gui/detail.py" line="381"/>
         <source>Same setting as {n} other picture(s): another picture, not a copy, so not in this stack. &lt;a href=&apos;series:&apos;&gt;Show the series&lt;/a&gt; (Ctrl+R)</source>
         <translation>Même décor que {n} autre(s) image(s) : une autre image, pas une copie, donc hors de cette pile. &lt;a href=&apos;series:&apos;&gt;Afficher la série&lt;/a&gt; (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="386"/>
+        <location filename="../../triage/gui/detail.py" line="387"/>
         <source>(the sets disagree)</source>
         <translation>(les listes divergent)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="387"/>
+        <location filename="../../triage/gui/detail.py" line="388"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de listes d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="390"/>
+        <location filename="../../triage/gui/detail.py" line="391"/>
         <source>Near hash-set entries (perceptual)</source>
         <translation>Proches d’entrées de jeux d’empreintes (perceptuel)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="396"/>
+        <location filename="../../triage/gui/detail.py" line="395"/>
+        <source>Video frames matched</source>
+        <translation>Images de vidéos correspondantes</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="400"/>
         <source>Tags</source>
         <translation>Catégories données</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="406"/>
+        <location filename="../../triage/gui/detail.py" line="410"/>
         <source>Video</source>
         <translation>Vidéo</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="409"/>
+        <location filename="../../triage/gui/detail.py" line="413"/>
         <source>Tag history (audit log)</source>
         <translation>Historique des catégories (journal d&apos;audit)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="416"/>
+        <location filename="../../triage/gui/detail.py" line="420"/>
         <source>Looks like an entry, not the same file: a lead to check, which categorises nothing.</source>
         <translation>Ressemble à une entrée, sans être le même fichier : une piste à vérifier, qui ne catégorise rien.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="421"/>
+        <location filename="../../triage/gui/detail.py" line="425"/>
         <source>, keyframe {i} at {t:.1f} s</source>
         <translation>, image clé {i} à {t:.1f} s</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="423"/>
+        <location filename="../../triage/gui/detail.py" line="427"/>
         <source>{algorithm} distance {distance}{where}; {kind}, category {category}, record {record}</source>
         <translation>{algorithm} distance {distance}{where} ; {kind}, catégorie {category}, enregistrement {record}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="433"/>
+        <location filename="../../triage/gui/detail.py" line="438"/>
+        <source>vPDQ: {mine:.0f}% of this video&apos;s frames, {theirs:.0f}% of the listed video&apos;s</source>
+        <translation>vPDQ : {mine:.0f} % des images de cette vidéo, {theirs:.0f} % de celles de la vidéo listée</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="441"/>
+        <source>matches {time} of {name} (PDQ distance {distance})</source>
+        <translation>correspond à {time} de {name} (distance PDQ {distance})</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="444"/>
+        <source>a still of {time} of this video (PDQ distance {distance})</source>
+        <translation>une image fixe de {time} de cette vidéo (distance PDQ {distance})</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="446"/>
+        <source>{start}–{end} here is {other_start}–{other_end} of {name} ({frames} frames)</source>
+        <translation>{start}–{end} ici est {other_start}–{other_end} de {name} ({frames} images)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="455"/>
         <source>partition {p}</source>
         <translation>partition {p}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="436"/>
+        <location filename="../../triage/gui/detail.py" line="458"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="438"/>
+        <location filename="../../triage/gui/detail.py" line="460"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="438"/>
+        <location filename="../../triage/gui/detail.py" line="460"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="439"/>
+        <location filename="../../triage/gui/detail.py" line="461"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="440"/>
+        <location filename="../../triage/gui/detail.py" line="462"/>
         <source>Accessed</source>
         <translation>Accédé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="441"/>
+        <location filename="../../triage/gui/detail.py" line="463"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="442"/>
+        <location filename="../../triage/gui/detail.py" line="464"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="448"/>
+        <location filename="../../triage/gui/detail.py" line="470"/>
         <source>{kind}, category {category}{scheme}; by {digest}, record {record} of {source} (SHA-256 {sha}…), imported {when} by {who}</source>
         <translation>{kind}, catégorie {category}{scheme} ; par {digest}, enregistrement {record} de {source} (SHA-256 {sha}…), importé le {when} par {who}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="460"/>
+        <location filename="../../triage/gui/detail.py" line="482"/>
         <source>What plugins suggest. Not a verdict: only an examiner&apos;s tag categorises.</source>
         <translation>Ce que suggèrent les greffons. Pas un verdict : seule l’étiquette d’un examinateur catégorise.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="465"/>
+        <location filename="../../triage/gui/detail.py" line="487"/>
         <source>Plugin suggestions</source>
         <translation>Suggestions des greffons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="474"/>
+        <location filename="../../triage/gui/detail.py" line="496"/>
         <source>Relevance {score:.3f}: orders the review, not a verdict</source>
         <translation>Pertinence {score:.3f} : ordonne l&apos;examen, ce n&apos;est pas un verdict</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="477"/>
+        <location filename="../../triage/gui/detail.py" line="499"/>
         <source>highest at {t:.1f} s</source>
         <translation>la plus haute à {t:.1f} s</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="482"/>
+        <location filename="../../triage/gui/detail.py" line="504"/>
         <source>model SHA-256 {sha}…</source>
         <translation>modèle SHA-256 {sha}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="483"/>
+        <location filename="../../triage/gui/detail.py" line="505"/>
         <source>no model file</source>
         <translation>pas de fichier de modèle</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="490"/>
+        <location filename="../../triage/gui/detail.py" line="512"/>
         <source>Flags (score over threshold): {flags}</source>
         <translation>Signalements (score au-dessus du seuil) : {flags}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="493"/>
+        <location filename="../../triage/gui/detail.py" line="515"/>
         <source>No label over its threshold</source>
         <translation>Aucune étiquette au-dessus de son seuil</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="496"/>
+        <location filename="../../triage/gui/detail.py" line="518"/>
         <source>Scores: {scores}</source>
         <translation>Scores : {scores}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="498"/>
+        <location filename="../../triage/gui/detail.py" line="520"/>
         <source>none above {min}</source>
         <translation>aucun au-dessus de {min}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="501"/>
+        <location filename="../../triage/gui/detail.py" line="523"/>
         <source>{n} face(s)</source>
         <translation>{n} visage(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="502"/>
+        <location filename="../../triage/gui/detail.py" line="524"/>
         <source>{n} region(s)</source>
         <translation>{n} région(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="505"/>
+        <location filename="../../triage/gui/detail.py" line="527"/>
         <source>Suggests category &lt;b&gt;{category}&lt;/b&gt; ({scheme}): press &lt;b&gt;{key}&lt;/b&gt; to confirm it as your tag</source>
         <translation>Suggère la catégorie &lt;b&gt;{category}&lt;/b&gt; ({scheme}) : appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour la confirmer comme votre étiquette</translation>
     </message>
@@ -564,48 +589,48 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="221"/>
-        <location filename="../../triage/gui/case_actions.py" line="248"/>
+        <location filename="../../triage/gui/case_actions.py" line="225"/>
+        <location filename="../../triage/gui/case_actions.py" line="252"/>
         <source>Export</source>
         <translation>Exporter</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="229"/>
+        <location filename="../../triage/gui/case_actions.py" line="233"/>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="235"/>
+        <location filename="../../triage/gui/case_actions.py" line="239"/>
         <source>The case&apos;s working scheme</source>
         <translation>Le référentiel de travail du dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="241"/>
+        <location filename="../../triage/gui/case_actions.py" line="245"/>
         <source>Overwrite an existing file</source>
         <translation>Remplacer un fichier existant</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="243"/>
+        <location filename="../../triage/gui/case_actions.py" line="247"/>
         <source>&amp;Format:</source>
         <translation>&amp;Format :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="244"/>
+        <location filename="../../triage/gui/case_actions.py" line="248"/>
         <source>&amp;Save as:</source>
         <translation>&amp;Enregistrer sous :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="245"/>
+        <location filename="../../triage/gui/case_actions.py" line="249"/>
         <source>&amp;Scheme:</source>
         <translation>&amp;Référentiel :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="246"/>
+        <location filename="../../triage/gui/case_actions.py" line="250"/>
         <source>&amp;Pictures in reports:</source>
         <translation>&amp;Images dans les rapports :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="257"/>
+        <location filename="../../triage/gui/case_actions.py" line="261"/>
         <source>Export to</source>
         <translation>Exporter vers</translation>
     </message>
@@ -691,22 +716,22 @@
 <context>
     <name>FileImportDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="135"/>
+        <location filename="../../triage/gui/case_actions.py" line="139"/>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="144"/>
+        <location filename="../../triage/gui/case_actions.py" line="148"/>
         <source>&amp;File:</source>
         <translation>&amp;Fichier :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="145"/>
+        <location filename="../../triage/gui/case_actions.py" line="149"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nom :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="148"/>
+        <location filename="../../triage/gui/case_actions.py" line="152"/>
         <source>Import</source>
         <translation>Importer</translation>
     </message>
@@ -1294,27 +1319,27 @@
 <context>
     <name>HashSetDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="176"/>
+        <location filename="../../triage/gui/case_actions.py" line="180"/>
         <source>Import hash set</source>
         <translation>Importer une liste d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="181"/>
+        <location filename="../../triage/gui/case_actions.py" line="185"/>
         <source>As the file says (or none)</source>
         <translation>Comme le dit le fichier (ou aucun)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="184"/>
+        <location filename="../../triage/gui/case_actions.py" line="188"/>
         <source>&amp;Kind:</source>
         <translation>&amp;Nature :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="185"/>
+        <location filename="../../triage/gui/case_actions.py" line="189"/>
         <source>&amp;Scheme of its categories:</source>
         <translation>&amp;Référentiel de ses catégories :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="188"/>
+        <location filename="../../triage/gui/case_actions.py" line="192"/>
         <source>Hash set file</source>
         <translation>Fichier de liste d&apos;empreintes</translation>
     </message>
@@ -1340,37 +1365,37 @@
 <context>
     <name>LinkListDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="198"/>
+        <location filename="../../triage/gui/case_actions.py" line="202"/>
         <source>Import URL block list</source>
         <translation>Importer une liste de blocage d’URL</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="200"/>
+        <location filename="../../triage/gui/case_actions.py" line="204"/>
         <source>From the file</source>
         <translation>D’après le fichier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="203"/>
+        <location filename="../../triage/gui/case_actions.py" line="207"/>
         <source>text: one URL per line; csv: a URL column and maybe a category; hashed: digests of normalised URLs</source>
         <translation>text : une URL par ligne ; csv : une colonne d’URL et éventuellement une catégorie ; hashed : empreintes d’URL normalisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="206"/>
+        <location filename="../../triage/gui/case_actions.py" line="210"/>
         <source>for entries that carry none (optional)</source>
         <translation>pour les entrées qui n’en ont pas (facultatif)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="207"/>
+        <location filename="../../triage/gui/case_actions.py" line="211"/>
         <source>F&amp;ormat:</source>
         <translation>F&amp;ormat :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="208"/>
+        <location filename="../../triage/gui/case_actions.py" line="212"/>
         <source>&amp;Category:</source>
         <translation>&amp;Catégorie :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="211"/>
+        <location filename="../../triage/gui/case_actions.py" line="215"/>
         <source>URL block list</source>
         <translation>Liste de blocage d’URL</translation>
     </message>

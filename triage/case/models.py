@@ -163,6 +163,67 @@ class Keyframe(Base):
     featureless: Mapped[bool] = mapped_column(Boolean)
 
 
+class VideoFrames(Base):
+    """A video's frame hashes (PDQ about one a second), packed in one blob: `triage.hashing.frames`."""
+
+    __tablename__ = "video_frames"
+
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), primary_key=True)
+    step: Mapped[int] = mapped_column(Integer)  # frames between two hashed frames
+    count: Mapped[int] = mapped_column(Integer)
+    format: Mapped[int] = mapped_column(Integer)
+    frames: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class VideoMatch(Base):
+    """A still (kind "still") or a video (kind "clip") that matches frames of a video.
+
+    For a still, `video_start` is the time of the closest frame; for a clip,
+    the stretch `video_start`-`video_end` of the video matches the stretch
+    `media_start`-`media_end` of the clip. Rebuilt with the stacks.
+    """
+
+    __tablename__ = "video_match"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), index=True)
+    video_id: Mapped[int] = mapped_column(ForeignKey("media.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    distance: Mapped[int] = mapped_column(Integer)
+    frames: Mapped[int] = mapped_column(Integer)  # frames that matched
+    video_start: Mapped[float]
+    video_end: Mapped[float]
+    media_start: Mapped[float | None]
+    media_end: Mapped[float | None]
+
+
+class VpdqVideo(Base):
+    """One video of an imported vPDQ hash list: its frame hashes, packed as `VideoFrames`."""
+
+    __tablename__ = "vpdq_video"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hash_set_id: Mapped[int] = mapped_column(ForeignKey("hash_set.id"), index=True)
+    record: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(60))
+    count: Mapped[int] = mapped_column(Integer)
+    frames: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class VpdqMatch(Base):
+    """A case video that matches a vPDQ list's video: shares of matching frames both ways."""
+
+    __tablename__ = "vpdq_match"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), index=True)
+    hash_set_id: Mapped[int] = mapped_column(ForeignKey("hash_set.id"), index=True)
+    vpdq_video_id: Mapped[int] = mapped_column(ForeignKey("vpdq_video.id"))
+    query_percent: Mapped[float]  # of the case video's frames found in the listed video
+    compared_percent: Mapped[float]  # of the listed video's frames found in the case video
+
+
 class File(Base):
     """One directory entry found in an evidence (deleted and orphan ones too), or an item
     found inside another file (a container)."""

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 COMMAND_MODULES = (
     "gui", "demo", "ingest", "inspect", "verify", "hashset", "stacks", "scheme", "tag", "export",
-    "plugins", "links", "lab", "audit", "unlock",
+    "plugins", "links", "lab", "audit", "video", "unlock",
 )
 # Commands registered by a module of another name; every other command is its module's name.
 MODULE_OF = {"cluster": "stacks", "info": "inspect", "files": "inspect", "untag": "tag", "tags": "tag",
@@ -36,12 +36,13 @@ class UsageError(Exception):
 
 
 @contextmanager
-def case_store(case_dir: str, *refusals: type[Exception]) -> Iterator[CaseStore]:
+def case_store(case_dir: str, *refusals: type[Exception],
+               password: str | None = None) -> Iterator[CaseStore]:
     """The case at `case_dir`, open for the block and closed after it; the `refusals` (a
     library's own "cannot do that" errors) become one-line usage errors."""
     from triage.case.store import open_case
 
-    store = open_case(case_dir)
+    store = open_case(case_dir, password=password)
     try:
         yield store
     except refusals as exc:

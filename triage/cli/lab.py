@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import getpass
 import sys
-from contextlib import contextmanager
 
 from sqlalchemy import text
 
@@ -31,7 +30,7 @@ from triage.case.store import (
     read_credentials,
     read_settings_url,
 )
-from triage.cli import UsageError, ask_password
+from triage.cli import UsageError, ask_password, case_store
 
 
 def register(subparsers) -> None:
@@ -99,18 +98,10 @@ def _roles():
     return roles
 
 
-@contextmanager
 def _owner_store(args):
     """The case, opened with the owner's credentials (typed when asked)."""
-    RoleError = _roles().RoleError
     password = ask_password("owner's database password: ") if args.password_prompt else None
-    store = open_case(args.case_dir, password=password)
-    try:
-        yield store
-    except RoleError as exc:
-        raise UsageError(str(exc)) from None
-    finally:
-        store.close()
+    return case_store(args.case_dir, _roles().RoleError, password=password)
 
 
 def _new_password(name: str) -> str:

@@ -6,6 +6,10 @@ Each runs on a `BackgroundCall` (the window stays responsive, the database
 is never touched on the GUI thread), shows its outcome in the message bar,
 and refreshes the case view when it changed the case. Every one of them is
 audited by the function it calls, exactly as from the command line.
+
+What each command runs is imported in its job, not here: hash sets (0.8 s to import),
+exports (0.3 s), stacking (1.3 s with OpenCV and SciPy) would otherwise all be paid at the
+application's start-up, for menu items most sessions never use.
 """
 
 from __future__ import annotations

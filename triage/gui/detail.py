@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from triage.review import gallery
 from triage.review.gallery import GalleryItem, MediaDetail
+from triage.review.video_matches import clock
 from triage.case.thumbnails import FILMSTRIP
 from triage.gui import formatting
 from triage.gui.gallery_model import ThumbnailCache, coalesced
@@ -390,6 +391,9 @@ def detail_html(d: MediaDetail, suggestions: list[PluginSuggestion] = (),
         parts.append(html_section(translate("DetailPane", "Near hash-set entries (perceptual)"),
                               f"<p style='margin:0'><i>{esc(_near_note())}</i></p>"
                               + html_table([(n.hash_set, _near(n)) for n in d.near])))
+    if d.videos:
+        parts.append(html_section(translate("DetailPane", "Video frames matched"), html_table(
+            [(esc(v.other_name), _video_match(v)) for v in d.videos])))
     if suggestions:
         parts.append(suggestions_html(d, suggestions))
     if d.tags:
@@ -425,6 +429,24 @@ def _near(n) -> str:
         algorithm=esc(n.algorithm.upper() if n.algorithm == "pdq" else "pHash"),
         distance=n.distance, where=where, kind=esc(n.kind), category=esc(n.category),
         record=n.record)
+
+
+def _video_match(v) -> str:
+    """A still's or clip's match to a video's frames, with the times on both sides."""
+    if v.kind == "vpdq":
+        mine, theirs = v.percent or (0.0, 0.0)
+        return translate("DetailPane", "vPDQ: {mine:.0f}% of this video's frames, {theirs:.0f}% "
+                                       "of the listed video's").format(mine=mine, theirs=theirs)
+    if v.kind == "still" and v.here_start is None:
+        return translate("DetailPane", "matches {time} of {name} (PDQ distance {distance})").format(
+            time=clock(v.other_start), name=esc(v.other_name), distance=v.distance)
+    if v.kind == "still":
+        return translate("DetailPane", "a still of {time} of this video (PDQ distance {distance})"
+                         ).format(time=clock(v.here_start), distance=v.distance)
+    return translate("DetailPane", "{start}–{end} here is {other_start}–{other_end} of {name} "
+                                   "({frames} frames)").format(
+        start=clock(v.here_start), end=clock(v.here_end), other_start=clock(v.other_start),
+        other_end=clock(v.other_end), name=esc(v.other_name), frames=v.frames)
 
 
 def _instance(i) -> str:

@@ -20,6 +20,7 @@ from typing import Any, BinaryIO, Callable
 
 from PIL import Image
 
+from triage.hashing.frames import FrameHashes
 from triage.hashing.perceptual import hash_picture
 from triage.media.decode import DecodeError, decode_picture
 from triage.media.exif import read_exif
@@ -53,6 +54,10 @@ class VideoInfo:
     scenes: int
     keyframes: list[Keyframe] = field(default_factory=list)
     filmstrip: bytes | None = None
+    frame_hashes: FrameHashes = field(default_factory=FrameHashes.empty)
+    """PDQ of a frame about every second (vPDQ's features), from the same decode."""
+    frame_step: int = 1
+    """Frames between two hashed frames."""
 
 
 @dataclass
@@ -152,7 +157,8 @@ def analyse_video(source: bytes | str | os.PathLike | BinaryIO,
     result.video = VideoInfo(
         duration=frames.duration, fps=frames.fps, frame_count=frames.frame_count,
         codec=frames.codec, scenes=frames.scenes, keyframes=keyframes,
-        filmstrip=filmstrip_jpeg([f.picture for f in strip]))
+        filmstrip=filmstrip_jpeg([f.picture for f in strip]),
+        frame_hashes=frames.frame_hashes, frame_step=frames.frame_step)
     return result
 
 

@@ -37,6 +37,7 @@ from triage.case.models import (
     LinkScan,
     Media,
     Partition,
+    VideoFrames,
     WorkStatus,
 )
 from triage.case.store import CaseStore, current_examiner
@@ -52,6 +53,7 @@ from triage.evidence import (
     open_source,
     walk,
 )
+from triage.hashing.frames import PACKED_FORMAT
 from triage.hashsets import match_case
 from triage.media.sniff import extension_mismatch, media_kind
 from triage.pipeline.content import PASSWORDS, locator, locator_query
@@ -991,6 +993,13 @@ def _record_analyses(session: Session, analysed: dict[str, MediaAnalysis],
     ]
     if keyframes:
         session.execute(insert(Keyframe), keyframes)
+    frames = [
+        {"media_id": i, "step": video.frame_step, "count": len(video.frame_hashes),
+         "format": PACKED_FORMAT, "frames": video.frame_hashes.pack()}
+        for i in missing if (video := analysed[ids[i]].video) and len(video.frame_hashes)
+    ]
+    if frames:
+        session.execute(insert(VideoFrames), frames)
 
 
 def _analysis_values(media_id: int, analysis: MediaAnalysis) -> dict:

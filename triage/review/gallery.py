@@ -39,6 +39,7 @@ from triage.case.models import (
     TagSourceKind,
     TagState,
 )
+from triage.review.video_matches import VideoMatchView, video_matches
 
 UNCATEGORISED = "uncategorised"
 """Category filter value: no examiner tag and no alert hash-set category: needs a person."""
@@ -559,6 +560,7 @@ class MediaDetail:
     near: tuple[NearMatch, ...] = ()  # perceptual near matches, closest first
     series_id: int | None = None  # its series (pictures of one setting), if any
     series_size: int = 0  # media in that series, itself included
+    videos: tuple[VideoMatchView, ...] = ()  # frames of videos it matches (triage.review.video_matches)
 
 
 STACK_MEMBERS_SHOWN = 500
@@ -576,7 +578,7 @@ def media_detail(session: Session, media_id: int) -> MediaDetail | None:
                        _instances(session, media_id), _hits(session, media_id),
                        _tags(session, media_id), stack_members(session, media_id),
                        tag_history(session, media_id), near_matches(session, media_id),
-                       media.series_id, series_size or 0)
+                       media.series_id, series_size or 0, video_matches(session, media_id))
 
 
 def stack_members(session: Session, media_id: int,
