@@ -97,8 +97,9 @@ class EvidencePanel(QWidget):
         self.tree.customContextMenuRequested.connect(self._context_menu)
 
     def _context_menu(self, position) -> None:
-        """On a locked encrypted volume: Unlock volume…"""
-        item = self.tree.itemAt(position)
+        """On a locked encrypted volume: Unlock volume… (the Menu key or Shift+F10 opens it
+        on the current row)."""
+        item = self.tree.itemAt(position) or self.tree.currentItem()
         value = item.data(0, Qt.ItemDataRole.UserRole + 1) if item else None
         if not isinstance(value, tuple) or not is_locked(value[1]):
             return
