@@ -23,6 +23,12 @@ with the generator's manifest).
     python bench/ingest.py --size-mb 60     # quick check
     python bench/ingest.py --profile        # and one extra cProfile'd run of ours
     python bench/ingest.py --py-spy         # and one extra run sampled by py-spy
+    python bench/ingest.py --formats --size-mb 60 --repeat 3
+                                            # only the virtual disk rows (issue 20)
+
+With ``--formats``, the same disk is converted by ``qemu-img`` to VMDK, VHD,
+VHDX and QCOW2 and each is ingested ``--hashes-only`` against the raw disk
+in the same run (goal: each format costs at most 1.3× the raw ingest).
 """
 
 from __future__ import annotations
@@ -48,6 +54,9 @@ sys.path.insert(0, str(HERE))
 import make_media_image  # noqa: E402
 
 GOAL = 1.5
+FORMATS_GOAL = 1.3  # a virtual disk's ingest against the raw disk's (issue 20)
+QEMU_FORMATS = {"VMDK": ("vmdk", []), "VHD": ("vpc", ["-o", "subformat=dynamic,force_size=on"]),
+                "VHDX": ("vhdx", []), "QCOW2": ("qcow2", [])}
 PYSPY_RATE = 100  # samples per second per process
 HASHDEEP_ALGOS = "md5,sha1,sha256"
 
@@ -368,6 +377,70 @@ def pyspy_ours(img, work: Path, extra: list[str], top: int) -> None:
     shutil.rmtree(case, ignore_errors=True)
 
 
+def full_read_speed(path: Path, repeat: int) -> float:
+    """MB/s of reading the whole disk through Triage's source for its format (best run)."""
+    sys.path.insert(0, str(REPO))
+    from triage.evidence import open_evidence
+
+    best = float("inf")
+    for _ in range(repeat):
+        source = open_evidence(path)
+        started = time.perf_counter()
+        for _chunk in source.chunks():
+            pass
+        best = min(best, time.perf_counter() - started)
+        source.close()
+    return source.size / 1e6 / best
+
+
+def run_formats(img: make_media_image.MediaImage, work: Path, repeat: int) -> int:
+    """`ingest --hashes-only` of the raw disk and of the same disk in each virtual format,
+    alternating, `repeat` times; prints best and median seconds and the ratio to raw."""
+    if not shutil.which("qemu-img"):
+        print("qemu-img not found: apt-get install qemu-utils", file=sys.stderr)
+        return 2
+    images = {"raw": img.path}
+    for label, (fmt, options) in QEMU_FORMATS.items():
+        target = work / f"disk.{fmt}"
+        subprocess.run(["qemu-img", "convert", "-q", "-f", "raw", "-O", fmt, *options,
+                        str(img.path), str(target)], check=True)
+        images[label] = target
+    times: dict[str, list[float]] = {label: [] for label in images}
+    for i in range(repeat):
+        order = list(images) if i % 2 == 0 else list(reversed(images))
+        for label in order:
+            case = work / f"case-{label}-{i}"
+            settle(images[label])
+            t, proc = timed([sys.executable, "-m", "triage", "ingest", str(case),
+                             str(images[label]), "--hashes-only"],
+                            capture_output=True, env=triage_env(), cwd=REPO)
+            if proc.returncode != 0:
+                print(f"{label}: ingest failed: {proc.stderr.decode(errors='replace')[-500:]}")
+                return 1
+            times[label].append(t.wall)
+            print(f"[bench] run {i + 1}/{repeat} {label}: {t.wall:.2f} s", file=sys.stderr)
+            shutil.rmtree(case, ignore_errors=True)
+    raw_best, raw_median = min(times["raw"]), statistics.median(times["raw"])
+    reads = {label: full_read_speed(path, repeat) for label, path in images.items()}
+    print()
+    print(f"Virtual disks: ingest --hashes-only of one {img.path.stat().st_size / 1e6:.0f} MB "
+          f"disk ({img.content_bytes / 1e6:.0f} MB of files), {repeat} run(s) each, alternating")
+    print(f"  {'format':8s} {'file MB':>8s} {'best s':>8s} {'median s':>9s} {'× raw best':>11s} "
+          f"{'× raw median':>13s} {'read MB/s':>10s}")
+    for label, runs in times.items():
+        size = images[label].stat().st_blocks * 512 / 1e6
+        best, median = min(runs), statistics.median(runs)
+        print(f"  {label:8s} {size:8.0f} {best:8.2f} {median:9.2f} {best / raw_best:11.2f} "
+              f"{median / raw_median:13.2f} {reads[label]:10.0f}")
+    print("  read MB/s: the whole disk read through its Source in this process (best run), "
+          "the part of the cost that depends on the format")
+    worst = max(statistics.median(runs) / raw_median
+                for label, runs in times.items() if label != "raw")
+    print(f"  goal: each format ≤ {FORMATS_GOAL}× the raw ingest (medians): "
+          f"{'met' if worst <= FORMATS_GOAL else 'NOT met'} (worst {worst:.2f}×)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -390,8 +463,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--py-spy", action="store_true",
                     help="after timing, sample one more run of ours with py-spy (all processes)")
     ap.add_argument("--profile-top", type=int, default=30, help="lines per profile listing")
+    ap.add_argument("--formats", action="store_true",
+                    help="only the virtual disk rows: raw against VMDK, VHD, VHDX, QCOW2")
     args = ap.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)
+    if args.formats:
+        img = make_media_image.ensure_image(args.size_mb, args.seed, args.cache_dir, args.rebuild)
+        work = Path(tempfile.mkdtemp(prefix="triage-bench-", dir=args.workdir))
+        try:
+            return run_formats(img, work, args.repeat)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
     for tool in ("tsk_recover", "hashdeep"):
         if not shutil.which(tool):

@@ -618,3 +618,95 @@ def make_corrupted_e01(raw: Path, folder: Path, needle: bytes) -> Path:
     out.write_bytes(bytes(data))
     shutil.rmtree(folder / "work")
     return out
+
+
+# --------------------------------------------------------------------------
+# Virtual disks (qemu-img, Debian qemu-utils)
+# --------------------------------------------------------------------------
+
+#: id -> (qemu-img output format, its options, file extension)
+VIRTUAL_FORMATS = {
+    "vmdk-sparse": ("vmdk", [], "vmdk"),
+    "vmdk-stream": ("vmdk", ["-o", "subformat=streamOptimized"], "vmdk"),
+    "vmdk-split": ("vmdk", ["-o", "subformat=twoGbMaxExtentFlat"], "vmdk"),
+    "vhd-dynamic": ("vpc", ["-o", "subformat=dynamic,force_size=on"], "vhd"),
+    "vhd-fixed": ("vpc", ["-o", "subformat=fixed,force_size=on"], "vhd"),
+    "vhdx": ("vhdx", [], "vhdx"),
+    "qcow2": ("qcow2", [], "qcow2"),
+    "qcow2-compressed": ("qcow2", ["-c"], "qcow2"),
+}
+
+
+def make_virtual_disk(raw: Path, folder: Path, kind: str) -> Path:
+    """`raw` converted by qemu-img into the virtual disk format `kind` (VIRTUAL_FORMATS)."""
+    require("qemu-img")
+    fmt, options, ext = VIRTUAL_FORMATS[kind]
+    target = Path(folder) / kind / f"{Path(raw).stem}-{kind}.{ext}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _run(["qemu-img", "convert", "-q", "-f", "raw", "-O", fmt, *options, str(raw), str(target)])
+    return target
+
+
+def make_child_image(base: Path, folder: Path, fmt: str,
+                     changes: dict[int, tuple[int, int]]) -> Path:
+    """A QCOW2 overlay or VMDK delta (`fmt`) on `base` (its parent, named relatively), with
+    `changes` (offset -> (byte value, length)) written through it."""
+    require("qemu-img", "qemu-io")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    child = folder / (Path(base).stem + f"-child.{fmt}")
+    _run(["qemu-img", "create", "-q", "-f", fmt, "-F", fmt, "-b", Path(base).name,
+          str(child)], cwd=folder)
+    for offset, (value, length) in changes.items():
+        _run(["qemu-io", "-f", fmt, "-c", f"write -P {value} {offset} {length}", str(child)])
+    return child
+
+
+LUKS_PASSWORD = "luks-TEST"
+
+
+def make_luks1_fat(folder: Path) -> Disk:
+    """A LUKS1 volume holding a FAT16 file system (see make_luks_fat)."""
+    return make_luks_fat(folder, "luks1")
+
+
+def make_luks2_fat(folder: Path) -> Disk:
+    """A LUKS2 volume (PBKDF2, 512-byte sectors) holding a FAT16 file system."""
+    return make_luks_fat(folder, "luks2")
+
+
+def make_luks_fat(folder: Path, luks_type: str, extra: dict[str, bytes] | None = None) -> Disk:
+    """A LUKS volume (aes-xts-plain64, password LUKS_PASSWORD) holding a FAT16 file system
+    with the standard payload. cryptsetup writes only the header (no device-mapper, no
+    root); the payload is encrypted here with the volume key given to luksFormat."""
+    require("cryptsetup", "mkfs.vfat", "mcopy")
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    folder = Path(folder) / luks_type
+    folder.mkdir(parents=True, exist_ok=True)
+    payload = standard_payload(5)
+    if extra:
+        payload.files.update(extra)
+        payload.dirs.extend(sorted({rel.rsplit("/", 1)[0] for rel in extra if "/" in rel}))
+    fat = make_fat_fs(folder / "inner.fat16", 4 * MIB, 16, payload, DELETED_FAT)
+    volume_key = bytes(range(64))  # aes-xts with two 256-bit keys
+    (folder / "volume.key").write_bytes(volume_key)
+    (folder / "pass").write_text(LUKS_PASSWORD)
+    header = 2 * MIB if luks_type == "luks1" else 16 * MIB
+    disk = _sparse(folder / f"{luks_type}_fat16.raw", header + 4 * MIB)
+    options = (["--align-payload", "4096"] if luks_type == "luks1"
+               else ["--pbkdf", "pbkdf2", "--sector-size", "512", "--offset", str(header // SECTOR)])
+    _run(["cryptsetup", "luksFormat", "-q", "--type", luks_type, "--cipher", "aes-xts-plain64",
+          "--key-size", "512", "--hash", "sha256", "--pbkdf-force-iterations", "1000",
+          "--volume-key-file", str(folder / "volume.key"), "--key-file", str(folder / "pass"),
+          *options, str(disk)])
+    plain = fat.read_bytes()
+    encrypted = bytearray()
+    for sector in range(len(plain) // SECTOR):
+        cipher = Cipher(algorithms.AES(volume_key), modes.XTS(sector.to_bytes(16, "little")))
+        encrypted += cipher.encryptor().update(plain[sector * SECTOR:(sector + 1) * SECTOR])
+    with open(disk, "r+b") as handle:
+        handle.seek(header)
+        handle.write(encrypted)
+    fat.unlink()
+    return Disk(disk, {0: ("fat16", payload, DELETED_FAT)})

@@ -19,7 +19,10 @@ def _fingerprint(path: Path):
 
 
 @pytest.mark.parametrize("names", [["image.dd"], ["ext2.split.E01", "ext2.split.E02"],
-                                   ["ext2.splitraw.000", "ext2.splitraw.001"]])
+                                   ["ext2.splitraw.000", "ext2.splitraw.001"],
+                                   ["ext2.vmdk"], ["ext2.qcow2"], ["ext2.vhd"],
+                                   ["image-differential.vhd", "image.vhd"],
+                                   ["hfsplus_zlib.dmg"], ["apfs.raw"]])
 def test_ingest_and_verify_never_change_the_evidence(tmp_path, names):
     if not (SHARED / names[0]).exists():
         missing("shared test images not present")

@@ -78,9 +78,9 @@ def test_the_cli_starts_image_hashes_early_only_for_a_new_case(tmp_path, monkeyp
     started = []
     real = start_image_hashes
 
-    def spy(executor, paths):
+    def spy(executor, paths, *rest):
         started.append(list(paths))
-        return real(executor, paths)
+        return real(executor, paths, *rest)
 
     monkeypatch.setattr("triage.pipeline.work.start_image_hashes", spy)
     case = tmp_path / "case"

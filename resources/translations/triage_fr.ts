@@ -4,42 +4,42 @@
 <context>
     <name>AddEvidenceDialog</name>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="29"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="101"/>
         <source>Add evidence</source>
         <translation>Ajouter des scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="33"/>
-        <source>Add disk images (raw/dd, split raw, E01: choose the first segment, the others are found) or folders of extracted files. Evidence is only ever opened for reading.</source>
-        <translation>Ajoutez des images disque (raw/dd, raw segmentée, E01 : choisissez le premier segment, les autres sont trouvés) ou des dossiers de fichiers extraits. Les scellés ne sont jamais ouverts qu&apos;en lecture.</translation>
+        <location filename="../../triage/gui/evidence_dialog.py" line="105"/>
+        <source>Add disk images (raw/dd, split raw, E01: choose the first segment, the others are found; VMDK, VHD, VHDX, QCOW2, DMG) or folders of extracted files. Evidence is only ever opened for reading.</source>
+        <translation>Ajoutez des images disque (raw/dd, raw segmentée, E01 : choisissez le premier segment, les autres sont trouvés ; VMDK, VHD, VHDX, QCOW2, DMG) ou des dossiers de fichiers extraits. Les scellés ne sont jamais ouverts qu&apos;en lecture.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="38"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="111"/>
         <source>Add image files…</source>
         <translation>Ajouter des fichiers d&apos;image…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="41"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="114"/>
         <source>Add folder…</source>
         <translation>Ajouter un répertoire…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="44"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="117"/>
         <source>Remove</source>
         <translation>Retirer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="56"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="129"/>
         <source>Add and process</source>
         <translation>Ajouter et traiter</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="81"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="169"/>
         <source>Disk images</source>
         <translation>Images disque</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/evidence_dialog.py" line="86"/>
+        <location filename="../../triage/gui/evidence_dialog.py" line="174"/>
         <source>Folder of files</source>
         <translation>Répertoire de fichiers</translation>
     </message>
@@ -120,126 +120,159 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="345"/>
+        <location filename="../../triage/gui/case_view.py" line="365"/>
         <source>Evidence</source>
         <translation>Scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="352"/>
+        <location filename="../../triage/gui/case_view.py" line="372"/>
         <source>Summary</source>
         <translation>Résumé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="397"/>
+        <location filename="../../triage/gui/case_view.py" line="417"/>
         <source>Filter by path, name or MD5</source>
         <translation>Filtrer par chemin, nom ou MD5</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="408"/>
+        <location filename="../../triage/gui/case_view.py" line="428"/>
         <source>Filter:</source>
         <translation>Filtre :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="421"/>
+        <location filename="../../triage/gui/case_view.py" line="441"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="443"/>
+        <location filename="../../triage/gui/case_view.py" line="463"/>
         <source>&amp;Gallery</source>
         <translation>&amp;Galerie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="444"/>
+        <location filename="../../triage/gui/case_view.py" line="464"/>
         <source>&amp;Evidence and files</source>
         <translation>&amp;Scellés et fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="448"/>
+        <location filename="../../triage/gui/case_view.py" line="468"/>
         <source>Could not read the links: {m}</source>
         <translation>Impossible de lire les liens : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="449"/>
+        <location filename="../../triage/gui/case_view.py" line="469"/>
         <source>&amp;Links</source>
         <translation>&amp;Liens</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="475"/>
+        <location filename="../../triage/gui/case_view.py" line="495"/>
         <source>Could not record the examiner: {m}</source>
         <translation>Impossible d&apos;enregistrer l&apos;examinateur : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="506"/>
+        <location filename="../../triage/gui/case_view.py" line="526"/>
         <source>Could not read the case: {m}</source>
         <translation>Lecture du dossier impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="507"/>
-        <location filename="../../triage/gui/case_view.py" line="526"/>
+        <location filename="../../triage/gui/case_view.py" line="527"/>
+        <location filename="../../triage/gui/case_view.py" line="546"/>
         <source>Retry</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="525"/>
+        <location filename="../../triage/gui/case_view.py" line="545"/>
         <source>Could not read the file list: {m}</source>
         <translation>Lecture de la liste des fichiers impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="530"/>
+        <location filename="../../triage/gui/case_view.py" line="550"/>
         <source>Reading…</source>
         <translation>Lecture…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="535"/>
+        <location filename="../../triage/gui/case_view.py" line="555"/>
         <source>{shown} of {total} entries</source>
         <translation>{shown} entrées sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="538"/>
+        <location filename="../../triage/gui/case_view.py" line="558"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="563"/>
+        <location filename="../../triage/gui/case_view.py" line="586"/>
         <source>An ingest is already running in this case.</source>
         <translation>Une ingestion est déjà en cours dans ce dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="570"/>
+        <location filename="../../triage/gui/case_view.py" line="596"/>
         <source>Adding {n} evidence…</source>
         <translation>Ajout de {n} scellé(s)…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="571"/>
+        <location filename="../../triage/gui/case_view.py" line="597"/>
         <source>Resuming ingest…</source>
         <translation>Reprise de l&apos;ingestion…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="603"/>
+        <location filename="../../triage/gui/case_view.py" line="636"/>
         <source>Ingest stopped: {e}. What was recorded is kept; resume to finish.</source>
         <translation>Ingestion arrêtée : {e}. Ce qui a été enregistré est conservé ; reprenez pour terminer.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="605"/>
-        <location filename="../../triage/gui/case_view.py" line="620"/>
+        <location filename="../../triage/gui/case_view.py" line="638"/>
+        <location filename="../../triage/gui/case_view.py" line="653"/>
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="609"/>
+        <location filename="../../triage/gui/case_view.py" line="642"/>
         <source>Plugin {name} stopped: {error}</source>
         <translation>Extension {name} arrêtée : {error}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="612"/>
+        <location filename="../../triage/gui/case_view.py" line="645"/>
         <source>Ingest cancelled after {n} files. Resume to finish; nothing is done twice.</source>
         <translation>Ingestion annulée après {n} fichiers. Reprenez pour terminer ; rien n’est fait deux fois.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="615"/>
+        <location filename="../../triage/gui/case_view.py" line="648"/>
         <source>Ingest finished: {n} files hashed, {e} file errors.</source>
         <translation>Ingestion terminée : {n} fichiers hachés, {e} erreurs de fichier.</translation>
+    </message>
+</context>
+<context>
+    <name>CredentialsBox</name>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="35"/>
+        <source>Encrypted volumes (BitLocker, LUKS, APFS): never stored</source>
+        <translation>Volumes chiffrés (BitLocker, LUKS, APFS) : jamais enregistrés</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="44"/>
+        <source>Choose…</source>
+        <translation>Choisir…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="50"/>
+        <source>&amp;Password:</source>
+        <translation>&amp;Mot de passe :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="51"/>
+        <source>&amp;Recovery key:</source>
+        <translation>Clé de &amp;récupération :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="52"/>
+        <source>&amp;Key file:</source>
+        <translation>&amp;Fichier de clé :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="55"/>
+        <source>Startup key or key file</source>
+        <translation>Clé de démarrage ou fichier de clé</translation>
     </message>
 </context>
 <context>
@@ -528,22 +561,27 @@
 <context>
     <name>EvidencePanel</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="78"/>
+        <location filename="../../triage/gui/case_view.py" line="83"/>
         <source>Select an evidence, partition or container for details.</source>
         <translation>Sélectionnez un scellé, une partition ou un conteneur pour le détail.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="138"/>
+        <location filename="../../triage/gui/case_view.py" line="107"/>
+        <source>Unlock volume…</source>
+        <translation>Déverrouiller le volume…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_view.py" line="157"/>
         <source>Partition {index}</source>
         <translation>Partition {index}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="141"/>
+        <location filename="../../triage/gui/case_view.py" line="160"/>
         <source>Error: {error}</source>
         <translation>Erreur : {error}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="141"/>
+        <location filename="../../triage/gui/case_view.py" line="160"/>
         <source>Read</source>
         <translation>Lu</translation>
     </message>
@@ -551,48 +589,48 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="221"/>
-        <location filename="../../triage/gui/case_actions.py" line="248"/>
+        <location filename="../../triage/gui/case_actions.py" line="225"/>
+        <location filename="../../triage/gui/case_actions.py" line="252"/>
         <source>Export</source>
         <translation>Exporter</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="229"/>
+        <location filename="../../triage/gui/case_actions.py" line="233"/>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="235"/>
+        <location filename="../../triage/gui/case_actions.py" line="239"/>
         <source>The case&apos;s working scheme</source>
         <translation>Le référentiel de travail du dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="241"/>
+        <location filename="../../triage/gui/case_actions.py" line="245"/>
         <source>Overwrite an existing file</source>
         <translation>Remplacer un fichier existant</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="243"/>
+        <location filename="../../triage/gui/case_actions.py" line="247"/>
         <source>&amp;Format:</source>
         <translation>&amp;Format :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="244"/>
+        <location filename="../../triage/gui/case_actions.py" line="248"/>
         <source>&amp;Save as:</source>
         <translation>&amp;Enregistrer sous :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="245"/>
+        <location filename="../../triage/gui/case_actions.py" line="249"/>
         <source>&amp;Scheme:</source>
         <translation>&amp;Référentiel :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="246"/>
+        <location filename="../../triage/gui/case_actions.py" line="250"/>
         <source>&amp;Pictures in reports:</source>
         <translation>&amp;Images dans les rapports :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="257"/>
+        <location filename="../../triage/gui/case_actions.py" line="261"/>
         <source>Export to</source>
         <translation>Exporter vers</translation>
     </message>
@@ -678,22 +716,22 @@
 <context>
     <name>FileImportDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="135"/>
+        <location filename="../../triage/gui/case_actions.py" line="139"/>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="144"/>
+        <location filename="../../triage/gui/case_actions.py" line="148"/>
         <source>&amp;File:</source>
         <translation>&amp;Fichier :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="145"/>
+        <location filename="../../triage/gui/case_actions.py" line="149"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nom :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="148"/>
+        <location filename="../../triage/gui/case_actions.py" line="152"/>
         <source>Import</source>
         <translation>Importer</translation>
     </message>
@@ -1281,27 +1319,27 @@
 <context>
     <name>HashSetDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="176"/>
+        <location filename="../../triage/gui/case_actions.py" line="180"/>
         <source>Import hash set</source>
         <translation>Importer une liste d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="181"/>
+        <location filename="../../triage/gui/case_actions.py" line="185"/>
         <source>As the file says (or none)</source>
         <translation>Comme le dit le fichier (ou aucun)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="184"/>
+        <location filename="../../triage/gui/case_actions.py" line="188"/>
         <source>&amp;Kind:</source>
         <translation>&amp;Nature :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="185"/>
+        <location filename="../../triage/gui/case_actions.py" line="189"/>
         <source>&amp;Scheme of its categories:</source>
         <translation>&amp;Référentiel de ses catégories :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="188"/>
+        <location filename="../../triage/gui/case_actions.py" line="192"/>
         <source>Hash set file</source>
         <translation>Fichier de liste d&apos;empreintes</translation>
     </message>
@@ -1327,37 +1365,37 @@
 <context>
     <name>LinkListDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="198"/>
+        <location filename="../../triage/gui/case_actions.py" line="202"/>
         <source>Import URL block list</source>
         <translation>Importer une liste de blocage d’URL</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="200"/>
+        <location filename="../../triage/gui/case_actions.py" line="204"/>
         <source>From the file</source>
         <translation>D’après le fichier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="203"/>
+        <location filename="../../triage/gui/case_actions.py" line="207"/>
         <source>text: one URL per line; csv: a URL column and maybe a category; hashed: digests of normalised URLs</source>
         <translation>text : une URL par ligne ; csv : une colonne d’URL et éventuellement une catégorie ; hashed : empreintes d’URL normalisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="206"/>
+        <location filename="../../triage/gui/case_actions.py" line="210"/>
         <source>for entries that carry none (optional)</source>
         <translation>pour les entrées qui n’en ont pas (facultatif)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="207"/>
+        <location filename="../../triage/gui/case_actions.py" line="211"/>
         <source>F&amp;ormat:</source>
         <translation>F&amp;ormat :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="208"/>
+        <location filename="../../triage/gui/case_actions.py" line="212"/>
         <source>&amp;Category:</source>
         <translation>&amp;Catégorie :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="211"/>
+        <location filename="../../triage/gui/case_actions.py" line="215"/>
         <source>URL block list</source>
         <translation>Liste de blocage d’URL</translation>
     </message>
@@ -1791,92 +1829,92 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
         <translation>Une ingestion est en cours : annulez-la avant de fermer le dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="507"/>
+        <location filename="../../triage/gui/main_window.py" line="509"/>
         <source>(no case open)</source>
         <translation>(aucun dossier ouvert)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="526"/>
+        <location filename="../../triage/gui/main_window.py" line="528"/>
         <source>Importing hash set {name}…</source>
         <translation>Import de la liste d&apos;empreintes {name}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="540"/>
+        <location filename="../../triage/gui/main_window.py" line="542"/>
         <source>Importing URL list {name}…</source>
         <translation>Import de la liste d’URL {name}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="550"/>
+        <location filename="../../triage/gui/main_window.py" line="552"/>
         <source>Export links</source>
         <translation>Exporter les liens</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="551"/>
+        <location filename="../../triage/gui/main_window.py" line="553"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="557"/>
+        <location filename="../../triage/gui/main_window.py" line="559"/>
         <source>Exporting links…</source>
         <translation>Export des liens…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="563"/>
+        <location filename="../../triage/gui/main_window.py" line="565"/>
         <source>Stacking near-duplicates…</source>
         <translation>Regroupement des quasi-doublons…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="579"/>
+        <location filename="../../triage/gui/main_window.py" line="581"/>
         <source>Exporting…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="586"/>
+        <location filename="../../triage/gui/main_window.py" line="588"/>
         <source>Verifying evidence and audit log…</source>
         <translation>Vérification des scellés et du journal d&apos;audit…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="601"/>
+        <location filename="../../triage/gui/main_window.py" line="603"/>
         <source>Preparing the demo case…</source>
         <translation>Préparation du dossier de démonstration…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="616"/>
+        <location filename="../../triage/gui/main_window.py" line="618"/>
         <source>Cannot prepare the demo case: {m}</source>
         <translation>Impossible de préparer l’affaire de démonstration : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="633"/>
+        <location filename="../../triage/gui/main_window.py" line="635"/>
         <source>The new language is used from the next start.</source>
         <translation>La nouvelle langue s&apos;applique au prochain démarrage.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="646"/>
+        <location filename="../../triage/gui/main_window.py" line="648"/>
         <source>Examiner</source>
         <translation>Enquêteur</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="647"/>
+        <location filename="../../triage/gui/main_window.py" line="649"/>
         <source>Examiner name (recorded in the audit log):</source>
         <translation>Nom de l&apos;enquêteur (consigné dans le journal d&apos;audit) :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="677"/>
+        <location filename="../../triage/gui/main_window.py" line="679"/>
         <source>About Triage</source>
         <translation>À propos de Triage</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="702"/>
+        <location filename="../../triage/gui/main_window.py" line="704"/>
         <source>Ingest running</source>
         <translation>Ingestion en cours</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="703"/>
+        <location filename="../../triage/gui/main_window.py" line="705"/>
         <source>An ingest is running. Cancel it and quit? What is recorded is kept, and the next ingest resumes from there.</source>
         <translation>Une ingestion est en cours. L&apos;annuler et quitter ? Ce qui est enregistré est conservé, et la prochaine ingestion reprendra à partir de là.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="712"/>
+        <location filename="../../triage/gui/main_window.py" line="714"/>
         <source>Cancelling ingest, then quitting…</source>
         <translation>Annulation de l&apos;ingestion, puis fermeture…</translation>
     </message>
@@ -2064,54 +2102,54 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
 <context>
     <name>SummaryPanel</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="280"/>
+        <location filename="../../triage/gui/case_view.py" line="299"/>
         <source> ({n} with errors)</source>
         <translation> ({n} avec erreurs)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="286"/>
+        <location filename="../../triage/gui/case_view.py" line="305"/>
         <source>{done} of {total} files</source>
         <translation>{done} fichiers sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="292"/>
+        <location filename="../../triage/gui/case_view.py" line="311"/>
         <source>{n} more types</source>
         <translation>{n} autres types</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="300"/>
+        <location filename="../../triage/gui/case_view.py" line="319"/>
         <source>Items found inside archives, documents, mail, databases and caches, by kind; {n} need a password</source>
         <translation>Éléments trouvés dans des archives, documents, courriels, bases de données et caches, par type ; {n} demandent un mot de passe</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="303"/>
+        <location filename="../../triage/gui/case_view.py" line="322"/>
         <source>Files whose name&apos;s extension disagrees with their content</source>
         <translation>Fichiers dont l&apos;extension ne correspond pas au contenu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="306"/>
+        <location filename="../../triage/gui/case_view.py" line="325"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="307"/>
+        <location filename="../../triage/gui/case_view.py" line="326"/>
         <source>
 {n} not decoded</source>
         <translation>
 {n} non décodées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="313"/>
+        <location filename="../../triage/gui/case_view.py" line="332"/>
         <source>{n} files not hashed yet</source>
         <translation>{n} fichiers pas encore hachés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="314"/>
+        <location filename="../../triage/gui/case_view.py" line="333"/>
         <source>evidence not fully read yet</source>
         <translation>scellés pas encore entièrement lus</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="315"/>
+        <location filename="../../triage/gui/case_view.py" line="334"/>
         <source>Case ▸ Resume ingest finishes them</source>
         <translation>Dossier ▸ Reprendre l&apos;ingestion les termine</translation>
     </message>
@@ -2147,6 +2185,24 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
         <location filename="../../triage/gui/gallery_view.py" line="239"/>
         <source>deleted</source>
         <translation>supprimé</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockDialog</name>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="75"/>
+        <source>Unlock encrypted volume</source>
+        <translation>Déverrouiller un volume chiffré</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="76"/>
+        <source>Unlock the encrypted volumes of {name}; their files are then hashed. The rest of the evidence is not read again.</source>
+        <translation>Déverrouiller les volumes chiffrés de {name} ; leurs fichiers sont ensuite hachés. Le reste du scellé n&apos;est pas relu.</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/evidence_dialog.py" line="83"/>
+        <source>Unlock</source>
+        <translation>Déverrouiller</translation>
     </message>
 </context>
 <context>

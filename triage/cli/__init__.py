@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 COMMAND_MODULES = (
     "gui", "demo", "ingest", "inspect", "verify", "hashset", "stacks", "scheme", "tag", "export",
-    "plugins", "links", "lab", "audit", "video",
+    "plugins", "links", "lab", "audit", "video", "unlock",
 )
 # Commands registered by a module of another name; every other command is its module's name.
 MODULE_OF = {"cluster": "stacks", "info": "inspect", "files": "inspect", "untag": "tag", "tags": "tag",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import signal
 import sys
 import threading
@@ -30,8 +31,13 @@ def register(subparsers) -> None:
     )
     parser.add_argument("case_dir", metavar="CASE_DIR")
     parser.add_argument("evidence", metavar="EVIDENCE", nargs="+",
-                        help="raw/dd image, first segment of a split raw or E01, a folder, or an "
-                        "archive (ZIP, TAR, 7z, ...) read as a file system")
+                        help="raw/dd image, first segment of a split raw or E01, a VMDK, VHD, "
+                        "VHDX, QCOW2 or DMG virtual disk, a folder, or an archive (ZIP, TAR, "
+                        "7z, ...) read as a file system")
+    parser.add_argument("--parent", action="append", default=[], metavar="IMAGE",
+                        help="the parent of a differential VHD/VHDX, VMDK or QCOW2 image, where "
+                        "it is not beside it under the name the image gives (repeat for a "
+                        "chain)")
     parser.add_argument("--workers", type=int, default=None,
                         help="worker processes (default: every core)")
     parser.add_argument("--examiner", default=None, help="who runs the ingest (audit log)")
@@ -39,9 +45,16 @@ def register(subparsers) -> None:
                         help="only hash and type files: no decoding, perceptual hashes, "
                         "thumbnails or EXIF (a later ingest without it does not add them)")
     parser.add_argument("--password", action="append", default=[], metavar="PASSWORD",
-                        help="a password for encrypted archives and documents (repeat for "
-                        "several); kept in the case and tried on every encrypted item, "
-                        "items already found encrypted are read again")
+                        help="a password for encrypted volumes (BitLocker, LUKS, APFS), archives "
+                        "and documents (repeat for several; '-' asks for it without echo, "
+                        "keeping it out of the shell history and the process list). Tried on "
+                        "every encrypted volume of this run's evidence and never stored; kept "
+                        "in the case for containers (items already found encrypted are read "
+                        "again), unless it unlocked a volume")
+    parser.add_argument("--recovery-key", action="append", default=[], metavar="KEY",
+                        help="a BitLocker or APFS recovery key ('-' asks for it); never stored")
+    parser.add_argument("--key-file", action="append", default=[], metavar="FILE",
+                        help="a BitLocker startup key (.BEK) or a LUKS key file; never stored")
     parser.add_argument("--plugin", action="append", default=[], metavar="NAME",
                         help="enable this installed plugin for the case first (repeat for "
                         "several), as `triage plugins enable` does: it runs in this ingest")
@@ -179,6 +192,7 @@ def _new_case(folder: str) -> bool:
 
 
 def run(args) -> int:
+    ask_for_secrets(args)  # before the workers start: the prompt must not mix with progress
     cancel = threading.Event()
     executor = _executor(args)  # first, so that its workers start while the case opens
     try:
@@ -186,10 +200,32 @@ def run(args) -> int:
         if _new_case(args.case_dir):  # the workers hash the images while the case opens
             from triage.pipeline.work import start_image_hashes
 
-            image_hashes = start_image_hashes(executor, args.evidence)
+            image_hashes = start_image_hashes(executor, args.evidence, _parents(args))
         return _ingest(args, executor, cancel, image_hashes)
     finally:
         executor.shutdown(cancel=cancel.is_set())
+
+
+def ask_for_secrets(args) -> None:
+    """Replace each '-' given as --password or --recovery-key by what is typed, unechoed."""
+    args.password = [getpass.getpass("Password: ") if p == "-" else p for p in args.password]
+    args.recovery_key = [getpass.getpass("Recovery key: ") if k == "-" else k
+                         for k in args.recovery_key]
+
+
+def volume_keys(args):
+    """The credentials given on the command line, for encrypted volumes (memory only)."""
+    from triage.evidence import VolumeKeys
+
+    for key_file in args.key_file:
+        if not Path(key_file).is_file():
+            raise UsageError(f"--key-file {key_file}: no such file")
+    return VolumeKeys(tuple(args.password), tuple(args.recovery_key),
+                      tuple(str(Path(f).absolute()) for f in args.key_file))
+
+
+def _parents(args) -> tuple[Path, ...]:
+    return tuple(Path(p).absolute() for p in args.parent)
 
 
 def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dict) -> int:
@@ -208,7 +244,8 @@ def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dic
     bar = ProgressBar()
     options = IngestOptions(workers=args.workers, analyse_media=not args.hashes_only,
                             containers=ContainerLimits(open_containers=not args.no_containers),
-                            passwords=tuple(args.password))
+                            passwords=tuple(args.password), parents=_parents(args),
+                            volume_keys=volume_keys(args))
     ingest = Ingest(store, args.examiner or current_examiner(store), options, bar, cancel,
                     executor, image_hashes)
     evidence_ids = [ingest.add(path) for path in args.evidence]

@@ -95,6 +95,10 @@ def run_info(args) -> int:
     return 0
 
 
+IMAGE_LAYERS = {"raw": "raw", "split-raw": "split raw", "ewf": "E01", "vmdk": "VMDK",
+                "vhd": "VHD/VHDX", "qcow": "QCOW2", "dmg": "DMG"}
+
+
 def _print_evidence(evidence: Evidence, per_partition: dict) -> None:
     size = f"{evidence.size:,} bytes" if evidence.size is not None else "size unknown"
     print(f"Evidence {evidence.id}: {evidence.name} [{evidence.format}, {size}]")
@@ -110,6 +114,10 @@ def _print_evidence(evidence: Evidence, per_partition: dict) -> None:
         state = partition.error and f"ERROR: {partition.error}" or ""
         print(f"  partition {partition.index} ({where}, {partition.description}): "
               f"{partition.fs_type or '-'}, {per_partition.get(partition.id, 0)} entries {state}")
+        if evidence.format in IMAGE_LAYERS:
+            layers = [IMAGE_LAYERS[evidence.format], partition.description,
+                      (partition.fs_type or "no file system").upper()]
+            print("    layers: " + " › ".join(layers))
 
 
 def _join(counts: dict) -> str:

@@ -1,10 +1,12 @@
-"""Evidence sources (raw, split raw, E01, folder, archive), the walk of their volumes and file
-systems, and the containers found in their files."""
+"""Evidence sources (raw, split raw, E01, VMDK, VHD/VHDX, QCOW2, DMG, folder, archive), the
+walk of their volumes (partitions, BitLocker, LUKS, APFS) and file systems, and the containers
+found in their files."""
 
 from triage.evidence.base import EvidenceError, Source
 from triage.evidence.containers import ContainerError
 from triage.evidence.content import ContentError, ContentReader, Locator
 from triage.evidence.detect import identify, open_evidence, open_source
+from triage.evidence.encrypted import VolumeKeys
 from triage.evidence.walk import FileRecord, PartitionRecord, walk
 
 __all__ = [
@@ -16,6 +18,7 @@ __all__ = [
     "Locator",
     "PartitionRecord",
     "Source",
+    "VolumeKeys",
     "identify",
     "open_evidence",
     "open_source",

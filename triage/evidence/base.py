@@ -5,6 +5,7 @@ Sources only ever open evidence for reading; nothing in this package writes.
 
 from __future__ import annotations
 
+import io
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import ClassVar, Iterator
@@ -64,6 +65,11 @@ class Source(ABC):
         """The MD5 the acquisition tool stored in the image, where the format keeps one."""
         return None
 
+    def checksum_problem(self) -> str | None:
+        """Where checksums the format stores (other than an MD5) disagree with the data read;
+        None when they agree or the format stores none. Reads the image again."""
+        return None
+
     def tsk_image(self) -> pytsk3.Img_Info:
         """The image as The Sleuth Kit reads it; formats TSK cannot open natively wrap `read`."""
         return _ExternalImage(self)
@@ -81,6 +87,40 @@ class Source(ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({[str(p) for p in self.paths]})"
+
+
+class SourceRange(io.RawIOBase):
+    """Bytes [offset, offset + length) of a source as a read-only file object, for libyal."""
+
+    def __init__(self, source: Source, offset: int, length: int):
+        super().__init__()
+        self._source, self._offset, self._length, self._position = source, offset, length, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._position, 2: self._length}[whence]
+        self._position = max(0, base + offset)
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def get_size(self) -> int:
+        return self._length
+
+    def read(self, size: int = -1) -> bytes:
+        end = self._length if size is None or size < 0 else min(self._length,
+                                                                  self._position + size)
+        if end <= self._position:
+            return b""
+        data = self._source.read(self._offset + self._position, end - self._position)
+        self._position += len(data)
+        return data
 
 
 class _ExternalImage(pytsk3.Img_Info):

@@ -14,10 +14,13 @@ from typing import BinaryIO, Iterator
 
 import pytsk3
 
+from triage.evidence import apfs
 from triage.evidence.base import EvidenceError, Source, reason
 from triage.evidence.archive import MemberCursor
 from triage.evidence.containers import ContainerError, OuterCursor, spool
 from triage.evidence.detect import open_source
+from triage.evidence.encrypted import (UnlockedVolume, VolumeKeys, encryption_of,
+                                       is_bitlocker_to_go, unlock)
 
 READ_SIZE = 1 << 20
 
@@ -61,11 +64,14 @@ class Locator:
 class ContentReader:
     def __init__(self, passwords: tuple[str, ...] = ()) -> None:
         self.passwords = passwords  # for items inside encrypted containers
+        self.volume_keys = VolumeKeys()  # for encrypted volumes; in memory only
         self._sources: dict[tuple[str, tuple[str, ...]], Source] = {}
         self._images: dict[tuple[str, tuple[str, ...]], pytsk3.Img_Info] = {}
         self._file_systems: dict[tuple, pytsk3.FS_Info] = {}
         self._cursors: dict[tuple[str, tuple[str, ...]], MemberCursor] = {}
         self._outer: tuple[Locator, OuterCursor] | None = None
+        self._volumes: list[UnlockedVolume] = []
+        self._apfs: dict[tuple, object | None] = {}  # (format, paths, offset) -> APFS container
 
     def source(self, format: str, paths: tuple[str, ...]) -> Source:
         key = (format, paths)
@@ -81,11 +87,44 @@ class ContentReader:
             return self._folder_chunks(where)
         if where.format == "archive":
             return self._archive_chunks(where)
+        if self._apfs_container(where) is not None:
+            return self._apfs_chunks(where)
         return self._tsk_chunks(where)
 
     def seekable(self, where: Locator) -> bool:
         """Whether `open` reads the file in place (else it copies the content to a spool)."""
-        return where.format != "archive" and not where.members
+        if where.format == "archive" or where.members:
+            return False
+        return where.format == "folder" or self._apfs_container(where) is None
+
+    def _apfs_container(self, where: Locator):
+        """The APFS container at the file's partition, or None where TSK reads it."""
+        if where.format in ("archive", "folder") or where.members:
+            return None
+        key = (where.format, where.paths, where.partition_offset or 0)
+        if key not in self._apfs:
+            source = self.source(where.format, where.paths)
+            offset = where.partition_offset or 0
+            container = None
+            try:
+                if apfs.is_apfs(source.read(offset, 4096)):
+                    container = apfs.open_container(source, offset, source.size - offset)
+            except (OSError, EvidenceError):
+                pass  # TSK's reading then says why the file cannot be read
+            self._apfs[key] = container
+        return self._apfs[key]
+
+    def _apfs_chunks(self, where: Locator) -> Iterator[bytes]:
+        try:
+            volume = self._apfs_container(where).get_volume(where.attr_id or 0)
+            is_open, _ = apfs.unlocked(volume, self.volume_keys)
+            if not is_open:
+                raise ContentError("the APFS volume is locked: give its password again "
+                                   "(triage unlock or ingest --password)")
+            entry = volume.get_file_entry_by_identifier(where.meta_addr)
+            yield from apfs.file_chunks(entry)
+        except (OSError, IOError, EvidenceError) as exc:
+            raise ContentError(reason(exc) if isinstance(exc, OSError) else str(exc)) from exc
 
     def _archive_chunks(self, where: Locator) -> Iterator[bytes]:
         key = (where.paths[0], self.passwords)
@@ -139,10 +178,31 @@ class ContentReader:
             source_key = (where.format, where.paths)
             if source_key not in self._images:
                 self._images[source_key] = self.source(*source_key).tsk_image()
-            self._file_systems[key] = pytsk3.FS_Info(
-                self._images[source_key], offset=where.partition_offset or 0
-            )
+            volume = self._unlocked(where)
+            if volume is not None:
+                self._file_systems[key] = pytsk3.FS_Info(volume.tsk_image(), offset=0)
+            else:
+                self._file_systems[key] = pytsk3.FS_Info(
+                    self._images[source_key], offset=where.partition_offset or 0
+                )
         return self._file_systems[key]
+
+    def _unlocked(self, where: Locator) -> UnlockedVolume | None:
+        """The partition as an unlocked volume, where it is encrypted and the keys fit."""
+        source = self.source(where.format, where.paths)
+        offset = where.partition_offset or 0
+        kind = encryption_of(source.read(offset, 4096))
+        if kind is None:
+            return None
+        opened = unlock(source, offset, source.size - offset, kind, self.volume_keys)
+        if isinstance(opened, UnlockedVolume):
+            self._volumes.append(opened)
+            return opened
+        if is_bitlocker_to_go(source.read(offset, 4096)):
+            return None  # the readable wrapper's files
+        raise ContentError(f"the {kind} volume is locked in this run ({opened}): credentials "
+                           f"are never stored, give them again (--password, --recovery-key, "
+                           f"--key-file)")
 
     def _tsk_entry(self, where: Locator) -> tuple[pytsk3.File, int, tuple]:
         """The file's TSK entry, the size of what it reads, and the attribute to read."""
@@ -254,6 +314,10 @@ class ContentReader:
         self._cursors.clear()
         self._close_outer()
         self._sources.clear()
+        for volume in self._volumes:
+            volume.close()
+        self._volumes.clear()
+        self._apfs.clear()
         self._images.clear()
         self._file_systems.clear()
 

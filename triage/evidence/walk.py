@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Iterator
 
 import pytsk3
 
+from triage.evidence.apfs import is_apfs, walk_container
 from triage.evidence.archive import ArchiveSource, member_path
 from triage.evidence.base import EvidenceError, Source, reason, shown_name
 from triage.evidence.containers import ContainerError
+from triage.evidence.encrypted import (UnlockedVolume, VolumeKeys, encryption_of,
+                                       is_bitlocker_to_go, unlock)
 from triage.evidence.folder import FolderSource
+from triage.evidence.records import FileRecord, PartitionRecord, timestamp
 
 FS_TYPE_NAMES = {
     getattr(pytsk3, name): name.removeprefix("TSK_FS_TYPE_").lower()
@@ -27,48 +29,26 @@ FS_TYPE_NAMES = {
     if name.startswith("TSK_FS_TYPE_") and not name.endswith(("_DETECT", "_ENUM"))
 }
 
-# Signatures of volumes TSK cannot read, to say what they are instead of "unknown".
-BITLOCKER = "BitLocker-encrypted volume"
+# Signatures of volumes nothing here reads, to say what they are instead of "unknown"
+# (APFS, BitLocker and LUKS are read: evidence/apfs.py, evidence/encrypted.py).
 VOLUME_SIGNATURES = (
-    (32, b"NXSB", "APFS container (not supported by this build of The Sleuth Kit)"),
-    (3, b"-FVE-FS-", BITLOCKER),
-    (0x1A8, bytes.fromhex("3bd66749292ed84a8399f6a339e3d001"), BITLOCKER),  # To Go wrapper GUID
-    (0, b"LUKS\xba\xbe", "LUKS-encrypted volume"),
+    (88, b"CS", "Core Storage (FileVault 2) volume, not supported yet"),
+    (3, b"ReFS", "ReFS volume, not supported by The Sleuth Kit"),
 )
 
 
-@dataclass
-class PartitionRecord:
-    index: int
-    offset: int | None
-    length: int | None
-    description: str
-    fs_type: str | None = None
-    error: str | None = None
+# Partition tables, as `triage info` names the layer (`VHDX › GPT › ... › NTFS`).
+VOLUME_SYSTEMS = {pytsk3.TSK_VS_TYPE_DOS: "MBR", pytsk3.TSK_VS_TYPE_GPT: "GPT",
+                  pytsk3.TSK_VS_TYPE_MAC: "APM", pytsk3.TSK_VS_TYPE_BSD: "BSD disklabel",
+                  pytsk3.TSK_VS_TYPE_SUN: "Sun VTOC"}
 
 
-@dataclass
-class FileRecord:
-    partition_index: int | None
-    path: str
-    name: str
-    kind: str
-    deleted: bool = False
-    size: int | None = None
-    meta_addr: int | None = None
-    attr_type: int | None = None  # set for NTFS named streams; None reads the default data
-    attr_id: int | None = None
-    path_bytes: bytes | None = None
-    crtime: datetime | None = None
-    mtime: datetime | None = None
-    atime: datetime | None = None
-    ctime: datetime | None = None
-    readable: bool = True
-    error: str | None = None
+def walk(source: Source, keys: VolumeKeys = VolumeKeys()) -> Iterator[PartitionRecord | FileRecord]:
+    """Every partition of the source, each followed by the entries of its file system.
 
-
-def walk(source: Source) -> Iterator[PartitionRecord | FileRecord]:
-    """Every partition of the source, each followed by the entries of its file system."""
+    An encrypted volume (BitLocker, LUKS) is unlocked with `keys` where they fit; one
+    that stays locked is recorded as such, with what can be read outside it.
+    """
     if isinstance(source, FolderSource):
         yield PartitionRecord(0, None, None, "folder", fs_type="folder")
         yield from _walk_folder(source.root)
@@ -82,17 +62,49 @@ def walk(source: Source) -> Iterator[PartitionRecord | FileRecord]:
         if partition.error:
             yield partition
             continue
+        head = _head(source, partition)
+        if is_apfs(head):
+            yield from walk_container(source, partition, keys)
+            continue
+        locked = None
+        if kind := encryption_of(head):
+            length = partition.length or source.size - (partition.offset or 0)
+            opened = unlock(source, partition.offset or 0, length, kind, keys)
+            if isinstance(opened, UnlockedVolume):
+                yield from _walk_unlocked(opened, partition)
+                continue
+            locked = f"{kind}-encrypted volume, locked: {opened}"
+            if not is_bitlocker_to_go(head):
+                partition.error = f"{locked} (triage unlock CASE EVIDENCE --password ...)"
+                yield partition
+                continue
         try:
             fs = pytsk3.FS_Info(image, offset=partition.offset)
         except (OSError, RuntimeError) as exc:
-            partition.error = _unreadable_volume(source, partition, exc)
+            partition.error = locked or _unreadable_volume(source, partition, exc)
             yield partition
             continue
         partition.fs_type = FS_TYPE_NAMES.get(int(fs.info.ftype), str(fs.info.ftype))
-        if _signature(source, partition) == BITLOCKER:
-            partition.error = f"{BITLOCKER}: only its unencrypted wrapper could be read"
+        if locked:
+            partition.error = f"{locked}; only its unencrypted wrapper could be read"
         yield partition
         yield from _walk_fs(fs, partition.index)
+
+
+def _walk_unlocked(volume: UnlockedVolume, partition: PartitionRecord
+                   ) -> Iterator[PartitionRecord | FileRecord]:
+    """The file system inside an unlocked volume; the record says how it was opened."""
+    partition.description += f" › {volume.kind} (unlocked with a {volume.credential})"
+    try:
+        fs = pytsk3.FS_Info(volume.tsk_image(), offset=0)
+    except (OSError, RuntimeError) as exc:
+        partition.error = (f"{volume.kind} volume unlocked, but no file system The Sleuth Kit "
+                           f"can read inside it ({reason(exc)})")
+        yield partition
+        return
+    partition.fs_type = FS_TYPE_NAMES.get(int(fs.info.ftype), str(fs.info.ftype))
+    yield partition
+    yield from _walk_fs(fs, partition.index)
 
 
 def _partitions(image: pytsk3.Img_Info, image_size: int) -> list[PartitionRecord]:
@@ -102,6 +114,7 @@ def _partitions(image: pytsk3.Img_Info, image_size: int) -> list[PartitionRecord
     except (OSError, RuntimeError):  # RuntimeError: a read error raised inside an external image
         return [PartitionRecord(0, 0, image_size, "whole image (no partition table)")]
     sector = volumes.info.block_size
+    table = VOLUME_SYSTEMS.get(int(volumes.info.vstype))
     partitions = []
     for part in volumes:
         if not part.flags & pytsk3.TSK_VS_PART_FLAG_ALLOC:
@@ -110,7 +123,8 @@ def _partitions(image: pytsk3.Img_Info, image_size: int) -> list[PartitionRecord
             index=int(part.addr),
             offset=part.start * sector,
             length=part.len * sector,
-            description=part.desc.decode("utf-8", "backslashreplace"),
+            description=(f"{table} › " if table else "")
+            + part.desc.decode("utf-8", "backslashreplace"),
         )
         if record.offset >= image_size:
             record.error = (
@@ -157,18 +171,6 @@ def _unreadable_volume(source: Source, partition: PartitionRecord, exc: Exceptio
     if partition.length and end > source.size:
         return f"partition runs past the end of the image ({end} > {source.size} bytes)"
     return "no file system The Sleuth Kit can read" + (f" ({detail})" if detail else "")
-
-
-def _timestamp(seconds: int, nanos: int = 0) -> datetime | None:
-    if not seconds:
-        return None
-    try:
-        moment = datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
-    except (OverflowError, OSError, ValueError):
-        return None
-    return moment.replace(microsecond=(nanos or 0) // 1000)
-
-
 
 
 _NAME_KINDS = {
@@ -221,10 +223,10 @@ def _entry_record(fs: pytsk3.FS_Info, entry: pytsk3.File, parent: str, parent_ra
             record.error = "content not recoverable: the entry has no metadata"
         return record
     record.size = int(meta.size)
-    record.crtime = _timestamp(meta.crtime, getattr(meta, "crtime_nano", 0))
-    record.mtime = _timestamp(meta.mtime, getattr(meta, "mtime_nano", 0))
-    record.atime = _timestamp(meta.atime, getattr(meta, "atime_nano", 0))
-    record.ctime = _timestamp(meta.ctime, getattr(meta, "ctime_nano", 0))
+    record.crtime = timestamp(meta.crtime, getattr(meta, "crtime_nano", 0))
+    record.mtime = timestamp(meta.mtime, getattr(meta, "mtime_nano", 0))
+    record.atime = timestamp(meta.atime, getattr(meta, "atime_nano", 0))
+    record.ctime = timestamp(meta.ctime, getattr(meta, "ctime_nano", 0))
     if name_unalloc and not meta_unalloc and record.deleted:
         # The deleted name's metadata now belongs to another file: its content is not this file's.
         record.readable = False
@@ -359,11 +361,11 @@ def _walk_folder(root: Path) -> Iterator[FileRecord]:
             )
             record.size = info.st_size
             record.meta_addr = info.st_ino
-            record.mtime = _timestamp(int(info.st_mtime), info.st_mtime_ns % 1_000_000_000)
-            record.atime = _timestamp(int(info.st_atime), info.st_atime_ns % 1_000_000_000)
-            record.ctime = _timestamp(int(info.st_ctime), info.st_ctime_ns % 1_000_000_000)
+            record.mtime = timestamp(int(info.st_mtime), info.st_mtime_ns % 1_000_000_000)
+            record.atime = timestamp(int(info.st_atime), info.st_atime_ns % 1_000_000_000)
+            record.ctime = timestamp(int(info.st_ctime), info.st_ctime_ns % 1_000_000_000)
             birth = getattr(info, "st_birthtime", None)
-            record.crtime = _timestamp(int(birth)) if birth else None
+            record.crtime = timestamp(int(birth)) if birth else None
             record.readable = record.kind == "file"
             if record.kind == "dir":
                 subfolders.append(raw)

@@ -4,6 +4,7 @@ and ingest."""
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from functools import partial
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
@@ -11,6 +12,7 @@ from PySide6.QtGui import QBrush, QFontDatabase, QFontMetrics, QKeySequence, QSh
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -33,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from triage.case.store import CaseStore, record_examiner
 from triage.gui import formatting
+from triage.gui.evidence_dialog import UnlockDialog
 from triage.gui.file_detail import FileDetailPane
 from triage.gui.gallery_panel import GalleryPanel
 from triage.gui.links_view import LinksPanel
@@ -46,7 +49,7 @@ from triage.gui.data import (
 from triage.gui.file_table_model import ERROR_COLOUR, FileTableModel, MiddleElideDelegate
 from triage.gui.widgets import MessageBar, ProgressPanel
 from triage.gui.workers import IngestOutcome, IngestThread, StoreReader
-from triage.pipeline.ingest import IngestOptions
+from triage.pipeline.ingest import IngestOptions, VolumeKeys
 from triage.pipeline.progress import Progress
 
 FILTER_DELAY_MS = 250
@@ -56,6 +59,8 @@ TYPES_SHOWN = 5
 
 class EvidencePanel(QWidget):
     """Evidence with their partitions as a tree, and everything about the selected one below."""
+
+    unlockRequested = Signal(int, str)  # evidence id, name: a locked volume's context menu
 
     COLUMNS = ("Evidence / partition", "Format", "Size", "Entries", "SHA-256", "Status")
     NAME, FORMAT, SIZE, ENTRIES, SHA256, STATUS = range(len(COLUMNS))
@@ -88,6 +93,21 @@ class EvidencePanel(QWidget):
         self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self._warning_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         self.tree.currentItemChanged.connect(self._show_details)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+
+    def _context_menu(self, position) -> None:
+        """On a locked encrypted volume: Unlock volume… (the Menu key or Shift+F10 opens it
+        on the current row)."""
+        item = self.tree.itemAt(position) or self.tree.currentItem()
+        value = item.data(0, Qt.ItemDataRole.UserRole + 1) if item else None
+        if not isinstance(value, tuple) or not is_locked(value[1]):
+            return
+        evidence = value[0]
+        menu = QMenu(self.tree)
+        menu.addAction(self.tr("Unlock volume…"),
+                       lambda: self.unlockRequested.emit(evidence.id, evidence.name))
+        menu.exec(self.tree.viewport().mapToGlobal(position))
 
     def show_snapshot(self, snapshot: CaseSnapshot) -> None:
         current = self.tree.currentItem()
@@ -342,6 +362,7 @@ class CaseView(QWidget):
         self.reader.start()
 
         self.evidence_panel = EvidencePanel()
+        self.evidence_panel.unlockRequested.connect(self.unlock_evidence)
         evidence_box = _group(self.tr("Evidence"), self.evidence_panel)
         self.summary_panel = SummaryPanel()
         summary_scroll = QScrollArea()
@@ -557,13 +578,19 @@ class CaseView(QWidget):
     def ingesting(self) -> bool:
         return self._ingest is not None
 
-    def start_ingest(self, paths: list[str]) -> bool:
-        """Add `paths` (none: only resume what is unfinished) and process them on a thread."""
+    def start_ingest(self, paths: list[str], keys: VolumeKeys | None = None,
+                     unlock: int | None = None) -> bool:
+        """Add `paths` (none: only resume what is unfinished) and process them on a thread;
+        `keys` open their encrypted volumes (this run only), and first those of evidence
+        `unlock`, recorded as locked."""
         if self._ingest is not None:
             self._messages.warning(self.tr("An ingest is already running in this case."))
             return False
         self._messages.clear()
-        thread = IngestThread(self.store, self.examiner, paths, self.ingest_options, self)
+        options = self.ingest_options
+        if keys:
+            options = replace(options or IngestOptions(), volume_keys=keys)
+        thread = IngestThread(self.store, self.examiner, paths, options, self, unlock)
         thread.progress.connect(self._ingest_progress)
         thread.completed.connect(self._ingest_completed)
         self._ingest, self._stage = thread, None
@@ -574,6 +601,13 @@ class CaseView(QWidget):
         self.ingestStarted.emit()
         self.busyChanged.emit(True)
         return True
+
+    def unlock_evidence(self, evidence_id: int, name: str) -> bool:
+        """Ask for the credentials of an evidence's locked volumes, then open and hash them."""
+        dialog = UnlockDialog(name, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.volume_keys:
+            return False
+        return self.start_ingest([], dialog.volume_keys, unlock=evidence_id)
 
     def cancel_ingest(self) -> None:
         if self._ingest is not None and not self._ingest.cancelling:
@@ -630,6 +664,11 @@ class CaseView(QWidget):
         self._filter_timer.stop()
         self.gallery.shutdown()
         self.reader.stop()
+
+
+def is_locked(partition: PartitionView) -> bool:
+    """An encrypted volume the last run could not open (see triage.evidence.walk)."""
+    return bool(partition.error and "-encrypted volume, locked" in partition.error)
 
 
 def _group(title: str, widget: QWidget) -> QGroupBox:

@@ -1,15 +1,20 @@
-"""Choose evidence to add: disk image files (first segment of a split set) and folders."""
+"""Choose evidence to add: disk image files (first segment of a split set) and folders, with
+the credentials of their encrypted volumes (kept in memory for this ingest only)."""
 
 from __future__ import annotations
 
 import os
+from typing import Callable
 
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPushButton,
     QStyle,
@@ -17,8 +22,75 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from triage.pipeline.ingest import VolumeKeys
+
 IMAGE_FILTER = ("Disk images (*.E01 *.e01 *.Ex01 *.dd *.raw *.img *.bin *.iso *.000 *.001 *.aff "
-                "*.vhd *.vmdk);;All files (*)")
+                "*.vhd *.vhdx *.vmdk *.qcow2 *.qcow *.dmg *.sparseimage);;All files (*)")
+
+
+class CredentialsBox(QGroupBox):
+    """Password, recovery key and key file for BitLocker, LUKS and APFS volumes."""
+
+    def __init__(self, start_folder: Callable[[], str], parent: QWidget | None = None):
+        super().__init__(self.tr("Encrypted volumes (BitLocker, LUKS, APFS): never stored"),
+                         parent)
+        self._start_folder = start_folder
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.recovery_edit = QLineEdit()
+        self.recovery_edit.setPlaceholderText("000000-000000-000000-000000-000000-000000-"
+                                              "000000-000000")
+        self.key_file_edit = QLineEdit()
+        browse = QPushButton(self.tr("Choose…"))
+        browse.clicked.connect(self._choose_key_file)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_file_edit, 1)
+        key_row.addWidget(browse)
+        form = QFormLayout(self)
+        form.addRow(self.tr("&Password:"), self.password_edit)
+        form.addRow(self.tr("&Recovery key:"), self.recovery_edit)
+        form.addRow(self.tr("&Key file:"), key_row)
+
+    def _choose_key_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Startup key or key file"),
+                                              self._start_folder())
+        if path:
+            self.key_file_edit.setText(path)
+
+    @property
+    def volume_keys(self) -> VolumeKeys:
+        password = self.password_edit.text()
+        recovery = self.recovery_edit.text().strip()
+        key_file = self.key_file_edit.text().strip()
+        return VolumeKeys((password,) if password else (), (recovery,) if recovery else (),
+                          (os.path.abspath(key_file),) if key_file else ())
+
+
+class UnlockDialog(QDialog):
+    """Credentials for the locked volumes of one evidence (`triage unlock` in the GUI)."""
+
+    def __init__(self, evidence_name: str, start_folder: str = "",
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Unlock encrypted volume"))
+        intro = QLabel(self.tr("Unlock the encrypted volumes of {name}; their files are then "
+                               "hashed. The rest of the evidence is not read again.").format(
+                                   name=evidence_name))
+        intro.setWordWrap(True)
+        self.credentials = CredentialsBox(lambda: start_folder)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Unlock"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.credentials)
+        layout.addWidget(self.buttons)
+
+    @property
+    def volume_keys(self) -> VolumeKeys:
+        return self.credentials.volume_keys
 
 
 class AddEvidenceDialog(QDialog):
@@ -31,7 +103,8 @@ class AddEvidenceDialog(QDialog):
         self._start_folder = start_folder
         intro = QLabel(self.tr(
             "Add disk images (raw/dd, split raw, E01: choose the first segment, the others are "
-            "found) or folders of extracted files. Evidence is only ever opened for reading."))
+            "found; VMDK, VHD, VHDX, QCOW2, DMG) or folders of extracted files. Evidence is only "
+            "ever opened for reading."))
         intro.setWordWrap(True)
         self.list = QListWidget()
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
@@ -59,9 +132,24 @@ class AddEvidenceDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(middle, 1)
+        self.credentials = CredentialsBox(lambda: self._start_folder)
+        layout.addWidget(self.credentials)
         layout.addWidget(self.buttons)
         self.list.itemSelectionChanged.connect(self._update)
         self._update()
+
+    @property
+    def password_edit(self) -> QLineEdit:
+        return self.credentials.password_edit
+
+    @property
+    def recovery_edit(self) -> QLineEdit:
+        return self.credentials.recovery_edit
+
+    @property
+    def volume_keys(self) -> VolumeKeys:
+        """The credentials typed in, for this ingest only (memory, never the case)."""
+        return self.credentials.volume_keys
 
     @property
     def paths(self) -> list[str]:

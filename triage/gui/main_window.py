@@ -480,8 +480,10 @@ class MainWindow(QMainWindow):
             if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.paths:
                 return False
             self.settings.setValue("lastEvidenceFolder", dialog.start_folder)
-            paths = dialog.paths
-        started = self.case_view.start_ingest(list(paths))
+            paths, keys = dialog.paths, dialog.volume_keys
+        else:
+            keys = None
+        started = self.case_view.start_ingest(list(paths), keys)
         self._update_actions()
         return started
 

@@ -188,10 +188,12 @@ class IngestThread(QThread):
     completed = Signal(object)
 
     def __init__(self, store: CaseStore, examiner: str, paths: list[str],
-                 options: IngestOptions | None = None, parent: QObject | None = None):
+                 options: IngestOptions | None = None, parent: QObject | None = None,
+                 unlock: int | None = None):
         super().__init__(parent)
         self.setObjectName("IngestThread")
         self._store, self._examiner, self._paths = store, examiner, list(paths)
+        self._unlock = unlock  # an evidence whose locked volumes to open first
         self._options = options
         self._cancel = threading.Event()
 
@@ -207,6 +209,10 @@ class IngestThread(QThread):
         try:
             ingest = Ingest(self._store, self._examiner, self._options,
                             progress=self._report, cancel=self._cancel)
+            if self._unlock is not None:
+                outcomes = ingest.unlock(self._unlock)
+                if not any("(unlocked with a " in line for line in outcomes):
+                    outcome.add_errors.extend(outcomes or ["no locked encrypted volume"])
             for path in self._paths:
                 try:
                     ingest.add(path)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import BinaryIO, Callable, Iterator
 
+from triage.evidence.encrypted import VolumeKeys
 from triage.evidence.containers import (
     PLACES,
     Chunks,
@@ -34,6 +35,7 @@ class ContainerLimits:
     min_budget: int = 64 << 20
     max_total: int = 256 << 30
     passwords: tuple[str, ...] = ()
+    volume_keys: VolumeKeys = VolumeKeys()  # encrypted volumes' credentials: memory only
     # An archive read in place with at least this many files or bytes (ZIP, plain TAR: their
     # members can be reached without decompressing what comes before) is only listed by the
     # worker that meets it; its files then go through the pool as jobs of their own.

@@ -46,6 +46,7 @@ from triage.evidence import (
     ContentError,
     ContentReader,
     EvidenceError,
+    VolumeKeys,
     FileRecord,
     PartitionRecord,
     identify,
@@ -92,6 +93,9 @@ class IngestOptions:
     analyse_media: bool = True  # decode pictures and videos: perceptual hashes, thumbnails, EXIF
     containers: ContainerLimits = field(default_factory=ContainerLimits)
     passwords: tuple[str, ...] = ()  # for encrypted containers; kept in the case, tried in turn
+    parents: tuple[Path, ...] = ()  # parents of differential virtual disks, named by the examiner
+    # Encrypted volumes' credentials (with `passwords`, tried on volumes too): memory only.
+    volume_keys: VolumeKeys = field(default_factory=VolumeKeys)
 
 
 @dataclass
@@ -125,6 +129,7 @@ class Ingest:
         self._image_hashes = image_hashes or {}
         self._plugins: RunRecorder | None = None
         self._fanned_out = False  # an archive's files were added as pending rows this run
+        self._volume_passwords: set[str] = set()  # passwords that unlocked a volume: not kept
 
     # -- registration -------------------------------------------------------------------
 
@@ -137,7 +142,7 @@ class Ingest:
         path = Path(path).absolute()
         error, size = None, None
         try:
-            format, segments = identify(path)
+            format, segments = identify(path, self.options.parents)
         except EvidenceError as exc:
             if not path.exists():
                 raise
@@ -180,7 +185,6 @@ class Ingest:
         executor = self._executor or LocalExecutor(self.options.workers)
         for _ in range(executor.workers):
             executor.submit(warm_up)  # workers start while the walk runs
-        self._use_passwords()
         try:
             # The image hashes need no walk: a worker reads the image while the walk runs.
             evidence_jobs = self._submit_evidence_hashes(executor)
@@ -188,6 +192,7 @@ class Ingest:
                 if self.cancel.is_set():
                     break
                 self._walk(evidence_id)
+            self._use_passwords()  # after the walk: a volume's password is not kept
             if not self.cancel.is_set():
                 self._plugins = RunRecorder(self.store, self.examiner, "ingest",
                                             None if self.options.analyse_media else ())
@@ -212,9 +217,11 @@ class Ingest:
 
                 build_stacks(self.store, self.examiner)
             if self.options.analyse_media:  # not --hashes-only: `triage links scan` does it later
-                from triage.pipeline.link_scan import scan_links  # links in text, HTML, chats, histories
+                # links in text, HTML, chats, histories
+                from triage.pipeline.link_scan import ScanOptions, scan_links
 
-                scan_links(self.store, self.examiner, progress=self.progress, cancel=self.cancel)
+                scan_links(self.store, self.examiner, ScanOptions(volume_keys=self.volume_keys),
+                           progress=self.progress, cancel=self.cancel)
         with self.store.session() as session:
             summary.evidence_errors = [
                 f"{e.name}: {e.error}" for e in session.scalars(select(Evidence)) if e.error
@@ -244,7 +251,8 @@ class Ingest:
         with self.store.session() as session:
             setting = session.get(CaseSetting, PASSWORDS)
             known = list(setting.value) if setting else []
-            new = [p for p in self.options.passwords if p not in known]
+            new = [p for p in self.options.passwords
+                   if p not in known and p not in self._volume_passwords]
             if new:
                 if setting is None:
                     setting = CaseSetting(key=PASSWORDS, value=[])
@@ -254,7 +262,16 @@ class Ingest:
                 append_audit(session, self.examiner, "ingest.passwords", target="case",
                              after={"added": len(new), "reopened_files": reopened})
         self.options = replace(self.options, containers=replace(
-            self.options.containers, passwords=tuple(known + new)))
+            self.options.containers, passwords=tuple(known + new) + tuple(
+                p for p in self.options.passwords if p in self._volume_passwords),
+            volume_keys=self.volume_keys))
+
+    @property
+    def volume_keys(self) -> VolumeKeys:
+        """The volume credentials of this run: `--password`s are tried on volumes too."""
+        keys = self.options.volume_keys
+        return replace(keys, passwords=tuple(dict.fromkeys(
+            keys.passwords + self.options.passwords)))
 
     def _evidence_ids(self, condition) -> list[int]:
         with self.store.reading() as session:
@@ -271,7 +288,8 @@ class Ingest:
         try:
             with self.store.session() as session:
                 evidence = session.get(Evidence, evidence_id)
-                counts = _walk_into(session, evidence, tracker, self.cancel)
+                counts = _walk_into(session, evidence, tracker, self.cancel, self.volume_keys)
+                self._note_unlocked(session, evidence)
                 evidence.walk_status = WorkStatus.DONE
                 if evidence.format == "folder":
                     evidence.size = counts["bytes"]
@@ -284,6 +302,60 @@ class Ingest:
         except OSError as exc:
             self._fail_evidence(evidence_id, f"walk failed: {exc}")
         tracker.emit()
+
+    def unlock(self, evidence_id: int) -> list[str]:
+        """Open the locked volumes of an evidence with this run's credentials: each that opens
+        gets its files as pending rows (nothing else of the evidence is recorded again), and
+        `run` then hashes them. Returns one line per locked volume saying what came of it."""
+        with self.store.session() as session:
+            evidence = session.get(Evidence, evidence_id)
+            locked = {p.index: p for p in evidence.partitions
+                      if p.error and "-encrypted volume, locked" in p.error}
+            if not locked:
+                return []
+            source = open_source(evidence.format, evidence.paths)
+            outcomes, rows, opened = [], [], None
+            try:
+                for record in walk(source, self.volume_keys):
+                    if isinstance(record, PartitionRecord):
+                        opened = self._unlocked_partition(session, evidence, locked, record)
+                        if record.index in locked:
+                            outcomes.append(f"partition {record.index}: " + (
+                                record.description.rsplit(" › ", 1)[-1] if opened is not None
+                                else record.error or "locked"))
+                    elif opened is not None and record.partition_index == opened.index:
+                        rows.append(_file_row(evidence.id, opened.id, record))
+                for start in range(0, len(rows), INSERT_BATCH):
+                    session.execute(insert(File), rows[start:start + INSERT_BATCH])
+            finally:
+                source.close()
+            return outcomes
+
+    def _unlocked_partition(self, session: Session, evidence: Evidence,
+                            locked: dict[int, Partition], record: PartitionRecord
+                            ) -> Partition | None:
+        """The stored partition `record` unlocked, brought up to date and audited."""
+        partition = locked.get(record.index)
+        if partition is None or "(unlocked with a " not in record.description:
+            return None
+        partition.description, partition.fs_type = record.description, record.fs_type
+        partition.error = record.error
+        self._note_unlocked(session, evidence, [partition])
+        return partition
+
+    def _note_unlocked(self, session: Session, evidence: Evidence,
+                       partitions: list[Partition] | None = None) -> None:
+        """Audit each volume unlocked, by whom and with which kind of credential (never the
+        credential); a password that opened a volume is not kept as a container password."""
+        for partition in evidence.partitions if partitions is None else partitions:
+            if "(unlocked with a " not in partition.description:
+                continue
+            append_audit(session, self.examiner, "volume.unlock",
+                         target=f"evidence:{evidence.id}",
+                         after={"partition": partition.index,
+                                "volume": partition.description.rsplit(" › ", 1)[-1]})
+            if "with a password" in partition.description:
+                self._volume_passwords.update(self.volume_keys.passwords)
 
     def _fail_evidence(self, evidence_id: int, error: str) -> None:
         with self.store.session() as session:
@@ -691,14 +763,14 @@ def _check_workers_live(executor: Executor) -> None:
 
 
 def _walk_into(session: Session, evidence: Evidence, tracker: ProgressTracker,
-               cancel: threading.Event) -> dict:
+               cancel: threading.Event, keys: VolumeKeys) -> dict:
     source = open_source(evidence.format, evidence.paths)
     partition_ids: dict[int, int] = {}
     rows: list[dict] = []
     counts = {"partitions": 0, "partition_errors": 0, "entries": 0, "entry_errors": 0,
               "bytes": 0}
     try:
-        for record in walk(source):
+        for record in walk(source, keys):
             if cancel.is_set():
                 raise _WalkCancelled
             if isinstance(record, PartitionRecord):

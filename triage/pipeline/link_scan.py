@@ -33,7 +33,7 @@ from triage.case.audit import append_audit
 from triage.case.clock import utcnow
 from triage.case.models import File, Link, LinkList, LinkMatch, LinkScan, Media, WorkStatus
 from triage.case.store import CaseStore, current_examiner
-from triage.evidence import ContentReader, Locator
+from triage.evidence import ContentReader, Locator, VolumeKeys
 from triage.links.matching import match_links
 from triage.links.shorteners import is_shortened, shorteners
 from triage.links.sources import Extraction, Hit, Limits, extract
@@ -55,6 +55,7 @@ class ScanOptions:
     workers: int | None = None  # processes; None: one, or one per core past PARALLEL_BYTES
     commit_every: int = 200
     commit_seconds: float = 2.0
+    volume_keys: VolumeKeys = field(default_factory=VolumeKeys)  # memory only, this run
 
 
 @dataclass
@@ -166,6 +167,7 @@ def _results(store: CaseStore, options: ScanOptions, cancel: threading.Event):
                for media_id, row in _pending_contents(store, options))
     if options.workers <= 1:
         reader = ContentReader()
+        reader.volume_keys = options.volume_keys
         try:
             for media_id, file_id, name, where in pending:
                 if cancel.is_set():
@@ -191,7 +193,8 @@ def _results_in_workers(pending, options: ScanOptions, cancel: threading.Event):
                     exhausted = True
                     break
                 media_id, file_id, name, where = item
-                job = pool.submit(_scan_in_worker, name, where, options.limits)
+                job = pool.submit(_scan_in_worker, name, where, options.limits,
+                                  options.volume_keys)
                 in_flight[job] = (media_id, file_id)
             if not in_flight:
                 return
@@ -210,10 +213,12 @@ def _results_in_workers(pending, options: ScanOptions, cancel: threading.Event):
 _worker_reader: ContentReader | None = None
 
 
-def _scan_in_worker(name: str, where: Locator | None, limits: Limits):
+def _scan_in_worker(name: str, where: Locator | None, limits: Limits,
+                    keys: VolumeKeys = VolumeKeys()):
     global _worker_reader
     if _worker_reader is None:
         _worker_reader = ContentReader()  # kept open between jobs: opening an image is costly
+    _worker_reader.volume_keys = keys
     return _scan_one(_worker_reader, name, where, limits)
 
 

@@ -125,6 +125,7 @@ def _process_file(job: FileJob, how: _Reading) -> FileResult:
     (seekable, so an archive's index at its end is read where it is, never copied)."""
     reader = _shared_reader()
     reader.passwords = how.limits.passwords  # archive evidence, items read again
+    reader.volume_keys = how.limits.volume_keys
     scope = Scope(how.limits)
     in_place = reader.seekable(job.where)
     chunks = reader.chunks(job.where)
@@ -336,6 +337,7 @@ def hash_evidence(format: str, paths: list[str],
             digests, _ = digest_chunks(chunks, algorithms=algorithms)
             missing = sum(end - start for start, end in source.bad_ranges)
             damaged, warning = check.result() if check else ([], None)
+            problem = None if missing else source.checksum_problem()
         finally:
             if check:
                 check.stop()
@@ -350,6 +352,8 @@ def hash_evidence(format: str, paths: list[str],
     if damaged:
         warning = (f"{len(damaged)} chunk run(s) of the image fail their checksum and read as "
                    f"zeros ({damaged_ranges(damaged)}); files stored there carry an error")
+    if problem:  # the format's own checksums disagree (DMG): the hash of what was read stands
+        warning = f"{warning}; {problem}" if warning else problem
     return EvidenceHashResult(digests.sha256, digests.md5, stored,
                               damaged=tuple(damaged), warning=warning)
 
@@ -437,7 +441,8 @@ def submit_image_hash(executor: Executor, format: str, paths: list[str]) -> Imag
 EarlyImageHashes = dict[tuple[str, tuple[str, ...]], ImageHashJob]  # (format, paths) -> job
 
 
-def start_image_hashes(executor: Executor, paths: list[Path | str]) -> EarlyImageHashes:
+def start_image_hashes(executor: Executor, paths: list[Path | str],
+                       parents: tuple[Path, ...] = ()) -> EarlyImageHashes:
     """Start hashing the images of a new case at once, for `Ingest(image_hashes=...)`.
 
     Opening the store and importing the pipeline take this process most of a
@@ -448,7 +453,7 @@ def start_image_hashes(executor: Executor, paths: list[Path | str]) -> EarlyImag
     jobs: EarlyImageHashes = {}
     for path in paths:
         try:
-            format, segments = identify(Path(path).absolute())
+            format, segments = identify(Path(path).absolute(), parents)
         except EvidenceError:
             continue  # `Ingest.add` registers it with its error
         if has_image_hash(format):

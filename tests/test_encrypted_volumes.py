@@ -1,0 +1,180 @@
+"""Encrypted volumes: a LUKS1 volume made here (cryptsetup writes the header, the test
+encrypts the FAT inside) is read with its password and stays locked without it; the
+password is never written anywhere in the case; bdetogo.raw (a BitLocker To Go image cut
+short: its FVE metadata lies past its end) keeps its outer FAT and says why it stays locked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import pytest
+
+import diskimages as D
+from testdata import missing
+from conftest import has_traceback, row_deleted
+from triage.evidence import VolumeKeys
+
+
+@pytest.fixture(scope="module")
+def luks_disk(image_dir):
+    try:
+        return D.make_luks1_fat(image_dir)
+    except D.MissingTool as exc:
+        missing(f"cannot build test image: {exc}")
+
+
+def test_locked_without_credentials(luks_disk, triage):
+    result = triage.ingest(luks_disk.path)
+    assert result.proc.returncode == 2 and not has_traceback(result.proc.stderr)
+    assert "LUKS-encrypted volume, locked" in result.proc.stderr
+    assert "triage unlock" in result.proc.stderr or "--password" in result.proc.stderr
+
+
+def test_wrong_password_stays_locked(luks_disk, triage):
+    case = triage.new_case_dir("luks-wrong")
+    proc = triage.run("ingest", case, luks_disk.path, "--password", "not-it", "--hashes-only")
+    assert proc.returncode == 2 and not has_traceback(proc.stderr)
+    assert "do not unlock" in proc.stderr
+
+
+def test_unlocked_with_password_gives_the_files(luks_disk, triage):
+    case = triage.new_case_dir("luks")
+    proc = triage.run("ingest", case, luks_disk.path, "--password", D.LUKS_PASSWORD)
+    assert proc.returncode == 0, proc.stderr
+    _, _, rows = triage.files(case)
+    payload = luks_disk.partitions[0][1]
+    live = {r["path"]: r["md5"] for r in rows if not row_deleted(r) and r["kind"] == "file"
+            and not r.get("container_path")}
+    for rel, data in payload.files.items():
+        if rel in D.DELETED_FAT:
+            continue
+        assert live[f"/{rel}"] == hashlib.md5(data).hexdigest(), rel
+    deleted = [r for r in rows if row_deleted(r) and r["md5"]]
+    assert {r["md5"] for r in deleted} >= {payload.md5(rel) for rel in D.DELETED_FAT}
+    info = triage.run("info", case).stdout
+    assert "LUKS (unlocked with a password)" in info, info
+
+
+def test_password_is_never_written_to_the_case(luks_disk, triage):
+    case = triage.new_case_dir("luks-secret")
+    proc = triage.run("ingest", case, luks_disk.path, "--password", D.LUKS_PASSWORD,
+                      "--hashes-only")
+    assert proc.returncode == 0, proc.stderr
+    secret = D.LUKS_PASSWORD.encode()
+    for path in case.rglob("*"):
+        if path.is_file():
+            assert secret not in path.read_bytes(), path
+    with sqlite3.connect(case / "case.sqlite") as db:
+        actions = [row[0] for row in db.execute("SELECT action FROM audit_log")]
+    assert "volume.unlock" in actions
+
+
+def test_bitlocker_to_go_cut_short(shared_image, triage):
+    """bdetogo.raw is 824,320 bytes; its FVE metadata blocks are at 33 MiB and beyond: no
+    tool can unlock it. The outer FAT is still read; the warning says why."""
+    image = shared_image("bdetogo.raw")
+    case = triage.new_case_dir("bde")
+    proc = triage.run("ingest", case, image, "--password", "bde-TEST", "--hashes-only")
+    assert proc.returncode == 0 and not has_traceback(proc.stderr), proc.stderr
+    assert "BitLocker-encrypted volume, locked" in proc.stderr
+    assert "metadata cannot be read" in proc.stderr
+    _, _, rows = triage.files(case)
+    assert any(r["path"] == "/BitLockerToGo.exe" for r in rows)
+
+
+def test_credentials_do_not_show_in_repr():
+    keys = VolumeKeys(("hunter2",), ("111111-222222",), ("/keys/x.BEK",))
+    assert "hunter2" not in repr(keys) and "111111" not in str(keys) and "BEK" not in repr(keys)
+
+
+def test_unlock_later_without_a_new_ingest(luks_disk, triage):
+    case = triage.new_case_dir("luks-later")
+    first = triage.run("ingest", case, luks_disk.path, "--hashes-only")
+    assert first.returncode == 2
+    wrong = triage.run("unlock", case, luks_disk.path.name, "--password", "not-it")
+    assert wrong.returncode == 2 and not has_traceback(wrong.stderr), wrong.stderr
+    proc = triage.run("unlock", case, luks_disk.path.name, "--password", D.LUKS_PASSWORD,
+                      "--hashes-only")
+    assert proc.returncode == 0, proc.stderr
+    assert "LUKS (unlocked with a password)" in proc.stdout
+    _, _, rows = triage.files(case)
+    payload = luks_disk.partitions[0][1]
+    by_path = {r["path"]: r["md5"] for r in rows}
+    assert by_path["/DCIM/100TEST/IMG_0001.jpg"] == payload.md5("DCIM/100TEST/IMG_0001.jpg")
+    for path in case.rglob("*"):
+        if path.is_file():
+            assert D.LUKS_PASSWORD.encode() not in path.read_bytes(), path
+    again = triage.run("unlock", case, "1", "--password", D.LUKS_PASSWORD)
+    assert again.returncode == 2 and "no locked" in again.stderr
+
+
+def test_luks2_is_a_clear_error(image_dir, triage):
+    """libluksde reads LUKS1 only: a LUKS2 volume stays locked and the error says so."""
+    try:
+        disk = D.make_luks2_fat(image_dir)
+    except D.MissingTool as exc:
+        missing(str(exc))
+    case = triage.new_case_dir("luks2")
+    proc = triage.run("ingest", case, disk.path, "--password", D.LUKS_PASSWORD, "--hashes-only")
+    assert proc.returncode == 2 and not has_traceback(proc.stderr), proc.stderr
+    assert "LUKS2" in proc.stderr and "cryptsetup" in proc.stderr
+
+
+def test_reading_again_needs_the_credentials_again(luks_disk):
+    """Credentials are not stored: reading a file of the volume later without them says so;
+    with them it gives the file."""
+    from triage.evidence import ContentError, ContentReader, Locator, open_evidence, walk
+
+    keys = VolumeKeys((D.LUKS_PASSWORD,))
+    source = open_evidence(luks_disk.path)
+    record = next(r for r in walk(source, keys) if getattr(r, "path", "") ==
+                  "/DCIM/100TEST/IMG_0001.jpg")
+    source.close()
+    where = Locator("raw", (str(luks_disk.path),), 0, record.meta_addr, record.path)
+    reader = ContentReader()
+    with pytest.raises(ContentError, match="locked in this run"):
+        b"".join(reader.chunks(where))
+    reader.close()
+    reader = ContentReader()
+    reader.volume_keys = keys
+    expected = luks_disk.partitions[0][1].md5("DCIM/100TEST/IMG_0001.jpg")
+    assert hashlib.md5(b"".join(reader.chunks(where))).hexdigest() == expected
+    reader.close()
+
+
+def test_password_asked_for_when_given_as_dash(luks_disk, triage, tmp_path):
+    """`--password -` reads it unechoed (here from stdin: no terminal), never from argv."""
+    import subprocess
+    import sys
+
+    case = tmp_path / "asked"
+    proc = subprocess.run([sys.executable, "-m", "triage", "ingest", str(case),
+                           str(luks_disk.path), "--password", "-", "--hashes-only"],
+                          input=D.LUKS_PASSWORD + "\n", capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 of 1 evidence readable" in proc.stdout
+
+
+def test_links_are_scanned_inside_an_unlocked_volume(tmp_path, triage, image_dir):
+    """The links scan that ends a full ingest reads the volume's files with the same
+    in-memory credentials (a URL in a text file inside LUKS is found)."""
+    from triage.case.models import Link
+    from triage.case.store import open_case
+    from sqlalchemy import select
+
+    try:
+        disk = D.make_luks_fat(image_dir / "links", "luks1",
+                               extra={"notes/url.txt": b"see https://example.org/page42 now\n"})
+    except D.MissingTool as exc:
+        missing(str(exc))
+    case = tmp_path / "links-case"
+    proc = triage.run("ingest", case, disk.path, "--password", D.LUKS_PASSWORD)
+    assert proc.returncode == 0, proc.stderr
+    store = open_case(case)
+    with store.reading() as session:
+        urls = [link.url for link in session.scalars(select(Link))]
+    store.close()
+    assert any("example.org/page42" in url for url in urls), urls
