@@ -2,12 +2,14 @@
 systems, and the containers found in their files."""
 
 from triage.evidence.base import EvidenceError, Source
+from triage.evidence.carving import CarveArea
 from triage.evidence.containers import ContainerError
 from triage.evidence.content import ContentError, ContentReader, Locator
 from triage.evidence.detect import identify, open_evidence, open_source
 from triage.evidence.walk import FileRecord, PartitionRecord, walk
 
 __all__ = [
+    "CarveArea",
     "ContainerError",
     "ContentError",
     "ContentReader",

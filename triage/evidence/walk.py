@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytsk3
 
 from triage.evidence.archive import ArchiveSource, member_path
 from triage.evidence.base import EvidenceError, Source, reason, shown_name
+from triage.evidence.carving import CarveArea, SpaceError, areas, free_runs, gaps
 from triage.evidence.containers import ContainerError
 from triage.evidence.folder import FolderSource
 
@@ -67,8 +69,9 @@ class FileRecord:
     error: str | None = None
 
 
-def walk(source: Source) -> Iterator[PartitionRecord | FileRecord]:
-    """Every partition of the source, each followed by the entries of its file system."""
+def walk(source: Source, carve: bool = True) -> Iterator[PartitionRecord | FileRecord | CarveArea]:
+    """Every partition of the source, each followed by the entries of its file system; with
+    `carve`, also the areas to carve: its free space, unpartitioned space, unreadable volumes."""
     if isinstance(source, FolderSource):
         yield PartitionRecord(0, None, None, "folder", fs_type="folder")
         yield from _walk_folder(source.root)
@@ -78,7 +81,8 @@ def walk(source: Source) -> Iterator[PartitionRecord | FileRecord]:
         yield from _walk_archive(source)
         return
     image = source.tsk_image()
-    for partition in _partitions(image, source.size):
+    partitions = _partitions(image, source.size)
+    for partition in partitions:
         if partition.error:
             yield partition
             continue
@@ -87,12 +91,52 @@ def walk(source: Source) -> Iterator[PartitionRecord | FileRecord]:
         except (OSError, RuntimeError) as exc:
             partition.error = _unreadable_volume(source, partition, exc)
             yield partition
+            if carve and not partition.error.startswith("cannot read the image"):
+                yield from _carve_whole(source, partition, "unreadable volume")
             continue
         partition.fs_type = FS_TYPE_NAMES.get(int(fs.info.ftype), str(fs.info.ftype))
         if _signature(source, partition) == BITLOCKER:
             partition.error = f"{BITLOCKER}: only its unencrypted wrapper could be read"
+        free = _carve_free(source, partition, fs) if carve and not partition.error else []
         yield partition
         yield from _walk_fs(fs, partition.index)
+        yield from free
+    if carve:
+        yield from _carve_gaps(source, partitions)
+
+
+# -- the hook for carving: what to carve, as areas after each volume ----------------------
+
+GAP_INDEX = 10_000  # partition indexes of unpartitioned space: after any table's own
+
+
+def _carve_free(source: Source, partition: PartitionRecord, fs: pytsk3.FS_Info) -> list[CarveArea]:
+    """The free space of a file system, or none with the reason on the partition."""
+    end = partition.offset + (partition.length or source.size - partition.offset)
+    try:
+        runs = free_runs(source, fs, partition.offset, partition.length)
+    except (SpaceError, OSError, EvidenceError, ValueError, struct.error) as exc:
+        partition.error = f"free space not carved: {exc}"
+        return []
+    if runs is None:
+        return []
+    return areas(runs, min(end, source.size), partition.index, "unallocated")
+
+
+def _carve_whole(source: Source, partition: PartitionRecord, what: str) -> Iterator[CarveArea]:
+    start = partition.offset or 0
+    end = min(source.size, start + (partition.length or source.size))
+    if end > start:
+        yield from areas([(start, end - start)], end, partition.index, what)
+
+
+def _carve_gaps(source: Source, partitions: list[PartitionRecord]) -> Iterator:
+    taken = [(p.offset or 0, p.length or 0) for p in partitions]
+    for number, (start, length) in enumerate(gaps(source.size, taken)):
+        gap = PartitionRecord(GAP_INDEX + number, start, length, "unpartitioned space",
+                              fs_type="unpartitioned")
+        yield gap
+        yield from areas([(start, length)], start + length, gap.index, "unpartitioned")
 
 
 def _partitions(image: pytsk3.Img_Info, image_size: int) -> list[PartitionRecord]:

@@ -1,0 +1,174 @@
+"""Carving: pictures and videos where no file entry points, found with their offsets."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+
+import pytest
+from sqlalchemy import select
+
+from triage.case.models import File, Media, Partition, WorkStatus
+from triage.case.store import open_case
+from triage.evidence import open_source
+from triage.evidence.carving import Scanner
+from triage.evidence.carving.formats import FORMATS, jpeg
+from triage.evidence.carving.window import Window
+from triage.pipeline.content import locator, locator_query
+from triage.evidence import ContentReader
+from triage.pipeline.expand import ContainerLimits
+from triage.pipeline.ingest import Ingest, IngestOptions
+
+from carving_images import make_carving_disk, mp4
+from diskimages import MISSING_TOOL, _jpeg, _noise_jpeg
+
+
+@pytest.fixture(scope="module")
+def disk(tmp_path_factory):
+    try:
+        return make_carving_disk(tmp_path_factory.mktemp("carving"))
+    except MISSING_TOOL as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="module")
+def carved_case(disk, tmp_path_factory):
+    store = open_case(tmp_path_factory.mktemp("case") / "case", create=True)
+    ingest = Ingest(store, "tester", IngestOptions(workers=1))
+    ingest.add(disk.path)
+    ingest.run()
+    return store
+
+
+def _carved(store) -> dict[int, File]:
+    with store.reading() as session:
+        rows = session.scalars(select(File).where(File.carved.is_not(None))).all()
+        for row in rows:
+            _ = row.media, row.partition
+        return {row.carved_offset: row for row in rows}
+
+
+def test_every_placed_picture_and_video_is_found_whole_at_its_offset(disk, carved_case):
+    carved = _carved(carved_case)
+    for placed in disk.placed:
+        if placed.expect != "complete":
+            continue
+        assert placed.offset in carved, f"{placed.name} not carved"
+        row = carved[placed.offset]
+        assert row.media.sha256 == hashlib.sha256(placed.data).hexdigest(), placed.name
+        assert row.size == len(placed.data) and row.carved == "complete"
+        assert row.name == f"{placed.offset:010d}.{row.name.rsplit('.', 1)[1]}"
+        assert row.path.endswith(f"carved/{row.name}") and row.deleted
+        assert row.media.analysed and row.media.analysis_error is None
+
+
+def test_nothing_else_is_carved(disk, carved_case):
+    """No false picture, and allocated content is never carved again."""
+    expected = {p.offset for p in disk.placed if p.expect != "none"}
+    assert set(_carved(carved_case)) == expected
+
+
+def test_truncated_jpeg_is_kept_as_partial_and_random_data_is_dropped(disk, carved_case):
+    carved = _carved(carved_case)
+    [truncated] = [p for p in disk.placed if p.expect == "partial"]
+    row = carved[truncated.offset]
+    assert row.carved == "partial" and row.size == len(truncated.data)
+    assert row.media.analysed and row.media.width == 256
+    [garbage] = [p for p in disk.placed if p.expect == "none"]
+    assert garbage.offset not in carved
+
+
+def test_stale_copy_of_an_allocated_picture_is_found_twice(disk, carved_case):
+    """The carved copy is the same content: one media, in the same stack as the allocated one."""
+    sha = hashlib.sha256(disk.allocated["keep.jpg"]).hexdigest()
+    with carved_case.reading() as session:
+        rows = session.execute(select(File.path, File.carved).join(Media)
+                               .where(Media.sha256 == sha)).all()
+    assert sorted(carved is not None for _, carved in rows) == [False, True]
+    assert any(path == "/keep.jpg" for path, _ in rows)
+
+
+def test_carved_items_read_back_from_their_extent_and_areas_say_what_was_found(disk,
+                                                                              carved_case):
+    with carved_case.reading() as session:
+        rows = session.execute(locator_query(File.id, Media.sha256).join(Media)
+                               .where(File.carved.is_not(None))).all()
+        areas = session.scalars(select(File).where(File.carve_area.is_not(None))).all()
+        gaps = session.scalars(select(Partition).where(
+            Partition.fs_type == "unpartitioned")).all()
+        assert all(area.status == WorkStatus.DONE for area in areas)
+        assert any("carved 4 items" in area.error for area in areas)
+        assert {(g.offset, g.length) for g in gaps} == {(0, 1 << 20), (17 << 20, 2 << 20)}
+    reader = ContentReader()
+    for row in rows:
+        data = b"".join(reader.chunks(locator(row)))
+        assert hashlib.sha256(data).hexdigest() == row.sha256
+
+
+def test_no_carve_walks_only_file_entries(disk, tmp_path):
+    store = open_case(tmp_path / "case", create=True)
+    options = IngestOptions(workers=1, containers=ContainerLimits(carve=()))
+    ingest = Ingest(store, "tester", options)
+    ingest.add(disk.path)
+    ingest.run()
+    with store.reading() as session:
+        assert not session.scalars(select(File).where(File.carve_area.is_not(None))).all()
+        assert not session.scalars(select(Partition).where(
+            Partition.fs_type == "unpartitioned")).all()
+
+
+def test_pictures_only_leaves_videos_out(disk, tmp_path):
+    store = open_case(tmp_path / "case", create=True)
+    options = IngestOptions(workers=1, containers=ContainerLimits(carve=("image",)))
+    ingest = Ingest(store, "tester", options)
+    ingest.add(disk.path)
+    ingest.run()
+    carved = _carved(store)
+    assert carved and all(row.media.detected_type.startswith("image/") for row in carved.values())
+
+
+def test_scanner_reads_structures_across_blocks(tmp_path, monkeypatch):
+    """A file that starts near the end of one read block is walked into the next."""
+    import triage.evidence.carving.scanner as scanner
+
+    monkeypatch.setattr(scanner, "BLOCK", 4096)
+    picture = _noise_jpeg(3)
+    data = bytearray(random.Random(1).randbytes(64 * 1024))
+    data[4000:4000 + len(picture)] = picture
+    path = tmp_path / "blob.raw"
+    path.write_bytes(bytes(data))
+    source = open_source("raw", [path])
+    found = list(Scanner(source, [(0, len(data))], len(data)).candidates())
+    assert [(c.offset, c.length, c.shape.complete) for c in found
+            if c.format.name == "jpeg"] == [(4000, len(picture), True)]
+
+
+def test_jpeg_walker_finds_the_exif_thumbnail(tmp_path):
+    from PIL import Image
+    import io
+
+    thumbnail = _jpeg(5, size=(32, 24))
+    exif = Image.Exif()
+    exif[0x0110] = "test"
+    body = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 200, 30)).save(body, "JPEG", exif=exif.tobytes())
+    payload = b"Exif\x00\x00" + b"II*\x00\x08\x00\x00\x00" + bytes(8) + thumbnail
+    segment = b"\xff\xe1" + (len(payload) + 2).to_bytes(2, "big") + payload
+    data = body.getvalue()[:2] + segment + body.getvalue()[2:]
+    path = tmp_path / "exif.raw"
+    path.write_bytes(data)
+    window = Window(open_source("raw", [path]), len(data))
+    shape = jpeg(window, 0)
+    assert shape.complete and shape.length == len(data)
+    [(start, length)] = shape.embedded
+    assert data[start:start + length] == thumbnail
+
+
+def test_video_walkers_measure_real_files(tmp_path):
+    clip = mp4(3)
+    data = clip + bytes(4096)
+    path = tmp_path / "video.raw"
+    path.write_bytes(data)
+    iso = next(f for f in FORMATS if f.name == "iso-bmff")
+    shape = iso.walk(Window(open_source("raw", [path]), len(data)), 0)
+    assert shape.complete and shape.length == len(clip)

@@ -1,0 +1,94 @@
+"""Carve one area in a worker: candidates by structure, kept only where they decode.
+
+Every candidate goes through the same reading as a file (digests, type, the
+one decode), so a carved picture is hashed, matched and stacked like any
+other. The decode is the judge: what does not decode is dropped; a
+candidate whose structure stops short (fragmented, overwritten, at the end
+of the space) is kept as *partial* where Pillow decodes what it holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from triage.evidence import Source
+from triage.evidence.carving import Candidate, Scanner
+from triage.evidence.containers import Member
+from triage.media.decode import truncated_allowed
+from triage.media.sniff import HEAD_SIZE, media_kind, sniff
+from triage.pipeline.results import FileResult, ItemResult
+
+CARVED = "carved"  # the container kind of carved items, and the folder of their names
+
+EXTENSIONS = {
+    "image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/bmp": "bmp",
+    "image/webp": "webp", "image/tiff": "tif", "image/heic": "heic", "image/heif": "heif",
+    "image/avif": "avif", "video/mp4": "mp4", "video/quicktime": "mov", "video/3gpp": "3gp",
+    "video/3gpp2": "3g2", "video/x-msvideo": "avi", "video/x-ms-asf": "wmv",
+    "video/x-matroska": "mkv", "video/webm": "webm",
+}
+
+ReadCarved = Callable[[bytes], FileResult]  # one candidate's bytes: digests, type, the decode
+
+
+@dataclass
+class CarvedMember(Member):
+    """A carved item: where it starts in the evidence, and whether it is whole."""
+
+    offset: int = 0
+    carved: str = "complete"  # or "partial"
+
+
+def carved_name(offset: int, detected: str | None) -> str:
+    return f"{CARVED}/{offset:010d}.{EXTENSIONS.get(detected or '', 'bin')}"
+
+
+def carve_area(source: Source, runs: tuple[tuple[int, int], ...], end: int,
+               kinds: tuple[str, ...], read: ReadCarved) -> FileResult:
+    """The items carved from `runs` of `source`, with a note that counts what was found."""
+    scanner = Scanner(source, list(runs), end)
+    items: list[ItemResult] = []
+    dropped = partial = 0
+    for candidate in scanner.candidates():
+        head = scanner.content_head(candidate, HEAD_SIZE)
+        if media_kind(sniff(head)) not in kinds:
+            continue
+        data = scanner.content(candidate)
+        result = _judged(candidate, data, read)
+        if result is None:
+            dropped += 1
+            continue
+        state = "complete" if candidate.shape.complete else "partial"
+        partial += state == "partial"
+        items.append(_item(-1, candidate.offset, result, state))
+        scanner.skip_to(candidate.offset + candidate.length)
+        parent = len(items) - 1
+        for start, length in candidate.shape.embedded:  # EXIF thumbnails: items of their own
+            thumbnail = read(data[start:start + length])
+            if _decodes(thumbnail):
+                items.append(_item(parent, candidate.offset + start, thumbnail, "complete"))
+    counts = scanner.counts
+    note = (f"carved {len(items)} items ({partial} partial) from {counts.bytes} bytes; "
+            f"{counts.candidates} candidates, {counts.truncated} cut short (fragmented or "
+            f"overwritten), {dropped} dropped (did not decode)")
+    return FileResult(0, items=tuple(items), note=note)
+
+
+def _judged(candidate: Candidate, data: bytes, read: ReadCarved) -> FileResult | None:
+    if candidate.shape.complete:
+        result = read(data)
+    else:
+        with truncated_allowed():
+            result = read(data)
+    return result if _decodes(result) else None
+
+
+def _decodes(result: FileResult) -> bool:
+    return bool(result.sha256 and result.analysis is not None and result.analysis.error is None)
+
+
+def _item(parent: int, offset: int, result: FileResult, state: str) -> ItemResult:
+    member = CarvedMember(carved_name(offset, result.detected_type), size=result.size,
+                          offset=offset, carved=state)
+    return ItemResult(parent, member, CARVED, result)
