@@ -164,7 +164,7 @@ def ingested_result(batches, request, ev_id: str):
         f"{result.files_proc.stderr if result.files_proc else 'case folder missing'}")
     # TSK lists file systems: items found inside files (archives, ...) are not its to list
     rows = [r for r in result.rows_of(ev.path)
-            if "_malformed" not in r and not r.get("container_path")]
+            if "_malformed" not in r and not r.get("container_path") and not r.get("carved")]
     return ev, EvidenceResult(rows, result), T.reference(ev.path)
 
 

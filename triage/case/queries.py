@@ -77,6 +77,11 @@ class FileListing:
     analysis_error: str | None = None
     # what plugins flagged in the content, "plugin:label" ";"-separated (suggestions only)
     plugin_flags: str | None = None
+    # carving (appended likewise): "complete" or "partial" for an item carved where no file
+    # entry points, "area" for the area of free or unpartitioned space it was carved from;
+    # `carved_offset` is where it starts in the evidence, `size` its length
+    carved: str | None = None
+    carved_offset: int | None = None
 
 
 LISTING_COLUMNS = list(FileListing.__dataclass_fields__)
@@ -149,7 +154,8 @@ def iter_files(session: Session, page: int = 5000,
                Media.pdq, Media.width, Media.height, _near_matches(),
                HashSetVerdict.resolved_category, HashSetVerdict.resolved_known_good, Media.exif,
                File.id, File.parent_id, File.container_path, File.container_kind,
-               File.encrypted, Media.analysis_error, _plugin_flags())
+               File.encrypted, Media.analysis_error, _plugin_flags(),
+               File.carved, File.carved_offset, File.carve_area.is_not(None))
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .outerjoin(Media, File.media_id == Media.id)
@@ -161,6 +167,8 @@ def iter_files(session: Session, page: int = 5000,
         query = query.where(File.id.in_(file_ids))
     for row in session.execute(query):
         values = list(row)
+        is_area, carved_offset, carved = values.pop(), values.pop(), values.pop()
+        carved = "area" if is_area else carved
         plugin_flags = _distinct_sorted(values.pop())
         analysis_error = values.pop()
         container = values[-5:-1] + [bool(values[-1])]
@@ -175,7 +183,7 @@ def iter_files(session: Session, page: int = 5000,
         near = _closest_per_set(values.pop())
         yield FileListing(*values, *_camera_and_gps(exif), near,
                           "known-good" if default_good else default_category, *container,
-                          analysis_error, plugin_flags)
+                          analysis_error, plugin_flags, carved, carved_offset)
 
 
 def _camera_and_gps(exif: dict) -> tuple[str | None, str | None]:
@@ -187,9 +195,11 @@ def _camera_and_gps(exif: dict) -> tuple[str | None, str | None]:
 
 def evidence_readable(session: Session, evidence_id: int) -> bool:
     """Whether anything at all was read from an evidence (a file system, a folder): an entry
-    without an error. A root directory that could not be read, alone, is not."""
+    without an error, or an item carved from it. A root directory that could not be read,
+    alone, is not; nor is an area of free space that nothing was carved from."""
     return session.scalar(
-        select(File.id).where(File.evidence_id == evidence_id, File.error.is_(None)).limit(1)
+        select(File.id).where(File.evidence_id == evidence_id, File.error.is_(None),
+                              File.carve_area.is_(None)).limit(1)
     ) is not None
 
 
