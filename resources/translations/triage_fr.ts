@@ -245,227 +245,227 @@
 <context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../triage/gui/detail.py" line="121"/>
+        <location filename="../../triage/gui/detail.py" line="122"/>
         <source>Keyframes of the video, treated like its preview</source>
         <translation>Images clés de la vidéo, traitées comme son aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="139"/>
+        <location filename="../../triage/gui/detail.py" line="140"/>
         <source>Select a picture to see where it was found, its hashes, hash-set matches and tag history.</source>
         <translation>Sélectionnez une image pour voir où elle a été trouvée, ses empreintes, ses correspondances de listes d&apos;empreintes et l&apos;historique de ses catégories.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="164"/>
+        <location filename="../../triage/gui/detail.py" line="165"/>
         <source>No picture selected</source>
         <translation>Aucune image sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="197"/>
+        <location filename="../../triage/gui/detail.py" line="198"/>
         <source>This item is no longer in the case.</source>
         <translation>Cet élément n&apos;est plus dans le dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="207"/>
+        <location filename="../../triage/gui/detail.py" line="208"/>
         <source>Could not read this item: {m}</source>
         <translation>Lecture de cet élément impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="217"/>
+        <location filename="../../triage/gui/detail.py" line="218"/>
         <source>Stack of {n} (representative first):</source>
         <translation>Pile de {n} (représentant en premier) :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="218"/>
+        <location filename="../../triage/gui/detail.py" line="219"/>
         <source> {k} matched only in part: look before Alt+key</source>
         <translation> {k} seulement en partie semblables : à regarder avant Alt+touche</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="240"/>
+        <location filename="../../triage/gui/detail.py" line="241"/>
         <source>Loading…</source>
         <translation>Chargement…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="241"/>
+        <location filename="../../triage/gui/detail.py" line="242"/>
         <source>No preview</source>
         <translation>Pas d&apos;aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="260"/>
+        <location filename="../../triage/gui/detail.py" line="261"/>
         <source>Keyframes: loading…</source>
         <translation>Images clés : chargement…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="261"/>
+        <location filename="../../triage/gui/detail.py" line="262"/>
         <source>No keyframes</source>
         <translation>Pas d&apos;images clés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="323"/>
+        <location filename="../../triage/gui/detail.py" line="324"/>
         <source>to review</source>
         <translation>à revoir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="325"/>
+        <location filename="../../triage/gui/detail.py" line="326"/>
         <source>proposed by an alert hash set: &lt;b&gt;{category}&lt;/b&gt;, not confirmed (press &lt;b&gt;{key}&lt;/b&gt; to make it your tag)</source>
         <translation>proposée par un jeu de hachages d&apos;alerte : &lt;b&gt;{category}&lt;/b&gt;, non confirmée (appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour en faire votre étiquette)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="330"/>
+        <location filename="../../triage/gui/detail.py" line="331"/>
         <source>hash sets propose {categories}: give it one with its key</source>
         <translation>les jeux de hachages proposent {categories} : attribuez-en une avec sa touche</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="332"/>
+        <location filename="../../triage/gui/detail.py" line="333"/>
         <source>uncategorised</source>
         <translation>non catégorisé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="364"/>
+        <location filename="../../triage/gui/detail.py" line="363"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="366"/>
+        <location filename="../../triage/gui/detail.py" line="365"/>
         <source>Category</source>
         <translation>Catégorie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="371"/>
+        <location filename="../../triage/gui/detail.py" line="370"/>
         <source>Found {n} time(s)</source>
         <translation>Trouvé {n} fois</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="375"/>
+        <location filename="../../triage/gui/detail.py" line="374"/>
         <source>(the sets disagree)</source>
         <translation>(les listes divergent)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="376"/>
+        <location filename="../../triage/gui/detail.py" line="375"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de listes d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="379"/>
+        <location filename="../../triage/gui/detail.py" line="378"/>
         <source>Near hash-set entries (perceptual)</source>
         <translation>Proches d’entrées de jeux d’empreintes (perceptuel)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="385"/>
+        <location filename="../../triage/gui/detail.py" line="384"/>
         <source>Tags</source>
         <translation>Catégories données</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="395"/>
+        <location filename="../../triage/gui/detail.py" line="394"/>
         <source>Video</source>
         <translation>Vidéo</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="398"/>
+        <location filename="../../triage/gui/detail.py" line="397"/>
         <source>Tag history (audit log)</source>
         <translation>Historique des catégories (journal d&apos;audit)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="405"/>
+        <location filename="../../triage/gui/detail.py" line="404"/>
         <source>Looks like an entry, not the same file: a lead to check, which categorises nothing.</source>
         <translation>Ressemble à une entrée, sans être le même fichier : une piste à vérifier, qui ne catégorise rien.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="410"/>
+        <location filename="../../triage/gui/detail.py" line="409"/>
         <source>, keyframe {i} at {t:.1f} s</source>
         <translation>, image clé {i} à {t:.1f} s</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="412"/>
+        <location filename="../../triage/gui/detail.py" line="411"/>
         <source>{algorithm} distance {distance}{where}; {kind}, category {category}, record {record}</source>
         <translation>{algorithm} distance {distance}{where} ; {kind}, catégorie {category}, enregistrement {record}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="422"/>
+        <location filename="../../triage/gui/detail.py" line="421"/>
         <source>partition {p}</source>
         <translation>partition {p}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="425"/>
+        <location filename="../../triage/gui/detail.py" line="424"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="427"/>
+        <location filename="../../triage/gui/detail.py" line="426"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="427"/>
+        <location filename="../../triage/gui/detail.py" line="426"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="428"/>
+        <location filename="../../triage/gui/detail.py" line="427"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="429"/>
+        <location filename="../../triage/gui/detail.py" line="428"/>
         <source>Accessed</source>
         <translation>Accédé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="430"/>
+        <location filename="../../triage/gui/detail.py" line="429"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="431"/>
+        <location filename="../../triage/gui/detail.py" line="430"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="437"/>
+        <location filename="../../triage/gui/detail.py" line="436"/>
         <source>{kind}, category {category}{scheme}; by {digest}, record {record} of {source} (SHA-256 {sha}…), imported {when} by {who}</source>
         <translation>{kind}, catégorie {category}{scheme} ; par {digest}, enregistrement {record} de {source} (SHA-256 {sha}…), importé le {when} par {who}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="449"/>
+        <location filename="../../triage/gui/detail.py" line="448"/>
         <source>What plugins suggest. Not a verdict: only an examiner&apos;s tag categorises.</source>
         <translation>Ce que suggèrent les greffons. Pas un verdict : seule l’étiquette d’un examinateur catégorise.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="454"/>
+        <location filename="../../triage/gui/detail.py" line="453"/>
         <source>Plugin suggestions</source>
         <translation>Suggestions des greffons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="458"/>
+        <location filename="../../triage/gui/detail.py" line="457"/>
         <source>model SHA-256 {sha}…</source>
         <translation>modèle SHA-256 {sha}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="459"/>
+        <location filename="../../triage/gui/detail.py" line="458"/>
         <source>no model file</source>
         <translation>pas de fichier de modèle</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="464"/>
+        <location filename="../../triage/gui/detail.py" line="463"/>
         <source>Flags (score over threshold): {flags}</source>
         <translation>Signalements (score au-dessus du seuil) : {flags}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="467"/>
+        <location filename="../../triage/gui/detail.py" line="466"/>
         <source>No label over its threshold</source>
         <translation>Aucune étiquette au-dessus de son seuil</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="470"/>
+        <location filename="../../triage/gui/detail.py" line="469"/>
         <source>{n} face(s)</source>
         <translation>{n} visage(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="471"/>
+        <location filename="../../triage/gui/detail.py" line="470"/>
         <source>{n} region(s)</source>
         <translation>{n} région(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="474"/>
+        <location filename="../../triage/gui/detail.py" line="473"/>
         <source>Suggests category &lt;b&gt;{category}&lt;/b&gt; ({scheme}): press &lt;b&gt;{key}&lt;/b&gt; to confirm it as your tag</source>
         <translation>Suggère la catégorie &lt;b&gt;{category}&lt;/b&gt; ({scheme}) : appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour la confirmer comme votre étiquette</translation>
     </message>
@@ -550,72 +550,92 @@
         <translation>Sélectionnez un fichier pour voir tout ce qu&apos;on en sait.</translation>
     </message>
     <message>
+        <location filename="../../triage/gui/file_detail.py" line="59"/>
+        <source>partial: the picture was cut short, decoded in part</source>
+        <translation>partielle : l’image est tronquée, décodée en partie</translation>
+    </message>
+    <message>
         <location filename="../../triage/gui/file_detail.py" line="60"/>
+        <source>complete</source>
+        <translation>complète</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="62"/>
+        <source>byte {offset} of the evidence, {size} bytes</source>
+        <translation>octet {offset} du scellé, {size} octets</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="69"/>
         <source>(the name&apos;s extension says otherwise)</source>
         <translation>(l&apos;extension du nom dit autre chose)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="62"/>
+        <location filename="../../triage/gui/file_detail.py" line="71"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="63"/>
+        <location filename="../../triage/gui/file_detail.py" line="72"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="64"/>
+        <location filename="../../triage/gui/file_detail.py" line="73"/>
+        <source>Carved</source>
+        <translation>Récupérée par carving</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="75"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="66"/>
+        <location filename="../../triage/gui/file_detail.py" line="77"/>
         <source>Entry</source>
         <translation>Entrée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="67"/>
+        <location filename="../../triage/gui/file_detail.py" line="78"/>
         <source>Size</source>
         <translation>Taille</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="68"/>
+        <location filename="../../triage/gui/file_detail.py" line="79"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="70"/>
+        <location filename="../../triage/gui/file_detail.py" line="81"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="71"/>
+        <location filename="../../triage/gui/file_detail.py" line="82"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="72"/>
+        <location filename="../../triage/gui/file_detail.py" line="83"/>
         <source>Accessed</source>
         <translation>Consulté</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="73"/>
+        <location filename="../../triage/gui/file_detail.py" line="84"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="81"/>
+        <location filename="../../triage/gui/file_detail.py" line="92"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de jeux de hachages</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="84"/>
+        <location filename="../../triage/gui/file_detail.py" line="95"/>
         <source>Tags</source>
         <translation>Étiquettes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="89"/>
+        <location filename="../../triage/gui/file_detail.py" line="100"/>
         <source>The same content is found {n} times</source>
         <translation>Le même contenu est trouvé {n} fois</translation>
     </message>
@@ -646,27 +666,37 @@
 <context>
     <name>FileTableModel</name>
     <message>
-        <location filename="../../triage/gui/models.py" line="199"/>
+        <location filename="../../triage/gui/models.py" line="200"/>
+        <source>carved (partial)</source>
+        <translation>récupérée (partielle)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/models.py" line="202"/>
+        <source>carved</source>
+        <translation>récupérée</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/models.py" line="203"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/models.py" line="205"/>
+        <location filename="../../triage/gui/models.py" line="209"/>
         <source>{type} (misnamed)</source>
         <translation>{type} (mal nommé)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/models.py" line="222"/>
+        <location filename="../../triage/gui/models.py" line="226"/>
         <source>not decoded: {m}</source>
         <translation>non décodé : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/models.py" line="232"/>
+        <location filename="../../triage/gui/models.py" line="236"/>
         <source>The file name&apos;s extension does not match its content ({type})</source>
         <translation>L&apos;extension du nom de fichier ne correspond pas à son contenu ({type})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/models.py" line="237"/>
+        <location filename="../../triage/gui/models.py" line="241"/>
         <source>Read, but not decoded as the {type} it is: {m}</source>
         <translation>Lu, mais non décodé comme le {type} qu&apos;il est : {m}</translation>
     </message>
@@ -902,7 +932,7 @@
 <context>
     <name>FrameDecoder</name>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="116"/>
+        <location filename="../../triage/gui/video_player.py" line="119"/>
         <source>OpenCV cannot decode this video</source>
         <translation>OpenCV ne peut pas décoder cette vidéo</translation>
     </message>
@@ -1040,33 +1070,32 @@
         <translation>{scheme} : {keys}  ·  &lt;b&gt;Alt+touche&lt;/b&gt; toute la pile  ·  &lt;b&gt;Retour arrière&lt;/b&gt; retirer l&apos;étiquette  ·  &lt;b&gt;{confirm}&lt;/b&gt; confirmer une proposition  ·  &lt;b&gt;maintenir Espace&lt;/b&gt; révéler</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="361"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="360"/>
         <source>remove the tag of {n}</source>
         <translation>retirer l&apos;étiquette de {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="364"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="378"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="369"/>
         <source>tag {n} as {code} ({label})</source>
         <translation>étiqueter {n} : {code} ({label})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="383"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="385"/>
         <source>{k} stack member(s) matched only in part and were not tagged: {names}. Look at them (Show stacks off) and tag them yourself.</source>
         <translation>{k} membre(s) de pile semblable(s) seulement en partie, non étiqueté(s) : {names}. Regardez-les (Afficher les piles désactivé) et étiquetez-les vous-même.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="429"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="431"/>
         <source>The segment was not changed: {m}</source>
         <translation>Le segment n&apos;a pas été modifié : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="442"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="443"/>
         <source>tag the video as {code} ({label})</source>
         <translation>étiqueter la vidéo : {code} ({label})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="462"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="463"/>
         <source>confirm {plugin}&apos;s suggestion {category} for {n}</source>
         <translation>confirmer la suggestion {category} de {plugin} pour {n}</translation>
     </message>
@@ -1102,51 +1131,49 @@
     </message>
     <message>
         <location filename="../../triage/gui/gallery_panel.py" line="320"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="375"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="568"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="570"/>
         <source>1 item</source>
         <translation>1 élément</translation>
     </message>
     <message>
         <location filename="../../triage/gui/gallery_panel.py" line="320"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="375"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="568"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="570"/>
         <source>{n} items</source>
         <translation>{n} éléments</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="459"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="460"/>
         <source>No plugin suggests a category for this item.</source>
         <translation>Aucun greffon ne suggère de catégorie pour cet élément.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="475"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="476"/>
         <source>Nothing confirmed: {m}</source>
         <translation>Rien n’a été confirmé : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="486"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="487"/>
         <source>The hash sets propose different categories for the selection: give it one with its key.</source>
         <translation>Les jeux de hachages proposent des catégories différentes pour la sélection : attribuez-en une avec sa touche.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="491"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="492"/>
         <source>confirm the hash-set category {code} for {n}</source>
         <translation>confirmer la catégorie {code} du jeu de hachages pour {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="530"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="529"/>
         <source>{who} changed the case ({what}). Refresh to see it.</source>
         <translation>{who} a modifié le dossier ({what}). Actualisez pour le voir.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="536"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="535"/>
         <source>The change was not made: {m}. Undo history was cleared; refresh to see the case as it is.</source>
         <translation>La modification n&apos;a pas été faite : {m}. L&apos;historique d&apos;annulation a été vidé ; actualisez pour voir le dossier tel qu&apos;il est.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="532"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="538"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="531"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="537"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
@@ -2008,6 +2035,11 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
     </message>
     <message>
         <location filename="../../triage/gui/gallery_view.py" line="234"/>
+        <source>carved</source>
+        <translation>récupérée</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_view.py" line="237"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
@@ -2015,68 +2047,68 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
 <context>
     <name>VideoPlayer</name>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="165"/>
+        <location filename="../../triage/gui/video_player.py" line="170"/>
         <source>Video: {name}</source>
         <translation>Vidéo : {name}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="177"/>
+        <location filename="../../triage/gui/video_player.py" line="182"/>
         <source>Reading the video out of the evidence…</source>
         <translation>Lecture de la vidéo depuis le scellé…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="185"/>
-        <location filename="../../triage/gui/video_player.py" line="294"/>
+        <location filename="../../triage/gui/video_player.py" line="190"/>
+        <location filename="../../triage/gui/video_player.py" line="299"/>
         <source>Play (P)</source>
         <translation>Lire (P)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="187"/>
+        <location filename="../../triage/gui/video_player.py" line="192"/>
         <source>◀ frame (,)</source>
         <translation>◀ image (,)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="187"/>
+        <location filename="../../triage/gui/video_player.py" line="192"/>
         <source>frame ▶ (.)</source>
         <translation>image ▶ (.)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="195"/>
+        <location filename="../../triage/gui/video_player.py" line="200"/>
         <source>No sound: Triage plays videos muted</source>
         <translation>Sans son : Triage lit les vidéos en muet</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="204"/>
+        <location filename="../../triage/gui/video_player.py" line="209"/>
         <source>Keyframes: click one to go there</source>
         <translation>Images clés : cliquez sur l&apos;une pour y aller</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="209"/>
+        <location filename="../../triage/gui/video_player.py" line="214"/>
         <source>Stretches categorised on their own; Delete removes the selected one</source>
         <translation>Passages catégorisés à part ; Suppr retire celui sélectionné</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="215"/>
+        <location filename="../../triage/gui/video_player.py" line="220"/>
         <source>Speed:</source>
         <translation>Vitesse :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="239"/>
+        <location filename="../../triage/gui/video_player.py" line="244"/>
         <source>The video could not be read: {m}</source>
         <translation>La vidéo n&apos;a pas pu être lue : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="290"/>
+        <location filename="../../triage/gui/video_player.py" line="295"/>
         <source>Pause (P)</source>
         <translation>Pause (P)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="380"/>
+        <location filename="../../triage/gui/video_player.py" line="385"/>
         <source>Marked {start}–{end}: a category key tags this stretch; Esc clears it</source>
         <translation>Marqué {start}–{end} : une touche de catégorie étiquette ce passage ; Échap l’efface</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="383"/>
+        <location filename="../../triage/gui/video_player.py" line="388"/>
         <source>A category key tags the whole video; [ and ] mark a stretch to tag on its own</source>
         <translation>Une touche de catégorie étiquette toute la vidéo ; [ et ] marquent un passage à étiqueter à part</translation>
     </message>

@@ -119,6 +119,7 @@ class GalleryItem:
     hashset_category: str | None  # "scheme:code" the alert sets agree on
     flags: frozenset[str] = frozenset()  # "plugin:label" flags: suggestions, not verdicts
     stack_alert: bool = False  # an alert set matched this content or another of its stack
+    carved: bool = False  # some instance was carved (found where no file entry points)
     sort_key: Any = field(default=None, compare=False)
 
     @property
@@ -406,6 +407,7 @@ def _with_key(item: GalleryItem, key) -> GalleryItem:
 def _items(session: Session, media_ids: list[int]) -> list[GalleryItem]:
     tag, verdict = _examiner_tag(), aliased(HashSetVerdict)
     deleted = select(File.id).where(File.media_id == Media.id, File.deleted.is_(True)).exists()
+    carved = select(File.id).where(File.media_id == Media.id, File.carved.is_not(None)).exists()
     instances = select(func.count()).where(File.media_id == Media.id).scalar_subquery()
     member, member_verdict = aliased(Media), aliased(HashSetVerdict)
     stack_alert = (select(member_verdict.media_id)
@@ -417,7 +419,8 @@ def _items(session: Session, media_ids: list[int]) -> list[GalleryItem]:
         Media.height, _first_file(File.name), _first_file(File.path), instances, deleted,
         Media.stack_id, _stack_size(), tag.working_category, tag.state,
         func.coalesce(verdict.alert, false()), func.coalesce(verdict.known_good, false()),
-        func.coalesce(verdict.conflicting, false()), verdict.category, stack_alert), tag, verdict
+        func.coalesce(verdict.conflicting, false()), verdict.category, stack_alert, carved),
+        tag, verdict
     ).where(Media.id.in_(media_ids))
     flags = _flags(session, media_ids)
     items = []
@@ -428,7 +431,7 @@ def _items(session: Session, media_ids: list[int]) -> list[GalleryItem]:
             row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7] or "",
             row[8] or "", row[9], bool(row[10]), row[11], row[12] if row[11] else 1,
             category, state, bool(row[15]), bool(row[16]), bool(row[17]), row[18],
-            frozenset(flags.get(row[0], ())), bool(row[15]) or bool(row[19])))
+            frozenset(flags.get(row[0], ())), bool(row[15]) or bool(row[19]), bool(row[20])))
     return items
 
 

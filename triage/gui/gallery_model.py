@@ -332,6 +332,8 @@ def tooltip(item: GalleryItem) -> str:
         lines.append("hash sets disagree")
     if item.deleted:
         lines.append("deleted")
+    if item.carved:
+        lines.append("carved (found where no file entry points)")
     lines.append(f"MD5 {item.md5}")
     return "\n".join(lines)
 
