@@ -172,3 +172,24 @@ def test_video_walkers_measure_real_files(tmp_path):
     iso = next(f for f in FORMATS if f.name == "iso-bmff")
     shape = iso.walk(Window(open_source("raw", [path]), len(data)), 0)
     assert shape.complete and shape.length == len(clip)
+
+
+def test_exports_mark_carved_instances(disk, carved_case, tmp_path):
+    import csv
+    import json
+
+    from triage.export import ExportOptions, export_case
+
+    export_case(carved_case, "csv", tmp_path / "list.csv", ExportOptions(scheme="vics-us"),
+                examiner="bob")
+    with open(tmp_path / "list.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    placed = {p.offset: p for p in disk.placed if p.expect != "none"}
+    carved = {int(r["carved_offset"]): r for r in rows if r["carved"]}
+    assert set(carved) == set(placed)
+    assert {r["carved"] for r in carved.values()} == {"complete", "partial"}
+    export_case(carved_case, "vics", tmp_path / "case.json", ExportOptions(scheme="vics-us"),
+                examiner="bob")
+    text = (tmp_path / "case.json").read_text(encoding="utf-8")
+    assert text.count('"Triage.Carved"') == len(placed)
+    assert json.loads(text)
