@@ -193,3 +193,81 @@ def test_exports_mark_carved_instances(disk, carved_case, tmp_path):
     text = (tmp_path / "case.json").read_text(encoding="utf-8")
     assert text.count('"Triage.Carved"') == len(placed)
     assert json.loads(text)
+
+
+def _video_file(suffix: str, fourcc: str) -> bytes:
+    import tempfile
+    from pathlib import Path
+
+    import cv2
+    import numpy as np
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"clip{suffix}"
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), 10, (64, 48))
+        for index in range(12):
+            frame = np.full((48, 64, 3), index * 20, np.uint8)
+            frame[:, : index * 5] = (30, 200, 90)
+            writer.write(frame)
+        writer.release()
+        return path.read_bytes()
+
+
+def _picture_file(format: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.radial_gradient("L").convert("RGB").resize((80, 60)).save(buffer, format)
+    return buffer.getvalue()
+
+
+SAMPLES = {
+    "avi": lambda: _video_file(".avi", "MJPG"),
+    "mkv": lambda: _video_file(".mkv", "MJPG"),
+    "webm": lambda: _video_file(".webm", "VP80"),
+    "wmv": lambda: _video_file(".wmv", "WMV2"),
+    "mov": lambda: _video_file(".mov", "mp4v"),
+    "3gp": lambda: _video_file(".3gp", "mp4v"),
+    "tiff": lambda: _picture_file("TIFF"),
+    "heic": lambda: _picture_file("HEIF"),
+    "png": lambda: _picture_file("PNG"),
+    "progressive-jpeg": lambda: _progressive_jpeg(),
+}
+
+
+def _progressive_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.radial_gradient("L").convert("RGB").resize((160, 120)).save(
+        buffer, "JPEG", progressive=True, quality=80)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kind", sorted(SAMPLES))
+def test_each_format_is_carved_whole_from_among_random_data(kind, tmp_path):
+    """Each file placed at an odd offset in random data is found with its exact length and
+    kept because it decodes."""
+    from functools import partial
+
+    from triage.pipeline import work
+    from triage.pipeline.carve import carve_area
+
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    sample = SAMPLES[kind]()
+    noise = random.Random(kind).randbytes
+    data = noise(5003) + sample + noise(3000)
+    path = tmp_path / "blob.raw"
+    path.write_bytes(data)
+    read = partial(work._read_carved, how=work._Reading(True, None, ContainerLimits(), True))
+    result = carve_area(open_source("raw", [path]), ((0, len(data)),), len(data),
+                        ("image", "video"), read)
+    found = {(i.member.offset, i.member.size, i.member.carved) for i in result.items}
+    assert (5003, len(sample), "complete") in found, (result.note, found)
+    assert len(found) == 1, found
