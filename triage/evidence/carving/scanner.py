@@ -10,14 +10,17 @@ video, say) is carved a second time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator
+
+import numpy as np
 
 from triage.evidence.base import Source
 from triage.evidence.carving.formats import FORMATS, Format, Shape
 from triage.evidence.carving.window import Window
 
 BLOCK = 16 << 20
-_OVERLAP = 64  # longer than any signature and its place in the file
+_OVERLAP = 64  # longer than any signature and its place in the file (_LOOKAHEAD)
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,38 @@ class Scanner:
             yield Candidate(offset, shape, format)
 
     def _hits(self, block: bytes, size: int) -> Iterator[tuple[int, Format]]:
-        """(offset in the block, format) of every signature whose file starts in [0, size)."""
-        for format in self.formats:
-            at = format.magic_at
-            found = block.find(format.magic, at, size + at + len(format.magic))
-            while found >= 0:
-                if found - at < size:
-                    yield found - at, format
-                found = block.find(format.magic, found + 1, size + at + len(format.magic))
+        """(offset in the block, format) of every signature whose file starts in [0, size).
+
+        Every byte offset is a possible start (a picture in unpartitioned space need not be
+        sector-aligned). The first two bytes of every signature are looked up at once in a
+        table of 65,536 flags, at even and at odd offsets, which reads the block at a few
+        hundred MB/s whatever it holds (`bytes.find` per signature was 70 MB/s for all ten);
+        the few hits are then checked whole."""
+        table, prefixes = _prefix_table(self.formats)
+        limit = min(len(block), size + _LOOKAHEAD)
+        view = memoryview(block)
+        for parity in (0, 1):
+            count = (limit - parity) // 2
+            if count <= 0:
+                continue
+            keys = np.frombuffer(view, dtype="<u2", count=count, offset=parity)
+            for index in np.flatnonzero(table[keys]).tolist():
+                position = parity + 2 * index
+                for format in prefixes[int(keys[index])]:
+                    start = position - format.magic_at
+                    if 0 <= start < size and block.startswith(format.magic, position):
+                        yield start, format
+
+
+_LOOKAHEAD = 8  # a signature may sit this far into its file (ISO-BMFF's `ftyp` at 4)
+
+
+@lru_cache(maxsize=8)
+def _prefix_table(formats: tuple[Format, ...]) -> tuple[np.ndarray, dict[int, list[Format]]]:
+    table = np.zeros(1 << 16, dtype=bool)
+    prefixes: dict[int, list[Format]] = {}
+    for format in formats:
+        key = int.from_bytes(format.magic[:2], "little")
+        table[key] = True
+        prefixes.setdefault(key, []).append(format)
+    return table, prefixes
