@@ -271,3 +271,59 @@ def test_each_format_is_carved_whole_from_among_random_data(kind, tmp_path):
     found = {(i.member.offset, i.member.size, i.member.carved) for i in result.items}
     assert (5003, len(sample), "complete") in found, (result.note, found)
     assert len(found) == 1, found
+
+
+def _cli_ingest(case, evidence):
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "triage", "ingest", str(case), str(evidence),
+                             "--workers", "2"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def _carved_listing(case) -> set[tuple]:
+    import csv
+    import io
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "triage", "files", str(case), "--csv"],
+                         capture_output=True, check=True, text=True).stdout
+    return {(r["path"], r["sha256"], r["carved"], r["carved_offset"], r["size"])
+            for r in csv.DictReader(io.StringIO(out))}
+
+
+def _pending(case) -> int:
+    import sqlite3
+
+    database = case / "case.sqlite"
+    if not database.exists():
+        return 0
+    try:
+        with sqlite3.connect(database) as connection:
+            return connection.execute(
+                "SELECT count(*) FROM file WHERE status = 'PENDING'").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+@pytest.mark.slow
+def test_carving_killed_then_resumed_gives_what_one_run_gives(disk, tmp_path):
+    import os
+    import signal
+    import time
+
+    reference, case = tmp_path / "reference", tmp_path / "killed"
+    assert _cli_ingest(reference, disk.path).wait(timeout=240) == 0
+    for delay in (0.0, 0.1, 0.3):
+        process = _cli_ingest(case, disk.path)
+        while process.poll() is None and not _pending(case):
+            time.sleep(0.005)
+        time.sleep(delay)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+    assert _cli_ingest(case, disk.path).wait(timeout=240) == 0
+    assert _pending(case) == 0
+    assert _carved_listing(case) == _carved_listing(reference)

@@ -92,7 +92,7 @@ def test_open_case_shows_evidence_summary_and_files(qtbot, window, ingested_case
     assert evidence.childCount() == 1 and evidence.child(0).text(1) == "ext2"
     assert view.snapshot.evidence[0].sha256 in view.evidence_panel.details.toPlainText()
     assert view.summary_panel.labels["deleted"].text() == str(sum(r.deleted for r in rows))
-    assert view.count_label.text() == "10 entries"
+    assert view.count_label.text() == f"{ENTRIES} entries"
     assert window.recent.paths() == [str(ingested_case)]
     assert window.add_evidence_action.isEnabled()
 

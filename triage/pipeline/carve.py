@@ -29,7 +29,11 @@ EXTENSIONS = {
     "video/x-matroska": "mkv", "video/webm": "webm",
 }
 
-ReadCarved = Callable[[bytes], FileResult]  # one candidate's bytes: digests, type, the decode
+# One candidate's bytes: digests, type and the decode; with False, a content this worker has
+# decoded already is not decoded again (its result then has no analysis).
+ReadCarved = Callable[[bytes, bool], FileResult]
+
+_verdicts: dict[str, bool] = {}  # content -> whether it decoded, in this worker
 
 
 @dataclass
@@ -65,8 +69,8 @@ def carve_area(source: Source, runs: tuple[tuple[int, int], ...], end: int,
         scanner.skip_to(candidate.offset + candidate.length)
         parent = len(items) - 1
         for start, length in candidate.shape.embedded:  # EXIF thumbnails: items of their own
-            thumbnail = read(data[start:start + length])
-            if _decodes(thumbnail):
+            thumbnail = _judged_bytes(data[start:start + length], read)
+            if thumbnail is not None:
                 items.append(_item(parent, candidate.offset + start, thumbnail, "complete"))
     counts = scanner.counts
     note = (f"carved {len(items)} items ({partial} partial) from {counts.bytes} bytes; "
@@ -77,15 +81,31 @@ def carve_area(source: Source, runs: tuple[tuple[int, int], ...], end: int,
 
 def _judged(candidate: Candidate, data: bytes, read: ReadCarved) -> FileResult | None:
     if candidate.shape.complete:
-        result = read(data)
-    else:
-        with truncated_allowed():
-            result = read(data)
-    return result if _decodes(result) else None
+        return _judged_bytes(data, read)
+    with truncated_allowed():
+        result = read(data, True)
+    return result if _decoded(result) else None
 
 
-def _decodes(result: FileResult) -> bool:
-    return bool(result.sha256 and result.analysis is not None and result.analysis.error is None)
+def _judged_bytes(data: bytes, read: ReadCarved) -> FileResult | None:
+    """The result if the bytes decode; a content met again (stale copies are many) is judged
+    by its first decode in this worker, not decoded again."""
+    result = read(data, False)
+    if result.sha256 and result.analysis is None:
+        if result.sha256 not in _verdicts:  # decoded as a file, before: decode it now
+            result = read(data, True)
+        elif _verdicts[result.sha256]:
+            return result
+    return result if _decoded(result) else None
+
+
+def _decoded(result: FileResult) -> bool:
+    ok = bool(result.sha256 and result.analysis is not None and result.analysis.error is None)
+    if result.sha256:
+        if len(_verdicts) > 100_000:
+            _verdicts.clear()
+        _verdicts[result.sha256] = ok
+    return ok
 
 
 def _item(parent: int, offset: int, result: FileResult, state: str) -> ItemResult:

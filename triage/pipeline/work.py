@@ -160,7 +160,7 @@ def _carve(job: FileJob, how: _Reading) -> FileResult:
 
     runs, end = job.where.carve
     # Carved candidates are always decoded (that is how they are judged), even hashes-only.
-    judging = replace(how, analyse_media=True, again=True)
+    judging = replace(how, analyse_media=True)
     try:
         source = _shared_reader().source(job.where.format, job.where.paths)
         result = carve_area(source, runs, end, how.limits.carve,
@@ -170,7 +170,8 @@ def _carve(job: FileJob, how: _Reading) -> FileResult:
     return replace(result, file_id=job.file_id)
 
 
-def _read_carved(data: bytes, how: _Reading) -> FileResult:
+def _read_carved(data: bytes, again: bool, how: _Reading) -> FileResult:
+    how = replace(how, again=how.again or again)
     result, _, _ = _read(iter((data,)), Scope(how.limits), how, keep=False)
     return result
 
