@@ -327,3 +327,16 @@ def test_carving_killed_then_resumed_gives_what_one_run_gives(disk, tmp_path):
     assert _cli_ingest(case, disk.path).wait(timeout=240) == 0
     assert _pending(case) == 0
     assert _carved_listing(case) == _carved_listing(reference)
+
+
+def test_case_summary_counts_carved_items_apart_from_container_items(disk, carved_case):
+    from triage.case.queries import summary
+
+    with carved_case.reading() as session:
+        counts = summary(session)
+    placed = [p for p in disk.placed if p.expect != "none"]
+    assert sum(counts["carved"].values()) == len(placed)
+    assert counts["carved"]["partial"] == 1
+    assert "carved" not in counts["containers"]
+    areas, size = counts["carve_areas"]
+    assert areas == 4 and size > 18 << 20

@@ -120,124 +120,124 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="345"/>
+        <location filename="../../triage/gui/case_view.py" line="353"/>
         <source>Evidence</source>
         <translation>Scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="352"/>
+        <location filename="../../triage/gui/case_view.py" line="360"/>
         <source>Summary</source>
         <translation>Résumé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="397"/>
+        <location filename="../../triage/gui/case_view.py" line="405"/>
         <source>Filter by path, name or MD5</source>
         <translation>Filtrer par chemin, nom ou MD5</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="408"/>
+        <location filename="../../triage/gui/case_view.py" line="416"/>
         <source>Filter:</source>
         <translation>Filtre :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="421"/>
+        <location filename="../../triage/gui/case_view.py" line="429"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="443"/>
+        <location filename="../../triage/gui/case_view.py" line="451"/>
         <source>&amp;Gallery</source>
         <translation>&amp;Galerie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="444"/>
+        <location filename="../../triage/gui/case_view.py" line="452"/>
         <source>&amp;Evidence and files</source>
         <translation>&amp;Scellés et fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="448"/>
+        <location filename="../../triage/gui/case_view.py" line="456"/>
         <source>Could not read the links: {m}</source>
         <translation>Impossible de lire les liens : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="449"/>
+        <location filename="../../triage/gui/case_view.py" line="457"/>
         <source>&amp;Links</source>
         <translation>&amp;Liens</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="475"/>
+        <location filename="../../triage/gui/case_view.py" line="483"/>
         <source>Could not record the examiner: {m}</source>
         <translation>Impossible d&apos;enregistrer l&apos;examinateur : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="506"/>
+        <location filename="../../triage/gui/case_view.py" line="514"/>
         <source>Could not read the case: {m}</source>
         <translation>Lecture du dossier impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="507"/>
-        <location filename="../../triage/gui/case_view.py" line="526"/>
+        <location filename="../../triage/gui/case_view.py" line="515"/>
+        <location filename="../../triage/gui/case_view.py" line="534"/>
         <source>Retry</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="525"/>
+        <location filename="../../triage/gui/case_view.py" line="533"/>
         <source>Could not read the file list: {m}</source>
         <translation>Lecture de la liste des fichiers impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="530"/>
+        <location filename="../../triage/gui/case_view.py" line="538"/>
         <source>Reading…</source>
         <translation>Lecture…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="535"/>
+        <location filename="../../triage/gui/case_view.py" line="543"/>
         <source>{shown} of {total} entries</source>
         <translation>{shown} entrées sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="538"/>
+        <location filename="../../triage/gui/case_view.py" line="546"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="563"/>
+        <location filename="../../triage/gui/case_view.py" line="571"/>
         <source>An ingest is already running in this case.</source>
         <translation>Une ingestion est déjà en cours dans ce dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="570"/>
+        <location filename="../../triage/gui/case_view.py" line="578"/>
         <source>Adding {n} evidence…</source>
         <translation>Ajout de {n} scellé(s)…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="571"/>
+        <location filename="../../triage/gui/case_view.py" line="579"/>
         <source>Resuming ingest…</source>
         <translation>Reprise de l&apos;ingestion…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="603"/>
+        <location filename="../../triage/gui/case_view.py" line="611"/>
         <source>Ingest stopped: {e}. What was recorded is kept; resume to finish.</source>
         <translation>Ingestion arrêtée : {e}. Ce qui a été enregistré est conservé ; reprenez pour terminer.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="605"/>
-        <location filename="../../triage/gui/case_view.py" line="620"/>
+        <location filename="../../triage/gui/case_view.py" line="613"/>
+        <location filename="../../triage/gui/case_view.py" line="628"/>
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="609"/>
+        <location filename="../../triage/gui/case_view.py" line="617"/>
         <source>Plugin {name} stopped: {error}</source>
         <translation>Extension {name} arrêtée : {error}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="612"/>
+        <location filename="../../triage/gui/case_view.py" line="620"/>
         <source>Ingest cancelled after {n} files. Resume to finish; nothing is done twice.</source>
         <translation>Ingestion annulée après {n} fichiers. Reprenez pour terminer ; rien n’est fait deux fois.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="615"/>
+        <location filename="../../triage/gui/case_view.py" line="623"/>
         <source>Ingest finished: {n} files hashed, {e} file errors.</source>
         <translation>Ingestion terminée : {n} fichiers hachés, {e} erreurs de fichier.</translation>
     </message>
@@ -1974,34 +1974,44 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
         <translation>Éléments trouvés dans des archives, documents, courriels, bases de données et caches, par type ; {n} demandent un mot de passe</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="303"/>
+        <location filename="../../triage/gui/case_view.py" line="305"/>
+        <source>{complete} complete, {partial} partial</source>
+        <translation>{complete} complètes, {partial} partielles</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_view.py" line="308"/>
+        <source>Pictures and videos found where no file entry points, in {size} of free and unpartitioned space</source>
+        <translation>Images et vidéos trouvées là où aucune entrée de fichier ne pointe, dans {size} d’espace libre et hors partition</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_view.py" line="311"/>
         <source>Files whose name&apos;s extension disagrees with their content</source>
         <translation>Fichiers dont l&apos;extension ne correspond pas au contenu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="306"/>
+        <location filename="../../triage/gui/case_view.py" line="314"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="307"/>
+        <location filename="../../triage/gui/case_view.py" line="315"/>
         <source>
 {n} not decoded</source>
         <translation>
 {n} non décodées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="313"/>
+        <location filename="../../triage/gui/case_view.py" line="321"/>
         <source>{n} files not hashed yet</source>
         <translation>{n} fichiers pas encore hachés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="314"/>
+        <location filename="../../triage/gui/case_view.py" line="322"/>
         <source>evidence not fully read yet</source>
         <translation>scellés pas encore entièrement lus</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="315"/>
+        <location filename="../../triage/gui/case_view.py" line="323"/>
         <source>Case ▸ Resume ingest finishes them</source>
         <translation>Dossier ▸ Reprendre l&apos;ingestion les termine</translation>
     </message>

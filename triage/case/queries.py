@@ -239,8 +239,12 @@ def summary(session: Session) -> dict:
         },
         "pending": session.scalar(
             select(func.count()).where(File.status == WorkStatus.PENDING)),
-        "containers": {k: n for k, n in grouped(File.container_kind,
-                                                 where=File.container_kind.is_not(None))},
+        "containers": {k: n for k, n in grouped(
+            File.container_kind, where=File.container_kind.is_not(None)
+            & File.carved.is_(None))},
+        "carved": {k: n for k, n in grouped(File.carved, where=File.carved.is_not(None))},
+        "carve_areas": session.execute(select(func.count(), func.coalesce(func.sum(File.size), 0))
+                                       .where(File.carve_area.is_not(None))).one(),
         "encrypted": session.scalar(select(func.count()).where(File.encrypted)),
         "hash_sets": _hash_set_counts(session),
         "plugin_faults": last_plugin_faults(session),

@@ -670,11 +670,11 @@ def _file_row(evidence_id: int, partition_id: int | None, record: FileRecord) ->
 
 def _area_row(evidence_id: int, partition_id: int | None, area: CarveArea) -> dict:
     """An area to carve: a virtual file, pending like any other, whose items are what the
-    worker carves from it (they inherit `deleted`: nothing points to them any more)."""
+    worker carves from it."""
     path = f"/{area.name}"
     return {
         "evidence_id": evidence_id, "partition_id": partition_id, "path": path,
-        "name": area.name, "path_bytes": None, "kind": EntryKind.VIRTUAL, "deleted": True,
+        "name": area.name, "path_bytes": None, "kind": EntryKind.VIRTUAL, "deleted": False,
         "size": area.size, "meta_addr": None, "attr_type": None, "attr_id": None,
         "crtime": None, "mtime": None, "atime": None, "ctime": None,
         "extension_mismatch": False, "status": WorkStatus.PENDING, "error": None,
@@ -744,7 +744,9 @@ def _item_row(parent, parent_id: int, path: str, item, media_ids: dict[str, int]
     return {
         "evidence_id": parent.evidence_id, "partition_id": parent.partition_id,
         "path": path, "name": member.name, "path_bytes": None, "kind": kind,
-        "deleted": parent.deleted, "size": result.size if hashed else member.size,
+        # a carved item is deleted content: nothing points to it any more
+        "deleted": parent.deleted or getattr(member, "carved", None) is not None,
+        "size": result.size if hashed else member.size,
         "meta_addr": None, "attr_type": None, "attr_id": None,
         "crtime": member.crtime, "mtime": member.mtime, "atime": member.atime,
         "ctime": member.ctime,
