@@ -340,3 +340,25 @@ def test_case_summary_counts_carved_items_apart_from_container_items(disk, carve
     assert "carved" not in counts["containers"]
     areas, size = counts["carve_areas"]
     assert areas == 4 and size > 18 << 20
+
+
+def test_a_file_cut_short_does_not_hide_the_files_after_it(tmp_path):
+    """A PNG whose next chunk claims 50 MB runs to the end of the space as a guess; the JPEG
+    that follows it is still found."""
+    import struct
+    from functools import partial
+
+    from triage.pipeline import work
+    from triage.pipeline.carve import carve_area
+
+    picture = SAMPLES["png"]()
+    cut = picture[:picture.index(b"IDAT") - 4] + struct.pack(">I", 50 << 20) + b"IDAT"
+    jpeg_bytes = _jpeg(9, size=(64, 48))
+    data = cut + random.Random(2).randbytes(9000) + jpeg_bytes + bytes(5000)
+    path = tmp_path / "blob.raw"
+    path.write_bytes(data)
+    read = partial(work._read_carved, how=work._Reading(True, None, ContainerLimits(), True))
+    result = carve_area(open_source("raw", [path]), ((0, len(data)),), len(data),
+                        ("image",), read)
+    found = {(i.member.offset, i.member.size) for i in result.items}
+    assert (len(cut) + 9000, len(jpeg_bytes)) in found, result.note

@@ -66,6 +66,8 @@ def carve_area(source: Source, runs: tuple[tuple[int, int], ...], end: int,
         state = "complete" if candidate.shape.complete else "partial"
         partial += state == "partial"
         items.append(_item(-1, candidate.offset, result, state))
+        if state == "partial":  # its length is a guess: what follows may start a file
+            continue
         scanner.skip_to(candidate.offset + candidate.length)
         parent = len(items) - 1
         for start, length in candidate.shape.embedded:  # EXIF thumbnails: items of their own

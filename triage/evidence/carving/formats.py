@@ -53,8 +53,10 @@ def _u16be(data: bytes, at: int) -> int:
 
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 _AFTER_SCAN = {0xC4, 0xCC, 0xDA, 0xDB, 0xDD, 0xDC, 0xFE} | set(range(0xE0, 0xF0)) | _SOF
-# A marker that is not a stuffed 0xFF00 or a restart, or a sector of zeros (free space).
-_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]|\x00{512}")
+# A marker that is not a stuffed 0xFF00 or a restart, or a block of zeros (free space: the
+# rest was never written or was wiped; a flat image's progressive scan can hold a few hundred
+# zero bytes, never thousands).
+_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]|\x00{4096}")
 
 
 def jpeg(window: Window, start: int, limit: int = MAX_PICTURE) -> Shape | None:
