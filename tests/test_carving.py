@@ -362,3 +362,41 @@ def test_a_file_cut_short_does_not_hide_the_files_after_it(tmp_path):
                         ("image",), read)
     found = {(i.member.offset, i.member.size) for i in result.items}
     assert (len(cut) + 9000, len(jpeg_bytes)) in found, result.note
+
+
+@pytest.mark.parametrize("kind", ["fat12", "fat16", "ext4", "ntfs"])
+def test_free_blocks_are_those_tsk_blkls_lists(kind, tmp_path):
+    """The allocation read from the FAT, the ext block bitmaps and $Bitmap agrees with TSK's
+    own block walk (`blkls -l`), deleted files included (NTFS: but for its last cluster,
+    past the file system's clusters, which is carved as volume slack)."""
+    import shutil
+    import subprocess
+
+    import pytsk3
+
+    from diskimages import (DELETED_EXT, DELETED_FAT, MIB, make_ext4_fs, make_fat_fs,
+                            make_ntfs_fs, standard_payload)
+    from triage.evidence.carving import free_runs
+
+    if shutil.which("blkls") is None:
+        pytest.skip("sleuthkit not installed")
+    path = tmp_path / f"{kind}.img"
+    try:
+        if kind.startswith("fat"):
+            size = 1440 * 1024 if kind == "fat12" else 8 * MIB
+            make_fat_fs(path, size, int(kind[3:]), standard_payload(4), DELETED_FAT)
+        elif kind == "ext4":
+            make_ext4_fs(path, 8 * MIB, standard_payload(5), DELETED_EXT)
+        else:
+            make_ntfs_fs(path, 8 * MIB, standard_payload(3))
+    except MISSING_TOOL as exc:
+        pytest.skip(str(exc))
+    source = open_source("raw", [path])
+    fs = pytsk3.FS_Info(source.tsk_image())
+    block = fs.info.block_size
+    ours = {n for start, length in free_runs(source, fs, 0, source.size)
+            for n in range(start // block, (start + length) // block)}
+    listing = subprocess.run(["blkls", "-l", str(path)], capture_output=True, text=True).stdout
+    tsk = {int(line.split("|")[0]) for line in listing.splitlines() if line.endswith("|f")}
+    extra = ours - tsk
+    assert tsk <= ours and (not extra or (kind == "ntfs" and extra == {fs.info.block_count}))
