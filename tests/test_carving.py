@@ -400,3 +400,13 @@ def test_free_blocks_are_those_tsk_blkls_lists(kind, tmp_path):
     tsk = {int(line.split("|")[0]) for line in listing.splitlines() if line.endswith("|f")}
     extra = ours - tsk
     assert tsk <= ours and (not extra or (kind == "ntfs" and extra == {fs.info.block_count}))
+
+
+def test_gallery_filter_shows_carved_content(disk, carved_case):
+    from triage.case.gallery import GalleryFilter, count_media
+
+    with carved_case.reading() as session:
+        carved = count_media(session, GalleryFilter(deleted="carved"))
+        inside = count_media(session, GalleryFilter(inside="inside"))
+    placed = {hashlib.sha256(p.data).hexdigest() for p in disk.placed if p.expect != "none"}
+    assert carved == len(placed) and inside == 0

@@ -845,86 +845,91 @@
     </message>
     <message>
         <location filename="../../triage/gui/filters.py" line="98"/>
-        <source>Whether an instance is a deleted entry</source>
-        <translation>Si une occurrence est une entrée supprimée</translation>
+        <source>Carved</source>
+        <translation>Récupérées par carving</translation>
     </message>
     <message>
         <location filename="../../triage/gui/filters.py" line="99"/>
+        <source>Whether an instance is a deleted entry, or was carved from free space</source>
+        <translation>Si une instance est une entrée supprimée, ou a été récupérée dans l’espace libre</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="101"/>
         <source>Anywhere</source>
         <translation>Partout</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="100"/>
+        <location filename="../../triage/gui/filters.py" line="102"/>
         <source>Inside a container</source>
         <translation>Dans un conteneur</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="101"/>
+        <location filename="../../triage/gui/filters.py" line="103"/>
         <source>Not inside one</source>
         <translation>Hors conteneur</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="102"/>
+        <location filename="../../triage/gui/filters.py" line="104"/>
         <source>Whether an instance was found inside an archive, document, mail or database</source>
         <translation>Si une occurrence a été trouvée dans une archive, un document, un courriel ou une base de données</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="106"/>
+        <location filename="../../triage/gui/filters.py" line="108"/>
         <source>stack ≥ </source>
         <translation>pile ≥ </translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="107"/>
+        <location filename="../../triage/gui/filters.py" line="109"/>
         <source>Only stacks of at least this many near-duplicates</source>
         <translation>Seulement les piles d&apos;au moins ce nombre de quasi-doublons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="109"/>
+        <location filename="../../triage/gui/filters.py" line="111"/>
         <source>Path contains</source>
         <translation>Le chemin contient</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="112"/>
+        <location filename="../../triage/gui/filters.py" line="114"/>
         <source>EXIF camera</source>
         <translation>Appareil (EXIF)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="114"/>
+        <location filename="../../triage/gui/filters.py" line="116"/>
         <source>Any plugin result</source>
         <translation>Tout résultat de greffon</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="115"/>
+        <location filename="../../triage/gui/filters.py" line="117"/>
         <source>Items a plugin flagged (a suggestion, not a verdict), e.g. has faces</source>
         <translation>Éléments signalés par un greffon (une suggestion, pas un verdict), p. ex. a des visages</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="118"/>
+        <location filename="../../triage/gui/filters.py" line="120"/>
         <source>All evidence</source>
         <translation>Tous les scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="119"/>
+        <location filename="../../triage/gui/filters.py" line="121"/>
         <source>Only items found in this evidence or partition</source>
         <translation>Seulement les éléments trouvés dans ce scellé ou cette partition</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="121"/>
+        <location filename="../../triage/gui/filters.py" line="123"/>
         <source>Has GPS</source>
         <translation>Avec GPS</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="122"/>
+        <location filename="../../triage/gui/filters.py" line="124"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="189"/>
+        <location filename="../../triage/gui/filters.py" line="191"/>
         <source>{label} ({plugin}): {n}</source>
         <translation>{label} ({plugin}) : {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="210"/>
+        <location filename="../../triage/gui/filters.py" line="212"/>
         <source>{evidence} ▸ partition {p}</source>
         <translation>{evidence} ▸ partition {p}</translation>
     </message>

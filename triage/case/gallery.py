@@ -55,7 +55,8 @@ UNRANKED = 2**40
 HASH_HITS = ("any", "alert", "known-good", "hit", "no-hit", "near")
 """near: within a perceptual distance of a hash-set entry (a lead to check, not a match)."""
 MEDIA_TYPES = ("all", "image", "video")
-DELETED = ("any", "deleted", "not-deleted")
+DELETED = ("any", "deleted", "not-deleted", "carved")
+"""carved: some instance was carved (found where no file entry points; deleted ones too)."""
 INSIDE = ("any", "inside", "not-inside")
 """inside: some instance was found inside a container (an archive, a document, a mail...)."""
 
@@ -262,10 +263,12 @@ def _file_terms(f: GalleryFilter, media) -> list:
         where.append(_files_where(media, File.deleted.is_(True)))
     elif f.deleted == "not-deleted":
         where.append(_files_where(media, File.deleted.is_(False)))
-    if f.inside == "inside":
-        where.append(_files_where(media, File.parent_id.is_not(None)))
+    elif f.deleted == "carved":
+        where.append(_files_where(media, File.carved.is_not(None)))
+    if f.inside == "inside":  # a carved item is an item of its area, not of a container
+        where.append(_files_where(media, File.parent_id.is_not(None) & File.carved.is_(None)))
     elif f.inside == "not-inside":
-        where.append(_files_where(media, File.parent_id.is_(None)))
+        where.append(_files_where(media, File.parent_id.is_(None) | File.carved.is_not(None)))
     if f.evidence_id is not None:
         where.append(_files_where(media, File.evidence_id == f.evidence_id))
     if f.partition_id is not None:
