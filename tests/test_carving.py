@@ -86,6 +86,14 @@ def test_stale_copy_of_an_allocated_picture_is_found_twice(disk, carved_case):
                                .where(Media.sha256 == sha)).all()
     assert sorted(carved is not None for _, carved in rows) == [False, True]
     assert any(path == "/keep.jpg" for path, _ in rows)
+    from triage.case.gallery import media_detail
+
+    with carved_case.reading() as session:
+        media_id = session.scalar(select(Media.id).where(Media.sha256 == sha))
+        instances = media_detail(session, media_id).instances
+    [stale] = [p for p in disk.placed if p.name == "fat-stale-copy"]
+    assert {(i.carved, i.carved_offset) for i in instances} == {
+        (None, None), ("complete", stale.offset)}
 
 
 def test_carved_items_read_back_from_their_extent_and_areas_say_what_was_found(disk,

@@ -385,87 +385,97 @@
         <translation>partition {p}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="424"/>
+        <location filename="../../triage/gui/detail.py" line="425"/>
+        <source>carved at byte {offset}, {size} bytes</source>
+        <translation>récupérée à l’octet {offset}, {size} octets</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="427"/>
+        <source>, partial</source>
+        <translation>, partielle</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="429"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="426"/>
+        <location filename="../../triage/gui/detail.py" line="431"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="426"/>
+        <location filename="../../triage/gui/detail.py" line="431"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="427"/>
+        <location filename="../../triage/gui/detail.py" line="432"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="428"/>
+        <location filename="../../triage/gui/detail.py" line="433"/>
         <source>Accessed</source>
         <translation>Accédé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="429"/>
+        <location filename="../../triage/gui/detail.py" line="434"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="430"/>
+        <location filename="../../triage/gui/detail.py" line="435"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="436"/>
+        <location filename="../../triage/gui/detail.py" line="441"/>
         <source>{kind}, category {category}{scheme}; by {digest}, record {record} of {source} (SHA-256 {sha}…), imported {when} by {who}</source>
         <translation>{kind}, catégorie {category}{scheme} ; par {digest}, enregistrement {record} de {source} (SHA-256 {sha}…), importé le {when} par {who}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="448"/>
+        <location filename="../../triage/gui/detail.py" line="453"/>
         <source>What plugins suggest. Not a verdict: only an examiner&apos;s tag categorises.</source>
         <translation>Ce que suggèrent les greffons. Pas un verdict : seule l’étiquette d’un examinateur catégorise.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="453"/>
+        <location filename="../../triage/gui/detail.py" line="458"/>
         <source>Plugin suggestions</source>
         <translation>Suggestions des greffons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="457"/>
+        <location filename="../../triage/gui/detail.py" line="462"/>
         <source>model SHA-256 {sha}…</source>
         <translation>modèle SHA-256 {sha}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="458"/>
+        <location filename="../../triage/gui/detail.py" line="463"/>
         <source>no model file</source>
         <translation>pas de fichier de modèle</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="463"/>
+        <location filename="../../triage/gui/detail.py" line="468"/>
         <source>Flags (score over threshold): {flags}</source>
         <translation>Signalements (score au-dessus du seuil) : {flags}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="466"/>
+        <location filename="../../triage/gui/detail.py" line="471"/>
         <source>No label over its threshold</source>
         <translation>Aucune étiquette au-dessus de son seuil</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="469"/>
+        <location filename="../../triage/gui/detail.py" line="474"/>
         <source>{n} face(s)</source>
         <translation>{n} visage(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="470"/>
+        <location filename="../../triage/gui/detail.py" line="475"/>
         <source>{n} region(s)</source>
         <translation>{n} région(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="473"/>
+        <location filename="../../triage/gui/detail.py" line="478"/>
         <source>Suggests category &lt;b&gt;{category}&lt;/b&gt; ({scheme}): press &lt;b&gt;{key}&lt;/b&gt; to confirm it as your tag</source>
         <translation>Suggère la catégorie &lt;b&gt;{category}&lt;/b&gt; ({scheme}) : appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour la confirmer comme votre étiquette</translation>
     </message>

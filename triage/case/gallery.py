@@ -467,6 +467,8 @@ class Instance:
     mtime: datetime | None
     atime: datetime | None
     ctime: datetime | None
+    carved: str | None = None  # "complete" or "partial": carved where no file entry points
+    carved_offset: int | None = None  # where it starts in the evidence
 
 
 @dataclass(frozen=True)
@@ -564,15 +566,17 @@ def stack_members(session: Session, media_id: int,
 def _instances(session: Session, media_id: int) -> tuple[Instance, ...]:
     rows = session.execute(
         select(Evidence.name, Partition.index, Partition.offset, File.path, File.size,
-               File.deleted, File.crtime, File.mtime, File.atime, File.ctime)
+               File.deleted, File.crtime, File.mtime, File.atime, File.ctime, File.carved,
+               File.carved_offset)
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .where(File.media_id == media_id).order_by(File.id))
     found = []
-    for name, index, offset, path, size, deleted, *times in rows:
+    for name, index, offset, path, size, deleted, *times, carved, carved_offset in rows:
         partition = None if index is None else (
             f"{index}" + (f" @ {offset:,}" if offset is not None else ""))
-        found.append(Instance(name, partition, path, size, bool(deleted), *times))
+        found.append(Instance(name, partition, path, size, bool(deleted), *times,
+                              carved=carved, carved_offset=carved_offset))
     return tuple(found)
 
 
