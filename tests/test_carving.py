@@ -418,3 +418,31 @@ def test_gallery_filter_shows_carved_content(disk, carved_case):
         inside = count_media(session, GalleryFilter(inside="inside"))
     placed = {hashlib.sha256(p.data).hexdigest() for p in disk.placed if p.expect != "none"}
     assert carved == len(placed) and inside == 0
+
+
+def test_exfat_free_space_is_carved(tmp_path):
+    """exFAT (SD cards, USB sticks): its allocation bitmap says what is free."""
+    import shutil
+    import subprocess
+
+    from triage.evidence import CarveArea, walk
+
+    if shutil.which("mkfs.exfat") is None:
+        pytest.skip("exfatprogs not installed")
+    path = tmp_path / "exfat.img"
+    with open(path, "wb") as handle:
+        handle.truncate(16 << 20)
+    subprocess.run(["mkfs.exfat", str(path)], check=True, capture_output=True)
+    picture = _jpeg(12, size=(80, 60))
+    with open(path, "r+b") as handle:
+        handle.seek(9 << 20)
+        handle.write(picture)
+    source = open_source("raw", [path])
+    records = list(walk(source))
+    [partition] = [r for r in records if hasattr(r, "fs_type")]
+    assert partition.fs_type == "exfat" and partition.error is None
+    areas = [r for r in records if isinstance(r, CarveArea)]
+    assert areas and sum(a.size for a in areas) > 13 << 20
+    found = [(c.offset, c.length) for a in areas
+             for c in Scanner(source, list(a.runs), a.end).candidates()]
+    assert found == [(9 << 20, len(picture))]

@@ -4,8 +4,8 @@ partition holds, and volumes no file system could be read from.
 pytsk3 walks files but does not expose TSK's block walk, so the allocation
 state comes from each file system's own record of it, read by hand where it
 is a simple table: the FAT (FAT12/16/32), the block bitmaps of ext2/3/4
-(through the group descriptors), and NTFS's `$Bitmap` file (read through
-TSK). Reading a bitmap takes a few reads; walking every file's runs instead
+(through the group descriptors), and the bitmap files of NTFS (`$Bitmap`) and
+exFAT (`$ALLOC_BITMAP`), read through TSK. Reading a bitmap takes a few reads; walking every file's runs instead
 would cost a second walk of the whole file system.
 """
 
@@ -53,7 +53,9 @@ def free_runs(source: Source, fs: pytsk3.FS_Info, offset: int,
     """Unallocated byte runs of the file system at `offset` (and the volume's space after
     it), absolute in the evidence; None for a file system whose allocation is not read yet."""
     kind = int(fs.info.ftype)
-    if kind & pytsk3.TSK_FS_TYPE_FAT_DETECT and kind != pytsk3.TSK_FS_TYPE_EXFAT:
+    if kind == pytsk3.TSK_FS_TYPE_EXFAT:
+        runs, used_end = _exfat(source, fs, offset)
+    elif kind & pytsk3.TSK_FS_TYPE_FAT_DETECT:
         runs, used_end = _fat(source, offset)
     elif kind & pytsk3.TSK_FS_TYPE_EXT_DETECT:
         runs, used_end = _ext(source, offset)
@@ -94,6 +96,25 @@ def _fat(source: Source, offset: int) -> tuple[list[tuple[int, int]], int]:
     runs = [(data_start + first * cluster_bytes, count * cluster_bytes)
             for first, count in _true_runs(free)]
     return runs, data_start + clusters * cluster_bytes
+
+
+def _exfat(source: Source, fs: pytsk3.FS_Info, offset: int) -> tuple[list[tuple[int, int]], int]:
+    """exFAT keeps its allocation in a bitmap file (bit n: cluster n + 2), which TSK lists."""
+    boot = source.read(offset, 512)
+    if len(boot) < 512 or boot[3:11] != b"EXFAT   ":
+        raise SpaceError("boot sector is not an exFAT one")
+    heap, clusters = struct.unpack("<II", boot[88:96])
+    sector, per_cluster = 1 << boot[108], 1 << boot[109]
+    try:
+        entry = next(e for e in fs.open_dir(inode=int(fs.info.root_inum))
+                     if e.info.name.name == b"$ALLOC_BITMAP")
+        data = entry.read_random(0, int(entry.info.meta.size))
+    except (StopIteration, OSError) as exc:
+        raise SpaceError("the allocation bitmap cannot be read") from exc
+    free = np.unpackbits(np.frombuffer(data, np.uint8), bitorder="little")[:clusters] == 0
+    cluster_bytes, data_start = per_cluster * sector, offset + heap * sector
+    return ([(data_start + start * cluster_bytes, length * cluster_bytes)
+             for start, length in _true_runs(free)], data_start + clusters * cluster_bytes)
 
 
 def _ext(source: Source, offset: int) -> tuple[list[tuple[int, int]], int]:
