@@ -112,7 +112,7 @@ def _rows(n: int):
 
 def build(folder: Path, n: int) -> None:
     """The synthetic case and the thumbnails of every tile the scroll plan paints."""
-    from triage.case.gallery import GalleryFilter, gallery_page
+    from triage.review.gallery import GalleryFilter, gallery_page
     from triage.case.models import Evidence, File, HashSetVerdict, Media, Partition, Tag
     from triage.case.models import WorkStatus
     from triage.case.clock import utcnow
@@ -147,7 +147,7 @@ def build(folder: Path, n: int) -> None:
 
 def plan_offsets(session, f):
     """(offset, count) of the tiles the scroll plan can show: the top and each jump."""
-    from triage.case.gallery import count_media
+    from triage.review.gallery import count_media
 
     total = count_media(session, f)
     screen = 400  # tiles: more than one screen at any window size used here

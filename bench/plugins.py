@@ -29,6 +29,22 @@ models, accelerators).
 
     python bench/plugins.py
     python bench/plugins.py --pictures 512 --repeat 5 --batch 64 --threads 2
+
+``--classifiers`` measures the shipped classifiers instead (opennsfw, and
+nudenet where its extra is installed), on BSDS500 photographs from the
+shared test data (``$TRIAGE_TESTDATA``, never copied into the project),
+all in one run:
+
+* per picture: the ingest's one decode (the working picture) against each
+  classifier's cost through the runner (resize, batch, inference, checks),
+  in its manifest's batches of 8 and one at a time, one inference thread;
+* whole ingest of a folder of those photographs (one worker process, as
+  many times as ``--repeat``, order alternated): without plugins, with each
+  classifier, with both; what a classifier adds per picture is set against
+  the decode it shares (the issue's goal: no more than that decode).
+
+    python bench/plugins.py --classifiers                # 48 photographs, ~1 minute
+    python bench/plugins.py --classifiers --pictures 96 --repeat 3
 """
 
 from __future__ import annotations
@@ -139,11 +155,18 @@ def timed_raw(session, tensors: np.ndarray, batch: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pictures", type=int, default=256)
+    parser.add_argument("--pictures", type=int, default=None,
+                        help="256 (small CNN) or 48 (--classifiers)")
     parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=None, help="3, or 1 with --classifiers")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--classifiers", action="store_true",
+                        help="the shipped classifiers: per picture and whole ingest")
     args = parser.parse_args()
+    if args.classifiers:
+        classifiers(args.pictures or 48, args.repeat or 1, args.threads)
+        return
+    args.pictures, args.repeat = args.pictures or 256, args.repeat or 3
     import onnxruntime
 
     with tempfile.TemporaryDirectory() as temp:
@@ -184,6 +207,125 @@ def main() -> None:
           f"the one-at-a-time rate; onnxruntime alone: "
           f"{rates[f'onnxruntime alone, {batched}'] / rates[f'onnxruntime alone, {one}']:.2f}x "
           "(best runs)")
+
+
+# -- the shipped classifiers -------------------------------------------------------------
+
+CLASSIFIERS = ("opennsfw", "nudenet")
+
+
+def photographs(count: int) -> list[Path]:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from testdata import PHOTOS
+
+    found = sorted((PHOTOS / "bsds500").glob("*.jpg"))[:count]
+    if len(found) < count:
+        sys.exit(f"need {count} BSDS500 photographs under {PHOTOS / 'bsds500'}; "
+                 f"found {len(found)} (set TRIAGE_TESTDATA)")
+    return found
+
+
+def classifier_runners(threads: int) -> dict[str, Runner]:
+    """The shipped classifiers that load here (a missing wheel is said, not fatal)."""
+    catalogue = discover([repository_folder()], entry_points=False)
+    runners = {}
+    for name in CLASSIFIERS:
+        try:
+            runner = Runner(resolve(catalogue.get(name), catalogue), threads=threads)
+        except Exception as exc:  # noqa: BLE001 - the model's package is not installed
+            print(f"  {name}: not measured ({exc})")
+            continue
+        if runner.error:
+            print(f"  {name}: not measured ({runner.error})")
+            continue
+        runners[name] = runner
+    return runners
+
+
+def per_picture(paths: list[Path], runners: dict[str, Runner]) -> None:
+    """Milliseconds per picture: the one decode, then each classifier on its result."""
+    from triage.media.decode import decode_picture
+
+    data = [p.read_bytes() for p in paths]
+    decoded = [decode_picture(d).picture for d in data]  # warm-up, and the pictures to feed
+    start = time.perf_counter()
+    for d in data:
+        decode_picture(d)
+    decode_ms = (time.perf_counter() - start) * 1000 / len(data)
+    print(f"  decode (working picture, shared by every plugin) {decode_ms:7.2f} ms/picture")
+    for name, runner in runners.items():
+        batch = runner.batch_size
+        timed(runner, decoded[:batch])  # warm-up
+        batched = timed(runner, decoded) * 1000 / len(decoded)
+        runner.loaded.batch_size = 1
+        single = timed(runner, decoded) * 1000 / len(decoded)
+        runner.loaded.batch_size = batch
+        print(f"  {name:<10} batches of {batch}: {batched:7.2f} ms/picture, one at a time "
+              f"{single:7.2f} ({single / batched:.2f}x slower); {batched / decode_ms:.1f}x the "
+              "decode")
+
+
+def ingest_seconds(evidence: Path, case: Path, plugins: tuple[str, ...]) -> float:
+    from triage.case.store import open_case
+    from triage.pipeline.ingest import Ingest, IngestOptions
+    from triage.plugins import case as case_plugins
+
+    store = open_case(case, create=True, examiner="bench")
+    try:
+        catalogue = discover([repository_folder()], entry_points=False)
+        for name in plugins:
+            case_plugins.enable(store, catalogue.get(name), "bench")
+        ingest = Ingest(store, "bench", IngestOptions(workers=1))
+        ingest.add(evidence)
+        start = time.perf_counter()
+        summary = ingest.run()
+        seconds = time.perf_counter() - start
+        if summary.plugin_errors:
+            sys.exit(f"a plugin failed: {summary.plugin_errors}")
+        return seconds
+    finally:
+        store.close()
+
+
+def whole_ingest(paths: list[Path], names: list[str], repeat: int, temp: Path) -> None:
+    import shutil
+
+    evidence = temp / "evidence"
+    evidence.mkdir()
+    for path in paths:
+        shutil.copy(path, evidence / path.name)
+    sides = {"no plugins": ()}
+    sides.update({name: (name,) for name in names})
+    if len(names) > 1:
+        sides["both"] = tuple(names)
+    times: dict[str, list[float]] = {side: [] for side in sides}
+    order, runs = list(sides), 0
+    for round_ in range(repeat):
+        for side in order if round_ % 2 == 0 else order[::-1]:
+            runs += 1
+            times[side].append(ingest_seconds(evidence, temp / f"case{runs}", sides[side]))
+    base = statistics.median(times["no plugins"])
+    for side, seconds in times.items():
+        median = statistics.median(seconds)
+        added = (median - base) * 1000 / len(paths)
+        print(f"  ingest, {side:<10} {median:6.2f} s median ({len(paths) / median:6.1f} "
+              f"pictures/s)" + (f"; adds {added:6.1f} ms/picture" if side != "no plugins"
+                                else ""))
+
+
+def classifiers(count: int, repeat: int, threads: int) -> None:
+    import onnxruntime
+
+    paths = photographs(count)
+    print(f"Shipped classifiers on {count} BSDS500 photographs (481x321), {threads} inference "
+          f"thread(s), onnxruntime {onnxruntime.__version__} (CPU provider), load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    runners = classifier_runners(threads)
+    per_picture(paths, runners)
+    for runner in runners.values():
+        runner.close()
+    with tempfile.TemporaryDirectory() as temp:
+        whole_ingest(paths, list(runners), repeat, Path(temp))
 
 
 def label(batch: int) -> str:

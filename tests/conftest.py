@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import diskimages  # noqa: E402
 import tsk_reference  # noqa: E402
-from testdata import IMAGES
+from testdata import IMAGES, missing
 
 SHARED_IMAGES = IMAGES
 
@@ -44,7 +44,7 @@ def _build(fn, *args, **kw):
     try:
         return fn(*args, **kw)
     except diskimages.MissingTool as exc:
-        pytest.skip(f"cannot build test image: {exc}")
+        missing(f"cannot build test image: {exc}")
 
 
 @pytest.fixture(scope="session")
@@ -145,20 +145,19 @@ def exported_raw(image_dir):
         try:
             return export(e01)
         except diskimages.MissingTool as exc:
-            pytest.skip(str(exc))
+            missing(str(exc))
 
     return wrapped
 
 
 @pytest.fixture(scope="session")
 def shared_image():
-    """Path of a third-party image in /work/shared/testdata/images (skip if
-    absent)."""
+    """Path of a third-party image in the shared test data (`testdata.missing` if absent)."""
 
     def get(name: str) -> Path:
         p = SHARED_IMAGES / name
         if not p.exists():
-            pytest.skip(f"third-party test image {p} not present")
+            missing(f"third-party test image {p} not present")
         return p
 
     return get
@@ -167,7 +166,7 @@ def shared_image():
 @pytest.fixture(scope="session")
 def need_tsk():
     if not tsk_reference.have_tsk():
-        pytest.skip("The Sleuth Kit (mmls, fls, icat) not installed")
+        missing("The Sleuth Kit (mmls, fls, icat) not installed")
 
 
 # --------------------------------------------------------------------------
@@ -388,3 +387,10 @@ def _copy_case_database(server, settings: Path) -> None:
     new = case_database_name(settings.parent)
     server.database(new, template=old)
     settings.write_text(text.replace(f'/{old}"', f'/{new}"'))
+
+
+@pytest.fixture(autouse=True)
+def _own_user_config(tmp_path_factory, monkeypatch):
+    """Each test's per-user settings (triage.case.user_settings) in a folder of its own,
+    never the real user's ~/.config/triage."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))

@@ -2,7 +2,8 @@
 
 Started with Dask's own commands, as a lab would (`dask scheduler`,
 `dask worker`), each worker a separate process without a nanny, so that
-killing one is a worker dying for good.
+killing one is a worker dying for good. Everything listens on loopback only
+(`--no-dashboard` alone leaves the health pages on every interface).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ class LoopbackCluster:
         self.port = _free_port()
         self.address = f"tcp://127.0.0.1:{self.port}"
         self.scheduler = self._start("scheduler", "--host", "127.0.0.1", "--port",
-                                     str(self.port), "--no-dashboard")
+                                     str(self.port), "--no-dashboard",
+                                     "--dashboard-address", "127.0.0.1:0")
         self.workers: list[subprocess.Popen] = []
         for _ in range(workers):
             self.add_worker()
@@ -45,7 +47,8 @@ class LoopbackCluster:
 
     def add_worker(self) -> subprocess.Popen:
         worker = self._start("worker", self.address, "--host", "127.0.0.1", "--nthreads", "1",
-                             "--no-nanny", "--no-dashboard", "--local-directory",
+                             "--no-nanny", "--no-dashboard", "--dashboard-address",
+                             "127.0.0.1:0", "--local-directory",
                              str(self.folder))
         self.workers.append(worker)
         return worker

@@ -86,7 +86,7 @@ def test_stale_copy_of_an_allocated_picture_is_found_twice(disk, carved_case):
                                .where(Media.sha256 == sha)).all()
     assert sorted(carved is not None for _, carved in rows) == [False, True]
     assert any(path == "/keep.jpg" for path, _ in rows)
-    from triage.case.gallery import media_detail
+    from triage.review.gallery import media_detail
 
     with carved_case.reading() as session:
         media_id = session.scalar(select(Media.id).where(Media.sha256 == sha))
@@ -338,7 +338,7 @@ def test_carving_killed_then_resumed_gives_what_one_run_gives(disk, tmp_path):
 
 
 def test_case_summary_counts_carved_items_apart_from_container_items(disk, carved_case):
-    from triage.case.queries import summary
+    from triage.review.queries import summary
 
     with carved_case.reading() as session:
         counts = summary(session)
@@ -411,7 +411,7 @@ def test_free_blocks_are_those_tsk_blkls_lists(kind, tmp_path):
 
 
 def test_gallery_filter_shows_carved_content(disk, carved_case):
-    from triage.case.gallery import GalleryFilter, count_media
+    from triage.review.gallery import GalleryFilter, count_media
 
     with carved_case.reading() as session:
         carved = count_media(session, GalleryFilter(deleted="carved"))

@@ -2,7 +2,7 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 import pytest
 
@@ -196,4 +196,17 @@ def test_media_are_ranked_in_the_order_found_on_upgrade(tmp_path):
     with store.reading() as session:
         assert session.execute(text("SELECT id, found_order FROM media ORDER BY id")).all() \
             == [(1, 3), (2, 1), (3, 2)]
+    store.close()
+
+
+def test_the_audit_records_the_account_beside_the_name_given(tmp_path):
+    """The operating-system user on SQLite; the database role in a shared case."""
+    import getpass
+
+    store = open_case(tmp_path / "case", create=True, examiner="typed name")
+    with store.reading() as session:
+        entry = session.scalars(select(AuditEntry)).one()
+        assert verify_chain(session) is None
+    account = store.engine.url.username if store.is_shared else getpass.getuser()
+    assert (entry.examiner, entry.account) == ("typed name", account)
     store.close()

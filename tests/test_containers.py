@@ -23,7 +23,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from triage.case.models import File, Media, WorkStatus
-from triage.case.queries import iter_files
+from triage.review.queries import iter_files
 from triage.case.store import open_case
 from triage.pipeline.content import media_reader
 from triage.pipeline.expand import ContainerLimits
@@ -1001,7 +1001,7 @@ def test_firefox_cache_bodies_are_items_named_by_url(tmp_path):
 
 
 def test_the_gallery_filters_items_found_inside_a_container(tmp_path, nested):
-    from triage.case.gallery import GalleryFilter, count_media
+    from triage.review.gallery import GalleryFilter, count_media
 
     folder, pictures = nested
     (folder / "loose.jpg").write_bytes(picture((250, 250, 0)))

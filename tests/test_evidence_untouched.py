@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from testdata import IMAGES
+from testdata import IMAGES, missing
 
 SHARED = IMAGES
 
@@ -22,7 +22,7 @@ def _fingerprint(path: Path):
                                    ["ext2.splitraw.000", "ext2.splitraw.001"]])
 def test_ingest_and_verify_never_change_the_evidence(tmp_path, names):
     if not (SHARED / names[0]).exists():
-        pytest.skip("shared test images not present")
+        missing("shared test images not present")
     copies = []
     for name in names:
         shutil.copy2(SHARED / name, tmp_path / name)
@@ -37,7 +37,7 @@ def test_ingest_and_verify_never_change_the_evidence(tmp_path, names):
 
 def test_verify_notices_changed_evidence(tmp_path):
     if not (SHARED / "image.dd").exists():
-        pytest.skip("shared test images not present")
+        missing("shared test images not present")
     image = tmp_path / "image.dd"
     shutil.copy2(SHARED / "image.dd", image)
     subprocess.run([sys.executable, "-m", "triage", "ingest", str(tmp_path / "case"), str(image)],

@@ -18,11 +18,13 @@ from tagcases import built_case, case_dir, picture_ids  # noqa: F401 (fixtures)
 from triage.case.audit import verify_chain
 from triage.case.models import AuditEntry, File, HashSetVerdict, Media
 from triage.case.store import open_case
-from triage.case.tags import History, SetWorkingScheme, TagMedia, TagSource
+from triage.review.commands import History, SetWorkingScheme, TagMedia
+from triage.review.tags import TagSource
 from triage.export import ExportError, ExportOptions, export_case
 from triage.export.manifest import sha256_file, verify_manifest
 from triage.pipeline.ingest import Ingest, IngestOptions
 from triage.schema import default_registry
+from testdata import missing
 
 US_CASE = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/US/$metadata#Cases"
 
@@ -206,7 +208,7 @@ def test_md5_list_is_accepted_by_hfind(tagged, tmp_path):
     assert len(lines) == result.counts["items"] == 7
     assert all(len(line.split("  ", 1)[0]) == 32 for line in lines)
     if shutil.which("hfind") is None:
-        pytest.skip("hfind (Debian sleuthkit) not installed")
+        missing("hfind (Debian sleuthkit) not installed")
     index = subprocess.run(["hfind", "-i", "md5sum", str(out)], capture_output=True, text=True)
     assert index.returncode == 0, index.stderr
     lookup = subprocess.run(["hfind", str(out), md5["cam"], md5["untagged"]],

@@ -16,8 +16,9 @@ from sqlalchemy import select
 from tagcases import built_case, case_dir, picture_ids  # noqa: F401 (fixtures)
 from triage.case.models import AuditEntry, File, Media
 from triage.case.store import open_case
-from triage.case.tags import History, TagMedia
+from triage.review.commands import History, TagMedia
 from triage.export import ExportOptions, export_case
+from testdata import missing
 
 
 @pytest.fixture
@@ -146,7 +147,7 @@ def test_pdf_report_renders_within_the_page(store, tmp_path):
     assert out.read_bytes().startswith(b"%PDF-")
     assert result.counts["pages"] >= 3
     if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (Debian poppler-utils) not installed")
+        missing("pdftoppm (Debian poppler-utils) not installed")
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(out), str(tmp_path / "page")],
                    check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
@@ -186,7 +187,7 @@ def test_the_command_line_signs_with_the_examiner_named_in_the_case(store, tmp_p
 
 
 def test_a_videos_segments_are_in_the_report_beside_its_verdict(store, tmp_path):
-    from triage.case.segments import SegmentError, add_segment
+    from triage.review.segments import SegmentError, add_segment
 
     ids = picture_ids(store)
     with store.session() as session:  # a picture stands in for a video here

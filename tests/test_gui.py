@@ -18,15 +18,15 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox  # noqa: E402
 from triage import __version__  # noqa: E402
 from triage.case.models import EntryKind, Evidence, File, WorkStatus  # noqa: E402
 from triage.case.clock import utcnow  # noqa: E402
-from triage.case.queries import iter_files  # noqa: E402
+from triage.review.queries import iter_files  # noqa: E402
 from triage.case.store import open_case  # noqa: E402
 from triage.gui import formatting  # noqa: E402
 from triage.gui.main_window import MainWindow, about_text  # noqa: E402
-from triage.gui.models import PAGE_SIZE, PLACEHOLDER  # noqa: E402
+from triage.gui.file_table_model import PAGE_SIZE, PLACEHOLDER  # noqa: E402
 from triage.gui.start import NewCaseDialog, RecentCases  # noqa: E402
 from triage.pipeline.ingest import Ingest, IngestOptions  # noqa: E402
 from guiwindow import TIMEOUT_MS, settings, window  # noqa: E402,F401
-from testdata import IMAGES
+from testdata import IMAGES, missing
 
 SHARED_IMAGES = IMAGES
 
@@ -35,7 +35,7 @@ SHARED_IMAGES = IMAGES
 def image_dd() -> Path:
     path = SHARED_IMAGES / "image.dd"
     if not path.exists():
-        pytest.skip(f"third-party test image {path} not present")
+        missing(f"third-party test image {path} not present")
     return path
 
 

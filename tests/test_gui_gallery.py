@@ -469,7 +469,7 @@ def test_french_interface_and_scheme_labels(qtbot, case_dir, tmp_path):
 
 
 def test_another_examiners_tags_appear_in_place(qtbot, window, case_dir):
-    from triage.case.tags import History, TagMedia
+    from triage.review.commands import History, TagMedia
 
     gallery = open_gallery(qtbot, window, case_dir)
     wait_filter(qtbot, gallery, category="")

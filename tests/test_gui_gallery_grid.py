@@ -19,7 +19,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QObject, QStringListModel, Signal  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from triage.case import gallery  # noqa: E402
+from triage.review import gallery  # noqa: E402
 from triage.case.store import open_case  # noqa: E402
 from triage.gui import gallery_model  # noqa: E402
 from triage.gui.gallery_model import GalleryModel, ThumbnailCache  # noqa: E402

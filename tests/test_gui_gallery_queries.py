@@ -1,4 +1,4 @@
-"""The gallery's questions (triage.case.gallery), without Qt, on an ingested case of public
+"""The gallery's questions (triage.review.gallery), without Qt, on an ingested case of public
 camera photographs (exif-samples: makes, models, GPS) and generated pictures."""
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import pytest
 from PIL import Image
 from sqlalchemy import select, update
 
-from testdata import PHOTOS
-from triage.case import gallery
-from triage.case.gallery import CONFLICTING, UNCATEGORISED, GalleryFilter
+from testdata import PHOTOS, missing
+from triage.review import gallery
+from triage.review.gallery import CONFLICTING, UNCATEGORISED, GalleryFilter
 from triage.case.models import File, HashSetVerdict, Media
 from triage.case.store import open_case
-from triage.case.tags import History, TagMedia
+from triage.review.commands import History, TagMedia
 from triage.pipeline.ingest import Ingest, IngestOptions
 
 CAMERAS = ["Canon_40D.jpg", "Nikon_D70.jpg", "Pentax_K10D.jpg"]
@@ -28,7 +28,7 @@ GENERATED = 6
 def built(tmp_path_factory):
     source = PHOTOS / "exif-samples" / "jpg"
     if not (source / "gps").is_dir():
-        pytest.skip(f"{source} not present")
+        missing(f"{source} not present")
     root = tmp_path_factory.mktemp("gallery")
     evidence = root / "evidence"
     (evidence / "cameras").mkdir(parents=True)
@@ -210,3 +210,52 @@ def test_order_found_is_evidence_partition_then_path_not_the_order_hashed(store)
     assert len(paths) == TOTAL and paths == sorted(paths)
     with store.session() as session:
         assert gallery.rank_found_order(session) == 0  # nothing moved: nothing written
+
+
+def _score(store, relevance_by_name: dict[str, list[float]]) -> None:
+    """Classifier results as ingest stores them: each (plugin) score a result row."""
+    from triage.case.models import PluginResult, PluginRun
+
+    with store.session() as session:
+        run = PluginRun(plugin="scorer", version="1", context="run", examiner="t",
+                        started_at=datetime(2026, 1, 1), items=0, flagged=0)
+        session.add(run)
+        session.flush()
+        for name, scores in relevance_by_name.items():
+            for index, score in enumerate(scores):
+                session.add(PluginResult(media_id=media_named(store, name), plugin=f"p{index}",
+                                         version="1", model_sha256="", run_id=run.id,
+                                         at=datetime(2026, 1, 1), scores={"x": score},
+                                         relevance=score))
+
+
+def test_most_likely_relevant_first_orders_filters_and_a_stack_takes_its_highest_member(store):
+    canon, nikon = media_named(store, "Canon_40D.jpg"), media_named(store, "Nikon_D70.jpg")
+    gps, pentax = media_named(store, "DSCN0010.jpg"), media_named(store, "Pentax_K10D.jpg")
+    # two classifiers: a content's relevance is the higher of its scores
+    _score(store, {"Canon_40D.jpg": [0.2, 0.6], "Nikon_D70.jpg": [0.3], "DSCN0010.jpg": [0.9],
+                   "Pentax_K10D.jpg": [0.05]})
+    f = GalleryFilter(sort="relevance", stacks=False)
+    ordered = ids_of(store, f)
+    assert ordered[:4] == [gps, canon, nikon, pentax] and len(ordered) == TOTAL  # unscored last
+    assert ids_of(store, replace(f, min_relevance=0.5)) == [gps, canon]
+    with store.session() as session:  # the 0.9 GPS photo stacked under the 0.3 Nikon one
+        session.execute(update(Media).where(Media.id.in_([nikon, gps]))
+                        .values(stack_id=nikon, stack_representative=False))
+        session.execute(update(Media).where(Media.id == nikon)
+                        .values(stack_representative=True))
+    stacked = GalleryFilter(sort="relevance")
+    assert ids_of(store, stacked)[:3] == [nikon, canon, pentax]
+    assert ids_of(store, replace(stacked, min_relevance=0.5)) == [nikon, canon]
+    with store.reading() as session:
+        tiles = gallery.items_by_id(session, [nikon, canon, media_named(store, "gen_0.jpg")])
+        total = gallery.count_media(session, stacked)
+        by_keyset, after = [], None
+        for start in range(0, total, 2):
+            page = gallery.gallery_page(session, stacked, start, 2, after=after)
+            by_keyset += [i.media_id for i in page.items]
+            after = page.last_key
+    assert by_keyset == ids_of(store, stacked)
+    assert (tiles[nikon].relevance, tiles[nikon].stack_relevance) == (0.3, 0.9)
+    assert (tiles[canon].relevance, tiles[canon].stack_relevance) == (0.6, 0.6)
+    assert tiles[media_named(store, "gen_0.jpg")].relevance is None

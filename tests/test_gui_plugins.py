@@ -90,6 +90,7 @@ def built(tmp_path_factory) -> Path:
     plugins = root / "plugins"
     write_plugin(plugins, "reddish", REDDISH, SUGGESTS)
     write_plugin(plugins, "boxes", BOXES, "[thresholds]\nface = 0.5\n")
+    write_plugin(plugins, "ranker", REDDISH, 'relevance = ["red"]\n')
     case = root / "case"
     store = open_case(case, create=True, examiner="builder")
     try:
@@ -97,7 +98,7 @@ def built(tmp_path_factory) -> Path:
         ingest.add(evidence)
         ingest.run()
         catalogue = discover([plugins], entry_points=False)
-        for name in ("reddish", "boxes"):
+        for name in ("reddish", "boxes", "ranker"):
             summary = run_plugin(store, name, "builder", workers=0, catalogue=catalogue)
             assert not summary.errors, summary.errors
     finally:
@@ -220,3 +221,57 @@ def test_plugin_flag_filter_and_tile_badge(qtbot, window, case_dir):
     item = gallery.model.item(0)
     assert item.name == "square.png" and "boxes:face" in item.flags
     gallery.view.viewport().repaint()  # the badge paints without error
+
+
+def test_likely_relevant_first_score_filter_level_badge_and_detail(qtbot, window, case_dir):
+    from triage.gui.gallery_view import relevance_level
+
+    gallery = open_gallery(qtbot, window, case_dir)
+    sort = gallery.filters.sort
+    sort.setCurrentIndex(sort.findData("relevance"))
+    qtbot.waitUntil(lambda: gallery.model.filter.sort == "relevance"
+                    and not gallery.model.loading, timeout=TIMEOUT_MS)
+    names = [gallery.model.item(r).name for r in range(gallery.model.rowCount())]
+    assert names[0] == "red.png" and names[-1] == "blue.png"  # red first, no red last
+    scores = [gallery.model.item(r).stack_relevance for r in range(gallery.model.rowCount())]
+    assert scores == sorted(scores, reverse=True)
+    assert relevance_level(scores[0]) == 2 and relevance_level(None) == 0  # 0.94
+    gallery.view.viewport().repaint()  # the level badge paints without error
+    item = show(qtbot, gallery, "red.png")
+    text = gallery.detail.text.toPlainText()
+    assert f"Relevance {item.relevance:.3f}: orders the review, not a verdict" in text
+    assert "Scores: red 0.9" in text
+    gallery.filters.min_relevance.setValue(0.5)
+    qtbot.waitUntil(lambda: gallery.model.filter.min_relevance == 0.5
+                    and not gallery.model.loading, timeout=TIMEOUT_MS)
+    assert [gallery.model.item(r).name for r in range(gallery.model.rowCount())] == ["red.png"]
+
+
+def test_a_picture_over_the_blur_score_stays_blurred_until_revealed_and_counts_apart(
+        qtbot, window, case_dir, settings):
+    from triage.gui.wellbeing import Treatment
+
+    gallery = open_gallery(qtbot, window, case_dir)
+    policy, meter = gallery.policy, window.exposure
+    gallery.blur_action.trigger()  # blur off for the rest
+    gallery.greyscale_action.trigger()
+    policy.protect_above = 0.5
+    assert settings.value("wellbeing/protectAbove") in (0.5, "0.5")
+    red = show(qtbot, gallery, "red.png")  # the ranker's 0.94
+    blue = next(gallery.model.item(r) for r in range(gallery.model.rowCount())
+                if gallery.model.item(r).name == "blue.png")
+    assert policy.treatment(red.media_id, False, red.relevance) == Treatment(True, False)
+    assert policy.treatment(red.media_id, True, red.relevance).blur  # categorised or not
+    assert policy.treatment(blue.media_id, False, blue.relevance) == Treatment(False, False)
+    gallery.view.viewport().repaint()
+    assert red.media_id not in meter.pictures and blue.media_id in meter.pictures
+
+    qtbot.keyPress(gallery.view, Qt.Key.Key_Space)  # revealed on purpose: shown, counted apart
+    assert policy.treatment(red.media_id, False, red.relevance) == Treatment(False, False)
+    gallery.view.viewport().repaint()
+    qtbot.waitUntil(lambda: red.media_id in meter.protected, timeout=TIMEOUT_MS)
+    assert blue.media_id not in meter.protected
+    assert "revealed above the blur score" in window.exposure_label.text()
+    assert "above the always-blur score" in window.exposure_summary()
+    qtbot.keyRelease(gallery.view, Qt.Key.Key_Space)
+    assert policy.treatment(red.media_id, False, red.relevance).blur

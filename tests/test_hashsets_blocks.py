@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from triage.hashsets import blocks
-from triage.hashsets.blocks import MediaDigests, find_hits, pack, unpack
-from triage.hashsets.merkle import MerkleBuilder, SortedLeaves, leaf_bytes, root_in_pool
+from triage.hashsets.blocks import pack, unpack
+from triage.hashsets.matching import find_hits
+from triage.hashsets.media_index import Digests, MediaDigests, keys_of
+from triage.hashsets.merkle import MerkleBuilder, leaf_bytes
 
 
 def _rows():
@@ -53,13 +53,13 @@ class _Media(MediaDigests):
             items = [(i, d[name]) for i, d in self._media.items() if name in d]
             digests = np.frombuffer(bytes.fromhex("".join(h for _, h in items)),
                                     np.uint8).reshape(len(items), size)
-            keys = blocks._keys(digests)
+            keys = keys_of(digests)
             order = np.argsort(keys, kind="stable")
             shift = np.uint64(44)
             bitmap = np.zeros(1 << 20, bool)
             bitmap[keys >> shift] = True
-            self._kinds[name] = blocks._Digests(keys[order], np.array([i for i, _ in items])[order],
-                                                digests[order], bitmap, shift)
+            self._kinds[name] = Digests(keys[order], np.array([i for i, _ in items])[order],
+                                        digests[order], bitmap, shift)
         return self._kinds[name]
 
 
@@ -100,24 +100,6 @@ def test_chunked_merkle_roots_are_rfc_6962_roots(monkeypatch, count):
     for start in range(0, count, 5):  # fed in pieces that cut across chunks
         builder.add_hashes(b"".join(hashes[start:start + 5]))
     assert builder.root() == _rfc6962(hashes).hex()
-
-
-@pytest.mark.parametrize("workers", [1, 2, 3])
-@pytest.mark.parametrize("count", [3000, 150, 1])
-def test_the_root_built_in_a_pool_is_the_root_built_here(monkeypatch, workers, count):
-    import triage.hashsets.merkle as merkle
-
-    # 3000 leaves: 46 whole chunks, some across spans, and a tail; 150: spans with no chunk
-    monkeypatch.setattr(merkle, "CHUNK", 64)
-    rows = [(i, f"{i:032x}", None, None, None, i, None) for i in range(1, count + 1)]
-    here, there = SortedLeaves(memory_limit=10_000), SortedLeaves(memory_limit=10_000)
-    for leaves in (here, there):
-        for start in range(0, count, 700):
-            leaves.add_buckets(pack(rows[start:start + 700])[1])
-    expected = here.root()
-    with ThreadPoolExecutor(workers) as pool:
-        assert root_in_pool(pool, there.spill_all(), workers) == expected
-    there.discard()
 
 
 def test_leaf_hashes_are_sorted_bytewise():

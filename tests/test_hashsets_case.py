@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from triage.case.models import AuditEntry, HashSet, HashSetBlock, HashSetEntry, HashSetVerdict
-from triage.case.queries import LISTING_COLUMNS, iter_files
+from triage.review.queries import LISTING_COLUMNS, iter_files
 from triage.case.store import open_case
 from triage.cli import main
 from triage.hashsets import HashSetError, import_hash_set, remove_hash_set, verify_hash_set

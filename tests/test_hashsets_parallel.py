@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from triage.case.models import HashSet, HashSetBlock, HashSetEntry
 from triage.case.store import open_case
 from triage.hashsets import HashSetError, import_hash_set, verify_hash_set
-from triage.hashsets.blocks import iter_blocks, unpack
+from triage.hashsets.block_store import iter_blocks
+from triage.hashsets.blocks import unpack
 
 pytest.importorskip("orjson")
 
@@ -222,9 +223,7 @@ def test_a_case_form_file_is_read_by_one_second_process(store, tmp_path, monkeyp
     assert _stored(store, "two") == _stored(store, "one")
 
 
-def test_readers_match_what_they_read_as_the_import_itself_would(store, tmp_path, pieces,
-                                                                  monkeypatch):
-    import triage.hashsets.library as library
+def test_a_set_read_in_pieces_matches_as_one_read_in_order(store, tmp_path, pieces):
     from triage.case.models import HashSetMatch, Media
 
     records = _records(1500, tricky=False)
@@ -236,10 +235,6 @@ def test_readers_match_what_they_read_as_the_import_itself_would(store, tmp_path
             session.add(Media(sha256=sha256, sha1=sha1, md5=md5, size=1, analysed=False))
         session.add(Media(sha256="f" * 64, sha1="f" * 40, md5="f" * 32, size=1, analysed=False))
     path = _write(tmp_path / "set.json", records)
-    by_readers = []
-    store_matched = library.store_matched
-    monkeypatch.setattr(library, "store_matched",
-                        lambda *args: by_readers.append(args) or store_matched(*args))
     many = import_hash_set(store, path, "many", examiner="tester")
     one = import_hash_set(store, path, "one", examiner="tester", parallel=False)
 
@@ -256,19 +251,17 @@ def test_readers_match_what_they_read_as_the_import_itself_would(store, tmp_path
     assert many.matches == one.matches == 215
     assert found("many") == found("one")
     assert {digest for _, digest, *_ in found("many")} == {"md5", "sha1"}
-    matched_by_readers = [matched for *_, found in by_readers for matched in found]
-    assert len(matched_by_readers) > 10 and any(m.matches for m in matched_by_readers)
     assert verify_hash_set(store, "many", examiner="tester").intact
 
 
-def test_reading_processes_run_without_the_cycle_collector():
-    import gc
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+@pytest.mark.parametrize("parallel", [True, False])
+def test_the_files_head_is_read_once_per_import(store, tmp_path, pieces, monkeypatch, parallel):
+    import triage.hashsets.formats.base as base
 
-    from triage.hashsets.reading import _reading_process
-
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_reading_process) as pool:
-        assert pool.submit(gc.isenabled).result() is False
-    assert gc.isenabled()
+    reads = []
+    read_head = base.read_head
+    monkeypatch.setattr(base, "read_head", lambda path: reads.append(path) or read_head(path))
+    path = _write(tmp_path / "set.json", _records(1500, tricky=True))
+    result = import_hash_set(store, path, "once", examiner="tester", parallel=parallel)
+    assert result.entries == 1500
+    assert reads == [path]

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from testdata import PHOTOS
 from triage.case.models import AuditEntry, HashSetMatch, HashSetNearMatch, HashSetVerdict, Media
-from triage.case.queries import LISTING_COLUMNS, iter_files
+from triage.review.queries import LISTING_COLUMNS, iter_files
 from triage.case.store import open_case
 from triage.hashsets import HashSetError, import_hash_set, list_hash_sets, match_case, remove_hash_set
 from triage.pipeline.ingest import Ingest, IngestOptions

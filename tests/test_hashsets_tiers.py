@@ -1,13 +1,12 @@
-"""The fast ways of reading a piece give exactly what reading record by record gives, or step aside.
+"""The fast way of reading a piece gives exactly what reading record by record gives, or steps aside.
 
-A piece of a VICS hash-set form file is read by the first of three tiers
-that holds: msgspec record types (`_typed_columns`), orjson dicts column by
-column (`_plain_columns`), then `media_entry` record by record. A piece of
-an NSRL RDSv3 table: SQLite writing the extra fields (`_sql_columns`),
-Python column by column (`_plain_rows`), then `_entries` row by row. Each
-fast tier must either give the very entries the slow one gives (the extra
-fields' text included: the Merkle root hangs on it) or return None. Fast
-tiers may leave digests in the file's case: blocks store them in binary.
+A piece of a VICS hash-set form file is read by orjson dicts column by
+column (`_plain_columns`) where that holds, else by `media_entry` record by
+record. A piece of an NSRL RDSv3 table: SQLite writing the extra fields
+(`_sql_columns`), else `_entries` row by row. The fast path must either give
+the very entries the plain reader gives (the extra fields' text included:
+the Merkle root hangs on it) or return None. It may leave digests in the
+file's case: blocks store them in binary.
 """
 
 from __future__ import annotations
@@ -19,14 +18,13 @@ import sqlite3
 
 import pytest
 
-pytest.importorskip("msgspec")
 ijson = pytest.importorskip("ijson")
 orjson = pytest.importorskip("orjson")
 
 from triage.hashsets.blocks import Columns, pack, pack_columns, unpack  # noqa: E402
 from triage.hashsets.formats import SetInfo  # noqa: E402
 from triage.hashsets.formats import nsrl_rds3  # noqa: E402
-from triage.hashsets.formats.vics import _plain_columns, _typed_columns, media_entry  # noqa: E402
+from triage.hashsets.formats.vics import _plain_columns, media_entry  # noqa: E402
 
 
 def _record(i: int) -> dict:
@@ -47,7 +45,7 @@ def _by_media_entry(data: bytes) -> list[tuple]:
 
 
 def _assert_stored_as(columns, rows: list[tuple]) -> None:
-    """A fast tier's entries are stored as the slow tier's rows would be, byte for byte:
+    """The fast path's entries are stored as the plain reader's rows would be, byte for byte:
     the same block and the same Merkle leaves (and the same first entry with a category)."""
     block, leaves, _ = pack_columns(columns)
     assert unpack(block) == rows
@@ -82,7 +80,7 @@ COMMON = {
     "keys no identifier can name": lambda records: [r.update({"odata.id": 1, "": "x"})
                                                     for r in records],
 }
-OUT_OF_THE_TYPED_RUN = {
+ODD_PIECES = {
     "keys in another order": lambda records: records.__setitem__(
         9, dict(reversed(records[9].items()))),
     "a key the first record lacks": lambda records: records[20].update(Comments="c"),
@@ -104,33 +102,24 @@ OUT_OF_THE_TYPED_RUN = {
 
 
 @pytest.mark.parametrize("name", list(COMMON))
-def test_the_typed_tier_reads_the_common_run_as_media_entry_does(name):
+def test_the_fast_path_reads_the_common_run_as_media_entry_does(name):
     data = _piece(_changed(COMMON[name]))
-    typed = _typed_columns(data)
-    assert typed is not None
-    _assert_stored_as(typed, _by_media_entry(data))
+    fast = _plain_columns(orjson.loads(data))
+    assert fast is not None
+    _assert_stored_as(fast, _by_media_entry(data))
 
 
-@pytest.mark.parametrize("name", list(OUT_OF_THE_TYPED_RUN))
-def test_fast_tiers_step_aside_or_agree_with_media_entry(name):
-    data = _piece(_changed(OUT_OF_THE_TYPED_RUN[name]))
-    expected = _by_media_entry(data)
-    for tier in (_typed_columns(data), _plain_columns(orjson.loads(data))):
-        if tier is not None:
-            _assert_stored_as(tier, expected)
-    if name != "an integer past 64 bits":  # 2**63 - 1 is within: the typed tier reads it
-        assert _typed_columns(data) is None
+@pytest.mark.parametrize("name", list(ODD_PIECES))
+def test_the_fast_path_steps_aside_or_agrees_with_media_entry(name):
+    data = _piece(_changed(ODD_PIECES[name]))
+    fast = _plain_columns(orjson.loads(data))
+    if fast is not None:
+        _assert_stored_as(fast, _by_media_entry(data))
 
 
-def test_a_repeated_key_steps_aside():
-    data = _piece([_record(1)])
-    assert _typed_columns(data) is not None
-    assert _typed_columns(data.replace(b'"Series":""', b'"Series":"","Series":"x"')) is None
-
-
-def test_whitespace_steps_aside():
-    records = [_record(i) for i in range(1, 5)]
-    assert _typed_columns(json.dumps(records).encode()) is None
+def test_whitespace_between_records_reads_the_same():
+    data = json.dumps([_record(i) for i in range(1, 5)]).encode()
+    _assert_stored_as(_plain_columns(orjson.loads(data)), _by_media_entry(data))
 
 
 # -- NSRL RDSv3 ----------------------------------------------------------------------------
@@ -177,9 +166,8 @@ def _nsrl_columns(path):
         rows = connection.execute(f'SELECT * FROM "{table}"').fetchall()
         sql = nsrl_rds3._sql_columns(connection, table, info.details["columns"], at, others,
                                      1, len(rows))
-        plain = nsrl_rds3._plain_rows(rows, at, others)
         slow = [tuple(item) for item in nsrl_rds3._entries(rows, 1, table, at, others)]
-    return sql, plain, slow
+    return sql, slow
 
 
 def _nsrl_db(tmp_path, change, columns: str = "extension TEXT, file_name TEXT") -> object:
@@ -194,34 +182,32 @@ def _nsrl_db(tmp_path, change, columns: str = "extension TEXT, file_name TEXT") 
 
 
 @pytest.mark.parametrize("name", list(NSRL_COMMON))
-def test_the_sql_tier_reads_the_common_run_as_entries_does(tmp_path, name):
-    sql, _, slow = _nsrl_columns(_nsrl_db(tmp_path, NSRL_COMMON[name]))
+def test_the_sql_path_reads_the_common_run_as_entries_does(tmp_path, name):
+    sql, slow = _nsrl_columns(_nsrl_db(tmp_path, NSRL_COMMON[name]))
     assert sql is not None
     _assert_stored_as(sql, slow)
 
 
 @pytest.mark.parametrize("name", list(NSRL_OUT_OF_THE_SQL_RUN))
-def test_nsrl_fast_tiers_step_aside_or_agree_with_entries(tmp_path, name):
-    sql, plain, slow = _nsrl_columns(_nsrl_db(tmp_path, NSRL_OUT_OF_THE_SQL_RUN[name]))
+def test_the_sql_path_steps_aside_out_of_its_run(tmp_path, name):
+    sql, _ = _nsrl_columns(_nsrl_db(tmp_path, NSRL_OUT_OF_THE_SQL_RUN[name]))
     assert sql is None
-    assert plain is None or plain == slow
 
 
-def test_the_sql_tier_quotes_odd_column_names(tmp_path):
+def test_the_sql_path_quotes_odd_column_names(tmp_path):
     path = _nsrl_db(tmp_path, lambda rows: None, columns='"it\'s" TEXT, "odata.id" TEXT')
-    sql, _, slow = _nsrl_columns(path)
+    sql, slow = _nsrl_columns(path)
     assert sql is not None
     _assert_stored_as(sql, slow)
     assert slow[0][6] == '{"it\'s":"dll","odata.id":"file1.dll","package_id":1}'
 
 
-def test_the_sql_tier_reads_a_table_of_digests_alone(tmp_path):
+def test_the_sql_path_reads_a_table_of_digests_alone(tmp_path):
     path = tmp_path / "rds.db"
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE FILE (md5 TEXT, SHA1 TEXT)")
         db.executemany("INSERT INTO FILE VALUES (?, ?)", [row[2:0:-1] for row in
                                                          map(_nsrl_row, range(1, 30))])
-    sql, plain, slow = _nsrl_columns(path)
+    sql, slow = _nsrl_columns(path)
     assert sql is not None and sql.sha256 is None
-    assert plain == slow
     _assert_stored_as(sql, slow)

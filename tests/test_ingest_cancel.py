@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from triage.case.queries import iter_files
+from triage.review.queries import iter_files
 from triage.case.store import open_case
 from triage.pipeline.ingest import Ingest, IngestOptions
 

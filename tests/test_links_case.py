@@ -19,15 +19,14 @@ from triage.cli import main
 from triage.links import (
     LinkFilter,
     LinkListError,
-    ScanOptions,
     import_link_list,
     link_counts,
     query_links,
     remove_link_list,
-    scan_links,
     verify_link_list,
 )
 from triage.pipeline.ingest import Ingest, IngestOptions
+from triage.pipeline.link_scan import ScanOptions, scan_links
 
 PIL = pytest.importorskip("PIL.Image")
 
@@ -122,7 +121,7 @@ class Killed(BaseException):
 
 
 def test_a_scan_killed_half_way_finishes_with_the_same_result(tmp_path, evidence, monkeypatch):
-    import triage.links.scan as scan_module
+    import triage.pipeline.link_scan as scan_module
 
     reference = ingest(tmp_path / "reference", evidence)
     expected = found(reference)
@@ -150,7 +149,7 @@ def test_a_scan_killed_half_way_finishes_with_the_same_result(tmp_path, evidence
 
 def test_unreadable_content_is_an_error_on_that_item_and_the_rest_is_scanned(
         tmp_path, evidence, monkeypatch):
-    import triage.links.scan as scan_module
+    import triage.pipeline.link_scan as scan_module
 
     monkeypatch.setattr(scan_module, "scan_links", lambda *a, **k: None)
     store = ingest(tmp_path / "case", evidence)
@@ -375,7 +374,7 @@ def test_hashes_only_ingest_leaves_links_to_a_later_scan(tmp_path, evidence, cap
 
 
 def test_a_scan_in_worker_processes_finds_the_same(tmp_path, evidence, monkeypatch, capsys):
-    import triage.links.scan as scan_module
+    import triage.pipeline.link_scan as scan_module
 
     monkeypatch.setattr(scan_module, "scan_links", lambda *a, **k: None)
     store = ingest(tmp_path / "case", evidence)

@@ -273,7 +273,7 @@ def test_answers_are_stored_with_flags_suggestions_and_one_audit_entry(tmp_path)
 
 
 def test_confirming_a_suggestion_is_an_examiner_tag_beside_the_plugins(tmp_path):
-    from triage.case.tags import History
+    from triage.review.commands import History
 
     test_answers_are_stored_with_flags_suggestions_and_one_audit_entry(tmp_path)
     store = open_case(tmp_path / "case")

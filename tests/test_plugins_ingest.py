@@ -27,7 +27,7 @@ from triage.pipeline import work  # noqa: E402
 from triage.pipeline.ingest import Ingest, IngestOptions  # noqa: E402
 from triage.pipeline.plugins import _InProcess  # noqa: E402
 from triage.plugins import case as case_plugins  # noqa: E402
-from triage.case.queries import summary as summary_counts  # noqa: E402
+from triage.review.queries import summary as summary_counts  # noqa: E402
 from triage.plugins.discovery import discover  # noqa: E402
 from triage.plugins.results import flagged_media, suggestions_for  # noqa: E402
 
@@ -330,3 +330,87 @@ def test_ingest_enables_plugins_says_their_faults_and_lists_their_flags(
     exported = {r["name"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
     assert exported["red.jpg"]["plugin_flags"] == "colour:reddish"
     assert main(["ingest", case, str(evidence), "--plugin", "nothing"]) == 2
+
+
+REDNESS = """
+    from triage.plugins.api import Plugin
+
+    class Plug(Plugin):
+        size = (16, 16)
+        labels = ("red", "frames")
+        batch_size = 4
+
+        def run(self, batch):
+            return [{"red": float(b[..., 0].mean()) / 255, "frames": 1.0} for b in batch]
+"""
+
+
+def _dark_then_red_video(path: Path) -> None:
+    import cv2
+    import numpy as np
+
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (96, 64))
+    for index in range(40):
+        frame = np.zeros((64, 96, 3), np.uint8)
+        frame[:, :] = (20, 20, 40) if index < 8 else (0, 0, 240)  # BGR: dark, then red at 0.8 s
+        writer.write(frame)
+    writer.release()
+
+
+def test_a_picture_plugin_scores_a_video_by_its_highest_keyframe_with_that_frames_time(
+        tmp_path, plugins_folder):
+    write_plugin(plugins_folder, "redness", REDNESS, 'relevance = ["red"]\n')
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    _dark_then_red_video(folder / "clip.avi")
+    solid((120, 0, 0)).save(folder / "half-red.png")
+    store = open_case(tmp_path / "case", create=True, examiner="ann")
+    _enable(store, "redness")
+    ingest = Ingest(store, "ann", IngestOptions(workers=1), executor=_InProcess())
+    ingest.add(folder)
+    ingest.run()
+    with store.reading() as session:
+        media = _by_name(session)
+        [video] = suggestions_for(session, media["clip.avi"])
+        [picture] = suggestions_for(session, media["half-red.png"])
+    assert video.scores["red"] > 0.85 and video.relevance == video.scores["red"]
+    assert video.frame_time is not None and video.frame_time >= 0.75  # a frame of the red part
+    assert picture.relevance == pytest.approx(120 / 255, abs=0.01)
+    assert picture.frame_time is None
+
+
+def test_files_csv_exports_and_the_report_carry_the_relevance_scores(tmp_path, plugins_folder,
+                                                                   capsys):
+    import csv
+    import io
+
+    from triage.cli import main
+
+    write_plugin(plugins_folder, "redness", REDNESS, 'relevance = ["red"]\n')
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    _dark_then_red_video(folder / "clip.avi")
+    solid((120, 0, 0)).save(folder / "half-red.png")
+    (folder / "notes.txt").write_text("not a picture")
+    case = str(tmp_path / "case")
+    assert main(["ingest", case, str(folder), "--workers", "1", "--plugin", "redness"]) == 0
+    capsys.readouterr()
+    assert main(["files", case, "--csv"]) == 0
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert float(rows["half-red.png"]["relevance"]) == pytest.approx(120 / 255, abs=0.01)
+    assert rows["half-red.png"]["relevance_scores"].startswith("redness@0.1/=0.4")
+    assert rows["clip.avi"]["relevance_scores"].endswith("s")  # "…=0.9412@0.8s": the frame
+    assert rows["notes.txt"]["relevance"] == "" and rows["notes.txt"]["relevance_scores"] == ""
+    out = tmp_path / "items.csv"
+    assert main(["export", case, "--format", "csv", "--scheme", "vics-us", "--items", "media",
+                 "--out", str(out)]) == 0
+    exported = {r["name"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
+    assert exported["clip.avi"]["relevance_scores"] == rows["clip.avi"]["relevance_scores"]
+    assert float(exported["clip.avi"]["relevance"]) > 0.85
+    assert main(["tag", case, "--md5", rows["clip.avi"]["md5"], "--scheme", "vics-us",
+                 "--category", "1"]) == 0  # the report lists categorised items
+    report = tmp_path / "report.html"
+    assert main(["export", case, "--format", "html", "--scheme", "vics-us", "--items", "media",
+                 "--out", str(report)]) == 0
+    text = report.read_text()
+    assert "Classifier relevance" in text and "not a category, not a verdict" in text

@@ -13,15 +13,9 @@ from triage.case.audit import append_audit, verify_chain
 from triage.case.changes import ChangeFeed, changes_since, latest_change
 from triage.case.models import AuditEntry, Media, Tag
 from triage.case.store import DATABASE_URL_ENV, open_case
-from triage.case.tags import (
-    EXAMINER,
-    ConflictError,
-    History,
-    TagMedia,
-    UntagMedia,
-    tag_versions,
-    tags_of,
-)
+from triage.review.commands import History, TagMedia, UntagMedia
+from triage.review.tag_queries import tag_versions
+from triage.review.tags import ConflictError, EXAMINER, tags_of
 
 pytestmark = pytest.mark.postgres
 MEDIA = 40

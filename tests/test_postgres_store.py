@@ -215,7 +215,7 @@ def test_the_password_is_in_no_log_audit_row_export_or_case_file(tmp_path, postg
 
     from PIL import Image
 
-    from triage.case.tags import History, TagMedia
+    from triage.review.commands import History, TagMedia
     from triage.export import FORMATS, ExportOptions, export_case
     from triage.pipeline.ingest import Ingest, IngestOptions
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import triage.similarity.index as index_module
 from triage.similarity.index import (
-    Block, HammingIndex, Pairs, all_pairs, as_hash_array, brute_force_pairs, plan_blocks)
+    Segment, HammingIndex, Pairs, all_pairs, as_hash_array, brute_force_pairs, plan_segments)
 
 
 def _clustered(rng: np.random.Generator, n: int, words: int, flips: int) -> np.ndarray:
@@ -35,7 +35,7 @@ def _same(a: Pairs, b: Pairs) -> bool:
 
 @pytest.fixture
 def force_tables(monkeypatch):
-    """Use the block tables even for joins small enough to compare everything."""
+    """Use the segment tables even for joins small enough to compare everything."""
     monkeypatch.setattr(index_module, "_BRUTE_FORCE_PAIRS", 0)
 
 
@@ -90,9 +90,9 @@ def test_add_returns_only_pairs_with_a_new_item(force_tables):
 def test_replanning_when_the_index_grows(force_tables):
     hashes = _clustered(np.random.default_rng(8), 3000, 1, 6)
     index = HammingIndex(64, 10, expected_size=100)
-    first = index.blocks
+    first = index.segments
     found = Pairs.concat([index.add(hashes[:100]), index.add(hashes[100:])])
-    assert index.blocks != first
+    assert index.segments != first
     assert _same(found, brute_force_pairs(hashes, 10))
 
 
@@ -116,15 +116,15 @@ def test_query_matches_outside_hashes(force_tables):
 
 @pytest.mark.parametrize("bits,radius,n", [(64, 10, 10**6), (64, 4, 1000), (256, 31, 10**6), (128, 0, 10)])
 def test_block_plans_guarantee_every_pair(bits, radius, n):
-    blocks = plan_blocks(bits, radius, n)
-    assert blocks[0].start == 0 and sum(b.bits for b in blocks) == bits
-    assert all(x.start + x.bits == y.start for x, y in zip(blocks, blocks[1:]))
-    assert sum(b.flips + 1 for b in blocks) >= radius + 1
+    segments = plan_segments(bits, radius, n)
+    assert segments[0].start == 0 and sum(b.bits for b in segments) == bits
+    assert all(x.start + x.bits == y.start for x, y in zip(segments, segments[1:]))
+    assert sum(b.flips + 1 for b in segments) >= radius + 1
 
 
 def test_blocks_that_cannot_guarantee_are_refused():
     with pytest.raises(ValueError):
-        HammingIndex(64, 10, blocks=[Block(0, 32, 1), Block(32, 32, 1)])
+        HammingIndex(64, 10, segments=[Segment(0, 32, 1), Segment(32, 32, 1)])
 
 
 def test_hash_forms_agree():

@@ -11,7 +11,7 @@ from triage.hashing.perceptual import hash_picture
 from triage.similarity.features import extra_hashes
 from triage.similarity.regions import background_share, differing_regions
 from triage.similarity.stacks import StackInput, find_stacks
-from triage.similarity.verify import LocalFeatureVerifier, local_features, match
+from triage.similarity.same_picture import LocalFeatureVerifier, local_features, match
 
 from test_similarity_features import picture
 

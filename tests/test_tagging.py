@@ -10,19 +10,9 @@ from tagcases import built_case, case_dir, picture_ids  # noqa: F401 (fixtures)
 from triage.case.audit import verify_chain
 from triage.case.models import AuditEntry, Tag, TagSourceKind, TagState
 from triage.case.store import open_case
-from triage.case.tags import (
-    EXAMINER,
-    ConflictError,
-    History,
-    SetWorkingScheme,
-    TagError,
-    TagMedia,
-    TagSource,
-    UntagMedia,
-    counts,
-    review_queue,
-    working_scheme,
-)
+from triage.review.commands import History, SetWorkingScheme, TagMedia, UntagMedia
+from triage.review.tag_queries import counts, review_queue
+from triage.review.tags import ConflictError, EXAMINER, TagError, TagSource, working_scheme
 
 
 @pytest.fixture
@@ -148,7 +138,7 @@ def test_undo_is_refused_when_someone_else_changed_the_tag_since(store):
 def test_a_command_prepared_on_stale_rows_is_refused_as_a_whole(store):
     ids = picture_ids(store)[:2]
     History(store, "alice").run(TagMedia(ids, "vics-us", "2"))
-    from triage.case.tags import TagChange, apply_changes, snapshot
+    from triage.review.tags import TagChange, apply_changes, snapshot
 
     with store.session() as session:
         rows = {t.media_id: snapshot(t) for t in session.scalars(select(Tag))}

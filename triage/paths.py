@@ -31,3 +31,13 @@ def shipped_plugins_dir() -> Path:
     wheel, the checkout's `plugins/` beside the package otherwise."""
     installed = _PACKAGE / "shipped_plugins"
     return installed if installed.is_dir() else _PACKAGE.parent / "plugins"
+
+
+def user_config_dir() -> Path:
+    """Triage's per-user settings folder: $XDG_CONFIG_HOME/triage (%APPDATA% on Windows),
+    else ~/.config/triage. What belongs to this user on this machine, never to a case."""
+    config_home = os.environ.get("XDG_CONFIG_HOME")
+    if os.name == "nt" and not config_home:
+        config_home = os.environ.get("APPDATA")
+    base = Path(config_home).expanduser() if config_home else Path.home() / ".config"
+    return base / "triage"

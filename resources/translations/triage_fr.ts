@@ -47,72 +47,72 @@
 <context>
     <name>AuditDialog</name>
     <message>
-        <location filename="../../triage/gui/audit_view.py" line="90"/>
+        <location filename="../../triage/gui/audit_view.py" line="95"/>
         <source>Audit log</source>
         <translation>Journal d&apos;audit</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/audit_view.py" line="95"/>
+        <location filename="../../triage/gui/audit_view.py" line="100"/>
         <source>Every examiner</source>
         <translation>Tous les examinateurs</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/audit_view.py" line="96"/>
+        <location filename="../../triage/gui/audit_view.py" line="101"/>
         <source>Every action</source>
         <translation>Toutes les actions</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/audit_view.py" line="99"/>
+        <location filename="../../triage/gui/audit_view.py" line="104"/>
         <source>Checking the hash chain…</source>
         <translation>Vérification de la chaîne de hachage…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/audit_view.py" line="101"/>
+        <location filename="../../triage/gui/audit_view.py" line="106"/>
         <source>Save as CSV…</source>
         <translation>Enregistrer en CSV…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/audit_view.py" line="111"/>
+        <location filename="../../triage/gui/audit_view.py" line="116"/>
         <source>Examiner:</source>
         <translation>Examinateur :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/audit_view.py" line="111"/>
+        <location filename="../../triage/gui/audit_view.py" line="116"/>
         <source>Action:</source>
         <translation>Action :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/audit_view.py" line="141"/>
+        <location filename="../../triage/gui/audit_view.py" line="146"/>
         <source>{shown} of {total} entries (the newest)</source>
         <translation>{shown} entrées sur {total} (les plus récentes)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/audit_view.py" line="143"/>
+        <location filename="../../triage/gui/audit_view.py" line="148"/>
         <source>{total} entries</source>
         <translation>{total} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/audit_view.py" line="156"/>
+        <location filename="../../triage/gui/audit_view.py" line="161"/>
         <source>Hash chain: intact, checked just now.</source>
         <translation>Chaîne de hachage : intacte, vérifiée à l&apos;instant.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/audit_view.py" line="159"/>
+        <location filename="../../triage/gui/audit_view.py" line="164"/>
         <source>Hash chain BROKEN at entry {id}: {reason}</source>
         <translation>Chaîne de hachage ROMPUE à l&apos;entrée {id} : {reason}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/audit_view.py" line="164"/>
+        <location filename="../../triage/gui/audit_view.py" line="169"/>
         <source>Could not read the audit log: {m}</source>
         <translation>Impossible de lire le journal d&apos;audit : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/audit_view.py" line="168"/>
+        <location filename="../../triage/gui/audit_view.py" line="173"/>
         <source>Save the audit log as</source>
         <translation>Enregistrer le journal d&apos;audit sous</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/audit_view.py" line="175"/>
+        <location filename="../../triage/gui/audit_view.py" line="180"/>
         <source>{n} entries saved to {path}</source>
         <translation>{n} entrées enregistrées dans {path}</translation>
     </message>
@@ -245,237 +245,292 @@
 <context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../triage/gui/detail.py" line="122"/>
+        <location filename="../../triage/gui/detail.py" line="124"/>
         <source>Keyframes of the video, treated like its preview</source>
         <translation>Images clés de la vidéo, traitées comme son aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="140"/>
+        <location filename="../../triage/gui/detail.py" line="143"/>
         <source>Select a picture to see where it was found, its hashes, hash-set matches and tag history.</source>
         <translation>Sélectionnez une image pour voir où elle a été trouvée, ses empreintes, ses correspondances de listes d&apos;empreintes et l&apos;historique de ses catégories.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="165"/>
+        <location filename="../../triage/gui/detail.py" line="168"/>
         <source>No picture selected</source>
         <translation>Aucune image sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="198"/>
+        <location filename="../../triage/gui/detail.py" line="201"/>
         <source>This item is no longer in the case.</source>
         <translation>Cet élément n&apos;est plus dans le dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="208"/>
+        <location filename="../../triage/gui/detail.py" line="211"/>
         <source>Could not read this item: {m}</source>
         <translation>Lecture de cet élément impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="218"/>
+        <location filename="../../triage/gui/detail.py" line="221"/>
         <source>Stack of {n} (representative first):</source>
         <translation>Pile de {n} (représentant en premier) :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="219"/>
+        <location filename="../../triage/gui/detail.py" line="222"/>
         <source> {k} matched only in part: look before Alt+key</source>
         <translation> {k} seulement en partie semblables : à regarder avant Alt+touche</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="241"/>
+        <location filename="../../triage/gui/detail.py" line="244"/>
         <source>Loading…</source>
         <translation>Chargement…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="242"/>
+        <location filename="../../triage/gui/detail.py" line="245"/>
         <source>No preview</source>
         <translation>Pas d&apos;aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="261"/>
+        <location filename="../../triage/gui/detail.py" line="265"/>
         <source>Keyframes: loading…</source>
         <translation>Images clés : chargement…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="262"/>
+        <location filename="../../triage/gui/detail.py" line="266"/>
         <source>No keyframes</source>
         <translation>Pas d&apos;images clés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="324"/>
+        <location filename="../../triage/gui/detail.py" line="332"/>
         <source>to review</source>
         <translation>à revoir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="326"/>
+        <location filename="../../triage/gui/detail.py" line="334"/>
         <source>proposed by an alert hash set: &lt;b&gt;{category}&lt;/b&gt;, not confirmed (press &lt;b&gt;{key}&lt;/b&gt; to make it your tag)</source>
         <translation>proposée par un jeu de hachages d&apos;alerte : &lt;b&gt;{category}&lt;/b&gt;, non confirmée (appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour en faire votre étiquette)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="331"/>
+        <location filename="../../triage/gui/detail.py" line="339"/>
         <source>hash sets propose {categories}: give it one with its key</source>
         <translation>les jeux de hachages proposent {categories} : attribuez-en une avec sa touche</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="333"/>
+        <location filename="../../triage/gui/detail.py" line="341"/>
         <source>uncategorised</source>
         <translation>non catégorisé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="363"/>
+        <location filename="../../triage/gui/detail.py" line="371"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="365"/>
+        <location filename="../../triage/gui/detail.py" line="373"/>
         <source>Category</source>
         <translation>Catégorie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="370"/>
+        <location filename="../../triage/gui/detail.py" line="378"/>
         <source>Found {n} time(s)</source>
         <translation>Trouvé {n} fois</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="374"/>
+        <location filename="../../triage/gui/detail.py" line="381"/>
+        <source>Series</source>
+        <translation>Série</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="381"/>
+        <source>Same setting as {n} other picture(s): another picture, not a copy, so not in this stack. &lt;a href=&apos;series:&apos;&gt;Show the series&lt;/a&gt; (Ctrl+R)</source>
+        <translation>Même décor que {n} autre(s) image(s) : une autre image, pas une copie, donc hors de cette pile. &lt;a href=&apos;series:&apos;&gt;Afficher la série&lt;/a&gt; (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="387"/>
         <source>(the sets disagree)</source>
         <translation>(les listes divergent)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="375"/>
+        <location filename="../../triage/gui/detail.py" line="388"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de listes d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="378"/>
+        <location filename="../../triage/gui/detail.py" line="391"/>
         <source>Near hash-set entries (perceptual)</source>
         <translation>Proches d’entrées de jeux d’empreintes (perceptuel)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="384"/>
+        <location filename="../../triage/gui/detail.py" line="395"/>
+        <source>Video frames matched</source>
+        <translation>Images de vidéos correspondantes</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="400"/>
         <source>Tags</source>
         <translation>Catégories données</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="394"/>
+        <location filename="../../triage/gui/detail.py" line="410"/>
         <source>Video</source>
         <translation>Vidéo</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="397"/>
+        <location filename="../../triage/gui/detail.py" line="413"/>
         <source>Tag history (audit log)</source>
         <translation>Historique des catégories (journal d&apos;audit)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="404"/>
+        <location filename="../../triage/gui/detail.py" line="420"/>
         <source>Looks like an entry, not the same file: a lead to check, which categorises nothing.</source>
         <translation>Ressemble à une entrée, sans être le même fichier : une piste à vérifier, qui ne catégorise rien.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="409"/>
+        <location filename="../../triage/gui/detail.py" line="425"/>
         <source>, keyframe {i} at {t:.1f} s</source>
         <translation>, image clé {i} à {t:.1f} s</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="411"/>
+        <location filename="../../triage/gui/detail.py" line="427"/>
         <source>{algorithm} distance {distance}{where}; {kind}, category {category}, record {record}</source>
         <translation>{algorithm} distance {distance}{where} ; {kind}, catégorie {category}, enregistrement {record}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="421"/>
+        <location filename="../../triage/gui/detail.py" line="438"/>
+        <source>vPDQ: {mine:.0f}% of this video&apos;s frames, {theirs:.0f}% of the listed video&apos;s</source>
+        <translation>vPDQ : {mine:.0f} % des images de cette vidéo, {theirs:.0f} % de celles de la vidéo listée</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="441"/>
+        <source>matches {time} of {name} (PDQ distance {distance})</source>
+        <translation>correspond à {time} de {name} (distance PDQ {distance})</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="444"/>
+        <source>a still of {time} of this video (PDQ distance {distance})</source>
+        <translation>une image fixe de {time} de cette vidéo (distance PDQ {distance})</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="446"/>
+        <source>{start}–{end} here is {other_start}–{other_end} of {name} ({frames} frames)</source>
+        <translation>{start}–{end} ici est {other_start}–{other_end} de {name} ({frames} images)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="455"/>
         <source>partition {p}</source>
         <translation>partition {p}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="425"/>
+        <location filename="../../triage/gui/detail.py" line="459"/>
         <source>carved at byte {offset}, {size} bytes</source>
         <translation>récupérée à l’octet {offset}, {size} octets</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="427"/>
+        <location filename="../../triage/gui/detail.py" line="461"/>
         <source>, partial</source>
         <translation>, partielle</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="429"/>
+        <location filename="../../triage/gui/detail.py" line="463"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="431"/>
+        <location filename="../../triage/gui/detail.py" line="465"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="431"/>
+        <location filename="../../triage/gui/detail.py" line="465"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="432"/>
+        <location filename="../../triage/gui/detail.py" line="466"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="433"/>
+        <location filename="../../triage/gui/detail.py" line="467"/>
         <source>Accessed</source>
         <translation>Accédé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="434"/>
+        <location filename="../../triage/gui/detail.py" line="468"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="435"/>
+        <location filename="../../triage/gui/detail.py" line="469"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="441"/>
+        <location filename="../../triage/gui/detail.py" line="475"/>
         <source>{kind}, category {category}{scheme}; by {digest}, record {record} of {source} (SHA-256 {sha}…), imported {when} by {who}</source>
         <translation>{kind}, catégorie {category}{scheme} ; par {digest}, enregistrement {record} de {source} (SHA-256 {sha}…), importé le {when} par {who}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="453"/>
+        <location filename="../../triage/gui/detail.py" line="487"/>
         <source>What plugins suggest. Not a verdict: only an examiner&apos;s tag categorises.</source>
         <translation>Ce que suggèrent les greffons. Pas un verdict : seule l’étiquette d’un examinateur catégorise.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="458"/>
+        <location filename="../../triage/gui/detail.py" line="492"/>
         <source>Plugin suggestions</source>
         <translation>Suggestions des greffons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="462"/>
+        <location filename="../../triage/gui/detail.py" line="501"/>
+        <source>Relevance {score:.3f}: orders the review, not a verdict</source>
+        <translation>Pertinence {score:.3f} : ordonne l&apos;examen, ce n&apos;est pas un verdict</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="504"/>
+        <source>highest at {t:.1f} s</source>
+        <translation>la plus haute à {t:.1f} s</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="509"/>
         <source>model SHA-256 {sha}…</source>
         <translation>modèle SHA-256 {sha}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="463"/>
+        <location filename="../../triage/gui/detail.py" line="510"/>
         <source>no model file</source>
         <translation>pas de fichier de modèle</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="468"/>
+        <location filename="../../triage/gui/detail.py" line="517"/>
         <source>Flags (score over threshold): {flags}</source>
         <translation>Signalements (score au-dessus du seuil) : {flags}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="471"/>
+        <location filename="../../triage/gui/detail.py" line="520"/>
         <source>No label over its threshold</source>
         <translation>Aucune étiquette au-dessus de son seuil</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="474"/>
+        <location filename="../../triage/gui/detail.py" line="523"/>
+        <source>Scores: {scores}</source>
+        <translation>Scores : {scores}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="525"/>
+        <source>none above {min}</source>
+        <translation>aucun au-dessus de {min}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="528"/>
         <source>{n} face(s)</source>
         <translation>{n} visage(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="475"/>
+        <location filename="../../triage/gui/detail.py" line="529"/>
         <source>{n} region(s)</source>
         <translation>{n} région(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="478"/>
+        <location filename="../../triage/gui/detail.py" line="532"/>
         <source>Suggests category &lt;b&gt;{category}&lt;/b&gt; ({scheme}): press &lt;b&gt;{key}&lt;/b&gt; to confirm it as your tag</source>
         <translation>Suggère la catégorie &lt;b&gt;{category}&lt;/b&gt; ({scheme}) : appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour la confirmer comme votre étiquette</translation>
     </message>
@@ -506,48 +561,48 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="221"/>
-        <location filename="../../triage/gui/case_actions.py" line="248"/>
+        <location filename="../../triage/gui/case_actions.py" line="225"/>
+        <location filename="../../triage/gui/case_actions.py" line="252"/>
         <source>Export</source>
         <translation>Exporter</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="229"/>
+        <location filename="../../triage/gui/case_actions.py" line="233"/>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="235"/>
+        <location filename="../../triage/gui/case_actions.py" line="239"/>
         <source>The case&apos;s working scheme</source>
         <translation>Le référentiel de travail du dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="241"/>
+        <location filename="../../triage/gui/case_actions.py" line="245"/>
         <source>Overwrite an existing file</source>
         <translation>Remplacer un fichier existant</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="243"/>
+        <location filename="../../triage/gui/case_actions.py" line="247"/>
         <source>&amp;Format:</source>
         <translation>&amp;Format :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="244"/>
+        <location filename="../../triage/gui/case_actions.py" line="248"/>
         <source>&amp;Save as:</source>
         <translation>&amp;Enregistrer sous :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="245"/>
+        <location filename="../../triage/gui/case_actions.py" line="249"/>
         <source>&amp;Scheme:</source>
         <translation>&amp;Référentiel :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="246"/>
+        <location filename="../../triage/gui/case_actions.py" line="250"/>
         <source>&amp;Pictures in reports:</source>
         <translation>&amp;Images dans les rapports :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="257"/>
+        <location filename="../../triage/gui/case_actions.py" line="261"/>
         <source>Export to</source>
         <translation>Exporter vers</translation>
     </message>
@@ -592,7 +647,7 @@
     <message>
         <location filename="../../triage/gui/file_detail.py" line="73"/>
         <source>Carved</source>
-        <translation>Récupérée par carving</translation>
+        <translation>Récupérées par carving</translation>
     </message>
     <message>
         <location filename="../../triage/gui/file_detail.py" line="75"/>
@@ -653,22 +708,22 @@
 <context>
     <name>FileImportDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="135"/>
+        <location filename="../../triage/gui/case_actions.py" line="139"/>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="144"/>
+        <location filename="../../triage/gui/case_actions.py" line="148"/>
         <source>&amp;File:</source>
         <translation>&amp;Fichier :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="145"/>
+        <location filename="../../triage/gui/case_actions.py" line="149"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nom :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="148"/>
+        <location filename="../../triage/gui/case_actions.py" line="152"/>
         <source>Import</source>
         <translation>Importer</translation>
     </message>
@@ -676,37 +731,37 @@
 <context>
     <name>FileTableModel</name>
     <message>
-        <location filename="../../triage/gui/models.py" line="200"/>
+        <location filename="../../triage/gui/file_table_model.py" line="188"/>
         <source>carved (partial)</source>
         <translation>récupérée (partielle)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/models.py" line="202"/>
+        <location filename="../../triage/gui/file_table_model.py" line="190"/>
         <source>carved</source>
         <translation>récupérée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/models.py" line="203"/>
+        <location filename="../../triage/gui/file_table_model.py" line="191"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/models.py" line="209"/>
+        <location filename="../../triage/gui/file_table_model.py" line="197"/>
         <source>{type} (misnamed)</source>
         <translation>{type} (mal nommé)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/models.py" line="226"/>
+        <location filename="../../triage/gui/file_table_model.py" line="214"/>
         <source>not decoded: {m}</source>
         <translation>non décodé : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/models.py" line="236"/>
+        <location filename="../../triage/gui/file_table_model.py" line="224"/>
         <source>The file name&apos;s extension does not match its content ({type})</source>
         <translation>L&apos;extension du nom de fichier ne correspond pas à son contenu ({type})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/models.py" line="241"/>
+        <location filename="../../triage/gui/file_table_model.py" line="229"/>
         <source>Read, but not decoded as the {type} it is: {m}</source>
         <translation>Lu, mais non décodé comme le {type} qu&apos;il est : {m}</translation>
     </message>
@@ -714,232 +769,267 @@
 <context>
     <name>FilterBar</name>
     <message>
-        <location filename="../../triage/gui/filters.py" line="62"/>
+        <location filename="../../triage/gui/filters.py" line="63"/>
         <source>Search name, path or hash</source>
         <translation>Chercher nom, chemin ou empreinte</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="69"/>
+        <location filename="../../triage/gui/filters.py" line="70"/>
         <source>Needs a person</source>
         <translation>À examiner</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="70"/>
+        <location filename="../../triage/gui/filters.py" line="71"/>
         <source>All categories</source>
         <translation>Toutes les catégories</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="71"/>
+        <location filename="../../triage/gui/filters.py" line="72"/>
         <source>Conflicting / to review</source>
         <translation>En conflit / à revoir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="72"/>
+        <location filename="../../triage/gui/filters.py" line="73"/>
         <source>Category in the working scheme</source>
         <translation>Catégorie dans le référentiel de travail</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="73"/>
+        <location filename="../../triage/gui/filters.py" line="74"/>
         <source>Any hash-set result</source>
         <translation>Toute correspondance d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="74"/>
+        <location filename="../../triage/gui/filters.py" line="75"/>
         <source>Alert hits</source>
         <translation>Alertes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="75"/>
+        <location filename="../../triage/gui/filters.py" line="76"/>
         <source>Known-good hits</source>
         <translation>Fichiers connus sains</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="76"/>
+        <location filename="../../triage/gui/filters.py" line="77"/>
         <source>Any hit</source>
         <translation>Toute correspondance</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="76"/>
+        <location filename="../../triage/gui/filters.py" line="77"/>
         <source>No hit</source>
         <translation>Aucune correspondance</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="77"/>
+        <location filename="../../triage/gui/filters.py" line="78"/>
         <source>Near a hash-set entry</source>
         <translation>Proche d’une entrée de jeu d’empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="78"/>
+        <location filename="../../triage/gui/filters.py" line="79"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de listes d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="79"/>
+        <location filename="../../triage/gui/filters.py" line="80"/>
         <source>Show known-good</source>
         <translation>Afficher les fichiers sains</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="80"/>
+        <location filename="../../triage/gui/filters.py" line="81"/>
         <source>Content matched only by known-good hash sets is hidden unless this is on</source>
         <translation>Les contenus reconnus uniquement par des listes de fichiers sains sont masqués sauf si cette option est cochée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="82"/>
+        <location filename="../../triage/gui/filters.py" line="83"/>
         <source>Pictures and videos</source>
         <translation>Images et vidéos</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="83"/>
+        <location filename="../../triage/gui/filters.py" line="84"/>
         <source>Pictures</source>
         <translation>Images</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="83"/>
+        <location filename="../../triage/gui/filters.py" line="84"/>
         <source>Videos</source>
         <translation>Vidéos</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="84"/>
+        <location filename="../../triage/gui/filters.py" line="85"/>
         <source>Media type</source>
         <translation>Type de média</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="85"/>
+        <location filename="../../triage/gui/filters.py" line="86"/>
         <source>Order found</source>
         <translation>Ordre de découverte</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="85"/>
+        <location filename="../../triage/gui/filters.py" line="86"/>
         <source>Largest first</source>
         <translation>Plus gros d&apos;abord</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="86"/>
+        <location filename="../../triage/gui/filters.py" line="87"/>
         <source>Biggest stacks first</source>
         <translation>Plus grandes piles d&apos;abord</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="87"/>
+        <location filename="../../triage/gui/filters.py" line="88"/>
         <source>File name</source>
         <translation>Nom de fichier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="87"/>
+        <location filename="../../triage/gui/filters.py" line="89"/>
+        <source>Likely relevant first</source>
+        <translation>Pertinents d&apos;abord</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="90"/>
         <source>Sort order of the tiles</source>
         <translation>Ordre des vignettes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="88"/>
+        <location filename="../../triage/gui/filters.py" line="91"/>
         <source>Where each was first found: evidence by evidence, partition by partition, then by path</source>
         <translation>Là où chacun a été trouvé d&apos;abord : scellé par scellé, partition par partition, puis par chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="92"/>
+        <location filename="../../triage/gui/filters.py" line="95"/>
+        <source>By the classifiers&apos; relevance score (the highest any of them gave; a stack: its highest member&apos;s); items no classifier scored come last. A suggestion for what to look at first, never a verdict</source>
+        <translation>Selon le score de pertinence des classifieurs (le plus haut donné ; une pile : celui de son membre le plus haut) ; les éléments sans score viennent en dernier. Une suggestion de ce qu&apos;il faut regarder d&apos;abord, jamais un verdict</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="99"/>
         <source>More filters</source>
         <translation>Plus de filtres</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="95"/>
+        <location filename="../../triage/gui/filters.py" line="103"/>
+        <source>Series ✕</source>
+        <translation>Série ✕</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="105"/>
+        <source>Showing only pictures of one setting (a series), whatever their category. Click or press Ctrl+R to show everything again</source>
+        <translation>Seules les images d&apos;un même décor (une série) sont affichées, quelle que soit leur catégorie. Cliquez ou appuyez sur Ctrl+R pour tout afficher à nouveau</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="110"/>
         <source>Deleted or not</source>
         <translation>Supprimé ou non</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="96"/>
+        <location filename="../../triage/gui/filters.py" line="111"/>
         <source>Deleted</source>
         <translation>Supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="97"/>
+        <location filename="../../triage/gui/filters.py" line="112"/>
         <source>Not deleted</source>
         <translation>Non supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="98"/>
+        <location filename="../../triage/gui/filters.py" line="113"/>
         <source>Carved</source>
         <translation>Récupérées par carving</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="99"/>
+        <location filename="../../triage/gui/filters.py" line="114"/>
         <source>Whether an instance is a deleted entry, or was carved from free space</source>
         <translation>Si une instance est une entrée supprimée, ou a été récupérée dans l’espace libre</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="101"/>
+        <location filename="../../triage/gui/filters.py" line="116"/>
         <source>Anywhere</source>
         <translation>Partout</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="102"/>
+        <location filename="../../triage/gui/filters.py" line="117"/>
         <source>Inside a container</source>
         <translation>Dans un conteneur</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="103"/>
+        <location filename="../../triage/gui/filters.py" line="118"/>
         <source>Not inside one</source>
         <translation>Hors conteneur</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="104"/>
+        <location filename="../../triage/gui/filters.py" line="119"/>
         <source>Whether an instance was found inside an archive, document, mail or database</source>
         <translation>Si une occurrence a été trouvée dans une archive, un document, un courriel ou une base de données</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="108"/>
+        <location filename="../../triage/gui/filters.py" line="123"/>
         <source>stack ≥ </source>
         <translation>pile ≥ </translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="109"/>
+        <location filename="../../triage/gui/filters.py" line="124"/>
         <source>Only stacks of at least this many near-duplicates</source>
         <translation>Seulement les piles d&apos;au moins ce nombre de quasi-doublons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="111"/>
+        <location filename="../../triage/gui/filters.py" line="126"/>
         <source>Path contains</source>
         <translation>Le chemin contient</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="114"/>
+        <location filename="../../triage/gui/filters.py" line="129"/>
         <source>EXIF camera</source>
         <translation>Appareil (EXIF)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="116"/>
+        <location filename="../../triage/gui/filters.py" line="131"/>
         <source>Any plugin result</source>
         <translation>Tout résultat de greffon</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="117"/>
+        <location filename="../../triage/gui/filters.py" line="132"/>
         <source>Items a plugin flagged (a suggestion, not a verdict), e.g. has faces</source>
         <translation>Éléments signalés par un greffon (une suggestion, pas un verdict), p. ex. a des visages</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="120"/>
+        <location filename="../../triage/gui/filters.py" line="135"/>
         <source>All evidence</source>
         <translation>Tous les scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="121"/>
+        <location filename="../../triage/gui/filters.py" line="136"/>
         <source>Only items found in this evidence or partition</source>
         <translation>Seulement les éléments trouvés dans ce scellé ou cette partition</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="123"/>
+        <location filename="../../triage/gui/filters.py" line="142"/>
+        <source>score ≥ </source>
+        <translation>score ≥ </translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="143"/>
+        <source>Any score</source>
+        <translation>Tout score</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="145"/>
+        <source>Only items a classifier gave at least this relevance score (0 to 1): a suggestion for ordering the review, never a verdict</source>
+        <translation>Seulement les éléments qu&apos;un classifieur a notés au moins à ce score de pertinence (0 à 1) : une suggestion pour ordonner l&apos;examen, jamais un verdict</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="147"/>
         <source>Has GPS</source>
         <translation>Avec GPS</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="124"/>
+        <location filename="../../triage/gui/filters.py" line="148"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="191"/>
+        <location filename="../../triage/gui/filters.py" line="218"/>
         <source>{label} ({plugin}): {n}</source>
         <translation>{label} ({plugin}) : {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="212"/>
+        <location filename="../../triage/gui/filters.py" line="239"/>
         <source>{evidence} ▸ partition {p}</source>
         <translation>{evidence} ▸ partition {p}</translation>
     </message>
@@ -955,240 +1045,280 @@
 <context>
     <name>GalleryPanel</name>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="186"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="190"/>
         <source>Show stacks</source>
         <translation>Afficher les piles</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="187"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="191"/>
         <source>One tile per stack of near-duplicates; off: every item</source>
         <translation>Une vignette par pile de quasi-doublons ; désactivé : chaque élément</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="189"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="193"/>
         <source>Blur</source>
         <translation>Flou</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="191"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="195"/>
         <source>Blur pictures nobody has categorised yet</source>
         <translation>Flouter les images que personne n&apos;a encore catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="193"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="197"/>
         <source>Greyscale</source>
         <translation>Niveaux de gris</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="195"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="199"/>
         <source>Show pictures nobody has categorised yet in greyscale</source>
         <translation>Afficher en niveaux de gris les images que personne n&apos;a encore catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="197"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="201"/>
         <source>Protect categorised</source>
         <translation>Protéger les catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="199"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="203"/>
         <source>Blur and greyscale apply to categorised pictures too</source>
         <translation>Le flou et les niveaux de gris s&apos;appliquent aussi aux images catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="200"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="204"/>
+        <source>Always blur above score…</source>
+        <translation>Toujours flouter au-dessus du score…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="206"/>
+        <source>Pictures a classifier scored at least this high stay blurred even with blur off; hold Space to reveal one (counted apart)</source>
+        <translation>Les images qu&apos;un classifieur a notées au moins à ce score restent floues même flou désactivé ; maintenez Espace pour en révéler une (comptée à part)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="209"/>
         <source>Undo</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="204"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="213"/>
         <source>Redo</source>
         <translation>Rétablir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="208"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="217"/>
         <source>Confirm plugin suggestion</source>
         <translation>Confirmer la suggestion du greffon</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="210"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="219"/>
         <source>Tag the selection with the category a plugin suggests for it: your tag, audited, undoable</source>
         <translation>Étiqueter la sélection avec la catégorie suggérée par un greffon : votre étiquette, journalisée, annulable</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="213"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="222"/>
+        <source>Show the series</source>
+        <translation>Afficher la série</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="226"/>
+        <source>Only the pictures of the selected one&apos;s setting (same room, another pose): related, never stacked. Again: everything (Ctrl+R)</source>
+        <translation>Seules les images du décor de l&apos;image sélectionnée (même pièce, autre pose) : liées, jamais empilées. Une seconde fois : tout (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="230"/>
         <source>Refresh gallery</source>
         <translation>Actualiser la galerie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="214"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="231"/>
         <source>Read the gallery again (tagged tiles stay in place until then)</source>
         <translation>Relire la galerie (les vignettes catégorisées restent en place jusque-là)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="223"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="240"/>
         <source>tag as {code} {label}</source>
         <translation>étiqueter {code} {label}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="227"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="244"/>
         <source>Alt+category key</source>
         <translation>Alt+touche de catégorie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="227"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="244"/>
         <source>tag the whole stack</source>
         <translation>étiqueter toute la pile</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="228"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="245"/>
         <source>remove your tag (Alt: of the whole stack)</source>
         <translation>retirer votre étiquette (Alt : de toute la pile)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="229"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="246"/>
         <source>confirm what a hash set proposes, or a plugin suggests</source>
         <translation>confirmer ce que propose un jeu de hachages, ou ce que suggère une extension</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="230"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="247"/>
         <source>hold Space</source>
         <translation>maintenir Espace</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="230"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="247"/>
         <source>show the selected picture clearly</source>
         <translation>montrer nettement l&apos;image sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="231"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="248"/>
         <source>arrows</source>
         <translation>flèches</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="231"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="248"/>
         <source>move; Shift selects a run of tiles</source>
         <translation>se déplacer ; Maj sélectionne une suite de vignettes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="232"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="249"/>
         <source>first and last tile</source>
         <translation>première et dernière vignette</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="233"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="250"/>
+        <source>show the series of the selected picture (same setting), or everything again</source>
+        <translation>afficher la série de l&apos;image sélectionnée (même décor), ou tout à nouveau</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="252"/>
         <source>to the detail pane</source>
         <translation>vers le panneau de détail</translation>
     </message>
     <message>
         <location filename="../../triage/gui/gallery_panel.py" line="279"/>
+        <source>The selected picture is in no series: no other picture of its setting was found.</source>
+        <translation>L&apos;image sélectionnée n&apos;appartient à aucune série : aucune autre image de son décor n&apos;a été trouvée.</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="308"/>
         <source>{scheme}: {keys}  ·  &lt;b&gt;Alt+key&lt;/b&gt; whole stack  ·  &lt;b&gt;Backspace&lt;/b&gt; remove tag  ·  &lt;b&gt;{confirm}&lt;/b&gt; confirm a proposal  ·  &lt;b&gt;hold Space&lt;/b&gt; reveal</source>
         <translation>{scheme} : {keys}  ·  &lt;b&gt;Alt+touche&lt;/b&gt; toute la pile  ·  &lt;b&gt;Retour arrière&lt;/b&gt; retirer l&apos;étiquette  ·  &lt;b&gt;{confirm}&lt;/b&gt; confirmer une proposition  ·  &lt;b&gt;maintenir Espace&lt;/b&gt; révéler</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="360"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="389"/>
         <source>remove the tag of {n}</source>
         <translation>retirer l&apos;étiquette de {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="369"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="398"/>
         <source>tag {n} as {code} ({label})</source>
         <translation>étiqueter {n} : {code} ({label})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="385"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="414"/>
         <source>{k} stack member(s) matched only in part and were not tagged: {names}. Look at them (Show stacks off) and tag them yourself.</source>
         <translation>{k} membre(s) de pile semblable(s) seulement en partie, non étiqueté(s) : {names}. Regardez-les (Afficher les piles désactivé) et étiquetez-les vous-même.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="431"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="461"/>
         <source>The segment was not changed: {m}</source>
         <translation>Le segment n&apos;a pas été modifié : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="443"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="473"/>
         <source>tag the video as {code} ({label})</source>
         <translation>étiqueter la vidéo : {code} ({label})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="463"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="493"/>
         <source>confirm {plugin}&apos;s suggestion {category} for {n}</source>
         <translation>confirmer la suggestion {category} de {plugin} pour {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="306"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="571"/>
+        <source>Always blur above score</source>
+        <translation>Toujours flouter au-dessus du score</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="572"/>
+        <source>Keep pictures blurred, even with blur off, when a classifier&apos;s relevance score is at least (0 to 1; above 1: never):</source>
+        <translation>Garder les images floues, même flou désactivé, quand le score de pertinence d&apos;un classifieur atteint au moins (0 à 1 ; au-dessus de 1 : jamais) :</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_panel.py" line="335"/>
         <source>Could not read the gallery: {m}</source>
         <translation>Lecture de la galerie impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="307"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="336"/>
         <source>Retry</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="311"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="340"/>
         <source>Counting…</source>
         <translation>Comptage…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="314"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="343"/>
         <source>Reading…</source>
         <translation>Lecture…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="318"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="347"/>
         <source>1 tile</source>
         <translation>1 vignette</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="318"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="347"/>
         <source>{n} tiles</source>
         <translation>{n} vignettes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="320"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="570"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="349"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="609"/>
         <source>1 item</source>
         <translation>1 élément</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="320"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="570"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="349"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="609"/>
         <source>{n} items</source>
         <translation>{n} éléments</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="460"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="490"/>
         <source>No plugin suggests a category for this item.</source>
         <translation>Aucun greffon ne suggère de catégorie pour cet élément.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="476"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="506"/>
         <source>Nothing confirmed: {m}</source>
         <translation>Rien n’a été confirmé : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="487"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="517"/>
         <source>The hash sets propose different categories for the selection: give it one with its key.</source>
         <translation>Les jeux de hachages proposent des catégories différentes pour la sélection : attribuez-en une avec sa touche.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="492"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="522"/>
         <source>confirm the hash-set category {code} for {n}</source>
         <translation>confirmer la catégorie {code} du jeu de hachages pour {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="529"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="559"/>
         <source>{who} changed the case ({what}). Refresh to see it.</source>
         <translation>{who} a modifié le dossier ({what}). Actualisez pour le voir.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="535"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="565"/>
         <source>The change was not made: {m}. Undo history was cleared; refresh to see the case as it is.</source>
         <translation>La modification n&apos;a pas été faite : {m}. L&apos;historique d&apos;annulation a été vidé ; actualisez pour voir le dossier tel qu&apos;il est.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="531"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="537"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="561"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="567"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
@@ -1196,27 +1326,27 @@
 <context>
     <name>HashSetDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="176"/>
+        <location filename="../../triage/gui/case_actions.py" line="180"/>
         <source>Import hash set</source>
         <translation>Importer une liste d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="181"/>
+        <location filename="../../triage/gui/case_actions.py" line="185"/>
         <source>As the file says (or none)</source>
         <translation>Comme le dit le fichier (ou aucun)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="184"/>
+        <location filename="../../triage/gui/case_actions.py" line="188"/>
         <source>&amp;Kind:</source>
         <translation>&amp;Nature :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="185"/>
+        <location filename="../../triage/gui/case_actions.py" line="189"/>
         <source>&amp;Scheme of its categories:</source>
         <translation>&amp;Référentiel de ses catégories :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="188"/>
+        <location filename="../../triage/gui/case_actions.py" line="192"/>
         <source>Hash set file</source>
         <translation>Fichier de liste d&apos;empreintes</translation>
     </message>
@@ -1242,37 +1372,37 @@
 <context>
     <name>LinkListDialog</name>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="198"/>
+        <location filename="../../triage/gui/case_actions.py" line="202"/>
         <source>Import URL block list</source>
         <translation>Importer une liste de blocage d’URL</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="200"/>
+        <location filename="../../triage/gui/case_actions.py" line="204"/>
         <source>From the file</source>
         <translation>D’après le fichier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="203"/>
+        <location filename="../../triage/gui/case_actions.py" line="207"/>
         <source>text: one URL per line; csv: a URL column and maybe a category; hashed: digests of normalised URLs</source>
         <translation>text : une URL par ligne ; csv : une colonne d’URL et éventuellement une catégorie ; hashed : empreintes d’URL normalisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="206"/>
+        <location filename="../../triage/gui/case_actions.py" line="210"/>
         <source>for entries that carry none (optional)</source>
         <translation>pour les entrées qui n’en ont pas (facultatif)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="207"/>
+        <location filename="../../triage/gui/case_actions.py" line="211"/>
         <source>F&amp;ormat:</source>
         <translation>F&amp;ormat :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="208"/>
+        <location filename="../../triage/gui/case_actions.py" line="212"/>
         <source>&amp;Category:</source>
         <translation>&amp;Catégorie :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_actions.py" line="211"/>
+        <location filename="../../triage/gui/case_actions.py" line="215"/>
         <source>URL block list</source>
         <translation>Liste de blocage d’URL</translation>
     </message>
@@ -1497,8 +1627,8 @@
     </message>
     <message>
         <location filename="../../triage/gui/main_window.py" line="206"/>
-        <source>Stack near-duplicates again (as triage cluster)</source>
-        <translation>Regrouper à nouveau les quasi-doublons (comme triage cluster)</translation>
+        <source>Stack near-duplicates again (as triage stacks)</source>
+        <translation>Regrouper à nouveau les quasi-doublons (comme triage stacks)</translation>
     </message>
     <message>
         <location filename="../../triage/gui/main_window.py" line="208"/>
@@ -1621,12 +1751,17 @@
         <translation>Sans flou : {n} images, {t}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="314"/>
+        <location filename="../../triage/gui/main_window.py" line="313"/>
+        <source>({k} revealed above the blur score)</source>
+        <translation>({k} révélées au-dessus du score de flou)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="318"/>
         <source>You have looked at unblurred pictures for {m} minutes in this session. A short break helps.</source>
         <translation>Vous avez regardé des images sans flou pendant {m} minutes au cours de cette session. Une courte pause aide.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="321"/>
+        <location filename="../../triage/gui/main_window.py" line="325"/>
         <source>In this session (started {start}) you saw {n} pictures unblurred, for {t} in all.
 
 A break is suggested after every {m} of unblurred viewing (View ▸ Break reminder).</source>
@@ -1635,153 +1770,158 @@ A break is suggested after every {m} of unblurred viewing (View ▸ Break remind
 Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸ Rappel de pause).</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="326"/>
+        <location filename="../../triage/gui/main_window.py" line="330"/>
         <source>{m} minutes</source>
         <translation>{m} minutes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="326"/>
+        <location filename="../../triage/gui/main_window.py" line="330"/>
         <source>— (off)</source>
         <translation>— (désactivé)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="329"/>
+        <location filename="../../triage/gui/main_window.py" line="331"/>
+        <source>Of those, {k} were revealed (Space) although a classifier scored them above the always-blur score.</source>
+        <translation>Parmi elles, {k} ont été révélées (Espace) alors qu&apos;un classifieur les avait notées au-dessus du score de flou permanent.</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/main_window.py" line="336"/>
         <source>Exposure this session</source>
         <translation>Exposition de cette session</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="333"/>
+        <location filename="../../triage/gui/main_window.py" line="340"/>
         <source>Break reminder</source>
         <translation>Rappel de pause</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="334"/>
+        <location filename="../../triage/gui/main_window.py" line="341"/>
         <source>Suggest a break after this many minutes of unblurred viewing (0: never):</source>
         <translation>Suggérer une pause après ce nombre de minutes de visionnage non flouté (0 : jamais) :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="340"/>
+        <location filename="../../triage/gui/main_window.py" line="347"/>
         <source>Examiner: {name}</source>
         <translation>Enquêteur : {name}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="366"/>
+        <location filename="../../triage/gui/main_window.py" line="373"/>
         <source>Open case folder</source>
         <translation>Ouvrir un dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="382"/>
+        <location filename="../../triage/gui/main_window.py" line="389"/>
         <source>An ingest is running: cancel it before opening another case.</source>
         <translation>Une ingestion est en cours : annulez-la avant d’ouvrir un autre dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="389"/>
+        <location filename="../../triage/gui/main_window.py" line="396"/>
         <source>Opening {folder}…</source>
         <translation>Ouverture de {folder}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="427"/>
-        <location filename="../../triage/gui/main_window.py" line="431"/>
+        <location filename="../../triage/gui/main_window.py" line="434"/>
+        <location filename="../../triage/gui/main_window.py" line="438"/>
         <source>Cannot open the case: {m}</source>
         <translation>Impossible d&apos;ouvrir le dossier : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="428"/>
+        <location filename="../../triage/gui/main_window.py" line="435"/>
         <source>Remove from recent cases</source>
         <translation>Retirer des dossiers récents</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="438"/>
+        <location filename="../../triage/gui/main_window.py" line="445"/>
         <source>An ingest is running: cancel it before closing the case.</source>
         <translation>Une ingestion est en cours : annulez-la avant de fermer le dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="500"/>
+        <location filename="../../triage/gui/main_window.py" line="507"/>
         <source>(no case open)</source>
         <translation>(aucun dossier ouvert)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="519"/>
+        <location filename="../../triage/gui/main_window.py" line="526"/>
         <source>Importing hash set {name}…</source>
         <translation>Import de la liste d&apos;empreintes {name}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="533"/>
+        <location filename="../../triage/gui/main_window.py" line="540"/>
         <source>Importing URL list {name}…</source>
         <translation>Import de la liste d’URL {name}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="543"/>
+        <location filename="../../triage/gui/main_window.py" line="550"/>
         <source>Export links</source>
         <translation>Exporter les liens</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="544"/>
+        <location filename="../../triage/gui/main_window.py" line="551"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="550"/>
+        <location filename="../../triage/gui/main_window.py" line="557"/>
         <source>Exporting links…</source>
         <translation>Export des liens…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="556"/>
+        <location filename="../../triage/gui/main_window.py" line="563"/>
         <source>Stacking near-duplicates…</source>
         <translation>Regroupement des quasi-doublons…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="572"/>
+        <location filename="../../triage/gui/main_window.py" line="579"/>
         <source>Exporting…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="579"/>
+        <location filename="../../triage/gui/main_window.py" line="586"/>
         <source>Verifying evidence and audit log…</source>
         <translation>Vérification des scellés et du journal d&apos;audit…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="594"/>
+        <location filename="../../triage/gui/main_window.py" line="601"/>
         <source>Preparing the demo case…</source>
         <translation>Préparation du dossier de démonstration…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="609"/>
+        <location filename="../../triage/gui/main_window.py" line="616"/>
         <source>Cannot prepare the demo case: {m}</source>
         <translation>Impossible de préparer l’affaire de démonstration : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="626"/>
+        <location filename="../../triage/gui/main_window.py" line="633"/>
         <source>The new language is used from the next start.</source>
         <translation>La nouvelle langue s&apos;applique au prochain démarrage.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="639"/>
+        <location filename="../../triage/gui/main_window.py" line="646"/>
         <source>Examiner</source>
         <translation>Enquêteur</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="640"/>
+        <location filename="../../triage/gui/main_window.py" line="647"/>
         <source>Examiner name (recorded in the audit log):</source>
         <translation>Nom de l&apos;enquêteur (consigné dans le journal d&apos;audit) :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="670"/>
+        <location filename="../../triage/gui/main_window.py" line="677"/>
         <source>About Triage</source>
         <translation>À propos de Triage</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="695"/>
+        <location filename="../../triage/gui/main_window.py" line="702"/>
         <source>Ingest running</source>
         <translation>Ingestion en cours</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="696"/>
+        <location filename="../../triage/gui/main_window.py" line="703"/>
         <source>An ingest is running. Cancel it and quit? What is recorded is kept, and the next ingest resumes from there.</source>
         <translation>Une ingestion est en cours. L&apos;annuler et quitter ? Ce qui est enregistré est conservé, et la prochaine ingestion reprendra à partir de là.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="705"/>
+        <location filename="../../triage/gui/main_window.py" line="712"/>
         <source>Cancelling ingest, then quitting…</source>
         <translation>Annulation de l&apos;ingestion, puis fermeture…</translation>
     </message>
@@ -2034,37 +2174,37 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
 <context>
     <name>TileDelegate</name>
     <message>
-        <location filename="../../triage/gui/gallery_view.py" line="189"/>
+        <location filename="../../triage/gui/gallery_view.py" line="194"/>
         <source>video</source>
         <translation>vidéo</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_view.py" line="190"/>
+        <location filename="../../triage/gui/gallery_view.py" line="195"/>
         <source>no preview</source>
         <translation>pas d&apos;aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_view.py" line="218"/>
+        <location filename="../../triage/gui/gallery_view.py" line="223"/>
         <source>alert</source>
         <translation>alerte</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_view.py" line="221"/>
+        <location filename="../../triage/gui/gallery_view.py" line="226"/>
         <source>alert in stack</source>
         <translation>alerte dans la pile</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_view.py" line="228"/>
+        <location filename="../../triage/gui/gallery_view.py" line="233"/>
         <source>stack {n}</source>
         <translation>pile {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_view.py" line="234"/>
+        <location filename="../../triage/gui/gallery_view.py" line="239"/>
         <source>carved</source>
         <translation>récupérée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_view.py" line="237"/>
+        <location filename="../../triage/gui/gallery_view.py" line="242"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
@@ -2072,68 +2212,68 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
 <context>
     <name>VideoPlayer</name>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="170"/>
+        <location filename="../../triage/gui/video_player.py" line="171"/>
         <source>Video: {name}</source>
         <translation>Vidéo : {name}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="182"/>
+        <location filename="../../triage/gui/video_player.py" line="184"/>
         <source>Reading the video out of the evidence…</source>
         <translation>Lecture de la vidéo depuis le scellé…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="190"/>
-        <location filename="../../triage/gui/video_player.py" line="299"/>
+        <location filename="../../triage/gui/video_player.py" line="192"/>
+        <location filename="../../triage/gui/video_player.py" line="301"/>
         <source>Play (P)</source>
         <translation>Lire (P)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="192"/>
+        <location filename="../../triage/gui/video_player.py" line="194"/>
         <source>◀ frame (,)</source>
         <translation>◀ image (,)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="192"/>
+        <location filename="../../triage/gui/video_player.py" line="194"/>
         <source>frame ▶ (.)</source>
         <translation>image ▶ (.)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="200"/>
+        <location filename="../../triage/gui/video_player.py" line="202"/>
         <source>No sound: Triage plays videos muted</source>
         <translation>Sans son : Triage lit les vidéos en muet</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="209"/>
+        <location filename="../../triage/gui/video_player.py" line="211"/>
         <source>Keyframes: click one to go there</source>
         <translation>Images clés : cliquez sur l&apos;une pour y aller</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="214"/>
+        <location filename="../../triage/gui/video_player.py" line="216"/>
         <source>Stretches categorised on their own; Delete removes the selected one</source>
         <translation>Passages catégorisés à part ; Suppr retire celui sélectionné</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="220"/>
+        <location filename="../../triage/gui/video_player.py" line="222"/>
         <source>Speed:</source>
         <translation>Vitesse :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="244"/>
+        <location filename="../../triage/gui/video_player.py" line="246"/>
         <source>The video could not be read: {m}</source>
         <translation>La vidéo n&apos;a pas pu être lue : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="295"/>
+        <location filename="../../triage/gui/video_player.py" line="297"/>
         <source>Pause (P)</source>
         <translation>Pause (P)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="385"/>
+        <location filename="../../triage/gui/video_player.py" line="387"/>
         <source>Marked {start}–{end}: a category key tags this stretch; Esc clears it</source>
         <translation>Marqué {start}–{end} : une touche de catégorie étiquette ce passage ; Échap l’efface</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="388"/>
+        <location filename="../../triage/gui/video_player.py" line="390"/>
         <source>A category key tags the whole video; [ and ] mark a stretch to tag on its own</source>
         <translation>Une touche de catégorie étiquette toute la vidéo ; [ et ] marquent un passage à étiqueter à part</translation>
     </message>

@@ -7,6 +7,7 @@ that row on, and `verify_chain` says where.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from triage.case.clock import utcnow
-from triage.case.models import AuditEntry
+from triage.case.models import AuditAlteration, AuditEntry
 
 GENESIS = "0" * 64
 CHANGES_CHANNEL = "triage_changes"  # triage.case.changes.CHANNEL
@@ -34,6 +35,8 @@ def _canonical(entry: AuditEntry) -> bytes:
         "after": entry.after,
         "prev_hash": entry.prev_hash,
     }
+    if entry.account is not None:  # rows from before it was recorded keep their hash
+        content["account"] = entry.account
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -56,6 +59,10 @@ def append_audit(
     its commit (SQLite `BEGIN IMMEDIATE`, a PostgreSQL advisory lock; see
     triage.case.store), so no other writer can slip a row between reading
     the last hash and writing this one, and ids are committed in order.
+
+    The row's `account` is who the database says is writing (see
+    `session_account`); on PostgreSQL the server sets it again itself, so a
+    client that lied about it would only break its own row's hash.
     """
     last = session.execute(
         select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
@@ -69,6 +76,7 @@ def append_audit(
         before=_jsonable(before),
         after=_jsonable(after),
         prev_hash=last.hash if last else GENESIS,
+        account=session_account(session),
     )
     entry.hash = entry_hash(entry)
     session.add(entry)
@@ -78,6 +86,27 @@ def append_audit(
         # other examiners' change feeds (triage.case.changes) wake on it.
         session.execute(text(f"SELECT pg_notify('{CHANGES_CHANNEL}', '')"))
     return entry
+
+
+def session_account(session: Session) -> str:
+    """Who the database says this session is: PostgreSQL's `session_user` (the role that
+    logged in), else the operating-system user. Asked once per transaction."""
+    account = session.info.get("triage_account")
+    if account is None:
+        if session.get_bind().dialect.name == "postgresql":
+            account = session.execute(text("SELECT session_user")).scalar_one()
+        else:
+            account = os_user()
+        session.info["triage_account"] = account
+    return account
+
+
+def os_user() -> str:
+    """The operating-system user running this process ("unknown" when it has no name)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def _jsonable(value: Any) -> Any:
@@ -97,7 +126,18 @@ class ChainBreak:
 
 
 def verify_chain(session: Session) -> ChainBreak | None:
-    """Walk the whole chain; return the first break, or None when it is intact."""
+    """Walk the whole chain; return the first break, or None when it is intact.
+
+    On PostgreSQL a break also says which database role last altered the
+    log (the server records it, see triage.case.guards).
+    """
+    broken = _first_break(session)
+    if broken is None or session.get_bind().dialect.name != "postgresql":
+        return broken
+    return ChainBreak(broken.entry_id, f"{broken.reason}; {last_alteration(session)}")
+
+
+def _first_break(session: Session) -> ChainBreak | None:
     expected_prev, expected_id = GENESIS, 1
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(1000):
         if entry.id != expected_id:
@@ -108,6 +148,19 @@ def verify_chain(session: Session) -> ChainBreak | None:
             return ChainBreak(entry.id, "content was changed after it was written")
         expected_prev, expected_id = entry.hash, entry.id + 1
     return None
+
+
+def last_alteration(session: Session) -> str:
+    """Which role last updated, deleted or truncated the audit log, as a sentence."""
+    last = session.scalars(select(AuditAlteration).order_by(AuditAlteration.id.desc())
+                           .limit(1)).first()
+    if last is None:
+        return ("the server recorded no UPDATE, DELETE or TRUNCATE of the log: whoever "
+                "altered it bypassed the triggers, which needs the database owner or a "
+                "superuser")
+    what = f"entry {last.entry_id}" if last.entry_id is not None else "the whole log"
+    return (f"last altered by database role {last.account!r} ({last.operation} of {what} "
+            f"at {last.at.isoformat(sep=' ', timespec='seconds')} UTC)")
 
 
 # -- reading the log (the audit viewer, CSV) -----------------------------------------
@@ -148,7 +201,7 @@ def audit_choices(session: Session) -> tuple[list[str], list[str]]:
 
 
 AUDIT_CSV_COLUMNS = ("id", "at_utc", "examiner", "action", "target", "before", "after",
-                     "prev_hash", "hash")
+                     "prev_hash", "hash", "account")
 
 
 def audit_csv_rows(session: Session, f: AuditFilter):
@@ -161,7 +214,7 @@ def audit_csv_rows(session: Session, f: AuditFilter):
 def _row(entry: AuditEntry) -> tuple:
     return (entry.id, entry.at.isoformat(timespec="microseconds"), entry.examiner,
             entry.action, entry.target, _json(entry.before), _json(entry.after),
-            entry.prev_hash, entry.hash)
+            entry.prev_hash, entry.hash, entry.account or "")
 
 
 def _json(value) -> str:

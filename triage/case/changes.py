@@ -98,7 +98,7 @@ class ChangeFeed:
         """Wait for a NOTIFY; a dropped listening connection is made again on the next call
         (after a pause, so a server that is down is not hammered) and nothing is missed:
         the log is read whatever woke us."""
-        import psycopg
+        import psycopg  # 0.25 s to import: only for a PostgreSQL case
 
         try:
             self._listen()
@@ -109,7 +109,7 @@ class ChangeFeed:
             time.sleep(min(1.0, seconds))
 
     def _listen_or_poll(self) -> None:
-        import psycopg
+        import psycopg  # 0.25 s to import: only for a PostgreSQL case
 
         try:
             self._listen()
@@ -119,7 +119,7 @@ class ChangeFeed:
     def _listen(self) -> None:
         if self._listener is not None and not self._listener.closed:
             return
-        import psycopg
+        import psycopg  # 0.25 s to import: only for a PostgreSQL case
 
         url = self.store.engine.url.set(drivername="postgresql")
         self._listener = psycopg.connect(url.render_as_string(hide_password=False),

@@ -138,8 +138,11 @@ class Media(Base):
     # Near-duplicate stack (triage.similarity): members share stack_id; one is its representative.
     stack_id: Mapped[int | None] = mapped_column(index=True)
     stack_representative: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Pictures of one setting (a series: the same room, another pose) share series_id, the
+    # smallest media id among them; related, shown together on request, never stacked.
+    series_id: Mapped[int | None] = mapped_column(index=True)
     # Place of its first instance in (evidence, partition, path) order, 1 first; set after
-    # each ingest (triage.case.gallery.rank_found_order); None until then.
+    # each ingest (triage.review.gallery.rank_found_order); None until then.
     found_order: Mapped[int | None] = mapped_column(Integer)
 
 
@@ -158,6 +161,67 @@ class Keyframe(Base):
     pdq: Mapped[str] = mapped_column(String(64))
     pdq_quality: Mapped[int] = mapped_column(Integer)
     featureless: Mapped[bool] = mapped_column(Boolean)
+
+
+class VideoFrames(Base):
+    """A video's frame hashes (PDQ about one a second), packed in one blob: `triage.hashing.frames`."""
+
+    __tablename__ = "video_frames"
+
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), primary_key=True)
+    step: Mapped[int] = mapped_column(Integer)  # frames between two hashed frames
+    count: Mapped[int] = mapped_column(Integer)
+    format: Mapped[int] = mapped_column(Integer)
+    frames: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class VideoMatch(Base):
+    """A still (kind "still") or a video (kind "clip") that matches frames of a video.
+
+    For a still, `video_start` is the time of the closest frame; for a clip,
+    the stretch `video_start`-`video_end` of the video matches the stretch
+    `media_start`-`media_end` of the clip. Rebuilt with the stacks.
+    """
+
+    __tablename__ = "video_match"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), index=True)
+    video_id: Mapped[int] = mapped_column(ForeignKey("media.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    distance: Mapped[int] = mapped_column(Integer)
+    frames: Mapped[int] = mapped_column(Integer)  # frames that matched
+    video_start: Mapped[float]
+    video_end: Mapped[float]
+    media_start: Mapped[float | None]
+    media_end: Mapped[float | None]
+
+
+class VpdqVideo(Base):
+    """One video of an imported vPDQ hash list: its frame hashes, packed as `VideoFrames`."""
+
+    __tablename__ = "vpdq_video"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hash_set_id: Mapped[int] = mapped_column(ForeignKey("hash_set.id"), index=True)
+    record: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(60))
+    count: Mapped[int] = mapped_column(Integer)
+    frames: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class VpdqMatch(Base):
+    """A case video that matches a vPDQ list's video: shares of matching frames both ways."""
+
+    __tablename__ = "vpdq_match"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"), index=True)
+    hash_set_id: Mapped[int] = mapped_column(ForeignKey("hash_set.id"), index=True)
+    vpdq_video_id: Mapped[int] = mapped_column(ForeignKey("vpdq_video.id"))
+    query_percent: Mapped[float]  # of the case video's frames found in the listed video
+    compared_percent: Mapped[float]  # of the listed video's frames found in the case video
 
 
 class File(Base):
@@ -229,6 +293,27 @@ class AuditEntry(Base):
     after: Mapped[dict | list | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Who the database says wrote the row, beside the `examiner` name anyone can type: on
+    # PostgreSQL the connection's `session_user`, set by a trigger on the server whatever
+    # the client sends (triage.case.guards); on SQLite the operating-system user. NULL in
+    # rows written before it was recorded (and then not part of their hash).
+    account: Mapped[str | None] = mapped_column(String(200))
+
+
+class AuditAlteration(Base):
+    """An UPDATE, DELETE or TRUNCATE of the audit log, written by a PostgreSQL trigger.
+
+    Examiner roles cannot alter the log at all (no grants); this says which
+    role did, and when, so that `verify` can name it beside a broken chain.
+    """
+
+    __tablename__ = "audit_alteration"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    account: Mapped[str] = mapped_column(String(200))
+    operation: Mapped[str] = mapped_column(String(10))
+    entry_id: Mapped[int | None] = mapped_column(Integer)
 
 
 # ---------------------------------------------------------------------------
@@ -374,7 +459,7 @@ class HashSetNearMatch(Base):
 
 # ---------------------------------------------------------------------------
 # Tags (issue 4): categories given to media, by an examiner, a hash set or a
-# plugin, and the case's working scheme. Written by `triage.case.tags` only.
+# plugin, and the case's working scheme. Written by `triage.review.tags` only.
 # ---------------------------------------------------------------------------
 
 
@@ -508,6 +593,11 @@ class PluginResult(Base):
     at: Mapped[datetime]
     scores: Mapped[dict] = mapped_column(JSON)
     boxes: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    relevance: Mapped[float | None] = mapped_column(index=True)
+    """The highest score of the labels the manifest names under `relevance` (None: it names
+    none): what the gallery's "most likely relevant first" order and score filter read."""
+    frame_time: Mapped[float | None]
+    """A video's answer is its highest frame's: that frame's time in seconds (None: a picture)."""
 
 
 class PluginFlag(Base):

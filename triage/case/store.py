@@ -15,7 +15,6 @@ such as tagging cannot race), and readers see a snapshot without waiting.
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import os
@@ -27,14 +26,17 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import unquote
 
 from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url, select, text
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from triage import __version__
+from triage.case import guards  # noqa: F401 - the audit log's triggers, on create
 from triage.case import portable  # noqa: F401 - PostgreSQL spellings, before any query
-from triage.case.audit import append_audit
+from triage.case import user_settings
+from triage.case.audit import append_audit, os_user
 from triage.case.clock import utcnow
 from triage.case.models import Base, CaseInfo, CaseSetting
 from triage.case.thumbnails import PostgresThumbnailStore, ThumbnailStore
@@ -44,6 +46,7 @@ SETTINGS_NAME = "case.toml"
 DATABASE_URL_ENV = "TRIAGE_DATABASE_URL"
 CASE_PLACEHOLDER = "{case}"
 MIGRATIONS = Path(__file__).with_name("migrations")
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for a missing grant
 WRITE_LOCK = 0x7472696167650001  # the advisory lock id every PostgreSQL write transaction takes
 
 
@@ -57,7 +60,7 @@ def current_examiner(store: CaseStore | None = None) -> str:
     name = os.environ.get("TRIAGE_EXAMINER")
     if name:
         return name
-    user = _os_user()
+    user = os_user()
     if store is not None:
         with store.reading() as session:
             recorded = session.get(CaseSetting, _examiner_key(user))
@@ -70,7 +73,7 @@ def record_examiner(session: Session, name: str) -> None:
     """Keep `name` as this operating-system user's examiner name in the case, so that the
     command line signs as the desktop application does (one name per user: a shared case
     has several)."""
-    user = _os_user()
+    user = os_user()
     setting = session.get(CaseSetting, _examiner_key(user))
     before = setting.value if setting is not None else None
     if before == name:
@@ -84,13 +87,6 @@ def record_examiner(session: Session, name: str) -> None:
 
 def _examiner_key(user: str) -> str:
     return f"examiner:{user}"[:60]
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def _sqlite_engine(path: Path, write: bool = True) -> Engine:
@@ -177,7 +173,7 @@ def _migrate(engine: Engine) -> None:
             connection.execute(text("INSERT INTO alembic_version VALUES (:head)"),
                                {"head": schema_head()})
             return
-        from alembic import command
+        from alembic import command  # 0.7 s to import: only when a case needs upgrading
         from alembic.config import Config
 
         config = Config()
@@ -212,13 +208,25 @@ class CaseStore:
         """Where the case's database is, for people: never with a password."""
         if not self.is_shared:
             return str(self.folder / DATABASE_NAME)
-        return _public(self.engine.url)
+        return public_url(self.engine.url)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back on error."""
-        with self.sessions.begin() as session:
-            yield session
+        """One unit of work: committed when the block ends, rolled back on error.
+
+        A change the database refuses to this login (a reader's role, an audit
+        row an examiner's role may not alter) is a CaseError that says so.
+        """
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except ProgrammingError as exc:
+            if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+                raise
+            raise CaseError(f"database role {self.engine.url.username} may not do this in "
+                            f"{self.location}: {server_reason(exc.orig)} (a read-only role "
+                            "reads and exports; ask the case's owner for examiner access)"
+                            ) from None
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -245,8 +253,8 @@ def is_case(folder: Path) -> bool:
 
 
 def open_case(folder: Path | str, create: bool = False, examiner: str | None = None,
-              database_url: str | None = None, credentials: Path | str | None = None
-              ) -> CaseStore:
+              database_url: str | None = None, credentials: Path | str | None = None,
+              password: str | None = None) -> CaseStore:
     """Open the case in `folder`; with `create`, make it first if it is not there.
 
     A case made with `database_url` or `credentials` (a file, readable by its
@@ -255,7 +263,8 @@ def open_case(folder: Path | str, create: bool = False, examiner: str | None = N
     replaced by a name made from the folder, and that database is created
     when missing. Giving a folder the URL of a database that already holds a
     case joins that case: it is how a second examiner opens a shared case.
-    Otherwise the case is one SQLite file in the folder.
+    Otherwise the case is one SQLite file in the folder. `password` (typed at a
+    prompt) replaces any other for a shared case's database, for this time only.
     """
     folder = Path(folder)
     url = None
@@ -265,18 +274,22 @@ def open_case(folder: Path | str, create: bool = False, examiner: str | None = N
                             f"{SETTINGS_NAME})")
         _make_folder(folder)
         if database_url or credentials or os.environ.get(DATABASE_URL_ENV):
-            url = _write_settings(folder, database_url, credentials)
+            url = _write_settings(folder, database_url, credentials, password)
     if url is None and not (folder / SETTINGS_NAME).is_file():
         engine = _sqlite_engine(folder / DATABASE_NAME)
         _migrate(engine)
         read_engine = _sqlite_engine(folder / DATABASE_NAME, write=False)
     else:
         made = url is not None
+        tried: list[str] = []
         if url is None or url.password is None:  # the password from where it is kept
-            url = _resolve_url(folder)
+            url = _resolve_url(folder, tried)
+        if password is not None:
+            url = url.set(password=password)
+            tried = ["the password typed at the prompt"]
         engine = _postgres_engine(url)
         try:
-            _migrate_reporting(engine, url)
+            _migrate_reporting(engine, url, tried)
         except CaseError:
             if made:  # a folder that names a database it cannot open is no case
                 (folder / SETTINGS_NAME).unlink()
@@ -320,22 +333,44 @@ def _ensure_case_info(store: CaseStore, name: str, examiner: str) -> None:
 # ---------------------------------------------------------------------------
 
 
-def _parse_url(text: str, where: str) -> URL:
-    """A PostgreSQL URL, driven by psycopg 3; errors name `where`, never the URL itself."""
+def parse_database_url(text: str, where: str) -> URL:
+    """A PostgreSQL URL, driven by psycopg 3; errors name `where`, never the password.
+
+    The user and password are split off at the last '@' before the host, by
+    hand (SQLAlchemy's parser fails on them, quoting a piece of the password),
+    so a password holding '@', ':' or '/' written as it is still works; see
+    `_password_part` for percent-encoding.
+    """
+    scheme, sep, rest = text.strip().partition("://")
+    if not sep:
+        raise CaseError(f"{where}: not a database URL (postgresql://USER@HOST:PORT/DATABASE)")
+    userinfo, at, location = rest.rpartition("@")
     try:
-        url = make_url(text.strip())
-    except ArgumentError:
-        raise CaseError(f"{where}: not a database URL (postgresql://USER@HOST:PORT/DATABASE)"
-                        ) from None
+        url = make_url(f"{scheme}://{location}")
+    except (ArgumentError, ValueError):
+        raise CaseError(f"{where}: not a database URL: {scheme}://"
+                        f"{'USER:***@' if at else ''}{location} "
+                        "(postgresql://USER:PASSWORD@HOST:PORT/DATABASE)") from None
     if url.get_backend_name() not in ("postgresql", "postgres"):
         raise CaseError(f"{where}: a shared case needs a postgresql:// URL, "
                         f"not {url.get_backend_name()}")
     if not url.database:
         raise CaseError(f"{where}: the URL names no database")
+    if at:
+        user, has_password, password = userinfo.partition(":")
+        url = url.set(username=unquote(user) or None,
+                      password=_password_part(password) if has_password else None)
     return url.set(drivername="postgresql+psycopg")
 
 
-def _public(url: URL) -> str:
+def _password_part(text: str) -> str:
+    """The password as written in a URL: percent-decoded (%40 is '@', %25 is '%') unless it
+    holds a character an encoded password cannot (@ / : ? # or a space), which shows it
+    was written as it is, '%' included."""
+    return text if any(c in text for c in "@/:?# ") else unquote(text)
+
+
+def public_url(url: URL) -> str:
     """The URL as people may see it: no password, and no driver name."""
     public = URL.create("postgresql", url.username, None, url.host, url.port, url.database,
                         url.query)
@@ -347,6 +382,14 @@ def _read_settings(folder: Path) -> dict:
         return tomllib.loads((folder / SETTINGS_NAME).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise CaseError(f"{folder / SETTINGS_NAME}: cannot read case settings: {exc}") from None
+
+
+def read_settings_url(folder: Path | str) -> str | None:
+    """The database URL a shared case's `case.toml` names (no password), else None."""
+    folder = Path(folder)
+    if not (folder / SETTINGS_NAME).is_file():
+        return None
+    return _read_settings(folder).get("database", {}).get("url")
 
 
 def read_credentials(path: Path | str) -> str:
@@ -365,94 +408,146 @@ def read_credentials(path: Path | str) -> str:
         raise CaseError(f"{path}: cannot read credentials: {exc.strerror}") from None
 
 
-def case_database_name(folder: Path) -> str:
-    """A database name for a new case, from its folder: readable, and unique per folder."""
+def case_database_name(folder: Path, template: str = CASE_PLACEHOLDER) -> str:
+    """A new case's database name: `template` with `{case}` replaced by a name made from
+    the folder (readable, and unique per folder). A bare `{case}` gets a `triage_` prefix;
+    `triage_{case}` does not get a second one."""
     folder = folder.absolute()
     stem = re.sub(r"[^a-z0-9]+", "_", folder.name.lower()).strip("_")[:40] or "case"
-    return f"triage_{stem}_{hashlib.sha1(str(folder).encode()).hexdigest()[:8]}"
+    name = f"{stem}_{hashlib.sha1(str(folder).encode()).hexdigest()[:8]}"
+    if template == CASE_PLACEHOLDER:
+        return f"triage_{name}"
+    return template.replace(CASE_PLACEHOLDER, name)
 
 
 def _write_settings(folder: Path, database_url: str | None,
-                    credentials: Path | str | None) -> URL:
+                    credentials: Path | str | None, password: str | None = None) -> URL:
     """Record where a new shared case's database is; the password stays where it came from.
 
     Returns the URL to open it with now (password included).
     """
     if credentials is not None:
-        url = _parse_url(read_credentials(credentials), str(credentials))
+        url = parse_database_url(read_credentials(credentials), str(credentials))
     else:
-        url = _parse_url(database_url or os.environ[DATABASE_URL_ENV],
-                         "database URL" if database_url else DATABASE_URL_ENV)
+        url = parse_database_url(database_url or os.environ[DATABASE_URL_ENV],
+                                 "database URL" if database_url else DATABASE_URL_ENV)
+    if password is not None:
+        url = url.set(password=password)
     if CASE_PLACEHOLDER in url.database:
-        url = url.set(database=url.database.replace(CASE_PLACEHOLDER, case_database_name(folder)))
+        url = url.set(database=case_database_name(folder, url.database))
         _create_database(url)
     lines = ["# Triage case settings: this case's database is shared (PostgreSQL).",
-             "# The password is never written here: it comes from the credentials file,",
-             f"# ${DATABASE_URL_ENV}, or PostgreSQL's own ~/.pgpass.",
-             "[database]", f"url = {json.dumps(_public(url))}"]
-    if credentials is not None:
-        lines.append(f"credentials = {json.dumps(str(Path(credentials).expanduser().absolute()))}")
+             "# Nothing here is about one user or machine: the password comes from",
+             f"# ${DATABASE_URL_ENV}, your credentials file (see `triage lab connect`), or",
+             "# PostgreSQL's own ~/.pgpass.",
+             "[database]", f"url = {json.dumps(public_url(url))}"]
+    if credentials is not None:  # this user's, on this machine: in their own settings
+        try:
+            user_settings.remember(url, credentials=credentials)
+        except (user_settings.UserSettingsError, OSError) as exc:
+            raise CaseError(f"cannot record your credentials file: {exc}") from None
     (folder / SETTINGS_NAME).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return url
 
 
 def _create_database(url: URL) -> None:
     """Make the database of a new case (the role needs CREATEDB); nothing if it is there."""
-    import psycopg
+    import psycopg  # 0.25 s to import: only for a PostgreSQL case
     from psycopg import sql
 
-    admin = url.set(drivername="postgresql", database="postgres")
     try:
-        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True,
-                             connect_timeout=15) as connection:
+        with psycopg.connect(**connection_parameters(url.set(database="postgres")),
+                             autocommit=True) as connection:
             exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
                                         (url.database,)).fetchone()
             if not exists:
                 connection.execute(sql.SQL("CREATE DATABASE {}").format(
                     sql.Identifier(url.database)))
     except psycopg.Error as exc:
-        raise CaseError(f"{_public(url)}: cannot create the case database: "
-                        f"{_reason(exc)}") from None
+        raise CaseError(f"{public_url(url)}: cannot create the case database: "
+                        f"{server_reason(exc)}") from None
 
 
-def _resolve_url(folder: Path) -> URL:
-    """The case's URL with its credentials: `TRIAGE_DATABASE_URL`, else the credentials
-    file named in the settings, else the settings' URL (libpq may find a password in
-    ~/.pgpass or PGPASSWORD). Whatever supplies it must name the case's database.
+def connection_parameters(url: URL) -> dict:
+    """`url` as libpq keywords: no URL string to quote, so any character in a password
+    is sent as it is."""
+    parameters = {"host": url.host, "port": url.port, "dbname": url.database,
+                  "user": url.username, "password": url.password, "connect_timeout": 15}
+    parameters.update(url.query)
+    return {k: v for k, v in parameters.items() if v is not None}
+
+
+def _resolve_url(folder: Path, tried: list[str]) -> URL:
+    """The case's URL with its credentials, from the first of: `TRIAGE_DATABASE_URL`; this
+    user's own settings for the database (their role, their credentials file); a
+    credentials file named in `case.toml` by an older Triage, when it is there; the
+    settings' URL, with the password libpq finds in ~/.pgpass or PGPASSWORD. Whatever
+    supplies it must name the case's database. `tried` gets each source looked at, so
+    that a failure can say what was tried.
     """
     settings = _read_settings(folder).get("database", {})
     where = str(folder / SETTINGS_NAME)
-    configured = _parse_url(settings["url"], where) if settings.get("url") else None
+    configured = parse_database_url(settings["url"], where) if settings.get("url") else None
     if os.environ.get(DATABASE_URL_ENV):
-        url = _parse_url(os.environ[DATABASE_URL_ENV], DATABASE_URL_ENV)
+        url = parse_database_url(os.environ[DATABASE_URL_ENV], DATABASE_URL_ENV)
         if configured is not None and CASE_PLACEHOLDER in url.database:
             url = url.set(database=configured.database)
-        source = DATABASE_URL_ENV
-    elif settings.get("credentials"):
-        url = _parse_url(read_credentials(settings["credentials"]), settings["credentials"])
-        source = settings["credentials"]
-    elif configured is not None:
-        return configured
-    else:
-        raise CaseError(f"{where}: names no database (url) and no credentials file")
+        tried.append(f"${DATABASE_URL_ENV}")
+        return _same_database(url, configured, DATABASE_URL_ENV)
+    if configured is None:
+        raise CaseError(f"{where}: names no database (url)")
+    try:
+        mine = user_settings.entry_for(configured)
+    except user_settings.UserSettingsError as exc:
+        raise CaseError(str(exc)) from None
+    if mine.get("credentials"):
+        tried.append(f"your credentials file {mine['credentials']} "
+                     f"(from {user_settings.settings_path()})")
+        url = parse_database_url(read_credentials(mine["credentials"]), mine["credentials"])
+        return _same_database(url, configured, mine["credentials"])
+    legacy = settings.get("credentials")
+    if legacy and Path(legacy).expanduser().is_file():
+        tried.append(f"the credentials file {legacy} named in {SETTINGS_NAME}")
+        url = parse_database_url(read_credentials(legacy), legacy)
+        return _same_database(url, configured, legacy)
+    if legacy:
+        tried.append(f"the credentials file {legacy} named in {SETTINGS_NAME} (not on this "
+                     "machine)")
+    if mine.get("user"):
+        configured = configured.set(username=mine["user"])
+    tried.append(f"~/.pgpass or $PGPASSWORD for role {configured.username or os_user()}")
+    return configured
+
+
+def _same_database(url: URL, configured: URL | None, source: str) -> URL:
     if configured is not None and (url.host, url.port, url.database) != (
             configured.host, configured.port, configured.database):
-        raise CaseError(f"{source} names database {_public(url)}, but this case is "
-                        f"{_public(configured)}; nothing was opened")
+        raise CaseError(f"{source} names database {public_url(url)}, but this case is "
+                        f"{public_url(configured)}; nothing was opened")
     return url
 
 
-def _migrate_reporting(engine: Engine, url: URL) -> None:
-    """`_migrate`, with connection failures as a CaseError that names no password."""
+def _migrate_reporting(engine: Engine, url: URL, tried: list[str]) -> None:
+    """`_migrate`, with connection failures as a CaseError that names no password but
+    says where the credentials were looked for."""
     try:
         _migrate(engine)
     except OperationalError as exc:
         engine.dispose()
-        raise CaseError(f"{_public(url)}: cannot open the case database: "
-                        f"{_reason(exc.orig)}") from None
+        looked = f" (tried: {'; '.join(tried)})" if tried else ""
+        raise CaseError(f"{public_url(url)}: cannot open the case database: "
+                        f"{server_reason(exc.orig)}{looked}") from None
+    except ProgrammingError as exc:
+        if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+            raise
+        engine.dispose()
+        raise CaseError(f"{public_url(url)}: this case's database must be upgraded to schema "
+                        f"{schema_head()} by this version of Triage, which only its owner "
+                        "may do; ask the owner to open the case once "
+                        f"({server_reason(exc.orig)})") from None
 
 
-def _reason(exc: BaseException | None) -> str:
+def server_reason(exc: BaseException | None) -> str:
     """The server's first line of complaint, with anything that looks like a secret removed."""
     text = str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else "failed"
     return re.sub(r"(password\s*=\s*|://[^:/@\s]*:)[^@\s]+", r"\1***", text)

@@ -12,6 +12,8 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
+from sqlalchemy import create_engine
+
 THUMBNAILS_NAME = "thumbnails.sqlite"
 THUMBNAIL, FILMSTRIP = "thumbnail", "filmstrip"
 
@@ -63,14 +65,17 @@ class PostgresThumbnailStore:
     """
 
     def __init__(self, url):
-        from sqlalchemy import create_engine
 
         self._engine = create_engine(url, pool_pre_ping=True, hide_parameters=True,
                                      connect_args={"application_name": "triage thumbnails"})
         with self._engine.begin() as connection:
-            connection.exec_driver_sql(
-                "CREATE TABLE IF NOT EXISTS picture (sha256 VARCHAR(64) NOT NULL, "
-                "kind VARCHAR(16) NOT NULL, jpeg BYTEA NOT NULL, PRIMARY KEY (sha256, kind))")
+            # Asked first: an examiner's role may not create tables, and PostgreSQL checks
+            # that before IF NOT EXISTS (the owner makes it when granting, triage.case.roles).
+            if connection.exec_driver_sql("SELECT to_regclass('picture')").scalar() is None:
+                connection.exec_driver_sql(
+                    "CREATE TABLE IF NOT EXISTS picture (sha256 VARCHAR(64) NOT NULL, "
+                    "kind VARCHAR(16) NOT NULL, jpeg BYTEA NOT NULL, "
+                    "PRIMARY KEY (sha256, kind))")
 
     def put_many(self, rows: Iterable[tuple[str, str, bytes]]) -> None:
         rows = list(rows)

@@ -23,11 +23,11 @@ if TYPE_CHECKING:
     from triage.case.store import CaseStore
 
 COMMAND_MODULES = (
-    "gui", "demo", "ingest", "inspect", "verify", "hashset", "cluster", "scheme", "tag", "export",
-    "plugins", "links",
+    "gui", "demo", "ingest", "inspect", "verify", "hashset", "stacks", "scheme", "tag", "export",
+    "plugins", "links", "lab", "audit", "video",
 )
 # Commands registered by a module of another name; every other command is its module's name.
-MODULE_OF = {"info": "inspect", "files": "inspect", "untag": "tag", "tags": "tag",
+MODULE_OF = {"cluster": "stacks", "info": "inspect", "files": "inspect", "untag": "tag", "tags": "tag",
              "working-scheme": "tag"}
 
 
@@ -36,18 +36,29 @@ class UsageError(Exception):
 
 
 @contextmanager
-def case_store(case_dir: str, *refusals: type[Exception]) -> Iterator[CaseStore]:
+def case_store(case_dir: str, *refusals: type[Exception],
+               password: str | None = None) -> Iterator[CaseStore]:
     """The case at `case_dir`, open for the block and closed after it; the `refusals` (a
     library's own "cannot do that" errors) become one-line usage errors."""
     from triage.case.store import open_case
 
-    store = open_case(case_dir)
+    store = open_case(case_dir, password=password)
     try:
         yield store
     except refusals as exc:
         raise UsageError(str(exc)) from None
     finally:
         store.close()
+
+
+def ask_password(prompt: str) -> str:
+    """A password typed at the terminal, never echoed (refused when empty)."""
+    import getpass
+
+    password = getpass.getpass(prompt)
+    if not password:
+        raise UsageError("no password was typed")
+    return password
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
-from triage.cli import UsageError
+from triage.cli import UsageError, ask_password
 from triage.pipeline.progress import Progress
 
 if TYPE_CHECKING:
@@ -55,16 +55,24 @@ def register(subparsers) -> None:
     carving.add_argument("--carve", choices=("all", "pictures", "videos"), default="all",
                          help="what to carve from free space: pictures, videos or both "
                          "(default: all)")
-    parser.add_argument("--cluster", metavar="tcp://HOST:8786", default=None,
+    parser.add_argument("--cluster", metavar="tls://HOST:8786", default=None,
                         help="run the per-file work on this Dask distributed scheduler's "
                         "workers (they must see the evidence at the same paths); the case "
-                        "is written here")
+                        "is written here. tcp:// only on loopback (see --insecure-cluster)")
+    parser.add_argument("--insecure-cluster", action="store_true",
+                        help="allow a plain tcp:// scheduler on another machine (unencrypted, "
+                        "anyone on the network may join); by default only loopback or tls://")
     parser.add_argument("--database", metavar="URL", default=None,
                         help="make a new case shared in this PostgreSQL database "
-                        "(postgresql://USER@HOST:PORT/DB; the password from ~/.pgpass, "
-                        "--credentials or $TRIAGE_DATABASE_URL, never on the command line)")
+                        "(postgresql://USER@HOST:PORT/DB; the password from "
+                        "--password-prompt, ~/.pgpass, --credentials or $TRIAGE_DATABASE_URL, "
+                        "never on the command line)")
     parser.add_argument("--credentials", metavar="FILE", default=None,
-                        help="make a new shared case with the URL kept in FILE (mode 600)")
+                        help="make a new shared case with the URL kept in FILE (mode 600; "
+                        "remembered in your own settings, not in the case folder)")
+    parser.add_argument("--password-prompt", action="store_true",
+                        help="ask the shared case's database password here (never echoed, "
+                        "never kept; any character may be in it)")
     parser.set_defaults(func=run)
 
 
@@ -80,7 +88,10 @@ class ProgressBar:
             self.close()
             self._stage = event.stage
             total = event.bytes_total or None
+            # initial: work done before this stage showed (an image hashed while files were
+            # read) is not counted in the rate, so the time left is not too short.
             self._bar = tqdm(total=total, desc=event.stage, unit="B", unit_scale=True,
+                             initial=event.bytes_done if total else 0,
                              file=sys.stderr, disable=None, dynamic_ncols=True)
         if self._bar is None:
             return
@@ -111,16 +122,32 @@ def _report_problems(evidence: Evidence, readable: bool, entry_error: str | None
 
 
 def _open(args):
-    from sqlalchemy import make_url
+    from triage.case.store import CaseError, open_case, parse_database_url
 
-    from triage.case.store import open_case
-
-    if args.database and make_url(args.database).password:
-        raise UsageError("--database: a password on the command line is visible to every "
-                         "user of this machine; use ~/.pgpass, --credentials FILE or "
-                         "$TRIAGE_DATABASE_URL")
-    return open_case(args.case_dir, create=True, examiner=args.examiner,
-                     database_url=args.database, credentials=args.credentials)
+    if args.database:
+        try:
+            has_password = parse_database_url(args.database, "--database").password
+        except CaseError as exc:
+            raise UsageError(str(exc)) from None
+        if has_password:
+            raise UsageError("--database: a password on the command line is visible to every "
+                             "user of this machine; use --password-prompt, ~/.pgpass, "
+                             "--credentials FILE or $TRIAGE_DATABASE_URL")
+    password = ask_password("database password: ") if args.password_prompt else None
+    folder = Path(args.case_dir)
+    existed = folder.exists()
+    try:
+        return open_case(folder, create=True, examiner=args.examiner,
+                         database_url=args.database, credentials=args.credentials,
+                         password=password)
+    except CaseError as exc:
+        if existed or not folder.is_dir():
+            raise
+        if any(folder.iterdir()):
+            raise CaseError(f"{exc}; {folder} was made by this command and is left as it "
+                            "is") from None
+        folder.rmdir()  # a new case that could not be made leaves no empty folder behind
+        raise
 
 
 def _executor(args) -> Executor:
@@ -136,7 +163,7 @@ def _executor(args) -> Executor:
             pool.submit(warm_up)
         return pool
     try:
-        return DaskExecutor(args.cluster)
+        return DaskExecutor(args.cluster, insecure=args.insecure_cluster)
     except ClusterError as exc:
         raise UsageError(str(exc)) from None
 
@@ -180,11 +207,12 @@ def _carved_kinds(args) -> tuple[str, ...]:
 
 def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dict) -> int:
     from triage.case.models import Evidence
-    from triage.case.queries import evidence_readable, first_entry_error
+    from triage.review.queries import evidence_readable, first_entry_error
     from triage.case.store import current_examiner
     from triage.pipeline.expand import ContainerLimits
     from triage.pipeline.ingest import Ingest, IngestOptions
 
+    new_case = _new_case(args.case_dir)
     store = _open(args)
     if args.plugin:  # before the first ingest, so that it runs in this one
         from triage.cli.plugins import enable_plugins
@@ -220,6 +248,9 @@ def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dic
     store.close()
     for plugin, error in summary.plugin_errors.items():  # suggestions lost: say so, by name
         print(f"triage: warning: plugin {plugin} stopped: {error}", file=sys.stderr)
+    if new_case and not any(readable):
+        print(f"triage: note: the case {args.case_dir} was made and records what failed "
+              "(audit log); delete the folder if you do not need it", file=sys.stderr)
     status = "cancelled" if summary.cancelled else "done"
     print(f"{status}: {summary.files_hashed} files hashed, {summary.file_errors} file errors, "
           f"{sum(readable)} of {len(readable)} evidence readable")

@@ -7,8 +7,9 @@ import sys
 
 from sqlalchemy import select
 
+from triage.case.audit import session_account
 from triage.case.models import Evidence
-from triage.case.queries import LISTING_COLUMNS, iter_files, summary
+from triage.review.queries import LISTING_COLUMNS, iter_files, summary
 from triage.case.store import open_case
 
 
@@ -59,6 +60,9 @@ def run_info(args) -> int:
     print(f"Case {case.name}  (created {case.created_at:%Y-%m-%d %H:%M} UTC by "
           f"{case.created_by}, Triage {case.triage_version})")
     with store.reading() as session:
+        if store.is_shared:
+            print(f"Database:  {store.location} (shared), logged in as role "
+                  f"{session_account(session)}")
         counts = summary(session)
         for evidence in session.scalars(select(Evidence).order_by(Evidence.id)):
             _print_evidence(evidence, counts["per_partition"])

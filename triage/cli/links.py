@@ -34,16 +34,15 @@ from triage.links import (
     LinkFilter,
     LinkListError,
     Limits,
-    ScanOptions,
     import_link_list,
     iter_links,
     link_counts,
     list_link_lists,
     remove_link_list,
-    scan_links,
     verify_link_list,
 )
 from triage.links.lists import FORMATS
+from triage.pipeline.link_scan import ScanOptions, scan_links
 
 COMMANDS = ("scan", "list", "export", "blocklist")
 

@@ -8,6 +8,9 @@
 
 Enabling, disabling and running are audited. What a plugin says is a
 suggestion, shown with the plugin's name, version and model SHA-256.
+
+Each sub-command imports what it needs when it runs (running a plugin loads the pipeline,
+0.7 s; the case's plugin state 0.4 s): `triage plugins list` stays quick.
 """
 
 from __future__ import annotations
@@ -83,7 +86,7 @@ def run_list(args) -> int:
     catalogue = _catalogue()
     enabled, faults = {}, {}
     if args.case:
-        from triage.case.queries import last_plugin_faults
+        from triage.review.queries import last_plugin_faults
         from triage.plugins.case import enabled as enabled_in
 
         store = open_case(args.case)

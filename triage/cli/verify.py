@@ -7,7 +7,7 @@ import sys
 from tqdm import tqdm
 
 from triage.case.store import current_examiner, open_case
-from triage.pipeline.verify import verify_case
+from triage.pipeline.integrity import verify_case
 
 
 def register(subparsers) -> None:

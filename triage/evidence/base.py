@@ -54,6 +54,12 @@ class Source(ABC):
         """Byte ranges [start, end) that could not be read and were given as zeros so far."""
         return []
 
+    def start_checksum_check(self):
+        """Start checking the format's own checksums (EWF chunks) alongside the image hash;
+        gives an object whose `result()` is (failing byte ranges, why no check was made),
+        or None where the format keeps no checksums."""
+        return None
+
     def stored_md5(self) -> str | None:
         """The MD5 the acquisition tool stored in the image, where the format keeps one."""
         return None

@@ -217,6 +217,20 @@ class ContentReader:
     def _check_readable(self, where: Locator, entry: pytsk3.File,
                         bad: list[tuple[int, int]]) -> None:
         """Refuse a content that came partly from zero-filled, unreadable image data."""
+        if touched := self._touched(where, entry, bad):
+            raise ContentError(
+                f"content lies partly in unreadable image data (bytes "
+                f"{touched[0]}-{touched[1] - 1}: a segment is missing or damaged)")
+
+    def touched_range(self, where: Locator, bad: list[tuple[int, int]]) -> tuple[int, int] | None:
+        """The first of the image byte ranges `bad` that the file's stored data overlaps, if
+        any (an item inside a container: the outermost file's). Raises ContentError when the
+        file's metadata cannot be read."""
+        entry, _, _ = self._tsk_entry(where)
+        return self._touched(where, entry, bad)
+
+    def _touched(self, where: Locator, entry: pytsk3.File,
+                 bad: list[tuple[int, int]]) -> tuple[int, int] | None:
         fs = self._file_system(where)
         block = int(fs.info.block_size)
         base = where.partition_offset or 0
@@ -229,9 +243,8 @@ class ContentReader:
                 end = start + int(run.len) * block
                 for bad_start, bad_end in bad:
                     if start < bad_end and bad_start < end:
-                        raise ContentError(
-                            f"content lies partly in unreadable image data (bytes "
-                            f"{bad_start}-{bad_end}: a segment is missing or damaged)")
+                        return bad_start, bad_end
+        return None
 
     @staticmethod
     def _folder_path(where: Locator) -> bytes:

@@ -26,7 +26,7 @@ COLUMNS = [
     "target_reason", "precategorised", "hash_sets", "other_tags",
     "evidence", "partition_index", "partition_offset", "fs_type", "path", "name", "deleted",
     "file_size", "meta_addr", "crtime", "mtime", "atime", "ctime", "extension_mismatch",
-    "plugin_flags", "carved", "carved_offset",
+    "plugin_flags", "relevance", "relevance_scores", "carved", "carved_offset",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -62,6 +62,13 @@ def media_columns(item: Item, working: str) -> list:
     ]
 
 
+def classifier_columns(item: Item) -> list:
+    """The highest relevance score, then each classifier's: suggestions, never verdicts."""
+    scores = item.classifier_scores
+    return [f"{scores[0].score:.4f}" if scores else None,
+            ";".join(sorted(s.describe() for s in scores))]
+
+
 def write(context, path: Path) -> Written:
     counts = {"items": 0, "rows": 0}
     with open(path, "w", encoding="utf-8", newline="") as out:
@@ -81,6 +88,7 @@ def write(context, path: Path) -> Written:
                     f.name, f.deleted, f.size, f.meta_addr, f.crtime, f.mtime, f.atime,
                     f.ctime, f.extension_mismatch]
                 flags = ";".join(item.plugin_flags)  # suggestions, as plugins gave them
-                writer.writerow([_cell(c) for c in head + tail + [flags] + carving])
+                writer.writerow([_cell(c) for c in head + tail + [flags]
+                                 + classifier_columns(item) + carving])
                 counts["rows"] += 1
     return Written([path], counts)

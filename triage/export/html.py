@@ -319,6 +319,8 @@ def _item(context, out: TextIO, item: Item) -> None:
         details.append(f"<b>Segment</b> {segment.start:.1f}–{segment.end:.1f} s: "
                        f"{esc(segment.scheme)} {esc(segment.category)}, by "
                        f"{esc(segment.examiner)} {esc(iso(segment.at))}")
+    if item.classifier_scores:
+        details.append(classifier_text(item))
     if item.width:
         details.append(f"<b>Size</b> {item.width} × {item.height} px")
     details.append(f"<b>EXIF/GPS</b> {exif_text(item.exif)}")
@@ -340,6 +342,17 @@ def _item(context, out: TextIO, item: Item) -> None:
         details.append("<b>Found at</b><br>" + "<br>".join(files))
     out.write(TABLE + f"<tr>{thumb}<td class='small'>" + "<br>".join(details)
               + "</td></tr></table><br>\n")
+
+
+def classifier_text(item: Item) -> str:
+    """The classifiers' relevance scores, worded as what they are: an order, not a finding."""
+    scores = "; ".join(
+        f"{s.score:.4f} ({esc(s.plugin)} {esc(s.version)}, model "
+        f"<span class='mono'>{esc(s.model_sha256[:12])}</span>"
+        + (f", frame at {s.frame_time:.1f} s" if s.frame_time is not None else "") + ")"
+        for s in item.classifier_scores)
+    return (f"<b>Classifier relevance</b> {scores} <i>(used to order the review; not a "
+            "category, not a verdict)</i>")
 
 
 def _alert_hits(context, out: TextIO) -> dict:
@@ -459,11 +472,19 @@ def _audit(context, out: TextIO) -> None:
               "<th>What</th></tr>\n")
     for entry in iter_audit(context.session):
         out.write(f"<tr><td>{entry.id}</td><td class='small'>{entry.at:%Y-%m-%d %H:%M:%S}</td>"
-                  f"<td class='small'>{esc(entry.examiner)}</td>"
+                  f"<td class='small'>{esc(_who(entry))}</td>"
                   f"<td class='small'>{esc(entry.action)}</td>"
                   f"<td class='small'>{esc(change_text(entry))}<br><span class='mono muted'>"
                   f"{entry.hash[:16]}…</span></td></tr>\n")
     out.write("</table>\n")
+
+
+def _who(entry) -> str:
+    """The name given, and the account that wrote the entry (database role or
+    operating-system user) when it says something else."""
+    if entry.account and entry.account != entry.examiner:
+        return f"{entry.examiner} ({entry.account})"
+    return entry.examiner
 
 
 def change_text(entry) -> str:

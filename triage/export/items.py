@@ -5,7 +5,7 @@ query per related table, so a case of millions of media is exported in
 constant memory and every format writes as it reads.
 
 The category an export writes is the examiner's verdict, translated into the
-export's *target* scheme with the scheme rules (`triage.case.tags.place`):
+export's *target* scheme with the scheme rules (`triage.review.tags.place`):
 exact, a choice for a person (ambiguous), or not representable. Hash-set and
 plugin tags are never promoted to the verdict; they travel as provenance,
 unless the caller asks for hash-set pre-categorisation of items the
@@ -35,12 +35,13 @@ from triage.case.models import (
     Media,
     Partition,
     PluginFlag,
+    PluginResult,
     Tag,
     TagSourceKind,
     TagState,
 )
-from triage.case.segments import segments_of
-from triage.case.tags import TagSource, place, working_scheme
+from triage.review.segments import segments_of
+from triage.review.tags import TagSource, place, working_scheme
 from triage.schema import SchemeRegistry
 
 PAGE = 1000
@@ -138,6 +139,22 @@ class Target:
         return self.code is not None
 
 
+@dataclass(frozen=True)
+class ClassifierScore:
+    """A classifier's relevance score for the item: orders the review, never a verdict."""
+
+    plugin: str
+    version: str
+    model_sha256: str
+    score: float
+    frame_time: float | None  # a video's: the time of the frame that scored highest
+
+    def describe(self) -> str:
+        """"plugin@version/model=score[@seconds]", as `files --csv` writes it too."""
+        text = f"{self.plugin}@{self.version}/{self.model_sha256[:12]}={self.score:.4f}"
+        return text + (f"@{self.frame_time:.1f}s" if self.frame_time is not None else "")
+
+
 @dataclass
 class Item:
     """One media item as exports see it."""
@@ -158,6 +175,7 @@ class Item:
     height: int | None = None
     segments: list = field(default_factory=list)  # a video's stretches categorised apart
     plugin_flags: list[str] = field(default_factory=list)  # "plugin:label", suggestions only
+    classifier_scores: list[ClassifierScore] = field(default_factory=list)  # highest first
 
     @property
     def updated(self) -> datetime | None:
@@ -208,6 +226,7 @@ def iter_items(session: Session, registry: SchemeRegistry, target: str, *,
         hits = _hash_set_hits(session, ids)
         segments = segments_of(session, ids)
         flags = _plugin_flags(session, ids)
+        scores = _classifier_scores(session, ids)
         verdicts = _hash_set_verdicts(session, ids) if precategorised else {}
         for m in media:
             mine = tags.get(m.id, [])
@@ -219,7 +238,8 @@ def iter_items(session: Session, registry: SchemeRegistry, target: str, *,
                 target=target_of(registry, verdict, target, verdicts.get(m.id)),
                 other_tags=others, hash_sets=hits.get(m.id, []), files=files.get(m.id, []),
                 exif=m.exif or {}, width=m.width, height=m.height,
-                segments=segments.get(m.id, []), plugin_flags=flags.get(m.id, []))
+                segments=segments.get(m.id, []), plugin_flags=flags.get(m.id, []),
+                classifier_scores=scores.get(m.id, []))
         session.expunge_all()
 
 
@@ -305,6 +325,18 @@ def _plugin_flags(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
             .where(PluginFlag.media_id.in_(ids))
             .order_by(PluginFlag.media_id, PluginFlag.plugin, PluginFlag.label)):
         found.setdefault(media_id, []).append(f"{plugin}:{label}")
+    return found
+
+
+def _classifier_scores(session: Session, ids: Sequence[int]) -> dict[int, list[ClassifierScore]]:
+    found: dict[int, list[ClassifierScore]] = {}
+    for media_id, *values in session.execute(
+            select(PluginResult.media_id, PluginResult.plugin, PluginResult.version,
+                   PluginResult.model_sha256, PluginResult.relevance, PluginResult.frame_time)
+            .where(PluginResult.media_id.in_(ids), PluginResult.relevance.is_not(None))
+            .order_by(PluginResult.media_id, PluginResult.relevance.desc(),
+                      PluginResult.plugin)):
+        found.setdefault(media_id, []).append(ClassifierScore(*values))
     return found
 
 

@@ -62,7 +62,12 @@ class AuditModel(QAbstractTableModel):
             return None
         value = self.rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return str(value).replace("T", " ")[:19] if index.column() == 1 else str(value)
+            if index.column() == 1:
+                return str(value).replace("T", " ")[:19]
+            account = self.rows[index.row()][-1]
+            if index.column() == 2 and account and account != value:
+                return f"{value} ({account})"  # the name typed, and who logged in
+            return str(value)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() >= 4:
             return str(value)
         return None

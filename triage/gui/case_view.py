@@ -43,7 +43,7 @@ from triage.gui.data import (
     PartitionView,
     load_snapshot,
 )
-from triage.gui.models import ERROR_COLOUR, FileTableModel, MiddleElideDelegate
+from triage.gui.file_table_model import ERROR_COLOUR, FileTableModel, MiddleElideDelegate
 from triage.gui.widgets import MessageBar, ProgressPanel
 from triage.gui.workers import IngestOutcome, IngestThread, StoreReader
 from triage.pipeline.ingest import IngestOptions

@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from triage.case.models import CaseInfo, Evidence, File, Media, WorkStatus
-from triage.case.queries import FileListing, iter_files, summary
+from triage.review.queries import FileListing, iter_files, summary
 
 
 @dataclass(frozen=True)

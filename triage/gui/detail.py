@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage.case import gallery
-from triage.case.gallery import GalleryItem, MediaDetail
+from triage.review import gallery
+from triage.review.gallery import GalleryItem, MediaDetail
+from triage.review.video_matches import clock
 from triage.case.thumbnails import FILMSTRIP
 from triage.gui import formatting
 from triage.gui.gallery_model import ThumbnailCache, coalesced
@@ -96,6 +97,7 @@ class DetailPane(QWidget):
     """Shows `show_media(id)`'s details once read; `memberChosen` when a stack member is picked."""
 
     memberChosen = Signal(int)
+    seriesRequested = Signal(int)  # "show the series" of the item shown
     loaded = Signal(object)  # MediaDetail or None
 
     def __init__(self, reader: StoreReader, cache: ThumbnailCache, policy: WellbeingPolicy,
@@ -137,6 +139,7 @@ class DetailPane(QWidget):
         self.members.itemClicked.connect(self._member_activated)
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
+        self.text.anchorClicked.connect(self._link)
         self.text.setPlaceholderText(self.tr("Select a picture to see where it was found, its "
                                              "hashes, hash-set matches and tag history."))
         top = QWidget()
@@ -236,14 +239,15 @@ class DetailPane(QWidget):
         treatment = self._treatment(item)
         pixmap = self._cache.pixmap(item.sha256, treatment)
         if pixmap is not None and self._exposure is not None and not treatment.blur:
-            self._exposure.shown(item.media_id)
+            self._exposure.shown(item.media_id, self._policy.protects(item.relevance))
         if pixmap is None:
             self.preview.setText(self.tr("Loading…") if not self._cache.known(item.sha256)
                                  else self.tr("No preview"))
         else:
             fitted = _fit(pixmap, PREVIEW)
             if not treatment.blur:  # boxes only where the picture itself can be seen
-                fitted = _with_boxes(fitted, [b for s in self.suggestions for b in s.boxes])
+                fitted = _with_boxes(fitted, [b for s in self.suggestions for b in s.boxes
+                                              if s.frame_time is None])  # a frame's: not this
             self.preview.setPixmap(fitted)
         self._paint_filmstrip(item, treatment)
         for row in range(self.members.count()):
@@ -266,11 +270,15 @@ class DetailPane(QWidget):
                 min(width, strip.width()), Qt.TransformationMode.SmoothTransformation))
 
     def _treatment(self, item: GalleryItem):
-        return self._policy.treatment(item.media_id, item.categorised)
+        return self._policy.treatment(item.media_id, item.categorised, item.relevance)
 
     def _member_activated(self, entry: QListWidgetItem) -> None:
         member: GalleryItem = entry.data(Qt.ItemDataRole.UserRole)
         self.memberChosen.emit(member.media_id)
+
+    def _link(self, url) -> None:
+        if url.scheme() == "series" and self.detail is not None and self.detail.series_id:
+            self.seriesRequested.emit(self.detail.series_id)
 
 
 def _fit(pixmap: QPixmap, side: int) -> QPixmap:
@@ -369,6 +377,11 @@ def detail_html(d: MediaDetail, suggestions: list[PluginSuggestion] = (),
         parts.append(f"<p style='color:#b00020'>{esc(d.analysis_error)}</p>")
     parts.append(html_section(translate("DetailPane", "Found {n} time(s)").format(
         n=len(d.instances)), "".join(_instance(i) for i in d.instances)))
+    if d.series_size > 1:
+        parts.append(html_section(translate("DetailPane", "Series"), "<p style='margin:0'>" + translate(
+            "DetailPane", "Same setting as {n} other picture(s): another picture, not a copy, so "
+                          "not in this stack. <a href='series:'>Show the series</a> "
+                          "(Ctrl+R)").format(n=d.series_size - 1) + "</p>"))
     if d.hits:
         conflict = (" <b style='color:#e67e22'>{}</b>".format(
             translate("DetailPane", "(the sets disagree)")) if item.conflicting else "")
@@ -378,6 +391,9 @@ def detail_html(d: MediaDetail, suggestions: list[PluginSuggestion] = (),
         parts.append(html_section(translate("DetailPane", "Near hash-set entries (perceptual)"),
                               f"<p style='margin:0'><i>{esc(_near_note())}</i></p>"
                               + html_table([(n.hash_set, _near(n)) for n in d.near])))
+    if d.videos:
+        parts.append(html_section(translate("DetailPane", "Video frames matched"), html_table(
+            [(esc(v.other_name), _video_match(v)) for v in d.videos])))
     if suggestions:
         parts.append(suggestions_html(d, suggestions))
     if d.tags:
@@ -413,6 +429,24 @@ def _near(n) -> str:
         algorithm=esc(n.algorithm.upper() if n.algorithm == "pdq" else "pHash"),
         distance=n.distance, where=where, kind=esc(n.kind), category=esc(n.category),
         record=n.record)
+
+
+def _video_match(v) -> str:
+    """A still's or clip's match to a video's frames, with the times on both sides."""
+    if v.kind == "vpdq":
+        mine, theirs = v.percent or (0.0, 0.0)
+        return translate("DetailPane", "vPDQ: {mine:.0f}% of this video's frames, {theirs:.0f}% "
+                                       "of the listed video's").format(mine=mine, theirs=theirs)
+    if v.kind == "still" and v.here_start is None:
+        return translate("DetailPane", "matches {time} of {name} (PDQ distance {distance})").format(
+            time=clock(v.other_start), name=esc(v.other_name), distance=v.distance)
+    if v.kind == "still":
+        return translate("DetailPane", "a still of {time} of this video (PDQ distance {distance})"
+                         ).format(time=clock(v.here_start), distance=v.distance)
+    return translate("DetailPane", "{start}–{end} here is {other_start}–{other_end} of {name} "
+                                   "({frames} frames)").format(
+        start=clock(v.here_start), end=clock(v.here_end), other_start=clock(v.other_start),
+        other_end=clock(v.other_end), name=esc(v.other_name), frames=v.frames)
 
 
 def _instance(i) -> str:
@@ -458,17 +492,37 @@ def suggestions_html(d: MediaDetail, suggestions: list[PluginSuggestion]) -> str
     return html_section(translate("DetailPane", "Plugin suggestions"), body)
 
 
+SCORE_SHOWN = 0.01
+"""A classifier's labels scored below this are left out of the detail pane's list."""
+
+
+def _relevance_line(s: PluginSuggestion) -> str:
+    """A classifier's relevance score: what it adds to "most likely relevant first"."""
+    text = translate("DetailPane", "Relevance {score:.3f}: orders the review, not a "
+                                   "verdict").format(score=s.relevance)
+    if s.frame_time is not None:
+        text += " · " + translate("DetailPane", "highest at {t:.1f} s").format(t=s.frame_time)
+    return f"<span style='color:{SUGGESTION_COLOUR}'>{text}</span>"
+
+
 def _suggestion(s: PluginSuggestion, suggested: Suggested | None) -> str:
     model = (translate("DetailPane", "model SHA-256 {sha}…").format(sha=s.model_sha256[:12])
              if s.model_sha256 else translate("DetailPane", "no model file"))
     lines = [model]
+    if s.relevance is not None:
+        lines.append(_relevance_line(s))
     if s.flags:
         flags = ", ".join(f"<b>{esc(label)}</b> {score:.2f}" for label, score in
                           sorted(s.flags.items(), key=lambda kv: -kv[1]))
         lines.append(translate("DetailPane", "Flags (score over threshold): {flags}").format(
             flags=flags))
-    else:
+    elif s.relevance is None:
         lines.append(translate("DetailPane", "No label over its threshold"))
+    if s.relevance is not None and s.scores:
+        scored = sorted(((v, k) for k, v in s.scores.items() if v >= SCORE_SHOWN), reverse=True)
+        lines.append(translate("DetailPane", "Scores: {scores}").format(
+            scores=", ".join(f"{esc(label)} {value:.3f}" for value, label in scored)
+            or translate("DetailPane", "none above {min}").format(min=SCORE_SHOWN)))
     if s.boxes:
         faces = s.faces
         lines.append(translate("DetailPane", "{n} face(s)").format(n=faces) if faces else

@@ -13,12 +13,12 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTextBrowser, QWidget
 from sqlalchemy import select
 
-from triage.case import gallery
+from triage.review import gallery
 from triage.case.models import Media
-from triage.case.queries import FileListing
+from triage.review.queries import FileListing
 from triage.gui import formatting
 from triage.gui.detail import digest, esc, hit_text, html_section, html_table, when
-from triage.gui.models import evidence_label
+from triage.gui.file_table_model import evidence_label
 from triage.gui.workers import StoreReader
 
 translate = QCoreApplication.translate

@@ -8,6 +8,7 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QDateEdit,
     QHBoxLayout,
     QLabel,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage.case.gallery import CONFLICTING, UNCATEGORISED, GalleryFilter
+from triage.review.gallery import CONFLICTING, UNCATEGORISED, GalleryFilter
 from triage.gui.gallery_model import coalesced
 
 TYPING_DELAY_MS = 300
@@ -84,13 +85,27 @@ class FilterBar(QWidget):
                                  self.tr("Media type"))
         self.sort = _combo([(self.tr("Order found"), "found"), (self.tr("Largest first"), "size"),
                             (self.tr("Biggest stacks first"), "stack"),
-                            (self.tr("File name"), "name")], self.tr("Sort order of the tiles"))
+                            (self.tr("File name"), "name"),
+                            (self.tr("Likely relevant first"), "relevance")],
+                           self.tr("Sort order of the tiles"))
         self.sort.setItemData(0, self.tr("Where each was first found: evidence by evidence, "
                                          "partition by partition, then by path"),
                               Qt.ItemDataRole.ToolTipRole)
+        self.sort.setItemData(4, self.tr(
+            "By the classifiers' relevance score (the highest any of them gave; a stack: its "
+            "highest member's); items no classifier scored come last. A suggestion for what "
+            "to look at first, never a verdict"), Qt.ItemDataRole.ToolTipRole)
         self.more = QToolButton()
         self.more.setText(self.tr("More filters"))
         self.more.setCheckable(True)
+        self._series: int | None = None
+        self.series = QToolButton()  # shown while one series is shown; a click clears it
+        self.series.setText(self.tr("Series ✕"))
+        self.series.setToolTip(self.tr(
+            "Showing only pictures of one setting (a series), whatever their category. "
+            "Click or press Ctrl+R to show everything again"))
+        self.series.clicked.connect(lambda: self.set_series(None))
+        self.series.hide()
 
         self.deleted = _combo([(self.tr("Deleted or not"), "any"),
                                (self.tr("Deleted"), "deleted"),
@@ -120,6 +135,15 @@ class FilterBar(QWidget):
         self.evidence = _combo([(self.tr("All evidence"), ALL)],
                                self.tr("Only items found in this evidence or partition"))
         self._evidence_choices: dict[str, tuple[int | None, int | None]] = {}
+        self.min_relevance = QDoubleSpinBox()
+        self.min_relevance.setRange(0.0, 1.0)
+        self.min_relevance.setSingleStep(0.05)
+        self.min_relevance.setDecimals(2)
+        self.min_relevance.setPrefix(self.tr("score ≥ "))
+        self.min_relevance.setSpecialValueText(self.tr("Any score"))
+        self.min_relevance.setToolTip(self.tr(
+            "Only items a classifier gave at least this relevance score (0 to 1): a "
+            "suggestion for ordering the review, never a verdict"))
         self.gps = QCheckBox(self.tr("Has GPS"))
         self.dated = QCheckBox(self.tr("Modified"))
         self.date_from = QDateEdit(QDate.currentDate().addYears(-1))
@@ -131,14 +155,16 @@ class FilterBar(QWidget):
         first = QHBoxLayout()
         first.setContentsMargins(0, 0, 0, 0)
         first.addWidget(self.search, 3)
-        for widget in (self.category, self.hits, self.media_type, self.sort, self.more):
+        for widget in (self.series, self.category, self.hits, self.media_type, self.sort,
+                       self.more):
             first.addWidget(widget)
         self.second = QWidget()  # two rows: where and what first, then text and dates
         second = QVBoxLayout(self.second)
         second.setContentsMargins(0, 0, 0, 0)
         where = QHBoxLayout()
-        for widget, stretch in ((self.evidence, 2), (self.plugin_flag, 2), (self.deleted, 1),
-                                (self.inside, 1), (self.stack_size, 0), (self.known_good, 0)):
+        for widget, stretch in ((self.evidence, 2), (self.plugin_flag, 2),
+                                (self.min_relevance, 0), (self.deleted, 1), (self.inside, 1),
+                                (self.stack_size, 0), (self.known_good, 0)):
             where.addWidget(widget, stretch)
         text = QHBoxLayout()
         text.addWidget(self.path, 2)
@@ -163,6 +189,7 @@ class FilterBar(QWidget):
         for box in (self.known_good, self.gps, self.dated):
             box.toggled.connect(self._emit)
         self.stack_size.valueChanged.connect(self._typing.start)
+        self.min_relevance.valueChanged.connect(self._typing.start)
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(lambda _d: self._typing.start() if self.dated.isChecked()
                                      else None)
@@ -216,6 +243,16 @@ class FilterBar(QWidget):
         if self.evidence.currentData() != current:
             self._emit()
 
+    @property
+    def series_id(self) -> int | None:
+        return self._series
+
+    def set_series(self, series_id: int | None) -> None:
+        """Show only the pictures of one series (None: everything again)."""
+        self._series = series_id
+        self.series.setVisible(series_id is not None)
+        self._emit()
+
     def set_stacks(self, stacks: bool) -> None:
         self._stacks = stacks
         self._emit()
@@ -232,7 +269,7 @@ class FilterBar(QWidget):
         return GalleryFilter(
             stacks=self._stacks, hash_hits=self.hits.currentData(),
             show_known_good=self.known_good.isChecked(),
-            categories=(category,) if category else (),
+            categories=(category,) if category and self._series is None else (),
             min_stack_size=self.stack_size.value(), media_type=self.media_type.currentData(),
             deleted=self.deleted.currentData(), inside=self.inside.currentData(),
             path=self.path.text(),
@@ -241,7 +278,9 @@ class FilterBar(QWidget):
             date_to=_day(self.date_to) if self.dated.isChecked() else None,
             text=self.search.text(),
             plugin_flag=self._flag_choices.get(self.plugin_flag.currentData() or ""),
-            evidence_id=evidence, partition_id=partition, sort=self.sort.currentData())
+            min_relevance=self.min_relevance.value() or None,
+            evidence_id=evidence, partition_id=partition, series_id=self._series,
+            sort=self.sort.currentData())
 
     def _emit(self) -> None:
         self.changed.emit(self.current())

@@ -17,9 +17,10 @@ from functools import partial
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 
-from triage.case import gallery
-from triage.case.gallery import GalleryFilter, GalleryItem, GalleryPage
+from triage.review import gallery
+from triage.review.gallery import GalleryFilter, GalleryItem, GalleryPage
 from triage.gui import formatting
+from triage.gui.page_cache import PageCache
 from triage.gui.wellbeing import Treatment, treat
 from triage.gui.workers import StoreReader, ThumbnailLoader
 
@@ -113,8 +114,8 @@ class GalleryModel(QAbstractListModel):
         self._latest = 0
         self._shown = 0
         self._total = 0
-        self._pages: OrderedDict[int, GalleryPage] = OrderedDict()
-        self._pending: set[int] = set()
+        self._pages: PageCache[GalleryPage] = PageCache(PAGE_SIZE, MAX_CACHED_PAGES,
+                                                        lambda page: page.items)
         self._loading = False
         self._counted: int | None = None  # the count for the newest reload, once read
         self._ids = None  # every tile's media id in order, once read (see ordered_ids)
@@ -165,8 +166,7 @@ class GalleryModel(QAbstractListModel):
         self._shown = generation
         self._total = self._counted if self._counted is not None else len(first.items)
         self._pages.clear()
-        self._pending.clear()
-        self._pages[0] = first
+        self._pages.put(0, first)
         self._ids = None
         self.endResetModel()
         if self._counted is not None:
@@ -206,7 +206,6 @@ class GalleryModel(QAbstractListModel):
             self.beginResetModel()
             self._total = len(ids)
             self._pages.clear()
-            self._pending.clear()
             self._ids = ids
             self.endResetModel()
             self.loaded.emit(self._total)
@@ -219,14 +218,13 @@ class GalleryModel(QAbstractListModel):
             self.loadFailed.emit(message)
 
     def _request_page(self, page: int) -> None:
-        self._pending.add(page)
         if self._ids is not None:
             ids = self._ids[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
             self._reader.submit(
                 partial(gallery.page_of_ids, media_ids=ids),
                 partial(self._on_page, self._shown, page),
                 partial(self._on_page_failed, self._shown, page),
-                droppable=True, on_dropped=partial(self._pending.discard, page))
+                droppable=True, on_dropped=partial(self._pages.forget_request, page))
             return
         before = self._pages.get(page - 1)
         after = before.last_key if before is not None else None
@@ -235,44 +233,33 @@ class GalleryModel(QAbstractListModel):
                     limit=PAGE_SIZE, after=after),
             partial(self._on_page, self._shown, page),
             partial(self._on_page_failed, self._shown, page),
-            droppable=True, on_dropped=partial(self._pending.discard, page))
+            droppable=True, on_dropped=partial(self._pages.forget_request, page))
 
     def _on_page(self, generation: int, page: int, result: GalleryPage) -> None:
         if generation != self._shown:
             return
-        self._pending.discard(page)
-        self._pages[page] = result
-        while len(self._pages) > MAX_CACHED_PAGES:
-            self._pages.popitem(last=False)
-        first = page * PAGE_SIZE
-        last = min(self._total, first + PAGE_SIZE) - 1
-        if last >= first:
-            self.dataChanged.emit(self.index(first), self.index(last))
+        rows = self._pages.put(page, result)
+        last = min(self._total, rows.stop) - 1
+        if last >= rows.start:
+            self.dataChanged.emit(self.index(rows.start), self.index(last))
         self.pageArrived.emit(page)
 
     def _on_page_failed(self, generation: int, page: int, message: str) -> None:
         if generation == self._shown:
-            self._pending.discard(page)
+            self._pages.forget_request(page)
             self.loadFailed.emit(message)
 
     def item(self, row: int) -> GalleryItem | None:
         """The tile at `row` if its page is in memory (asking for it otherwise)."""
         if not 0 <= row < self._total:
             return None
-        number, offset = divmod(row, PAGE_SIZE)
-        page = self._pages.get(number)
-        if page is None:
-            if number not in self._pending:
-                self._request_page(number)
-            return None
-        self._pages.move_to_end(number)
-        return page.items[offset] if offset < len(page.items) else None
+        return self._pages.row(row, self._request_page)
 
     def rows_of(self, media_ids) -> list[int]:
         """Rows in memory that show these media (a stack tile shows its representative)."""
         wanted = set(media_ids)
         rows = []
-        for number, page in self._pages.items():
+        for number, page in self._pages.pages():
             for offset, item in enumerate(page.items):
                 if item.media_id in wanted:
                     rows.append(number * PAGE_SIZE + offset)
@@ -280,7 +267,7 @@ class GalleryModel(QAbstractListModel):
 
     def update_items(self, fresh: dict[int, GalleryItem]) -> None:
         """Put re-read tiles in place (after tagging); the tiles keep their places."""
-        for number, page in self._pages.items():
+        for number, page in self._pages.pages():
             changed = False
             items = list(page.items)
             for offset, item in enumerate(items):
@@ -289,7 +276,7 @@ class GalleryModel(QAbstractListModel):
                     items[offset] = replace(new, sort_key=item.sort_key)
                     changed = True
             if changed:
-                self._pages[number] = GalleryPage(tuple(items), page.last_key)
+                self._pages.replace(number, GalleryPage(tuple(items), page.last_key))
                 first = number * PAGE_SIZE
                 self.dataChanged.emit(self.index(first),
                                       self.index(min(self._total, first + len(items)) - 1))
@@ -334,6 +321,11 @@ def tooltip(item: GalleryItem) -> str:
         lines.append("deleted")
     if item.carved:
         lines.append("carved (found where no file entry points)")
+    if item.relevance is not None or item.stack_relevance is not None:
+        own = "–" if item.relevance is None else f"{item.relevance:.2f}"
+        stack = (f" (stack: {item.stack_relevance:.2f})" if item.stack_size > 1
+                 and item.stack_relevance is not None else "")
+        lines.append(f"relevance {own}{stack}: a suggestion for ordering, not a verdict")
     lines.append(f"MD5 {item.md5}")
     return "\n".join(lines)
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QSettings, Qt,
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QSplitter,
     QToolBar,
@@ -24,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from triage.case.gallery import evidence_choices, items_by_id, stack_members
+from triage.review.gallery import evidence_choices, items_by_id, stack_members
 from triage.case.models import Keyframe
-from triage.case.segments import add_segment, remove_segment, segments_of
+from triage.review.segments import add_segment, remove_segment, segments_of
 from triage.case.store import CaseStore
-from triage.case.tags import working_scheme
+from triage.review.tags import working_scheme
 from triage.gui import formatting
 from triage.gui.detail import CONFIRM_KEY, DetailPane
 from triage.gui.filters import FilterBar
@@ -59,7 +60,7 @@ def _filter_choices(session):
 
 def _confirmation(session, media_ids: list[int], stacks: bool, plugin: str, version: str):
     """The examiner's tag confirming `plugin`'s suggestion for these tiles (and their stacks)."""
-    from triage.case.tags import with_stacks
+    from triage.review.tag_queries import with_stacks
     from triage.plugins.results import confirm_suggestion
 
     ids = with_stacks(session, media_ids) if stacks else media_ids
@@ -114,7 +115,8 @@ class GalleryPanel(QWidget):
 
         self._make_actions()
         self.toolbar = QToolBar()
-        for action in (self.stacks_action, None, self.blur_action, self.greyscale_action,
+        for action in (self.stacks_action, self.series_action, None, self.blur_action,
+                       self.greyscale_action,
                        self.protect_action, None, self.undo_action, self.redo_action, None,
                        self.refresh_action):
             if action is None:
@@ -150,6 +152,7 @@ class GalleryPanel(QWidget):
         self.grid.modelReset.connect(self._update_count)
         self.model.loaded.connect(self._loaded)
         self.model.loadFailed.connect(self._load_failed)
+        self.filters.changed.connect(lambda f: setattr(self.delegate, "stacks", f.stacks))
         self.filters.changed.connect(self.model.set_filter)
         self.filters.changed.connect(lambda _f: self._update_count())
         self.view.tagRequested.connect(self.tag_selection)
@@ -158,6 +161,7 @@ class GalleryPanel(QWidget):
         self.view.confirmRequested.connect(self.confirm_suggestion)
         self.view.activated.connect(self._activated)
         self.detail.memberChosen.connect(self.detail.show_media)
+        self.detail.seriesRequested.connect(self.filters.set_series)
 
         self.reader.start()
         self.loader.start()
@@ -197,6 +201,11 @@ class GalleryPanel(QWidget):
             self.tr("Protect categorised"), "Ctrl+Shift+B", self.policy.protect_categorised,
             lambda on: setattr(self.policy, "protect_categorised", on),
             self.tr("Blur and greyscale apply to categorised pictures too"))
+        self.protect_above_action = QAction(self.tr("Always blur above score…"), self)
+        self.protect_above_action.setToolTip(self.tr(
+            "Pictures a classifier scored at least this high stay blurred even with blur off; "
+            "hold Space to reveal one (counted apart)"))
+        self.protect_above_action.triggered.connect(self.ask_protect_above)
         self.undo_action = self._undo_redo(self.tr("Undo"), self.undo_stack.undo,
                                            self.undo_stack.canUndoChanged,
                                            self.undo_stack.undoTextChanged)
@@ -210,6 +219,14 @@ class GalleryPanel(QWidget):
         self.confirm_action.setToolTip(self.tr("Tag the selection with the category a plugin "
                                                "suggests for it: your tag, audited, undoable"))
         self.confirm_action.triggered.connect(self.confirm_suggestion)
+        self.series_action = QAction(self.tr("Show the series"), self)
+        self.series_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.series_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.series_action.setToolTip(self.tr(
+            "Only the pictures of the selected one's setting (same room, another pose): "
+            "related, never stacked. Again: everything (Ctrl+R)"))
+        self.series_action.triggered.connect(self.toggle_series)
+        self.addAction(self.series_action)
         self.refresh_action = QAction(self.tr("Refresh gallery"), self)
         self.refresh_action.setToolTip(self.tr("Read the gallery again (tagged tiles stay in "
                                                "place until then)"))
@@ -230,6 +247,8 @@ class GalleryPanel(QWidget):
             (self.tr("hold Space"), self.tr("show the selected picture clearly")),
             (self.tr("arrows"), self.tr("move; Shift selects a run of tiles")),
             ("Ctrl+Home, Ctrl+End", self.tr("first and last tile")),
+            ("Ctrl+R", self.tr("show the series of the selected picture (same setting), "
+                               "or everything again")),
             ("Enter", self.tr("to the detail pane")),
         ]
 
@@ -244,11 +263,21 @@ class GalleryPanel(QWidget):
 
     @property
     def actions_for_menu(self) -> list[QAction]:
-        return [self.stacks_action, self.blur_action, self.greyscale_action,
-                self.protect_action, self.undo_action, self.redo_action, self.confirm_action,
-                self.refresh_action]
+        return [self.stacks_action, self.series_action, self.blur_action, self.greyscale_action,
+                self.protect_action, self.protect_above_action, self.undo_action,
+                self.redo_action, self.confirm_action, self.refresh_action]
 
     # -- loading -------------------------------------------------------------------------
+
+    def toggle_series(self) -> None:
+        """Show the series of the item in the detail pane, or everything again."""
+        if self.filters.series_id is not None:
+            self.filters.set_series(None)
+        elif self.detail.detail is not None and self.detail.detail.series_id is not None:
+            self.filters.set_series(self.detail.detail.series_id)
+        else:
+            self._messages.info(self.tr("The selected picture is in no series: no other "
+                                        "picture of its setting was found."))
 
     def refresh(self) -> None:
         """Read the same view again and come back to the same place in it."""
@@ -404,7 +433,8 @@ class GalleryPanel(QWidget):
         if self.player is not None:
             self.player.close()
         self.player = VideoPlayer(item.media_id, item.name, item.categorised, self.policy,
-                                  times, dict(self.view.hotkeys), self._exposure, self)
+                                  times, dict(self.view.hotkeys), self._exposure, self,
+                                  relevance=item.relevance)
         self.player.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.player.destroyed.connect(lambda: setattr(self, "player", None))
         self.player.tagRequested.connect(self._tag_video)
@@ -535,6 +565,15 @@ class GalleryPanel(QWidget):
         self._messages.error(self.tr("The change was not made: {m}. Undo history was cleared; "
                                      "refresh to see the case as it is.").format(m=message),
                              self.tr("Refresh"), self.refresh)
+
+    def ask_protect_above(self) -> None:
+        score, ok = QInputDialog.getDouble(
+            self, self.tr("Always blur above score"),
+            self.tr("Keep pictures blurred, even with blur off, when a classifier's relevance "
+                    "score is at least (0 to 1; above 1: never):"),
+            self.policy.protect_above, 0.0, 1.01, 2)
+        if ok:
+            self.policy.protect_above = score
 
     def _reveal(self, on: bool) -> None:
         row = self.view.current_row() if on else None

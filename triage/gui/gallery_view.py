@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from triage.case.gallery import GalleryItem
+from triage.review.gallery import GalleryItem
 from triage.gui.gallery_model import GalleryModel, ItemRole, ThumbnailCache
 from triage.gui.wellbeing import ExposureMeter, WellbeingPolicy
 
@@ -45,6 +45,9 @@ CONFLICT_COLOUR = QColor("#e67e22")
 STACK_COLOUR = QColor(30, 30, 30, 210)
 UNKNOWN_CATEGORY_COLOUR = QColor("#555555")
 PLUGIN_COLOUR = QColor("#6c3483")  # plugin flags: suggestions, drawn outlined like hints
+RELEVANCE_COLOUR = QColor("#5d6d7e")  # a neutral grey: a level for ordering, not a finding
+RELEVANCE_LEVELS = (0.5, 0.8, 0.95)
+"""Relevance scores at which a tile's badge shows one, two or three dots."""
 
 
 class GridModel(QAbstractTableModel):
@@ -138,6 +141,7 @@ class TileDelegate(QStyledItemDelegate):
         self.policy = policy
         self.exposure = exposure
         self.colours: dict[str, QColor] = {}  # working-scheme category code -> colour
+        self.stacks = True  # one tile per stack: a tile's relevance is its stack's
         self._small = QFont()
         self._small.setPointSizeF(max(6.0, self._small.pointSizeF() * 0.85))
         self._bold = QFont(self._small)
@@ -178,7 +182,8 @@ class TileDelegate(QStyledItemDelegate):
         painter.restore()
 
     def _paint_picture(self, painter: QPainter, box: QRect, item: GalleryItem, palette) -> None:
-        treatment = self.policy.treatment(item.media_id, item.categorised)
+        relevance = self.tile_relevance(item)
+        treatment = self.policy.treatment(item.media_id, item.categorised, relevance)
         pixmap = self.cache.pixmap(item.sha256, treatment)
         if pixmap is None:
             painter.fillRect(box, palette.mid())
@@ -198,7 +203,7 @@ class TileDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.drawPixmap(target, pixmap)
         if self.exposure is not None and not treatment.blur:
-            self.exposure.shown(item.media_id)
+            self.exposure.shown(item.media_id, self.policy.protects(relevance))
 
     def _paint_marks(self, painter: QPainter, tile: QRect, box: QRect, item: GalleryItem) -> None:
         if item.stack_alert:  # dashed: the alert hit is another member of the stack
@@ -241,6 +246,14 @@ class TileDelegate(QStyledItemDelegate):
         if item.flags:
             self._badge(painter, box.left() + 3, bottom - 20, _flags_text(item.flags),
                         PLUGIN_COLOUR, filled=False)
+        level = relevance_level(self.tile_relevance(item))
+        if level:
+            self._badge(painter, box.right() - 30 - 10 * level, bottom - 20, "●" * level,
+                        RELEVANCE_COLOUR, filled=False)
+
+    def tile_relevance(self, item: GalleryItem) -> float | None:
+        """The tile's score: in stack view a stack's is its highest member's."""
+        return item.stack_relevance if self.stacks else item.relevance
 
     def _badge(self, painter: QPainter, x: int, y: int, text: str, colour: QColor,
                filled: bool) -> int:
@@ -256,6 +269,11 @@ class TileDelegate(QStyledItemDelegate):
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         return x + width + 3
+
+
+def relevance_level(score: float | None) -> int:
+    """0 to 3: how many of `RELEVANCE_LEVELS` the score reaches (a level, never the labels)."""
+    return 0 if score is None else sum(score >= level for level in RELEVANCE_LEVELS)
 
 
 def _flags_text(flags: frozenset[str]) -> str:

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from triage.gui import formatting
 from triage.gui.gallery_model import coalesced
-from triage.gui.models import ERROR_COLOUR, MiddleElideDelegate
+from triage.gui.file_table_model import ERROR_COLOUR, MiddleElideDelegate
 from triage.gui.workers import StoreReader
 from triage.links.queries import LinkFilter, LinkRow, link_counts, query_links
 

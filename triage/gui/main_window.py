@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
                     "(as triage links export)"))
         self.stacks_action = self._action(
             self.tr("Rebuild &stacks"), self.rebuild_stacks, None,
-            self.tr("Stack near-duplicates again (as triage cluster)"))
+            self.tr("Stack near-duplicates again (as triage stacks)"))
         self.export_action = self._action(
             self.tr("E&xport…"), self.export, "Ctrl+Shift+E",
             self.tr("VICS JSON, CSV, hash lists, HTML or PDF report (as triage export)"))
@@ -306,9 +306,13 @@ class MainWindow(QMainWindow):
 
     def _update_exposure_label(self) -> None:
         meter = self.exposure
-        self.exposure_label.setText(self.tr("Unblurred: {n} pictures, {t}").format(
+        text = self.tr("Unblurred: {n} pictures, {t}").format(
             n=formatting.count(len(meter.pictures)),
-            t=formatting.duration(meter.seconds) or "0 s"))
+            t=formatting.duration(meter.seconds) or "0 s")
+        if meter.protected:
+            text += " " + self.tr("({k} revealed above the blur score)").format(
+                k=formatting.count(len(meter.protected)))
+        self.exposure_label.setText(text)
 
     def _suggest_break(self, minutes: int) -> None:
         self.messages.info(self.tr("You have looked at unblurred pictures for {m} minutes in "
@@ -323,7 +327,10 @@ class MainWindow(QMainWindow):
             "(View ▸ Break reminder).").format(
             start=f"{meter.started:%H:%M}", n=formatting.count(len(meter.pictures)),
             t=formatting.duration(meter.seconds) or "0 s",
-            m=self.tr("{m} minutes").format(m=minutes) if minutes else self.tr("— (off)"))
+            m=self.tr("{m} minutes").format(m=minutes) if minutes else self.tr("— (off)")) + (
+            "\n\n" + self.tr("Of those, {k} were revealed (Space) although a classifier scored "
+                              "them above the always-blur score.").format(
+                k=formatting.count(len(meter.protected))) if meter.protected else "")
 
     def show_exposure(self) -> None:
         QMessageBox.information(self, self.tr("Exposure this session"), self.exposure_summary())

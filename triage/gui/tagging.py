@@ -2,7 +2,7 @@
 
 `QUndoStack.push` calls `redo()` at once; here that only queues the change
 on the `StoreWriter`, which runs changes in order, each in one transaction
-through `triage.case.tags` (so every change and every undo is audited). The
+through `triage.review.commands` (so every change and every undo is audited). The
 command object and its receipt are kept on this wrapper by the job itself,
 on the writer thread: an undo queued right after a tag finds them there,
 because the writer runs one job after the other.
@@ -16,8 +16,9 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 from sqlalchemy.orm import Session
 
-from triage.case.gallery import items_by_id
-from triage.case.tags import TagMedia, UntagMedia, with_stacks
+from triage.review.gallery import items_by_id
+from triage.review.commands import TagMedia, UntagMedia
+from triage.review.tag_queries import with_stacks
 from triage.gui.workers import StoreWriter
 
 

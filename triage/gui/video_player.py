@@ -165,9 +165,11 @@ class VideoPlayer(QDialog):
 
     def __init__(self, media_id: int, name: str, categorised: bool, policy: WellbeingPolicy,
                  keyframe_times: list[float], hotkeys: dict[str, str],
-                 exposure: ExposureMeter | None = None, parent=None):
+                 exposure: ExposureMeter | None = None, parent=None,
+                 relevance: float | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Video: {name}").format(name=name))
+        self.relevance = relevance  # the classifiers' score: always blurred above the policy's
         self.resize(1000, 760)
         self.media_id, self._categorised, self._policy = media_id, categorised, policy
         self._hotkeys, self._exposure = hotkeys, exposure
@@ -342,7 +344,7 @@ class VideoPlayer(QDialog):
 
     @property
     def treatment(self):
-        return self._policy.treatment(self.media_id, self._categorised)
+        return self._policy.treatment(self.media_id, self._categorised, self.relevance)
 
     def _paint(self) -> None:
         if self.image is None:
@@ -350,7 +352,7 @@ class VideoPlayer(QDialog):
         treatment = self.treatment
         shown = treat(self.image, treatment)
         if self._exposure is not None and not treatment.blur:
-            self._exposure.shown(self.media_id)
+            self._exposure.shown(self.media_id, self._policy.protects(self.relevance))
         self.picture.setPixmap(QPixmap.fromImage(shown).scaled(
             self.picture.size(), Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.SmoothTransformation))

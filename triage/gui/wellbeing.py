@@ -3,8 +3,12 @@
 By default a picture nobody has categorised yet is shown blurred and in
 greyscale; the examiner turns either off (toolbar, Ctrl+B / Ctrl+G), and the
 choice is kept in QSettings. Categorised pictures are shown the same way
-unless the examiner chooses to see them plainly. One picture can be revealed
-on purpose (hold Space); nothing else reveals a picture.
+unless the examiner chooses to see them plainly. A picture a classifier
+scored at or above a chosen relevance (`protect_above`, View ▸ Always blur
+above score) stays blurred even when blur is off for the rest, whether
+categorised or not. One picture can be revealed on purpose (hold Space);
+nothing else reveals a picture, and the exposure meter counts the reveals
+of such pictures apart.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 
 BLUR_FACTOR = 14
@@ -54,6 +58,8 @@ class WellbeingPolicy(QObject):
 
     KEYS = {"blur": ("wellbeing/blur", True), "greyscale": ("wellbeing/greyscale", True),
             "protect_categorised": ("wellbeing/protectCategorised", True)}
+    PROTECT_ABOVE = ("wellbeing/protectAbove", 0.8)
+    """Relevance score from which a picture is always blurred (above 1: never)."""
 
     def __init__(self, settings: QSettings, parent: QObject | None = None):
         super().__init__(parent)
@@ -93,14 +99,36 @@ class WellbeingPolicy(QObject):
     def protect_categorised(self, value: bool) -> None:
         self._set("protect_categorised", value)
 
+    @property
+    def protect_above(self) -> float:
+        key, default = self.PROTECT_ABOVE
+        try:
+            return float(self._settings.value(key, default))
+        except (TypeError, ValueError):
+            return default
+
+    @protect_above.setter
+    def protect_above(self, score: float) -> None:
+        self._settings.setValue(self.PROTECT_ABOVE[0], float(score))
+        self.changed.emit()
+
+    def protects(self, relevance: float | None) -> bool:
+        """Whether a classifier scored this picture high enough that it is always blurred."""
+        return relevance is not None and relevance >= self.protect_above
+
     def reveal(self, media_id: int | None) -> None:
         if media_id != self.revealed:
             self.revealed = media_id
             self.changed.emit()
 
-    def treatment(self, media_id: int, categorised: bool) -> Treatment:
-        """How this picture is shown now."""
-        if media_id == self.revealed or (categorised and not self.protect_categorised):
+    def treatment(self, media_id: int, categorised: bool,
+                  relevance: float | None = None) -> Treatment:
+        """How this picture is shown now (`relevance`: the classifiers' score, if any)."""
+        if media_id == self.revealed:
+            return PLAIN
+        if self.protects(relevance):
+            return Treatment(True, self.greyscale)
+        if categorised and not self.protect_categorised:
             return PLAIN
         return Treatment(self.blur, self.greyscale)
 
@@ -121,11 +149,11 @@ class ExposureMeter(QObject):
 
     def __init__(self, settings: QSettings, parent: QObject | None = None):
         super().__init__(parent)
-        from PySide6.QtCore import QTimer
 
         self._settings = settings
         self.started = datetime.now()
         self.pictures: set[int] = set()
+        self.protected: set[int] = set()  # of those, pictures revealed over the blur-above score
         self.seconds = 0
         self._plain_now = False
         self._reminded = 0
@@ -143,10 +171,13 @@ class ExposureMeter(QObject):
         self._settings.setValue("wellbeing/breakMinutes", max(0, int(minutes)))
         self._reminded = self.seconds // (minutes * 60) if minutes else 0
 
-    def shown(self, media_id: int) -> None:
+    def shown(self, media_id: int, protected: bool = False) -> None:
+        """`protected`: a picture always blurred for its score, shown because revealed."""
         self._plain_now = True
-        if media_id not in self.pictures:
+        if media_id not in self.pictures or (protected and media_id not in self.protected):
             self.pictures.add(media_id)
+            if protected:
+                self.protected.add(media_id)
             self.changed.emit()
 
     def _tick(self) -> None:

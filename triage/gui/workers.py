@@ -12,10 +12,12 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QImage
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from triage.case.changes import ChangeFeed
 from triage.case.store import CaseError, CaseStore
 from triage.evidence import EvidenceError
 from triage.pipeline.ingest import Ingest, IngestOptions, IngestSummary
@@ -335,8 +337,6 @@ class ThumbnailLoader(QThread):
             self.wait()
 
     def run(self) -> None:
-        from PySide6.QtCore import Qt
-        from PySide6.QtGui import QImage
 
         thumbnails = self._store.thumbnails
         try:
@@ -392,7 +392,6 @@ class ChangeWatcher(QThread):
             self.wait()
 
     def run(self) -> None:
-        from triage.case.changes import ChangeFeed
 
         try:
             feed = ChangeFeed(self._store)

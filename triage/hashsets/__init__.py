@@ -11,7 +11,7 @@ distance), `precedence` (a case's audited default for conflicts) and
 
 from triage.hashsets.entries import BadRecord, Entry, FormatError, HashSetError
 from triage.hashsets.formats import FORMATS, ReadOptions
-from triage.hashsets.library import (
+from triage.hashsets.case_sets import (
     HashSetSummary,
     ImportResult,
     Verification,

@@ -12,6 +12,8 @@ import json
 import re
 from typing import NamedTuple
 
+import orjson
+
 DIGEST_LENGTHS = {32: "md5", 40: "sha1", 64: "sha256"}
 DIGEST_NAMES = {"md5": "MD5", "sha1": "SHA-1", "sha256": "SHA-256"}
 _HEX = re.compile(r"[0-9a-fA-F]*").fullmatch
@@ -136,7 +138,7 @@ def plain_dumps(fields: dict) -> str | None:
     its bytes are those `dumps` writes (ASCII, nothing escaped)."""
     if not fields:
         return None
-    text = _orjson_dumps(fields)
+    text = orjson.dumps(fields)
     if not text.isascii() or b"\\" in text or b"\x7f" in text:
         return dumps(fields)
     return text.decode()
@@ -150,18 +152,12 @@ def plain_dumps_all(records: list[dict]) -> list[str | None]:
     `dumps` would write otherwise) shows in the count or the bytes, and then
     each dict is written on its own.
     """
-    blob = _orjson_dumps(records)
+    blob = orjson.dumps(records)
     parts = blob[2:-2].split(b"},{") if records else []
     if (len(parts) != len(records) or not blob.isascii() or b"\\" in blob
             or b"\x7f" in blob):
         return [plain_dumps(record) for record in records]
     return [f"{{{part.decode()}}}" if part else None for part in parts]
-
-
-def _orjson_dumps(value) -> bytes:
-    import orjson
-
-    return orjson.dumps(value)
 
 
 def _show(value: str, limit: int = 70) -> str:

@@ -5,9 +5,10 @@ media always has all three): SHA-256 when the entry has one, else SHA-1,
 else MD5. An entry whose SHA-256 differs from the media's does not match
 on a weaker digest that happens to agree.
 
-The case's media digests are held in memory, sorted (numpy); each set is
-read a page of blocks at a time, and each block's strongest digests are
-looked up there with one numpy search (`blocks.find_hits`). 5 million media
+The case's media digests are held in memory, sorted (`media_index`); an
+import matches each block as it stores it (`store_blocks`), a re-match
+reads each set a page of blocks at a time, and each block's strongest
+digests are looked up with one numpy search (`find_hits`). 5 million media
 against 50 million entries is a read of the sets' digest columns and 50
 million binary searches.
 
@@ -20,21 +21,15 @@ them). Nothing is resolved: every answer stays in `hash_set_match`.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import Integer, func, select, text
 from sqlalchemy.orm import Session
 
 from triage.case.models import HashSet, HashSetKind, HashSetVerdict
-from triage.hashsets.blocks import (
-    Block,
-    Matched,
-    MediaDigests,
-    entry_ids,
-    entry_ids_between,
-    find_hits,
-    insert_entries,
-    insert_rows,
-    iter_blocks,
-)
+from triage.hashsets.block_store import entry_ids, insert_blocks, insert_rows, iter_blocks
+from triage.hashsets.blocks import KINDS, STRONGER, Block
+from triage.hashsets.media_index import MediaDigests, keys_of
 from triage.hashsets.precedence import apply_precedence
 
 
@@ -43,6 +38,13 @@ def match_set(session: Session, hash_set_id: int, media: MediaDigests | None = N
     media = media or MediaDigests(session)
     return sum(match_block(session, hash_set_id, block, media, block_id)
                for block_id, block in iter_blocks(session, hash_set_id, fields=False))
+
+
+def store_blocks(session: Session, hash_set_id: int, blocks: list[Block],
+                 media: MediaDigests) -> int:
+    """New blocks of a set being imported, stored and matched; returns the matches made."""
+    insert_blocks(session, hash_set_id, blocks)
+    return sum(match_block(session, hash_set_id, block, media, None) for block in blocks)
 
 
 def match_block(session: Session, hash_set_id: int, block: Block, media: MediaDigests,
@@ -56,22 +58,6 @@ def match_block(session: Session, hash_set_id: int, block: Block, media: MediaDi
                                    for position, media_id in zip(hits.positions, hits.media_ids)])
         made += len(hits.positions)
     return made
-
-
-def store_matched(session: Session, hash_set_id: int, found: list[Matched]) -> int:
-    """Matches reading processes found (`blocks.match_packed`) in blocks of a set being
-    imported: their entries unpacked (none is yet), the matches made; returns the number.
-    Many blocks at a time: two statements and one look-up of ids for all of them."""
-    rows = [row for matched in found for row in matched.rows]
-    if not rows:
-        return 0
-    insert_entries(session, hash_set_id, rows)
-    ids = entry_ids_between(session, hash_set_id, min(row[0] for row in rows),
-                            max(row[0] for row in rows))
-    matches = sorted((media_id, hash_set_id, ids[record], digest)
-                     for matched in found for record, media_id, digest in matched.matches)
-    _insert_matches(session, matches)  # in media order: a third cheaper to check and index
-    return len(matches)
 
 
 def _insert_matches(session: Session, rows: list[tuple]) -> None:
@@ -140,3 +126,47 @@ def verdict_counts(session: Session) -> dict:
 
 def sets_exist(session: Session) -> bool:
     return session.scalar(select(HashSet.id).limit(1)) is not None
+
+
+class Hits(NamedTuple):
+    """Entries of a block (positions) and the media each matches, by digest kind."""
+
+    positions: list[int]
+    media_ids: list[int]
+    digest: str
+
+
+def find_hits(block: Block, media: MediaDigests) -> list[Hits]:
+    """The media each entry of the block matches, by the entry's strongest digest."""
+    import numpy as np  # the desktop application's start-up imports this module: see blocks
+
+    flags = np.frombuffer(block.digests, np.uint8)
+    found: list[Hits] = []
+    for name, size, bit in KINDS:
+        data = getattr(block, name)
+        if data is None:
+            continue
+        strongest = (flags & bit).astype(bool) & ~(flags & STRONGER[name]).astype(bool)
+        if not strongest.any():
+            continue
+        known = media.kind(name, size)
+        if not len(known.keys):
+            continue
+        entries = np.frombuffer(data, np.uint8).reshape(block.count, size)
+        keys = keys_of(entries)
+        positions = np.flatnonzero(strongest & known.bitmap[keys >> known.shift])
+        if not len(positions):
+            continue
+        keys = keys[positions]
+        left = np.searchsorted(known.keys, keys, "left")
+        counts = np.searchsorted(known.keys, keys, "right") - left
+        total = int(counts.sum())
+        if not total:
+            continue
+        # Every (entry, media) pair with the same first 8 bytes, then the whole digest.
+        candidate = np.repeat(positions, counts)
+        starts = np.repeat(left - np.cumsum(counts) + counts, counts)
+        media_index = starts + np.arange(total)
+        same = (entries[candidate] == known.digests[media_index]).all(axis=1)
+        found.append(Hits(candidate[same].tolist(), known.ids[media_index[same]].tolist(), name))
+    return found

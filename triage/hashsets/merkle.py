@@ -71,7 +71,7 @@ def _subtree(hashes: bytes) -> bytes:
     (0x01 || left || right) are cut from one array, so no Python code runs
     per node: its cost is SHA-256's, called once per node.
     """
-    import numpy as np
+    import numpy as np  # start-up: the application imports this package (see blocks)
 
     level = hashes
     while len(level) > 32:
@@ -106,13 +106,6 @@ class MerkleBuilder:
             for start in range(0, full, size):
                 self._push(CHUNK, _subtree(bytes(pending[start:start + size])))
             del pending[:full]
-
-    def add_subtrees(self, roots: list[bytes]) -> None:
-        """Roots of whole `CHUNK`-leaf subtrees (`span_roots`), as if their leaves were fed."""
-        if self._pending:
-            raise ValueError("subtrees after leaves that make no whole chunk")
-        for node in roots:
-            self._push(CHUNK, node)
 
     def _push(self, size: int, node: bytes) -> None:
         self.count += size
@@ -187,12 +180,6 @@ class SortedLeaves:
         finally:
             self.discard()
 
-    def spill_all(self) -> str:
-        """Write every leaf hash to the spill folder and give its path (`root_in_pool`)."""
-        self._held = self._limit + 1
-        self._spill_buckets()
-        return self._spill.name
-
     def discard(self) -> None:
         """Let go of the leaves and the spill folder."""
         self._buckets = [bytearray() for _ in range(256)]
@@ -212,49 +199,6 @@ class SortedLeaves:
             yield data
 
 
-def root_in_pool(pool, folder: str, workers: int) -> str:
-    """The root over the leaf hashes spilled in `folder`, built by `workers` processes of
-    `pool`: each sorts a share of the buckets (in leaf order, a span of the sorted whole)
-    and hashes the `CHUNK`-leaf subtrees inside it. Here only the chunks that straddle two
-    spans are hashed, and the few thousand subtree roots joined."""
-    counts = [path.stat().st_size // 32 if path.exists() else 0
-              for path in (Path(folder) / f"{index:02x}" for index in range(256))]
-    total, before, cuts = sum(counts), 0, [0]
-    for index, count in enumerate(counts):  # cut where the running count passes a share
-        before += count
-        if len(cuts) < workers and before >= total * len(cuts) / workers:
-            cuts.append(index + 1)
-    cuts.append(256)
-    spans = [pool.submit(span_roots, folder, first, last, sum(counts[:first]), CHUNK)
-             for first, last in zip(cuts, cuts[1:])]
-    builder, carried = MerkleBuilder(), b""
-    for span in spans:
-        head, roots, tail = span.result()
-        carried += head  # now whole chunks, if this span holds any: they start at multiples
-        if roots:
-            builder.add_hashes(carried)
-            builder.add_subtrees(roots)
-            carried = b""
-        carried += tail
-    builder.add_hashes(carried)
-    return builder.root()
-
-
-def span_roots(folder: str, first: int, last: int, start: int, chunk: int
-               ) -> tuple[bytes, list[bytes], bytes]:
-    """Sort buckets `first`..`last` - 1, leaves `start`… of the sorted whole, and hash the
-    `chunk`-leaf subtrees inside them: (the leaves before the first, the subtree roots, the
-    leaves after the last)."""
-    paths = (Path(folder) / f"{index:02x}" for index in range(first, last))
-    data = b"".join(_sorted(path.read_bytes()) for path in paths if path.exists())
-    count = len(data) // 32
-    head = min(count, -start % chunk)
-    whole = (count - head) // chunk
-    roots = [_subtree(data[32 * (head + k * chunk):32 * (head + (k + 1) * chunk)])
-             for k in range(whole)]
-    return data[:32 * head], roots, data[32 * (head + whole * chunk):]
-
-
 def _root_of_buckets(buckets: Iterable[bytes]) -> str:
     builder = MerkleBuilder()
     for data in buckets:
@@ -265,7 +209,7 @@ def _root_of_buckets(buckets: Iterable[bytes]) -> str:
 def _sorted(hashes: bytes) -> bytes:
     """32-byte hashes sorted bytewise, by numpy: by their first 8 bytes as one number, a
     quarter of the cost of sorting by all 32, which it falls back to where two share them."""
-    import numpy as np
+    import numpy as np  # start-up: the application imports this package (see blocks)
 
     words = np.frombuffer(hashes, ">u8").reshape(-1, 4)
     first = words[:, 0].astype(np.uint64)

@@ -28,7 +28,8 @@ from sqlalchemy import delete, func, insert, null, or_, select
 from sqlalchemy.orm import Session
 
 from triage.case.models import HashSet, HashSetNearMatch, Keyframe, Media
-from triage.hashsets.blocks import iter_blocks, store_entries, unpack
+from triage.hashsets.block_store import iter_blocks, store_entries
+from triage.hashsets.blocks import unpack
 
 SLICE = 200_000  # set entries per query against the case index
 

@@ -14,38 +14,27 @@ elsewhere while this process writes:
 At the end comes what the readers learnt about the set, the file's SHA-256
 and the Merkle root of the entries sent. An error in a reader comes back here as
 the same exception. Only this process touches the case: readers are started
-fresh (spawn) and get nothing but the file's path and, from `PiecesReader`,
-a folder where the import shares the case's media digests (written a kind at
-a time, `blocks.MediaDigests`), so that readers match the blocks they pack.
+fresh (spawn) and get nothing but the file's path and its first bytes
+(`Head`, read once per import); this process matches the blocks as it stores
+them.
 """
 
 from __future__ import annotations
 
-import ctypes
-import functools
-import gc
 import multiprocessing
 import os
 import pickle
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from triage.hashing.digests import sha256_file
-from triage.hashsets.blocks import (
-    Block,
-    Columns,
-    Matched,
-    SharedMediaDigests,
-    match_packed,
-    pack,
-    pack_columns,
-)
+from triage.hashsets.blocks import Block, Columns, pack, pack_columns
 from triage.hashsets.entries import BadRecord, FormatError, HashSetError
-from triage.hashsets.formats import ReadOptions, SetInfo, Source, format_by_id
-from triage.hashsets.merkle import SortedLeaves, root_in_pool
+from triage.hashsets.formats import Head, ReadOptions, SetInfo, Source, format_by_id
+from triage.hashsets.merkle import SortedLeaves
 from triage.processes import die_with_parent
 
 BATCH = 10_000  # entries per block when reading in order
@@ -61,7 +50,6 @@ class Batch:
     position: int  # bytes of the file read so far
     first_category: int | None  # record number of the first entry with a category
     count: int  # entries in the blocks
-    matched: list[Matched | None] | None = None  # by block: what a reader matched (None: not)
 
 
 @dataclass
@@ -72,9 +60,6 @@ class Outcome:
     details: dict | None = None
     sha256: str = ""
     merkle_root: str = ""
-
-    def close(self) -> None:
-        """Let go of whatever is still working on the outcome (nothing, here)."""
 
 
 def read_batches(format_id: str, source: Source, info: SetInfo, options: ReadOptions,
@@ -97,9 +82,9 @@ class LocalReader:
         self.outcome = Outcome(info.scheme, info.details, source.sha256(), leaves.root())
 
 
-def _read_in_child(format_id: str, path: str, options: ReadOptions, connection) -> None:
-    _reading_process()
-    source = Source(Path(path))
+def _read_in_child(format_id: str, head: Head, options: ReadOptions, connection) -> None:
+    die_with_parent()
+    source = Source(head.path, head)
     info = SetInfo()
     leaves = SortedLeaves()
 
@@ -124,7 +109,7 @@ class ChildReader:
     """Batches read by a spawned process; `outcome` is filled when the last batch is in."""
 
     def __init__(self, format_id: str, source: Source, info: SetInfo, options: ReadOptions):
-        self._args = (format_id, str(source.path), options)
+        self._args = (format_id, source.head, options)
         self._info = info
         self.outcome = Outcome()
         self._process = None
@@ -164,31 +149,22 @@ class ChildReader:
             self._process = None
 
 
-def _read_piece(format_id: str, path: str, piece, media: str | None = None):
-    """In a worker: one piece, its entries packed in a block, with their Merkle leaves, and
-    matched against the media the import shares in the folder `media`."""
+def _read_piece(format_id: str, path: str, piece):
+    """In a worker: one piece, its entries packed in a block, with their Merkle leaves."""
     done = format_by_id(format_id).read_piece(Path(path), piece)
     if not done.fallback:
         columns = done.columns or (Columns.of_rows(done.rows) if done.rows else None)
         if columns is not None:
             try:
-                done.block, done.leaves, fields = pack_columns(columns)
-            except ValueError:  # a field the fast tiers cannot pack: read by the plain reader,
+                done.block, done.leaves, _ = pack_columns(columns)
+            except ValueError:  # a field the fast path cannot pack: read by the plain reader,
                 done.fallback = True  # which names the record (or stores it) on its own
                 done.rows, done.columns, done.bad = [], None, []
                 return done
             done.first_category = columns.first_category()
             done.count = len(columns.records)
-            if media is not None:
-                done.matched = match_packed(done.block, fields, _shared_media(media))
         done.rows, done.columns = [], None
     return done
-
-
-@functools.lru_cache(maxsize=1)
-def _shared_media(folder: str) -> SharedMediaDigests:
-    """One per reading process and import: kinds once mapped stay mapped."""
-    return SharedMediaDigests(folder)
 
 
 class PiecesReader:
@@ -197,7 +173,7 @@ class PiecesReader:
     The format cuts the file into pieces (`HashSetFormat.pieces`); each
     worker reads its piece straight from the file and sends back its entries
     packed in a block, and their Merkle leaf hashes, so this process (the
-    writer) does no per-entry work. Pieces are taken in file order and at
+    writer) parses nothing: it stores, matches and builds the Merkle root. Pieces are taken in file order and at
     most `WINDOW` per worker are in flight, so memory stays bounded when
     writing is the slower side. A piece that cannot be read on its own (the
     format guessed its start wrongly, or the file is broken there) is read
@@ -206,8 +182,7 @@ class PiecesReader:
     """
 
     def __init__(self, format_id: str, source: Source, info: SetInfo, options: ReadOptions,
-                 pieces: list, workers: int, media: str | None = None):
-        self._media = media
+                 pieces: list, workers: int):
         self._format_id = format_id
         self._source = source
         self._info = info
@@ -223,7 +198,7 @@ class PiecesReader:
         records = 0
         rest = None
         pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_reading_process)
+                                   initializer=die_with_parent)
         try:
             sha256 = pool.submit(sha256_file, path)
             todo = iter(self._pieces)
@@ -232,8 +207,8 @@ class PiecesReader:
             def submit_next() -> None:
                 piece = next(todo, None)
                 if piece is not None:
-                    pending.append((piece, pool.submit(_read_piece, self._format_id, path, piece,
-                                                       self._media)))
+                    pending.append((piece, pool.submit(_read_piece, self._format_id, path,
+                                                       piece)))
 
             for _ in range(WINDOW * self._workers):
                 submit_next()
@@ -250,10 +225,8 @@ class PiecesReader:
                 first = done.first_category
                 blocks = [] if done.block is None else [
                     done.block._replace(record_offset=done.block.record_offset + records)]
-                matched = done.matched and done.matched.renumbered(records)
                 yield Batch(blocks, bad, done.position,
-                            None if first is None else first + records, done.count,
-                            [matched] if blocks else [])
+                            None if first is None else first + records, done.count)
                 records += done.records
             for _, future in pending:
                 future.cancel()
@@ -262,40 +235,11 @@ class PiecesReader:
                 entries = fmt.read_from(self._source, self._info, self._options, rest,
                                         records + 1)
                 yield from _batches(entries, leaves, self._source)
-            self.outcome = _LaterOutcome(self._info.scheme, self._info.details, source_sha256,
-                                         leaves, pool, self._workers)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-
-
-class _LaterOutcome(Outcome):
-    """The Merkle root is built by the reading processes, now idle, while this one finishes
-    the import (`merkle.root_in_pool`; a thread here only hands out the work)."""
-
-    def __init__(self, scheme, details, sha256: str, leaves: SortedLeaves,
-                 pool: ProcessPoolExecutor, workers: int):
-        super().__init__(scheme, details, sha256, "")
-        self._leaves = leaves
-        self._pool = pool
-        self._handing = ThreadPoolExecutor(1, thread_name_prefix="triage-merkle")
-        self._root = self._handing.submit(root_in_pool, pool, leaves.spill_all(), workers)
-
-    @property
-    def merkle_root(self) -> str:
-        try:
-            return self._root.result()
+            self.outcome = Outcome(self._info.scheme, self._info.details, source_sha256,
+                                   leaves.root())
         finally:
-            self.close()
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        self._handing.shutdown(wait=True)
-        self._leaves.discard()
-
-    @merkle_root.setter
-    def merkle_root(self, value) -> None:
-        pass
+            pool.shutdown(wait=True, cancel_futures=True)
+            leaves.discard()
 
 
 def _batches(entries, leaves: SortedLeaves, source: Source) -> Iterator[Batch]:
@@ -321,45 +265,18 @@ def _packed(rows: list[tuple], leaves: SortedLeaves) -> Block:
     return block
 
 
-def _reading_process() -> None:
-    """Set up a reading process: no cycle collector, and freed memory kept for reuse.
-
-    Reading makes millions of short-lived objects and no cycles, and the
-    collector's passes over them cost a sixth of the time. Each piece also
-    makes buffers of megabytes (the piece, its JSON, its lines, its block);
-    by default glibc maps each afresh and hands it back when freed, and the
-    kernel's zeroing and faulting of its pages cost 0.6 µs per entry. Where
-    there is glibc, buffers up to 32 MB come from the heap (its limit) and
-    a free heap of up to 1 GB is kept.
-    """
-    die_with_parent()
-    gc.disable()
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (AttributeError, OSError, TypeError):  # not glibc: its defaults stay
-        return
-    mallopt(_M_MMAP_THRESHOLD, 32 << 20)
-    mallopt(_M_TRIM_THRESHOLD, 1 << 30)
-
-
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
-
-
 def workers() -> int:
     """Reading processes for a large file: the cores less the writer's, at least two."""
     return max(2, min(MAX_WORKERS, (os.cpu_count() or 1) - 1))
 
 
 def reader_for(format_id: str, source: Source, info: SetInfo, options: ReadOptions,
-               parallel: bool, media: str | None = None
-               ) -> LocalReader | ChildReader | PiecesReader:
-    """How to read a file: in pieces by several processes (which match what they read
-    against the media the import shares in the folder `media`), by one other process, or
-    here."""
-    large = source.path.stat().st_size >= MIN_BYTES
+               parallel: bool) -> LocalReader | ChildReader | PiecesReader:
+    """How to read a file: in pieces by several processes, by one other process, or here."""
+    large = source.head.size >= MIN_BYTES
     if parallel and large and (os.cpu_count() or 1) > 1:
         pieces = format_by_id(format_id).pieces(source, info, options)
         if pieces:
-            return PiecesReader(format_id, source, info, options, pieces, workers(), media)
+            return PiecesReader(format_id, source, info, options, pieces, workers())
         return ChildReader(format_id, source, info, options)
     return LocalReader(format_id, source, info, options)

@@ -28,8 +28,8 @@ from triage.case.models import HashSetKind
 from triage.case.store import CaseStore, current_examiner
 from triage.hashing.digests import sha256_file
 from triage.hashsets.entries import FormatError, HashSetError
-from triage.hashsets.formats import ReadOptions, detect, kind_of
-from triage.hashsets.library import ImportResult, import_hash_set
+from triage.hashsets.formats import ReadOptions, Source, identify
+from triage.hashsets.case_sets import ImportResult, import_hash_set
 from triage.paths import user_data_dir
 
 LIBRARY_VARIABLE = "TRIAGE_HASHSET_LIBRARY"
@@ -89,8 +89,8 @@ class Library:
         if any(item.name == name for item in self.sets()):
             raise HashSetError(f"the library already has a set named {name!r}")
         try:
-            fmt = detect(path, format)
-            kind = HashSetKind(kind_of(fmt, kind, path)).value
+            fmt, kind = identify(Source(path), format, kind)
+            kind = HashSetKind(kind).value
         except FormatError as exc:
             raise HashSetError(f"{path.name}: {exc}") from None
         (self.folder / "sets").mkdir(parents=True, exist_ok=True)

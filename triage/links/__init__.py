@@ -1,7 +1,8 @@
 """Links: find URLs in the evidence, undo their obfuscation, and match them against URL lists.
 
 `find_links` (text) and `parse_url` (one URL) are the core; `extract`
-picks the extractor for a file's content; `scan_links` scans a case;
+picks the extractor for a file's content (scanning a case is a pipeline
+step: `triage.pipeline.link_scan`);
 `import_link_list` brings in a block list; `query_links` answers the
 Links view. The normal form is defined in README.md beside this file.
 """
@@ -17,12 +18,11 @@ from triage.links.lists import (
 from triage.links.matching import match_links
 from triage.links.normal import NormalURL, NotALink, parse_url
 from triage.links.queries import LinkFilter, LinkRow, iter_links, link_counts, query_links
-from triage.links.scan import ScanOptions, ScanSummary, scan_links
 from triage.links.sources import Limits, extract
 
 __all__ = [
     "Found", "LinkFilter", "LinkListError", "LinkRow", "Limits", "NormalURL", "NotALink",
-    "ScanOptions", "ScanSummary", "extract", "find_links", "import_link_list", "iter_links",
+    "extract", "find_links", "import_link_list", "iter_links",
     "link_counts", "list_link_lists", "match_links", "parse_url", "query_links",
-    "remove_link_list", "scan_links", "verify_link_list",
+    "remove_link_list", "verify_link_list",
 ]

@@ -35,8 +35,8 @@ from typing import Iterator
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from triage.case.audit import append_audit
 from triage.case.clock import utcnow
+from triage.case.lists import ImportedLists, RejectedReport, Verification
 from triage.case.models import LinkList, LinkListEntry, LinkMatch
 from triage.case.store import CaseStore, current_examiner
 from triage.hashsets.merkle import SortedLeaves
@@ -53,6 +53,10 @@ _HEX = re.compile(r"^[0-9a-fA-F]+$")
 
 class LinkListError(Exception):
     """A URL list that cannot be imported or found, with the reason."""
+
+
+URL_LISTS = ImportedLists(LinkList, "URL list", LinkListError, action="linklist",
+                          target="link_list", report_prefix="linklist")
 
 
 @dataclass
@@ -91,7 +95,8 @@ def import_link_list(store: CaseStore, path: Path | str, name: str, format: str 
                      ) -> ListImportResult:
     """Import one file as URL list `name`, match it against the case's links, audit it."""
     started = time.perf_counter()
-    path, examiner, name = Path(path), examiner or current_examiner(), _check_name(name)
+    path, name = Path(path), URL_LISTS.check_name(name)
+    examiner = examiner or current_examiner(store)
     if not path.is_file():
         raise LinkListError(f"{path}: no such file")
     data = path.read_bytes()
@@ -108,8 +113,7 @@ def import_link_list(store: CaseStore, path: Path | str, name: str, format: str 
         raise LinkListError(f"{path.name}: no entries")
     report_path = _write_report(store, name, path, read.bad, report) if read.bad else None
     with store.session() as session:
-        if session.scalar(select(LinkList.id).where(LinkList.name == name)) is not None:
-            raise LinkListError(f"a URL list named {name!r} is already in this case")
+        URL_LISTS.refuse_taken(session, name)
         link_list = LinkList(
             name=name, format=format, digest=read.digest, category=category,
             source_name=path.name, source_sha256=hashlib.sha256(data).hexdigest(),
@@ -121,7 +125,7 @@ def import_link_list(store: CaseStore, path: Path | str, name: str, format: str 
             session.execute(insert(LinkListEntry), [
                 {**row, "link_list_id": link_list.id} for row in read.rows[start:start + BATCH]])
         matches = match_links(session, [link_list.id])
-        append_audit(session, examiner, "linklist.import", target=f"link_list:{name}", after={
+        URL_LISTS.audit(session, examiner, "import", name, after={
             "name": name, "format": format, "digest": read.digest, "category": category,
             "source": str(path.absolute()), "source_sha256": link_list.source_sha256,
             "source_size": len(data), "entries": len(read.rows), "rejected": len(read.bad),
@@ -132,13 +136,6 @@ def import_link_list(store: CaseStore, path: Path | str, name: str, format: str 
                                   link_list.source_sha256, matches)
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _check_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name or len(name) > 200 or any(c < " " for c in name):
-        raise LinkListError("a URL list needs a name of at most 200 printable characters")
-    return name
 
 
 def detect_format(file_name: str, text: str) -> str:
@@ -274,15 +271,11 @@ def _leaf(url, digest, category) -> bytes:
 
 def _write_report(store: CaseStore, name: str, source: Path, bad: list[Bad],
                   report: Path | str | None) -> Path:
-    safe = re.sub(r"[^\w.-]+", "_", name).strip("_") or "list"
-    path = Path(report) if report else store.folder / "reports" / (
-        f"linklist-{safe}-rejected-{utcnow():%Y%m%dT%H%M%SZ}.tsv")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(f"# records of {source} not imported\nline\treason\trecord\n")
+    with RejectedReport(Path(report) if report else URL_LISTS.report_path(store, name), source,
+                        where="line") as out:
         for item in bad:
-            out.write(f"{item.record}\t{item.reason}\t{' '.join(item.text.split())}\n")
-    return path
+            out.write(item.record, item.reason, item.text)
+    return out.path
 
 
 # -- list, verify, remove -------------------------------------------------------------------
@@ -314,58 +307,30 @@ def list_link_lists(session: Session) -> list[LinkListSummary]:
             for l in session.scalars(select(LinkList).order_by(LinkList.name))]
 
 
-def _get(session: Session, name: str) -> LinkList:
-    found = session.scalar(select(LinkList).where(LinkList.name == name))
-    if found is None:
-        known = list(session.scalars(select(LinkList.name).order_by(LinkList.name)))
-        raise LinkListError(f"no URL list named {name!r} in this case"
-                            + (f" (there are: {', '.join(known)})" if known else ""))
-    return found
-
-
-@dataclass(frozen=True)
-class ListVerification:
-    name: str
-    recorded: str
-    computed: str
-    entries: int
-
-    @property
-    def intact(self) -> bool:
-        return self.recorded == self.computed
-
-    def __str__(self) -> str:
-        state = "intact" if self.intact else "CHANGED since import"
-        return (f"{self.name}: {state} ({self.entries:,} entries; Merkle root recorded "
-                f"{self.recorded}, computed {self.computed})")
-
-
-def verify_link_list(store: CaseStore, name: str, examiner: str | None = None) -> ListVerification:
+def verify_link_list(store: CaseStore, name: str, examiner: str | None = None) -> Verification:
     """Recompute the list's Merkle root from the case and compare; the check is audited."""
-    with store.session() as session:
-        link_list = _get(session, name)
-        leaves = SortedLeaves()
-        rows = session.execute(select(LinkListEntry.url, LinkListEntry.digest,
-                                      LinkListEntry.category)
-                               .where(LinkListEntry.link_list_id == link_list.id))
-        leaves.add_leaves([_leaf(*row) for row in rows])
-        result = ListVerification(name, link_list.merkle_root, leaves.root(), leaves.count)
-        append_audit(session, examiner or current_examiner(), "linklist.verify",
-                     target=f"link_list:{name}", after={"intact": result.intact,
-                                                        "computed": result.computed})
-    return result
+    return URL_LISTS.verify(store, name, _recompute, examiner)
+
+
+def _recompute(session: Session, link_list_id: int) -> tuple[str, int, int]:
+    leaves = SortedLeaves()
+    rows = session.execute(select(LinkListEntry.url, LinkListEntry.digest, LinkListEntry.category)
+                           .where(LinkListEntry.link_list_id == link_list_id))
+    leaves.add_leaves([_leaf(*row) for row in rows])
+    count = leaves.count
+    return leaves.root(), count, 0
 
 
 def remove_link_list(store: CaseStore, name: str, examiner: str | None = None) -> dict:
     """Remove a list, its entries and its matches; audited with what was removed."""
     with store.session() as session:
-        link_list = _get(session, name)
+        link_list = URL_LISTS.get(session, name)
         matches = session.execute(delete(LinkMatch).where(
             LinkMatch.link_list_id == link_list.id)).rowcount
         session.execute(delete(LinkListEntry).where(LinkListEntry.link_list_id == link_list.id))
         removed = {"name": name, "entries": link_list.entry_count,
                    "merkle_root": link_list.merkle_root, "matches_removed": matches}
         session.delete(link_list)
-        append_audit(session, examiner or current_examiner(), "linklist.remove",
-                     target=f"link_list:{name}", before=removed)
+        URL_LISTS.audit(session, examiner or current_examiner(store), "remove", name,
+                        before=removed)
     return removed

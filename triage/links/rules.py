@@ -19,6 +19,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from typing import Callable
+from urllib.parse import unquote
 
 from triage.links.suffixes import RESOURCES
 
@@ -160,7 +161,6 @@ def url_encoding_host(host: str) -> str:
     """`%62ad.site`: a host spelled in percent-escapes (undone byte-wise as UTF-8)."""
     if "%" not in host:
         return host
-    from urllib.parse import unquote
 
     return unquote(host, errors="strict")
 

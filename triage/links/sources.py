@@ -33,6 +33,8 @@ from pathlib import PurePosixPath
 from typing import Callable, Iterable, Iterator
 from urllib.parse import quote
 
+import ijson
+
 from triage.case.models import LinkConfidence
 from triage.links.find import Found, confidence_of, context_of, find_links
 from triage.links.normal import NotALink, parse_url
@@ -257,7 +259,6 @@ def _byte_length(text: str, chars: int) -> int:
 
 def extract_json(chunks: Iterator[bytes], limits: Limits) -> Extraction:
     """String values of a JSON document (or JSON lines), each with its path: chat exports."""
-    import ijson
 
     stream = _Counted(chunks, limits.text_cap)
     result = Extraction("json")

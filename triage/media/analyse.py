@@ -20,6 +20,7 @@ from typing import Any, BinaryIO, Callable
 
 from PIL import Image
 
+from triage.hashing.frames import FrameHashes
 from triage.hashing.perceptual import hash_picture
 from triage.media.decode import DecodeError, decode_picture
 from triage.media.exif import read_exif
@@ -53,6 +54,10 @@ class VideoInfo:
     scenes: int
     keyframes: list[Keyframe] = field(default_factory=list)
     filmstrip: bytes | None = None
+    frame_hashes: FrameHashes = field(default_factory=FrameHashes.empty)
+    """PDQ of a frame about every second (vPDQ's features), from the same decode."""
+    frame_step: int = 1
+    """Frames between two hashed frames."""
 
 
 @dataclass
@@ -83,11 +88,12 @@ class MediaAnalysis:
 
 def analyse(source: bytes | str | os.PathLike | BinaryIO, detected_type: str | None,
             derive: Callable[[Image.Image], Any] | None = None,
-            on_keyframes: Callable[[list[Image.Image]], None] | None = None) -> MediaAnalysis:
+            on_keyframes: Callable[[list[Image.Image], list[float | None]], None]
+            | None = None) -> MediaAnalysis:
     """All per-media values of a picture or video; `detected_type` is the sniffed media type.
 
     `derive`, if given, is called with a picture's decoded working image, and
-    `on_keyframes` with a video's keyframes, so that layers above
+    `on_keyframes` with a video's keyframes and their times, so that layers above
     (near-duplicate features, plugins) use the same single decode.
     """
     if detected_type and detected_type.startswith("video/"):
@@ -123,8 +129,8 @@ def analyse_picture(source: bytes | str | os.PathLike | BinaryIO,
 
 
 def analyse_video(source: bytes | str | os.PathLike | BinaryIO,
-                  on_keyframes: Callable[[list[Image.Image]], None] | None = None
-                  ) -> MediaAnalysis:
+                  on_keyframes: Callable[[list[Image.Image], list[float | None]], None]
+                  | None = None) -> MediaAnalysis:
     result = MediaAnalysis(kind="video")
     try:
         frames = read_video(source)
@@ -142,7 +148,8 @@ def analyse_video(source: bytes | str | os.PathLike | BinaryIO,
             pdq=hashes.pdq, pdq_quality=hashes.pdq_quality,
             featureless=hashes.pdq_quality < FEATURELESS_QUALITY, scene_start=frame.scene_start))
     if on_keyframes is not None and frames.keyframes:
-        on_keyframes([frame.picture for frame in frames.keyframes])
+        on_keyframes([frame.picture for frame in frames.keyframes],
+                     [frame.time for frame in frames.keyframes])
     informative = [f for f, k in zip(frames.keyframes, keyframes) if not k.featureless] or frames.keyframes
     strip = _evenly(informative, FILMSTRIP_FRAMES)
     result.width, result.height = frames.width, frames.height
@@ -150,7 +157,8 @@ def analyse_video(source: bytes | str | os.PathLike | BinaryIO,
     result.video = VideoInfo(
         duration=frames.duration, fps=frames.fps, frame_count=frames.frame_count,
         codec=frames.codec, scenes=frames.scenes, keyframes=keyframes,
-        filmstrip=filmstrip_jpeg([f.picture for f in strip]))
+        filmstrip=filmstrip_jpeg([f.picture for f in strip]),
+        frame_hashes=frames.frame_hashes, frame_step=frames.frame_step)
     return result
 
 

@@ -1,11 +1,13 @@
-"""Video: what OpenCV says about it, and a few keyframes chosen by scene change.
+"""Video: what OpenCV says about it, a PDQ hash a second, and keyframes chosen by scene change.
 
-A video is not decoded whole. Up to ``SAMPLE_LIMIT`` frames spread evenly over
-it are looked at: read one after another when they lie close together (short
-videos), otherwise reached by seeking, which decodes from the keyframe before
-each one, so a long video costs about as much as a short one. Each sample is
-kept only at working size (longest side 224-448, as a still is decoded), and
-a colour histogram of it says where scenes change.
+One decode serves everything: a frame a second (vPDQ's steady rate, see
+``triage.hashing.frames``) is hashed with PDQ as it passes, so a still taken
+at any moment lands near one of them; up to ``SAMPLE_LIMIT`` frames spread
+evenly over the video are kept at working size (longest side 224-448, as a
+still is decoded) as keyframe candidates, and a colour histogram of each
+says where scenes change. Frames are read one after another (decoding
+without colour conversion between wanted frames) unless wanted frames lie a
+group of pictures apart or more, where seeking saves work.
 
 Keyframes: one per scene (its middle sample, or the nearest one that is not
 near-blank), at most ``MAX_KEYFRAMES`` (the longest scenes win); when there
@@ -29,6 +31,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from triage.hashing.frames import FrameHashes
+from triage.hashing.perceptual import pdq_from_luma64
 from triage.media.decode import MIN_HASH_SIDE, WORKING_SIZE
 
 MIN_KEYFRAMES = 6
@@ -36,8 +40,17 @@ MAX_KEYFRAMES = 16
 SAMPLE_LIMIT = 120
 """Frames looked at per video, at most."""
 
-SEQUENTIAL_STEP = 4
-"""Read every frame (rather than seek) when samples are at most this many frames apart."""
+FRAME_SECONDS = 1.0
+"""Seconds between hashed frames (vPDQ's default rate)."""
+
+MAX_FRAME_HASHES = 14_400
+"""Frames hashed per video at most (four hours at one a second); longer videos are hashed sparser."""
+
+SEEK_GAP = 250
+"""Seek (rather than read every frame) when wanted frames lie more than this many frames apart
+on average: x264's default group of pictures, so a seek decodes less than reading on would.
+At a frame a second, reading on wins: on ThreatExchange's 720p H.264 samples a seek per
+second took 6-8 times as long as reading every frame (1.2 s against 0.2 s)."""
 
 SCENE_CUT = 0.35
 """Half the L1 distance (0-1) between consecutive samples' 64-bin colour histograms that starts a scene."""
@@ -82,12 +95,19 @@ class VideoFrames:
     keyframes: list[Frame] = field(default_factory=list)
     scenes: int = 0
     samples: int = 0
+    frame_hashes: FrameHashes = field(default_factory=FrameHashes.empty)
+    """PDQ of every `frame_step`-th frame (about one a second), in time order."""
+    frame_step: int = 1
 
 
 def read_video(source: bytes | str | os.PathLike | BinaryIO, *,
                min_keyframes: int = MIN_KEYFRAMES, max_keyframes: int = MAX_KEYFRAMES,
-               sample_limit: int = SAMPLE_LIMIT) -> VideoFrames:
-    """Probe a video and choose its keyframes; raises VideoError when it cannot be decoded."""
+               sample_limit: int = SAMPLE_LIMIT, frame_seconds: float = FRAME_SECONDS
+               ) -> VideoFrames:
+    """Probe a video, hash a frame a second and choose its keyframes, in one decode.
+
+    Raises VideoError when it cannot be decoded.
+    """
     _configure_cv2()
     capture, stream = _open(source)
     try:
@@ -95,7 +115,9 @@ def read_video(source: bytes | str | os.PathLike | BinaryIO, *,
         count = _positive(capture.get(cv2.CAP_PROP_FRAME_COUNT))
         frame_count = int(count) if count else None
         codec = _fourcc(capture.get(cv2.CAP_PROP_FOURCC))
-        samples = _samples(capture, frame_count, fps, max(sample_limit, max_keyframes))
+        reader = _Reader(capture, fps)
+        reader.read(frame_count, max(sample_limit, max_keyframes), frame_seconds)
+        samples = reader.samples
         if not samples:
             raise VideoError(f"no frame could be decoded (codec {codec or 'unknown'})")
         width, height = samples[0][2]
@@ -105,7 +127,8 @@ def read_video(source: bytes | str | os.PathLike | BinaryIO, *,
         duration = frame_count / fps if frame_count and fps else None
         return VideoFrames(width=width, height=height, fps=fps, frame_count=frame_count,
                            duration=duration, codec=codec, keyframes=keyframes,
-                           scenes=scenes, samples=len(samples))
+                           scenes=scenes, samples=len(samples),
+                           frame_hashes=reader.frame_hashes(), frame_step=reader.step)
     finally:
         capture.release()
         del stream
@@ -144,70 +167,116 @@ def _open(source) -> tuple[cv2.VideoCapture, BinaryIO | None]:
 Sample = tuple[int, Image.Image, tuple[int, int]]
 
 
-def _samples(capture: cv2.VideoCapture, frame_count: int | None, fps: float | None,
-             limit: int) -> list[Sample]:
-    if not frame_count:
-        return _read_unknown_length(capture, fps, limit)
-    wanted = sorted({int(k * frame_count / min(limit, frame_count)) for k in range(min(limit, frame_count))})
-    step = frame_count / len(wanted)
-    samples = (_read_sequential(capture, wanted) if step <= SEQUENTIAL_STEP
-               else _read_seeking(capture, wanted))
-    if not samples and wanted[0] != 0:
-        capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
-        samples = _read_sequential(capture, [0])
-    return samples
+class _Reader:
+    """One pass over a video: steady frames hashed, keyframe candidates kept as pictures.
 
+    Steady frames are vPDQ's: every `step`-th frame from the first, `step`
+    being the frames in `frame_seconds` (whole frames, at least 1), widened
+    for very long videos so that at most ``MAX_FRAME_HASHES`` are hashed.
+    Frames are read one after another (``grab`` decodes without converting
+    colours; only wanted frames are converted) unless wanted frames lie
+    more than ``SEEK_GAP`` frames apart: seeking decodes from the keyframe
+    before its target, so it only saves work when targets are farther apart
+    than a group of pictures.
+    """
 
-def _read_sequential(capture: cv2.VideoCapture, wanted: list[int]) -> list[Sample]:
-    samples: list[Sample] = []
-    targets = iter(wanted)
-    target = next(targets, None)
-    index = 0
-    while target is not None:
-        if index < target:
-            if not capture.grab():
-                break
-            index += 1
-            continue
-        ok, frame = capture.read()
-        if not ok or frame is None:
-            break
-        samples.append(_sample(index, frame))
-        index += 1
-        target = next(targets, None)
-    return samples
+    def __init__(self, capture: cv2.VideoCapture, fps: float | None) -> None:
+        self.capture = capture
+        self.fps = fps
+        self.step = 1
+        self.samples: list[Sample] = []
+        self._hashes: list[bytes] = []
+        self._quality: list[int] = []
+        self._times: list[float] = []
+        self._cuts: list[bool] = []
+        self._extra: list[bool] = []
+        self._previous: tuple[np.ndarray, np.ndarray] | None = None
 
+    def read(self, frame_count: int | None, limit: int, frame_seconds: float) -> None:
+        self.step = max(1, int(frame_seconds * self.fps)) if self.fps else UNKNOWN_LENGTH_STEP
+        if not frame_count:
+            self._read_unknown_length(limit)
+            return
+        self.step = max(self.step, math.ceil(frame_count / MAX_FRAME_HASHES))
+        steady = set(range(0, frame_count, self.step))
+        wanted = {int(k * frame_count / min(limit, frame_count)) for k in range(min(limit, frame_count))}
+        targets = sorted(steady | wanted)
+        if frame_count / len(targets) <= SEEK_GAP:
+            self._read_sequential(targets, steady, wanted)
+        else:
+            self._read_seeking(targets, steady, wanted)
+        if not self.samples and targets[0] != 0:
+            self.capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            self._read_sequential([0], {0}, {0})
 
-def _read_seeking(capture: cv2.VideoCapture, wanted: list[int]) -> list[Sample]:
-    samples: list[Sample] = []
-    failures = 0
-    for target in wanted:
-        if not capture.set(cv2.CAP_PROP_POS_FRAMES, target):
-            failures += 1
-        ok, frame = capture.read()
-        if not ok or frame is None:
-            failures += 1
-            if failures > 3 and not samples:
-                break
-            continue
-        samples.append(_sample(target, frame))
-    return samples
+    def frame_hashes(self) -> FrameHashes:
+        return FrameHashes.build(self._hashes, self._quality, self._times, self._cuts, self._extra)
 
+    def _visit(self, index: int, frame: np.ndarray, steady: bool, keep: bool) -> None:
+        """Hash every decoded frame (a candidate between steady frames as an extra: it was
+        decoded anyway, and a still between two steady frames may match it), keep candidates."""
+        if frame.ndim == 2:
+            frame = cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
+        if steady or keep:
+            self._hash(index, frame, extra=not steady)
+        if keep:
+            self.samples.append(_sample(index, frame))
 
-def _read_unknown_length(capture: cv2.VideoCapture, fps: float | None, limit: int) -> list[Sample]:
-    step = max(1, round(fps)) if fps else UNKNOWN_LENGTH_STEP
-    samples: list[Sample] = []
-    index = 0
-    while len(samples) < limit:
-        if index % step == 0:
-            ok, frame = capture.read()
+    def _hash(self, index: int, frame: np.ndarray, extra: bool = False) -> None:
+        """PDQ of the frame from a 64x64 area average, as a still's (see hashing.perceptual)."""
+        small = cv2.resize(frame, (64, 64), interpolation=cv2.INTER_AREA)
+        luma = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+        bits, quality = pdq_from_luma64(luma)
+        histogram = _histogram(small)
+        layout = _layout_of(luma.reshape(16, 4, 16, 4).mean(axis=(1, 3)))
+        cut = self._previous is not None and (
+            0.5 * float(np.abs(histogram - self._previous[0]).sum()) > SCENE_CUT
+            or float(np.mean(layout * self._previous[1])) < SCENE_CORRELATION)
+        self._previous = (histogram, layout)
+        self._hashes.append(np.packbits(bits).tobytes())
+        self._quality.append(quality)
+        self._times.append(index / self.fps if self.fps else float(index))
+        self._cuts.append(cut)
+        self._extra.append(extra)
+
+    def _read_sequential(self, targets: list[int], steady: set[int], wanted: set[int]) -> None:
+        index = 0
+        for target in targets:
+            while index < target:
+                if not self.capture.grab():
+                    return
+                index += 1
+            ok, frame = self.capture.read()
             if not ok or frame is None:
-                break
-            samples.append(_sample(index, frame))
-        elif not capture.grab():
-            break
-        index += 1
-    return samples
+                return
+            self._visit(index, frame, index in steady, index in wanted)
+            index += 1
+
+    def _read_seeking(self, targets: list[int], steady: set[int], wanted: set[int]) -> None:
+        failures = 0
+        for target in targets:
+            if not self.capture.set(cv2.CAP_PROP_POS_FRAMES, target):
+                failures += 1
+            ok, frame = self.capture.read()
+            if not ok or frame is None:
+                failures += 1
+                if failures > 3 and not self.samples:
+                    return
+                continue
+            self._visit(target, frame, target in steady, target in wanted)
+
+    def _read_unknown_length(self, limit: int) -> None:
+        """No frame count: every steady frame hashed, the first `limit` of them kept."""
+        index = 0
+        while len(self._hashes) < MAX_FRAME_HASHES:
+            if index % self.step == 0:
+                ok, frame = self.capture.read()
+                if not ok or frame is None:
+                    return
+                self._visit(index, frame, True, len(self.samples) < limit)
+            elif not self.capture.grab():
+                return
+            index += 1
 
 
 def _sample(index: int, frame: np.ndarray) -> Sample:
@@ -225,7 +294,9 @@ def _sample(index: int, frame: np.ndarray) -> Sample:
 def _choose(samples: list[Sample], min_keyframes: int,
             max_keyframes: int) -> tuple[list[tuple[int, bool]], int]:
     """Indices into `samples` of the keyframes, in time order, each with whether it opens a cut scene."""
-    arrays = [np.asarray(p) for _, p, _ in samples]
+    # A quarter-size copy (every fourth pixel's area average) is plenty for colour
+    # statistics and costs a sixteenth; measured in bench/video.py.
+    arrays = [np.asarray(p.reduce(4) if min(p.size) >= 64 else p) for _, p, _ in samples]
     hists = [_histogram(a) for a in arrays]
     layouts = [_layout(p) for _, p, _ in samples]
     contrast = [float(a.mean(axis=2).std()) for a in arrays]
@@ -271,7 +342,11 @@ def _representative(part: range, contrast: list[float]) -> int:
 
 def _layout(picture: Image.Image) -> np.ndarray:
     """16x16 greyscale, zero mean and unit variance (all zero for a flat frame: it never correlates)."""
-    grey = np.asarray(picture.convert("L").resize((16, 16), Image.Resampling.BOX), dtype=np.float64)
+    return _layout_of(np.asarray(picture.convert("L").resize((16, 16), Image.Resampling.BOX)))
+
+
+def _layout_of(grey16: np.ndarray) -> np.ndarray:
+    grey = np.asarray(grey16, dtype=np.float64)
     spread = grey.std()
     return (grey - grey.mean()) / spread if spread > 1.0 else np.zeros_like(grey)
 

@@ -9,6 +9,7 @@ still come back to the ingesting process, which alone writes the case.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import multiprocessing
 import os
@@ -78,6 +79,50 @@ class ClusterError(Exception):
     """The Dask cluster cannot be reached or has no workers, with the reason."""
 
 
+def check_cluster_address(address: str, insecure: bool = False) -> None:
+    """Refuse a scheduler reached in clear text across machines, unless `insecure`.
+
+    Dask's `tcp://` carries the evidence's paths and every hash unencrypted
+    and unauthenticated; on loopback nothing leaves the machine. Across
+    machines a lab uses `tls://` with certificates (Dask's
+    `distributed.comm.tls.*` settings, and `distributed.comm.require-encryption`).
+    Host names other than localhost count as remote: resolving them would
+    ask the network.
+    """
+    scheme, sep, rest = address.partition("://")
+    if not sep:
+        scheme, rest = "tcp", address  # Dask's default protocol
+    if scheme == "tls" or insecure:
+        return
+    host = rest.rsplit(":", 1)[0] if not rest.startswith("[") else rest[1:].split("]")[0]
+    if host == "localhost" or _is_loopback(host):
+        return
+    raise ClusterError(f"{address}: a plain {scheme}:// cluster on another machine sends "
+                       "evidence paths and hashes unencrypted and lets anyone on the network "
+                       "join; use tls:// with certificates (README: A lab), or give "
+                       "--insecure-cluster on a network you trust")
+
+
+def _check_tls_settings(address: str) -> None:
+    """A tls:// cluster needs this machine's certificate settings (Dask's config); say so
+    rather than let Dask fail on a missing SSL context."""
+    if not address.startswith("tls://"):
+        return
+    from distributed.security import Security
+
+    if Security().get_connection_args("client").get("ssl_context") is None:
+        raise ClusterError(f"{address}: TLS needs this machine's certificates in Dask's "
+                           "settings (~/.config/dask/distributed.yaml: distributed.comm.tls."
+                           "ca-file, client.cert and client.key; see README: A lab)")
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class DaskExecutor:
     """The work of `LocalExecutor`, on the workers of a Dask distributed cluster.
 
@@ -90,12 +135,15 @@ class DaskExecutor:
     `workers` counts worker threads: the pipeline keeps each one busy.
     """
 
-    def __init__(self, address: str, connect_timeout: float = 30, wait_for_workers: float = 60):
+    def __init__(self, address: str, connect_timeout: float = 30, wait_for_workers: float = 60,
+                 insecure: bool = False):
+        check_cluster_address(address, insecure)
         try:
             from distributed import Client
         except ImportError as exc:
             raise ClusterError("ingest on a cluster needs Dask distributed "
                                "(pip install 'triage[lab]')") from exc
+        _check_tls_settings(address)
         try:
             self._client = Client(address, timeout=connect_timeout, set_as_default=False)
         except (OSError, TimeoutError) as exc:
@@ -186,6 +234,13 @@ class _ClusterFuture(Future):
 
 _one_at_a_time = threading.Lock()
 _worker_run: str | None = None
+_new_run_hooks: list[Callable[[], None]] = []
+
+
+def on_new_run(hook: Callable[[], None]) -> None:
+    """Call `hook` in a cluster worker before the first task of each new ingest run: how
+    work functions drop per-run memory without this module knowing them."""
+    _new_run_hooks.append(hook)
 
 
 def _run_in_worker(fn: Callable[..., Any], run: str, serialised: bool, *args: Any) -> Any:
@@ -207,8 +262,7 @@ def _run_in_worker(fn: Callable[..., Any], run: str, serialised: bool, *args: An
 def _run_for(fn: Callable[..., Any], run: str, *args: Any) -> Any:
     global _worker_run
     if run != _worker_run:
-        from triage.pipeline import work
-
-        work.forget_analysed()
+        for hook in _new_run_hooks:
+            hook()
         _worker_run = run
     return fn(*args)

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from triage.case.audit import append_audit
 from triage.case.clock import utcnow
-from triage.case.gallery import rank_found_order
+from triage.review.gallery import rank_found_order
 from triage.case.models import (
     CHAIN_SEPARATOR,
     AuditEntry,
@@ -37,12 +37,15 @@ from triage.case.models import (
     LinkScan,
     Media,
     Partition,
+    VideoFrames,
     WorkStatus,
 )
 from triage.case.store import CaseStore, current_examiner
 from triage.case.thumbnails import FILMSTRIP, THUMBNAIL
 from triage.evidence import (
     CarveArea,
+    ContentError,
+    ContentReader,
     EvidenceError,
     FileRecord,
     PartitionRecord,
@@ -50,6 +53,7 @@ from triage.evidence import (
     open_source,
     walk,
 )
+from triage.hashing.frames import PACKED_FORMAT
 from triage.hashsets import match_case
 from triage.media.sniff import extension_mismatch, media_kind
 from triage.pipeline.content import PASSWORDS, locator, locator_query
@@ -61,9 +65,10 @@ from triage.pipeline.work import (
     EvidenceHashResult,
     FileJob,
     FileResult,
+    ImageHashJob,
     has_image_hash,
-    hash_evidence,
     process_files,
+    submit_image_hash,
     warm_up,
 )
 from triage.plugins.recording import RunRecorder
@@ -75,6 +80,7 @@ HASHED_KINDS = (EntryKind.FILE, EntryKind.VIRTUAL, EntryKind.LINK)  # a link's c
 INSERT_BATCH = 5000
 PAGE = 2000
 QUEUED_PER_WORKER = 6  # jobs in flight per worker: they stay busy while a batch is written
+WAITING_PER_QUEUE = 4  # finished jobs held back (times the queue) for a slow earlier one
 
 
 @dataclass
@@ -202,12 +208,12 @@ class Ingest:
             with self.store.session() as session:
                 rank_found_order(session)  # the gallery's "order found"
             match_case(self.store, self.examiner)  # hash sets: every media, all sets
-            if self.options.analyse_media and summary.files_hashed:
-                from triage.pipeline.cluster import build_stacks
+            if self.options.analyse_media and (summary.files_hashed or self._unstacked_media()):
+                from triage.pipeline.stacking import build_stacks
 
                 build_stacks(self.store, self.examiner)
             if self.options.analyse_media:  # not --hashes-only: `triage links scan` does it later
-                from triage.links.scan import scan_links  # links in text, HTML, chats, histories
+                from triage.pipeline.link_scan import scan_links  # links in text, HTML, chats, histories
 
                 scan_links(self.store, self.examiner, progress=self.progress, cancel=self.cancel)
         with self.store.session() as session:
@@ -218,6 +224,15 @@ class Ingest:
                 select(func.count()).select_from(File).where(File.status == WorkStatus.ERROR)
             )
         return summary
+
+    def _unstacked_media(self) -> bool:
+        """Whether an analysed picture or video has no stack yet: the run that hashed it
+        was killed before the stacks were built, and this one hashes nothing new."""
+        with self.store.reading() as session:
+            return session.scalar(select(Media.id).where(
+                Media.stack_id.is_(None),
+                or_(Media.phash.is_not(None) & Media.pdq.is_not(None),
+                    Media.id.in_(select(Keyframe.media_id)))).limit(1)) is not None
 
     def _use_passwords(self) -> None:
         """Keep new passwords in the case and open again what they may now open.
@@ -281,7 +296,7 @@ class Ingest:
 
     # -- evidence hashes ----------------------------------------------------------------
 
-    def _submit_evidence_hashes(self, executor: Executor) -> list[tuple[int, Future]]:
+    def _submit_evidence_hashes(self, executor: Executor) -> list[tuple[int, ImageHashJob]]:
         """(evidence id, its image hash job) for every evidence not hashed yet; a hash
         started before the case was opened (`start_image_hashes`) is taken, not redone."""
         with self.store.session() as session:
@@ -292,48 +307,77 @@ class Ingest:
             early = self._image_hashes
             self._image_hashes = {}  # once: after a worker was lost they are run again
             jobs = [(e.id, early.pop((e.format, tuple(e.paths)), None)
-                     or executor.submit(hash_evidence, e.format, e.paths))
+                     or submit_image_hash(executor, e.format, e.paths))
                     for e in pending]
         for job in early.values():  # evidence the case already had hashed
             job.cancel()
         return jobs
 
-    def _collect_evidence_hashes(self, jobs: list[tuple[int, Future]], wait_for_all: bool) -> int:
-        """Record image hashes as they finish (waiting for them is a stage of its own);
-        returns how many were lost with a dead worker (they stay pending)."""
-        evidence = {job: evidence_id for evidence_id, job in jobs if not job.cancelled()}
-        pending = set(evidence)
-        tracker = ProgressTracker("image hashes", len(pending), 0, self.progress)
-        lost = 0
-        while pending:
-            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-            for job in done:
-                if not job.cancelled():
-                    try:
-                        self._record_evidence_hash(evidence[job], job.result())
-                    except WORKER_LOST:
-                        lost += 1
-                tracker.advance(1, 0)
-            if not wait_for_all or self.cancel.is_set():
-                break
+    def _collect_evidence_hashes(self, jobs: list[tuple[int, ImageHashJob]],
+                                 wait_for_all: bool) -> int:
+        """Record image hashes as they finish (waiting for them is a stage of its own, its
+        progress in bytes read by the workers); returns how many were lost with a dead
+        worker (they stay pending)."""
+        running = {job.future: (evidence_id, job) for evidence_id, job in jobs
+                   if not job.future.cancelled()}
+        sizes = self._evidence_sizes([evidence_id for evidence_id, _ in running.values()])
+        read_already = sum(job.progress.bytes_done() for _, job in running.values())
+        tracker = ProgressTracker("image hashes", len(running), sum(sizes.values()),
+                                  self.progress, bytes_done=read_already)
+        finished_bytes, lost, pending = 0, 0, set(running)
+        try:
+            while pending:
+                done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in done:
+                    evidence_id, _ = running[future]
+                    finished_bytes += sizes.get(evidence_id, 0)
+                    if not future.cancelled():
+                        try:
+                            self._record_evidence_hash(evidence_id, future.result())
+                        except WORKER_LOST:
+                            lost += 1
+                read = finished_bytes + sum(running[f][1].progress.bytes_done() for f in pending)
+                tracker.advance(len(done), max(0, read - tracker.bytes_done))
+                if not wait_for_all or self.cancel.is_set():
+                    break
+        finally:
+            for _, job in running.values():
+                job.progress.close()
         tracker.emit()
         return lost
 
+    def _evidence_sizes(self, evidence_ids: list[int]) -> dict[int, int]:
+        with self.store.reading() as session:
+            return {evidence_id: size or 0 for evidence_id, size in session.execute(
+                select(Evidence.id, Evidence.size).where(Evidence.id.in_(evidence_ids)))}
+
     def _record_evidence_hash(self, evidence_id: int, result: EvidenceHashResult) -> None:
+        if result.damaged and self._pending_file_count(evidence_id):
+            return  # cancelled before its files were read: hashed again when resumed, then marked
         with self.store.session() as session:
             evidence = session.get(Evidence, evidence_id)
             evidence.sha256, evidence.md5 = result.sha256, result.md5
             evidence.stored_md5 = result.stored_md5
             evidence.hash_status = WorkStatus.ERROR if result.error else WorkStatus.DONE
-            if result.error:
-                evidence.error = result.error
-            elif result.stored_md5 and result.stored_md5 != result.md5:
-                evidence.error = (f"image MD5 {result.md5} differs from the MD5 stored at "
-                                  f"acquisition {result.stored_md5}")
+            problems = [result.error] if result.error else []
+            if not result.error and result.stored_md5 and result.stored_md5 != result.md5:
+                problems.append(f"image MD5 {result.md5} differs from the MD5 stored at "
+                                f"acquisition {result.stored_md5}")
+            if result.warning:
+                problems.append(result.warning)
+            if problems:
+                evidence.error = "; ".join(problems)
+            damaged = _mark_damaged_files(session, evidence_id, result.damaged)
             append_audit(session, self.examiner, "evidence.hash",
                          target=f"evidence:{evidence.id}",
                          after={"sha256": result.sha256, "md5": result.md5,
-                                "stored_md5": result.stored_md5, "error": evidence.error})
+                                "stored_md5": result.stored_md5, "error": evidence.error,
+                                **({"damaged_files": damaged} if result.damaged else {})})
+
+    def _pending_file_count(self, evidence_id: int) -> int:
+        with self.store.reading() as session:
+            return session.scalar(select(func.count()).select_from(File).where(
+                File.evidence_id == evidence_id, File.status == WorkStatus.PENDING))
 
     # -- file content -------------------------------------------------------------------
 
@@ -342,16 +386,18 @@ class Ingest:
         items, nbytes = self._pending_totals()
         tracker = ProgressTracker("hash", items, nbytes, self.progress)
         names: dict[int, tuple[str, int]] = {}
-        in_flight: dict[Future, FileBatch] = {}
+        in_flight: dict[Future, tuple[int, FileBatch]] = {}  # -> (order submitted, batch)
         retries: deque[FileBatch] = deque()  # after a worker died
         results: list[FileResult] = []
+        order = _InOrder()
         last_commit = time.monotonic()
         jobs = self._pending_jobs(names)
         exhausted = False
         queue_length = executor.workers * QUEUED_PER_WORKER
         while True:
             while (not self.cancel.is_set() and len(in_flight) < queue_length
-                   and not any(task.retried for task in in_flight.values())):
+                   and order.waiting < queue_length * WAITING_PER_QUEUE
+                   and not any(task.retried for _, task in in_flight.values())):
                 if retries:  # alone, so that if it kills a worker it is the one to blame
                     if in_flight:
                         break
@@ -367,8 +413,9 @@ class Ingest:
                 limits = (options.containers if task.containers
                           else replace(options.containers, open_containers=False))
                 in_flight[executor.submit(process_files, task.batch, task.analyse, plugins,
-                                          limits, task.trying is not None)] = task
+                                          limits, task.trying is not None)] = (order.next(), task)
             if not in_flight:
+                results.extend(order.flush())
                 if not self._fanned_out or self.cancel.is_set():
                     break
                 # Archives were listed for the pool: their files are pending rows now.
@@ -378,8 +425,9 @@ class Ingest:
                 continue
             done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
             for future in done:
-                task = in_flight.pop(future)
+                sequence, task = in_flight.pop(future)
                 if future.cancelled():
+                    order.put(sequence, [])
                     continue
                 try:
                     batch_results = task.noted(future.result())
@@ -397,7 +445,7 @@ class Ingest:
                         self._try_plugins_alone(task, retries, names)
                     if task.trying is not None:  # innocent; its file was stored already
                         batch_results = []
-                results.extend(batch_results)
+                results.extend(order.put(sequence, batch_results))
                 self._fanned_out |= any(r.fanned_out for r in batch_results)
                 tracker.advance(len(batch_results), sum(names[r.file_id][1] for r in batch_results))
             if self.cancel.is_set():
@@ -407,6 +455,7 @@ class Ingest:
                             or time.monotonic() - last_commit >= options.commit_seconds):
                 self._write_results(results, names, summary)
                 results, last_commit = [], time.monotonic()
+        results.extend(order.flush())
         if results:
             self._write_results(results, names, summary)
         tracker.emit()
@@ -578,6 +627,46 @@ class FileBatch:
                 for r in results]
 
 
+class _InOrder:
+    """Hands batch results on in the order the batches were submitted, whatever order the
+    workers finish them in.
+
+    Content rows and the rows of items found in containers get their ids as
+    results are written; written in file order, they get the same ids with
+    one worker or many and in a resumed run, so stack ids, file ids and
+    exports are identical from run to run.
+    """
+
+    def __init__(self) -> None:
+        self._submitted = 0
+        self._due = 0
+        self._ready: dict[int, list[FileResult]] = {}
+
+    @property
+    def waiting(self) -> int:
+        return len(self._ready)
+
+    def next(self) -> int:
+        self._submitted += 1
+        return self._submitted - 1
+
+    def put(self, sequence: int, results: list[FileResult]) -> list[FileResult]:
+        """Take one batch's results; return those now due, in order."""
+        self._ready[sequence] = results
+        due = []
+        while self._due in self._ready:
+            due.extend(self._ready.pop(self._due))
+            self._due += 1
+        return due
+
+    def flush(self) -> list[FileResult]:
+        """Everything still waiting (a cancelled run), in order; nothing is in flight."""
+        due = [r for sequence in sorted(self._ready) for r in self._ready[sequence]]
+        self._ready.clear()
+        self._due = self._submitted
+        return due
+
+
 def _decode_crash_noted(result: FileResult, analysis_type) -> FileResult:
     """A picture or video hashed without its decode says why; a container whose items were
     (one of them killed the decoder) says so as its note."""
@@ -681,6 +770,40 @@ def _area_row(evidence_id: int, partition_id: int | None, area: CarveArea) -> di
         "carve_area": {"runs": [list(run) for run in area.runs], "end": area.end},
         "carved_offset": area.runs[0][0],
     }
+
+
+def _mark_damaged_files(session: Session, evidence_id: int,
+                        damaged: tuple[tuple[int, int], ...]) -> int:
+    """Give an error to every file whose stored data overlaps image data that fails its
+    checksum, and return how many. Their extents are looked up again only here, for
+    evidence that has such damage: the walk and the workers never pay for it. The
+    content hash is kept (it is what the image holds now), named as damaged."""
+    if not damaged:
+        return 0
+    rows = session.execute(locator_query(File.id).where(
+        File.evidence_id == evidence_id, File.outer_id.is_(None),
+        File.meta_addr.is_not(None), File.status != WorkStatus.ERROR,
+        File.kind.in_(HASHED_KINDS))).all()
+    reader, updates = ContentReader(), []
+    try:
+        for row in rows:
+            try:
+                touched = reader.touched_range(locator(row), list(damaged))
+            except (ContentError, EvidenceError, OSError) as exc:
+                touched, why = None, str(exc)
+                updates.append({"id": row.id, "status": WorkStatus.ERROR,
+                                "error": f"cannot tell whether its data lies in the damaged "
+                                         f"image chunks: {why}"})
+            if touched:
+                updates.append({"id": row.id, "status": WorkStatus.ERROR, "error": (
+                    f"content lies partly in image data that fails its checksum (bytes "
+                    f"{touched[0]}-{touched[1] - 1}); libewf read it as zeros, so its "
+                    f"hashes are of the damaged content")})
+    finally:
+        reader.close()
+    if updates:
+        session.execute(update(File), updates)
+    return len(updates)
 
 
 def _insert_items(session: Session, containers: list[FileResult],
@@ -828,6 +951,13 @@ def _record_analyses(session: Session, analysed: dict[str, MediaAnalysis],
     ]
     if keyframes:
         session.execute(insert(Keyframe), keyframes)
+    frames = [
+        {"media_id": i, "step": video.frame_step, "count": len(video.frame_hashes),
+         "format": PACKED_FORMAT, "frames": video.frame_hashes.pack()}
+        for i in missing if (video := analysed[ids[i]].video) and len(video.frame_hashes)
+    ]
+    if frames:
+        session.execute(insert(VideoFrames), frames)
 
 
 def _analysis_values(media_id: int, analysis: MediaAnalysis) -> dict:

@@ -2,7 +2,7 @@
 
 The partial matches (only part of one picture is in the other) are those a
 person should look at before a category given to the stack reaches them.
-Kept apart from `triage.pipeline.cluster` so that the desktop application can
+Kept apart from `triage.pipeline.stacking` so that the desktop application can
 name matches without loading the stacking code (SciPy, OpenCV) at start-up:
 `how_matched` loads it when it runs, on a reader thread.
 """
@@ -21,9 +21,11 @@ def how_matched(session, representative: int, members: list[int]) -> dict[int, s
     that channel's radius, as `StackSettings` defaults them), or THROUGH_ANOTHER where none
     does (it joined through another member, or by local features alone). Read-time:
     nothing is stored."""
+    # numpy, SciPy and OpenCV behind these take 1.3 s to import: the GUI imports this module
+    # at start-up, and pays only when a stack's detail is first shown.
     import numpy as np
 
-    from triage.pipeline.cluster import rows_of
+    from triage.pipeline.stacking import rows_of
     from triage.similarity.stacks import CHANNELS, StackSettings, channel_distances
 
     settings = StackSettings()

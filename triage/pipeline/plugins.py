@@ -53,7 +53,8 @@ def answer_media(jobs: list[MediaJob], specs: tuple[PluginSpec, ...]
     """In a worker: read and decode each item once, feed the plugins; (answers, unreadable).
 
     A picture goes to picture plugins, a video's keyframes to video
-    classifiers; an item no loaded plugin takes is not read at all.
+    classifiers and, frame by frame, to picture plugins; an item no loaded
+    plugin takes is not read at all.
     """
     runners, unreadable = BatchedRunners(specs), 0
     for job in jobs:
@@ -62,7 +63,7 @@ def answer_media(jobs: list[MediaJob], specs: tuple[PluginSpec, ...]
         try:
             data = b"".join(_shared_reader().chunks(job.where))
             if job.video:
-                runners.feed_video(str(job.media_id), _keyframes(data))
+                runners.feed_video(str(job.media_id), *_keyframes(data))
             else:
                 runners.feed(str(job.media_id), _picture(data), data)
         except (_Unreadable, ContentError, EvidenceError, OSError):
@@ -84,11 +85,13 @@ def _picture(data: bytes):
         raise _Unreadable from exc
 
 
-def _keyframes(data: bytes) -> list:
+def _keyframes(data: bytes) -> tuple[list, list]:
+    """A video's keyframes and their times."""
     from triage.media.video import read_video
 
     try:
-        return [frame.picture for frame in read_video(data).keyframes]
+        keyframes = read_video(data).keyframes
+        return [frame.picture for frame in keyframes], [frame.time for frame in keyframes]
     except Exception as exc:  # VideoError, and OpenCV's own on damaged streams
         raise _Unreadable from exc
 

@@ -33,12 +33,14 @@ class ProgressTracker:
     """Counts work done, smooths the rate, and emits at most a few events a second."""
 
     def __init__(self, stage: str, items_total: int, bytes_total: int,
-                 callback: ProgressCallback | None, interval: float = 0.25):
+                 callback: ProgressCallback | None, interval: float = 0.25,
+                 bytes_done: int = 0):
+        """`bytes_done`: what was done before the tracking began (not counted in the rate)."""
         self.stage, self.items_total, self.bytes_total = stage, items_total, bytes_total
-        self.items_done = self.bytes_done = 0
+        self.items_done, self.bytes_done = 0, bytes_done
         self._callback, self._interval = callback, interval
         self._start = self._last_emit = self._last_sample = time.monotonic()
-        self._last_bytes = 0
+        self._first_bytes = self._last_bytes = bytes_done
         self._rate = 0.0
 
     def advance(self, items: int, nbytes: int, message: str = "") -> None:
@@ -57,7 +59,8 @@ class ProgressTracker:
         if not self._callback:
             return
         elapsed = time.monotonic() - self._start
-        rate = self._rate or (self.bytes_done / elapsed if elapsed > 0 else 0.0)
+        rate = self._rate or ((self.bytes_done - self._first_bytes) / elapsed if elapsed > 0
+                              else 0.0)
         left = self.bytes_total - self.bytes_done
         eta = left / rate if rate > 0 else None
         self._callback(Progress(self.stage, self.items_done, self.items_total, self.bytes_done,

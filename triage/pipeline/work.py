@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from functools import partial
@@ -29,6 +30,7 @@ from triage.evidence import (
 from triage.evidence.containers import Chunks, container_kind_by_place, spool
 from triage.hashing.digests import MultiHasher, digest_chunks
 from triage.media.sniff import HEAD_SIZE, media_kind, sniff
+from triage.pipeline.executors import Executor, on_new_run
 from triage.pipeline.expand import (
     ContainerLimits,
     Scope,
@@ -42,7 +44,6 @@ from triage.pipeline.results import FileResult
 
 if TYPE_CHECKING:
     from triage.media.analyse import MediaAnalysis
-    from triage.pipeline.executors import Executor
     from triage.plugins.batches import BatchedRunners
     from triage.plugins.loading import PluginSpec
 
@@ -62,6 +63,8 @@ class EvidenceHashResult:
     md5: str | None = None
     stored_md5: str | None = None
     error: str | None = None
+    damaged: tuple[tuple[int, int], ...] = ()  # byte ranges whose chunk checksum fails (EWF)
+    warning: str | None = None  # the hash stands, but something about the image is wrong
 
 
 _reader: ContentReader | None = None
@@ -263,6 +266,9 @@ def forget_analysed() -> None:
     _analysed.clear()
 
 
+on_new_run(forget_analysed)
+
+
 def _remember(sha256: str) -> None:
     if len(_analysed) > 500_000:  # bound the memory of a long run; a repeat costs one decode
         _analysed.clear()
@@ -334,12 +340,18 @@ def has_image_hash(format: str) -> bool:
 
 
 def hash_evidence(format: str, paths: list[str],
-                  progress: Callable[[int, int], None] | None = None) -> EvidenceHashResult:
+                  progress: Callable[[int, int], None] | None = None,
+                  progress_file: str | None = None) -> EvidenceHashResult:
     """SHA-256 and MD5 of the whole image; for E01 also the MD5 stored at acquisition.
-    `progress(bytes_done, bytes_total)` is called as it goes (a terabyte takes hours)."""
+    `progress(bytes_done, bytes_total)` is called as it goes (a terabyte takes hours); in a
+    worker process, the bytes done go to `progress_file` (see `ImageHashProgress`) instead."""
+    if progress is None and progress_file:
+        progress = _file_reporter(progress_file)
+    check = None
     try:
         source = open_source(format, paths)
         try:
+            check = source.start_checksum_check()
             # SHA-256 is the record; MD5 only where the format stored one at acquisition
             # to compare with (E01): on a raw image it would cost more than SHA-256 itself.
             stored = source.stored_md5()
@@ -349,7 +361,10 @@ def hash_evidence(format: str, paths: list[str],
                 chunks = _counted(chunks, source.size, progress)
             digests, _ = digest_chunks(chunks, algorithms=algorithms)
             missing = sum(end - start for start, end in source.bad_ranges)
+            damaged, warning = check.result() if check else ([], None)
         finally:
+            if check:
+                check.stop()
             source.close()
     except (EvidenceError, OSError) as exc:
         return EvidenceHashResult(error=f"cannot hash evidence: {exc}")
@@ -358,7 +373,17 @@ def hash_evidence(format: str, paths: list[str],
             stored_md5=stored,
             error=f"cannot hash evidence: {missing} bytes of the image could not be read "
                   f"(a segment is missing or damaged)")
-    return EvidenceHashResult(digests.sha256, digests.md5, stored)
+    if damaged:
+        warning = (f"{len(damaged)} chunk run(s) of the image fail their checksum and read as "
+                   f"zeros ({damaged_ranges(damaged)}); files stored there carry an error")
+    return EvidenceHashResult(digests.sha256, digests.md5, stored,
+                              damaged=tuple(damaged), warning=warning)
+
+
+def damaged_ranges(ranges, shown: int = 3) -> str:
+    """Byte ranges as an examiner reads them: 'bytes 98304-131071, ...' (last byte included)."""
+    text = ", ".join(f"bytes {start}-{end - 1}" for start, end in ranges[:shown])
+    return text + (f" and {len(ranges) - shown} more" if len(ranges) > shown else "")
 
 
 def _counted(chunks, total: int, progress: Callable[[int, int], None]):
@@ -369,7 +394,73 @@ def _counted(chunks, total: int, progress: Callable[[int, int], None]):
         yield chunk
 
 
-EarlyImageHashes = dict[tuple[str, tuple[str, ...]], Future]  # (format, paths) -> hash job
+class ImageHashProgress:
+    """How far a worker process has read an image it hashes, for the ingest's progress bar.
+
+    The hash runs in a worker for hours on a large image; its bytes done go
+    into a small file that the ingesting process reads while it waits (a
+    pipe or a manager would need a channel the executor does not give, and
+    must not be a socket). A worker on another machine (Dask) finds no such
+    file and reports nothing: the bar then counts images only.
+    """
+
+    def __init__(self) -> None:
+        descriptor, self.path = tempfile.mkstemp(prefix="triage-image-hash-", suffix=".progress")
+        os.close(descriptor)
+
+    def bytes_done(self) -> int:
+        try:
+            with open(self.path, "rb") as handle:
+                return int.from_bytes(handle.read(8), "little")
+        except OSError:
+            return 0
+
+    def close(self) -> None:
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+
+def _file_reporter(path: str, every_s: float = 0.5) -> Callable[[int, int], None] | None:
+    """A `progress` callback writing the bytes done into `path`, if it exists here."""
+    if not os.path.exists(path):  # never created here: see ImageHashProgress
+        return None
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= every_s or done >= total:
+            last[0] = now
+            try:
+                descriptor = os.open(path, os.O_WRONLY)
+                try:
+                    os.pwrite(descriptor, done.to_bytes(8, "little"), 0)
+                finally:
+                    os.close(descriptor)
+            except OSError:
+                pass
+
+    return report
+
+
+@dataclass(frozen=True)
+class ImageHashJob:
+    future: Future
+    progress: ImageHashProgress
+
+    def cancel(self) -> None:
+        self.future.cancel()
+        self.progress.close()
+
+
+def submit_image_hash(executor: Executor, format: str, paths: list[str]) -> ImageHashJob:
+    progress = ImageHashProgress()
+    return ImageHashJob(executor.submit(hash_evidence, format, paths, None, progress.path),
+                        progress)
+
+
+EarlyImageHashes = dict[tuple[str, tuple[str, ...]], ImageHashJob]  # (format, paths) -> job
 
 
 def start_image_hashes(executor: Executor, paths: list[Path | str]) -> EarlyImageHashes:
@@ -388,5 +479,5 @@ def start_image_hashes(executor: Executor, paths: list[Path | str]) -> EarlyImag
             continue  # `Ingest.add` registers it with its error
         if has_image_hash(format):
             names = tuple(str(p.absolute()) for p in segments)
-            jobs[(format, names)] = executor.submit(hash_evidence, format, list(names))
+            jobs[(format, names)] = submit_image_hash(executor, format, list(names))
     return jobs

@@ -36,8 +36,10 @@ class Kind(str, enum.Enum):
     `IMAGE_CLASSIFIER`: scores for a picture. `DETECTOR`: scores and boxes
     for a picture. `VIDEO_CLASSIFIER`: scores for a video, from its
     keyframes (one per scene, 6 to 16, chosen by Triage): each item is a
-    list of RGB arrays, as `Input.RGB` describes. Video classifiers run with
-    `triage plugins run` (not yet inside ingest).
+    list of RGB arrays, as `Input.RGB` describes. Both run inside ingest's one
+    decode and with `triage plugins run`. A picture plugin also gets each
+    keyframe of a video as a picture; the video's answer is its highest
+    frame's (by the manifest's `relevance` labels, else by any score).
     """
 
     IMAGE_CLASSIFIER = "image-classifier"

@@ -2,14 +2,17 @@
 
 Ingest's worker feeds each picture from its single decode as it is made;
 a plugin runs whenever it has a full batch, and once more for what is left
-when the worker's job is done. Runners are kept per run and plugin, so a
-worker that takes many jobs loads each plugin once, and a plugin that
-failed stays disabled in that worker for the rest of the run.
+when the worker's job is done. A video's keyframes go to video classifiers
+as one item, and to picture plugins frame by frame: the video's answer from
+a picture plugin is its highest frame's (by the manifest's `relevance`
+labels, else by any score), with that frame's time. Runners are kept per
+run and plugin, so a worker that takes many jobs loads each plugin once, and
+a plugin that failed stays disabled in that worker for the rest of the run.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PIL import Image
@@ -50,8 +53,9 @@ class BatchedRunners:
 
     def __init__(self, specs: tuple[PluginSpec, ...] | list[PluginSpec], threads: int = 1):
         self.runners = [_runner(spec, threads) for spec in specs]
-        self._pending: dict[str, list[tuple[str, Any]]] = {r.name: [] for r in self.runners}
+        self._pending: dict[str, list[tuple[Any, Any]]] = {r.name: [] for r in self.runners}
         self._outcomes: dict[str, list[Outcome]] = {}
+        self._frames: dict[tuple[str, str], list[tuple[float | None, Outcome]]] = {}
 
     @property
     def wants_pictures(self) -> bool:
@@ -59,20 +63,29 @@ class BatchedRunners:
 
     @property
     def wants_videos(self) -> bool:
-        return any(r.active and r.takes_videos for r in self.runners)
+        """Video classifiers take a video, and picture plugins its keyframes one by one."""
+        return any(r.active and not r.takes_bytes for r in self.runners)
 
     def feed(self, key: str, picture: Image.Image | None, data: bytes | None = None) -> None:
         """A picture (its working picture from the one decode, and its bytes) for picture plugins."""
         self._feed(key, False, lambda runner: runner.prepare(picture, data))
 
-    def feed_video(self, key: str, keyframes: list[Image.Image]) -> None:
-        """A video's keyframes, for video classifiers."""
+    def feed_video(self, key: str, keyframes: list[Image.Image],
+                   times: list[float | None] | None = None) -> None:
+        """A video's keyframes (and their times in seconds): one item for video classifiers,
+        each frame an item for picture plugins."""
         self._feed(key, True, lambda runner: runner.prepare_video(keyframes))
+        times = list(times) if times is not None else [None] * len(keyframes)
+        for picture, time in zip(keyframes, times):
+            self._feed(_Frame(key, time), False, lambda runner: runner.prepare(picture, None),
+                       to_bytes_plugins=False)
 
-    def _feed(self, key: str, video: bool, prepare) -> None:
+    def _feed(self, key, video: bool, prepare, to_bytes_plugins: bool = True) -> None:
         for runner in self.runners:
             if runner.active and runner.takes_videos != video:
                 continue
+            if not to_bytes_plugins and runner.active and runner.takes_bytes:
+                continue  # a video frame has no file bytes of its own
             if not runner.active:
                 if not runner.reported:  # a load failure, told once per worker with an item
                     runner.reported = True
@@ -96,8 +109,25 @@ class BatchedRunners:
         for runner in self.runners:
             if self._pending[runner.name]:
                 self._run(runner)
-        outcomes, self._outcomes = self._outcomes, {}
+        for (name, key), frames in self._frames.items():
+            self._outcomes.setdefault(key, []).append(self._best_frame(name, frames))
+        outcomes, self._outcomes, self._frames = self._outcomes, {}, {}
         return outcomes
+
+    def _best_frame(self, name: str, frames: list[tuple[float | None, Outcome]]) -> Outcome:
+        """A video's answer from a picture plugin: its highest frame's, with that frame's time
+        (or the fault, if the plugin failed on one of its frames)."""
+        failed = [outcome for _, outcome in frames if outcome.error is not None]
+        if failed:
+            return failed[0]
+        labels = next(r.spec.manifest.relevance for r in self.runners if r.name == name)
+
+        def height(frame: tuple[float | None, Outcome]) -> float:
+            scores = frame[1].answer.scores
+            return max((v for k, v in scores.items() if k in labels or not labels), default=0.0)
+
+        time, best = max(frames, key=height)
+        return replace(best, answer=replace(best.answer, frame_time=time))
 
     def _run(self, runner: Runner) -> None:
         pending, self._pending[runner.name] = self._pending[runner.name], []
@@ -113,5 +143,16 @@ class BatchedRunners:
         for (key, _), answer in zip(pending, answers):
             self._add(key, Outcome(runner.name, answer=answer))
 
-    def _add(self, key: str, outcome: Outcome) -> None:
-        self._outcomes.setdefault(key, []).append(outcome)
+    def _add(self, key, outcome: Outcome) -> None:
+        if isinstance(key, _Frame):
+            self._frames.setdefault((outcome.plugin, key.video), []).append((key.time, outcome))
+        else:
+            self._outcomes.setdefault(key, []).append(outcome)
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The key of one keyframe of video `video` fed to a picture plugin."""
+
+    video: str
+    time: float | None

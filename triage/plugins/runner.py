@@ -38,6 +38,8 @@ class Answer:
 
     scores: dict[str, float]
     boxes: list[dict] | None = None
+    frame_time: float | None = None
+    """For a video answered by a picture plugin: the time of the keyframe this answer is."""
 
 
 class Runner:
@@ -65,6 +67,10 @@ class Runner:
     @property
     def batch_size(self) -> int:
         return self.loaded.batch_size if self.loaded else 1
+
+    @property
+    def takes_bytes(self) -> bool:
+        return self.loaded is not None and self.loaded.input is Input.BYTES
 
     @property
     def takes_videos(self) -> bool:

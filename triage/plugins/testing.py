@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from triage.media.decode import decode_picture
 from triage.plugins.discovery import Found, discover, repository_folder
 from triage.plugins.loading import resolve
 from triage.plugins.manifest import PluginError, read_manifest
@@ -35,7 +36,6 @@ def run_plugin_on(folder: Path | str, pictures: Sequence[Path | str | bytes | Im
 
     `also`: folders of other plugins it may `use` (default: the shipped ones).
     """
-    from triage.media.decode import decode_picture
 
     folder = Path(folder)
     catalogue = discover(list(also) if also is not None else [repository_folder()],

@@ -3,16 +3,16 @@
 Multi-index hashing (Norouzi et al., "Fast search in Hamming space with
 multi-index hashing", 2012), written for whole-set self-joins in numpy:
 
-- The hash is cut into `m` blocks. If two hashes differ in at most `r` bits,
-  by the (generalised) pigeonhole principle at least one block `i` differs in
+- The hash is cut into `m` segments. If two hashes differ in at most `r` bits,
+  by the (generalised) pigeonhole principle at least one segment `i` differs in
   at most `t_i` bits whenever ``sum(t_i + 1) >= r + 1``.
-- Items are sorted by each block's value, so a bucket (one block value) is a
+- Items are sorted by each segment's value, so a bucket (one segment value) is a
   contiguous run. For every flip mask of at most `t_i` bits, the buckets `v`
   and `v ^ mask` are paired, and all pairs of items across the two runs are
   candidates. Buckets are looked up in a dense table, so enumerating masks
   costs a few gathers per bucket rather than per item.
 - Candidates are verified exactly (XOR, popcount). A pair found through
-  several blocks is kept only in the first block that finds it, so no global
+  several segments is kept only in the first segment that finds it, so no global
   de-duplication is needed.
 
 The per-candidate work is vectorised by grouping bucket pairs by their
@@ -28,10 +28,10 @@ range search 0.7 ms or more per query, 12 minutes to an hour for a million
 (it cannot share work between the two sides of a self-join). So faiss is
 not used.
 
-The block plan comes from a cost model (`plan_blocks`): for a million hashes
-at radius 10 it is four 16-bit blocks searched with up to 1, 2, 2, 2 flipped
+The segment plan comes from a cost model (`plan_segments`): for a million hashes
+at radius 10 it is four 16-bit segments searched with up to 1, 2, 2, 2 flipped
 bits. Real pHashes are not uniform (the DC bit is always set, neighbouring
-coefficients correlate): on BSDS500 their blocks collide 1.2-2.4 times as
+coefficients correlate): on BSDS500 their segments collide 1.2-2.4 times as
 often as uniform ones, so expect up to twice the synthetic timings.
 """
 
@@ -48,14 +48,14 @@ from typing import Iterable, NamedTuple, Sequence
 import numpy as np
 
 __all__ = [
-    "Block",
+    "Segment",
     "HammingIndex",
     "Pairs",
     "all_pairs",
     "as_hash_array",
     "brute_force_pairs",
     "hamming_distance",
-    "plan_blocks",
+    "plan_segments",
 ]
 
 _ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -70,7 +70,7 @@ _SIZE_CLASSES = np.array(
 )
 # Joins of at most this many pairs compare everything (cheaper than the tables).
 _BRUTE_FORCE_PAIRS = 1 << 24
-# Blocks up to this many bits get a dense value -> bucket table (4 bytes a slot).
+# Segments up to this many bits get a dense value -> bucket table (4 bytes a slot).
 _DENSE_TABLE_BITS = 22
 
 
@@ -107,7 +107,7 @@ class Pairs(NamedTuple):
 
 
 @dataclass(frozen=True)
-class Block:
+class Segment:
     """Bits ``[start, start + bits)`` of the hash, searched up to ``flips`` differing bits."""
 
     start: int
@@ -173,18 +173,18 @@ def hamming_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.bitwise_count(x).sum(axis=-1, dtype=np.uint16)
 
 
-def _block_values(words: np.ndarray, block: Block) -> np.ndarray:
-    """The block's bits of each hash as uint64 (bit 0 of word 0 is hash bit 0)."""
-    k, off = divmod(block.start, 64)
-    mask = np.uint64((1 << block.bits) - 1)
+def _segment_values(words: np.ndarray, segment: Segment) -> np.ndarray:
+    """The segment's bits of each hash as uint64 (bit 0 of word 0 is hash bit 0)."""
+    k, off = divmod(segment.start, 64)
+    mask = np.uint64((1 << segment.bits) - 1)
     values = words[:, k] >> np.uint64(off)
-    if off + block.bits > 64:
+    if off + segment.bits > 64:
         values = values | (words[:, k + 1] << np.uint64(64 - off))
     return values & mask
 
 
 # ---------------------------------------------------------------------------
-# Planning the blocks
+# Planning the segments
 # ---------------------------------------------------------------------------
 
 
@@ -196,14 +196,14 @@ def _ball(bits: int, radius: int) -> int:
 # Cost model constants: nanoseconds on one core, measured with 1,000,000 uniform
 # 64-bit hashes at radius 10 (cProfile of the 4 x 16-bit plan).
 _NS_LOOKUP = 14.0  # one flip mask applied to one bucket value, looked up in a dense table
-_NS_LOOKUP_SORTED = 80.0  # the same through searchsorted (blocks too wide for a dense table)
+_NS_LOOKUP_SORTED = 80.0  # the same through searchsorted (segments too wide for a dense table)
 _NS_BUCKET_PAIR = 150.0  # sorting a found bucket pair into its size class, job overhead
 _NS_GATHER = 2.5  # gathering one padded hash of a bucket pair
 _NS_CANDIDATE = 1.7  # verifying one candidate pair (padding included)
 
 
-def _block_cost(b: int, t: int, n: int) -> float:
-    """Expected nanoseconds to self-join `n` uniform hashes through one block."""
+def _segment_cost(b: int, t: int, n: int) -> float:
+    """Expected nanoseconds to self-join `n` uniform hashes through one segment."""
     masks = _ball(b, t)
     buckets = 2.0**b
     occupied = -math.expm1(-n / buckets)  # probability a bucket is not empty
@@ -216,12 +216,12 @@ def _block_cost(b: int, t: int, n: int) -> float:
 
 
 @functools.lru_cache(maxsize=64)
-def plan_blocks(bits: int, radius: int, n: int) -> tuple[Block, ...]:
-    """Blocks for an exact self-join of `n` hashes at `radius`, by a cost model.
+def plan_segments(bits: int, radius: int, n: int) -> tuple[Segment, ...]:
+    """Segments for an exact self-join of `n` hashes at `radius`, by a cost model.
 
-    Dynamic programming over (bits covered, pigeonhole budget): a block of b
+    Dynamic programming over (bits covered, pigeonhole budget): a segment of b
     bits searched up to t flips adds t + 1 to the budget, and the budget must
-    reach radius + 1. Each block costs its mask lookups, the bucket pairs they
+    reach radius + 1. Each segment costs its mask lookups, the bucket pairs they
     find and the candidate pairs those hold (``n**2 / 2 * ball(b, t) / 2**b``
     for uniformly spread hashes); the cheapest tiling wins.
     """
@@ -230,15 +230,15 @@ def plan_blocks(bits: int, radius: int, n: int) -> tuple[Block, ...]:
     n = max(int(n), 2)
     need = radius + 1
     inf = math.inf
-    # Options per block width: (flips, cost), cheapest first pruned of dominated ones.
+    # Options per segment width: (flips, cost), cheapest first pruned of dominated ones.
     options: dict[int, list[tuple[int, float]]] = {}
     for b in range(1, min(bits, 32) + 1):
         options[b] = []
         for t in range(0, min(b, need - 1) + 1):
             if _ball(b, t) > 20_000:
                 break
-            options[b].append((t, _block_cost(b, t, n)))
-    # best[used][budget] = (cost, previous state, block)
+            options[b].append((t, _segment_cost(b, t, n)))
+    # best[used][budget] = (cost, previous state, segment)
     best: list[list[tuple[float, tuple[int, int] | None, tuple[int, int] | None]]] = [
         [(inf, None, None)] * (need + 1) for _ in range(bits + 1)
     ]
@@ -249,28 +249,28 @@ def plan_blocks(bits: int, radius: int, n: int) -> tuple[Block, ...]:
             if cost == inf:
                 continue
             for b in range(1, min(bits - used, 32) + 1):
-                for t, block_cost in options[b]:
+                for t, segment_cost in options[b]:
                     nb = min(need, budget + t + 1)
-                    c = cost + block_cost
+                    c = cost + segment_cost
                     if c < best[used + b][nb][0]:
                         best[used + b][nb] = (c, (used, budget), (b, t))
                     if nb == need:
                         break  # more flips cannot help
     state: tuple[int, int] | None = (bits, need)
     if best[bits][need][0] == inf:
-        raise ValueError(f"no block plan for {bits} bits at radius {radius}")
+        raise ValueError(f"no segment plan for {bits} bits at radius {radius}")
     sizes: list[tuple[int, int]] = []
     while state is not None and state != (0, 0):
-        _, previous, block = best[state[0]][state[1]]
-        assert block is not None
-        sizes.append(block)
+        _, previous, segment = best[state[0]][state[1]]
+        assert segment is not None
+        sizes.append(segment)
         state = previous
     sizes.reverse()
-    blocks, start = [], 0
+    segments, start = [], 0
     for b, t in sizes:
-        blocks.append(Block(start, b, t))
+        segments.append(Segment(start, b, t))
         start += b
-    return tuple(blocks)
+    return tuple(segments)
 
 
 def _flip_masks(bits: int, flips: int) -> np.ndarray:
@@ -282,7 +282,7 @@ def _flip_masks(bits: int, flips: int) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------
-# Per-block sorted tables
+# Per-segment sorted tables
 # ---------------------------------------------------------------------------
 
 _HUGE = len(_SIZE_CLASSES)
@@ -295,7 +295,7 @@ def _class_index(counts: np.ndarray) -> np.ndarray:
 
 @dataclass
 class _Table:
-    """Items sorted by one block's value, with their buckets.
+    """Items sorted by one segment's value, with their buckets.
 
     Buckets are also stored padded to their size class, transposed (slot,
     bucket), once with 0 and once with all-ones as padding: a candidate tensor
@@ -303,27 +303,27 @@ class _Table:
     close to a real hash (filtered afterwards), never to padding on the other.
     """
 
-    order: np.ndarray  # item positions, sorted by block value
-    values: np.ndarray  # block value of each sorted item
+    order: np.ndarray  # item positions, sorted by segment value
+    values: np.ndarray  # segment value of each sorted item
     words: list[np.ndarray]  # per hash word, the words of the sorted items
-    bucket_values: np.ndarray  # distinct block values, ascending
+    bucket_values: np.ndarray  # distinct segment values, ascending
     bucket_starts: np.ndarray
     bucket_counts: np.ndarray
     bucket_class: np.ndarray  # index into _SIZE_CLASSES of each bucket's padded size; _HUGE beyond
     bucket_slot: np.ndarray  # column of the bucket in its class' padded matrices
     padded_zero: dict[int, list[np.ndarray]]  # class -> per word (size, buckets), padded with 0
     padded_ones: dict[int, list[np.ndarray]]  # the same, padded with all ones
-    dense: np.ndarray | None  # block value -> bucket number, -1 for none
+    dense: np.ndarray | None  # segment value -> bucket number, -1 for none
 
     @classmethod
-    def build(cls, block: Block, words: np.ndarray, order: np.ndarray, values: np.ndarray,
+    def build(cls, segment: Segment, words: np.ndarray, order: np.ndarray, values: np.ndarray,
               local_order: np.ndarray | None = None) -> "_Table":
         """`order` holds global positions; `words` is indexed by `local_order` (default `order`)."""
         bucket_values, starts, counts = np.unique(values, return_index=True, return_counts=True)
         starts, counts = starts.astype(np.int64), counts.astype(np.int64)
         dense = None
-        if block.bits <= _DENSE_TABLE_BITS:
-            dense = np.full(1 << block.bits, -1, dtype=np.int32)
+        if segment.bits <= _DENSE_TABLE_BITS:
+            dense = np.full(1 << segment.bits, -1, dtype=np.int32)
             dense[bucket_values.astype(np.int64)] = np.arange(len(bucket_values), dtype=np.int32)
         local = order if local_order is None else local_order
         sorted_words = [np.ascontiguousarray(words[local, k]) for k in range(words.shape[1])]
@@ -350,20 +350,20 @@ class _Table:
                    padded_zero, padded_ones, dense)
 
     @classmethod
-    def of(cls, block: Block, words: np.ndarray, first_id: int = 0) -> "_Table":
-        values = _block_values(words, block)
+    def of(cls, segment: Segment, words: np.ndarray, first_id: int = 0) -> "_Table":
+        values = _segment_values(words, segment)
         order = np.argsort(values, kind="stable")
-        return cls.build(block, words, order + first_id, values[order], local_order=order)
+        return cls.build(segment, words, order + first_id, values[order], local_order=order)
 
-    def merged(self, block: Block, other: "_Table", all_words: np.ndarray) -> "_Table":
+    def merged(self, segment: Segment, other: "_Table", all_words: np.ndarray) -> "_Table":
         """This table with `other`'s items inserted (positions already global)."""
         at = np.searchsorted(self.values, other.values, side="right")
         values = np.insert(self.values, at, other.values)
         order = np.insert(self.order, at, other.order)
-        return _Table.build(block, all_words, order, values)
+        return _Table.build(segment, all_words, order, values)
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
-        """Bucket number of each block value, -1 where no item has it."""
+        """Bucket number of each segment value, -1 where no item has it."""
         if self.dense is not None:
             return self.dense[keys.astype(np.int64)].astype(np.int64)
         if not len(self.bucket_values):
@@ -396,7 +396,7 @@ def _bucket_pairs(a: _Table, b: _Table, self_join: bool, masks: np.ndarray):
 class _Job:
     """Bucket pairs of one size class pair (or one slice of a huge bucket pair)."""
 
-    block_no: int
+    segment_no: int
     a: _Table
     b: _Table
     rows_a: np.ndarray  # bucket numbers in a
@@ -424,7 +424,7 @@ def _distances(ga: list[np.ndarray], gb: list[np.ndarray]) -> np.ndarray:
     return dist
 
 
-def _run_job(job: _Job, blocks: Sequence[Block], radius: int, words_a: np.ndarray, words_b: np.ndarray) -> Pairs:
+def _run_job(job: _Job, segments: Sequence[Segment], radius: int, words_a: np.ndarray, words_b: np.ndarray) -> Pairs:
     a, b = job.a, job.b
     starts_a, counts_a = a.bucket_starts[job.rows_a], a.bucket_counts[job.rows_a]
     starts_b, counts_b = b.bucket_starts[job.rows_b], b.bucket_counts[job.rows_b]
@@ -456,11 +456,11 @@ def _run_job(job: _Job, blocks: Sequence[Block], radius: int, words_a: np.ndarra
     p, q, row, d = p[keep], q[keep], row[keep], d[keep]
     left = a.order[starts_a[row] + p]
     right = b.order[starts_b[row] + q]
-    # Keep a pair only in the first block that can find it.
-    if job.block_no:
+    # Keep a pair only in the first segment that can find it.
+    if job.segment_no:
         xw = np.bitwise_xor(words_a[left], words_b[right])
-        for earlier in blocks[: job.block_no]:
-            found = np.bitwise_count(_block_values(xw, earlier)) <= earlier.flips
+        for earlier in segments[: job.segment_no]:
+            found = np.bitwise_count(_segment_values(xw, earlier)) <= earlier.flips
             left, right, d, xw = left[~found], right[~found], d[~found], xw[~found]
     if job.self_join:
         left, right = np.minimum(left, right), np.maximum(left, right)
@@ -485,7 +485,7 @@ def _brute_join(a: _Table, b: _Table, radius: int, self_join: bool) -> Pairs:
     return Pairs.concat(parts)
 
 
-def _jobs(block_no: int, a: _Table, b: _Table, self_join: bool, masks: np.ndarray):
+def _jobs(segment_no: int, a: _Table, b: _Table, self_join: bool, masks: np.ndarray):
     rows_a, rows_b = _bucket_pairs(a, b, self_join, masks)
     if not len(rows_a):
         return
@@ -498,33 +498,33 @@ def _jobs(block_no: int, a: _Table, b: _Table, self_join: bool, masks: np.ndarra
         ca, cb = divmod(int(key[lo]), nc)
         if ca == _HUGE or cb == _HUGE:
             for r in range(lo, hi):
-                yield from _huge_jobs(block_no, a, b, rows_a[r:r + 1], rows_b[r:r + 1], self_join)
+                yield from _huge_jobs(segment_no, a, b, rows_a[r:r + 1], rows_b[r:r + 1], self_join)
             continue
         step = max(1, _CHUNK_CANDIDATES // int(_SIZE_CLASSES[ca] * _SIZE_CLASSES[cb]))
         for s in range(lo, hi, step):
             e = min(hi, s + step)
-            yield _Job(block_no, a, b, rows_a[s:e], rows_b[s:e], ca, cb, self_join)
+            yield _Job(segment_no, a, b, rows_a[s:e], rows_b[s:e], ca, cb, self_join)
 
 
-def _huge_jobs(block_no, a: _Table, b: _Table, row_a: np.ndarray, row_b: np.ndarray, self_join: bool):
+def _huge_jobs(segment_no, a: _Table, b: _Table, row_a: np.ndarray, row_b: np.ndarray, self_join: bool):
     """Jobs for one pair of buckets of which one is huge (many near-identical hashes)."""
     count_a = int(a.bucket_counts[row_a[0]])
     count_b = int(b.bucket_counts[row_b[0]])
     step = max(1, _CHUNK_CANDIDATES // count_b)
     for s in range(0, count_a, step):
-        yield _Job(block_no, a, b, row_a, row_b, _HUGE, _HUGE, self_join,
+        yield _Job(segment_no, a, b, row_a, row_b, _HUGE, _HUGE, self_join,
                    huge_offset=s, huge_count=min(step, count_a - s))
 
 
-def _join(blocks: Sequence[Block], radius: int, tables_a, tables_b, words_a, words_b,
+def _join(segments: Sequence[Segment], radius: int, tables_a, tables_b, words_a, words_b,
           self_join: bool, threads: int) -> Pairs:
     def work(job):
-        return _run_job(job, blocks, radius, words_a, words_b)
+        return _run_job(job, segments, radius, words_a, words_b)
 
     def all_jobs():
-        for block_no, block in enumerate(blocks):
-            masks = _flip_masks(block.bits, block.flips)
-            yield from _jobs(block_no, tables_a[block_no], tables_b[block_no], self_join, masks)
+        for segment_no, segment in enumerate(segments):
+            masks = _flip_masks(segment.bits, segment.flips)
+            yield from _jobs(segment_no, tables_a[segment_no], tables_b[segment_no], self_join, masks)
 
     if len(words_a) * len(words_b) <= _BRUTE_FORCE_PAIRS:
         return _brute_join(tables_a[0], tables_b[0], radius, self_join)
@@ -561,13 +561,13 @@ class HammingIndex:
     ``add`` returned is the full self-join; ``query`` matches outside hashes
     (a mirrored hash, a hash set) against the items.
 
-    The block plan is chosen for ``expected_size`` (or the first batch) and
+    The segment plan is chosen for ``expected_size`` (or the first batch) and
     re-planned, rebuilding the tables, when the index outgrows it fourfold;
     results are exact under any plan.
     """
 
     def __init__(self, bits: int = 64, radius: int = 10, *, expected_size: int | None = None,
-                 threads: int | None = None, blocks: Sequence[Block] | None = None) -> None:
+                 threads: int | None = None, segments: Sequence[Segment] | None = None) -> None:
         if bits % 64:
             raise ValueError("bits must be a multiple of 64")
         self.bits = bits
@@ -575,12 +575,12 @@ class HammingIndex:
         self.threads = threads or _default_threads()
         self._words = np.empty((0, bits // 64), np.uint64)
         self._planned_for = expected_size or 0
-        self._fixed_plan = blocks is not None
-        self._blocks: tuple[Block, ...] | None = tuple(blocks) if blocks else None
-        if self._blocks:
-            _check_blocks(self._blocks, bits, radius)
+        self._fixed_plan = segments is not None
+        self._segments: tuple[Segment, ...] | None = tuple(segments) if segments else None
+        if self._segments:
+            _check_segments(self._segments, bits, radius)
         elif expected_size:
-            self._blocks = plan_blocks(bits, radius, expected_size)
+            self._segments = plan_segments(bits, radius, expected_size)
         self._tables: list[_Table] = []
 
     def __len__(self) -> int:
@@ -592,8 +592,8 @@ class HammingIndex:
         return self._words
 
     @property
-    def blocks(self) -> tuple[Block, ...]:
-        return self._blocks or plan_blocks(self.bits, self.radius, max(len(self), 2))
+    def segments(self) -> tuple[Segment, ...]:
+        return self._segments or plan_segments(self.bits, self.radius, max(len(self), 2))
 
     def add(self, hashes) -> Pairs:
         """Add hashes; return the pairs within radius that involve a new item."""
@@ -602,20 +602,20 @@ class HammingIndex:
         if not len(new):
             return Pairs.empty()
         total = first + len(new)
-        if self._blocks is None or (not self._fixed_plan and total > 4 * max(self._planned_for, 1)):
-            self._blocks = plan_blocks(self.bits, self.radius, total)
+        if self._segments is None or (not self._fixed_plan and total > 4 * max(self._planned_for, 1)):
+            self._segments = plan_segments(self.bits, self.radius, total)
             self._planned_for = total
-            self._tables = [_Table.of(b, self._words) for b in self._blocks] if first else []
-        blocks = self._blocks
+            self._tables = [_Table.of(b, self._words) for b in self._segments] if first else []
+        segments = self._segments
         all_words = np.concatenate([self._words, new]) if first else new
-        new_tables = [_Table.of(b, new, first) for b in blocks]
-        found = [_join(blocks, self.radius, new_tables, new_tables, all_words, all_words, True, self.threads)]
+        new_tables = [_Table.of(b, new, first) for b in segments]
+        found = [_join(segments, self.radius, new_tables, new_tables, all_words, all_words, True, self.threads)]
         if first:
-            found.append(_join(blocks, self.radius, new_tables, self._tables, all_words, all_words,
+            found.append(_join(segments, self.radius, new_tables, self._tables, all_words, all_words,
                                False, self.threads))
         self._words = all_words
         if first:
-            self._tables = [old.merged(b, nt, all_words) for b, old, nt in zip(blocks, self._tables, new_tables)]
+            self._tables = [old.merged(b, nt, all_words) for b, old, nt in zip(segments, self._tables, new_tables)]
         else:
             self._tables = new_tables
         pairs = Pairs.concat(found)
@@ -629,10 +629,10 @@ class HammingIndex:
             return
         self._words = np.concatenate([self._words, new]) if len(self._words) else new
         total = len(self._words)
-        if self._blocks is None or (not self._fixed_plan and total > 4 * max(self._planned_for, 1)):
-            self._blocks = plan_blocks(self.bits, self.radius, total)
+        if self._segments is None or (not self._fixed_plan and total > 4 * max(self._planned_for, 1)):
+            self._segments = plan_segments(self.bits, self.radius, total)
             self._planned_for = total
-        self._tables = [_Table.of(b, self._words) for b in self._blocks]
+        self._tables = [_Table.of(b, self._words) for b in self._segments]
 
     def query(self, hashes, radius: int | None = None) -> Pairs:
         """Pairs (query row, item) within `radius` (at most the index's radius)."""
@@ -642,18 +642,18 @@ class HammingIndex:
         queries = as_hash_array(hashes, self.bits)
         if not len(queries) or not len(self):
             return Pairs.empty()
-        blocks = self._blocks
-        assert blocks is not None
-        q_tables = [_Table.of(b, queries) for b in blocks]
-        return _join(blocks, radius, q_tables, self._tables, queries, self._words, False, self.threads)
+        segments = self._segments
+        assert segments is not None
+        q_tables = [_Table.of(b, queries) for b in segments]
+        return _join(segments, radius, q_tables, self._tables, queries, self._words, False, self.threads)
 
 
-def _check_blocks(blocks: Sequence[Block], bits: int, radius: int) -> None:
-    covered = sorted((b.start, b.start + b.bits) for b in blocks)
+def _check_segments(segments: Sequence[Segment], bits: int, radius: int) -> None:
+    covered = sorted((b.start, b.start + b.bits) for b in segments)
     if covered[0][0] != 0 or covered[-1][1] != bits or any(x[1] != y[0] for x, y in zip(covered, covered[1:])):
-        raise ValueError("blocks must tile the hash exactly")
-    if sum(b.flips + 1 for b in blocks) < radius + 1:
-        raise ValueError("blocks cannot guarantee every pair within radius (sum of flips + 1 < radius + 1)")
+        raise ValueError("segments must tile the hash exactly")
+    if sum(b.flips + 1 for b in segments) < radius + 1:
+        raise ValueError("segments cannot guarantee every pair within radius (sum of flips + 1 < radius + 1)")
 
 
 def all_pairs(hashes, radius: int, *, bits: int | None = None, threads: int | None = None) -> Pairs:

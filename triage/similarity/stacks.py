@@ -15,7 +15,7 @@ channels; radii are `StackSettings`, defaults measured by ``bench/neardup.py``):
 - ``region``: the same three quarters of both (a caption band over the rest).
 - ``window``: a 90% window of one near the whole other (a crop).
 
-With a `verifier` (local features and a pixel check, `triage.similarity.verify`),
+With a `verifier` (local features and a pixel check, `triage.similarity.same_picture`),
 the four extra channels are searched `verify_slack` wider and every pair,
 ``main`` included, counts only if the verifier confirms it: pictures of one
 setting (a series: the same room, another pose) come within the pHash and
@@ -48,7 +48,13 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from triage.similarity.features import EXTRA_HASH_NAMES, REGIONS, WINDOWS, ExtraHashArrays
+from triage.similarity.features import (
+    EXTRA_HASH_NAMES,
+    REGIONS,
+    WINDOWS,
+    ExtraHashArrays,
+    unpack_extra_hashes,
+)
 from triage.similarity.index import HammingIndex, Pairs, all_pairs, as_hash_array, hamming_distance
 
 __all__ = [
@@ -125,7 +131,6 @@ class StackInput:
               featureless=None, content_order=None) -> "StackInput":
         """From Python sequences or arrays: hashes as hex strings, bytes, ints or uint64 arrays;
         `extra` as `ExtraHashArrays` or a sequence of packed records / `extra_hashes` dicts."""
-        from triage.similarity.features import unpack_extra_hashes
 
         ids = np.asarray(ids, dtype=np.int64)
         n = len(ids)

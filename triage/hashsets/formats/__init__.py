@@ -91,10 +91,11 @@ def describe(head: Head) -> str:
     return "text in which no line holds an MD5, SHA-1 or SHA-256 digest"
 
 
-def detect(path: Path, wanted: str | None = None) -> HashSetFormat:
-    """The format of `path`; with `wanted`, that format or a refusal naming what the file looks like."""
+def detect(file: Path | Source, wanted: str | None = None) -> HashSetFormat:
+    """The format of a file; with `wanted`, that format or a refusal naming what the file
+    looks like. Given a `Source`, its head is the one the import goes on with."""
     try:
-        head = read_head(path)
+        head = file.head if isinstance(file, Source) else read_head(file)
     except OSError as exc:
         raise FormatError(f"cannot read: {exc.strerror or exc}") from None
     if wanted is not None:
@@ -108,5 +109,13 @@ def detect(path: Path, wanted: str | None = None) -> HashSetFormat:
     return fmt
 
 
+def identify(source: Source, wanted: str | None, kind: str | None
+             ) -> tuple[HashSetFormat, str]:
+    """The format of the file an import reads, and the kind of set it is imported as: one
+    look at the file's head (`Source.head`) for both."""
+    fmt = detect(source, wanted)
+    return fmt, kind_of(fmt, kind, source.head)
+
+
 __all__ = ["FORMATS", "BY_ID", "HashSetFormat", "Head", "ReadOptions", "SetInfo", "Source",
-           "detect", "describe", "format_by_id", "kind_of", "sniff"]
+           "detect", "describe", "format_by_id", "identify", "kind_of", "sniff"]

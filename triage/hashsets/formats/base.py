@@ -114,11 +114,20 @@ class HashingReader(io.RawIOBase):
 
 
 class Source:
-    """The file being imported: opened once for reading, hashed on the way."""
+    """The file being imported: its head read once (sniffing, the kind, the format's own
+    look at it all share it), the file opened once for reading, hashed on the way."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, head: Head | None = None):
         self.path = path
+        self._head = head
         self._stream: HashingReader | None = None
+
+    @property
+    def head(self) -> Head:
+        """The file's first bytes (`read_head`), read on first use; `OSError` if unreadable."""
+        if self._head is None:
+            self._head = read_head(self.path)
+        return self._head
 
     def open(self) -> HashingReader:
         """The file as a binary stream, from its first byte (a BOM is the format's business)."""
@@ -179,7 +188,6 @@ class Piece:
     fallback: bool = False
     count: int = 0  # rows (entries)
     block: object = None  # the rows packed (`triage.hashsets.blocks.Block`), by the worker
-    matched: object = None  # the media matching them (`blocks.Matched`), by the worker
 
 
 class HashSetFormat:
@@ -225,7 +233,7 @@ class HashSetFormat:
         raise NotImplementedError
 
 
-def kind_of(fmt: HashSetFormat, kind: str | None, path: Path) -> str:
+def kind_of(fmt: HashSetFormat, kind: str | None, head: Head) -> str:
     """The kind a set is imported as: the examiner's, else its format's; else an error that
     names the format and what its first line says (a known-good list must never become an
     alert list because its header was not the one expected)."""
@@ -233,8 +241,8 @@ def kind_of(fmt: HashSetFormat, kind: str | None, path: Path) -> str:
         return kind
     if fmt.implied_kind:
         return fmt.implied_kind
-    head = read_head(path).text.splitlines() if not fmt.binary else []
-    seen = f", first line {head[0].strip()[:120]!r}" if head and head[0].strip() else ""
+    lines = head.text.splitlines() if not fmt.binary else []
+    seen = f", first line {lines[0].strip()[:120]!r}" if lines and lines[0].strip() else ""
     raise FormatError(f"read as {fmt.title}{seen}, a format that does not say whether its "
                       "entries are alert (known material) or known-good: name it with "
                       "--kind alert or --kind known-good")

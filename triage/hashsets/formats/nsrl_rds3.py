@@ -11,7 +11,6 @@ and immutable: nothing is written beside it.
 
 from __future__ import annotations
 
-import itertools
 import re
 import sqlite3
 from pathlib import Path
@@ -26,7 +25,6 @@ from triage.hashsets.entries import (
     digest,
     dumps,
     plain_dumps,
-    plain_dumps_all,
     size,
 )
 from triage.hashsets.formats.base import HashSetFormat, Head, Piece, ReadOptions, SetInfo, Source
@@ -37,9 +35,8 @@ PIECE_ROWS = 20_000  # rowids per piece when several processes read one table
 _MAX_PIECES = 100_000
 _ROWID_NAMES = {"rowid", "_rowid_", "oid"}
 _PLAIN_TYPES = frozenset((str, int, type(None)))
-_HEX = re.compile(r"[0-9a-fA-F]*").fullmatch
 # A real number as json_object writes it (digits, then a point or an exponent), after a key;
-# in a text value too, where the next tier reads the piece instead.
+# in a text value too, where `_entries` reads the piece instead.
 _REAL = re.compile(r":-?[0-9]+[.eE]")
 
 
@@ -124,15 +121,11 @@ class NsrlRds3Format(HashSetFormat):
             rows = connection.execute(f'SELECT * FROM "{table}" WHERE rowid BETWEEN ? AND ?',
                                       (first, last)).fetchall()
             done.records = len(rows)
-            plain = _plain_rows(rows, at, others)
-            if plain is not None:
-                done.rows = plain
-            else:
-                for item in _entries(rows, 1, table, at, others):
-                    if item.__class__ is BadRecord:
-                        done.bad.append(item)
-                    else:
-                        done.rows.append(tuple(item))
+            for item in _entries(rows, 1, table, at, others):  # the plain reader, row by row
+                if item.__class__ is BadRecord:
+                    done.bad.append(item)
+                else:
+                    done.rows.append(tuple(item))
         except sqlite3.Error as exc:
             raise FormatError(f"cannot read the NSRL database: {exc}") from None
         finally:
@@ -167,11 +160,12 @@ def _sql_columns(connection: sqlite3.Connection, table: str, columns: list[str],
                  others: list, first: int, last: int) -> BinaryColumns | None:
     """The entries of a piece as SQLite writes them, or None.
 
-    The fastest tier: one aggregate query gives the piece's digests as one
+    The fast path: one aggregate query gives the piece's digests as one
     text and its `fields` lines as another (the extra fields written by
     `json_object`), with no Python object per row; rows are aggregated in
     rowid order, the order in which SQLite scans a range of rowids. It holds
-    only where `_plain_rows` would, and where no other column is null (which
+    only where every digest is text, sizes are non-negative integers, the
+    other columns plain (text or integers), and no other column is null (which
     `dumps` leaves out and `json_object` writes): then, ASCII with nothing
     escaped, that JSON is what `dumps` writes. Types are checked by
     aggregates, with no function called per row: SQLite orders null <
@@ -205,7 +199,7 @@ def _sql_columns(connection: sqlite3.Connection, table: str, columns: list[str],
             f"SELECT count(*), group_concat({row_digests}, ','), group_concat({line}, char(10)), "
             f"{' AND '.join(typed)} FROM {name(table)} WHERE rowid BETWEEN ? AND ?",
             (first, last)).fetchone()
-    except sqlite3.Error:  # the next tier reads the piece, and names the error if there is one
+    except sqlite3.Error:  # `_entries` reads the piece, and names the error if there is one
         return None
     if not count or not in_run or not fields.isascii() or "\\" in fields or "\x7f" in fields \
             or _REAL.search(fields):
@@ -223,7 +217,7 @@ def _split_digests(text: str | None, count: int, sizes: list[int]) -> list[bytes
     """Each digest column in binary, from `text`: every row's digests in hex, the rows' and
     the digests' joined by commas; None unless each is hex of its length (commas where they
     belong, and as many bytes as hex digits allow: `bytes.fromhex` skips whitespace)."""
-    import numpy as np
+    import numpy as np  # start-up: the application imports this package (see blocks)
 
     width = sum(2 * size + 1 for size in sizes)
     if text is None or len(text) != count * width - 1 or not text.isascii():
@@ -241,52 +235,6 @@ def _split_digests(text: str | None, count: int, sizes: list[int]) -> list[bytes
     rows = np.frombuffer(binary, np.uint8).reshape(count, sum(sizes))
     ends = np.cumsum(sizes).tolist()
     return [rows[:, end - size:end].tobytes() for size, end in zip(sizes, ends)]
-
-
-def _plain_rows(rows: list, at: dict, others: list) -> list[tuple] | None:
-    """Rows of a piece as (record, md5, sha1, sha256, None, size, extra), column by column.
-
-    Only when every digest present is hex of its exact length, sizes are
-    non-negative integers (or null) and the other columns text, integers or
-    null: then this is what `_entries` gives, at a fraction of the cost.
-    Otherwise None, and `_entries` reads the piece row by row.
-    """
-    if not rows:
-        return []
-    columns = list(zip(*rows))
-    digests = {}
-    for role, length in (("md5", 32), ("sha1", 40), ("sha256", 64)):
-        if at[role] is None:
-            digests[role] = itertools.repeat(None)
-            continue
-        column = columns[at[role]]
-        if set(map(type, column)) != {str} or set(map(len, column)) != {length}:
-            return None
-        joined = "".join(column)
-        if not _HEX(joined):
-            return None
-        joined = joined.lower()
-        digests[role] = [joined[i:i + length] for i in range(0, len(joined), length)]
-    if at["file_size"] is None:
-        sizes = itertools.repeat(None)
-    else:
-        sizes = columns[at["file_size"]]
-        if not set(map(type, sizes)) <= {int, type(None)} or \
-                min((v for v in sizes if v is not None), default=0) < 0:
-            return None
-    names = [name for _, name in others]
-    values = [columns[i] for i, _ in others]
-    if not all(set(map(type, column)) <= _PLAIN_TYPES for column in values):
-        return None
-    if not others:  # only digests (and sizes): no extra fields, and no rows to zip
-        texts = itertools.repeat(None)
-    elif all(None not in column for column in values):
-        texts = plain_dumps_all([dict(zip(names, row)) for row in zip(*values)])
-    else:
-        texts = plain_dumps_all([{k: v for k, v in zip(names, row) if v is not None}
-                                 for row in zip(*values)])
-    return list(zip(range(1, len(rows) + 1), digests["md5"], digests["sha1"],
-                    digests["sha256"], itertools.repeat(None), sizes, texts))
 
 
 def _entries(rows, first: int, table: str, at: dict, others: list):

@@ -20,16 +20,15 @@ recorded from the data model and the codes are kept verbatim:
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 import io
 import itertools
 import os
 import re
-from collections import deque
-from operator import attrgetter
 from pathlib import Path
-from typing import Annotated, Iterator, NamedTuple
+from typing import Iterator
+
+import ijson
+import orjson
 
 from triage.hashsets.blocks import BinaryColumns, binary_digests
 from triage.hashsets.entries import (
@@ -51,7 +50,6 @@ from triage.hashsets.formats.base import (
     ReadOptions,
     SetInfo,
     Source,
-    read_head,
 )
 
 _CONTEXT = re.compile(r'"(@odata\.context|odata\.metadata)"\s*:\s*"([^"]*)"')
@@ -101,8 +99,7 @@ class VicsFormat(HashSetFormat):
 
     def read(self, source: Source, info: SetInfo,
              options: ReadOptions) -> Iterator[Entry | BadRecord]:
-        form = self._describe(read_head(source.path), info)
-        _need_ijson()
+        form = self._describe(source.head, info)
         stream = source.open_buffered()
         if stream.peek(len(BOM))[:len(BOM)] == BOM:
             stream.read(len(BOM))
@@ -144,10 +141,9 @@ class VicsFormat(HashSetFormat):
     # decodes, in order, reads exactly what ijson would.
 
     def pieces(self, source: Source, info: SetInfo, options: ReadOptions) -> list | None:
-        head = read_head(source.path)
-        if self._describe(head, info) != "Media" or importlib.util.find_spec("orjson") is None:
+        head = source.head
+        if self._describe(head, info) != "Media":
             return None
-        import orjson
 
         raw = head.raw
         begin = len(BOM) if raw.startswith(BOM) else 0
@@ -179,8 +175,6 @@ class VicsFormat(HashSetFormat):
         return [(cuts[i], cuts[i + 1], array_start, array_end) for i in range(len(cuts) - 1)]
 
     def read_piece(self, path: Path, piece) -> Piece:
-        import orjson
-
         with open(path, "rb", buffering=0) as f:
             start, end = _piece_bounds(f.fileno(), piece)
             done = Piece(start, position=end)
@@ -189,10 +183,6 @@ class VicsFormat(HashSetFormat):
                 return done
             data = os.pread(f.fileno(), end - start, start) if end > start else b""
         data = b"[" + data + b"]"
-        columns = _typed_columns(data)
-        if columns is not None:
-            done.columns, done.records = columns, len(columns.records)
-            return done
         try:
             records = orjson.loads(data)
         except orjson.JSONDecodeError:
@@ -201,9 +191,7 @@ class VicsFormat(HashSetFormat):
         done.records = len(records)
         done.columns = _plain_columns(records)
         if done.columns is None:  # out of the common run: decoded by ijson, as `read` does,
-            import ijson  # then record by record (orjson and ijson differ on huge integers)
-
-            try:
+            try:  # then record by record (orjson and ijson differ on huge integers)
                 records = list(ijson.items(io.BytesIO(b'{"value":' + data + b"}"),
                                            "value.item", use_float=True))
             except ijson.JSONError:  # the error, named as `read` names it, comes from read_from
@@ -219,7 +207,6 @@ class VicsFormat(HashSetFormat):
 
     def read_from(self, source: Source, info: SetInfo, options: ReadOptions, piece,
                   first_record: int) -> Iterator[Entry | BadRecord]:
-        _need_ijson()
         with open(source.path, "rb", buffering=0) as f:
             start, _ = _piece_bounds(f.fileno(), piece)
         stream = _Resumed(source.path, start, b'{"value":[')
@@ -233,8 +220,6 @@ class VicsFormat(HashSetFormat):
         return BadRecord(index, _where(index), bad.reason, bad.text)
 
     def _read_media(self, stream, source, first: int = 1) -> Iterator[Entry | BadRecord]:
-        import ijson
-
         index = first - 1
         try:
             for index, record in enumerate(ijson.items(stream, "value.item", use_float=True),
@@ -244,8 +229,6 @@ class VicsFormat(HashSetFormat):
             raise _broken(exc, index, source) from None
 
     def _read_cases(self, stream, source: Source, info: SetInfo) -> Iterator[Entry | BadRecord]:
-        import ijson
-
         cases: list[dict] = []
         builder = None
         case_no = media_no = index = 0
@@ -313,12 +296,6 @@ def media_entry(record, index: int, where: str | None = None) -> Entry | BadReco
 
 def _where(index: int) -> str:
     return f"record {index} (value[{index - 1}])"
-
-
-def _need_ijson() -> None:
-    """ijson is only needed here: without it the rest of Triage (ingest included) still works."""
-    if importlib.util.find_spec("ijson") is None:
-        raise FormatError("reading VICS JSON needs the Python package ijson (pip install ijson)")
 
 
 def _alternative_sha256(hashes) -> str | None:
@@ -396,98 +373,7 @@ def _fields(codes: list, sizes: list, extras: list[bytes]) -> bytes:
     return b"\n".join(map(b"%d\t%d\t{%b}".__mod__, zip(codes, sizes, extras)))
 
 
-# -- the fastest tier: pieces as Project VIC writes them, decoded into record types -------
-
 KNOWN_FIELDS = ("MD5", "SHA1", "SHA256", "Category", "MediaSize")
-
-
-def _typed_columns(data: bytes) -> BinaryColumns | None:
-    """The columns of a piece (`[` records `]`) decoded by msgspec, or None.
-
-    msgspec decodes records into a type made from the first record's keys
-    at a third of the cost of dicts. This holds only where writing back what
-    it decoded gives the piece byte for byte: compact ASCII with nothing
-    escaped, every record's keys in the first record's order (some may be
-    absent), none repeated, values plain (text, integers within 64 bits,
-    booleans, nulls). Then the records written again without the known
-    fields, by one call, give the extra fields as `media_entry` writes them.
-    Anything else goes to `_plain_columns`.
-    """
-    if not data.isascii() or b"\\" in data or b"\x7f" in data:
-        return None
-    try:
-        import msgspec
-    except ImportError:  # pragma: no cover - a dependency; without it, the next tier
-        return None
-    codec = _codec(_first_keys(data))
-    if codec is None:
-        return None
-    try:
-        records = codec.decoder.decode(data)
-    except msgspec.DecodeError:
-        return None
-    if codec.encoder.encode(records) != data:
-        return None
-    md5s, sha1s, codes, sizes = (codec.column(records, name)
-                                 for name in ("MD5", "SHA1", "Category", "MediaSize"))
-    for attribute in codec.known:  # what is left is the extra fields
-        deque(map(setattr, records, itertools.repeat(attribute),
-                  itertools.repeat(msgspec.UNSET)), 0)
-    extras = codec.encoder.encode(records)
-    parts = extras[2:-2].split(b"},{") if records else []
-    if len(parts) != len(records):  # a text value holds "},{"
-        return None
-    return _checked_columns(md5s, sha1s, codes, sizes, parts)
-
-
-def _first_keys(data: bytes) -> tuple[str, ...] | None:
-    """The keys of a piece's first record, when it is a flat object (else None)."""
-    import orjson
-
-    try:
-        first = orjson.loads(data[1:data.find(b"}") + 1])
-    except orjson.JSONDecodeError:
-        return None
-    return tuple(first) if first.__class__ is dict else None
-
-
-class _Codec(NamedTuple):
-    decoder: object  # msgspec Decoder of a list of records
-    encoder: object
-    attributes: dict  # key → attribute name
-    known: list[str]  # the attributes of KNOWN_FIELDS
-
-    def column(self, records: list, key: str) -> list:
-        """One field of every record; None where absent."""
-        from msgspec import UNSET
-
-        if key not in self.attributes:
-            return [None] * len(records)
-        column = list(map(attrgetter(self.attributes[key]), records))
-        return [None if value is UNSET else value for value in column] \
-            if UNSET in column else column
-
-
-@functools.lru_cache(maxsize=16)
-def _codec(keys: tuple[str, ...] | None) -> _Codec | None:
-    """A decoder of records with these keys (in this order), or None when records with them
-    are out of the common run. Absent keys are UNSET, which the encoder leaves out."""
-    if not keys or "SHA256" in keys or "AlternativeHashes" in keys or \
-            not {"MD5", "SHA1"} & set(keys):
-        return None
-    import msgspec
-    from msgspec import UNSET, Meta, UnsetType
-
-    integer = Annotated[int, Meta(ge=_INT64_MIN + 1, le=_INT64_LIMIT - 1)]  # as ijson reads
-    kinds = {"MD5": str | None, "SHA1": str | None, "Category": integer | None,
-             "MediaSize": Annotated[int, Meta(ge=0, le=_INT64_LIMIT - 1)] | None}
-    attributes = {key: f"f{i}" for i, key in enumerate(keys)}  # any key, even "odata.id"
-    record = msgspec.defstruct(
-        "VicsMedia", [(attributes[key], kinds.get(key, str | integer | bool | None)
-                       | UnsetType, UNSET) for key in keys],
-        rename={attributes[key]: key for key in keys}, forbid_unknown_fields=True)
-    return _Codec(msgspec.json.Decoder(list[record]), msgspec.json.Encoder(), attributes,
-                  [attributes[key] for key in KNOWN_FIELDS if key in attributes])
 
 
 def _piece_bounds(fd: int, piece) -> tuple[int, int]:

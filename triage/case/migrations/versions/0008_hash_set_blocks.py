@@ -12,10 +12,11 @@ three digest indexes, so they go; (hash_set_id, record) becomes unique.
 Merkle roots are unchanged: the blocks hold the same entries, same text.
 """
 
+import struct
+import zlib
+
 from alembic import op
 import sqlalchemy as sa
-
-from triage.hashsets.blocks import pack
 
 revision = '0008'
 down_revision = '0007'
@@ -23,6 +24,33 @@ branch_labels = None
 depends_on = None
 
 _BATCH = 10_000
+_KINDS = ((1, 'md5', 16), (2, 'sha1', 20), (4, 'sha256', 32))  # flag bit, column, bytes
+
+
+def _block(set_id: int, rows: list[tuple]) -> dict:
+    """Rows (record, md5, sha1, sha256, category, size, extra) packed as the block format of
+    this revision: frozen here, so a later change of the live format cannot break upgrades."""
+    offset = rows[0][0] - 1
+    flags = bytearray(len(rows))
+    columns = {'hash_set_id': set_id, 'record_offset': offset, 'count': len(rows),
+               'records': struct.pack(f'<{len(rows)}I', *(row[0] - offset for row in rows))}
+    for position, (bit, name, size) in enumerate(_KINDS, start=1):
+        values = [row[position] for row in rows]
+        if all(value is None for value in values):
+            columns[name] = None
+            continue
+        for index, value in enumerate(values):
+            if value is not None:
+                flags[index] |= bit
+        columns[name] = b''.join(bytes(size) if value is None else bytes.fromhex(value)
+                                 for value in values)
+    lines = '\n'.join('\t'.join('' if value is None else str(value) for value in row[4:])
+                      for row in rows)
+    if lines.count('\t') != 2 * len(rows) or lines.count('\n') != len(rows) - 1:
+        raise ValueError('a category or extra field holds a tab or a newline')
+    columns['digests'] = bytes(flags)
+    columns['fields'] = zlib.compress(lines.encode(), 1)
+    return columns
 
 
 def upgrade() -> None:
@@ -58,8 +86,7 @@ def upgrade() -> None:
                 {'set': set_id, 'last': last, 'batch': _BATCH}).all()
             if not rows:
                 break
-            connection.execute(block.insert(), [pack([tuple(row) for row in rows])[0]
-                                                .columns(set_id)])
+            connection.execute(block.insert(), [_block(set_id, [tuple(row) for row in rows])])
             last = rows[-1][0]
     connection.execute(sa.text(
         'DELETE FROM hash_set_entry WHERE id NOT IN (SELECT entry_id FROM hash_set_match) '

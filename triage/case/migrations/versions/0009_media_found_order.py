@@ -18,7 +18,7 @@ down_revision = '0008'
 branch_labels = None
 depends_on = None
 
-# The ranking as triage.case.gallery.rank_found_order does it, frozen here.
+# The ranking as triage.review.gallery.rank_found_order does it, frozen here.
 _RANK = """
 UPDATE media SET found_order = ranked.n
 FROM (SELECT media_id, row_number() OVER (ORDER BY evidence_id, part, path, media_id) AS n

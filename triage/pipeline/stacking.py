@@ -3,7 +3,9 @@
 Everything comes from the store: each picture's perceptual and extra hashes,
 each video's keyframes (so a still joins its video's stack), and for pairs
 that need a closer look, the stored thumbnails (local features need no more
-than that). Evidence is not read again.
+than that). Then stills and videos are matched against every video's frame
+hashes (`triage.pipeline.video_matches`): a still from any moment of a video
+joins its stack. Evidence is not read again.
 """
 
 from __future__ import annotations
@@ -19,43 +21,57 @@ from triage.case.audit import append_audit
 from triage.case.models import Keyframe, Media
 from triage.case.store import CaseStore
 from triage.case.thumbnails import THUMBNAIL
+from triage.hashsets.vpdq import match_vpdq
+from triage.pipeline.video_matches import match_videos
 from triage.similarity.features import pack_extra_hashes
 from triage.similarity.stacks import StackInput, StackSettings, find_stacks
-from triage.similarity.verify import LocalFeatureVerifier
+from triage.similarity.same_picture import LocalFeatureVerifier
+from triage.similarity.series import find_series
 
 NO_EXTRA = pack_extra_hashes({})  # keyframes carry only the main hashes
 
 
 @dataclass
-class ClusterSummary:
+class StackSummary:
     media: int = 0
     stacks: int = 0
     stacked_media: int = 0
     verified_pairs: int = 0
+    series: int = 0  # groups of stacks of one setting (related, not stacked)
+    in_series: int = 0  # media in them
 
 
 def build_stacks(store: CaseStore, examiner: str,
-                 settings: StackSettings | None = None) -> ClusterSummary:
+                 settings: StackSettings | None = None) -> StackSummary:
     """Stack every analysed picture and video of the case anew, and record it in the audit log."""
     settings = settings or StackSettings()
     data, sha256_of = _stack_input(store)
-    summary = ClusterSummary(media=len(np.unique(data.ids)) if len(data) else 0)
+    summary = StackSummary(media=len(np.unique(data.ids)) if len(data) else 0)
     if len(data):
         verifier = LocalFeatureVerifier(lambda media_id: _thumbnail(store, sha256_of[media_id]))
         stacks = find_stacks(data, settings, verifier=verifier)
         values = _stack_values(data.ids, stacks.stack, stacks.representative)
-        sizes = np.unique(np.array([v["stack_id"] for v in values]), return_counts=True)[1]
-        summary.stacks = int((sizes > 1).sum())
-        summary.stacked_media = int(sizes[sizes > 1].sum())
         summary.verified_pairs = stacks.verified
+        related = verifier.related
     else:
-        values = []
+        values, related = [], []
     with store.session() as session:
-        session.execute(update(Media).values(stack_id=None, stack_representative=False))
+        videos = match_videos(session, values)  # a still may join its video's stack
+        match_vpdq(session)  # vPDQ hash lists: every case video, new ones included
+        if values:
+            sizes = np.unique(np.array([v["stack_id"] for v in values]), return_counts=True)[1]
+            summary.stacks = int((sizes > 1).sum())
+            summary.stacked_media = int(sizes[sizes > 1].sum())
+            series = find_series({v["id"]: v["stack_id"] for v in values}, related)
+            for value in values:
+                value["series_id"] = series.get(value["id"])
+            summary.series, summary.in_series = len(set(series.values())), len(series)
+        session.execute(update(Media).values(stack_id=None, stack_representative=False,
+                                             series_id=None))
         if values:
             session.execute(update(Media), values)
         append_audit(session, examiner, "stacks.build", after={
-            "settings": asdict(settings), **asdict(summary)})
+            "settings": asdict(settings), **asdict(summary), "video_frames": asdict(videos)})
     return summary
 
 

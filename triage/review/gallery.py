@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, and_, cast, false, func, or_, select, update
+from sqlalchemy import BigInteger, and_, case, cast, false, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from triage.case.models import (
@@ -34,20 +34,25 @@ from triage.case.models import (
     Media,
     Partition,
     PluginFlag,
+    PluginResult,
     Tag,
     TagSourceKind,
     TagState,
 )
+from triage.review.video_matches import VideoMatchView, video_matches
 
 UNCATEGORISED = "uncategorised"
 """Category filter value: no examiner tag and no alert hash-set category: needs a person."""
 CONFLICTING = "conflicting"
 """Category filter value: hash sets disagree, or an examiner tag needs a choice in this scheme."""
 
-SORTS = ("found", "size", "stack", "name")
+SORTS = ("found", "size", "stack", "name", "relevance")
 """found: by where the first instance was found, evidence by evidence (in the order they
 were added), partition by partition, then by path; size: largest first; stack: biggest
-stacks first; name: file name."""
+stacks first; name: file name; relevance: "most likely relevant first", by `relevance`."""
+
+UNSCORED = -1.0
+"""The relevance an item no classifier has scored sorts as: after every scored one."""
 
 UNRANKED = 2**40
 """Media not ranked yet (an ingest still running) come after the ranked, in id order."""
@@ -82,8 +87,10 @@ class GalleryFilter:
     date_to: date | None = None  # … on or before
     text: str = ""  # name, path, or hash (any of MD5, SHA-1, SHA-256, prefix)
     plugin_flag: tuple[str, str] | None = None  # (plugin, label) it flagged, e.g. faces/face
+    min_relevance: float | None = None  # a classifier's relevance score at least this (0-1)
     evidence_id: int | None = None  # an instance is in this evidence …
     partition_id: int | None = None  # … or in this partition of it
+    series_id: int | None = None  # pictures of one setting (`Media.series_id`): "the series"
     sort: str = "found"
 
     def __post_init__(self) -> None:
@@ -120,6 +127,8 @@ class GalleryItem:
     hashset_category: str | None  # "scheme:code" the alert sets agree on
     flags: frozenset[str] = frozenset()  # "plugin:label" flags: suggestions, not verdicts
     stack_alert: bool = False  # an alert set matched this content or another of its stack
+    relevance: float | None = None  # classifiers' highest relevance score for this content
+    stack_relevance: float | None = None  # … for any member of its stack (its own if unstacked)
     carved: bool = False  # some instance was carved (found where no file entry points)
     sort_key: Any = field(default=None, compare=False)
 
@@ -223,7 +232,27 @@ def _tile_terms(f: GalleryFilter, tag, verdict) -> list:
                          verdict.conflicting.is_(True)))
     if f.categories:
         where.append(or_(*(_category_term(c, tag, verdict) for c in f.categories)))
+    if f.min_relevance is not None:
+        where.append(relevance(f.stacks) >= f.min_relevance)
+    if f.series_id is not None:  # every member of a series's stacks carries its id
+        where.append(Media.series_id == f.series_id)
     return where
+
+
+def relevance(stacks: bool):
+    """A tile's relevance: the highest relevance score any classifier gave its content (each
+    result's is the highest of the labels its manifest orders by: open_nsfw's score,
+    NudeNet's best exposed-region box), or in stack view any member of its stack. NULL
+    where no classifier has scored it. Suggestions for ordering the review, never verdicts."""
+    own = (select(func.max(PluginResult.relevance)).where(PluginResult.media_id == Media.id)
+           .scalar_subquery())
+    if not stacks:
+        return own
+    member = aliased(Media)
+    stacked = (select(func.max(PluginResult.relevance))
+               .join(member, member.id == PluginResult.media_id)
+               .where(member.stack_id == Media.stack_id).scalar_subquery())
+    return case((Media.stack_id.is_(None), own), else_=stacked)
 
 
 def _media_terms(f: GalleryFilter, media, verdict) -> list:
@@ -337,8 +366,11 @@ def _first_file(column):
             .scalar_subquery())
 
 
-def _sort_key(sort: str):
-    """The expression a page is ordered by (descending for size and stack), then media id."""
+def _sort_key(sort: str, stacks: bool = True):
+    """The expression a page is ordered by (descending for size, stack and relevance), then
+    media id."""
+    if sort == "relevance":
+        return -func.coalesce(relevance(stacks), UNSCORED)
     if sort == "size":
         return -Media.size
     if sort == "stack":
@@ -358,7 +390,7 @@ def gallery_page(session: Session, f: GalleryFilter, offset: int, limit: int,
                  after: tuple | None = None) -> GalleryPage:
     """`limit` tiles from position `offset` (or, faster, right after the key `after`)."""
     tag, verdict = _examiner_tag(), aliased(HashSetVerdict)
-    key = _sort_key(f.sort).label("sort_key")
+    key = _sort_key(f.sort, f.stacks).label("sort_key")
     query = (_from(select(Media.id, key), tag, verdict).where(*_conditions(f, tag, verdict))
              .order_by(key, Media.id).limit(limit))
     if after is not None:
@@ -388,7 +420,7 @@ def ordered_ids(session: Session, f: GalleryFilter) -> array:
     walks every row before it.
     """
     tag, verdict = _examiner_tag(), aliased(HashSetVerdict)
-    key = _sort_key(f.sort)
+    key = _sort_key(f.sort, f.stacks)
     query = (_from(select(Media.id), tag, verdict).where(*_conditions(f, tag, verdict))
              .order_by(key, Media.id))
     return array("q", session.scalars(query))
@@ -422,8 +454,8 @@ def _items(session: Session, media_ids: list[int]) -> list[GalleryItem]:
         Media.height, _first_file(File.name), _first_file(File.path), instances, deleted,
         Media.stack_id, _stack_size(), tag.working_category, tag.state,
         func.coalesce(verdict.alert, false()), func.coalesce(verdict.known_good, false()),
-        func.coalesce(verdict.conflicting, false()), verdict.category, stack_alert, carved),
-        tag, verdict
+        func.coalesce(verdict.conflicting, false()), verdict.category, stack_alert,
+        relevance(False), relevance(True), carved), tag, verdict
     ).where(Media.id.in_(media_ids))
     flags = _flags(session, media_ids)
     items = []
@@ -434,7 +466,8 @@ def _items(session: Session, media_ids: list[int]) -> list[GalleryItem]:
             row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7] or "",
             row[8] or "", row[9], bool(row[10]), row[11], row[12] if row[11] else 1,
             category, state, bool(row[15]), bool(row[16]), bool(row[17]), row[18],
-            frozenset(flags.get(row[0], ())), bool(row[15]) or bool(row[19]), bool(row[20])))
+            frozenset(flags.get(row[0], ())), bool(row[15]) or bool(row[19]), row[20], row[21],
+            bool(row[22])))
     return items
 
 
@@ -533,6 +566,9 @@ class MediaDetail:
     stack: tuple[GalleryItem, ...]  # every member, representative first
     history: tuple[HistoryEntry, ...]
     near: tuple[NearMatch, ...] = ()  # perceptual near matches, closest first
+    series_id: int | None = None  # its series (pictures of one setting), if any
+    series_size: int = 0  # media in that series, itself included
+    videos: tuple[VideoMatchView, ...] = ()  # frames of videos it matches (triage.review.video_matches)
 
 
 STACK_MEMBERS_SHOWN = 500
@@ -544,10 +580,13 @@ def media_detail(session: Session, media_id: int) -> MediaDetail | None:
     if item is None:
         return None
     media = session.get(Media, media_id)
+    series_size = session.scalar(select(func.count()).where(
+        Media.series_id == media.series_id)) if media.series_id is not None else 0
     return MediaDetail(item, media.sha1, media.exif or {}, media.video, media.analysis_error,
                        _instances(session, media_id), _hits(session, media_id),
                        _tags(session, media_id), stack_members(session, media_id),
-                       tag_history(session, media_id), near_matches(session, media_id))
+                       tag_history(session, media_id), near_matches(session, media_id),
+                       media.series_id, series_size or 0, video_matches(session, media_id))
 
 
 def stack_members(session: Session, media_id: int,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from sqlalchemy import Integer, String, func, literal, select
+from sqlalchemy import Integer, String, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from triage.case.models import (
@@ -20,6 +20,7 @@ from triage.case.models import (
     Media,
     Partition,
     PluginFlag,
+    PluginResult,
     PluginRun,
     WorkStatus,
 )
@@ -77,6 +78,11 @@ class FileListing:
     analysis_error: str | None = None
     # what plugins flagged in the content, "plugin:label" ";"-separated (suggestions only)
     plugin_flags: str | None = None
+    # classifiers' relevance (appended likewise): the highest score, which orders the review,
+    # and each plugin's as "plugin@version/model-sha256-prefix=score", with "@seconds" for the
+    # video frame it came from, ";"-separated. Suggestions for ordering, never verdicts.
+    relevance: float | None = None
+    relevance_scores: str | None = None
     # carving (appended likewise): "complete" or "partial" for an item carved where no file
     # entry points, "area" for the area of free or unpartitioned space it was carved from;
     # `carved_offset` is where it starts in the evidence, `size` its length
@@ -112,6 +118,37 @@ def _plugin_flags():
     answer = PluginFlag.plugin + literal(":") + PluginFlag.label
     return (select(func.group_concat(answer, _SEPARATOR)).select_from(PluginFlag)
             .where(PluginFlag.media_id == Media.id).scalar_subquery())
+
+
+_FIELD = "\x1e"
+
+
+def _relevance_scores():
+    """Each classifier result's plugin, version, model, relevance and frame time, joined."""
+    answer = (PluginResult.plugin + literal(_FIELD) + PluginResult.version + literal(_FIELD)
+              + PluginResult.model_sha256 + literal(_FIELD)
+              + cast(PluginResult.relevance, String) + literal(_FIELD)
+              + func.coalesce(cast(PluginResult.frame_time, String), ""))
+    return (select(func.group_concat(answer, _SEPARATOR)).select_from(PluginResult)
+            .where(PluginResult.media_id == Media.id, PluginResult.relevance.is_not(None))
+            .scalar_subquery())
+
+
+def relevance_text(joined: str | None) -> str | None:
+    """The joined results of `_relevance_scores` as "plugin@version/sha=score[@seconds]"."""
+    if not joined:
+        return None
+    answers = []
+    for result in joined.split(_SEPARATOR):
+        plugin, version, sha256, score, time = result.split(_FIELD)
+        text = f"{plugin}@{version}/{sha256[:12]}={float(score):.4f}"
+        answers.append(text + (f"@{float(time):.1f}s" if time else ""))
+    return ";".join(sorted(answers))
+
+
+def _relevance():
+    return (select(func.max(PluginResult.relevance)).where(PluginResult.media_id == Media.id)
+            .scalar_subquery())
 
 
 def _near_matches():
@@ -154,7 +191,8 @@ def iter_files(session: Session, page: int = 5000,
                Media.pdq, Media.width, Media.height, _near_matches(),
                HashSetVerdict.resolved_category, HashSetVerdict.resolved_known_good, Media.exif,
                File.id, File.parent_id, File.container_path, File.container_kind,
-               File.encrypted, Media.analysis_error, _plugin_flags(),
+               File.encrypted, Media.analysis_error, _plugin_flags(), _relevance(),
+               _relevance_scores(),
                File.carved, File.carved_offset, File.carve_area.is_not(None))
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
@@ -169,6 +207,8 @@ def iter_files(session: Session, page: int = 5000,
         values = list(row)
         is_area, carved_offset, carved = values.pop(), values.pop(), values.pop()
         carved = "area" if is_area else carved
+        relevance_scores = relevance_text(values.pop())
+        relevance = values.pop()
         plugin_flags = _distinct_sorted(values.pop())
         analysis_error = values.pop()
         container = values[-5:-1] + [bool(values[-1])]
@@ -183,7 +223,8 @@ def iter_files(session: Session, page: int = 5000,
         near = _closest_per_set(values.pop())
         yield FileListing(*values, *_camera_and_gps(exif), near,
                           "known-good" if default_good else default_category, *container,
-                          analysis_error, plugin_flags, carved, carved_offset)
+                          analysis_error, plugin_flags, relevance, relevance_scores, carved,
+                          carved_offset)
 
 
 def _camera_and_gps(exif: dict) -> tuple[str | None, str | None]:

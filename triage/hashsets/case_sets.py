@@ -7,25 +7,24 @@ good entries are kept and each bad one is written to a report (where in the
 file, why, and the record's text).
 
 Entries go into the store packed in blocks (`blocks`), a few hundred rows
-for millions of entries, packed by the processes that read the file.
+for millions of entries, packed by the processes that read the file
+(`reading`), and are matched here as they are stored (`matching`).
 """
 
 from __future__ import annotations
 
-import re
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from triage.case.audit import append_audit
 from triage.case.clock import utcnow
+from triage.case.lists import ImportedLists, RejectedReport, Verification
 from triage.case.models import (
     HashSet,
     HashSetBlock,
@@ -36,29 +35,27 @@ from triage.case.models import (
     Media,
 )
 from triage.case.store import CaseStore, current_examiner
-from triage.hashsets.blocks import (
-    Matched,
-    MediaDigests,
-    block_leaves,
-    iter_blocks,
-    record_numbers,
-    unpack,
-)
+from triage.hashsets.block_store import iter_blocks
+from triage.hashsets.blocks import block_leaves, record_numbers, unpack
 from triage.hashsets.entries import FormatError, HashSetError
-from triage.hashsets.formats import ReadOptions, SetInfo, Source, detect, kind_of
+from triage.hashsets.formats import ReadOptions, SetInfo, Source, identify
 from triage.hashsets.matching import (
     match_all,
-    match_block,
     refresh_verdicts,
     sets_exist,
-    store_matched,
+    store_blocks,
     verdict_counts,
 )
+from triage.hashsets.media_index import MediaDigests
 from triage.hashsets.merkle import SortedLeaves
 from triage.hashsets.perceptual import match_near, near_match_counts
-from triage.hashsets.reading import PiecesReader, reader_for
+from triage.hashsets.reading import reader_for
+from triage.hashsets.vpdq import FORMAT as VPDQ_FORMAT
+from triage.hashsets.vpdq import recompute as recompute_vpdq
+from triage.hashsets.vpdq import remove_videos as remove_vpdq_videos
 
-MATCHED_AT_ONCE = 64  # blocks whose matches are stored together
+HASH_SETS = ImportedLists(HashSet, "hash set", HashSetError, action="hashset",
+                          target="hash_set", report_prefix="hashset")
 CACHE_KIB = 64 * 1024  # SQLite page cache while matching (the match and entry indexes)
 
 Progress = Callable[[int, int, int], None]  # entries so far, bytes read, file size
@@ -109,23 +106,21 @@ def import_hash_set(
     path = Path(path)
     examiner = examiner or current_examiner(store)
     options = options or ReadOptions()
-    name = _check_name(name)
+    name = HASH_SETS.check_name(name)
     if not path.is_file():
         raise HashSetError(f"{path}: no such file")
+    source = Source(path)  # its head, read once, serves detection, the kind and the format
     try:
-        fmt = detect(path, format if format or not options.columns else "csv")
-        set_kind = HashSetKind(kind_of(fmt, kind, path))
+        fmt, kind = identify(source, format if format or not options.columns else "csv", kind)
+        set_kind = HashSetKind(kind)
     except FormatError as exc:
         raise HashSetError(f"{path.name}: {exc}") from None
-    report_path = Path(report) if report else _default_report(store, name) if skip_bad else None
-    source = Source(path)
+    report_path = Path(report) if report else HASH_SETS.report_path(store, name) \
+        if skip_bad else None
     info = SetInfo()
-    reader = None
-    shared = tempfile.TemporaryDirectory(prefix="triage-media-")  # for the reading processes
     try:
         with store.session() as session, _large_cache(session):
-            if session.scalar(select(HashSet.id).where(HashSet.name == name)) is not None:
-                raise HashSetError(f"a hash set named {name!r} is already in this case")
+            HASH_SETS.refuse_taken(session, name)
             hash_set = HashSet(
                 name=name, kind=set_kind, scheme=None, format=fmt.id, source_name=path.name,
                 source_sha256="", source_size=path.stat().st_size, entry_count=0,
@@ -133,12 +128,10 @@ def import_hash_set(
             )
             session.add(hash_set)
             session.flush()
-            reader = reader_for(fmt.id, source, info, options, parallel, shared.name)
-            media = MediaDigests(  # shared only with processes that read in pieces
-                session, shared=shared.name if isinstance(reader, PiecesReader) else None)
+            reader = reader_for(fmt.id, source, info, options, parallel)
             phases = _Phases()
-            counts = _load(session, reader, hash_set.id, media, skip_bad, report_path,
-                           source.path, progress)
+            counts = _load(session, reader, hash_set.id, MediaDigests(session), skip_bad,
+                           report_path, source.path, progress)
             matches = counts[3]
             phases.done("read, write and match entries")
             hash_set.scheme = _resolved_scheme(scheme, info)
@@ -155,8 +148,7 @@ def import_hash_set(
             near = match_near(session, hash_set.id) if "perceptual" in info.details else None
             phases.done("verdicts and near matches")
             hash_set.merkle_root = reader.outcome.merkle_root  # of the entries written
-            phases.done("Merkle root (after matching)")
-            append_audit(session, examiner, "hashset.import", target=f"hash_set:{name}", after={
+            HASH_SETS.audit(session, examiner, "import", name, after={
                 "name": name, "kind": set_kind.value, "scheme": hash_set.scheme,
                 "format": fmt.id, "source": str(path.absolute()),
                 "source_sha256": hash_set.source_sha256, "source_size": hash_set.source_size,
@@ -178,9 +170,6 @@ def import_hash_set(
         raise
     finally:
         source.close()
-        if reader is not None:
-            reader.outcome.close()
-        shared.cleanup()
     if report_path is not None and not result.rejected:
         _discard(report_path)
     result.seconds = time.perf_counter() - started
@@ -221,21 +210,6 @@ def _large_cache(session: Session):
         connection.exec_driver_sql(f"PRAGMA cache_size = {before}")
 
 
-def _check_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise HashSetError("a hash set needs a name (--name)")
-    if len(name) > 200 or any(c < " " for c in name):
-        raise HashSetError("a hash set name is at most 200 printable characters")
-    return name
-
-
-def _default_report(store: CaseStore, name: str) -> Path:
-    safe = re.sub(r"[^\w.-]+", "_", name).strip("_") or "hashset"
-    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
-    return store.folder / "reports" / f"hashset-{safe}-rejected-{stamp}.tsv"
-
-
 def _discard(path: Path | None) -> None:
     if path is not None:
         path.unlink(missing_ok=True)
@@ -252,14 +226,12 @@ def _resolved_scheme(asked: str | None, info: SetInfo) -> str | None:
 def _load(session: Session, reader, hash_set_id: int, media: MediaDigests, skip_bad: bool,
           report_path: Path | None, path: Path, progress: Progress | None
           ) -> tuple[int, int, int | None, int]:
-    """Insert the reader's blocks and match them (where the reader has not); (entries kept,
-    records rejected, first categorised record, matches made)."""
+    """Insert the reader's blocks and match them; (entries kept, records rejected, first
+    categorised record, matches made)."""
     size = path.stat().st_size
     kept = rejected = matches = 0
-    found: list[Matched] = []  # what reading processes matched, not yet stored
     first_category = None
-    report = None
-    try:
+    with RejectedReport(report_path, path) as report:
         for batch in reader:
             if batch.bad:
                 if not skip_bad:
@@ -267,46 +239,20 @@ def _load(session: Session, reader, hash_set_id: int, media: MediaDigests, skip_
                     raise HashSetError(
                         f"{path.name}: {bad.where}: {bad.reason}; nothing was imported "
                         f"(--skip-bad imports the good entries and reports the bad ones)")
-                if report is None:
-                    report = _open_report(report_path, path)
                 for bad in batch.bad:
-                    report.write(f"{bad.where}\t{_one_line(bad.reason)}\t{_one_line(bad.text)}\n")
+                    report.write(bad.where, bad.reason, bad.text)
                 rejected += len(batch.bad)
             if batch.blocks:
-                session.execute(insert(HashSetBlock),
-                                [block.columns(hash_set_id) for block in batch.blocks])
+                matches += store_blocks(session, hash_set_id, batch.blocks, media)
                 kept += batch.count
-                for block, matched in zip(batch.blocks, batch.matched or repeat(None)):
-                    if matched is None:
-                        matches += match_block(session, hash_set_id, block, media, None)
-                    else:
-                        found.append(matched)
-                if len(found) >= MATCHED_AT_ONCE:
-                    matches += store_matched(session, hash_set_id, found)
-                    found = []
             if first_category is None:
                 first_category = batch.first_category
             if progress:
                 progress(kept, batch.position, size)
-        matches += store_matched(session, hash_set_id, found)
-    finally:
-        if report is not None:
-            report.close()
     if kept == 0:
         raise HashSetError(f"{path.name}: no entries"
                            + (f" ({rejected} bad records, see the report)" if rejected else ""))
     return kept, rejected, first_category, matches
-
-
-def _one_line(value: str) -> str:
-    return " ".join(str(value).split())
-
-
-def _open_report(path: Path, source: Path):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    report = open(path, "w", encoding="utf-8")
-    report.write(f"# records of {source} not imported\nwhere\treason\trecord\n")
-    return report
 
 
 # -- list, verify, remove -------------------------------------------------------------------
@@ -342,65 +288,23 @@ def list_hash_sets(session: Session) -> list[HashSetSummary]:
     ]
 
 
-def _get(session: Session, name: str) -> HashSet:
-    hash_set = session.scalar(select(HashSet).where(HashSet.name == name))
-    if hash_set is None:
-        known = list(session.scalars(select(HashSet.name).order_by(HashSet.name)))
-        raise HashSetError(f"no hash set named {name!r} in this case"
-                           + (f" (there are: {', '.join(known)})" if known else ""))
-    return hash_set
-
-
-@dataclass(frozen=True)
-class Verification:
-    name: str
-    intact: bool
-    recorded_root: str
-    computed_root: str
-    recorded_entries: int
-    stored_entries: int
-    altered_entries: int = 0  # matched entries, as shown, that differ from the set's blocks
-
-    def __str__(self) -> str:
-        if self.intact:
-            return (f"{self.name}: intact ({self.stored_entries} entries, "
-                    f"Merkle root {self.computed_root})")
-        problems = []
-        if self.recorded_entries != self.stored_entries:
-            problems.append(f"{self.stored_entries} entries in the store, "
-                            f"{self.recorded_entries} imported")
-        if self.recorded_root != self.computed_root:
-            problems.append(f"Merkle root is {self.computed_root}, "
-                            f"{self.recorded_root} at import")
-        if self.altered_entries:
-            problems.append(f"{self.altered_entries} matched entries differ from the set")
-        return f"{self.name}: CHANGED since import: " + "; ".join(problems)
-
-
 def verify_hash_set(store: CaseStore, name: str, examiner: str | None = None) -> Verification:
     """Recompute the set's Merkle root from the store and compare; the result is audited.
 
     The matched entries that the case shows (`hash_set_entry`) are checked
-    against the blocks too. The recomputation reads a snapshot without taking
-    the write lock (a set of millions takes a while); only the audit entry is
-    written.
+    against the blocks too.
     """
-    with store.reading() as session:
-        hash_set = _get(session, name)
-        computed, stored, altered = _recompute(session, hash_set.id)
-        result = Verification(name, computed == hash_set.merkle_root and not altered
-                              and stored == hash_set.entry_count, hash_set.merkle_root,
-                              computed, hash_set.entry_count, stored, altered)
-    with store.session() as session:
-        append_audit(session, examiner or current_examiner(store), "hashset.verify",
-                     target=f"hash_set:{name}", after={
-                         "intact": result.intact, "recorded_root": result.recorded_root,
-                         "computed_root": computed, "recorded_entries": result.recorded_entries,
-                         "stored_entries": stored, "altered_entries": altered})
-    return result
+    return HASH_SETS.verify(store, name, _recompute, examiner)
 
 
 def _recompute(session: Session, hash_set_id: int) -> tuple[str, int, int]:
+    """(root, entries stored, entries altered) of a set as stored now."""
+    if session.get(HashSet, hash_set_id).format == VPDQ_FORMAT:  # videos, not entry blocks
+        return recompute_vpdq(session, hash_set_id)
+    return _recompute_blocks(session, hash_set_id)
+
+
+def _recompute_blocks(session: Session, hash_set_id: int) -> tuple[str, int, int]:
     """The Merkle root of a set's blocks, their entries, and the unpacked entries that differ."""
     unpacked = {row[0]: tuple(row) for row in session.execute(text(
         "SELECT record, md5, sha1, sha256, category, size, CAST(extra AS TEXT) "
@@ -420,7 +324,7 @@ def _recompute(session: Session, hash_set_id: int) -> tuple[str, int, int]:
 def remove_hash_set(store: CaseStore, name: str, examiner: str | None = None) -> dict:
     """Remove a set, its entries and its matches; re-derive the verdicts of the media it matched."""
     with store.session() as session, _large_cache(session):
-        hash_set = _get(session, name)
+        hash_set = HASH_SETS.get(session, name)
         before = {"name": name, "kind": hash_set.kind.value, "scheme": hash_set.scheme,
                   "format": hash_set.format, "source_name": hash_set.source_name,
                   "source_sha256": hash_set.source_sha256, "entries": hash_set.entry_count,
@@ -436,13 +340,14 @@ def remove_hash_set(store: CaseStore, name: str, examiner: str | None = None) ->
             HashSetNearMatch.hash_set_id == hash_set.id))
         session.execute(delete(HashSetEntry).where(HashSetEntry.hash_set_id == hash_set.id))
         session.execute(delete(HashSetBlock).where(HashSetBlock.hash_set_id == hash_set.id))
+        remove_vpdq_videos(session, hash_set.id)
         session.delete(hash_set)
         session.flush()
         refresh_verdicts(session, "SELECT media_id FROM _hashset_affected")
         session.execute(text("DELETE FROM _hashset_affected"))
         after = {"matches_removed": unmatched}
-        append_audit(session, examiner or current_examiner(store), "hashset.remove",
-                     target=f"hash_set:{name}", before=before, after=after)
+        HASH_SETS.audit(session, examiner or current_examiner(store), "remove", name,
+                        before=before, after=after)
     return {**before, **after}
 
 

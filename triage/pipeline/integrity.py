@@ -42,11 +42,14 @@ def verify_case(store: CaseStore, examiner: str,
         elif result.sha256 != item.sha256:
             report.problems.append(f"{item.name}: SHA-256 is now {result.sha256}, "
                                    f"recorded {item.sha256}")
+        elif result.damaged:
+            report.problems.append(f"{item.name}: {result.warning}")
         elif result.stored_md5 and result.stored_md5 != result.md5:
             report.problems.append(f"{item.name}: MD5 {result.md5} differs from the MD5 "
                                    f"stored at acquisition {result.stored_md5}")
         else:
-            report.lines.append(f"{item.name}: SHA-256 {item.sha256} verified")
+            report.lines.append(f"{item.name}: SHA-256 {item.sha256} verified"
+                                + (f" ({result.warning})" if result.warning else ""))
     if not broken:
         with store.session() as session:
             append_audit(session, examiner, "case.verify",

@@ -95,6 +95,12 @@ class Match:
     unexplained: float = 0.0  # fraction of the overlap showing other picture content
     aligned_by: str = ""  # "features", "frames" (laid on each other) or "" (not aligned)
 
+    @property
+    def related(self) -> bool:
+        """Not the same picture, but one laid well on the other with other picture content
+        in part of it: the same setting (a series) or the same template."""
+        return not self.same and self.unexplained > 0
+
 
 _local = threading.local()
 
@@ -370,6 +376,7 @@ class LocalFeatureVerifier:
         self._cache: OrderedDict[tuple[int, bool], LocalFeatures] = OrderedDict()
         self._lock = threading.Lock()
         self.pairs = 0
+        self.related: list[tuple[int, int]] = []  # pairs found to be of one setting (`Match.related`)
 
     def features(self, media_id: int, mirrored: bool = False) -> LocalFeatures:
         key = (int(media_id), bool(mirrored))
@@ -401,4 +408,5 @@ class LocalFeatureVerifier:
                 found = list(pool.map(self._one, pairs, chunksize=32))
         else:
             found = [self._one(p) for p in pairs]
+        self.related += [(a, b) for (a, b, _), m in zip(pairs, found) if m.related]
         return np.array([m.same for m in found], bool)

@@ -9,16 +9,16 @@ is true to the whole listing and memory stays bounded, whatever its length.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from functools import partial
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import QStyledItemDelegate
 
-from triage.case.queries import FileListing
+from triage.review.queries import FileListing
 from triage.gui import formatting
 from triage.gui.data import FilePage, count_and_first_page, file_page
+from triage.gui.page_cache import PageCache
 from triage.gui.workers import StoreReader
 
 PAGE_SIZE = 500
@@ -49,8 +49,8 @@ class FileTableModel(QAbstractTableModel):
         self._latest = 0  # generation of the newest reload asked for
         self._shown = 0  # generation of what the rows show now
         self._total = 0
-        self._pages: OrderedDict[int, FilePage] = OrderedDict()
-        self._pending: set[int] = set()
+        self._pages: PageCache[FilePage] = PageCache(PAGE_SIZE, MAX_CACHED_PAGES,
+                                                     lambda page: page.rows)
         self._loading = False
         self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self._italic = QFont()
@@ -90,8 +90,7 @@ class FileTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._shown, self._total = generation, total
         self._pages.clear()
-        self._pending.clear()
-        self._pages[0] = first
+        self._pages.put(0, first)
         self.endResetModel()
         self._loading = False
         self.loaded.emit(total)
@@ -102,7 +101,6 @@ class FileTableModel(QAbstractTableModel):
             self.loadFailed.emit(message)
 
     def _request_page(self, page: int) -> None:
-        self._pending.add(page)
         before = self._pages.get(page - 1)
         after_id = before.last_id if before is not None else None
         generation = self._shown
@@ -112,36 +110,26 @@ class FileTableModel(QAbstractTableModel):
             partial(self._on_page, generation, page),
             partial(self._on_page_failed, generation, page),
             droppable=True,
-            on_dropped=partial(self._pending.discard, page),
+            on_dropped=partial(self._pages.forget_request, page),
         )
 
     def _on_page(self, generation: int, page: int, result: FilePage) -> None:
         if generation != self._shown:
             return
-        self._pending.discard(page)
-        self._pages[page] = result
-        while len(self._pages) > MAX_CACHED_PAGES:
-            self._pages.popitem(last=False)
-        first = page * PAGE_SIZE
-        last = min(self._total, first + PAGE_SIZE) - 1
-        if last >= first:
-            self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.COLUMNS) - 1))
+        rows = self._pages.put(page, result)
+        last = min(self._total, rows.stop) - 1
+        if last >= rows.start:
+            self.dataChanged.emit(self.index(rows.start, 0),
+                                  self.index(last, len(self.COLUMNS) - 1))
 
     def _on_page_failed(self, generation: int, page: int, message: str) -> None:
         if generation == self._shown:
-            self._pending.discard(page)
+            self._pages.forget_request(page)
             self.loadFailed.emit(message)
 
     def row(self, row: int) -> FileListing | None:
         """The listing at `row` if its page is in memory (asking for it otherwise)."""
-        page_number, offset = divmod(row, PAGE_SIZE)
-        page = self._pages.get(page_number)
-        if page is None:
-            if page_number not in self._pending:
-                self._request_page(page_number)
-            return None
-        self._pages.move_to_end(page_number)
-        return page.rows[offset] if offset < len(page.rows) else None
+        return self._pages.row(row, self._request_page)
 
     # -- Qt model ----------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""`triage cluster CASE_DIR`: rebuild the near-duplicate stacks of a case."""
+"""`triage stacks CASE_DIR`: rebuild the near-duplicate stacks of a case (`triage cluster`,
+its old name, stays as an alias)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from triage.case.store import current_examiner, open_case
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "cluster", help="rebuild near-duplicate stacks (ingest does it at the end by default)",
+        "stacks", aliases=["cluster"], help="rebuild near-duplicate stacks (ingest does it at the end by default)",
         description="Stacks resized, recompressed, cropped, mirrored, padded, captioned or "
         "greyscale copies of a picture, and stills taken from a video, into one stack whose "
         "representative is the best copy. The defaults were measured on real photographs "
@@ -24,7 +25,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from triage.pipeline.cluster import build_stacks  # numpy, OpenCV: only when asked
+    from triage.pipeline.stacking import build_stacks  # numpy, OpenCV: only when asked
     from triage.similarity.stacks import StackSettings
 
     store = open_case(args.case_dir)
@@ -36,4 +37,7 @@ def run(args) -> int:
     summary = build_stacks(store, args.examiner or current_examiner(store), settings)
     print(f"{summary.media} pictures and videos: {summary.stacks} stacks holding "
           f"{summary.stacked_media} of them ({summary.verified_pairs} pairs checked on features)")
+    if summary.series:
+        print(f"{summary.series} series of one setting, {summary.in_series} pictures: related, "
+              "not stacked (the gallery's \"Show the series\", Ctrl+R)")
     return 0

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from triage.similarity.verify import LocalFeatureVerifier, local_features, match
+from triage.similarity.same_picture import LocalFeatureVerifier, local_features, match
 
 from test_similarity_features import picture
 
