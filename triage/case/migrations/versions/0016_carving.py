@@ -1,7 +1,7 @@
 """carving: areas of free space to carve, and items carved from them
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-07
 
 An area of unallocated or unpartitioned space is a virtual file row with its
@@ -13,8 +13,8 @@ byte offset of the evidence (`carved_offset`) and marked "complete" or
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0012'
-down_revision = '0011'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
