@@ -240,8 +240,10 @@ def triage_engine(disk: Disk, workers: int) -> tuple[float, list[tuple[str, str]
 
 
 def _warm_up(_) -> None:
-    import triage.media.analyse  # noqa: F401 - the decoders a worker loads on its first picture
-    import triage.pipeline.carve  # noqa: F401
+    from triage.media import analyse  # the decoders a worker loads on its first picture
+    from triage.pipeline import carve
+
+    assert analyse and carve
     time.sleep(0.2)  # each worker gets one
 
 

@@ -256,14 +256,16 @@ def tiff(window: Window, start: int) -> Shape | None:
             return None
         values, ends = {}, [ifd + 2 + count * 12 + 4]
         for index in range(count):
-            tag, kind, number, value = struct.unpack(order + "HHII", table[index * 12:index * 12 + 12])
+            entry = table[index * 12:index * 12 + 12]
+            tag, kind, number, value = struct.unpack(order + "HHII", entry)
             size = _TIFF_TYPE_SIZES.get(kind, 0) * number
             if size > 4:
                 ends.append(value + size)
                 values[tag] = _tiff_array(window, start + value, kind, number, order)
+            elif kind == 3:  # a SHORT sits in the first two bytes of the value field
+                values[tag] = [struct.unpack(order + "H", entry[8:10])[0]]
             else:
-                values[tag] = [value if kind == 4 else struct.unpack(
-                    order + ("H" if kind == 3 else "I"), table[index * 12 + 8:index * 12 + 8 + (2 if kind == 3 else 4)])[0]]
+                values[tag] = [value]
             if tag in _IFD_TAGS:
                 pending.extend(values[tag])
         for offsets, lengths in _OFFSET_TAGS.items():

@@ -5,8 +5,9 @@ pytsk3 walks files but does not expose TSK's block walk, so the allocation
 state comes from each file system's own record of it, read by hand where it
 is a simple table: the FAT (FAT12/16/32), the block bitmaps of ext2/3/4
 (through the group descriptors), and the bitmap files of NTFS (`$Bitmap`) and
-exFAT (`$ALLOC_BITMAP`), read through TSK. Reading a bitmap takes a few reads; walking every file's runs instead
-would cost a second walk of the whole file system.
+exFAT (`$ALLOC_BITMAP`), read through TSK. Reading a bitmap takes a few
+reads; walking every file's runs instead would cost a second walk of the
+whole file system.
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ def _fat(source: Source, offset: int) -> tuple[list[tuple[int, int]], int]:
     clusters = (total - first_data) // per_cluster
     table = source.read(offset + reserved * sector, fat_sectors * sector)
     if clusters < 4085:
-        raw = np.frombuffer(table[:len(table) // 3 * 3], dtype=np.uint8).reshape(-1, 3).astype(np.uint16)
+        raw = np.frombuffer(table[:len(table) // 3 * 3], dtype=np.uint8)
+        raw = raw.reshape(-1, 3).astype(np.uint16)
         entries = np.empty(raw.shape[0] * 2, dtype=np.uint16)
         entries[0::2] = raw[:, 0] | ((raw[:, 1] & 0x0F) << 8)
         entries[1::2] = (raw[:, 1] >> 4) | (raw[:, 2] << 4)
