@@ -39,9 +39,13 @@ def image_dd() -> Path:
     return path
 
 
+ENTRIES = 11  # image.dd's 10 entries and the area of its free space (nothing carved from it)
+
+
 @pytest.fixture(scope="module")
 def ingested_case(tmp_path_factory, image_dd) -> Path:
-    """A case holding image.dd (ext2, 10 entries), made once with the pipeline itself."""
+    """A case holding image.dd (ext2, 10 entries and the area of its free space, carved),
+    made once with the pipeline itself."""
     folder = tmp_path_factory.mktemp("gui") / "ext2 case"
     store = open_case(folder, create=True, examiner="test-examiner")
     ingest = Ingest(store, "test-examiner", IngestOptions(workers=1))
@@ -78,7 +82,7 @@ def test_open_case_shows_evidence_summary_and_files(qtbot, window, ingested_case
     view = open_in(qtbot, window, ingested_case)
 
     assert window.windowTitle() == "Triage — ext2 case"
-    assert view.model.rowCount() == len(rows) == 10
+    assert view.model.rowCount() == len(rows) == ENTRIES
     first = view.model.row(0)
     assert (first.path, first.md5) == (rows[0].path, rows[0].md5)
     assert view.model.data(view.model.index(0, view.model.PATH)) == rows[0].path
@@ -88,7 +92,7 @@ def test_open_case_shows_evidence_summary_and_files(qtbot, window, ingested_case
     assert evidence.childCount() == 1 and evidence.child(0).text(1) == "ext2"
     assert view.snapshot.evidence[0].sha256 in view.evidence_panel.details.toPlainText()
     assert view.summary_panel.labels["deleted"].text() == str(sum(r.deleted for r in rows))
-    assert view.count_label.text() == "10 entries"
+    assert view.count_label.text() == f"{ENTRIES} entries"
     assert window.recent.paths() == [str(ingested_case)]
     assert window.add_evidence_action.isEnabled()
 
@@ -132,7 +136,7 @@ def test_filter_on_path_name_and_md5(qtbot, window, ingested_case):
     qtbot.waitUntil(lambda: view.model.filter_text == "ANOTHER" and not view.model.loading,
                     timeout=TIMEOUT_MS)
     assert [view.model.row(i).path for i in range(view.model.rowCount())] == expected
-    assert view.count_label.text() == f"{len(expected)} of 10 entries"
+    assert view.count_label.text() == f"{len(expected)} of {ENTRIES} entries"
 
     md5 = next(r.md5 for r in rows if r.md5 and r.size)
     view.filter_edit.setText(md5.upper())
@@ -217,7 +221,7 @@ def test_add_evidence_runs_ingest_on_a_worker_and_refreshes(qtbot, window, tmp_p
     assert outcome.error is None and not outcome.cancelled and not outcome.add_errors
     assert outcome.summary.files_hashed > 0
 
-    qtbot.waitUntil(lambda: view.model.rowCount() == 10 and view.snapshot.entries == 10,
+    qtbot.waitUntil(lambda: view.model.rowCount() == ENTRIES and view.snapshot.entries == ENTRIES,
                     timeout=TIMEOUT_MS)
     assert {e.stage for e in progress} >= {"walk", "hash"}
     assert not view.progress_panel.isVisible()
@@ -239,7 +243,7 @@ def test_cancelled_ingest_is_resumed(qtbot, window, tmp_path, image_dd):
     with qtbot.waitSignal(view.ingestFinished, timeout=TIMEOUT_MS) as finished:
         window.resume_action.trigger()
     assert not finished.args[0].cancelled
-    qtbot.waitUntil(lambda: view.snapshot.entries == 10 and not view.snapshot.unfinished,
+    qtbot.waitUntil(lambda: view.snapshot.entries == ENTRIES and not view.snapshot.unfinished,
                     timeout=TIMEOUT_MS)
     assert not window.resume_action.isEnabled()
 

@@ -164,7 +164,7 @@ def ingested_result(batches, request, ev_id: str):
         f"{result.files_proc.stderr if result.files_proc else 'case folder missing'}")
     # TSK lists file systems: items found inside files (archives, ...) are not its to list
     rows = [r for r in result.rows_of(ev.path)
-            if "_malformed" not in r and not r.get("container_path")]
+            if "_malformed" not in r and not r.get("container_path") and not r.get("carved")]
     return ev, EvidenceResult(rows, result), T.reference(ev.path)
 
 
@@ -639,7 +639,11 @@ def test_e01_equals_exported_raw(request, triage, shared_image, exported_raw):
     ra, rb = triage.ingest_cached(raw), triage.ingest_cached(e01)
     assert ra.proc.returncode == 0, ra.describe()
     assert rb.proc.returncode == 0, rb.describe()
-    ca, cb = _comparable(ra.rows), _comparable(rb.rows)
+    # The disk inside this E01 is a fixed VHD: exported raw, its 512-byte footer makes it a
+    # VHD image, whose disk ends before the footer; the E01 is read as the whole raw disk. So
+    # the space after the last partition differs by those 512 bytes; every file is the same.
+    ca = _comparable([r for r in ra.rows if r.get("carved") != "area"])
+    cb = _comparable([r for r in rb.rows if r.get("carved") != "area"])
     assert ca == cb, diff_report(ca, cb, limit=10)
 
 

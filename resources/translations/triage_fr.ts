@@ -120,124 +120,124 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="365"/>
+        <location filename="../../triage/gui/case_view.py" line="374"/>
         <source>Evidence</source>
         <translation>Scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="372"/>
+        <location filename="../../triage/gui/case_view.py" line="381"/>
         <source>Summary</source>
         <translation>Résumé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="417"/>
+        <location filename="../../triage/gui/case_view.py" line="426"/>
         <source>Filter by path, name or MD5</source>
         <translation>Filtrer par chemin, nom ou MD5</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="428"/>
+        <location filename="../../triage/gui/case_view.py" line="437"/>
         <source>Filter:</source>
         <translation>Filtre :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="441"/>
+        <location filename="../../triage/gui/case_view.py" line="450"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="463"/>
+        <location filename="../../triage/gui/case_view.py" line="472"/>
         <source>&amp;Gallery</source>
         <translation>&amp;Galerie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="464"/>
+        <location filename="../../triage/gui/case_view.py" line="473"/>
         <source>&amp;Evidence and files</source>
         <translation>&amp;Scellés et fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="468"/>
+        <location filename="../../triage/gui/case_view.py" line="477"/>
         <source>Could not read the links: {m}</source>
         <translation>Impossible de lire les liens : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="469"/>
+        <location filename="../../triage/gui/case_view.py" line="478"/>
         <source>&amp;Links</source>
         <translation>&amp;Liens</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="495"/>
+        <location filename="../../triage/gui/case_view.py" line="504"/>
         <source>Could not record the examiner: {m}</source>
         <translation>Impossible d&apos;enregistrer l&apos;examinateur : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="526"/>
+        <location filename="../../triage/gui/case_view.py" line="535"/>
         <source>Could not read the case: {m}</source>
         <translation>Lecture du dossier impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="527"/>
-        <location filename="../../triage/gui/case_view.py" line="546"/>
+        <location filename="../../triage/gui/case_view.py" line="536"/>
+        <location filename="../../triage/gui/case_view.py" line="555"/>
         <source>Retry</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="545"/>
+        <location filename="../../triage/gui/case_view.py" line="554"/>
         <source>Could not read the file list: {m}</source>
         <translation>Lecture de la liste des fichiers impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="550"/>
+        <location filename="../../triage/gui/case_view.py" line="559"/>
         <source>Reading…</source>
         <translation>Lecture…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="555"/>
+        <location filename="../../triage/gui/case_view.py" line="564"/>
         <source>{shown} of {total} entries</source>
         <translation>{shown} entrées sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="558"/>
+        <location filename="../../triage/gui/case_view.py" line="567"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="586"/>
+        <location filename="../../triage/gui/case_view.py" line="595"/>
         <source>An ingest is already running in this case.</source>
         <translation>Une ingestion est déjà en cours dans ce dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="596"/>
+        <location filename="../../triage/gui/case_view.py" line="605"/>
         <source>Adding {n} evidence…</source>
         <translation>Ajout de {n} scellé(s)…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="597"/>
+        <location filename="../../triage/gui/case_view.py" line="606"/>
         <source>Resuming ingest…</source>
         <translation>Reprise de l&apos;ingestion…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="636"/>
+        <location filename="../../triage/gui/case_view.py" line="645"/>
         <source>Ingest stopped: {e}. What was recorded is kept; resume to finish.</source>
         <translation>Ingestion arrêtée : {e}. Ce qui a été enregistré est conservé ; reprenez pour terminer.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="638"/>
-        <location filename="../../triage/gui/case_view.py" line="653"/>
+        <location filename="../../triage/gui/case_view.py" line="647"/>
+        <location filename="../../triage/gui/case_view.py" line="662"/>
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="642"/>
+        <location filename="../../triage/gui/case_view.py" line="651"/>
         <source>Plugin {name} stopped: {error}</source>
         <translation>Extension {name} arrêtée : {error}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="645"/>
+        <location filename="../../triage/gui/case_view.py" line="654"/>
         <source>Ingest cancelled after {n} files. Resume to finish; nothing is done twice.</source>
         <translation>Ingestion annulée après {n} fichiers. Reprenez pour terminer ; rien n’est fait deux fois.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="648"/>
+        <location filename="../../triage/gui/case_view.py" line="657"/>
         <source>Ingest finished: {n} files hashed, {e} file errors.</source>
         <translation>Ingestion terminée : {n} fichiers hachés, {e} erreurs de fichier.</translation>
     </message>
@@ -453,107 +453,117 @@
         <translation>partition {p}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="458"/>
+        <location filename="../../triage/gui/detail.py" line="459"/>
+        <source>carved at byte {offset}, {size} bytes</source>
+        <translation>récupérée à l’octet {offset}, {size} octets</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="461"/>
+        <source>, partial</source>
+        <translation>, partielle</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="463"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="460"/>
+        <location filename="../../triage/gui/detail.py" line="465"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="460"/>
+        <location filename="../../triage/gui/detail.py" line="465"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="461"/>
+        <location filename="../../triage/gui/detail.py" line="466"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="462"/>
+        <location filename="../../triage/gui/detail.py" line="467"/>
         <source>Accessed</source>
         <translation>Accédé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="463"/>
+        <location filename="../../triage/gui/detail.py" line="468"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="464"/>
+        <location filename="../../triage/gui/detail.py" line="469"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="470"/>
+        <location filename="../../triage/gui/detail.py" line="475"/>
         <source>{kind}, category {category}{scheme}; by {digest}, record {record} of {source} (SHA-256 {sha}…), imported {when} by {who}</source>
         <translation>{kind}, catégorie {category}{scheme} ; par {digest}, enregistrement {record} de {source} (SHA-256 {sha}…), importé le {when} par {who}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="482"/>
+        <location filename="../../triage/gui/detail.py" line="487"/>
         <source>What plugins suggest. Not a verdict: only an examiner&apos;s tag categorises.</source>
         <translation>Ce que suggèrent les greffons. Pas un verdict : seule l’étiquette d’un examinateur catégorise.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="487"/>
+        <location filename="../../triage/gui/detail.py" line="492"/>
         <source>Plugin suggestions</source>
         <translation>Suggestions des greffons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="496"/>
+        <location filename="../../triage/gui/detail.py" line="501"/>
         <source>Relevance {score:.3f}: orders the review, not a verdict</source>
         <translation>Pertinence {score:.3f} : ordonne l&apos;examen, ce n&apos;est pas un verdict</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="499"/>
+        <location filename="../../triage/gui/detail.py" line="504"/>
         <source>highest at {t:.1f} s</source>
         <translation>la plus haute à {t:.1f} s</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="504"/>
+        <location filename="../../triage/gui/detail.py" line="509"/>
         <source>model SHA-256 {sha}…</source>
         <translation>modèle SHA-256 {sha}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="505"/>
+        <location filename="../../triage/gui/detail.py" line="510"/>
         <source>no model file</source>
         <translation>pas de fichier de modèle</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="512"/>
+        <location filename="../../triage/gui/detail.py" line="517"/>
         <source>Flags (score over threshold): {flags}</source>
         <translation>Signalements (score au-dessus du seuil) : {flags}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="515"/>
+        <location filename="../../triage/gui/detail.py" line="520"/>
         <source>No label over its threshold</source>
         <translation>Aucune étiquette au-dessus de son seuil</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="518"/>
+        <location filename="../../triage/gui/detail.py" line="523"/>
         <source>Scores: {scores}</source>
         <translation>Scores : {scores}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="520"/>
+        <location filename="../../triage/gui/detail.py" line="525"/>
         <source>none above {min}</source>
         <translation>aucun au-dessus de {min}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="523"/>
+        <location filename="../../triage/gui/detail.py" line="528"/>
         <source>{n} face(s)</source>
         <translation>{n} visage(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="524"/>
+        <location filename="../../triage/gui/detail.py" line="529"/>
         <source>{n} region(s)</source>
         <translation>{n} région(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="527"/>
+        <location filename="../../triage/gui/detail.py" line="532"/>
         <source>Suggests category &lt;b&gt;{category}&lt;/b&gt; ({scheme}): press &lt;b&gt;{key}&lt;/b&gt; to confirm it as your tag</source>
         <translation>Suggère la catégorie &lt;b&gt;{category}&lt;/b&gt; ({scheme}) : appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour la confirmer comme votre étiquette</translation>
     </message>
@@ -566,22 +576,22 @@
         <translation>Sélectionnez un scellé, une partition ou un conteneur pour le détail.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="107"/>
+        <location filename="../../triage/gui/case_view.py" line="108"/>
         <source>Unlock volume…</source>
         <translation>Déverrouiller le volume…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="157"/>
+        <location filename="../../triage/gui/case_view.py" line="158"/>
         <source>Partition {index}</source>
         <translation>Partition {index}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="160"/>
+        <location filename="../../triage/gui/case_view.py" line="161"/>
         <source>Error: {error}</source>
         <translation>Erreur : {error}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="160"/>
+        <location filename="../../triage/gui/case_view.py" line="161"/>
         <source>Read</source>
         <translation>Lu</translation>
     </message>
@@ -643,72 +653,92 @@
         <translation>Sélectionnez un fichier pour voir tout ce qu&apos;on en sait.</translation>
     </message>
     <message>
+        <location filename="../../triage/gui/file_detail.py" line="59"/>
+        <source>partial: the picture was cut short, decoded in part</source>
+        <translation>partielle : l’image est tronquée, décodée en partie</translation>
+    </message>
+    <message>
         <location filename="../../triage/gui/file_detail.py" line="60"/>
+        <source>complete</source>
+        <translation>complète</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="62"/>
+        <source>byte {offset} of the evidence, {size} bytes</source>
+        <translation>octet {offset} du scellé, {size} octets</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="69"/>
         <source>(the name&apos;s extension says otherwise)</source>
         <translation>(l&apos;extension du nom dit autre chose)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="62"/>
+        <location filename="../../triage/gui/file_detail.py" line="71"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="63"/>
+        <location filename="../../triage/gui/file_detail.py" line="72"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="64"/>
+        <location filename="../../triage/gui/file_detail.py" line="73"/>
+        <source>Carved</source>
+        <translation>Récupérées par carving</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="75"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="66"/>
+        <location filename="../../triage/gui/file_detail.py" line="77"/>
         <source>Entry</source>
         <translation>Entrée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="67"/>
+        <location filename="../../triage/gui/file_detail.py" line="78"/>
         <source>Size</source>
         <translation>Taille</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="68"/>
+        <location filename="../../triage/gui/file_detail.py" line="79"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="70"/>
+        <location filename="../../triage/gui/file_detail.py" line="81"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="71"/>
+        <location filename="../../triage/gui/file_detail.py" line="82"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="72"/>
+        <location filename="../../triage/gui/file_detail.py" line="83"/>
         <source>Accessed</source>
         <translation>Consulté</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="73"/>
+        <location filename="../../triage/gui/file_detail.py" line="84"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="81"/>
+        <location filename="../../triage/gui/file_detail.py" line="92"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de jeux de hachages</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="84"/>
+        <location filename="../../triage/gui/file_detail.py" line="95"/>
         <source>Tags</source>
         <translation>Étiquettes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="89"/>
+        <location filename="../../triage/gui/file_detail.py" line="100"/>
         <source>The same content is found {n} times</source>
         <translation>Le même contenu est trouvé {n} fois</translation>
     </message>
@@ -739,27 +769,37 @@
 <context>
     <name>FileTableModel</name>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="187"/>
+        <location filename="../../triage/gui/file_table_model.py" line="188"/>
+        <source>carved (partial)</source>
+        <translation>récupérée (partielle)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_table_model.py" line="190"/>
+        <source>carved</source>
+        <translation>récupérée</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_table_model.py" line="191"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="193"/>
+        <location filename="../../triage/gui/file_table_model.py" line="197"/>
         <source>{type} (misnamed)</source>
         <translation>{type} (mal nommé)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="210"/>
+        <location filename="../../triage/gui/file_table_model.py" line="214"/>
         <source>not decoded: {m}</source>
         <translation>non décodé : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="220"/>
+        <location filename="../../triage/gui/file_table_model.py" line="224"/>
         <source>The file name&apos;s extension does not match its content ({type})</source>
         <translation>L&apos;extension du nom de fichier ne correspond pas à son contenu ({type})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="225"/>
+        <location filename="../../triage/gui/file_table_model.py" line="229"/>
         <source>Read, but not decoded as the {type} it is: {m}</source>
         <translation>Lu, mais non décodé comme le {type} qu&apos;il est : {m}</translation>
     </message>
@@ -928,101 +968,106 @@
     </message>
     <message>
         <location filename="../../triage/gui/filters.py" line="113"/>
-        <source>Whether an instance is a deleted entry</source>
-        <translation>Si une occurrence est une entrée supprimée</translation>
+        <source>Carved</source>
+        <translation>Récupérées par carving</translation>
     </message>
     <message>
         <location filename="../../triage/gui/filters.py" line="114"/>
+        <source>Whether an instance is a deleted entry, or was carved from free space</source>
+        <translation>Si une instance est une entrée supprimée, ou a été récupérée dans l’espace libre</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/filters.py" line="116"/>
         <source>Anywhere</source>
         <translation>Partout</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="115"/>
+        <location filename="../../triage/gui/filters.py" line="117"/>
         <source>Inside a container</source>
         <translation>Dans un conteneur</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="116"/>
+        <location filename="../../triage/gui/filters.py" line="118"/>
         <source>Not inside one</source>
         <translation>Hors conteneur</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="117"/>
+        <location filename="../../triage/gui/filters.py" line="119"/>
         <source>Whether an instance was found inside an archive, document, mail or database</source>
         <translation>Si une occurrence a été trouvée dans une archive, un document, un courriel ou une base de données</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="121"/>
+        <location filename="../../triage/gui/filters.py" line="123"/>
         <source>stack ≥ </source>
         <translation>pile ≥ </translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="122"/>
+        <location filename="../../triage/gui/filters.py" line="124"/>
         <source>Only stacks of at least this many near-duplicates</source>
         <translation>Seulement les piles d&apos;au moins ce nombre de quasi-doublons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="124"/>
+        <location filename="../../triage/gui/filters.py" line="126"/>
         <source>Path contains</source>
         <translation>Le chemin contient</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="127"/>
+        <location filename="../../triage/gui/filters.py" line="129"/>
         <source>EXIF camera</source>
         <translation>Appareil (EXIF)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="129"/>
+        <location filename="../../triage/gui/filters.py" line="131"/>
         <source>Any plugin result</source>
         <translation>Tout résultat de greffon</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="130"/>
+        <location filename="../../triage/gui/filters.py" line="132"/>
         <source>Items a plugin flagged (a suggestion, not a verdict), e.g. has faces</source>
         <translation>Éléments signalés par un greffon (une suggestion, pas un verdict), p. ex. a des visages</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="133"/>
+        <location filename="../../triage/gui/filters.py" line="135"/>
         <source>All evidence</source>
         <translation>Tous les scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="134"/>
+        <location filename="../../triage/gui/filters.py" line="136"/>
         <source>Only items found in this evidence or partition</source>
         <translation>Seulement les éléments trouvés dans ce scellé ou cette partition</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="140"/>
+        <location filename="../../triage/gui/filters.py" line="142"/>
         <source>score ≥ </source>
         <translation>score ≥ </translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="141"/>
+        <location filename="../../triage/gui/filters.py" line="143"/>
         <source>Any score</source>
         <translation>Tout score</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="143"/>
+        <location filename="../../triage/gui/filters.py" line="145"/>
         <source>Only items a classifier gave at least this relevance score (0 to 1): a suggestion for ordering the review, never a verdict</source>
         <translation>Seulement les éléments qu&apos;un classifieur a notés au moins à ce score de pertinence (0 à 1) : une suggestion pour ordonner l&apos;examen, jamais un verdict</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="145"/>
+        <location filename="../../triage/gui/filters.py" line="147"/>
         <source>Has GPS</source>
         <translation>Avec GPS</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="146"/>
+        <location filename="../../triage/gui/filters.py" line="148"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="216"/>
+        <location filename="../../triage/gui/filters.py" line="218"/>
         <source>{label} ({plugin}): {n}</source>
         <translation>{label} ({plugin}) : {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/filters.py" line="237"/>
+        <location filename="../../triage/gui/filters.py" line="239"/>
         <source>{evidence} ▸ partition {p}</source>
         <translation>{evidence} ▸ partition {p}</translation>
     </message>
@@ -2102,54 +2147,64 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
 <context>
     <name>SummaryPanel</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="299"/>
+        <location filename="../../triage/gui/case_view.py" line="300"/>
         <source> ({n} with errors)</source>
         <translation> ({n} avec erreurs)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="305"/>
+        <location filename="../../triage/gui/case_view.py" line="306"/>
         <source>{done} of {total} files</source>
         <translation>{done} fichiers sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="311"/>
+        <location filename="../../triage/gui/case_view.py" line="312"/>
         <source>{n} more types</source>
         <translation>{n} autres types</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="319"/>
+        <location filename="../../triage/gui/case_view.py" line="320"/>
         <source>Items found inside archives, documents, mail, databases and caches, by kind; {n} need a password</source>
         <translation>Éléments trouvés dans des archives, documents, courriels, bases de données et caches, par type ; {n} demandent un mot de passe</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="322"/>
+        <location filename="../../triage/gui/case_view.py" line="325"/>
+        <source>{complete} complete, {partial} partial</source>
+        <translation>{complete} complètes, {partial} partielles</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_view.py" line="328"/>
+        <source>Pictures and videos found where no file entry points, in {size} of free and unpartitioned space</source>
+        <translation>Images et vidéos trouvées là où aucune entrée de fichier ne pointe, dans {size} d’espace libre et hors partition</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_view.py" line="331"/>
         <source>Files whose name&apos;s extension disagrees with their content</source>
         <translation>Fichiers dont l&apos;extension ne correspond pas au contenu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="325"/>
+        <location filename="../../triage/gui/case_view.py" line="334"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="326"/>
+        <location filename="../../triage/gui/case_view.py" line="335"/>
         <source>
 {n} not decoded</source>
         <translation>
 {n} non décodées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="332"/>
+        <location filename="../../triage/gui/case_view.py" line="341"/>
         <source>{n} files not hashed yet</source>
         <translation>{n} fichiers pas encore hachés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="333"/>
+        <location filename="../../triage/gui/case_view.py" line="342"/>
         <source>evidence not fully read yet</source>
         <translation>scellés pas encore entièrement lus</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="334"/>
+        <location filename="../../triage/gui/case_view.py" line="343"/>
         <source>Case ▸ Resume ingest finishes them</source>
         <translation>Dossier ▸ Reprendre l&apos;ingestion les termine</translation>
     </message>
@@ -2183,6 +2238,11 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
     </message>
     <message>
         <location filename="../../triage/gui/gallery_view.py" line="239"/>
+        <source>carved</source>
+        <translation>récupérée</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/gallery_view.py" line="242"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>

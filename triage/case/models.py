@@ -267,6 +267,12 @@ class File(Base):
     # from there down (names may hold " » ", so the chain is not parsed back out of `path`).
     outer_id: Mapped[int | None] = mapped_column(ForeignKey("file.id"))
     container_chain: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    # Carving: an area of free or unpartitioned space to carve (`carve_area`: its byte runs and
+    # where a file in them may run to), and the items carved from it, each at a byte offset
+    # of the evidence (`carved_offset`, length `size`), "complete" or "partial" (`carved`).
+    carve_area: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    carved_offset: Mapped[int | None]
+    carved: Mapped[str | None] = mapped_column(String(10))
 
     evidence: Mapped[Evidence] = relationship()
     partition: Mapped[Partition | None] = relationship()

@@ -61,6 +61,13 @@ def register(subparsers) -> None:
     parser.add_argument("--no-containers", action="store_true",
                         help="do not open archives, documents, mail and databases found in "
                         "files (they are still hashed as files)")
+    carving = parser.add_mutually_exclusive_group()
+    carving.add_argument("--no-carve", action="store_true",
+                         help="do not carve free space, unpartitioned space and unreadable "
+                         "volumes for deleted pictures and videos (on by default)")
+    carving.add_argument("--carve", choices=("all", "pictures", "videos"), default="all",
+                         help="what to carve from free space: pictures, videos or both "
+                         "(default: all)")
     parser.add_argument("--cluster", metavar="tls://HOST:8786", default=None,
                         help="run the per-file work on this Dask distributed scheduler's "
                         "workers (they must see the evidence at the same paths); the case "
@@ -228,6 +235,12 @@ def _parents(args) -> tuple[Path, ...]:
     return tuple(Path(p).absolute() for p in args.parent)
 
 
+def _carved_kinds(args) -> tuple[str, ...]:
+    if args.no_carve:
+        return ()
+    return {"all": ("image", "video"), "pictures": ("image",), "videos": ("video",)}[args.carve]
+
+
 def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dict) -> int:
     from triage.case.models import Evidence
     from triage.review.queries import evidence_readable, first_entry_error
@@ -243,7 +256,8 @@ def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dic
         enable_plugins(store, args.plugin, args.examiner or current_examiner(store))
     bar = ProgressBar()
     options = IngestOptions(workers=args.workers, analyse_media=not args.hashes_only,
-                            containers=ContainerLimits(open_containers=not args.no_containers),
+                            containers=ContainerLimits(open_containers=not args.no_containers,
+                                                       carve=_carved_kinds(args)),
                             passwords=tuple(args.password), parents=_parents(args),
                             volume_keys=volume_keys(args))
     ingest = Ingest(store, args.examiner or current_examiner(store), options, bar, cancel,

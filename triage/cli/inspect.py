@@ -73,6 +73,12 @@ def run_info(args) -> int:
     if counts["containers"]:
         print("Inside:    " + _join(counts["containers"]) + "  (items found inside containers, "
               "by container kind)")
+    areas, area_bytes = counts["carve_areas"]
+    if areas:
+        carved = counts["carved"]
+        print(f"Carved:    {carved.get('complete', 0)} complete, {carved.get('partial', 0)} "
+              f"partial, from {area_bytes:,} bytes of free and unpartitioned space in {areas} "
+              "areas (each area's error column counts its candidates, cut short and dropped)")
     if counts["encrypted"]:
         print(f"Encrypted: {counts['encrypted']} items need a password "
               "(triage ingest CASE --password ... opens them)")

@@ -3,6 +3,7 @@ walk of their volumes (partitions, BitLocker, LUKS, APFS) and file systems, and 
 found in their files."""
 
 from triage.evidence.base import EvidenceError, Source
+from triage.evidence.carving import CarveArea
 from triage.evidence.containers import ContainerError
 from triage.evidence.content import ContentError, ContentReader, Locator
 from triage.evidence.detect import identify, open_evidence, open_source
@@ -10,6 +11,7 @@ from triage.evidence.encrypted import VolumeKeys
 from triage.evidence.walk import FileRecord, PartitionRecord, walk
 
 __all__ = [
+    "CarveArea",
     "ContainerError",
     "ContentError",
     "ContentReader",

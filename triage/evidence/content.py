@@ -59,6 +59,8 @@ class Locator:
     attr_type: int | None = None
     attr_id: int | None = None
     members: tuple[str, ...] = ()  # an item inside containers: the path in each, outermost first
+    extent: tuple[int, int] | None = None  # a carved item: (offset in the evidence, length)
+    carve: tuple[tuple[tuple[int, int], ...], int] | None = None  # an area to carve: runs, end
 
 
 class ContentReader:
@@ -81,6 +83,8 @@ class ContentReader:
 
     def chunks(self, where: Locator) -> Iterator[bytes]:
         """The file's content in order; raises ContentError if it cannot all be read."""
+        if where.extent is not None:
+            return self._extent_chunks(where)
         if where.members:
             return self._item_chunks(where)
         if where.format == "folder":
@@ -93,7 +97,7 @@ class ContentReader:
 
     def seekable(self, where: Locator) -> bool:
         """Whether `open` reads the file in place (else it copies the content to a spool)."""
-        if where.format == "archive" or where.members:
+        if where.format == "archive" or where.members or where.extent is not None:
             return False
         return where.format == "folder" or self._apfs_container(where) is None
 
@@ -125,6 +129,19 @@ class ContentReader:
             yield from apfs.file_chunks(entry)
         except (OSError, IOError, EvidenceError) as exc:
             raise ContentError(reason(exc) if isinstance(exc, OSError) else str(exc)) from exc
+
+    def _extent_chunks(self, where: Locator) -> Iterator[bytes]:
+        """A carved item: its bytes straight from the evidence."""
+        source = self.source(where.format, where.paths)
+        start, length = where.extent
+        for offset in range(start, start + length, READ_SIZE):
+            try:
+                data = source.read(offset, min(READ_SIZE, start + length - offset))
+            except (OSError, EvidenceError) as exc:
+                raise ContentError(f"read failed at byte {offset}: {exc}") from exc
+            if not data:
+                raise ContentError(f"read stopped at byte {offset} of the evidence")
+            yield data
 
     def _archive_chunks(self, where: Locator) -> Iterator[bytes]:
         key = (where.paths[0], self.passwords)

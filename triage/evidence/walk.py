@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import struct
 from pathlib import Path
 from typing import Iterator
 
@@ -17,6 +18,7 @@ import pytsk3
 from triage.evidence.apfs import is_apfs, walk_container
 from triage.evidence.archive import ArchiveSource, member_path
 from triage.evidence.base import EvidenceError, Source, reason, shown_name
+from triage.evidence.carving import CarveArea, SpaceError, areas, free_runs, gaps
 from triage.evidence.containers import ContainerError
 from triage.evidence.encrypted import (UnlockedVolume, VolumeKeys, encryption_of,
                                        is_bitlocker_to_go, unlock)
@@ -43,11 +45,14 @@ VOLUME_SYSTEMS = {pytsk3.TSK_VS_TYPE_DOS: "MBR", pytsk3.TSK_VS_TYPE_GPT: "GPT",
                   pytsk3.TSK_VS_TYPE_SUN: "Sun VTOC"}
 
 
-def walk(source: Source, keys: VolumeKeys = VolumeKeys()) -> Iterator[PartitionRecord | FileRecord]:
-    """Every partition of the source, each followed by the entries of its file system.
+def walk(source: Source, keys: VolumeKeys = VolumeKeys(), carve: bool = True
+         ) -> Iterator[PartitionRecord | FileRecord | CarveArea]:
+    """Every partition of the source, each followed by the entries of its file system; with
+    `carve`, also the areas to carve: its free space, unpartitioned space, unreadable volumes.
 
     An encrypted volume (BitLocker, LUKS) is unlocked with `keys` where they fit; one
-    that stays locked is recorded as such, with what can be read outside it.
+    that stays locked is recorded as such, with what can be read outside it (a locked
+    volume is not carved: its bytes are ciphertext).
     """
     if isinstance(source, FolderSource):
         yield PartitionRecord(0, None, None, "folder", fs_type="folder")
@@ -58,7 +63,8 @@ def walk(source: Source, keys: VolumeKeys = VolumeKeys()) -> Iterator[PartitionR
         yield from _walk_archive(source)
         return
     image = source.tsk_image()
-    for partition in _partitions(image, source.size):
+    partitions = _partitions(image, source.size)
+    for partition in partitions:
         if partition.error:
             yield partition
             continue
@@ -83,12 +89,52 @@ def walk(source: Source, keys: VolumeKeys = VolumeKeys()) -> Iterator[PartitionR
         except (OSError, RuntimeError) as exc:
             partition.error = locked or _unreadable_volume(source, partition, exc)
             yield partition
+            if carve and not locked and not partition.error.startswith("cannot read the image"):
+                yield from _carve_whole(source, partition, "unreadable volume")
             continue
         partition.fs_type = FS_TYPE_NAMES.get(int(fs.info.ftype), str(fs.info.ftype))
         if locked:
             partition.error = f"{locked}; only its unencrypted wrapper could be read"
+        free = _carve_free(source, partition, fs) if carve and not partition.error else []
         yield partition
         yield from _walk_fs(fs, partition.index)
+        yield from free
+    if carve:
+        yield from _carve_gaps(source, partitions)
+
+
+# -- the hook for carving: what to carve, as areas after each volume ----------------------
+
+GAP_INDEX = 10_000  # partition indexes of unpartitioned space: after any table's own
+
+
+def _carve_free(source: Source, partition: PartitionRecord, fs: pytsk3.FS_Info) -> list[CarveArea]:
+    """The free space of a file system, or none with the reason on the partition."""
+    end = partition.offset + (partition.length or source.size - partition.offset)
+    try:
+        runs = free_runs(source, fs, partition.offset, partition.length)
+    except (SpaceError, OSError, EvidenceError, ValueError, struct.error) as exc:
+        partition.error = f"free space not carved: {exc}"
+        return []
+    if runs is None:
+        return []
+    return areas(runs, min(end, source.size), partition.index, "unallocated")
+
+
+def _carve_whole(source: Source, partition: PartitionRecord, what: str) -> Iterator[CarveArea]:
+    start = partition.offset or 0
+    end = min(source.size, start + (partition.length or source.size))
+    if end > start:
+        yield from areas([(start, end - start)], end, partition.index, what)
+
+
+def _carve_gaps(source: Source, partitions: list[PartitionRecord]) -> Iterator:
+    taken = [(p.offset or 0, p.length or 0) for p in partitions]
+    for number, (start, length) in enumerate(gaps(source.size, taken)):
+        gap = PartitionRecord(GAP_INDEX + number, start, length, "unpartitioned space",
+                              fs_type="unpartitioned")
+        yield gap
+        yield from areas([(start, length)], start + length, gap.index, "unpartitioned")
 
 
 def _walk_unlocked(volume: UnlockedVolume, partition: PartitionRecord

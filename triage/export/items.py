@@ -72,6 +72,8 @@ class FileFacts:
     atime: datetime | None
     ctime: datetime | None
     extension_mismatch: bool
+    carved: str | None = None  # "complete" or "partial": carved where no file entry points
+    carved_offset: int | None = None  # where it starts in the evidence (`size` its length)
 
     @property
     def folder(self) -> str:
@@ -269,7 +271,7 @@ def _files(session: Session, ids: Sequence[int]) -> dict[int, list[FileFacts]]:
         select(File.media_id, Evidence.name, Partition.index, Partition.offset,
                Partition.fs_type, File.path, File.name, File.deleted, File.size,
                File.meta_addr, File.crtime, File.mtime, File.atime, File.ctime,
-               File.extension_mismatch)
+               File.extension_mismatch, File.carved, File.carved_offset)
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .where(File.media_id.in_(ids)).order_by(File.media_id, File.id))

@@ -95,6 +95,10 @@ def metadata(item: Item) -> list[dict]:
     for tag in item.other_tags:
         pairs.append(("Triage.OtherTag", f"{tag.source}: {tag.scheme} {tag.category}"))
     pairs.append(("Triage.MediaType", item.detected_type or ""))
+    for f in item.files:  # VICS has no field for a carved instance's place: say it here
+        if f.carved:
+            pairs.append(("Triage.Carved", f"{f.evidence} byte {f.carved_offset}, "
+                                           f"{f.size} bytes ({f.carved})"))
     return [{"PropertyName": k, "PropertyValue": x} for k, x in pairs]
 
 

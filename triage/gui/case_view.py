@@ -281,7 +281,7 @@ class SummaryPanel(QWidget):
                           ("entries", "Entries"), ("deleted", "Deleted"),
                           ("hashed", "Hashed"), ("contents", "Distinct contents"),
                           ("types", "Types"), ("inside", "Inside containers"),
-                          ("misnamed", "Misnamed"), ("errors", "Errors"),
+                          ("carved", "Carved"), ("misnamed", "Misnamed"), ("errors", "Errors"),
                           ("pending", "Pending")):
             label = QLabel()
             label.setWordWrap(True)
@@ -319,6 +319,14 @@ class SummaryPanel(QWidget):
         self.labels["inside"].setToolTip(self.tr(
             "Items found inside archives, documents, mail, databases and caches, by kind; "
             "{n} need a password").format(n=c(counts.get("encrypted", 0))))
+        carved = counts.get("carved", {})
+        areas, area_bytes = counts.get("carve_areas", (0, 0))
+        self._set_row_visible("carved", bool(areas))
+        self.labels["carved"].setText(self.tr("{complete} complete, {partial} partial").format(
+            complete=c(carved.get("complete", 0)), partial=c(carved.get("partial", 0))))
+        self.labels["carved"].setToolTip(self.tr(
+            "Pictures and videos found where no file entry points, in {size} of free and "
+            "unpartitioned space").format(size=formatting.size(area_bytes)))
         self.labels["misnamed"].setText(c(counts["extension_mismatch"]))
         self.labels["misnamed"].setToolTip(self.tr("Files whose name's extension disagrees "
                                                    "with their content"))

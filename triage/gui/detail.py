@@ -454,7 +454,12 @@ def _instance(i) -> str:
     if i.partition:
         where += ", " + translate("DetailPane", "partition {p}").format(p=esc(i.partition))
     path = esc(i.path)
-    if i.deleted:
+    if i.carved:
+        path += " <b style='color:#b00020'>({})</b>".format(
+            translate("DetailPane", "carved at byte {offset}, {size} bytes").format(
+                offset=i.carved_offset, size=i.size)
+            + (translate("DetailPane", ", partial") if i.carved == "partial" else ""))
+    elif i.deleted:
         path += " <b style='color:#b00020'>({})</b>".format(translate("DetailPane", "deleted"))
     return "<p style='margin:2px 0'>" + html_table([
         (translate("DetailPane", "Evidence"), where), (translate("DetailPane", "Path"), path),

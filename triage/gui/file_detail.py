@@ -54,6 +54,15 @@ class FileDetailPane(QTextBrowser):
             self.setHtml(file_detail_html(listing, detail))
 
 
+def carved_text(state: str, offset: int | None, size: int | None) -> str:
+    """Where a carved item lies, and whether it is whole."""
+    text = (translate("FileDetailPane", "partial: the picture was cut short, decoded in part")
+            if state == "partial" else translate("FileDetailPane", "complete"))
+    return "<b style='color:#b00020'>{}</b> — {}".format(
+        esc(text), esc(translate("FileDetailPane", "byte {offset} of the evidence, {size} bytes")
+                       .format(offset=offset, size=size)))
+
+
 def file_detail_html(f: FileListing, content: gallery.MediaDetail | None) -> str:
     kind = f.detected_type or "—"
     if f.extension_mismatch:
@@ -61,6 +70,8 @@ def file_detail_html(f: FileListing, content: gallery.MediaDetail | None) -> str
     parts = [html_table([
         (translate("FileDetailPane", "Path"), esc(f.path) + (" <b style='color:#b00020'>({})</b>".format(
             translate("FileDetailPane", "deleted")) if f.deleted else "")),
+        *([(translate("FileDetailPane", "Carved"), carved_text(f.carved, f.carved_offset, f.size))]
+          if f.carved in ("complete", "partial") else []),
         (translate("FileDetailPane", "Evidence"), esc(evidence_label(f))
          + (f" ({esc(f.partition_type)})" if f.partition_type else "")),
         (translate("FileDetailPane", "Entry"), f"{esc(f.kind)}, inode {esc(f.meta_addr)}"),

@@ -184,6 +184,10 @@ class FileTableModel(QAbstractTableModel):
         if column == self.KIND:
             return item.kind
         if column == self.DELETED:
+            if item.carved == "partial":
+                return self.tr("carved (partial)")
+            if item.carved == "complete":
+                return self.tr("carved")
             return self.tr("deleted") if item.deleted else ""
         if column == self.SIZE:
             return formatting.count(item.size)

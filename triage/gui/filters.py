@@ -109,8 +109,10 @@ class FilterBar(QWidget):
 
         self.deleted = _combo([(self.tr("Deleted or not"), "any"),
                                (self.tr("Deleted"), "deleted"),
-                               (self.tr("Not deleted"), "not-deleted")],
-                              self.tr("Whether an instance is a deleted entry"))
+                               (self.tr("Not deleted"), "not-deleted"),
+                               (self.tr("Carved"), "carved")],
+                              self.tr("Whether an instance is a deleted entry, or was carved "
+                                      "from free space"))
         self.inside = _combo([(self.tr("Anywhere"), "any"),
                               (self.tr("Inside a container"), "inside"),
                               (self.tr("Not inside one"), "not-inside")],

@@ -319,6 +319,8 @@ def tooltip(item: GalleryItem) -> str:
         lines.append("hash sets disagree")
     if item.deleted:
         lines.append("deleted")
+    if item.carved:
+        lines.append("carved (found where no file entry points)")
     if item.relevance is not None or item.stack_relevance is not None:
         own = "–" if item.relevance is None else f"{item.relevance:.2f}"
         stack = (f" (stack: {item.stack_relevance:.2f})" if item.stack_size > 1

@@ -235,7 +235,10 @@ class TileDelegate(QStyledItemDelegate):
             self._badge(painter, box.right() - width - 2, box.top() + 3, text, STACK_COLOUR,
                         filled=True)
         bottom = box.bottom() - 18
-        if item.deleted:
+        if item.carved:
+            self._badge(painter, box.left() + 3, bottom, translate("TileDelegate", "carved"),
+                        ALERT_COLOUR, filled=True)
+        elif item.deleted:
             self._badge(painter, box.left() + 3, bottom, translate("TileDelegate", "deleted"),
                         ALERT_COLOUR, filled=True)
         if item.is_video:

@@ -22,13 +22,14 @@ from __future__ import annotations
 import io
 import os
 import threading
+from contextlib import contextmanager
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
-from PIL import Image, JpegImagePlugin, UnidentifiedImageError
+from PIL import Image, ImageFile, JpegImagePlugin, UnidentifiedImageError
 
 try:  # HEIC/HEIF/AVIF; without it those pictures get a clear "cannot read" error.
     import pillow_heif
@@ -148,6 +149,19 @@ def _decode(fp: BinaryIO, working_size: int, max_pixels: int | None) -> DecodedP
         width, height = height, width
     return DecodedPicture(picture=picture, width=width, height=height, format=im.format or "",
                           reduction=reduction, orientation=orientation, animated=animated)
+
+
+@contextmanager
+def truncated_allowed():
+    """Decode what a cut-short picture holds (the rest left grey) instead of failing: for
+    carved pictures, whose end may be lost. Pillow keeps this as a global setting; a worker
+    decodes one picture at a time."""
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 MAX_DECODED_BYTES = int(os.environ.get("TRIAGE_MAX_DECODE_MB", "256")) * 2**20

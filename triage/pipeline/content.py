@@ -22,6 +22,7 @@ def locator_query(*columns) -> Select:
     outer = aliased(File)
     return (select(*columns, File.path, File.path_bytes, File.meta_addr, File.attr_type,
                    File.attr_id, Partition.offset, Evidence.format, Evidence.paths,
+                   File.carve_area, File.carved_offset, File.size.label("extent_size"),
                    File.container_chain, outer.path.label("outer_path"),
                    outer.path_bytes.label("outer_path_bytes"),
                    outer.meta_addr.label("outer_meta_addr"),
@@ -33,6 +34,13 @@ def locator_query(*columns) -> Select:
 
 
 def locator(row) -> Locator:
+    if row.carve_area is not None:  # an area of free space: carved by the worker
+        area = row.carve_area
+        return Locator(row.format, tuple(row.paths), row.offset, None, row.path,
+                       carve=(tuple(tuple(run) for run in area["runs"]), area["end"]))
+    if row.carved_offset is not None:  # carved: a byte range of the evidence
+        return Locator(row.format, tuple(row.paths), row.offset, None, row.path,
+                       extent=(row.carved_offset, row.extent_size or 0))
     if row.container_chain:
         return Locator(row.format, tuple(row.paths), row.offset, row.outer_meta_addr,
                        row.outer_path, row.outer_path_bytes, row.outer_attr_type,

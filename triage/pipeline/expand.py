@@ -41,6 +41,8 @@ class ContainerLimits:
     # worker that meets it; its files then go through the pool as jobs of their own.
     fan_out_items: int = 256
     fan_out_bytes: int = 256 << 20
+    # What is carved from free and unpartitioned space ("image", "video"); empty: no carving.
+    carve: tuple[str, ...] = ("image", "video")
 
 
 class LimitReached(ContainerError):

@@ -43,6 +43,7 @@ from triage.case.models import (
 from triage.case.store import CaseStore, current_examiner
 from triage.case.thumbnails import FILMSTRIP, THUMBNAIL
 from triage.evidence import (
+    CarveArea,
     ContentError,
     ContentReader,
     EvidenceError,
@@ -288,7 +289,8 @@ class Ingest:
         try:
             with self.store.session() as session:
                 evidence = session.get(Evidence, evidence_id)
-                counts = _walk_into(session, evidence, tracker, self.cancel, self.volume_keys)
+                counts = _walk_into(session, evidence, tracker, self.cancel, self.volume_keys,
+                                    carve=bool(self.options.containers.carve))
                 self._note_unlocked(session, evidence)
                 evidence.walk_status = WorkStatus.DONE
                 if evidence.format == "folder":
@@ -316,7 +318,7 @@ class Ingest:
             source = open_source(evidence.format, evidence.paths)
             outcomes, rows, opened = [], [], None
             try:
-                for record in walk(source, self.volume_keys):
+                for record in walk(source, self.volume_keys, carve=False):
                     if isinstance(record, PartitionRecord):
                         opened = self._unlocked_partition(session, evidence, locked, record)
                         if record.index in locked:
@@ -763,16 +765,23 @@ def _check_workers_live(executor: Executor) -> None:
 
 
 def _walk_into(session: Session, evidence: Evidence, tracker: ProgressTracker,
-               cancel: threading.Event, keys: VolumeKeys) -> dict:
+               cancel: threading.Event, keys: VolumeKeys, carve: bool = True) -> dict:
     source = open_source(evidence.format, evidence.paths)
     partition_ids: dict[int, int] = {}
     rows: list[dict] = []
+    carve_rows: list[dict] = []
     counts = {"partitions": 0, "partition_errors": 0, "entries": 0, "entry_errors": 0,
               "bytes": 0}
     try:
-        for record in walk(source, keys):
+        for record in walk(source, keys, carve):
             if cancel.is_set():
                 raise _WalkCancelled
+            if isinstance(record, CarveArea):  # after the entries: found-order stays theirs
+                carve_rows.append(_area_row(evidence.id,
+                                            partition_ids.get(record.partition_index), record))
+                counts["carve_areas"] = counts.get("carve_areas", 0) + 1
+                counts["carve_bytes"] = counts.get("carve_bytes", 0) + record.size
+                continue
             if isinstance(record, PartitionRecord):
                 partition_ids[record.index] = _add_partition(session, evidence.id, record)
                 counts["partitions"] += 1
@@ -788,6 +797,8 @@ def _walk_into(session: Session, evidence: Evidence, tracker: ProgressTracker,
                 rows = []
         if rows:
             session.execute(insert(File), rows)
+        for start in range(0, len(carve_rows), INSERT_BATCH):
+            session.execute(insert(File), carve_rows[start:start + INSERT_BATCH])
     finally:
         source.close()
     return counts
@@ -815,6 +826,21 @@ def _file_row(evidence_id: int, partition_id: int | None, record: FileRecord) ->
         "atime": record.atime, "ctime": record.ctime, "extension_mismatch": False,
         "status": WorkStatus.PENDING if hashed else WorkStatus.SKIPPED,
         "error": record.error,
+    }
+
+
+def _area_row(evidence_id: int, partition_id: int | None, area: CarveArea) -> dict:
+    """An area to carve: a virtual file, pending like any other, whose items are what the
+    worker carves from it."""
+    path = f"/{area.name}"
+    return {
+        "evidence_id": evidence_id, "partition_id": partition_id, "path": path,
+        "name": area.name, "path_bytes": None, "kind": EntryKind.VIRTUAL, "deleted": False,
+        "size": area.size, "meta_addr": None, "attr_type": None, "attr_id": None,
+        "crtime": None, "mtime": None, "atime": None, "ctime": None,
+        "extension_mismatch": False, "status": WorkStatus.PENDING, "error": None,
+        "carve_area": {"runs": [list(run) for run in area.runs], "end": area.end},
+        "carved_offset": area.runs[0][0],
     }
 
 
@@ -913,7 +939,9 @@ def _item_row(parent, parent_id: int, path: str, item, media_ids: dict[str, int]
     return {
         "evidence_id": parent.evidence_id, "partition_id": parent.partition_id,
         "path": path, "name": member.name, "path_bytes": None, "kind": kind,
-        "deleted": parent.deleted, "size": result.size if hashed else member.size,
+        # a carved item is deleted content: nothing points to it any more
+        "deleted": parent.deleted or getattr(member, "carved", None) is not None,
+        "size": result.size if hashed else member.size,
         "meta_addr": None, "attr_type": None, "attr_id": None,
         "crtime": member.crtime, "mtime": member.mtime, "atime": member.atime,
         "ctime": member.ctime,
@@ -922,6 +950,8 @@ def _item_row(parent, parent_id: int, path: str, item, media_ids: dict[str, int]
         "status": status, "error": result.error or result.note,
         "parent_id": parent_id, "container_path": member.path,
         "container_kind": item.container, "encrypted": item.encrypted,
+        "carved_offset": getattr(member, "offset", None),
+        "carved": getattr(member, "carved", None),
     }
 
 

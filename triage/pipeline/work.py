@@ -123,6 +123,8 @@ class _Reading:
 def _process_file(job: FileJob, how: _Reading) -> FileResult:
     """A file's result; a container's items with it, read from the file a second time
     (seekable, so an archive's index at its end is read where it is, never copied)."""
+    if job.where.carve is not None:
+        return _carve(job, how)
     reader = _shared_reader()
     reader.passwords = how.limits.passwords  # archive evidence, items read again
     reader.volume_keys = how.limits.volume_keys
@@ -152,6 +154,30 @@ def _process_file(job: FileJob, how: _Reading) -> FileResult:
             return _expanded(result, stream, kind, name, scope, how)
     except (ContentError, EvidenceError, OSError) as exc:
         return replace(result, note=f"container not opened: {exc}")
+
+
+def _carve(job: FileJob, how: _Reading) -> FileResult:
+    """An area of free space: what is carved from it are its items."""
+    # Imported here: carving validates by decoding, whose libraries a worker loads only
+    # when it first needs them (half a second each).
+    from triage.pipeline.carve import carve_area
+
+    runs, end = job.where.carve
+    # Carved candidates are always decoded (that is how they are judged), even hashes-only.
+    judging = replace(how, analyse_media=True)
+    try:
+        source = _shared_reader().source(job.where.format, job.where.paths)
+        result = carve_area(source, runs, end, how.limits.carve,
+                            partial(_read_carved, how=judging))
+    except (EvidenceError, OSError) as exc:
+        return FileResult(job.file_id, error=f"carving stopped: {exc}")
+    return replace(result, file_id=job.file_id)
+
+
+def _read_carved(data: bytes, again: bool, how: _Reading) -> FileResult:
+    how = replace(how, again=how.again or again)
+    result, _, _ = _read(iter((data,)), Scope(how.limits), how, keep=False)
+    return result
 
 
 def _read_item(chunks: Chunks, name: str, scope: Scope, how: _Reading) -> FileResult:

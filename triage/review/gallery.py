@@ -60,7 +60,8 @@ UNRANKED = 2**40
 HASH_HITS = ("any", "alert", "known-good", "hit", "no-hit", "near")
 """near: within a perceptual distance of a hash-set entry (a lead to check, not a match)."""
 MEDIA_TYPES = ("all", "image", "video")
-DELETED = ("any", "deleted", "not-deleted")
+DELETED = ("any", "deleted", "not-deleted", "carved")
+"""carved: some instance was carved (found where no file entry points; deleted ones too)."""
 INSIDE = ("any", "inside", "not-inside")
 """inside: some instance was found inside a container (an archive, a document, a mail...)."""
 
@@ -128,6 +129,7 @@ class GalleryItem:
     stack_alert: bool = False  # an alert set matched this content or another of its stack
     relevance: float | None = None  # classifiers' highest relevance score for this content
     stack_relevance: float | None = None  # … for any member of its stack (its own if unstacked)
+    carved: bool = False  # some instance was carved (found where no file entry points)
     sort_key: Any = field(default=None, compare=False)
 
     @property
@@ -290,10 +292,12 @@ def _file_terms(f: GalleryFilter, media) -> list:
         where.append(_files_where(media, File.deleted.is_(True)))
     elif f.deleted == "not-deleted":
         where.append(_files_where(media, File.deleted.is_(False)))
-    if f.inside == "inside":
-        where.append(_files_where(media, File.parent_id.is_not(None)))
+    elif f.deleted == "carved":
+        where.append(_files_where(media, File.carved.is_not(None)))
+    if f.inside == "inside":  # a carved item is an item of its area, not of a container
+        where.append(_files_where(media, File.parent_id.is_not(None) & File.carved.is_(None)))
     elif f.inside == "not-inside":
-        where.append(_files_where(media, File.parent_id.is_(None)))
+        where.append(_files_where(media, File.parent_id.is_(None) | File.carved.is_not(None)))
     if f.evidence_id is not None:
         where.append(_files_where(media, File.evidence_id == f.evidence_id))
     if f.partition_id is not None:
@@ -438,6 +442,7 @@ def _with_key(item: GalleryItem, key) -> GalleryItem:
 def _items(session: Session, media_ids: list[int]) -> list[GalleryItem]:
     tag, verdict = _examiner_tag(), aliased(HashSetVerdict)
     deleted = select(File.id).where(File.media_id == Media.id, File.deleted.is_(True)).exists()
+    carved = select(File.id).where(File.media_id == Media.id, File.carved.is_not(None)).exists()
     instances = select(func.count()).where(File.media_id == Media.id).scalar_subquery()
     member, member_verdict = aliased(Media), aliased(HashSetVerdict)
     stack_alert = (select(member_verdict.media_id)
@@ -450,7 +455,7 @@ def _items(session: Session, media_ids: list[int]) -> list[GalleryItem]:
         Media.stack_id, _stack_size(), tag.working_category, tag.state,
         func.coalesce(verdict.alert, false()), func.coalesce(verdict.known_good, false()),
         func.coalesce(verdict.conflicting, false()), verdict.category, stack_alert,
-        relevance(False), relevance(True)), tag, verdict
+        relevance(False), relevance(True), carved), tag, verdict
     ).where(Media.id.in_(media_ids))
     flags = _flags(session, media_ids)
     items = []
@@ -461,7 +466,8 @@ def _items(session: Session, media_ids: list[int]) -> list[GalleryItem]:
             row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7] or "",
             row[8] or "", row[9], bool(row[10]), row[11], row[12] if row[11] else 1,
             category, state, bool(row[15]), bool(row[16]), bool(row[17]), row[18],
-            frozenset(flags.get(row[0], ())), bool(row[15]) or bool(row[19]), row[20], row[21]))
+            frozenset(flags.get(row[0], ())), bool(row[15]) or bool(row[19]), row[20], row[21],
+            bool(row[22])))
     return items
 
 
@@ -494,6 +500,8 @@ class Instance:
     mtime: datetime | None
     atime: datetime | None
     ctime: datetime | None
+    carved: str | None = None  # "complete" or "partial": carved where no file entry points
+    carved_offset: int | None = None  # where it starts in the evidence
 
 
 @dataclass(frozen=True)
@@ -597,15 +605,17 @@ def stack_members(session: Session, media_id: int,
 def _instances(session: Session, media_id: int) -> tuple[Instance, ...]:
     rows = session.execute(
         select(Evidence.name, Partition.index, Partition.offset, File.path, File.size,
-               File.deleted, File.crtime, File.mtime, File.atime, File.ctime)
+               File.deleted, File.crtime, File.mtime, File.atime, File.ctime, File.carved,
+               File.carved_offset)
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .where(File.media_id == media_id).order_by(File.id))
     found = []
-    for name, index, offset, path, size, deleted, *times in rows:
+    for name, index, offset, path, size, deleted, *times, carved, carved_offset in rows:
         partition = None if index is None else (
             f"{index}" + (f" @ {offset:,}" if offset is not None else ""))
-        found.append(Instance(name, partition, path, size, bool(deleted), *times))
+        found.append(Instance(name, partition, path, size, bool(deleted), *times,
+                              carved=carved, carved_offset=carved_offset))
     return tuple(found)
 
 

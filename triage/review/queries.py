@@ -83,6 +83,11 @@ class FileListing:
     # video frame it came from, ";"-separated. Suggestions for ordering, never verdicts.
     relevance: float | None = None
     relevance_scores: str | None = None
+    # carving (appended likewise): "complete" or "partial" for an item carved where no file
+    # entry points, "area" for the area of free or unpartitioned space it was carved from;
+    # `carved_offset` is where it starts in the evidence, `size` its length
+    carved: str | None = None
+    carved_offset: int | None = None
 
 
 LISTING_COLUMNS = list(FileListing.__dataclass_fields__)
@@ -187,7 +192,8 @@ def iter_files(session: Session, page: int = 5000,
                HashSetVerdict.resolved_category, HashSetVerdict.resolved_known_good, Media.exif,
                File.id, File.parent_id, File.container_path, File.container_kind,
                File.encrypted, Media.analysis_error, _plugin_flags(), _relevance(),
-               _relevance_scores())
+               _relevance_scores(),
+               File.carved, File.carved_offset, File.carve_area.is_not(None))
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .outerjoin(Media, File.media_id == Media.id)
@@ -199,6 +205,8 @@ def iter_files(session: Session, page: int = 5000,
         query = query.where(File.id.in_(file_ids))
     for row in session.execute(query):
         values = list(row)
+        is_area, carved_offset, carved = values.pop(), values.pop(), values.pop()
+        carved = "area" if is_area else carved
         relevance_scores = relevance_text(values.pop())
         relevance = values.pop()
         plugin_flags = _distinct_sorted(values.pop())
@@ -215,7 +223,8 @@ def iter_files(session: Session, page: int = 5000,
         near = _closest_per_set(values.pop())
         yield FileListing(*values, *_camera_and_gps(exif), near,
                           "known-good" if default_good else default_category, *container,
-                          analysis_error, plugin_flags, relevance, relevance_scores)
+                          analysis_error, plugin_flags, relevance, relevance_scores, carved,
+                          carved_offset)
 
 
 def _camera_and_gps(exif: dict) -> tuple[str | None, str | None]:
@@ -227,9 +236,11 @@ def _camera_and_gps(exif: dict) -> tuple[str | None, str | None]:
 
 def evidence_readable(session: Session, evidence_id: int) -> bool:
     """Whether anything at all was read from an evidence (a file system, a folder): an entry
-    without an error. A root directory that could not be read, alone, is not."""
+    without an error, or an item carved from it. A root directory that could not be read,
+    alone, is not; nor is an area of free space that nothing was carved from."""
     return session.scalar(
-        select(File.id).where(File.evidence_id == evidence_id, File.error.is_(None)).limit(1)
+        select(File.id).where(File.evidence_id == evidence_id, File.error.is_(None),
+                              File.carve_area.is_(None)).limit(1)
     ) is not None
 
 
@@ -269,8 +280,12 @@ def summary(session: Session) -> dict:
         },
         "pending": session.scalar(
             select(func.count()).where(File.status == WorkStatus.PENDING)),
-        "containers": {k: n for k, n in grouped(File.container_kind,
-                                                 where=File.container_kind.is_not(None))},
+        "containers": {k: n for k, n in grouped(
+            File.container_kind, where=File.container_kind.is_not(None)
+            & File.carved.is_(None))},
+        "carved": {k: n for k, n in grouped(File.carved, where=File.carved.is_not(None))},
+        "carve_areas": session.execute(select(func.count(), func.coalesce(func.sum(File.size), 0))
+                                       .where(File.carve_area.is_not(None))).one(),
         "encrypted": session.scalar(select(func.count()).where(File.encrypted)),
         "hash_sets": _hash_set_counts(session),
         "plugin_faults": last_plugin_faults(session),
