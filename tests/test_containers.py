@@ -604,6 +604,39 @@ def test_chromium_cache_bodies_are_items_named_by_url(tmp_path):
     assert "truncated" in rows["/Cache_Data/2222222222222222_0"].error
 
 
+def _blockfile(number: int, block: int, bodies: dict[int, bytes], blocks: int = 16) -> bytes:
+    """A Chromium blockfile cache's `data_N` (8 KB header, then `blocks` blocks), with each
+    body at its block."""
+    import struct
+
+    header = struct.pack("<IIhhi", 0xC104CAC3, 0x30000, number, 0, block)
+    data = bytearray(header.ljust(8192, b"\0") + bytes(block * blocks))
+    for index, body in bodies.items():
+        data[8192 + index * block:8192 + index * block + len(body)] = body
+    return bytes(data)
+
+
+def test_chromium_blockfile_bodies_are_items_named_by_their_block(tmp_path):
+    """Bodies of the older cache kept in block files; the entry's length is in another file,
+    so each is measured by its own structure; other data and the rankings file give nothing."""
+    folder = tmp_path / "evidence" / "Cache"
+    folder.mkdir(parents=True)
+    jpeg, png = picture((200, 30, 30), size=(40, 24)), picture((1, 2, 3), "PNG", size=(20, 20))
+    assert len(jpeg) <= 4 * 1024 and len(png) <= 1024
+    noise = bytes(range(256)) * 4
+    (folder / "data_2").write_bytes(_blockfile(2, 1024, {1: jpeg, 6: noise, 9: png}))
+    (folder / "data_0").write_bytes(_blockfile(0, 36, {0: png[:36]}))
+    store, summary = ingest(tmp_path / "case", folder.parent, analyse_media=False)
+    rows = listing(store)
+    items = {path: row for path, row in rows.items() if " » " in path}
+    assert set(items) == {"/Cache/data_2 » data_2 block 0x1.jpg",
+                          "/Cache/data_2 » data_2 block 0x9.png"}
+    assert items["/Cache/data_2 » data_2 block 0x1.jpg"].sha256 == sha256(jpeg)
+    assert items["/Cache/data_2 » data_2 block 0x9.png"].sha256 == sha256(png)
+    assert {row.container_kind for row in items.values()} == {"chromium-blockfile"}
+    assert summary.file_errors == 0
+
+
 CRASHING_PARSER = """
 import os
 import triage.evidence.containers.archive as archive
@@ -1028,6 +1061,7 @@ def _samples() -> dict[str, bytes]:
         "rtf": ("{\\rtf1{\\pict\\pngblip " + jpeg.hex() + "}}").encode(),
         "thumbcache": _thumbcache(32, {1: jpeg}),
         "chromium": _chromium_entry("https://x/", jpeg),
+        "blockfile": _blockfile(1, 256, {0: jpeg}, blocks=8),
         "ole": _cfb({"Catalog": b"\x10\0" + bytes(14), "1": bytes(12) + jpeg}),
         **({"pst": PST_SAMPLE.read_bytes()} if PST_SAMPLE.is_file() else {}),
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import BinaryIO, Iterator
 
 from triage.evidence.containers.archive import STREAMS, Archive, archive_kind
+from triage.evidence.containers.blockfile import ChromiumBlockFile
 from triage.evidence.containers.browser import ChromiumSimpleCache, FirefoxCache
 from triage.evidence.containers.embedded import Html, Rtf
 from triage.evidence.containers.mail import Eml, Mbox
@@ -28,8 +29,8 @@ from triage.evidence.containers.base import (
 )
 
 KINDS: list[type[Container]] = [
-    Archive, Pdf, Pst, SqliteBlobs, Thumbcache, ChromiumSimpleCache, FirefoxCache, Ole, Mbox, Eml,
-    Rtf, Html]
+    Archive, Pdf, Pst, SqliteBlobs, Thumbcache, ChromiumSimpleCache, ChromiumBlockFile,
+    FirefoxCache, Ole, Mbox, Eml, Rtf, Html]
 # Archives given as evidence are walked as a file system (documents and others are not).
 ARCHIVE_KINDS = {"zip", "7z", "rar", "cab", "tar", *STREAMS}
 
