@@ -183,3 +183,24 @@ def test_graphics_of_one_layout_never_stack_but_their_copies_do():
     stack = _stack(pictures)
     assert stack[0] == stack[1] and stack[2] == stack[3] and stack[4] == stack[5]
     assert len({stack[0], stack[2], stack[4]}) == 3
+
+
+def _cloud(drops: int = 0, size=(256, 256)) -> Image.Image:
+    """A weather icon: a grey cloud on white, with `drops` small blue drops under it."""
+    im = Image.new("RGB", size, (255, 255, 255))
+    draw = ImageDraw.Draw(im)
+    w, h = size
+    for x0, y0, x1, y1 in ((0.15, 0.30, 0.55, 0.62), (0.35, 0.18, 0.80, 0.60), (0.10, 0.42, 0.90, 0.66)):
+        draw.ellipse((x0 * w, y0 * h, x1 * w, y1 * h), fill=(170, 172, 180), outline=(120, 120, 130))
+    for k in range(drops):
+        x, y = (0.2 + 0.6 * ((k * 37) % 11) / 10) * w, (0.72 + 0.2 * ((k * 53) % 7) / 6) * h
+        draw.ellipse((x - 3, y - 5, x + 3, y + 5), fill=(40, 90, 220))
+    return im
+
+
+def test_scattered_marks_over_one_graphic_template_make_another_picture():
+    """Rain under a cloud: each drop is too small to count alone, together they are the
+    difference between two icons (issue 23's graphics row); a smaller copy still stacks."""
+    cloud, rain = _cloud(), _cloud(drops=12)
+    assert not same(cloud, rain)
+    assert same(cloud, cloud.resize((128, 128)))
