@@ -246,9 +246,9 @@ def evidence_readable(session: Session, evidence_id: int) -> bool:
 
 def first_entry_error(session: Session, evidence_id: int) -> str | None:
     """The first error recorded on an entry of an evidence (why nothing could be read)."""
-    return session.scalar(select(File.error).where(File.evidence_id == evidence_id,
-                                                   File.error.is_not(None))
-                          .order_by(File.id).limit(1))
+    return session.scalar(select(File.error).where(
+        File.evidence_id == evidence_id, File.error.is_not(None),
+        File.carve_area.is_(None) | (File.status == WorkStatus.ERROR)).order_by(File.id).limit(1))
 
 
 def summary(session: Session) -> dict:
@@ -264,7 +264,10 @@ def summary(session: Session) -> dict:
         "status": {s.value: n for s, n in grouped(File.status)},
         "deleted": session.scalar(select(func.count()).where(File.deleted)),
         "extension_mismatch": session.scalar(select(func.count()).where(File.extension_mismatch)),
-        "errors": session.scalar(select(func.count()).where(File.error.is_not(None))),
+        # A carve area's error column holds what carving found there, not a failure.
+        "errors": session.scalar(select(func.count()).where(
+            File.error.is_not(None),
+            File.carve_area.is_(None) | (File.status == WorkStatus.ERROR))),
         "decode_errors": session.scalar(
             select(func.count(File.id)).join(Media, File.media_id == Media.id)
             .where(Media.analysis_error.is_not(None))),
