@@ -103,7 +103,8 @@ def test_ctrl_r_shows_the_series_of_the_selected_picture_and_everything_again(
     qtbot.keyClick(panel.view, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not panel.model.loading and panel.model.rowCount() == 3,
                     timeout=TIMEOUT_MS)
-    assert panel.filters.series.isVisibleTo(panel)
+    assert panel.filters.series.isVisibleTo(panel) and panel.series_action.isChecked()
     qtbot.keyClick(panel.view, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not panel.model.loading and panel.model.rowCount() == everything,
                     timeout=TIMEOUT_MS)
+    assert not panel.series_action.isChecked()

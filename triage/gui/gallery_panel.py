@@ -155,6 +155,8 @@ class GalleryPanel(QWidget):
         self.filters.changed.connect(lambda f: setattr(self.delegate, "stacks", f.stacks))
         self.filters.changed.connect(self.model.set_filter)
         self.filters.changed.connect(lambda _f: self._update_count())
+        self.filters.changed.connect(
+            lambda f: self.series_action.setChecked(f.series_id is not None))
         self.view.tagRequested.connect(self.tag_selection)
         self.view.untagRequested.connect(self.untag_selection)
         self.view.revealRequested.connect(self._reveal)
@@ -220,6 +222,7 @@ class GalleryPanel(QWidget):
                                                "suggests for it: your tag, audited, undoable"))
         self.confirm_action.triggered.connect(self.confirm_suggestion)
         self.series_action = QAction(self.tr("Show the series"), self)
+        self.series_action.setCheckable(True)  # checked while one series is shown
         self.series_action.setShortcut(QKeySequence("Ctrl+R"))
         self.series_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.series_action.setToolTip(self.tr(
@@ -276,6 +279,7 @@ class GalleryPanel(QWidget):
         elif self.detail.detail is not None and self.detail.detail.series_id is not None:
             self.filters.set_series(self.detail.detail.series_id)
         else:
+            self.series_action.setChecked(False)
             self._messages.info(self.tr("The selected picture is in no series: no other "
                                         "picture of its setting was found."))
 
