@@ -89,6 +89,56 @@ class Source(ABC):
         return f"{type(self).__name__}({[str(p) for p in self.paths]})"
 
 
+class DamageTolerantImage(Source):
+    """An image read through a library that fails on a damaged or missing piece (an E01
+    chunk, a virtual disk's grain): such a read is redone a piece at a time, each piece
+    that still fails given as zeros and its byte range kept in `bad_ranges`, so that every
+    file or hash touching it is reported incomplete while the rest is read."""
+
+    def __init__(self, paths: list[Path]):
+        super().__init__(paths)
+        self._bad: list[tuple[int, int]] = []
+
+    @property
+    def bad_ranges(self) -> list[tuple[int, int]]:
+        return self._bad
+
+    @abstractmethod
+    def read_at(self, offset: int, length: int) -> bytes:
+        """The library's own read; raises OSError where it cannot give the data."""
+
+    def piece_size(self) -> int:
+        """The unit the library fails in (a chunk, a grain)."""
+        return 32768
+
+    def read(self, offset: int, length: int) -> bytes:
+        length = min(length, self.size - offset)
+        if length <= 0:
+            return b""
+        try:
+            return self.read_at(offset, length)
+        except (OSError, IOError):
+            return self._read_in_pieces(offset, length)
+
+    def _read_in_pieces(self, offset: int, length: int) -> bytes:
+        piece, parts, position, end = self.piece_size(), [], offset, offset + length
+        while position < end:
+            step = min(piece - position % piece, end - position)
+            try:
+                parts.append(self.read_at(position, step))
+            except (OSError, IOError):
+                parts.append(bytes(step))
+                self._mark_bad(position, position + step)
+            position += step
+        return b"".join(parts)
+
+    def _mark_bad(self, start: int, end: int) -> None:
+        if self._bad and self._bad[-1][1] == start:
+            self._bad[-1] = (self._bad[-1][0], end)
+        elif (start, end) not in self._bad:
+            self._bad.append((start, end))
+
+
 class SourceRange(io.RawIOBase):
     """Bytes [offset, offset + length) of a source as a read-only file object, for libyal."""
 

@@ -21,7 +21,7 @@ from abc import abstractmethod
 from pathlib import Path, PureWindowsPath
 from typing import Any, ClassVar
 
-from triage.evidence.base import EvidenceError, Source
+from triage.evidence.base import DamageTolerantImage, EvidenceError
 
 PIECE = 4096  # where a read fails, it is retried in pieces this size; failed pieces are zeros
 
@@ -34,7 +34,7 @@ def reason(exc: BaseException) -> str:
     return ": ".join(causes[:2]) or type(exc).__name__
 
 
-class LibyalImage(Source):
+class LibyalImage(DamageTolerantImage):
     """A libyal handle behind the Source interface; subclasses say how to make and open one."""
 
     format: ClassVar[str]
@@ -43,7 +43,6 @@ class LibyalImage(Source):
     def __init__(self, paths: list[Path]):
         super().__init__(paths)
         self._handles: list[Any] = []
-        self._bad: list[tuple[int, int]] = []
         try:
             for path in reversed(paths):  # the base image first; each child on its parent
                 handle = self.open_handle(path)
@@ -71,41 +70,13 @@ class LibyalImage(Source):
         return self._size
 
 
-    @property
-    def bad_ranges(self) -> list[tuple[int, int]]:
-        return self._bad
+    def read_at(self, offset: int, length: int) -> bytes:
+        """Where the image cannot give the data (cut short, damaged), `read` gives zeros and
+        records the range, as for a damaged E01."""
+        return self._handles[-1].read_buffer_at_offset(length, offset)
 
-    def read(self, offset: int, length: int) -> bytes:
-        """Read; where the image cannot give the data (cut short, damaged), give zeros.
-
-        As for a damaged E01: the unreadable ranges are recorded, and every file or
-        hash that touches them is reported as incomplete, while the rest is read.
-        """
-        length = min(length, self._size - offset)
-        if length <= 0:
-            return b""
-        try:
-            return self._handles[-1].read_buffer_at_offset(length, offset)
-        except (OSError, IOError):
-            return self._read_in_pieces(offset, length)
-
-    def _read_in_pieces(self, offset: int, length: int) -> bytes:
-        parts, position, end = [], offset, offset + length
-        while position < end:
-            step = min(PIECE - position % PIECE, end - position)
-            try:
-                parts.append(self._handles[-1].read_buffer_at_offset(step, position))
-            except (OSError, IOError):
-                parts.append(bytes(step))
-                self._mark_bad(position, position + step)
-            position += step
-        return b"".join(parts)
-
-    def _mark_bad(self, start: int, end: int) -> None:
-        if self._bad and self._bad[-1][1] == start:
-            self._bad[-1] = (self._bad[-1][0], end)
-        elif (start, end) not in self._bad:
-            self._bad.append((start, end))
+    def piece_size(self) -> int:
+        return PIECE
 
     def close(self) -> None:
         for handle in self._handles:
