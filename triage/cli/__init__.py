@@ -51,6 +51,15 @@ def case_store(case_dir: str, *refusals: type[Exception],
         store.close()
 
 
+def verify_list(case_dir: str, name: str, verify, refusal: type[Exception]) -> int:
+    """Check an imported list (hash set, URL list) against its Merkle root, as `verify`
+    does it; print the outcome; exit 1 when it is not intact."""
+    with case_store(case_dir, refusal) as store:
+        result = verify(store, name)
+    print(result)
+    return 0 if result.intact else 1
+
+
 def ask_password(prompt: str) -> str:
     """A password typed at the terminal, never echoed (refused when empty)."""
     import getpass

@@ -22,7 +22,7 @@ import sys
 import time
 
 from triage.case.models import HashSetKind
-from triage.cli import UsageError, case_store
+from triage.cli import UsageError, case_store, verify_list
 from triage.hashsets import (
     FORMATS,
     HashSetError,
@@ -219,10 +219,7 @@ def handle_list(args) -> int:
 
 
 def handle_verify(args) -> int:
-    with case_store(args.case_dir, HashSetError) as store:
-        result = verify_hash_set(store, args.name)
-    print(result)
-    return 0 if result.intact else 1
+    return verify_list(args.case_dir, args.name, verify_hash_set, HashSetError)
 
 
 def handle_remove(args) -> int:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from triage.case.audit import append_audit
 from triage.case.store import current_examiner
-from triage.cli import UsageError, case_store
+from triage.cli import UsageError, case_store, verify_list
 from triage.export.links import write_csv, write_file, write_json
 from triage.links import (
     LinkFilter,
@@ -264,10 +264,7 @@ def handle_lists(args) -> int:
 
 
 def handle_verify(args) -> int:
-    with case_store(args.case_dir, LinkListError) as store:
-        result = verify_link_list(store, args.name)
-    print(result)
-    return 0 if result.intact else 1
+    return verify_list(args.case_dir, args.name, verify_link_list, LinkListError)
 
 
 def handle_remove(args) -> int:
