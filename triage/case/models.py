@@ -329,7 +329,22 @@ class HashSetKind(str, enum.Enum):
     KNOWN_GOOD = "known-good"
 
 
-class HashSet(Base):
+class ImportedList:
+    """What every imported list (a hash set, a URL list) records of its source and import:
+    the columns the shared lifecycle (`triage.case.lists`) reads and verifies."""
+
+    source_name: Mapped[str] = mapped_column(Text)
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    source_size: Mapped[int]
+    entry_count: Mapped[int]
+    rejected_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    imported_at: Mapped[datetime]
+    examiner: Mapped[str] = mapped_column(String(200))
+    merkle_root: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict | None] = mapped_column(JSON)
+
+
+class HashSet(ImportedList, Base):
     """One imported hash set: where it came from, who imported it, and its Merkle root.
 
     `scheme` is the classification scheme the source names for its category
@@ -344,15 +359,6 @@ class HashSet(Base):
     kind: Mapped[HashSetKind] = mapped_column(Enum(HashSetKind, native_enum=False, length=16))
     scheme: Mapped[str | None] = mapped_column(String(60))
     format: Mapped[str] = mapped_column(String(40))
-    source_name: Mapped[str] = mapped_column(Text)
-    source_sha256: Mapped[str] = mapped_column(String(64))
-    source_size: Mapped[int]
-    entry_count: Mapped[int]
-    rejected_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    imported_at: Mapped[datetime]
-    examiner: Mapped[str] = mapped_column(String(200))
-    merkle_root: Mapped[str] = mapped_column(String(64))
-    details: Mapped[dict | None] = mapped_column(JSON)
 
 
 class HashSetBlock(Base):
@@ -690,7 +696,7 @@ class Link(Base):
     extra: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
 
-class LinkList(Base):
+class LinkList(ImportedList, Base):
     """One imported URL block list, with its source's digest and the Merkle root of its entries."""
 
     __tablename__ = "link_list"
@@ -700,15 +706,6 @@ class LinkList(Base):
     format: Mapped[str] = mapped_column(String(20))  # "text", "csv", "hashed"
     digest: Mapped[str | None] = mapped_column(String(8))  # hashed lists: md5, sha1 or sha256
     category: Mapped[str | None] = mapped_column(String(60))  # for entries that name none
-    source_name: Mapped[str] = mapped_column(Text)
-    source_sha256: Mapped[str] = mapped_column(String(64))
-    source_size: Mapped[int]
-    entry_count: Mapped[int]
-    rejected_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    imported_at: Mapped[datetime]
-    examiner: Mapped[str] = mapped_column(String(200))
-    merkle_root: Mapped[str] = mapped_column(String(64))
-    details: Mapped[dict | None] = mapped_column(JSON)
 
 
 class LinkListEntry(Base):
