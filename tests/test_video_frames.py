@@ -150,3 +150,41 @@ def test_detail_pane_names_the_video_and_the_second(tmp_path, evidence):
     assert "matches 00:07 of clipA.mp4" in still_html
     assert "still_7s.jpg" in video_html and "a still of 00:07" in video_html
     assert "clipA_cut.mp4" in video_html
+
+
+def test_a_hash_sets_picture_taken_between_keyframes_leads_to_the_video_at_its_time(tmp_path):
+    """A set's PDQ of a picture taken from a video (here at 7.3 s of a slow pan) is looked for
+    among the video's per-second frames, not only its keyframes: a near match at that time.
+    The keyframes are taken out first, so that only the frame hashes can find it."""
+    from sqlalchemy import delete, select
+
+    from triage.case.models import HashSetNearMatch, Keyframe, Media
+    from triage.case.store import open_case
+    from triage.hashing.perceptual import hash_picture
+    from triage.hashsets import import_hash_set
+    from triage.pipeline.ingest import Ingest, IngestOptions
+    from triage.review.gallery import near_matches
+
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    _write(folder / "clipA.mp4", 1, 12.0)
+    store = open_case(tmp_path / "case", create=True)
+    job = Ingest(store, options=IngestOptions(workers=1))
+    job.add(folder)
+    job.run()
+    with store.session() as session:
+        session.execute(delete(Keyframe))
+    still = hash_picture(_still(1, 7.3, 12.0))
+    listing = tmp_path / "pdq.csv"
+    listing.write_text(f"PDQ,Comment\n{still.pdq},a frame of a known video\n")
+    import_hash_set(store, listing, "frames", kind="alert")
+    with store.reading() as session:
+        video = session.scalar(select(Media.id).where(Media.detected_type.like("video/%")))
+        rows = session.execute(select(HashSetNearMatch.media_id, HashSetNearMatch.frame_time,
+                                      HashSetNearMatch.keyframe_id)).all()
+        assert len(rows) == 1, rows  # one lead per video and entry: its closest frame
+        media_id, frame_time, keyframe = rows[0]
+        assert media_id == video and keyframe is None and abs(frame_time - 7.3) <= 1.0
+        shown = near_matches(session, video)
+    assert shown and shown[0].hash_set == "frames" and shown[0].frame_time == frame_time
+    store.close()

@@ -418,152 +418,157 @@
         <translation>Ressemble à une entrée, sans être le même fichier : une piste à vérifier, qui ne catégorise rien.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="425"/>
+        <location filename="../../triage/gui/detail.py" line="426"/>
         <source>, keyframe {i} at {t:.1f} s</source>
         <translation>, image clé {i} à {t:.1f} s</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="427"/>
+        <location filename="../../triage/gui/detail.py" line="429"/>
+        <source>, the frame at {t:.1f} s</source>
+        <translation>, l&apos;image à {t:.1f} s</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="432"/>
         <source>{algorithm} distance {distance}{where}; {kind}, category {category}, record {record}</source>
         <translation>{algorithm} distance {distance}{where} ; {kind}, catégorie {category}, enregistrement {record}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="438"/>
+        <location filename="../../triage/gui/detail.py" line="443"/>
         <source>vPDQ: {mine:.0f}% of this video&apos;s frames, {theirs:.0f}% of the listed video&apos;s</source>
         <translation>vPDQ : {mine:.0f} % des images de cette vidéo, {theirs:.0f} % de celles de la vidéo listée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="441"/>
+        <location filename="../../triage/gui/detail.py" line="446"/>
         <source>matches {time} of {name} (PDQ distance {distance})</source>
         <translation>correspond à {time} de {name} (distance PDQ {distance})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="444"/>
+        <location filename="../../triage/gui/detail.py" line="449"/>
         <source>a still of {time} of this video (PDQ distance {distance})</source>
         <translation>une image fixe de {time} de cette vidéo (distance PDQ {distance})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="446"/>
+        <location filename="../../triage/gui/detail.py" line="451"/>
         <source>{start}–{end} here is {other_start}–{other_end} of {name} ({frames} frames)</source>
         <translation>{start}–{end} ici est {other_start}–{other_end} de {name} ({frames} images)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="455"/>
+        <location filename="../../triage/gui/detail.py" line="460"/>
         <source>partition {p}</source>
         <translation>partition {p}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="459"/>
+        <location filename="../../triage/gui/detail.py" line="464"/>
         <source>carved at byte {offset}, {size} bytes</source>
         <translation>récupérée à l’octet {offset}, {size} octets</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="461"/>
+        <location filename="../../triage/gui/detail.py" line="466"/>
         <source>, partial</source>
         <translation>, partielle</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="463"/>
+        <location filename="../../triage/gui/detail.py" line="468"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="465"/>
+        <location filename="../../triage/gui/detail.py" line="470"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="465"/>
+        <location filename="../../triage/gui/detail.py" line="470"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="466"/>
+        <location filename="../../triage/gui/detail.py" line="471"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="467"/>
+        <location filename="../../triage/gui/detail.py" line="472"/>
         <source>Accessed</source>
         <translation>Accédé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="468"/>
+        <location filename="../../triage/gui/detail.py" line="473"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="469"/>
+        <location filename="../../triage/gui/detail.py" line="474"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="475"/>
+        <location filename="../../triage/gui/detail.py" line="480"/>
         <source>{kind}, category {category}{scheme}; by {digest}, record {record} of {source} (SHA-256 {sha}…), imported {when} by {who}</source>
         <translation>{kind}, catégorie {category}{scheme} ; par {digest}, enregistrement {record} de {source} (SHA-256 {sha}…), importé le {when} par {who}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="487"/>
+        <location filename="../../triage/gui/detail.py" line="492"/>
         <source>What plugins suggest. Not a verdict: only an examiner&apos;s tag categorises.</source>
         <translation>Ce que suggèrent les greffons. Pas un verdict : seule l’étiquette d’un examinateur catégorise.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="492"/>
+        <location filename="../../triage/gui/detail.py" line="497"/>
         <source>Plugin suggestions</source>
         <translation>Suggestions des greffons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="501"/>
+        <location filename="../../triage/gui/detail.py" line="506"/>
         <source>Relevance {score:.3f}: orders the review, not a verdict</source>
         <translation>Pertinence {score:.3f} : ordonne l&apos;examen, ce n&apos;est pas un verdict</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="504"/>
+        <location filename="../../triage/gui/detail.py" line="509"/>
         <source>highest at {t:.1f} s</source>
         <translation>la plus haute à {t:.1f} s</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="509"/>
+        <location filename="../../triage/gui/detail.py" line="514"/>
         <source>model SHA-256 {sha}…</source>
         <translation>modèle SHA-256 {sha}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="510"/>
+        <location filename="../../triage/gui/detail.py" line="515"/>
         <source>no model file</source>
         <translation>pas de fichier de modèle</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="517"/>
+        <location filename="../../triage/gui/detail.py" line="522"/>
         <source>Flags (score over threshold): {flags}</source>
         <translation>Signalements (score au-dessus du seuil) : {flags}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="520"/>
+        <location filename="../../triage/gui/detail.py" line="525"/>
         <source>No label over its threshold</source>
         <translation>Aucune étiquette au-dessus de son seuil</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="523"/>
+        <location filename="../../triage/gui/detail.py" line="528"/>
         <source>Scores: {scores}</source>
         <translation>Scores : {scores}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="525"/>
+        <location filename="../../triage/gui/detail.py" line="530"/>
         <source>none above {min}</source>
         <translation>aucun au-dessus de {min}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="528"/>
+        <location filename="../../triage/gui/detail.py" line="533"/>
         <source>{n} face(s)</source>
         <translation>{n} visage(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="529"/>
+        <location filename="../../triage/gui/detail.py" line="534"/>
         <source>{n} region(s)</source>
         <translation>{n} région(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="532"/>
+        <location filename="../../triage/gui/detail.py" line="537"/>
         <source>Suggests category &lt;b&gt;{category}&lt;/b&gt; ({scheme}): press &lt;b&gt;{key}&lt;/b&gt; to confirm it as your tag</source>
         <translation>Suggère la catégorie &lt;b&gt;{category}&lt;/b&gt; ({scheme}) : appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour la confirmer comme votre étiquette</translation>
     </message>
@@ -1083,280 +1088,280 @@
 <context>
     <name>GalleryPanel</name>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="190"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="192"/>
         <source>Show stacks</source>
         <translation>Afficher les piles</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="191"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="193"/>
         <source>One tile per stack of near-duplicates; off: every item</source>
         <translation>Une vignette par pile de quasi-doublons ; désactivé : chaque élément</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="193"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="195"/>
         <source>Blur</source>
         <translation>Flou</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="195"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="197"/>
         <source>Blur pictures nobody has categorised yet</source>
         <translation>Flouter les images que personne n&apos;a encore catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="197"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="199"/>
         <source>Greyscale</source>
         <translation>Niveaux de gris</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="199"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="201"/>
         <source>Show pictures nobody has categorised yet in greyscale</source>
         <translation>Afficher en niveaux de gris les images que personne n&apos;a encore catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="201"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="203"/>
         <source>Protect categorised</source>
         <translation>Protéger les catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="203"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="205"/>
         <source>Blur and greyscale apply to categorised pictures too</source>
         <translation>Le flou et les niveaux de gris s&apos;appliquent aussi aux images catégorisées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="204"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="206"/>
         <source>Always blur above score…</source>
         <translation>Toujours flouter au-dessus du score…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="206"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="208"/>
         <source>Pictures a classifier scored at least this high stay blurred even with blur off; hold Space to reveal one (counted apart)</source>
         <translation>Les images qu&apos;un classifieur a notées au moins à ce score restent floues même flou désactivé ; maintenez Espace pour en révéler une (comptée à part)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="209"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="211"/>
         <source>Undo</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="213"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="215"/>
         <source>Redo</source>
         <translation>Rétablir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="217"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="219"/>
         <source>Confirm plugin suggestion</source>
         <translation>Confirmer la suggestion du greffon</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="219"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="221"/>
         <source>Tag the selection with the category a plugin suggests for it: your tag, audited, undoable</source>
         <translation>Étiqueter la sélection avec la catégorie suggérée par un greffon : votre étiquette, journalisée, annulable</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="222"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="224"/>
         <source>Show the series</source>
         <translation>Afficher la série</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="226"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="229"/>
         <source>Only the pictures of the selected one&apos;s setting (same room, another pose): related, never stacked. Again: everything (Ctrl+R)</source>
         <translation>Seules les images du décor de l&apos;image sélectionnée (même pièce, autre pose) : liées, jamais empilées. Une seconde fois : tout (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="230"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="233"/>
         <source>Refresh gallery</source>
         <translation>Actualiser la galerie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="231"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="234"/>
         <source>Read the gallery again (tagged tiles stay in place until then)</source>
         <translation>Relire la galerie (les vignettes catégorisées restent en place jusque-là)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="240"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="243"/>
         <source>tag as {code} {label}</source>
         <translation>étiqueter {code} {label}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="244"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="247"/>
         <source>Alt+category key</source>
         <translation>Alt+touche de catégorie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="244"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="247"/>
         <source>tag the whole stack</source>
         <translation>étiqueter toute la pile</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="245"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="248"/>
         <source>remove your tag (Alt: of the whole stack)</source>
         <translation>retirer votre étiquette (Alt : de toute la pile)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="246"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="249"/>
         <source>confirm what a hash set proposes, or a plugin suggests</source>
         <translation>confirmer ce que propose un jeu de hachages, ou ce que suggère une extension</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="247"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="250"/>
         <source>hold Space</source>
         <translation>maintenir Espace</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="247"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="250"/>
         <source>show the selected picture clearly</source>
         <translation>montrer nettement l&apos;image sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="248"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="251"/>
         <source>arrows</source>
         <translation>flèches</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="248"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="251"/>
         <source>move; Shift selects a run of tiles</source>
         <translation>se déplacer ; Maj sélectionne une suite de vignettes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="249"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="252"/>
         <source>first and last tile</source>
         <translation>première et dernière vignette</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="250"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="253"/>
         <source>show the series of the selected picture (same setting), or everything again</source>
         <translation>afficher la série de l&apos;image sélectionnée (même décor), ou tout à nouveau</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="252"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="255"/>
         <source>to the detail pane</source>
         <translation>vers le panneau de détail</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="279"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="283"/>
         <source>The selected picture is in no series: no other picture of its setting was found.</source>
         <translation>L&apos;image sélectionnée n&apos;appartient à aucune série : aucune autre image de son décor n&apos;a été trouvée.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="308"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="312"/>
         <source>{scheme}: {keys}  ·  &lt;b&gt;Alt+key&lt;/b&gt; whole stack  ·  &lt;b&gt;Backspace&lt;/b&gt; remove tag  ·  &lt;b&gt;{confirm}&lt;/b&gt; confirm a proposal  ·  &lt;b&gt;hold Space&lt;/b&gt; reveal</source>
         <translation>{scheme} : {keys}  ·  &lt;b&gt;Alt+touche&lt;/b&gt; toute la pile  ·  &lt;b&gt;Retour arrière&lt;/b&gt; retirer l&apos;étiquette  ·  &lt;b&gt;{confirm}&lt;/b&gt; confirmer une proposition  ·  &lt;b&gt;maintenir Espace&lt;/b&gt; révéler</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="389"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="393"/>
         <source>remove the tag of {n}</source>
         <translation>retirer l&apos;étiquette de {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="398"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="402"/>
         <source>tag {n} as {code} ({label})</source>
         <translation>étiqueter {n} : {code} ({label})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="414"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="418"/>
         <source>{k} stack member(s) matched only in part and were not tagged: {names}. Look at them (Show stacks off) and tag them yourself.</source>
         <translation>{k} membre(s) de pile semblable(s) seulement en partie, non étiqueté(s) : {names}. Regardez-les (Afficher les piles désactivé) et étiquetez-les vous-même.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="461"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="465"/>
         <source>The segment was not changed: {m}</source>
         <translation>Le segment n&apos;a pas été modifié : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="473"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="477"/>
         <source>tag the video as {code} ({label})</source>
         <translation>étiqueter la vidéo : {code} ({label})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="493"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="497"/>
         <source>confirm {plugin}&apos;s suggestion {category} for {n}</source>
         <translation>confirmer la suggestion {category} de {plugin} pour {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="571"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="575"/>
         <source>Always blur above score</source>
         <translation>Toujours flouter au-dessus du score</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="572"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="576"/>
         <source>Keep pictures blurred, even with blur off, when a classifier&apos;s relevance score is at least (0 to 1; above 1: never):</source>
         <translation>Garder les images floues, même flou désactivé, quand le score de pertinence d&apos;un classifieur atteint au moins (0 à 1 ; au-dessus de 1 : jamais) :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="335"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="339"/>
         <source>Could not read the gallery: {m}</source>
         <translation>Lecture de la galerie impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="336"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="340"/>
         <source>Retry</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="340"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="344"/>
         <source>Counting…</source>
         <translation>Comptage…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="343"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="347"/>
         <source>Reading…</source>
         <translation>Lecture…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="347"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="351"/>
         <source>1 tile</source>
         <translation>1 vignette</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="347"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="351"/>
         <source>{n} tiles</source>
         <translation>{n} vignettes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="349"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="609"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="353"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="613"/>
         <source>1 item</source>
         <translation>1 élément</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="349"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="609"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="353"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="613"/>
         <source>{n} items</source>
         <translation>{n} éléments</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="490"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="494"/>
         <source>No plugin suggests a category for this item.</source>
         <translation>Aucun greffon ne suggère de catégorie pour cet élément.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="506"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="510"/>
         <source>Nothing confirmed: {m}</source>
         <translation>Rien n’a été confirmé : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="517"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="521"/>
         <source>The hash sets propose different categories for the selection: give it one with its key.</source>
         <translation>Les jeux de hachages proposent des catégories différentes pour la sélection : attribuez-en une avec sa touche.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="522"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="526"/>
         <source>confirm the hash-set category {code} for {n}</source>
         <translation>confirmer la catégorie {code} du jeu de hachages pour {n}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="559"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="563"/>
         <source>{who} changed the case ({what}). Refresh to see it.</source>
         <translation>{who} a modifié le dossier ({what}). Actualisez pour le voir.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="565"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="569"/>
         <source>The change was not made: {m}. Undo history was cleared; refresh to see the case as it is.</source>
         <translation>La modification n&apos;a pas été faite : {m}. L&apos;historique d&apos;annulation a été vidé ; actualisez pour voir le dossier tel qu&apos;il est.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/gallery_panel.py" line="561"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="567"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="565"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="571"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>

@@ -461,6 +461,7 @@ class HashSetNearMatch(Base):
     entry_id: Mapped[int] = mapped_column(ForeignKey("hash_set_entry.id"))
     algorithm: Mapped[str] = mapped_column(String(8))  # "pdq" or "phash"
     distance: Mapped[int] = mapped_column(Integer)
+    frame_time: Mapped[float | None]  # a video's per-second frame that is near (seconds)
 
 
 # ---------------------------------------------------------------------------

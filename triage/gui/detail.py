@@ -422,8 +422,13 @@ def _near_note() -> str:
 
 
 def _near(n) -> str:
-    where = (translate("DetailPane", ", keyframe {i} at {t:.1f} s").format(
-        i=n.keyframe, t=n.keyframe_time or 0.0) if n.keyframe is not None else "")
+    if n.keyframe is not None:
+        where = translate("DetailPane", ", keyframe {i} at {t:.1f} s").format(
+            i=n.keyframe, t=n.keyframe_time or 0.0)
+    elif n.frame_time is not None:
+        where = translate("DetailPane", ", the frame at {t:.1f} s").format(t=n.frame_time)
+    else:
+        where = ""
     return translate("DetailPane", "{algorithm} distance {distance}{where}; {kind}, category "
                                    "{category}, record {record}").format(
         algorithm=esc(n.algorithm.upper() if n.algorithm == "pdq" else "pHash"),

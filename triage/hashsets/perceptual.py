@@ -16,6 +16,11 @@ multi-index Hamming index once per algorithm; the set side is streamed
 through it in slices, so a large set is never held in memory whole. An
 entry that nearly matches is unpacked into `hash_set_entry`, as exact
 matches are.
+
+For PDQ, a video's side is every frame hashed about once a second
+(`video_frames`), not only its keyframes: a set's picture taken from any
+moment of a video leads to the video, at that time. A media item near one
+entry through several frames is recorded once, at its closest frame.
 """
 
 from __future__ import annotations
@@ -27,8 +32,9 @@ import orjson
 from sqlalchemy import delete, func, insert, null, or_, select
 from sqlalchemy.orm import Session
 
-from triage.case.models import HashSet, HashSetNearMatch, Keyframe, Media
+from triage.case.models import HashSet, HashSetNearMatch, Keyframe, Media, VideoFrames
 from triage.hashsets.block_store import iter_blocks, store_entries
+from triage.hashing.frames import FrameHashes
 from triage.hashsets.blocks import unpack
 
 SLICE = 200_000  # set entries per query against the case index
@@ -54,6 +60,7 @@ class _CaseHashes:
     media_ids: list[int]
     keyframe_ids: list[int | None]
     hashes: list[str]
+    frame_times: list[float | None]
 
 
 def perceptual_sets(session: Session, hash_set_id: int | None = None) -> dict[int, list[str]]:
@@ -94,26 +101,39 @@ def match_near(session: Session, hash_set_id: int | None = None,
         for set_id in wanted:
             for entries, hexes in _set_hashes(session, set_id, algorithm):
                 pairs = index.query(as_hash_array(hexes, BITS[algorithm]))
-                queries = pairs.left.tolist()
-                entry_ids = store_entries(session, set_id, [entries[q] for q in set(queries)])
-                rows = [{"media_id": case.media_ids[item],
-                         "keyframe_id": case.keyframe_ids[item], "hash_set_id": set_id,
+                closest = _closest(case, pairs.left.tolist(), pairs.right.tolist(),
+                                   pairs.distance.tolist())
+                entry_ids = store_entries(session, set_id,
+                                          [entries[q] for q in {q for q, _ in closest}])
+                rows = [{"media_id": media_id, "keyframe_id": case.keyframe_ids[item],
+                         "frame_time": case.frame_times[item], "hash_set_id": set_id,
                          "entry_id": entry_ids[entries[query][0]], "algorithm": algorithm,
-                         "distance": int(distance)}
-                        for query, item, distance in zip(queries,
-                                                         pairs.right.tolist(),
-                                                         pairs.distance.tolist())]
+                         "distance": distance}
+                        for (query, media_id), (item, distance) in closest.items()]
                 if rows:
                     session.execute(insert(HashSetNearMatch), rows)
                 made += len(rows)
     return made
 
 
+def _closest(case: _CaseHashes, queries: list[int], items: list[int], distances: list[int]
+             ) -> dict[tuple[int, int], tuple[int, int]]:
+    """(set entry, media) -> (case item, distance) of the closest of its near pairs."""
+    closest: dict[tuple[int, int], tuple[int, int]] = {}
+    for query, item, distance in zip(queries, items, distances):
+        key = (query, case.media_ids[item])
+        if key not in closest or distance < closest[key][1]:
+            closest[key] = (item, int(distance))
+    return closest
+
+
 def _case_hashes(session: Session, algorithm: str, settings: NearSettings) -> _CaseHashes:
-    """Every still's and keyframe's hash for `algorithm`, less featureless and low-quality ones."""
+    """Every still's and keyframe's hash for `algorithm` (and, for PDQ, every video's frame
+    hashes), less featureless and low-quality ones."""
     media_ids: list[int] = []
     keyframe_ids: list[int | None] = []
     hashes: list[str] = []
+    frame_times: list[float | None] = []
     for model, media_id, keyframe_id in ((Media, Media.id, null()),
                                          (Keyframe, Keyframe.media_id, Keyframe.id)):
         column = getattr(model, algorithm)
@@ -125,7 +145,20 @@ def _case_hashes(session: Session, algorithm: str, settings: NearSettings) -> _C
             media_ids.append(row_media)
             keyframe_ids.append(row_keyframe)
             hashes.append(value)
-    return _CaseHashes(media_ids, keyframe_ids, hashes)
+            frame_times.append(None)
+    if algorithm == "pdq":
+        for row in session.execute(select(VideoFrames.media_id, VideoFrames.frames,
+                                          VideoFrames.count)):
+            try:
+                frames = FrameHashes.unpack(row.frames, row.count)
+            except ValueError:
+                continue  # a damaged row: its video keeps its keyframes' matches
+            for place in frames.usable(settings.min_pdq_quality).tolist():
+                media_ids.append(row.media_id)
+                keyframe_ids.append(None)
+                hashes.append(frames.hex(place))
+                frame_times.append(float(frames.time[place]))
+    return _CaseHashes(media_ids, keyframe_ids, hashes, frame_times)
 
 
 def _set_hashes(session: Session, hash_set_id: int, algorithm: str

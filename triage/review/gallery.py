@@ -530,6 +530,7 @@ class NearMatch:
     record: int
     keyframe: int | None  # the video's keyframe that is near, if it was one
     keyframe_time: float | None
+    frame_time: float | None = None  # or the video's per-second frame that is near
 
 
 @dataclass(frozen=True)
@@ -635,7 +636,8 @@ def near_matches(session: Session, media_id: int) -> tuple[NearMatch, ...]:
     """Hash-set entries this media (or one of its keyframes) is perceptually near."""
     rows = session.execute(
         select(HashSet.name, HashSet.kind, HashSetNearMatch.algorithm, HashSetNearMatch.distance,
-               HashSetEntry.category, HashSetEntry.record, Keyframe.index, Keyframe.time)
+               HashSetEntry.category, HashSetEntry.record, Keyframe.index, Keyframe.time,
+               HashSetNearMatch.frame_time)
         .join(HashSetNearMatch, HashSetNearMatch.hash_set_id == HashSet.id)
         .join(HashSetEntry, HashSetNearMatch.entry_id == HashSetEntry.id)
         .outerjoin(Keyframe, HashSetNearMatch.keyframe_id == Keyframe.id)
