@@ -110,16 +110,59 @@ def test_unlock_later_without_a_new_ingest(luks_disk, triage):
     assert again.returncode == 2 and "no locked" in again.stderr
 
 
-def test_luks2_is_a_clear_error(image_dir, triage):
-    """libluksde reads LUKS1 only: a LUKS2 volume stays locked and the error says so."""
+def test_luks2_unlocked_with_password_gives_the_files(image_dir, triage):
+    """LUKS2 (which libluksde does not read) through evidence/luks2.py: the FAT inside, its
+    files and deleted entries, as for LUKS1; a wrong password stays locked."""
     try:
         disk = D.make_luks2_fat(image_dir)
     except D.MissingTool as exc:
         missing(str(exc))
+    wrong = triage.run("ingest", triage.new_case_dir("luks2-wrong"), disk.path,
+                       "--password", "not-it", "--hashes-only")
+    assert wrong.returncode == 2 and "do not unlock" in wrong.stderr, wrong.stderr
     case = triage.new_case_dir("luks2")
     proc = triage.run("ingest", case, disk.path, "--password", D.LUKS_PASSWORD, "--hashes-only")
-    assert proc.returncode == 2 and not has_traceback(proc.stderr), proc.stderr
-    assert "LUKS2" in proc.stderr and "cryptsetup" in proc.stderr
+    assert proc.returncode == 0 and not has_traceback(proc.stderr), proc.stderr
+    _, _, rows = triage.files(case)
+    payload = disk.partitions[0][1]
+    live = {r["path"]: r["md5"] for r in rows if not row_deleted(r) and r["kind"] == "file"
+            and not r.get("container_path")}
+    for rel, data in payload.files.items():
+        if rel not in D.DELETED_FAT:
+            assert live[f"/{rel}"] == hashlib.md5(data).hexdigest(), rel
+    assert "LUKS2 (unlocked with a password)" in triage.run("info", case).stdout
+
+
+def test_luks2_that_cryptsetup_encrypted_itself_reads_back_byte_for_byte(tmp_path):
+    """cryptsetup's own offline encryption (Argon2id key slot, 4096-byte sectors) of 8 MB of
+    random data: what luks2.py decrypts is that data, byte for byte."""
+    import os
+    import shutil
+    import subprocess
+
+    from triage.evidence.luks2 import open_volume
+
+    if shutil.which("cryptsetup") is None:
+        missing("cryptsetup (Debian cryptsetup-bin) not installed")
+    data = os.urandom(8 << 20)
+    image = tmp_path / "luks2.img"
+    image.write_bytes(data + bytes(16 << 20))
+    (tmp_path / "pass").write_bytes(b"luks2-TEST")
+    subprocess.run(["cryptsetup", "reencrypt", "--encrypt", "--type", "luks2", "-q",
+                    "--reduce-device-size", "16M", "--sector-size", "4096", "--pbkdf",
+                    "argon2id", "--pbkdf-memory", "8192", "--pbkdf-force-iterations", "4",
+                    "--key-file", str(tmp_path / "pass"), str(image)], check=True,
+                   capture_output=True, timeout=120)
+    with open(image, "rb") as handle:
+        def read(offset, length):
+            handle.seek(offset)
+            return handle.read(length)
+
+        volume, credential = open_volume(read, image.stat().st_size,
+                                         [("password", b"luks2-TEST")])
+        assert credential == "password"
+        assert volume.read_buffer_at_offset(len(data), 0) == data
+        assert volume.read_buffer_at_offset(5000, 123_457) == data[123_457:128_457]
 
 
 def test_reading_again_needs_the_credentials_again(luks_disk):

@@ -1,5 +1,6 @@
-"""Encrypted volumes (BitLocker, LUKS1; LUKS2 is recognised, not unlocked) unlocked with the examiner's credentials, read as
-plain volumes through libbde-python and libluksde-python.
+"""Encrypted volumes (BitLocker, LUKS1 and LUKS2) unlocked with the examiner's credentials, read
+as plain volumes through libbde-python, libluksde-python and, for LUKS2, which libluksde does
+not read, `evidence/luks2.py`.
 
 Credentials live only in memory, in a VolumeKeys handed from the command line or
 the GUI to the walk and to the workers: they are never written to the case, the
@@ -17,6 +18,7 @@ import pybde
 import pyluksde
 
 from triage.evidence.base import EvidenceError, Source, SourceRange, reason
+from triage.evidence.luks2 import Luks2Error, is_luks2, open_volume
 
 BITLOCKER, LUKS = "BitLocker", "LUKS"
 _TO_GO_GUID = bytes.fromhex("3bd66749292ed84a8399f6a339e3d001")  # BitLocker To Go wrapper
@@ -86,11 +88,10 @@ class UnlockedVolume(Source):
 def unlock(source: Source, offset: int, length: int, kind: str,
            keys: VolumeKeys) -> UnlockedVolume | str:
     """The unlocked volume, or why it stays locked (never naming a credential)."""
-    if kind == LUKS and source.read(offset + 6, 2) == b"\x00\x02":
-        return ("LUKS2 volumes cannot be unlocked by this build (libluksde reads LUKS1 "
-                "only); open it with cryptsetup and give the plain volume as evidence")
     if not keys:
         return "no password, recovery key or key file given"
+    if kind == LUKS and is_luks2(source.read(offset, 8)):
+        return _unlock_luks2(source, offset, length, keys)
     attempts = _ATTEMPTS[kind](keys)
     problem = None
     for credential, configure in attempts:
@@ -110,6 +111,19 @@ def unlock(source: Source, offset: int, length: int, kind: str,
             return UnlockedVolume(source, kind, handle, credential)
         handle.close()
     return problem or "the credentials given do not unlock it"
+
+
+def _unlock_luks2(source: Source, offset: int, length: int,
+                  keys: VolumeKeys) -> UnlockedVolume | str:
+    """LUKS2: passwords, and key files' bytes as passphrases (as cryptsetup reads them)."""
+    passphrases = ([("password", p.encode()) for p in keys.passwords]
+                   + [("key file", Path(f).read_bytes()) for f in keys.key_files])
+    try:
+        volume, credential = open_volume(lambda at, size: source.read(offset + at, size),
+                                         length, passphrases)
+    except Luks2Error as exc:
+        return str(exc)
+    return UnlockedVolume(source, f"{LUKS}2", volume, credential)
 
 
 def _open_problem(kind: str, detail: str) -> str:
