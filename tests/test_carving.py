@@ -446,3 +446,23 @@ def test_exfat_free_space_is_carved(tmp_path):
     found = [(c.offset, c.length) for a in areas
              for c in Scanner(source, list(a.runs), a.end).candidates()]
     assert found == [(9 << 20, len(picture))]
+
+
+def test_free_space_of_a_file_system_not_read_is_a_note_not_an_error(iso9660_image, triage):
+    """ISO 9660: TSK lists its files, Triage cannot read its allocation; `info` says its free
+    space was not carved, on that partition, and counts no error for it."""
+    from triage.evidence.walk import FREE_SPACE_NOT_CARVED
+
+    case = triage.ingest_cached(iso9660_image.path).case_dir
+    info = triage.run("info", case)
+    assert info.returncode == 0, info.stderr
+    lines = info.stdout.splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith("  partition 0 "))
+    assert lines[at + 1] == f"    note: {FREE_SPACE_NOT_CARVED}"
+    assert "ERROR" not in lines[at] and FREE_SPACE_NOT_CARVED not in lines[at]
+    assert "Errors:    0 entries" in info.stdout
+    store = open_case(case)
+    with store.reading() as session:
+        partition = session.scalars(select(Partition)).one()
+    assert partition.error is None
+
