@@ -466,3 +466,21 @@ def test_free_space_of_a_file_system_not_read_is_a_note_not_an_error(iso9660_ima
         partition = session.scalars(select(Partition)).one()
     assert partition.error is None
 
+
+def test_zeroed_space_is_passed_over_but_a_picture_among_zeros_is_found(tmp_path, monkeypatch):
+    """The scanner skips slices of zeros; a picture starting just past one, or straddling
+    two slices, is still found."""
+    import triage.evidence.carving.scanner as scanner
+
+    monkeypatch.setattr(scanner, "_SLICE", 4096)
+    monkeypatch.setattr(scanner, "_ZEROS", bytes(4096))
+    picture = _noise_jpeg(4)
+    data = bytearray(256 * 1024)
+    data[4095:4095 + len(picture)] = picture
+    data[100001:100001 + len(picture)] = picture
+    path = tmp_path / "zeros.raw"
+    path.write_bytes(bytes(data))
+    source = open_source("raw", [path])
+    found = list(Scanner(source, [(0, len(data))], len(data)).candidates())
+    assert [(c.offset, c.length) for c in found if c.format.name == "jpeg"] == [
+        (4095, len(picture)), (100001, len(picture))]
