@@ -484,3 +484,18 @@ def test_zeroed_space_is_passed_over_but_a_picture_among_zeros_is_found(tmp_path
     found = list(Scanner(source, [(0, len(data))], len(data)).candidates())
     assert [(c.offset, c.length) for c in found if c.format.name == "jpeg"] == [
         (4095, len(picture)), (100001, len(picture))]
+
+
+def test_jpeg_cut_short_by_zeros_read_past_the_block(tmp_path, monkeypatch):
+    """A run of zeros ends a JPEG's scan even where the walker reads it from the source in
+    pieces shorter than the run (the pieces overlap by the run's length)."""
+    import triage.evidence.carving.window as window
+
+    monkeypatch.setattr(window, "READ_SIZE", 3000)
+    picture = _noise_jpeg(3)
+    kept = picture[:len(picture) * 2 // 3].rstrip(b"\x00")
+    data = b"\x00" * 100 + kept + bytes(9000) + random.Random(2).randbytes(20_000)
+    path = tmp_path / "cut.raw"
+    path.write_bytes(data)
+    shape = jpeg(Window(open_source("raw", [path]), len(data)), 100)
+    assert (shape.length, shape.complete) == (len(kept), False)
