@@ -15,8 +15,9 @@ the wall time. Triage is timed two ways: its carving engine on its own (the
 areas of one walk, carved by a pool of worker processes, every candidate
 decoded), and `triage ingest` end to end (walk, hashes of every file and of
 the image, decodes, thumbnails, the store). Last, Triage's scan and PhotoRec
-read a zeroed disk of the same size (a new, wiped or trimmed drive: what most
-of a mostly free terabyte holds).
+read two more disks of the same size: one filled with deleted JPEGs (the scan
+through entropy-coded data), and a zeroed one (a new, wiped or trimmed drive:
+what most of a mostly free terabyte holds).
 
     python bench/carving.py                    # a 200 MB image
     python bench/carving.py --size-mb 100 --workers 2 --keep /tmp/carving-bench
@@ -271,6 +272,29 @@ def triage_scan(path: Path, label: str = "Triage scan alone") -> None:
           f"{scanned / MIB / seconds:.0f} MB/s")
 
 
+def deleted_photos(disk: Disk, folder: Path, workers: int) -> None:
+    """A drive of the same size whose free space is all deleted JPEGs, back to back on 4 KiB
+    clusters (a phone's card, a photo folder emptied): the scan through entropy-coded data,
+    Triage's (scan alone, and the engine with its decodes) against PhotoRec's."""
+    rnd = random.Random(1919)
+    pool = [_picture(rnd, "JPEG", quality=85, progressive=rnd.random() < 0.3) for _ in range(40)]
+    photos = Disk(folder / "photos.raw")
+    data = bytearray(disk.path.stat().st_size)
+    position = 0
+    while True:
+        content = pool[rnd.randrange(len(pool))]
+        if position + len(content) > len(data):
+            break
+        data[position:position + len(content)] = content
+        photos.placed.append(Placed("jpeg", position, len(content),
+                                    hashlib.sha256(content).hexdigest()))
+        position += -(-len(content) // BLOCK) * BLOCK
+    photos.path.write_bytes(bytes(data))
+    score(photos, "Triage engine, photos disk", *triage_engine(photos, workers))
+    triage_scan(photos.path, "Triage scan, photos disk")
+    score(photos, "PhotoRec, photos disk", *photorec(photos, folder, "photorec-photos"))
+
+
 def zeroed(disk: Disk, folder: Path) -> None:
     """A never-written (or wiped, or trimmed) drive of the same size: Triage's scan against
     PhotoRec's, both over every byte of it."""
@@ -369,6 +393,7 @@ def main() -> int:
             score(disk, "Triage ingest (all of it)", *triage_ingest(disk, args.workers, folder))
         score(disk, "PhotoRec (whole disk)", *photorec(disk, folder))
         score(disk, "foremost", *foremost(disk, folder))
+        deleted_photos(disk, folder, args.workers)
         zeroed(disk, folder)
     finally:
         if args.keep is None:
