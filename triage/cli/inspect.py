@@ -119,7 +119,9 @@ def _print_evidence(evidence: Evidence, per_partition: dict) -> None:
     for partition in evidence.partitions:
         where = f"offset {partition.offset}" if partition.offset is not None else "folder"
         state = partition.error and f"ERROR: {partition.error}" or ""
-        description, not_carved, _ = partition.description.partition(f"; {FREE_SPACE_NOT_CARVED}")
+        note = f"; {FREE_SPACE_NOT_CARVED}"  # said on a line of its own, below
+        not_carved = note in partition.description
+        description = partition.description.replace(note, "")
         print(f"  partition {partition.index} ({where}, {description}): "
               f"{partition.fs_type or '-'}, {per_partition.get(partition.id, 0)} entries {state}")
         if not_carved:
