@@ -1,10 +1,18 @@
 """Find pictures and videos by signature in byte ranges of an evidence, each byte read once.
 
-The ranges are read in large sequential blocks; every signature is looked
-for with `bytes.find` (memory speed), and each hit is handed to its format's
+The ranges are read in large sequential blocks; the first two bytes of every
+signature are looked up at every offset at once (numpy, a table of flags),
+slices of zeros are passed over, and each hit is handed to its format's
 walker, which reads the structure from the block already in memory. A file
 found whole is skipped over, so nothing inside it (a JPEG's preview in a
 video, say) is carved a second time.
+
+Measured and left out (bench/carving.py image, 16 MiB blocks, one process):
+one compiled regex of all signatures (310 MB/s) and `bytes.find` per
+signature (120-200 MB/s) are slower than the flag table (690 MB/s); reading
+into a reused buffer saves nothing (0.56 ms against 0.50 ms a block); one
+lookup at even offsets that also flags odd candidates was no faster. Areas
+are already carved in parallel, one per worker (`AREA_BYTES` each).
 """
 
 from __future__ import annotations
