@@ -14,7 +14,10 @@ neither a placed file nor an allocated one, and MB/s is the image's size over
 the wall time. Triage is timed two ways: its carving engine on its own (the
 areas of one walk, carved by a pool of worker processes, every candidate
 decoded), and `triage ingest` end to end (walk, hashes of every file and of
-the image, decodes, thumbnails, the store).
+the image, decodes, thumbnails, the store). Last, Triage's scan and PhotoRec
+read two more disks of the same size: one filled with deleted JPEGs (the scan
+through entropy-coded data), and a zeroed one (a new, wiped or trimmed drive:
+what most of a mostly free terabyte holds).
 
     python bench/carving.py                    # a 200 MB image
     python bench/carving.py --size-mb 100 --workers 2 --keep /tmp/carving-bench
@@ -247,13 +250,13 @@ def _warm_up(_) -> None:
     time.sleep(0.2)  # each worker gets one
 
 
-def triage_scan(disk: Disk) -> None:
+def triage_scan(path: Path, label: str = "Triage scan alone") -> None:
     """The signature scan and structure walks alone, in this process: what carving costs
     where there is nothing to decode (a mostly empty terabyte)."""
     from triage.evidence import CarveArea, open_source, walk
     from triage.evidence.carving import Scanner
 
-    source = open_source("raw", [disk.path])
+    source = open_source("raw", [path])
     areas = [r for r in walk(source) if isinstance(r, CarveArea)]
     started = time.perf_counter()
     scanned = candidates = 0
@@ -264,9 +267,44 @@ def triage_scan(disk: Disk) -> None:
         scanned += scanner.counts.bytes
         candidates += scanner.counts.candidates
     seconds = time.perf_counter() - started
-    print(f"{'Triage scan alone':26} {scanned / MIB:.0f} MB of free space and gaps, "
+    print(f"{label:26} {scanned / MIB:.0f} MB of free space and gaps, "
           f"{candidates} candidates, no decode, 1 process: {seconds:.2f} s, "
           f"{scanned / MIB / seconds:.0f} MB/s")
+
+
+def deleted_photos(disk: Disk, folder: Path, workers: int) -> None:
+    """A drive of the same size whose free space is all deleted JPEGs, back to back on 4 KiB
+    clusters (a phone's card, a photo folder emptied): the scan through entropy-coded data,
+    Triage's (scan alone, and the engine with its decodes) against PhotoRec's."""
+    rnd = random.Random(1919)
+    pool = [_picture(rnd, "JPEG", quality=85, progressive=rnd.random() < 0.3) for _ in range(40)]
+    photos = Disk(folder / "photos.raw")
+    data = bytearray(disk.path.stat().st_size)
+    position = 0
+    while True:
+        content = pool[rnd.randrange(len(pool))]
+        if position + len(content) > len(data):
+            break
+        data[position:position + len(content)] = content
+        photos.placed.append(Placed("jpeg", position, len(content),
+                                    hashlib.sha256(content).hexdigest()))
+        position += -(-len(content) // BLOCK) * BLOCK
+    photos.path.write_bytes(bytes(data))
+    score(photos, "Triage engine, photos disk", *triage_engine(photos, workers))
+    triage_scan(photos.path, "Triage scan, photos disk")
+    score(photos, "PhotoRec, photos disk", *photorec(photos, folder, "photorec-photos"))
+
+
+def zeroed(disk: Disk, folder: Path) -> None:
+    """A never-written (or wiped, or trimmed) drive of the same size: Triage's scan against
+    PhotoRec's, both over every byte of it."""
+    path = folder / "zeroed.raw"
+    with open(path, "wb") as handle:
+        handle.truncate(disk.path.stat().st_size)
+    subprocess.run(["cat", str(path)], stdout=subprocess.DEVNULL, check=True)
+    empty = Disk(path)
+    triage_scan(path, "Triage scan, zeroed disk")
+    score(empty, "PhotoRec, zeroed disk", *photorec(empty, folder, "photorec-zeroed"))
 
 
 def triage_ingest(disk: Disk, workers: int, folder: Path) -> tuple[float, list[tuple[str, str]]]:
@@ -286,8 +324,9 @@ def _hashed_outputs(folder: Path) -> list[tuple[str, str]]:
             if p.is_file() and p.suffix not in (".xml", ".txt")]
 
 
-def photorec(disk: Disk, folder: Path) -> tuple[float, list[tuple[str, str]]]:
-    out = folder / "photorec"
+def photorec(disk: Disk, folder: Path, name: str = "photorec"
+             ) -> tuple[float, list[tuple[str, str]]]:
+    out = folder / name
     out.mkdir()
     options = "".join(f"{t},enable," for t in ("jpg", "png", "gif", "bmp", "riff", "tif", "mov",
                                                 "mkv", "asf"))  # mov: MP4, 3GP, HEIC too
@@ -349,11 +388,13 @@ def main() -> int:
               f"{args.workers} workers")
         subprocess.run(["cat", str(disk.path)], stdout=subprocess.DEVNULL, check=True)  # cached
         score(disk, "Triage carving engine", *triage_engine(disk, args.workers))
-        triage_scan(disk)
+        triage_scan(disk.path)
         if not args.no_ingest:
             score(disk, "Triage ingest (all of it)", *triage_ingest(disk, args.workers, folder))
         score(disk, "PhotoRec (whole disk)", *photorec(disk, folder))
         score(disk, "foremost", *foremost(disk, folder))
+        deleted_photos(disk, folder, args.workers)
+        zeroed(disk, folder)
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

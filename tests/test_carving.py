@@ -446,3 +446,56 @@ def test_exfat_free_space_is_carved(tmp_path):
     found = [(c.offset, c.length) for a in areas
              for c in Scanner(source, list(a.runs), a.end).candidates()]
     assert found == [(9 << 20, len(picture))]
+
+
+def test_free_space_of_a_file_system_not_read_is_a_note_not_an_error(iso9660_image, triage):
+    """ISO 9660: TSK lists its files, Triage cannot read its allocation; `info` says its free
+    space was not carved, on that partition, and counts no error for it."""
+    from triage.evidence.walk import FREE_SPACE_NOT_CARVED
+
+    case = triage.ingest_cached(iso9660_image.path).case_dir
+    info = triage.run("info", case)
+    assert info.returncode == 0, info.stderr
+    lines = info.stdout.splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith("  partition 0 "))
+    assert lines[at + 1] == f"    note: {FREE_SPACE_NOT_CARVED}"
+    assert "ERROR" not in lines[at] and FREE_SPACE_NOT_CARVED not in lines[at]
+    assert "Errors:    0 entries" in info.stdout
+    store = open_case(case)
+    with store.reading() as session:
+        partition = session.scalars(select(Partition)).one()
+    assert partition.error is None
+
+
+def test_zeroed_space_is_passed_over_but_a_picture_among_zeros_is_found(tmp_path, monkeypatch):
+    """The scanner skips slices of zeros; a picture starting just past one, or straddling
+    two slices, is still found."""
+    import triage.evidence.carving.scanner as scanner
+
+    monkeypatch.setattr(scanner, "_SLICE", 4096)
+    monkeypatch.setattr(scanner, "_ZEROS", bytes(4096))
+    picture = _noise_jpeg(4)
+    data = bytearray(256 * 1024)
+    data[4095:4095 + len(picture)] = picture
+    data[100001:100001 + len(picture)] = picture
+    path = tmp_path / "zeros.raw"
+    path.write_bytes(bytes(data))
+    source = open_source("raw", [path])
+    found = list(Scanner(source, [(0, len(data))], len(data)).candidates())
+    assert [(c.offset, c.length) for c in found if c.format.name == "jpeg"] == [
+        (4095, len(picture)), (100001, len(picture))]
+
+
+def test_jpeg_cut_short_by_zeros_read_past_the_block(tmp_path, monkeypatch):
+    """A run of zeros ends a JPEG's scan even where the walker reads it from the source in
+    pieces shorter than the run (the pieces overlap by the run's length)."""
+    import triage.evidence.carving.window as window
+
+    monkeypatch.setattr(window, "READ_SIZE", 3000)
+    picture = _noise_jpeg(3)
+    kept = picture[:len(picture) * 2 // 3].rstrip(b"\x00")
+    data = b"\x00" * 100 + kept + bytes(9000) + random.Random(2).randbytes(20_000)
+    path = tmp_path / "cut.raw"
+    path.write_bytes(data)
+    shape = jpeg(Window(open_source("raw", [path]), len(data)), 100)
+    assert (shape.length, shape.complete) == (len(kept), False)

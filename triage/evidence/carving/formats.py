@@ -53,10 +53,13 @@ def _u16be(data: bytes, at: int) -> int:
 
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 _AFTER_SCAN = {0xC4, 0xCC, 0xDA, 0xDB, 0xDD, 0xDC, 0xFE} | set(range(0xE0, 0xF0)) | _SOF
-# A marker that is not a stuffed 0xFF00 or a restart, or a block of zeros (free space: the
-# rest was never written or was wiped; a flat image's progressive scan can hold a few hundred
-# zero bytes, never thousands).
-_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]|\x00{4096}")
+# A scan ends at a marker that is not a stuffed 0xFF00 or a restart, or at a block of zeros
+# (free space: the rest was never written or was wiped; a flat image's progressive scan can
+# hold a few hundred zero bytes, never thousands). Two searches, not one alternation: each
+# starts with a literal, which Python's `re` finds at memchr speed (3 GB/s), where the
+# alternation of both tried every byte (75 MB/s); JPEG data was a quarter of the scan's time.
+_SCAN_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+_ZEROS = re.compile(re.escape(bytes(4096)))
 
 
 def jpeg(window: Window, start: int, limit: int = MAX_PICTURE) -> Shape | None:
@@ -92,12 +95,13 @@ def jpeg(window: Window, start: int, limit: int = MAX_PICTURE) -> Shape | None:
             if not seen_sof:
                 return None
             scans += 1
-            found = window.search(_SCAN_END, position, end)
+            found = window.search(_SCAN_MARKER, position, end)
+            zeros = window.search(_ZEROS, position, end if found is None else found)
+            if zeros is not None:  # the rest was overwritten or never written
+                position = zeros
+                break
             if found is None:
                 position = end
-                break
-            if window.read(found, 1) == b"\x00":  # zeros: the rest was overwritten or never written
-                position = found
                 break
             position = found
     if not scans:

@@ -39,22 +39,23 @@ class Window:
         return self.source.read(offset, length)
 
     def search(self, pattern: re.Pattern[bytes], offset: int, limit: int) -> int | None:
-        """Where `pattern` first matches in [offset, limit), or None; patterns are short, so
-        blocks read from the source overlap by 1 KiB to see a match that straddles two."""
+        """Where `pattern` first matches in [offset, limit), or None; blocks read from the
+        source overlap by at least 1 KiB, and by the pattern's length (a run of zeros), to
+        see a match that straddles two."""
         limit = min(limit, self.end)
         start = offset - self.base
         if 0 <= start and limit - self.base <= len(self.block):
             found = pattern.search(self.block, start, limit - self.base)
             return found.start() + self.base if found else None
-        position = offset
+        position, overlap = offset, max(1024, len(pattern.pattern))
         while position < limit:
-            data = self.read(position, min(READ_SIZE + 1024, limit - position))
+            data = self.read(position, min(READ_SIZE + overlap, limit - position))
             if not data:
                 return None
             found = pattern.search(data)
             if found and (found.start() < READ_SIZE or position + len(data) >= limit):
                 return position + found.start()
-            if len(data) <= 1024:
+            if len(data) <= overlap:
                 return None
-            position += len(data) - 1024
+            position += len(data) - overlap
         return None
