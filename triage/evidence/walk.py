@@ -32,9 +32,8 @@ FS_TYPE_NAMES = {
 }
 
 # Signatures of volumes nothing here reads, to say what they are instead of "unknown"
-# (APFS, BitLocker and LUKS are read: evidence/apfs.py, evidence/encrypted.py).
+# (APFS, BitLocker, LUKS and FileVault are read: evidence/apfs.py, evidence/encrypted.py).
 VOLUME_SIGNATURES = (
-    (88, b"CS", "Core Storage (FileVault 2) volume, not supported yet"),
     (3, b"ReFS", "ReFS volume, not supported by The Sleuth Kit"),
 )
 
@@ -50,7 +49,7 @@ def walk(source: Source, keys: VolumeKeys = VolumeKeys(), carve: bool = True
     """Every partition of the source, each followed by the entries of its file system; with
     `carve`, also the areas to carve: its free space, unpartitioned space, unreadable volumes.
 
-    An encrypted volume (BitLocker, LUKS) is unlocked with `keys` where they fit; one
+    An encrypted volume (BitLocker, LUKS, FileVault) is unlocked with `keys` where they fit; one
     that stays locked is recorded as such, with what can be read outside it (a locked
     volume is not carved: its bytes are ciphertext).
     """
