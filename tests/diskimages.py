@@ -488,6 +488,20 @@ def make_fabricated_core_storage(folder: Path, name: str = "corestorage.raw",
     return path
 
 
+VSS_IDENTIFIER = bytes.fromhex("6b87083876c1484eb7aedc30db8f7e34")
+
+
+def make_ntfs_with_vss_header(folder: Path, name: str, header: bytes) -> Disk:
+    """A bare NTFS volume with `header` written where Windows keeps its VSS volume header
+    (byte 0x1E00, inside $Boot's unused sectors). No real shadow copy can be made on
+    Linux: these fabricated headers exercise recognition and the damaged-catalogue paths."""
+    disk = make_bare_ntfs(Path(folder) / name)
+    data = bytearray(disk.path.read_bytes())
+    data[0x1E00:0x1E00 + len(header)] = header
+    disk.path.write_bytes(bytes(data))
+    return disk
+
+
 def make_empty_file(folder: Path) -> Path:
     path = Path(folder) / "empty.raw"
     path.parent.mkdir(parents=True, exist_ok=True)
