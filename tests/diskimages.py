@@ -488,7 +488,7 @@ def make_fabricated_core_storage(folder: Path, name: str = "corestorage.raw",
     return path
 
 
-VSS_IDENTIFIER = bytes.fromhex("6b87083876c1484eb7aedc30db8f7e34")
+VSS_IDENTIFIER = bytes.fromhex("6b87083876c1484eb7ae04046e6cc752")
 
 
 def make_ntfs_with_vss_header(folder: Path, name: str, header: bytes) -> Disk:

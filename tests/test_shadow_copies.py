@@ -1,17 +1,20 @@
 """Volume shadow copies (VSS) of NTFS volumes, through libvshadow.
 
-No shadow copy can be made on Linux and none is in the test data (dfVFS's samples are
-not in the fetched snapshot), so these tests use fabricated VSS headers on an NTFS
-volume made here: the header is recognised, a catalogue libvshadow cannot read is an
-error on its own record while every live file is still read, a header with no snapshot
-adds nothing, and garbage does not crash the walk. Reading the files of a real
-snapshot (and its creation time in the layers) is NOT tested.
+No shadow copy can be made on Linux. One real sample is in tests/data (plaso's
+vsstest.qcow2: two snapshots): its snapshots are read as volumes, named with their
+creation times, their files hashed from the snapshot (a file only the first snapshot
+holds equals the live volume's gzip of it) and shared contents stored once. Fabricated
+VSS headers on an NTFS volume made here test the rest: a catalogue libvshadow cannot
+read is an error on its own record while every live file is still read, a header with
+no snapshot adds nothing, and garbage does not crash the walk.
 """
 
 from __future__ import annotations
 
 import random
+import sqlite3
 import struct
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +23,54 @@ from conftest import has_traceback, row_deleted
 from triage.evidence import ContentError, ContentReader, Locator, open_evidence, walk
 from triage.evidence.records import PartitionRecord
 from triage.evidence.shadow import has_shadow_copies
+
+
+VSS_SAMPLE = Path(__file__).resolve().parent / "data" / "vsstest.qcow2"  # see data/README.md
+needs_vss_sample = pytest.mark.skipif(not VSS_SAMPLE.is_file(), reason="no VSS sample here")
+SYSLOG_MD5 = "8b32710e60ce9f650b8b4dcc2b3ee927"  # /syslog in snapshot 1 = live /syslog.gz, inflated
+
+
+@pytest.fixture(scope="module")
+def vss_case(triage):
+    result = triage.ingest(VSS_SAMPLE)
+    assert result.proc.returncode == 0 and not has_traceback(result.proc.stderr), \
+        result.proc.stderr
+    return result
+
+
+@needs_vss_sample
+def test_each_snapshot_is_a_volume_named_with_its_time(vss_case, triage):
+    info = triage.run("info", vss_case.case_dir).stdout
+    assert "VSS snapshot 1 of 2 (2013-12-03 06:35:09 UTC) › NTFS" in info, info
+    assert "VSS snapshot 2 of 2 (2013-12-03 06:37:48 UTC) › NTFS" in info, info
+
+
+@needs_vss_sample
+def test_snapshot_files_are_read_from_the_snapshot(vss_case):
+    with sqlite3.connect(vss_case.case_dir / "case.sqlite") as db:
+        rows = db.execute(
+            "SELECT partition.snapshot, file.path, media.md5 FROM file "
+            "JOIN partition ON file.partition_id = partition.id "
+            "LEFT JOIN media ON file.media_id = media.id "
+            "WHERE file.path NOT LIKE '/$%' AND file.kind = 'FILE' "
+            "AND file.container_chain IS NULL").fetchall()
+    by_volume = {}
+    for snapshot, path, md5 in rows:
+        by_volume.setdefault(snapshot, {})[path] = md5
+    assert set(by_volume) == {None, 0, 1}
+    assert by_volume[0]["/syslog"] == SYSLOG_MD5  # deleted from the live volume since
+    assert "/syslog" not in by_volume[None] and "/password.txt" not in by_volume[1]
+    assert by_volume[1]["/another_file"] == by_volume[None]["/another_file"]
+
+
+@needs_vss_sample
+def test_content_seen_live_is_stored_once(vss_case):
+    with sqlite3.connect(vss_case.case_dir / "case.sqlite") as db:
+        media, files = db.execute(
+            "SELECT count(DISTINCT media.id), count(file.id) FROM file "
+            "JOIN media ON file.media_id = media.id WHERE file.path = '/another_file'"
+        ).fetchone()
+    assert (media, files) == (1, 2)
 
 
 def _live_files(rows):

@@ -5,11 +5,10 @@ was taken); its files are walked like the live volume's, under a partition recor
 names the snapshot and its creation time. A content already found in the live volume
 is stored once (media rows are per content): a snapshot only adds file rows.
 
-No VSS volume can be made on Linux and none is in the test data: what is tested is the
-recognition of the VSS header, that a volume without one (or with garbage) walks as
-before, and that a damaged catalogue is an error on the volume. Reading the files of a
-real snapshot has NOT been tried on a real image. Snapshots of a volume inside
-BitLocker are not read (only those of a plain NTFS partition).
+No VSS volume can be made on Linux; one real sample (plaso's vsstest.qcow2, two
+snapshots, tests/data) is read in the tests, with fabricated headers for the damaged
+and garbage paths. Snapshots of a volume inside BitLocker are not read (only those of
+a plain NTFS partition), nor are snapshots carved.
 """
 
 from __future__ import annotations
@@ -23,11 +22,13 @@ from triage.evidence.base import EvidenceError, Source, SourceRange
 from triage.evidence.libyal import reason
 
 VSS_HEADER_OFFSET = 0x1E00  # the volume header, within the NTFS volume
-_VSS_IDENTIFIER = bytes.fromhex("6b87083876c1484eb7aedc30db8f7e34")
+_VSS_IDENTIFIER = bytes.fromhex("6b87083876c1484eb7ae04046e6cc752")
 
 
 def has_shadow_copies(source: Source, offset: int) -> bool:
-    """Whether the NTFS volume at `offset` carries a VSS volume header."""
+    """Whether the NTFS volume at `offset` carries a VSS volume header (its 16-byte
+    identifier compared here: one small read, where libvshadow's check would open the
+    whole volume on every NTFS partition)."""
     try:
         return source.read(offset + VSS_HEADER_OFFSET, 16) == _VSS_IDENTIFIER
     except (OSError, EvidenceError):
