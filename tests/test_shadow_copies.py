@@ -64,6 +64,16 @@ def test_snapshot_files_are_read_from_the_snapshot(vss_case):
 
 
 @needs_vss_sample
+def test_file_listing_says_which_snapshot(vss_case, triage):
+    _, _, rows = triage.files(vss_case.case_dir)
+    syslog = [r for r in rows if r["path"] == "/syslog"]
+    assert [r["vss_snapshot"] for r in syslog] == ["1"]
+    assert all(r["vss_snapshot"] == "" for r in rows if r["path"] == "/password.txt")
+    listing = triage.run("files", vss_case.case_dir).stdout
+    assert "vsstest.qcow2:0@vss1:/syslog" in listing
+
+
+@needs_vss_sample
 def test_content_seen_live_is_stored_once(vss_case):
     with sqlite3.connect(vss_case.case_dir / "case.sqlite") as db:
         media, files = db.execute(
