@@ -83,6 +83,16 @@ def test_content_seen_live_is_stored_once(vss_case):
     assert (media, files) == (1, 2)
 
 
+@needs_vss_sample
+def test_shadow_copies_can_be_left_out(triage):
+    case = triage.new_case_dir("no-vss")
+    proc = triage.run("ingest", case, VSS_SAMPLE, "--hashes-only", "--no-shadow-copies")
+    assert proc.returncode == 0, proc.stderr
+    assert "VSS" not in triage.run("info", case).stdout
+    _, _, rows = triage.files(case)
+    assert not any(r["path"] == "/syslog" for r in rows)
+
+
 def _live_files(rows):
     return {r["path"]: r["md5"] for r in rows
             if r["kind"] == "file" and not row_deleted(r) and ":" not in r["path"]

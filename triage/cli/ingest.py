@@ -62,6 +62,10 @@ def register(subparsers) -> None:
     parser.add_argument("--no-containers", action="store_true",
                         help="do not open archives, documents, mail and databases found in "
                         "files (they are still hashed as files)")
+    parser.add_argument("--no-shadow-copies", action="store_true",
+                        help="do not read the volume shadow copies (VSS) of NTFS volumes: each "
+                        "snapshot is otherwise walked and hashed as a volume of its own, "
+                        "which reads the volume again once per snapshot")
     carving = parser.add_mutually_exclusive_group()
     carving.add_argument("--no-carve", action="store_true",
                          help="do not carve free space, unpartitioned space and unreadable "
@@ -260,7 +264,8 @@ def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dic
                             containers=ContainerLimits(open_containers=not args.no_containers,
                                                        carve=_carved_kinds(args)),
                             passwords=tuple(args.password), parents=_parents(args),
-                            volume_keys=volume_keys(args))
+                            volume_keys=volume_keys(args),
+                            shadow_copies=not args.no_shadow_copies)
     ingest = Ingest(store, args.examiner or current_examiner(store), options, bar, cancel,
                     executor, image_hashes)
     evidence_ids = [ingest.add(path) for path in args.evidence]

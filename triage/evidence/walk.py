@@ -45,14 +45,15 @@ VOLUME_SYSTEMS = {pytsk3.TSK_VS_TYPE_DOS: "MBR", pytsk3.TSK_VS_TYPE_GPT: "GPT",
                   pytsk3.TSK_VS_TYPE_SUN: "Sun VTOC"}
 
 
-def walk(source: Source, keys: VolumeKeys = VolumeKeys(), carve: bool = True
-         ) -> Iterator[PartitionRecord | FileRecord | CarveArea]:
+def walk(source: Source, keys: VolumeKeys = VolumeKeys(), carve: bool = True,
+         snapshots: bool = True) -> Iterator[PartitionRecord | FileRecord | CarveArea]:
     """Every partition of the source, each followed by the entries of its file system; with
     `carve`, also the areas to carve: its free space, unpartitioned space, unreadable volumes.
 
     An encrypted volume (BitLocker, LUKS, FileVault) is unlocked with `keys` where they fit; one
     that stays locked is recorded as such, with what can be read outside it (a locked
-    volume is not carved: its bytes are ciphertext).
+    volume is not carved: its bytes are ciphertext). With `snapshots`, each volume shadow
+    copy of an NTFS volume follows it as a volume of its own (evidence/shadow.py).
     """
     if isinstance(source, FolderSource):
         yield PartitionRecord(0, None, None, "folder", fs_type="folder")
@@ -99,7 +100,7 @@ def walk(source: Source, keys: VolumeKeys = VolumeKeys(), carve: bool = True
         yield partition
         yield from _walk_fs(fs, partition.index)
         yield from free
-        if int(fs.info.ftype) == pytsk3.TSK_FS_TYPE_NTFS and not locked:
+        if snapshots and int(fs.info.ftype) == pytsk3.TSK_FS_TYPE_NTFS and not locked:
             yield from _walk_snapshots(source, partition)
     if carve:
         yield from _carve_gaps(source, partitions)
