@@ -1,7 +1,7 @@
 """vss snapshots: a partition may be a shadow copy of another volume
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-07
 
 A Windows volume shadow copy is walked as a volume of its own, at the same byte
@@ -13,8 +13,8 @@ volumes, not snapshots: NULL.
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0017'
-down_revision = '0016'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
