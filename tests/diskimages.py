@@ -470,6 +470,38 @@ def make_random_bytes(folder: Path, size: int = 256 * 1024) -> Path:
     return path
 
 
+def make_fabricated_core_storage(folder: Path, name: str = "corestorage.raw",
+                                 garbage: bool = False) -> Path:
+    """A volume that starts like a Core Storage (FileVault 2) physical volume header:
+    version 1, block type 0x10, "CS" at byte 88, then zeros (or random bytes). No FileVault
+    volume can be made on Linux; libfvde rejects this one (its checksum fields are empty),
+    which is what the locked and wrong-credential paths need."""
+    rng = random.Random(88)
+    data = bytearray(rng.randbytes(MIB) if garbage else bytes(MIB))
+    data[8:12] = b"\x01\x00\x10\x00"
+    data[64:72] = MIB.to_bytes(8, "little")  # physical volume size
+    data[88:90] = b"CS"
+    data[96:100] = (4096).to_bytes(4, "little")  # block size
+    path = Path(folder) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes(data))
+    return path
+
+
+VSS_IDENTIFIER = bytes.fromhex("6b87083876c1484eb7ae04046e6cc752")
+
+
+def make_ntfs_with_vss_header(folder: Path, name: str, header: bytes) -> Disk:
+    """A bare NTFS volume with `header` written where Windows keeps its VSS volume header
+    (byte 0x1E00, inside $Boot's unused sectors). No real shadow copy can be made on
+    Linux: these fabricated headers exercise recognition and the damaged-catalogue paths."""
+    disk = make_bare_ntfs(Path(folder) / name)
+    data = bytearray(disk.path.read_bytes())
+    data[0x1E00:0x1E00 + len(header)] = header
+    disk.path.write_bytes(bytes(data))
+    return disk
+
+
 def make_empty_file(folder: Path) -> Path:
     path = Path(folder) / "empty.raw"
     path.parent.mkdir(parents=True, exist_ok=True)

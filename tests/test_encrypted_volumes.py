@@ -2,6 +2,11 @@
 encrypts the FAT inside) is read with its password and stays locked without it; the
 password is never written anywhere in the case; bdetogo.raw (a BitLocker To Go image cut
 short: its FVE metadata lies past its end) keeps its outer FAT and says why it stays locked.
+
+FileVault 2: no Core Storage volume can be made on Linux and none is in the test data, so
+only its recognition, the locked / wrong-credential paths on a fabricated header libfvde
+rejects, garbage after the header and the never-stored rule are tested here; unlocking a
+real FileVault volume is NOT tested.
 """
 
 from __future__ import annotations
@@ -221,3 +226,63 @@ def test_links_are_scanned_inside_an_unlocked_volume(tmp_path, triage, image_dir
         urls = [link.url for link in session.scalars(select(Link))]
     store.close()
     assert any("example.org/page42" in url for url in urls), urls
+
+
+@pytest.fixture(scope="module")
+def core_storage(image_dir):
+    return D.make_fabricated_core_storage(image_dir)
+
+
+def test_filevault_is_recognised_and_locked_without_credentials(core_storage, triage):
+    result = triage.ingest(core_storage)
+    assert result.proc.returncode == 2 and not has_traceback(result.proc.stderr)
+    assert "FileVault-encrypted volume, locked" in result.proc.stderr
+    assert "not supported yet" not in result.proc.stderr
+
+
+def test_filevault_wrong_credentials_are_a_clear_error(core_storage, triage):
+    """libfvde rejects the fabricated header: the error says so, names no credential, and
+    the recovery key is written nowhere in the case. (A --password that opened no volume
+    is kept as an archive password by design: pipeline/ingest.py `_use_passwords`.)"""
+    case = triage.new_case_dir("fvde-wrong")
+    secret, recovery = "fv-secret-7731", "ABCD-EFGH-IJKL-MNOP-QRST-UVWX"
+    proc = triage.run("ingest", case, core_storage, "--password", secret,
+                      "--recovery-key", recovery, "--hashes-only")
+    assert proc.returncode == 2 and not has_traceback(proc.stderr), proc.stderr
+    assert "FileVault-encrypted volume, locked" in proc.stderr
+    assert "cannot open the FileVault volume" in proc.stderr
+    assert secret not in proc.stderr + proc.stdout and recovery not in proc.stderr
+    for path in case.rglob("*"):
+        if path.is_file():
+            assert recovery.encode() not in path.read_bytes(), path
+
+
+def test_filevault_key_file_alone_is_not_a_credential(core_storage):
+    """A .wipekey is read with a password, never alone: the reason says what is missing."""
+    from triage.evidence import open_evidence
+    from triage.evidence.encrypted import FILEVAULT, unlock
+
+    source = open_evidence(core_storage)
+    try:
+        why = unlock(source, 0, source.size, FILEVAULT, VolumeKeys((), (), ("x.wipekey",)))
+    finally:
+        source.close()
+    assert why.startswith("no credential a FileVault volume takes")
+
+
+def test_filevault_garbage_after_the_header_does_not_crash(image_dir, triage):
+    garbage = D.make_fabricated_core_storage(image_dir, "cs-garbage.raw", garbage=True)
+    case = triage.new_case_dir("fvde-garbage")
+    proc = triage.run("ingest", case, garbage, "--password", "x", "--hashes-only")
+    assert proc.returncode == 2 and not has_traceback(proc.stderr), proc.stderr
+    assert "FileVault-encrypted volume, locked" in proc.stderr
+
+
+def test_core_storage_signature_needs_its_version():
+    from triage.evidence.encrypted import FILEVAULT, encryption_of
+
+    head = bytearray(4096)
+    head[88:90] = b"CS"
+    assert encryption_of(bytes(head)) is None  # a stray "CS" in some boot sector
+    head[8:10] = b"\x01\x00"
+    assert encryption_of(bytes(head)) == FILEVAULT

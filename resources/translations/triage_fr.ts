@@ -246,8 +246,8 @@
     <name>CredentialsBox</name>
     <message>
         <location filename="../../triage/gui/evidence_dialog.py" line="35"/>
-        <source>Encrypted volumes (BitLocker, LUKS, APFS): never stored</source>
-        <translation>Volumes chiffrés (BitLocker, LUKS, APFS) : jamais enregistrés</translation>
+        <source>Encrypted volumes (BitLocker, LUKS, FileVault, APFS): never stored</source>
+        <translation>Volumes chiffrés (BitLocker, LUKS, FileVault, APFS) : jamais enregistrés</translation>
     </message>
     <message>
         <location filename="../../triage/gui/evidence_dialog.py" line="44"/>

@@ -106,6 +106,8 @@ class Partition(Base):
     description: Mapped[str] = mapped_column(String(200), default="")
     fs_type: Mapped[str | None] = mapped_column(String(40))
     error: Mapped[str | None] = mapped_column(Text)
+    # A VSS snapshot of the volume at `offset` (its number, from 0); None for the volume itself.
+    snapshot: Mapped[int | None] = mapped_column(Integer)
 
     evidence: Mapped[Evidence] = relationship(back_populates="partitions")
 

@@ -45,22 +45,27 @@ def register(subparsers) -> None:
                         help="only hash and type files: no decoding, perceptual hashes, "
                         "thumbnails or EXIF (a later ingest without it does not add them)")
     parser.add_argument("--password", action="append", default=[], metavar="PASSWORD",
-                        help="a password for encrypted volumes (BitLocker, LUKS, APFS), archives "
+                        help="a password for encrypted volumes (BitLocker, LUKS, FileVault, APFS), archives "
                         "and documents (repeat for several; '-' asks for it without echo, "
                         "keeping it out of the shell history and the process list). Tried on "
                         "every encrypted volume of this run's evidence and never stored; kept "
                         "in the case for containers (items already found encrypted are read "
                         "again), unless it unlocked a volume")
     parser.add_argument("--recovery-key", action="append", default=[], metavar="KEY",
-                        help="a BitLocker or APFS recovery key ('-' asks for it); never stored")
+                        help="a BitLocker, FileVault or APFS recovery key ('-' asks for it); never stored")
     parser.add_argument("--key-file", action="append", default=[], metavar="FILE",
-                        help="a BitLocker startup key (.BEK) or a LUKS key file; never stored")
+                        help="a BitLocker startup key (.BEK), a LUKS key file or a FileVault "
+                        "EncryptedRoot.plist.wipekey (read with --password); never stored")
     parser.add_argument("--plugin", action="append", default=[], metavar="NAME",
                         help="enable this installed plugin for the case first (repeat for "
                         "several), as `triage plugins enable` does: it runs in this ingest")
     parser.add_argument("--no-containers", action="store_true",
                         help="do not open archives, documents, mail and databases found in "
                         "files (they are still hashed as files)")
+    parser.add_argument("--no-shadow-copies", action="store_true",
+                        help="do not read the volume shadow copies (VSS) of NTFS volumes: each "
+                        "snapshot is otherwise walked and hashed as a volume of its own, "
+                        "which reads the volume again once per snapshot")
     carving = parser.add_mutually_exclusive_group()
     carving.add_argument("--no-carve", action="store_true",
                          help="do not carve free space, unpartitioned space and unreadable "
@@ -259,7 +264,8 @@ def _ingest(args, executor: Executor, cancel: threading.Event, image_hashes: dic
                             containers=ContainerLimits(open_containers=not args.no_containers,
                                                        carve=_carved_kinds(args)),
                             passwords=tuple(args.password), parents=_parents(args),
-                            volume_keys=volume_keys(args))
+                            volume_keys=volume_keys(args),
+                            shadow_copies=not args.no_shadow_copies)
     ingest = Ingest(store, args.examiner or current_examiner(store), options, bar, cancel,
                     executor, image_hashes)
     evidence_ids = [ingest.add(path) for path in args.evidence]

@@ -23,7 +23,7 @@ def register(subparsers) -> None:
     files.add_argument("case_dir", metavar="CASE_DIR")
     files.add_argument("--csv", action="store_true",
                        help="CSV with every column (evidence, partition offset in bytes, "
-                       "path, deleted, size, type, MD5, SHA-1, SHA-256, error, ...)")
+                       "VSS snapshot (the text list marks it IMAGE:OFFSET@vssN:PATH), path, deleted, size, type, MD5, SHA-1, SHA-256, error, ...)")
     files.set_defaults(func=run_files)
 
 
@@ -49,9 +49,10 @@ def run_files(args) -> int:
             for item in iter_files(session):
                 flags = (("D" if item.deleted else "-")
                          + ("!" if item.error else "?" if item.analysis_error else "-"))
+                snapshot = f"@vss{item.vss_snapshot}" if item.vss_snapshot else ""
                 print(f"{flags} {item.kind:7} {_cell(item.size):>12} "
                       f"{_cell(item.detected_type):18} {_cell(item.md5):32} "
-                      f"{item.evidence}:{_cell(item.partition_offset)}:{item.path}")
+                      f"{item.evidence}:{_cell(item.partition_offset)}{snapshot}:{item.path}")
     return 0
 
 

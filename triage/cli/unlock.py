@@ -13,7 +13,7 @@ from triage.cli.ingest import ProgressBar, ask_for_secrets, volume_keys
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "unlock", help="unlock an encrypted volume (BitLocker, LUKS) of an evidence",
+        "unlock", help="unlock an encrypted volume (BitLocker, LUKS, FileVault) of an evidence",
         description="The credentials are used in memory only: never written to the case or "
         "any log; the audit log records that the volume was unlocked, and by whom.")
     parser.add_argument("case_dir", metavar="CASE_DIR")
@@ -23,9 +23,10 @@ def register(subparsers) -> None:
                         help="the volume's password (repeat to try several; '-' asks for it "
                         "without echo)")
     parser.add_argument("--recovery-key", action="append", default=[], metavar="KEY",
-                        help="a BitLocker or APFS recovery key ('-' asks for it)")
+                        help="a BitLocker, FileVault or APFS recovery key ('-' asks for it)")
     parser.add_argument("--key-file", action="append", default=[], metavar="FILE",
-                        help="a BitLocker startup key (.BEK) or a LUKS key file")
+                        help="a BitLocker startup key (.BEK), a LUKS key file or a FileVault "
+                        "EncryptedRoot.plist.wipekey")
     parser.add_argument("--hashes-only", action="store_true",
                         help="only hash and type the volume's files (as ingest --hashes-only)")
     parser.add_argument("--workers", type=int, default=None)

@@ -1,5 +1,5 @@
 """Evidence sources (raw, split raw, E01, VMDK, VHD/VHDX, QCOW2, DMG, folder, archive), the
-walk of their volumes (partitions, BitLocker, LUKS, APFS) and file systems, and the containers
+walk of their volumes (partitions, BitLocker, LUKS, FileVault, APFS) and file systems, and the containers
 found in their files."""
 
 from triage.evidence.base import EvidenceError, Source

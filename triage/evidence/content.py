@@ -19,6 +19,7 @@ from triage.evidence.base import EvidenceError, Source, reason
 from triage.evidence.archive import MemberCursor
 from triage.evidence.containers import ContainerError, OuterCursor, spool
 from triage.evidence.detect import open_source
+from triage.evidence.shadow import ShadowVolume, Snapshot
 from triage.evidence.encrypted import (UnlockedVolume, VolumeKeys, encryption_of,
                                        is_bitlocker_to_go, unlock)
 
@@ -61,6 +62,7 @@ class Locator:
     members: tuple[str, ...] = ()  # an item inside containers: the path in each, outermost first
     extent: tuple[int, int] | None = None  # a carved item: (offset in the evidence, length)
     carve: tuple[tuple[tuple[int, int], ...], int] | None = None  # an area to carve: runs, end
+    snapshot: int | None = None  # a file of this VSS snapshot of the volume (evidence/shadow.py)
 
 
 class ContentReader:
@@ -73,6 +75,7 @@ class ContentReader:
         self._cursors: dict[tuple[str, tuple[str, ...]], MemberCursor] = {}
         self._outer: tuple[Locator, OuterCursor] | None = None
         self._volumes: list[UnlockedVolume] = []
+        self._shadows: list[ShadowVolume] = []
         self._apfs: dict[tuple, object | None] = {}  # (format, paths, offset) -> APFS container
 
     def source(self, format: str, paths: tuple[str, ...]) -> Source:
@@ -190,11 +193,14 @@ class ContentReader:
         return io.BufferedReader(_TskStream(entry, size, attribute), READ_SIZE)
 
     def _file_system(self, where: Locator) -> pytsk3.FS_Info:
-        key = (where.format, where.paths, where.partition_offset)
+        key = (where.format, where.paths, where.partition_offset, where.snapshot)
         if key not in self._file_systems:
             source_key = (where.format, where.paths)
             if source_key not in self._images:
                 self._images[source_key] = self.source(*source_key).tsk_image()
+            if where.snapshot is not None:
+                self._file_systems[key] = pytsk3.FS_Info(self._snapshot(where).tsk_image(), 0)
+                return self._file_systems[key]
             volume = self._unlocked(where)
             if volume is not None:
                 self._file_systems[key] = pytsk3.FS_Info(volume.tsk_image(), offset=0)
@@ -203,6 +209,14 @@ class ContentReader:
                     self._images[source_key], offset=where.partition_offset or 0
                 )
         return self._file_systems[key]
+
+    def _snapshot(self, where: Locator) -> Snapshot:
+        """The VSS snapshot the file was found in (the catalogue kept open with it)."""
+        source = self.source(where.format, where.paths)
+        offset = where.partition_offset or 0
+        shadows = ShadowVolume(source, offset, source.size - offset)
+        self._shadows.append(shadows)
+        return shadows.snapshot(where.snapshot)
 
     def _unlocked(self, where: Locator) -> UnlockedVolume | None:
         """The partition as an unlocked volume, where it is encrypted and the keys fit."""
@@ -334,6 +348,9 @@ class ContentReader:
         for volume in self._volumes:
             volume.close()
         self._volumes.clear()
+        for shadows in self._shadows:
+            shadows.close()
+        self._shadows.clear()
         self._apfs.clear()
         self._images.clear()
         self._file_systems.clear()

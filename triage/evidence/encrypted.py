@@ -1,6 +1,12 @@
-"""Encrypted volumes (BitLocker, LUKS1 and LUKS2) unlocked with the examiner's credentials, read
-as plain volumes through libbde-python, libluksde-python and, for LUKS2, which libluksde does
-not read, `evidence/luks2.py`.
+"""Encrypted volumes (BitLocker, LUKS1 and LUKS2, FileVault 2) unlocked with the examiner's
+credentials, read as plain volumes through libbde-python, libluksde-python, libfvde-python
+and, for LUKS2, which libluksde does not read, `evidence/luks2.py`.
+
+FileVault 2 (a Core Storage volume) is built the same way as BitLocker, but no FileVault
+image can be made on Linux and none is in the test data: what is tested is its recognition,
+the locked and wrong-credential paths on a fabricated header libfvde rejects, and that
+credentials are never stored. Opening a real volume (its first logical volume, unlocked with
+a password or the recovery key) has NOT been tried on a real image.
 
 Credentials live only in memory, in a VolumeKeys handed from the command line or
 the GUI to the walk and to the workers: they are never written to the case, the
@@ -15,12 +21,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pybde
+import pyfvde
 import pyluksde
 
 from triage.evidence.base import EvidenceError, Source, SourceRange, reason
 from triage.evidence.luks2 import Luks2Error, is_luks2, open_volume
 
-BITLOCKER, LUKS = "BitLocker", "LUKS"
+BITLOCKER, LUKS, FILEVAULT = "BitLocker", "LUKS", "FileVault"
 _TO_GO_GUID = bytes.fromhex("3bd66749292ed84a8399f6a339e3d001")  # BitLocker To Go wrapper
 
 
@@ -31,7 +38,7 @@ class VolumeKeys:
 
     passwords: tuple[str, ...] = ()
     recovery_keys: tuple[str, ...] = ()
-    key_files: tuple[str, ...] = ()  # BitLocker startup keys (.BEK)
+    key_files: tuple[str, ...] = ()  # BitLocker .BEK, LUKS key file, FileVault .wipekey
 
     def __bool__(self) -> bool:
         return bool(self.passwords or self.recovery_keys or self.key_files)
@@ -49,7 +56,15 @@ def encryption_of(head: bytes) -> str | None:
         return BITLOCKER
     if head.startswith(b"LUKS\xba\xbe"):
         return LUKS
+    if is_core_storage(head):
+        return FILEVAULT
     return None
+
+
+def is_core_storage(head: bytes) -> bool:
+    """A Core Storage physical volume header: "CS" at byte 88, format version 1 at byte 8
+    (the version check keeps a stray "CS" in some other boot sector from matching)."""
+    return head[88:90] == b"CS" and head[8:10] == b"\x01\x00"
 
 
 def is_bitlocker_to_go(head: bytes) -> bool:
@@ -62,10 +77,14 @@ class UnlockedVolume(Source):
 
     format = "unlocked-volume"
 
-    def __init__(self, outer: Source, kind: str, handle: Any, credential: str):
+    def __init__(self, outer: Source, kind: str, handle: Any, credential: str,
+                 plain: Any = None):
+        """`plain` reads the unlocked content where it is not `handle` itself (FileVault:
+        the Core Storage volume's first logical volume)."""
         super().__init__(outer.paths)
         self.kind, self.credential, self._handle = kind, credential, handle
-        self._size = int(handle.get_size())
+        self._plain = plain if plain is not None else handle
+        self._size = int(self._plain.get_size())
 
     @property
     def size(self) -> int:
@@ -76,7 +95,7 @@ class UnlockedVolume(Source):
         if length <= 0:
             return b""
         try:
-            return self._handle.read_buffer_at_offset(length, offset)
+            return self._plain.read_buffer_at_offset(length, offset)
         except (OSError, IOError) as exc:
             raise EvidenceError(f"{self.kind} volume: cannot read {length} bytes at {offset}: "
                                 f"{reason(exc)}") from exc
@@ -93,22 +112,20 @@ def unlock(source: Source, offset: int, length: int, kind: str,
     if kind == LUKS and is_luks2(source.read(offset, 8)):
         return _unlock_luks2(source, offset, length, keys)
     attempts = _ATTEMPTS[kind](keys)
+    if not attempts:
+        return f"no credential a {kind} volume takes was given (a password or recovery key)"
     problem = None
     for credential, configure in attempts:
-        handle = pybde.volume() if kind == BITLOCKER else pyluksde.volume()
+        handle = _HANDLES[kind]()
         try:
             configure(handle)
             handle.open_file_object(SourceRange(source, offset, length), "r")
         except (OSError, IOError, ValueError) as exc:
             problem = _open_problem(kind, reason(exc))
             continue
-        if handle.is_locked():
-            try:
-                handle.unlock()
-            except (OSError, IOError):
-                pass
-        if not handle.is_locked():
-            return UnlockedVolume(source, kind, handle, credential)
+        plain = _opened(kind, handle, configure)
+        if plain is not None:
+            return UnlockedVolume(source, kind, handle, credential, plain)
         handle.close()
     return problem or "the credentials given do not unlock it"
 
@@ -124,6 +141,34 @@ def _unlock_luks2(source: Source, offset: int, length: int,
     except Luks2Error as exc:
         return str(exc)
     return UnlockedVolume(source, f"{LUKS}2", volume, credential)
+
+
+def _opened(kind: str, handle: Any, configure: Callable) -> Any:
+    """What reads the plain content once the credential is set, or None if still locked."""
+    if kind == FILEVAULT:
+        return _filevault_logical_volume(handle, configure)
+    if handle.is_locked():
+        try:
+            handle.unlock()
+        except (OSError, IOError):
+            pass
+    return None if handle.is_locked() else handle
+
+
+def _filevault_logical_volume(handle: Any, configure: Callable) -> Any:
+    """The first logical volume of a Core Storage volume group, unlocked (libfvde unlocks
+    per logical volume; a FileVault Mac has one). Not tried on a real image: none here."""
+    try:
+        group = handle.get_volume_group()
+        if group.get_number_of_logical_volumes() < 1:
+            return None
+        logical = group.get_logical_volume(0)
+        if logical.is_locked():
+            configure(logical)
+            logical.unlock()
+        return None if logical.is_locked() else logical
+    except (OSError, IOError, ValueError, AttributeError):
+        return None
 
 
 def _open_problem(kind: str, detail: str) -> str:
@@ -147,4 +192,23 @@ def _luks_attempts(keys: VolumeKeys) -> list[tuple[str, Callable]]:
                 Path(f).read_bytes().decode("latin-1"))) for f in keys.key_files])
 
 
-_ATTEMPTS = {BITLOCKER: _bitlocker_attempts, LUKS: _luks_attempts}
+def _filevault_attempts(keys: VolumeKeys) -> list[tuple[str, Callable]]:
+    """FileVault: the user's password or the 24-character recovery key. A key file is not
+    a credential here: it is an EncryptedRoot.plist.wipekey (from the Recovery HD partition)
+    libfvde reads before each attempt, for volumes whose own copy cannot be read."""
+    def configure(set_credential: Callable) -> Callable:
+        def apply(handle: Any) -> None:
+            if hasattr(handle, "read_encrypted_root_plist"):  # the volume, not a logical one
+                for plist in keys.key_files:
+                    handle.read_encrypted_root_plist(str(Path(plist)))
+            set_credential(handle)
+        return apply
+    return ([("password", configure(lambda h, p=p: h.set_password(p)))
+             for p in keys.passwords]
+            + [("recovery key", configure(lambda h, k=k: h.set_recovery_password(k.strip())))
+               for k in keys.recovery_keys])
+
+
+_ATTEMPTS = {BITLOCKER: _bitlocker_attempts, LUKS: _luks_attempts,
+             FILEVAULT: _filevault_attempts}
+_HANDLES = {BITLOCKER: pybde.volume, LUKS: pyluksde.volume, FILEVAULT: pyfvde.volume}

@@ -14,6 +14,7 @@ class PartitionRecord:
     description: str
     fs_type: str | None = None
     error: str | None = None
+    snapshot: int | None = None  # a VSS snapshot of the volume at `offset`: its number, from 0
 
 
 @dataclass

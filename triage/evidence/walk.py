@@ -24,6 +24,7 @@ from triage.evidence.encrypted import (UnlockedVolume, VolumeKeys, encryption_of
                                        is_bitlocker_to_go, unlock)
 from triage.evidence.folder import FolderSource
 from triage.evidence.records import FileRecord, PartitionRecord, timestamp
+from triage.evidence.shadow import ShadowVolume, has_shadow_copies, label
 
 FS_TYPE_NAMES = {
     getattr(pytsk3, name): name.removeprefix("TSK_FS_TYPE_").lower()
@@ -32,9 +33,8 @@ FS_TYPE_NAMES = {
 }
 
 # Signatures of volumes nothing here reads, to say what they are instead of "unknown"
-# (APFS, BitLocker and LUKS are read: evidence/apfs.py, evidence/encrypted.py).
+# (APFS, BitLocker, LUKS and FileVault are read: evidence/apfs.py, evidence/encrypted.py).
 VOLUME_SIGNATURES = (
-    (88, b"CS", "Core Storage (FileVault 2) volume, not supported yet"),
     (3, b"ReFS", "ReFS volume, not supported by The Sleuth Kit"),
 )
 
@@ -45,14 +45,15 @@ VOLUME_SYSTEMS = {pytsk3.TSK_VS_TYPE_DOS: "MBR", pytsk3.TSK_VS_TYPE_GPT: "GPT",
                   pytsk3.TSK_VS_TYPE_SUN: "Sun VTOC"}
 
 
-def walk(source: Source, keys: VolumeKeys = VolumeKeys(), carve: bool = True
-         ) -> Iterator[PartitionRecord | FileRecord | CarveArea]:
+def walk(source: Source, keys: VolumeKeys = VolumeKeys(), carve: bool = True,
+         snapshots: bool = True) -> Iterator[PartitionRecord | FileRecord | CarveArea]:
     """Every partition of the source, each followed by the entries of its file system; with
     `carve`, also the areas to carve: its free space, unpartitioned space, unreadable volumes.
 
-    An encrypted volume (BitLocker, LUKS) is unlocked with `keys` where they fit; one
+    An encrypted volume (BitLocker, LUKS, FileVault) is unlocked with `keys` where they fit; one
     that stays locked is recorded as such, with what can be read outside it (a locked
-    volume is not carved: its bytes are ciphertext).
+    volume is not carved: its bytes are ciphertext). With `snapshots`, each volume shadow
+    copy of an NTFS volume follows it as a volume of its own (evidence/shadow.py).
     """
     if isinstance(source, FolderSource):
         yield PartitionRecord(0, None, None, "folder", fs_type="folder")
@@ -99,6 +100,8 @@ def walk(source: Source, keys: VolumeKeys = VolumeKeys(), carve: bool = True
         yield partition
         yield from _walk_fs(fs, partition.index)
         yield from free
+        if snapshots and int(fs.info.ftype) == pytsk3.TSK_FS_TYPE_NTFS and not locked:
+            yield from _walk_snapshots(source, partition)
     if carve:
         yield from _carve_gaps(source, partitions)
 
@@ -157,6 +160,49 @@ def _walk_unlocked(volume: UnlockedVolume, partition: PartitionRecord
     partition.fs_type = FS_TYPE_NAMES.get(int(fs.info.ftype), str(fs.info.ftype))
     yield partition
     yield from _walk_fs(fs, partition.index)
+
+
+SNAPSHOT_INDEX = 20_000  # VSS snapshots: SNAPSHOT_INDEX + volume index * 1000 + number
+
+
+def _walk_snapshots(source: Source, partition: PartitionRecord
+                    ) -> Iterator[PartitionRecord | FileRecord]:
+    """Each VSS snapshot of an NTFS volume as a volume of its own, oldest first; its record
+    names the snapshot and its creation time. Snapshots are not carved (their free space
+    is the live volume's, as it was)."""
+    offset = partition.offset or 0
+    if not has_shadow_copies(source, offset):
+        return
+    base = SNAPSHOT_INDEX + partition.index * 1000
+    try:
+        shadows = ShadowVolume(source, offset, partition.length or source.size - offset)
+    except EvidenceError as exc:
+        yield PartitionRecord(base, offset, partition.length,
+                              f"{partition.description} › VSS", error=str(exc))
+        return
+    try:
+        for number in range(min(shadows.count, 999)):
+            try:
+                snapshot = shadows.snapshot(number)
+            except EvidenceError as exc:
+                yield PartitionRecord(base + number, offset, partition.length,
+                                      f"{partition.description} › VSS snapshot {number + 1}",
+                                      error=str(exc), snapshot=number)
+                continue
+            named = f"{partition.description} › {label(snapshot, shadows.count)}"
+            record = PartitionRecord(base + number, offset, partition.length, named,
+                                     snapshot=number)
+            try:
+                fs = pytsk3.FS_Info(snapshot.tsk_image(), offset=0)
+            except (OSError, RuntimeError) as exc:
+                record.error = f"no file system The Sleuth Kit can read in it ({reason(exc)})"
+                yield record
+                continue
+            record.fs_type = FS_TYPE_NAMES.get(int(fs.info.ftype), str(fs.info.ftype))
+            yield record
+            yield from _walk_fs(fs, record.index)
+    finally:
+        shadows.close()
 
 
 def _partitions(image: pytsk3.Img_Info, image_size: int) -> list[PartitionRecord]:

@@ -29,10 +29,10 @@ IMAGE_FILTER = ("Disk images (*.E01 *.e01 *.Ex01 *.dd *.raw *.img *.bin *.iso *.
 
 
 class CredentialsBox(QGroupBox):
-    """Password, recovery key and key file for BitLocker, LUKS and APFS volumes."""
+    """Password, recovery key and key file for BitLocker, LUKS, FileVault and APFS volumes."""
 
     def __init__(self, start_folder: Callable[[], str], parent: QWidget | None = None):
-        super().__init__(self.tr("Encrypted volumes (BitLocker, LUKS, APFS): never stored"),
+        super().__init__(self.tr("Encrypted volumes (BitLocker, LUKS, FileVault, APFS): never stored"),
                          parent)
         self._start_folder = start_folder
         self.password_edit = QLineEdit()

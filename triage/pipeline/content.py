@@ -21,7 +21,8 @@ def locator_query(*columns) -> Select:
     (and, for an item inside a container, to the outermost file holding it)."""
     outer = aliased(File)
     return (select(*columns, File.path, File.path_bytes, File.meta_addr, File.attr_type,
-                   File.attr_id, Partition.offset, Evidence.format, Evidence.paths,
+                   File.attr_id, Partition.offset, Partition.snapshot, Evidence.format,
+                   Evidence.paths,
                    File.carve_area, File.carved_offset, File.size.label("extent_size"),
                    File.container_chain, outer.path.label("outer_path"),
                    outer.path_bytes.label("outer_path_bytes"),
@@ -37,16 +38,18 @@ def locator(row) -> Locator:
     if row.carve_area is not None:  # an area of free space: carved by the worker
         area = row.carve_area
         return Locator(row.format, tuple(row.paths), row.offset, None, row.path,
-                       carve=(tuple(tuple(run) for run in area["runs"]), area["end"]))
+                       carve=(tuple(tuple(run) for run in area["runs"]), area["end"]),
+                       snapshot=row.snapshot)
     if row.carved_offset is not None:  # carved: a byte range of the evidence
         return Locator(row.format, tuple(row.paths), row.offset, None, row.path,
-                       extent=(row.carved_offset, row.extent_size or 0))
+                       extent=(row.carved_offset, row.extent_size or 0), snapshot=row.snapshot)
     if row.container_chain:
         return Locator(row.format, tuple(row.paths), row.offset, row.outer_meta_addr,
                        row.outer_path, row.outer_path_bytes, row.outer_attr_type,
-                       row.outer_attr_id, members=tuple(row.container_chain))
+                       row.outer_attr_id, members=tuple(row.container_chain),
+                       snapshot=row.snapshot)
     return Locator(row.format, tuple(row.paths), row.offset, row.meta_addr, row.path,
-                   row.path_bytes, row.attr_type, row.attr_id)
+                   row.path_bytes, row.attr_type, row.attr_id, snapshot=row.snapshot)
 
 
 def media_reader(store: CaseStore) -> Callable[[str], Iterator[bytes]]:

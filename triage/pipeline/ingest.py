@@ -97,6 +97,7 @@ class IngestOptions:
     parents: tuple[Path, ...] = ()  # parents of differential virtual disks, named by the examiner
     # Encrypted volumes' credentials (with `passwords`, tried on volumes too): memory only.
     volume_keys: VolumeKeys = field(default_factory=VolumeKeys)
+    shadow_copies: bool = True  # walk NTFS volumes' VSS snapshots too (each a volume again)
 
 
 @dataclass
@@ -290,7 +291,8 @@ class Ingest:
             with self.store.session() as session:
                 evidence = session.get(Evidence, evidence_id)
                 counts = _walk_into(session, evidence, tracker, self.cancel, self.volume_keys,
-                                    carve=bool(self.options.containers.carve))
+                                    carve=bool(self.options.containers.carve),
+                                    snapshots=self.options.shadow_copies)
                 self._note_unlocked(session, evidence)
                 evidence.walk_status = WorkStatus.DONE
                 if evidence.format == "folder":
@@ -765,7 +767,8 @@ def _check_workers_live(executor: Executor) -> None:
 
 
 def _walk_into(session: Session, evidence: Evidence, tracker: ProgressTracker,
-               cancel: threading.Event, keys: VolumeKeys, carve: bool = True) -> dict:
+               cancel: threading.Event, keys: VolumeKeys, carve: bool = True,
+               snapshots: bool = True) -> dict:
     source = open_source(evidence.format, evidence.paths)
     partition_ids: dict[int, int] = {}
     rows: list[dict] = []
@@ -773,7 +776,7 @@ def _walk_into(session: Session, evidence: Evidence, tracker: ProgressTracker,
     counts = {"partitions": 0, "partition_errors": 0, "entries": 0, "entry_errors": 0,
               "bytes": 0}
     try:
-        for record in walk(source, keys, carve):
+        for record in walk(source, keys, carve, snapshots):
             if cancel.is_set():
                 raise _WalkCancelled
             if isinstance(record, CarveArea):  # after the entries: found-order stays theirs
@@ -808,6 +811,7 @@ def _add_partition(session: Session, evidence_id: int, record: PartitionRecord) 
     partition = Partition(
         evidence_id=evidence_id, index=record.index, offset=record.offset, length=record.length,
         description=record.description, fs_type=record.fs_type, error=record.error,
+        snapshot=record.snapshot,
     )
     session.add(partition)
     session.flush()

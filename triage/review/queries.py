@@ -88,6 +88,9 @@ class FileListing:
     # `carved_offset` is where it starts in the evidence, `size` its length
     carved: str | None = None
     carved_offset: int | None = None
+    # a file found in a Windows volume shadow copy of the volume at `partition_offset`
+    # (appended likewise): the snapshot's number from 1, as `triage info` names it
+    vss_snapshot: int | None = None
 
 
 LISTING_COLUMNS = list(FileListing.__dataclass_fields__)
@@ -193,7 +196,8 @@ def iter_files(session: Session, page: int = 5000,
                File.id, File.parent_id, File.container_path, File.container_kind,
                File.encrypted, Media.analysis_error, _plugin_flags(), _relevance(),
                _relevance_scores(),
-               File.carved, File.carved_offset, File.carve_area.is_not(None))
+               File.carved, File.carved_offset, File.carve_area.is_not(None),
+               Partition.snapshot)
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .outerjoin(Media, File.media_id == Media.id)
@@ -205,6 +209,7 @@ def iter_files(session: Session, page: int = 5000,
         query = query.where(File.id.in_(file_ids))
     for row in session.execute(query):
         values = list(row)
+        snapshot = values.pop()
         is_area, carved_offset, carved = values.pop(), values.pop(), values.pop()
         carved = "area" if is_area else carved
         relevance_scores = relevance_text(values.pop())
@@ -224,7 +229,7 @@ def iter_files(session: Session, page: int = 5000,
         yield FileListing(*values, *_camera_and_gps(exif), near,
                           "known-good" if default_good else default_category, *container,
                           analysis_error, plugin_flags, relevance, relevance_scores, carved,
-                          carved_offset)
+                          carved_offset, None if snapshot is None else snapshot + 1)
 
 
 def _camera_and_gps(exif: dict) -> tuple[str | None, str | None]:
