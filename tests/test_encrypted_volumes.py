@@ -37,11 +37,14 @@ def test_locked_without_credentials(luks_disk, triage):
     assert "triage unlock" in result.proc.stderr or "--password" in result.proc.stderr
 
 
-def test_wrong_password_stays_locked(luks_disk, triage):
+def test_wrong_password_stays_locked_and_is_not_kept(luks_disk, triage):
     case = triage.new_case_dir("luks-wrong")
     proc = triage.run("ingest", case, luks_disk.path, "--password", "not-it", "--hashes-only")
     assert proc.returncode == 2 and not has_traceback(proc.stderr)
     assert "do not unlock" in proc.stderr
+    for path in case.rglob("*"):  # a password meant for a volume is a volume credential
+        if path.is_file():
+            assert b"not-it" not in path.read_bytes(), path
 
 
 def test_unlocked_with_password_gives_the_files(luks_disk, triage):

@@ -350,8 +350,11 @@ class Ingest:
     def _note_unlocked(self, session: Session, evidence: Evidence,
                        partitions: list[Partition] | None = None) -> None:
         """Audit each volume unlocked, by whom and with which kind of credential (never the
-        credential); a password that opened a volume is not kept as a container password."""
+        credential). Where an encrypted volume was met, opened or not, the run's passwords
+        were meant for it: none is kept as a container password (a wrong one included)."""
         for partition in evidence.partitions if partitions is None else partitions:
+            if partition.error and "-encrypted volume, locked" in partition.error:
+                self._volume_passwords.update(self.volume_keys.passwords)
             if "(unlocked with a " not in partition.description:
                 continue
             append_audit(session, self.examiner, "volume.unlock",
