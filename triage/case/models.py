@@ -108,6 +108,7 @@ class Partition(Base):
     error: Mapped[str | None] = mapped_column(Text)
     # A VSS snapshot of the volume at `offset` (its number, from 0); None for the volume itself.
     snapshot: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)  # what to know that is not an error
 
     evidence: Mapped[Evidence] = relationship(back_populates="partitions")
 

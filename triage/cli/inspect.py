@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from triage.case.audit import session_account
 from triage.case.models import Evidence
-from triage.evidence.walk import FREE_SPACE_NOT_CARVED
 from triage.review.queries import LISTING_COLUMNS, iter_files, summary
 from triage.case.store import open_case
 
@@ -120,13 +119,11 @@ def _print_evidence(evidence: Evidence, per_partition: dict) -> None:
     for partition in evidence.partitions:
         where = f"offset {partition.offset}" if partition.offset is not None else "folder"
         state = partition.error and f"ERROR: {partition.error}" or ""
-        note = f"; {FREE_SPACE_NOT_CARVED}"  # said on a line of its own, below
-        not_carved = note in partition.description
-        description = partition.description.replace(note, "")
+        description = partition.description
         print(f"  partition {partition.index} ({where}, {description}): "
               f"{partition.fs_type or '-'}, {per_partition.get(partition.id, 0)} entries {state}")
-        if not_carved:
-            print(f"    note: {FREE_SPACE_NOT_CARVED}")
+        if partition.note:
+            print(f"    note: {partition.note}")
         if evidence.format in IMAGE_LAYERS:
             layers = [IMAGE_LAYERS[evidence.format], description,
                       (partition.fs_type or "no file system").upper()]

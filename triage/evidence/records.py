@@ -15,6 +15,7 @@ class PartitionRecord:
     fs_type: str | None = None
     error: str | None = None
     snapshot: int | None = None  # a VSS snapshot of the volume at `offset`: its number, from 0
+    note: str | None = None  # what the examiner should know that is not an error
 
 
 @dataclass

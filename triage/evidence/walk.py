@@ -109,9 +109,9 @@ def walk(source: Source, keys: VolumeKeys = VolumeKeys(), carve: bool = True,
 # -- the hook for carving: what to carve, as areas after each volume ----------------------
 
 GAP_INDEX = 10_000  # partition indexes of unpartitioned space: after any table's own
-# Said on a partition (in its description: a note, not an error) whose file system TSK lists
-# but whose allocation Triage cannot read yet (HFS+, ISO 9660, UFS ...): the examiner must
-# know its free space was not searched for deleted pictures.
+# Said on a partition (a note, not an error) whose file system TSK lists but whose
+# allocation Triage cannot read yet (HFS+, ISO 9660, UFS ...): the examiner must know its
+# free space was not searched for deleted pictures.
 FREE_SPACE_NOT_CARVED = "free space not carved: its allocation is not read"
 
 
@@ -124,8 +124,7 @@ def _carve_free(source: Source, partition: PartitionRecord, fs: pytsk3.FS_Info) 
         partition.error = f"free space not carved: {exc}"
         return []
     if runs is None:
-        note = f"; {FREE_SPACE_NOT_CARVED}"  # the column holds 200 characters
-        partition.description = partition.description[:200 - len(note)] + note
+        partition.note = FREE_SPACE_NOT_CARVED
         return []
     return areas(runs, min(end, source.size), partition.index, "unallocated")
 

@@ -159,6 +159,8 @@ class EvidencePanel(QWidget):
         if p.description:
             name += f" · {p.description}"
         status = self.tr("Error: {error}").format(error=p.error) if p.error else self.tr("Read")
+        if p.note and not p.error:
+            status += f" ({p.note})"
         item = QTreeWidgetItem([name, p.fs_type or "—", formatting.size(p.length),
                                 formatting.count(p.entries), "", status])
         item.setData(0, Qt.ItemDataRole.UserRole, ("partition", p.id))
@@ -266,6 +268,8 @@ def partition_details(e: EvidenceView, p: PartitionView) -> str:
             ("Entries", formatting.count(p.entries))]
     if p.error:
         rows.append(("Error", _error(p.error)))
+    if p.note:
+        rows.append(("Note", html.escape(p.note)))
     return _rows(rows)
 
 

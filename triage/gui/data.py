@@ -45,6 +45,7 @@ class PartitionView:
     error: str | None
     entries: int
     containers: tuple[ContainerView, ...] = ()
+    note: str | None = None  # what to know that is not an error
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ def load_snapshot(session: Session) -> CaseSnapshot:
     for e in session.scalars(select(Evidence).order_by(Evidence.id)):
         partitions = tuple(
             PartitionView(p.id, p.index, p.offset, p.length, p.description or "", p.fs_type,
-                          p.error, per_partition.get(p.id, 0), containers.get(p.id, ()))
+                          p.error, per_partition.get(p.id, 0), containers.get(p.id, ()),
+                          p.note)
             for p in e.partitions
         )
         evidence.append(EvidenceView(

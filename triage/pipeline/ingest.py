@@ -814,7 +814,7 @@ def _add_partition(session: Session, evidence_id: int, record: PartitionRecord) 
     partition = Partition(
         evidence_id=evidence_id, index=record.index, offset=record.offset, length=record.length,
         description=record.description, fs_type=record.fs_type, error=record.error,
-        snapshot=record.snapshot,
+        snapshot=record.snapshot, note=record.note,
     )
     session.add(partition)
     session.flush()
