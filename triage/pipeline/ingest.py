@@ -14,7 +14,7 @@ import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, or_, select, update
@@ -550,7 +550,11 @@ class Ingest:
                        for name in running)
 
     def _stop_plugin(self, name: str, job: FileJob, names: dict[int, tuple[str, int]]) -> None:
-        reason = (f"{name} killed the worker process on {names[job.file_id][0]!r} (file id "
+        # The file's own result may be written (and its name let go) before the retry that
+        # names the plugin comes back: then the name comes from where the file is.
+        shown = names[job.file_id][0] if job.file_id in names else \
+            PurePosixPath(job.where.path or "").name
+        reason = (f"{name} killed the worker process on {shown!r} (file id "
                   f"{job.file_id}); it was stopped for the rest of this run")
         with self.store.session() as session:
             self._plugins.stop(session, name, reason)
