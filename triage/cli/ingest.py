@@ -45,14 +45,15 @@ def register(subparsers) -> None:
                         help="only hash and type files: no decoding, perceptual hashes, "
                         "thumbnails or EXIF (a later ingest without it does not add them)")
     parser.add_argument("--password", action="append", default=[], metavar="PASSWORD",
-                        help="a password for encrypted volumes (BitLocker, LUKS, FileVault, APFS), archives "
-                        "and documents (repeat for several; '-' asks for it without echo, "
-                        "keeping it out of the shell history and the process list). Tried on "
-                        "every encrypted volume of this run's evidence and never stored; kept "
-                        "in the case for containers (items already found encrypted are read "
-                        "again), unless it unlocked a volume")
+                        help="a password for encrypted volumes (BitLocker, LUKS, FileVault, "
+                        "APFS), archives and documents (repeat for several; '-' asks for it "
+                        "without echo, keeping it out of the shell history and the process "
+                        "list). Tried on every encrypted volume of this run's evidence and "
+                        "never stored; kept in the case for containers (items already found "
+                        "encrypted are read again), unless the run met an encrypted volume")
     parser.add_argument("--recovery-key", action="append", default=[], metavar="KEY",
-                        help="a BitLocker, FileVault or APFS recovery key ('-' asks for it); never stored")
+                        help="a BitLocker, FileVault or APFS recovery key ('-' asks for it); "
+                        "never stored")
     parser.add_argument("--key-file", action="append", default=[], metavar="FILE",
                         help="a BitLocker startup key (.BEK), a LUKS key file or a FileVault "
                         "EncryptedRoot.plist.wipekey (read with --password); never stored")

@@ -89,6 +89,31 @@ class Source(ABC):
         return f"{type(self).__name__}({[str(p) for p in self.paths]})"
 
 
+class OpenedVolume(Source):
+    """A volume a library has opened inside an image (an unlocked encrypted volume, a shadow
+    copy), read through its `read_buffer_at_offset`. A read it cannot give is an error
+    naming the volume: its bytes are derived (decrypted, rebuilt), so zeros would not be
+    the image's own."""
+
+    def __init__(self, paths: list[Path], reader, size: int, what: str):
+        super().__init__(paths)
+        self._reader, self._size, self._what = reader, int(size), what
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def read(self, offset: int, length: int) -> bytes:
+        length = min(length, self._size - offset)
+        if length <= 0:
+            return b""
+        try:
+            return self._reader.read_buffer_at_offset(length, offset)
+        except (OSError, IOError) as exc:
+            raise EvidenceError(f"{self._what}: cannot read {length} bytes at {offset}: "
+                                f"{reason(exc)}") from exc
+
+
 class DamageTolerantImage(Source):
     """An image read through a library that fails on a damaged or missing piece (an E01
     chunk, a virtual disk's grain): such a read is redone a piece at a time, each piece

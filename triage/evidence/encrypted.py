@@ -24,7 +24,7 @@ import pybde
 import pyfvde
 import pyluksde
 
-from triage.evidence.base import EvidenceError, Source, SourceRange, reason
+from triage.evidence.base import OpenedVolume, Source, SourceRange, reason
 from triage.evidence.luks2 import Luks2Error, is_luks2, open_volume
 
 BITLOCKER, LUKS, FILEVAULT = "BitLocker", "LUKS", "FileVault"
@@ -72,7 +72,7 @@ def is_bitlocker_to_go(head: bytes) -> bool:
     return head[0x1A8:0x1B8] == _TO_GO_GUID
 
 
-class UnlockedVolume(Source):
+class UnlockedVolume(OpenedVolume):
     """The plain content of an unlocked volume: a source TSK reads like any image."""
 
     format = "unlocked-volume"
@@ -81,24 +81,9 @@ class UnlockedVolume(Source):
                  plain: Any = None):
         """`plain` reads the unlocked content where it is not `handle` itself (FileVault:
         the Core Storage volume's first logical volume)."""
-        super().__init__(outer.paths)
+        plain = plain if plain is not None else handle
+        super().__init__(outer.paths, plain, plain.get_size(), f"{kind} volume")
         self.kind, self.credential, self._handle = kind, credential, handle
-        self._plain = plain if plain is not None else handle
-        self._size = int(self._plain.get_size())
-
-    @property
-    def size(self) -> int:
-        return self._size
-
-    def read(self, offset: int, length: int) -> bytes:
-        length = min(length, self._size - offset)
-        if length <= 0:
-            return b""
-        try:
-            return self._plain.read_buffer_at_offset(length, offset)
-        except (OSError, IOError) as exc:
-            raise EvidenceError(f"{self.kind} volume: cannot read {length} bytes at {offset}: "
-                                f"{reason(exc)}") from exc
 
     def close(self) -> None:
         self._handle.close()

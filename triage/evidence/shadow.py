@@ -18,8 +18,7 @@ from typing import Any
 
 import pyvshadow
 
-from triage.evidence.base import EvidenceError, Source, SourceRange
-from triage.evidence.libyal import reason
+from triage.evidence.base import EvidenceError, OpenedVolume, Source, SourceRange, reason
 
 VSS_HEADER_OFFSET = 0x1E00  # the volume header, within the NTFS volume
 _VSS_IDENTIFIER = bytes.fromhex("6b87083876c1484eb7ae04046e6cc752")
@@ -61,31 +60,17 @@ class ShadowVolume:
             pass
 
 
-class Snapshot(Source):
+class Snapshot(OpenedVolume):
     """One shadow copy: the whole NTFS volume as it was, a source TSK reads from byte 0."""
 
     format = "vss-snapshot"
 
     def __init__(self, volume: ShadowVolume, store: Any, number: int):
-        super().__init__(volume.source.paths)
-        self.number, self._store = number, store
+        super().__init__(volume.source.paths, store, store.get_volume_size(),
+                         f"shadow copy {number + 1}")
+        self.number = number
         self._volume = volume  # the store reads through its volume: keep it open
-        self._size = int(store.get_volume_size())
         self.created = _creation_time(store)
-
-    @property
-    def size(self) -> int:
-        return self._size
-
-    def read(self, offset: int, length: int) -> bytes:
-        length = min(length, self._size - offset)
-        if length <= 0:
-            return b""
-        try:
-            return self._store.read_buffer_at_offset(length, offset)
-        except (OSError, IOError) as exc:
-            raise EvidenceError(f"shadow copy {self.number + 1}: cannot read {length} bytes "
-                                f"at {offset}: {reason(exc)}") from exc
 
     def close(self) -> None:
         pass  # the store belongs to its ShadowVolume
