@@ -249,11 +249,18 @@ def evidence_readable(session: Session, evidence_id: int) -> bool:
     ) is not None
 
 
+def _read_failure():
+    """Entries whose error says they could not be read. A carve area's error column holds
+    what carving found there, not a failure, unless the area itself failed."""
+    return File.error.is_not(None) & (File.carve_area.is_(None)
+                                      | (File.status == WorkStatus.ERROR))
+
+
 def first_entry_error(session: Session, evidence_id: int) -> str | None:
     """The first error recorded on an entry of an evidence (why nothing could be read)."""
-    return session.scalar(select(File.error).where(
-        File.evidence_id == evidence_id, File.error.is_not(None),
-        File.carve_area.is_(None) | (File.status == WorkStatus.ERROR)).order_by(File.id).limit(1))
+    return session.scalar(select(File.error).where(File.evidence_id == evidence_id,
+                                                   _read_failure())
+                          .order_by(File.id).limit(1))
 
 
 def summary(session: Session) -> dict:
@@ -269,10 +276,7 @@ def summary(session: Session) -> dict:
         "status": {s.value: n for s, n in grouped(File.status)},
         "deleted": session.scalar(select(func.count()).where(File.deleted)),
         "extension_mismatch": session.scalar(select(func.count()).where(File.extension_mismatch)),
-        # A carve area's error column holds what carving found there, not a failure.
-        "errors": session.scalar(select(func.count()).where(
-            File.error.is_not(None),
-            File.carve_area.is_(None) | (File.status == WorkStatus.ERROR))),
+        "errors": session.scalar(select(func.count()).where(_read_failure())),
         "decode_errors": session.scalar(
             select(func.count(File.id)).join(Media, File.media_id == Media.id)
             .where(Media.analysis_error.is_not(None))),
