@@ -34,14 +34,18 @@ EXTENSIONS = {"jpeg": "jpg", "tiff-le": "tif", "tiff-be": "tif", "iso-bmff": "mp
               "matroska": "mkv", "riff": "riff"}
 
 
-class _Bytes:
-    """The block file's bytes as the `Source` a carving `Window` reads from."""
+CHUNK = 4 << 20  # read at a time: memory stays bounded whatever the file's size
 
-    def __init__(self, data: bytes):
-        self.data = data
+
+class _Stream:
+    """The block file's stream as the `Source` a carving `Window` reads from."""
+
+    def __init__(self, stream):
+        self.stream = stream
 
     def read(self, offset: int, length: int) -> bytes:
-        return self.data[offset:offset + length]
+        self.stream.seek(offset)
+        return self.stream.read(length)
 
 
 class ChromiumBlockFile(Container):
@@ -53,27 +57,33 @@ class ChromiumBlockFile(Container):
         return "chromium-blockfile" if head.startswith(MAGIC) else None
 
     def members(self) -> Iterator[tuple[Member, Chunks | None]]:
-        data = self.stream.read()
-        if len(data) < HEADER_SIZE:
+        source = _Stream(self.stream)
+        header = source.read(0, HEADER_SIZE)
+        if len(header) < HEADER_SIZE:
             raise ContainerError("cache block file shorter than its 8 KB header")
-        _, _, number, _, block = HEADER.unpack_from(data)
+        _, _, number, _, block = HEADER.unpack_from(header)
         if block not in (256, 1024, 4096):
             return  # data_0 holds the 36-byte rankings: no bodies
-        window = Window(_Bytes(data), len(data))
-        window.hold(0, data)
-        for start in range(HEADER_SIZE, len(data), block):
-            found = _body_at(window, start, block)
-            if found is None:
-                continue
-            name, length = found
-            index = (start - HEADER_SIZE) // block
-            body = data[start:start + length]
-            yield Member(f"data_{number} block {index:#x}.{name}", size=len(body)), iter((body,))
+        size = self.stream.seek(0, 2)
+        for chunk in range(HEADER_SIZE, size, CHUNK):
+            data = source.read(chunk, CHUNK + BLOCKS_PER_BODY * block)  # bodies may run over
+            for start in range(chunk, min(chunk + CHUNK, size), block):
+                # A body spans at most four blocks: its walker reads no further.
+                window = Window(source, min(size, start + BLOCKS_PER_BODY * block))
+                window.hold(chunk, data)
+                found = _body_at(window, start)
+                if found is None:
+                    continue
+                name, length = found
+                body = window.read(start, length)
+                index = (start - HEADER_SIZE) // block
+                yield (Member(f"data_{number} block {index:#x}.{name}", size=len(body)),
+                       iter((body,)))
 
 
-def _body_at(window: Window, start: int, block: int) -> tuple[str, int] | None:
-    """(extension, length) of a picture or video starting at `start`, if one does; its
-    length bounded by the four blocks a body may span."""
+def _body_at(window: Window, start: int) -> tuple[str, int] | None:
+    """(extension, length) of a picture or video starting at `start`, if one does, within
+    the window (the four blocks a body may span)."""
     head = window.read(start, 16)
     for format in FORMATS:
         if not head[format.magic_at:].startswith(format.magic):
@@ -82,5 +92,5 @@ def _body_at(window: Window, start: int, block: int) -> tuple[str, int] | None:
         if shape is None or not shape.length:
             continue
         return EXTENSIONS.get(format.name, format.name), min(shape.length,
-                                                            BLOCKS_PER_BODY * block)
+                                                            window.end - start)
     return None
