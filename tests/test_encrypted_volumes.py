@@ -289,3 +289,46 @@ def test_core_storage_signature_needs_its_version():
     assert encryption_of(bytes(head)) is None  # a stray "CS" in some boot sector
     head[8:10] = b"\x01\x00"
     assert encryption_of(bytes(head)) == FILEVAULT
+
+
+def _luks2_header(slot: dict) -> bytes:
+    """A LUKS2 device whose JSON names one key slot (and a plausible segment and digest)."""
+    import base64
+    import json
+    import struct
+
+    b64 = lambda raw: base64.b64encode(raw).decode()  # noqa: E731
+    metadata = {
+        "keyslots": {"0": slot},
+        "segments": {"0": {"type": "crypt", "offset": "16777216", "size": "dynamic",
+                           "iv_tweak": "0", "encryption": "aes-xts-plain64",
+                           "sector_size": 512}},
+        "digests": {"0": {"type": "pbkdf2", "keyslots": ["0"], "segments": ["0"],
+                          "hash": "sha256", "iterations": 1000, "salt": b64(b"s" * 32),
+                          "digest": b64(b"d" * 32)}}}
+    header = struct.pack(">6sHQ", b"LUKS\xba\xbe", 2, 16384).ljust(4096, b"\0")
+    return header + json.dumps(metadata).encode().ljust(12288, b"\0") + bytes(1 << 20)
+
+
+_SLOT = {"type": "luks2", "key_size": 64,
+         "af": {"type": "luks1", "stripes": 4000, "hash": "sha256"},
+         "area": {"type": "raw", "offset": "32768", "size": "258048",
+                  "encryption": "aes-xts-plain64", "key_size": 64},
+         "kdf": {"type": "pbkdf2", "hash": "sha256", "iterations": 1000,
+                 "salt": "eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHg="}}
+
+
+@pytest.mark.parametrize("damage", [
+    {"key_size": None}, {"af": {"type": "luks1", "stripes": 10**9, "hash": "sha256"}},
+    {"af": {"type": "luks1", "stripes": 4000, "hash": "no-such-hash"}},
+    {"kdf": {"type": "argon2id", "time": 4, "memory": 2**40, "cpus": 1, "salt": "eA=="}},
+    {"area": {**_SLOT["area"], "key_size": 17}}, {"kdf": "not a dict"}])
+def test_a_damaged_luks2_key_slot_is_a_clear_reason_never_a_crash(damage):
+    """Fields a damaged or hostile header gets wrong, or sets beyond what cryptsetup makes
+    (reads and allocations without bound): the volume stays locked, with the reason."""
+    from triage.evidence.luks2 import Luks2Error, open_volume
+
+    slot = {key: value for key, value in {**_SLOT, **damage}.items() if value is not None}
+    data = _luks2_header(slot)
+    with pytest.raises(Luks2Error, match="key slot 0 cannot be used"):
+        open_volume(lambda at, size: data[at:at + size], len(data), [("password", b"pw")])

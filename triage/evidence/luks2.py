@@ -22,6 +22,7 @@ import json
 import struct
 
 import numpy as np
+from argon2.exceptions import HashingError
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
@@ -29,6 +30,11 @@ MAGIC = b"LUKS\xba\xbe"
 _HEADER = struct.Struct(">6sHQ")  # magic, version, header size (binary + JSON)
 _BINARY = 4096
 _CIPHER = "aes-xts-plain64"
+# What cryptsetup makes (lib/luks2, lib/utils_pbkdf.c): a header asking for more is damaged
+# or hostile, and is not allowed to make a worker allocate or read without bound.
+_XTS_KEYS = (32, 64)  # AES-128-XTS or AES-256-XTS: two keys of 16 or 32 bytes
+_STRIPES = 4000  # LUKS's anti-forensic split is always 4000 stripes
+_ARGON2_MAX_KIB, _ARGON2_MAX_CPUS = 4 * 1024 * 1024, 4
 
 
 class Luks2Error(Exception):
@@ -83,12 +89,17 @@ def open_volume(read, size: int, passphrases: list[tuple[str, bytes]]
     if segment.get("encryption") != _CIPHER:
         raise Luks2Error(f"LUKS2 data encrypted with {segment.get('encryption')!r}: only "
                          f"{_CIPHER} is read")
+    damaged = None
     for kind, passphrase in passphrases:
         for slot_id, slot in sorted(metadata["keyslots"].items()):
-            key = _try_slot(read, slot, passphrase)
-            if key is not None and _digest_ok(metadata, slot_id, key):
-                return Luks2Volume(read, size, metadata, key), kind
-    raise Luks2Error("the credentials given do not unlock it")
+            try:
+                key = _try_slot(read, slot, passphrase)
+                if key is not None and _digest_ok(metadata, slot_id, key):
+                    return Luks2Volume(read, size, metadata, key), kind
+            except (KeyError, TypeError, ValueError, OverflowError, HashingError,
+                    AttributeError) as exc:  # a damaged or hostile header: that slot only
+                damaged = damaged or f"LUKS2 key slot {slot_id} cannot be used: {exc!r}"
+    raise Luks2Error(damaged or "the credentials given do not unlock it")
 
 
 def read_metadata(read) -> dict:
@@ -113,6 +124,10 @@ def _try_slot(read, slot: dict, passphrase: bytes) -> bytes | None:
             or af.get("type") != "luks1":
         return None
     key_size, stripes = int(slot["key_size"]), int(af["stripes"])
+    if key_size not in _XTS_KEYS or int(area["key_size"]) not in _XTS_KEYS \
+            or not 0 < stripes <= _STRIPES:
+        raise ValueError(f"key size {key_size}, area key size {area['key_size']}, "
+                         f"{stripes} stripes")
     derived = _derive(slot["kdf"], passphrase, int(area["key_size"]))
     if derived is None:
         return None
@@ -126,6 +141,8 @@ def _derive(kdf: dict, passphrase: bytes, size: int) -> bytes | None:
     if kdf["type"] == "pbkdf2":
         return hashlib.pbkdf2_hmac(kdf["hash"], passphrase, salt, int(kdf["iterations"]), size)
     if kdf["type"] in ("argon2i", "argon2id"):
+        if int(kdf["memory"]) > _ARGON2_MAX_KIB or not 0 < int(kdf["cpus"]) <= _ARGON2_MAX_CPUS:
+            raise ValueError(f"Argon2 asks for {kdf['memory']} KiB on {kdf['cpus']} threads")
         return hash_secret_raw(passphrase, salt, int(kdf["time"]), int(kdf["memory"]),
                                int(kdf["cpus"]), size,
                                Type.ID if kdf["type"] == "argon2id" else Type.I)
