@@ -150,15 +150,18 @@ def _walk_unlocked(volume: UnlockedVolume, partition: PartitionRecord
     """The file system inside an unlocked volume; the record says how it was opened."""
     partition.description += f" › {volume.kind} (unlocked with a {volume.credential})"
     try:
-        fs = pytsk3.FS_Info(volume.tsk_image(), offset=0)
-    except (OSError, RuntimeError) as exc:
-        partition.error = (f"{volume.kind} volume unlocked, but no file system The Sleuth Kit "
-                           f"can read inside it ({reason(exc)})")
+        try:
+            fs = pytsk3.FS_Info(volume.tsk_image(), offset=0)
+        except (OSError, RuntimeError) as exc:
+            partition.error = (f"{volume.kind} volume unlocked, but no file system The Sleuth "
+                               f"Kit can read inside it ({reason(exc)})")
+            yield partition
+            return
+        partition.fs_type = FS_TYPE_NAMES.get(int(fs.info.ftype), str(fs.info.ftype))
         yield partition
-        return
-    partition.fs_type = FS_TYPE_NAMES.get(int(fs.info.ftype), str(fs.info.ftype))
-    yield partition
-    yield from _walk_fs(fs, partition.index)
+        yield from _walk_fs(fs, partition.index)
+    finally:  # the library's handle is closed here, not by the collector on whatever thread
+        volume.close()
 
 
 SNAPSHOT_INDEX = 20_000  # VSS snapshots: SNAPSHOT_INDEX + volume index * 1000 + number
