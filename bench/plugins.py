@@ -41,7 +41,13 @@ all in one run:
 * whole ingest of a folder of those photographs (one worker process, as
   many times as ``--repeat``, order alternated): without plugins, with each
   classifier, with both; what a classifier adds per picture is set against
-  the decode it shares (the issue's goal: no more than that decode).
+  the decode it shares (the issue's goal: no more than that decode);
+* the same per-picture figures on the exif-samples camera photographs of
+  1 MP and more (phones and cameras, up to 12 MP): the decode grows with the
+  picture, a classifier's cost does not (it sees the working picture);
+* each model's arithmetic per picture (counted from its ONNX graph) and the
+  rate it reaches, against onnxruntime's own single-thread matrix product on
+  this core: the ceiling an exact (float32) CPU inference cannot pass.
 
     python bench/plugins.py --classifiers                # 48 photographs, ~1 minute
     python bench/plugins.py --classifiers --pictures 96 --repeat 3
@@ -242,6 +248,26 @@ def classifier_runners(threads: int) -> dict[str, Runner]:
     return runners
 
 
+def camera_photographs() -> list[Path]:
+    """exif-samples' JPEGs of 1 MP and more that decode: what a phone or camera leaves."""
+    from PIL import Image
+
+    from testdata import PHOTOS
+    from triage.media.decode import decode_picture
+
+    found = []
+    for path in sorted((PHOTOS / "exif-samples").rglob("*.jp*g")):
+        try:
+            with Image.open(path) as im:
+                large = im.width * im.height >= 1_000_000
+            if large:
+                decode_picture(path.read_bytes())
+                found.append(path)
+        except Exception:  # noqa: BLE001 - exif-samples keeps broken files on purpose
+            continue
+    return found
+
+
 def per_picture(paths: list[Path], runners: dict[str, Runner]) -> None:
     """Milliseconds per picture: the one decode, then each classifier on its result."""
     from triage.media.decode import decode_picture
@@ -252,7 +278,7 @@ def per_picture(paths: list[Path], runners: dict[str, Runner]) -> None:
     for d in data:
         decode_picture(d)
     decode_ms = (time.perf_counter() - start) * 1000 / len(data)
-    print(f"  decode (working picture, shared by every plugin) {decode_ms:7.2f} ms/picture")
+    print(f"    decode (working picture, shared by every plugin) {decode_ms:7.2f} ms/picture")
     for name, runner in runners.items():
         batch = runner.batch_size
         timed(runner, decoded[:batch])  # warm-up
@@ -260,7 +286,7 @@ def per_picture(paths: list[Path], runners: dict[str, Runner]) -> None:
         runner.loaded.batch_size = 1
         single = timed(runner, decoded) * 1000 / len(decoded)
         runner.loaded.batch_size = batch
-        print(f"  {name:<10} batches of {batch}: {batched:7.2f} ms/picture, one at a time "
+        print(f"    {name:<10} batches of {batch}: {batched:7.2f} ms/picture, one at a time "
               f"{single:7.2f} ({single / batched:.2f}x slower); {batched / decode_ms:.1f}x the "
               "decode")
 
@@ -291,9 +317,9 @@ def whole_ingest(paths: list[Path], names: list[str], repeat: int, temp: Path) -
     import shutil
 
     evidence = temp / "evidence"
-    evidence.mkdir()
-    for path in paths:
-        shutil.copy(path, evidence / path.name)
+    evidence.mkdir(parents=True)
+    for number, path in enumerate(paths):  # numbered: exif-samples repeats names
+        shutil.copy(path, evidence / f"{number:03d}-{path.name}")
     sides = {"no plugins": ()}
     sides.update({name: (name,) for name in names})
     if len(names) > 1:
@@ -308,7 +334,7 @@ def whole_ingest(paths: list[Path], names: list[str], repeat: int, temp: Path) -
     for side, seconds in times.items():
         median = statistics.median(seconds)
         added = (median - base) * 1000 / len(paths)
-        print(f"  ingest, {side:<10} {median:6.2f} s median ({len(paths) / median:6.1f} "
+        print(f"    {side:<10} {median:6.2f} s median ({len(paths) / median:6.1f} "
               f"pictures/s)" + (f"; adds {added:6.1f} ms/picture" if side != "no plugins"
                                 else ""))
 
@@ -321,11 +347,99 @@ def classifiers(count: int, repeat: int, threads: int) -> None:
           f"thread(s), onnxruntime {onnxruntime.__version__} (CPU provider), load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     runners = classifier_runners(threads)
+    print(f"  {count} BSDS500 photographs (481x321):")
     per_picture(paths, runners)
+    cameras = camera_photographs()
+    megapixels = [_megapixels(p) for p in cameras]
+    print(f"  {len(cameras)} exif-samples camera photographs "
+          f"({min(megapixels):.1f}-{max(megapixels):.1f} MP, median "
+          f"{statistics.median(megapixels):.1f}):")
+    per_picture(cameras, runners)
+    phones = [p for p, mp in zip(cameras, megapixels) if mp >= 8]
+    print(f"  of them, the {len(phones)} of 8 MP and more (today's phones):")
+    per_picture(phones, runners)
+    ceiling(runners, threads)
     for runner in runners.values():
         runner.close()
     with tempfile.TemporaryDirectory() as temp:
-        whole_ingest(paths, list(runners), repeat, Path(temp))
+        print(f"  whole ingest of the {count} BSDS500 photographs, one worker:")
+        whole_ingest(paths, list(runners), repeat, Path(temp) / "bsds")
+        print(f"  whole ingest of the {len(cameras)} camera photographs, one worker:")
+        whole_ingest(cameras, list(runners), repeat, Path(temp) / "cameras")
+
+
+def _megapixels(path: Path) -> float:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return im.width * im.height / 1e6
+
+
+def ceiling(runners: dict[str, Runner], threads: int) -> None:
+    """Each model's rate against onnxruntime's own matrix product: how near the roof it runs."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    side = 1024
+    with tempfile.TemporaryDirectory() as temp:
+        path = Path(temp) / "matmul.onnx"
+        graph = helper.make_graph(
+            [helper.make_node("MatMul", ["a", "b"], ["c"])], "matmul",
+            [helper.make_tensor_value_info(n, TensorProto.FLOAT, [side, side]) for n in "ab"],
+            [helper.make_tensor_value_info("c", TensorProto.FLOAT, [side, side])])
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+        model.ir_version = 8
+        onnx.save(model, path)
+        session = raw_session(path, threads)
+    a = np.random.default_rng(3).random((side, side), np.float32)
+    roof = 2 * side ** 3 / _seconds_per_call(lambda: session.run(None, {"a": a, "b": a})) / 1e9
+    print(f"  onnxruntime's float32 matrix product here: {roof:.0f} GFLOP/s "
+          f"({threads} thread(s)), the roof for an exact CPU inference")
+    for name, runner in runners.items():
+        model = runner.spec.manifest.model_path()
+        session = runner.loaded.plugin.session
+        feed = session.get_inputs()[0]
+        shape = [1, 224, 224, 3] if feed.shape[-1] == 3 else [1, 3, 320, 320]
+        pixels = np.random.default_rng(4).random(shape, np.float32)
+        seconds = _seconds_per_call(lambda: session.run(None, {feed.name: pixels}))
+        gflop = model_gflop(model, shape)
+        print(f"    {name:<10} {gflop:.2f} GFLOP/picture, inference alone {seconds * 1000:.2f} ms: "
+              f"{gflop / seconds:.0f} GFLOP/s, {gflop / seconds / roof:.0%} of the roof")
+
+
+def _seconds_per_call(call, budget: float = 2.0) -> float:
+    call()
+    calls, start = 0, time.perf_counter()
+    while time.perf_counter() - start < budget:
+        call()
+        calls += 1
+    return (time.perf_counter() - start) / calls
+
+
+def model_gflop(path: Path, shape: list[int]) -> float:
+    """Multiply-adds x 2 of a model's convolutions and matrix products on one input."""
+    import onnx
+    from onnx import shape_inference
+
+    model = onnx.load(path)
+    for dim, value in zip(model.graph.input[0].type.tensor_type.shape.dim, shape):
+        dim.ClearField("dim_param")
+        dim.dim_value = value
+    graph = shape_inference.infer_shapes(model, data_prop=True).graph
+    shapes = {v.name: [d.dim_value for d in v.type.tensor_type.shape.dim]
+              for v in [*graph.value_info, *graph.output]}
+    weights = {w.name: list(w.dims) for w in graph.initializer}
+    flop = 0
+    for node in graph.node:
+        weight, out = weights.get(node.input[1]) if len(node.input) > 1 else None, \
+            shapes.get(node.output[0])
+        if weight is None or not out:
+            continue
+        if node.op_type == "Conv":
+            flop += 2 * int(np.prod(out)) * int(np.prod(weight[1:]))
+        elif node.op_type in ("MatMul", "Gemm"):
+            flop += 2 * int(np.prod(out)) * weight[0]
+    return flop / 1e9
 
 
 def label(batch: int) -> str:
