@@ -104,7 +104,8 @@ def main() -> int:
                     work)
         print(version.strip())
         print(info.rstrip())
-        for needed in ("Deleted:   1", "Misnamed:  1", "4 near-duplicate stacks",
+        for needed in ("Deleted:   2", "Carved:    1 complete", "Misnamed:  1",
+                       "4 near-duplicate stacks",
                        "3 alert, 4 known-good"):
             assert needed in info, needed
         classifiers(bundle, offline, triage, folder.strip(), env, work)
