@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import subprocess
@@ -10,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from triage.case.store import open_case
 from triage.hashing.frames import FrameHashes
 from triage.hashing.perceptual import hamming
 from triage.hashsets.vpdq import VpdqError, read_vpdq, write_vpdq
 from triage.media.analyse import analyse
+from triage.review.gallery import GalleryFilter, count_media
 from triage.similarity.frames import vpdq_compare
 
 DATA = Path(__file__).parent / "data" / "vpdq"
@@ -84,6 +88,17 @@ def test_a_vpdq_list_imports_as_a_set_matches_and_the_case_exports(tmp_path):
     listed = _triage("video", "matches", case)
     assert "test-padded-dimensions.mp4\tvPDQ match with test-padded-dimensions (meta): 100%" in listed
     assert "doorknob" not in listed
+    # A lead like a perceptual near match: in `files --csv`, under the gallery's "near" filter.
+    rows = list(csv.DictReader(io.StringIO(_triage("files", case, "--csv"))))
+    leads = {row["name"]: row["vpdq_matches"] for row in rows if row["kind"] == "file"}
+    assert leads == {"test-padded-dimensions.mp4": "meta:100%/100%", "doorknob-hd-no-bar.mp4": ""}
+    store = open_case(case)
+    try:
+        with store.reading() as session:
+            near = GalleryFilter(hash_hits="near", stacks=False)
+            assert count_media(session, near) == 1
+    finally:
+        store.close()
     # Meta's sample list itself holds every frame: thinned to a frame a second, it matches.
     said = _triage("video", "import-vpdq", case, DATA / "test-padded-dimensions.txt",
                    "--name", "meta, every frame")

@@ -38,6 +38,7 @@ from triage.case.models import (
     Tag,
     TagSourceKind,
     TagState,
+    VpdqMatch,
 )
 from triage.review.video_matches import VideoMatchView, video_matches
 
@@ -58,7 +59,8 @@ UNRANKED = 2**40
 """Media not ranked yet (an ingest still running) come after the ranked, in id order."""
 
 HASH_HITS = ("any", "alert", "known-good", "hit", "no-hit", "near")
-"""near: within a perceptual distance of a hash-set entry (a lead to check, not a match)."""
+"""near: within a perceptual distance of a hash-set entry, or a video matching a vPDQ list's
+video (a lead to check, not a match)."""
 MEDIA_TYPES = ("all", "image", "video")
 DELETED = ("any", "deleted", "not-deleted", "carved")
 """carved: some instance was carved (found where no file entry points; deleted ones too)."""
@@ -323,7 +325,8 @@ def _hash_hit_terms(hits: str, verdict, media) -> list:
     if hits == "no-hit":
         return [verdict.media_id.is_(None)]
     if hits == "near":
-        return [media.id.in_(select(HashSetNearMatch.media_id))]
+        return [media.id.in_(select(HashSetNearMatch.media_id)
+                             .union(select(VpdqMatch.media_id)))]
     return []
 
 

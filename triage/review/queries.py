@@ -22,6 +22,7 @@ from triage.case.models import (
     PluginFlag,
     PluginResult,
     PluginRun,
+    VpdqMatch,
     WorkStatus,
 )
 
@@ -91,6 +92,10 @@ class FileListing:
     # a file found in a Windows volume shadow copy of the volume at `partition_offset`
     # (appended likewise): the snapshot's number from 1, as `triage info` names it
     vss_snapshot: int | None = None
+    # videos that match a vPDQ list's video (appended likewise): "set:mine%/theirs%", the
+    # shares of this video's frames found in the listed one and of its frames found here, the
+    # best per set. Leads to check, like `near_matches`, never a verdict
+    vpdq_matches: str | None = None
 
 
 LISTING_COLUMNS = list(FileListing.__dataclass_fields__)
@@ -149,6 +154,28 @@ def relevance_text(joined: str | None) -> str | None:
     return ";".join(sorted(answers))
 
 
+def _vpdq_matches():
+    answer = (HashSet.name + literal(_FIELD) + cast(VpdqMatch.query_percent, String)
+              + literal(_FIELD) + cast(VpdqMatch.compared_percent, String))
+    return (select(func.group_concat(answer, _SEPARATOR)).select_from(VpdqMatch)
+            .join(HashSet, VpdqMatch.hash_set_id == HashSet.id)
+            .where(VpdqMatch.media_id == Media.id).scalar_subquery())
+
+
+def vpdq_text(joined: str | None) -> str | None:
+    """The joined matches of `_vpdq_matches` as "set:mine%/theirs%", the best per set."""
+    if not joined:
+        return None
+    best: dict[str, tuple[float, float]] = {}
+    for answer in joined.split(_SEPARATOR):
+        name, mine, theirs = answer.split(_FIELD)
+        shares = (float(mine), float(theirs))
+        if name not in best or min(shares) > min(best[name]):
+            best[name] = shares
+    return ";".join(f"{name}:{mine:.0f}%/{theirs:.0f}%"
+                    for name, (mine, theirs) in sorted(best.items()))
+
+
 def _relevance():
     return (select(func.max(PluginResult.relevance)).where(PluginResult.media_id == Media.id)
             .scalar_subquery())
@@ -197,7 +224,7 @@ def iter_files(session: Session, page: int = 5000,
                File.encrypted, Media.analysis_error, _plugin_flags(), _relevance(),
                _relevance_scores(),
                File.carved, File.carved_offset, File.carve_area.is_not(None),
-               Partition.snapshot)
+               Partition.snapshot, _vpdq_matches())
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .outerjoin(Media, File.media_id == Media.id)
@@ -209,6 +236,7 @@ def iter_files(session: Session, page: int = 5000,
         query = query.where(File.id.in_(file_ids))
     for row in session.execute(query):
         values = list(row)
+        vpdq = vpdq_text(values.pop())
         snapshot = values.pop()
         is_area, carved_offset, carved = values.pop(), values.pop(), values.pop()
         carved = "area" if is_area else carved
@@ -229,7 +257,7 @@ def iter_files(session: Session, page: int = 5000,
         yield FileListing(*values, *_camera_and_gps(exif), near,
                           "known-good" if default_good else default_category, *container,
                           analysis_error, plugin_flags, relevance, relevance_scores, carved,
-                          carved_offset, None if snapshot is None else snapshot + 1)
+                          carved_offset, None if snapshot is None else snapshot + 1, vpdq)
 
 
 def _camera_and_gps(exif: dict) -> tuple[str | None, str | None]:
