@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import struct
 
 import pytest
 
@@ -295,7 +296,6 @@ def _luks2_header(slot: dict) -> bytes:
     """A LUKS2 device whose JSON names one key slot (and a plausible segment and digest)."""
     import base64
     import json
-    import struct
 
     b64 = lambda raw: base64.b64encode(raw).decode()  # noqa: E731
     metadata = {
@@ -322,7 +322,10 @@ _SLOT = {"type": "luks2", "key_size": 64,
     {"key_size": None}, {"af": {"type": "luks1", "stripes": 10**9, "hash": "sha256"}},
     {"af": {"type": "luks1", "stripes": 4000, "hash": "no-such-hash"}},
     {"kdf": {"type": "argon2id", "time": 4, "memory": 2**40, "cpus": 1, "salt": "eA=="}},
-    {"area": {**_SLOT["area"], "key_size": 17}}, {"kdf": "not a dict"}])
+    {"area": {**_SLOT["area"], "key_size": 17}}, {"kdf": "not a dict"},
+    # made to stall the ingest: hours of key derivation for one slot
+    {"kdf": {**_SLOT["kdf"], "iterations": 2**32 - 1}},
+    {"kdf": {"type": "argon2id", "time": 2**31, "memory": 1 << 20, "cpus": 1, "salt": "eA=="}}])
 def test_a_damaged_luks2_key_slot_is_a_clear_reason_never_a_crash(damage):
     """Fields a damaged or hostile header gets wrong, or sets beyond what cryptsetup makes
     (reads and allocations without bound): the volume stays locked, with the reason."""
@@ -331,4 +334,15 @@ def test_a_damaged_luks2_key_slot_is_a_clear_reason_never_a_crash(damage):
     slot = {key: value for key, value in {**_SLOT, **damage}.items() if value is not None}
     data = _luks2_header(slot)
     with pytest.raises(Luks2Error, match="key slot 0 cannot be used"):
+        open_volume(lambda at, size: data[at:at + size], len(data), [("password", b"pw")])
+
+
+@pytest.mark.parametrize("metadata", [b"[]", b'{"keyslots": [], "segments": [], "digests": []}',
+                                      b'{"keyslots": {}, "segments": {"0": 1}, "digests": {}}'])
+def test_luks2_metadata_of_the_wrong_shape_is_a_reason_never_a_crash(metadata):
+    from triage.evidence.luks2 import Luks2Error, open_volume
+
+    header = struct.pack(">6sHQ", b"LUKS\xba\xbe", 2, 16384).ljust(4096, b"\0")
+    data = header + metadata.ljust(12288, b"\0")
+    with pytest.raises(Luks2Error):
         open_volume(lambda at, size: data[at:at + size], len(data), [("password", b"pw")])

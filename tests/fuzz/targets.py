@@ -16,8 +16,11 @@ import io
 import tempfile
 from pathlib import Path
 
+from triage.evidence.base import Source as EvidenceSource
+from triage.evidence.carving.scanner import Scanner
 from triage.evidence.containers import container_kind, open_container
 from triage.evidence.containers.base import ContainerError
+from triage.evidence.luks2 import Luks2Error, open_volume
 from triage.hashsets.entries import FormatError, HashSetError
 from triage.hashsets.formats import ReadOptions, SetInfo, Source, detect
 from triage.links.find import find_links
@@ -108,8 +111,48 @@ def scheme(data: bytes) -> None:
             pass
 
 
+class _Bytes(EvidenceSource):
+    """Fuzzed bytes as an evidence that reads them back."""
+
+    format = "fuzzed"
+
+    def __init__(self, data: bytes):
+        super().__init__([Path("fuzzed")])
+        self.data = data
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def read(self, offset: int, length: int) -> bytes:
+        return self.data[offset:offset + length]
+
+
+def carve(data: bytes) -> None:
+    """Carving's scan and structure walkers over free space that holds anything: every
+    candidate measured and read, EXIF thumbnails included."""
+    scanner = Scanner(_Bytes(data), [(0, len(data))], len(data))
+    for candidate in scanner.candidates():
+        content = scanner.content(candidate)
+        for start, length in candidate.shape.embedded:
+            content[start:start + length]
+        if candidate.shape.complete:
+            scanner.skip_to(candidate.offset + candidate.length)
+
+
+def luks2(data: bytes) -> None:
+    """A LUKS2 header as a suspect's disk may hold it, damaged or made to hurt: the JSON
+    metadata, key slots, key derivation and digests, tried with one password."""
+    read = lambda offset, length: data[offset:offset + length]  # noqa: E731
+    try:
+        volume, _ = open_volume(read, len(data), [("password", b"fuzz")])
+        volume.read_buffer_at_offset(4096, 0)
+    except Luks2Error:
+        pass
+
+
 TARGETS = {"hash_set": hash_set, "links": links, "picture": picture,
-           "container": container, "scheme": scheme}
+           "container": container, "scheme": scheme, "carve": carve, "luks2": luks2}
 
 
 def seeds(name: str) -> list[bytes]:
@@ -134,6 +177,13 @@ def seeds(name: str) -> list[bytes]:
             found.append(pst.read_bytes())
     elif name == "scheme":
         found = [(root / "resources" / "schemes" / "vics-us.toml").read_bytes()]
+    elif name == "carve":
+        found = [_free_space_seed()]
+        clip = root / "tests" / "data" / "vpdq" / "test-padded-dimensions.mp4"  # 55 KB
+        if clip.is_file():
+            found.append(b"\xff" * 512 + clip.read_bytes())
+    elif name == "luks2":
+        found = [_luks2_seed("pbkdf2"), _luks2_seed("argon2id")]
     return found or [b""]
 
 
@@ -155,3 +205,52 @@ def _tar_seed() -> bytes:
         info.size = 5
         archive.addfile(info, io.BytesIO(b"hello"))
     return buffer.getvalue()
+
+
+def _free_space_seed() -> bytes:
+    """A little of every picture format carving walks, with noise between them."""
+    from PIL import Image
+
+    picture = Image.new("RGB", (48, 32), (90, 140, 200))
+    parts = []
+    for form, options in (("JPEG", {"exif": _exif()}), ("PNG", {}),
+                          ("GIF", {}), ("BMP", {}), ("TIFF", {}), ("WEBP", {})):
+        buffer = io.BytesIO()
+        picture.save(buffer, form, **options)
+        parts += [bytes(range(7, 200, 3)), buffer.getvalue()]
+    return b"".join(parts)
+
+
+def _exif() -> bytes:
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "Fuzz"  # camera make: an APP1 segment for the JPEG walker to step over
+    return exif.tobytes()
+
+
+def _luks2_seed(kdf: str) -> bytes:
+    """A LUKS2 header (binary part and JSON) with one cheap key slot of one stripe (cryptsetup
+    writes 4000: a seed small enough to mutate fast); its key is not real."""
+    import json
+    import struct
+
+    key_derivation = ({"type": "pbkdf2", "hash": "sha256", "iterations": 1000,
+                       "salt": "AAAAAAAAAAAAAAAAAAAAAA=="} if kdf == "pbkdf2" else
+                      {"type": "argon2id", "time": 1, "memory": 32, "cpus": 1,
+                       "salt": "AAAAAAAAAAAAAAAAAAAAAA=="})
+    metadata = {
+        "keyslots": {"0": {"type": "luks2", "key_size": 64,
+                           "af": {"type": "luks1", "stripes": 1, "hash": "sha256"},
+                           "area": {"type": "raw", "offset": "16384", "size": "4096",
+                                    "encryption": "aes-xts-plain64", "key_size": 64},
+                           "kdf": key_derivation}},
+        "segments": {"0": {"type": "crypt", "offset": "20480", "size": "dynamic",
+                           "iv_tweak": "0", "encryption": "aes-xts-plain64",
+                           "sector_size": 512}},
+        "digests": {"0": {"type": "pbkdf2", "keyslots": ["0"], "segments": ["0"],
+                          "hash": "sha256", "iterations": 1000,
+                          "salt": "AAAAAAAAAAAAAAAAAAAAAA==", "digest": "AAAAAAAAAAAAAAAAAAAAAA=="}},
+        "config": {"json_size": "12288", "keyslots_size": "4096"}}
+    header = struct.pack(">6sHQ", b"LUKS\xba\xbe", 2, 16384).ljust(4096, b"\0")
+    return (header + json.dumps(metadata).encode()).ljust(16384, b"\0") + bytes(8192)

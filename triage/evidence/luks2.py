@@ -35,6 +35,13 @@ _CIPHER = "aes-xts-plain64"
 _XTS_KEYS = (32, 64)  # AES-128-XTS or AES-256-XTS: two keys of 16 or 32 bytes
 _STRIPES = 4000  # LUKS's anti-forensic split is always 4000 stripes
 _ARGON2_MAX_KIB, _ARGON2_MAX_CPUS = 4 * 1024 * 1024, 4
+# Work a key derivation may ask for: about a minute or two here, far above what cryptsetup's
+# benchmark picks even for a long --iter-time (PBKDF2 ~2-4 million iterations for its 2 s
+# default; Argon2 a time cost of 4-10 over 1 GiB), so that a header made to stall the
+# ingest (2^32 iterations: hours, per key slot) is refused as damaged.
+_PBKDF2_MAX_ITERATIONS = 1 << 28
+_ARGON2_MAX_WORK = 64 * _ARGON2_MAX_KIB  # time cost x memory in KiB
+_MAX_KEYSLOTS = 32  # LUKS2_KEYSLOTS_MAX
 
 
 class Luks2Error(Exception):
@@ -91,7 +98,7 @@ def open_volume(read, size: int, passphrases: list[tuple[str, bytes]]
                          f"{_CIPHER} is read")
     damaged = None
     for kind, passphrase in passphrases:
-        for slot_id, slot in sorted(metadata["keyslots"].items()):
+        for slot_id, slot in sorted(metadata["keyslots"].items())[:_MAX_KEYSLOTS]:
             try:
                 key = _try_slot(read, slot, passphrase)
                 if key is not None and _digest_ok(metadata, slot_id, key):
@@ -103,7 +110,10 @@ def open_volume(read, size: int, passphrases: list[tuple[str, bytes]]
 
 
 def read_metadata(read) -> dict:
-    magic, version, header_size = _HEADER.unpack(read(0, _HEADER.size))
+    head = read(0, _HEADER.size)
+    if len(head) < _HEADER.size:
+        raise Luks2Error("not a LUKS2 header: the volume is shorter than one")
+    magic, version, header_size = _HEADER.unpack(head)
     if magic != MAGIC or version != 2:
         raise Luks2Error("not a LUKS2 header")
     if not _BINARY < header_size <= 4 << 20:
@@ -111,9 +121,13 @@ def read_metadata(read) -> dict:
     text = read(_BINARY, header_size - _BINARY).split(b"\0", 1)[0]
     try:
         metadata = json.loads(text)
-        metadata["segments"], metadata["keyslots"], metadata["digests"]
-    except (ValueError, KeyError, TypeError) as exc:
+    except ValueError as exc:
         raise Luks2Error(f"LUKS2 metadata cannot be read: {exc}") from exc
+    if not isinstance(metadata, dict) or not all(
+            isinstance(metadata.get(part), dict) for part in ("segments", "keyslots", "digests")) \
+            or not isinstance(metadata["segments"].get("0", {}), dict):
+        raise Luks2Error("LUKS2 metadata cannot be read: not the objects LUKS2 writes "
+                         "(segments, keyslots, digests)")
     return metadata
 
 
@@ -139,14 +153,23 @@ def _try_slot(read, slot: dict, passphrase: bytes) -> bytes | None:
 def _derive(kdf: dict, passphrase: bytes, size: int) -> bytes | None:
     salt = base64.b64decode(kdf["salt"])
     if kdf["type"] == "pbkdf2":
-        return hashlib.pbkdf2_hmac(kdf["hash"], passphrase, salt, int(kdf["iterations"]), size)
+        return hashlib.pbkdf2_hmac(kdf["hash"], passphrase, salt,
+                                   _iterations(kdf["iterations"]), size)
     if kdf["type"] in ("argon2i", "argon2id"):
-        if int(kdf["memory"]) > _ARGON2_MAX_KIB or not 0 < int(kdf["cpus"]) <= _ARGON2_MAX_CPUS:
-            raise ValueError(f"Argon2 asks for {kdf['memory']} KiB on {kdf['cpus']} threads")
+        if int(kdf["memory"]) > _ARGON2_MAX_KIB or not 0 < int(kdf["cpus"]) <= _ARGON2_MAX_CPUS \
+                or int(kdf["time"]) * int(kdf["memory"]) > _ARGON2_MAX_WORK:
+            raise ValueError(f"Argon2 asks for {kdf['time']} passes over {kdf['memory']} KiB "
+                             f"on {kdf['cpus']} threads")
         return hash_secret_raw(passphrase, salt, int(kdf["time"]), int(kdf["memory"]),
                                int(kdf["cpus"]), size,
                                Type.ID if kdf["type"] == "argon2id" else Type.I)
     return None
+
+
+def _iterations(value) -> int:
+    if not 0 < int(value) <= _PBKDF2_MAX_ITERATIONS:
+        raise ValueError(f"PBKDF2 asks for {value} iterations")
+    return int(value)
 
 
 def _digest_ok(metadata: dict, slot_id: str, key: bytes) -> bool:
@@ -155,7 +178,7 @@ def _digest_ok(metadata: dict, slot_id: str, key: bytes) -> bool:
             continue
         expected = base64.b64decode(digest["digest"])
         found = hashlib.pbkdf2_hmac(digest["hash"], key, base64.b64decode(digest["salt"]),
-                                    int(digest["iterations"]), len(expected))
+                                    _iterations(digest["iterations"]), len(expected))
         if hmac.compare_digest(found, expected):
             return True
     return False
