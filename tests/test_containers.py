@@ -1050,7 +1050,8 @@ def test_the_gallery_filters_items_found_inside_a_container(tmp_path, nested):
 # -- damaged input of every kind: an error on the item, never an exception ------------------
 
 
-def _samples() -> dict[str, bytes]:
+def container_samples() -> dict[str, bytes]:
+    """One small container of every kind, each holding a picture (also the fuzzer's seeds)."""
     jpeg = picture((9, 99, 9))
     return {
         "zip": zip_bytes({"a.jpg": jpeg, "b/c.jpg": jpeg}),
@@ -1090,7 +1091,7 @@ def test_damaged_containers_of_every_kind_give_errors_not_exceptions(tmp_path):
     folder = tmp_path / "damaged"
     folder.mkdir()
     jobs = []
-    for kind, data in _samples().items():
+    for kind, data in container_samples().items():
         for seed in range(SEEDS):
             name = f"{kind}-{seed}"
             (folder / name).write_bytes(data if seed == 0 else _damage(data, seed))

@@ -171,10 +171,9 @@ def seeds(name: str) -> list[bytes]:
         photos = root / "resources" / "samples" / "photos"
         found = [p.read_bytes()[:65536] for p in sorted(photos.glob("*"))[:4] if p.is_file()]
     elif name == "container":
-        found = [_zip_seed(), _tar_seed()]
-        pst = root / "tests" / "data" / "dist-list.pst"  # an Outlook store (265 KB)
-        if pst.is_file():
-            found.append(pst.read_bytes())
+        from test_containers import container_samples  # one of every kind, PST included
+
+        found = list(container_samples().values())
     elif name == "scheme":
         found = [(root / "resources" / "schemes" / "vics-us.toml").read_bytes()]
     elif name == "carve":
@@ -185,26 +184,6 @@ def seeds(name: str) -> list[bytes]:
     elif name == "luks2":
         found = [_luks2_seed("pbkdf2"), _luks2_seed("argon2id")]
     return found or [b""]
-
-
-def _zip_seed() -> bytes:
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("inner/a.txt", b"hello")
-    return buffer.getvalue()
-
-
-def _tar_seed() -> bytes:
-    import tarfile
-
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as archive:
-        info = tarfile.TarInfo("a.txt")
-        info.size = 5
-        archive.addfile(info, io.BytesIO(b"hello"))
-    return buffer.getvalue()
 
 
 def _free_space_seed() -> bytes:
