@@ -120,124 +120,124 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="374"/>
+        <location filename="../../triage/gui/case_view.py" line="378"/>
         <source>Evidence</source>
         <translation>Scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="381"/>
+        <location filename="../../triage/gui/case_view.py" line="385"/>
         <source>Summary</source>
         <translation>Résumé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="426"/>
+        <location filename="../../triage/gui/case_view.py" line="430"/>
         <source>Filter by path, name or MD5</source>
         <translation>Filtrer par chemin, nom ou MD5</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="437"/>
+        <location filename="../../triage/gui/case_view.py" line="441"/>
         <source>Filter:</source>
         <translation>Filtre :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="450"/>
+        <location filename="../../triage/gui/case_view.py" line="454"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="472"/>
+        <location filename="../../triage/gui/case_view.py" line="476"/>
         <source>&amp;Gallery</source>
         <translation>&amp;Galerie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="473"/>
+        <location filename="../../triage/gui/case_view.py" line="477"/>
         <source>&amp;Evidence and files</source>
         <translation>&amp;Scellés et fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="477"/>
+        <location filename="../../triage/gui/case_view.py" line="481"/>
         <source>Could not read the links: {m}</source>
         <translation>Impossible de lire les liens : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="478"/>
+        <location filename="../../triage/gui/case_view.py" line="482"/>
         <source>&amp;Links</source>
         <translation>&amp;Liens</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="504"/>
+        <location filename="../../triage/gui/case_view.py" line="508"/>
         <source>Could not record the examiner: {m}</source>
         <translation>Impossible d&apos;enregistrer l&apos;examinateur : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="535"/>
+        <location filename="../../triage/gui/case_view.py" line="539"/>
         <source>Could not read the case: {m}</source>
         <translation>Lecture du dossier impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="536"/>
-        <location filename="../../triage/gui/case_view.py" line="555"/>
+        <location filename="../../triage/gui/case_view.py" line="540"/>
+        <location filename="../../triage/gui/case_view.py" line="559"/>
         <source>Retry</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="554"/>
+        <location filename="../../triage/gui/case_view.py" line="558"/>
         <source>Could not read the file list: {m}</source>
         <translation>Lecture de la liste des fichiers impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="559"/>
+        <location filename="../../triage/gui/case_view.py" line="563"/>
         <source>Reading…</source>
         <translation>Lecture…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="564"/>
+        <location filename="../../triage/gui/case_view.py" line="568"/>
         <source>{shown} of {total} entries</source>
         <translation>{shown} entrées sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="567"/>
+        <location filename="../../triage/gui/case_view.py" line="571"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="595"/>
+        <location filename="../../triage/gui/case_view.py" line="599"/>
         <source>An ingest is already running in this case.</source>
         <translation>Une ingestion est déjà en cours dans ce dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="605"/>
+        <location filename="../../triage/gui/case_view.py" line="609"/>
         <source>Adding {n} evidence…</source>
         <translation>Ajout de {n} scellé(s)…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="606"/>
+        <location filename="../../triage/gui/case_view.py" line="610"/>
         <source>Resuming ingest…</source>
         <translation>Reprise de l&apos;ingestion…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="645"/>
+        <location filename="../../triage/gui/case_view.py" line="649"/>
         <source>Ingest stopped: {e}. What was recorded is kept; resume to finish.</source>
         <translation>Ingestion arrêtée : {e}. Ce qui a été enregistré est conservé ; reprenez pour terminer.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="647"/>
-        <location filename="../../triage/gui/case_view.py" line="662"/>
+        <location filename="../../triage/gui/case_view.py" line="651"/>
+        <location filename="../../triage/gui/case_view.py" line="666"/>
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="651"/>
+        <location filename="../../triage/gui/case_view.py" line="655"/>
         <source>Plugin {name} stopped: {error}</source>
         <translation>Extension {name} arrêtée : {error}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="654"/>
+        <location filename="../../triage/gui/case_view.py" line="658"/>
         <source>Ingest cancelled after {n} files. Resume to finish; nothing is done twice.</source>
         <translation>Ingestion annulée après {n} fichiers. Reprenez pour terminer ; rien n’est fait deux fois.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="657"/>
+        <location filename="../../triage/gui/case_view.py" line="661"/>
         <source>Ingest finished: {n} files hashed, {e} file errors.</source>
         <translation>Ingestion terminée : {n} fichiers hachés, {e} erreurs de fichier.</translation>
     </message>
@@ -333,242 +333,252 @@
         <translation>Pas d&apos;images clés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="332"/>
+        <location filename="../../triage/gui/detail.py" line="325"/>
+        <source>the device&apos;s local clock (FAT, exFAT and ZIP record no time zone)</source>
+        <translation>l&apos;horloge locale de l&apos;appareil (FAT, exFAT et ZIP n&apos;enregistrent pas de fuseau horaire)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="340"/>
         <source>to review</source>
         <translation>à revoir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="334"/>
+        <location filename="../../triage/gui/detail.py" line="342"/>
         <source>proposed by an alert hash set: &lt;b&gt;{category}&lt;/b&gt;, not confirmed (press &lt;b&gt;{key}&lt;/b&gt; to make it your tag)</source>
         <translation>proposée par un jeu de hachages d&apos;alerte : &lt;b&gt;{category}&lt;/b&gt;, non confirmée (appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour en faire votre étiquette)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="339"/>
+        <location filename="../../triage/gui/detail.py" line="347"/>
         <source>hash sets propose {categories}: give it one with its key</source>
         <translation>les jeux de hachages proposent {categories} : attribuez-en une avec sa touche</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="341"/>
+        <location filename="../../triage/gui/detail.py" line="349"/>
         <source>uncategorised</source>
         <translation>non catégorisé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="371"/>
+        <location filename="../../triage/gui/detail.py" line="379"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="373"/>
+        <location filename="../../triage/gui/detail.py" line="381"/>
         <source>Category</source>
         <translation>Catégorie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="378"/>
+        <location filename="../../triage/gui/detail.py" line="386"/>
         <source>Found {n} time(s)</source>
         <translation>Trouvé {n} fois</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="381"/>
+        <location filename="../../triage/gui/detail.py" line="389"/>
         <source>Series</source>
         <translation>Série</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="381"/>
+        <location filename="../../triage/gui/detail.py" line="389"/>
         <source>Same setting as {n} other picture(s): another picture, not a copy, so not in this stack. &lt;a href=&apos;series:&apos;&gt;Show the series&lt;/a&gt; (Ctrl+R)</source>
         <translation>Même décor que {n} autre(s) image(s) : une autre image, pas une copie, donc hors de cette pile. &lt;a href=&apos;series:&apos;&gt;Afficher la série&lt;/a&gt; (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="387"/>
+        <location filename="../../triage/gui/detail.py" line="395"/>
         <source>(the sets disagree)</source>
         <translation>(les listes divergent)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="388"/>
+        <location filename="../../triage/gui/detail.py" line="396"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de listes d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="391"/>
+        <location filename="../../triage/gui/detail.py" line="399"/>
         <source>Near hash-set entries (perceptual)</source>
         <translation>Proches d’entrées de jeux d’empreintes (perceptuel)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="395"/>
+        <location filename="../../triage/gui/detail.py" line="403"/>
         <source>Video frames matched</source>
         <translation>Images de vidéos correspondantes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="400"/>
+        <location filename="../../triage/gui/detail.py" line="408"/>
         <source>Tags</source>
         <translation>Catégories données</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="410"/>
+        <location filename="../../triage/gui/detail.py" line="418"/>
         <source>Video</source>
         <translation>Vidéo</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="413"/>
+        <location filename="../../triage/gui/detail.py" line="421"/>
         <source>Tag history (audit log)</source>
         <translation>Historique des catégories (journal d&apos;audit)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="420"/>
+        <location filename="../../triage/gui/detail.py" line="428"/>
         <source>Looks like an entry, not the same file: a lead to check, which categorises nothing.</source>
         <translation>Ressemble à une entrée, sans être le même fichier : une piste à vérifier, qui ne catégorise rien.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="426"/>
+        <location filename="../../triage/gui/detail.py" line="434"/>
         <source>, keyframe {i} at {t:.1f} s</source>
         <translation>, image clé {i} à {t:.1f} s</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="429"/>
+        <location filename="../../triage/gui/detail.py" line="437"/>
         <source>, the frame at {t:.1f} s</source>
         <translation>, l&apos;image à {t:.1f} s</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="432"/>
+        <location filename="../../triage/gui/detail.py" line="440"/>
         <source>{algorithm} distance {distance}{where}; {kind}, category {category}, record {record}</source>
         <translation>{algorithm} distance {distance}{where} ; {kind}, catégorie {category}, enregistrement {record}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="443"/>
+        <location filename="../../triage/gui/detail.py" line="451"/>
         <source>vPDQ: {mine:.0f}% of this video&apos;s frames, {theirs:.0f}% of the listed video&apos;s</source>
         <translation>vPDQ : {mine:.0f} % des images de cette vidéo, {theirs:.0f} % de celles de la vidéo listée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="446"/>
+        <location filename="../../triage/gui/detail.py" line="454"/>
         <source>matches {time} of {name} (PDQ distance {distance})</source>
         <translation>correspond à {time} de {name} (distance PDQ {distance})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="449"/>
+        <location filename="../../triage/gui/detail.py" line="457"/>
         <source>a still of {time} of this video (PDQ distance {distance})</source>
         <translation>une image fixe de {time} de cette vidéo (distance PDQ {distance})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="451"/>
+        <location filename="../../triage/gui/detail.py" line="459"/>
         <source>{start}–{end} here is {other_start}–{other_end} of {name} ({frames} frames)</source>
         <translation>{start}–{end} ici est {other_start}–{other_end} de {name} ({frames} images)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="460"/>
+        <location filename="../../triage/gui/detail.py" line="468"/>
         <source>partition {p}</source>
         <translation>partition {p}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="464"/>
+        <location filename="../../triage/gui/detail.py" line="472"/>
         <source>carved at byte {offset}, {size} bytes</source>
         <translation>récupérée à l’octet {offset}, {size} octets</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="466"/>
+        <location filename="../../triage/gui/detail.py" line="474"/>
         <source>, partial</source>
         <translation>, partielle</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="468"/>
+        <location filename="../../triage/gui/detail.py" line="476"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="470"/>
+        <location filename="../../triage/gui/detail.py" line="478"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="470"/>
+        <location filename="../../triage/gui/detail.py" line="478"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="471"/>
+        <location filename="../../triage/gui/detail.py" line="479"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="472"/>
+        <location filename="../../triage/gui/detail.py" line="480"/>
         <source>Accessed</source>
         <translation>Accédé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="473"/>
+        <location filename="../../triage/gui/detail.py" line="481"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="474"/>
+        <location filename="../../triage/gui/detail.py" line="482"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="480"/>
+        <location filename="../../triage/gui/detail.py" line="483"/>
+        <source>Times</source>
+        <translation>Heures</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="489"/>
         <source>{kind}, category {category}{scheme}; by {digest}, record {record} of {source} (SHA-256 {sha}…), imported {when} by {who}</source>
         <translation>{kind}, catégorie {category}{scheme} ; par {digest}, enregistrement {record} de {source} (SHA-256 {sha}…), importé le {when} par {who}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="492"/>
+        <location filename="../../triage/gui/detail.py" line="501"/>
         <source>What plugins suggest. Not a verdict: only an examiner&apos;s tag categorises.</source>
         <translation>Ce que suggèrent les greffons. Pas un verdict : seule l’étiquette d’un examinateur catégorise.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="497"/>
+        <location filename="../../triage/gui/detail.py" line="506"/>
         <source>Plugin suggestions</source>
         <translation>Suggestions des greffons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="506"/>
+        <location filename="../../triage/gui/detail.py" line="515"/>
         <source>Relevance {score:.3f}: orders the review, not a verdict</source>
         <translation>Pertinence {score:.3f} : ordonne l&apos;examen, ce n&apos;est pas un verdict</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="509"/>
+        <location filename="../../triage/gui/detail.py" line="518"/>
         <source>highest at {t:.1f} s</source>
         <translation>la plus haute à {t:.1f} s</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="514"/>
+        <location filename="../../triage/gui/detail.py" line="523"/>
         <source>model SHA-256 {sha}…</source>
         <translation>modèle SHA-256 {sha}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="515"/>
+        <location filename="../../triage/gui/detail.py" line="524"/>
         <source>no model file</source>
         <translation>pas de fichier de modèle</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="522"/>
+        <location filename="../../triage/gui/detail.py" line="531"/>
         <source>Flags (score over threshold): {flags}</source>
         <translation>Signalements (score au-dessus du seuil) : {flags}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="525"/>
+        <location filename="../../triage/gui/detail.py" line="534"/>
         <source>No label over its threshold</source>
         <translation>Aucune étiquette au-dessus de son seuil</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="528"/>
+        <location filename="../../triage/gui/detail.py" line="537"/>
         <source>Scores: {scores}</source>
         <translation>Scores : {scores}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="530"/>
+        <location filename="../../triage/gui/detail.py" line="539"/>
         <source>none above {min}</source>
         <translation>aucun au-dessus de {min}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="533"/>
+        <location filename="../../triage/gui/detail.py" line="542"/>
         <source>{n} face(s)</source>
         <translation>{n} visage(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="534"/>
+        <location filename="../../triage/gui/detail.py" line="543"/>
         <source>{n} region(s)</source>
         <translation>{n} région(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="537"/>
+        <location filename="../../triage/gui/detail.py" line="546"/>
         <source>Suggests category &lt;b&gt;{category}&lt;/b&gt; ({scheme}): press &lt;b&gt;{key}&lt;/b&gt; to confirm it as your tag</source>
         <translation>Suggère la catégorie &lt;b&gt;{category}&lt;/b&gt; ({scheme}) : appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour la confirmer comme votre étiquette</translation>
     </message>
@@ -653,97 +663,102 @@
 <context>
     <name>FileDetailPane</name>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="40"/>
+        <location filename="../../triage/gui/file_detail.py" line="42"/>
         <source>Select a file to see all it is known by.</source>
         <translation>Sélectionnez un fichier pour voir tout ce qu&apos;on en sait.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="59"/>
+        <location filename="../../triage/gui/file_detail.py" line="61"/>
         <source>partial: the picture was cut short, decoded in part</source>
         <translation>partielle : l’image est tronquée, décodée en partie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="60"/>
+        <location filename="../../triage/gui/file_detail.py" line="62"/>
         <source>complete</source>
         <translation>complète</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="62"/>
+        <location filename="../../triage/gui/file_detail.py" line="64"/>
         <source>byte {offset} of the evidence, {size} bytes</source>
         <translation>octet {offset} du scellé, {size} octets</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="69"/>
+        <location filename="../../triage/gui/file_detail.py" line="71"/>
         <source>(the name&apos;s extension says otherwise)</source>
         <translation>(l&apos;extension du nom dit autre chose)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="71"/>
+        <location filename="../../triage/gui/file_detail.py" line="73"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="72"/>
+        <location filename="../../triage/gui/file_detail.py" line="74"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="73"/>
+        <location filename="../../triage/gui/file_detail.py" line="75"/>
         <source>Carved</source>
         <translation>Récupérées par carving</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="75"/>
+        <location filename="../../triage/gui/file_detail.py" line="77"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="77"/>
+        <location filename="../../triage/gui/file_detail.py" line="79"/>
         <source>Entry</source>
         <translation>Entrée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="78"/>
+        <location filename="../../triage/gui/file_detail.py" line="80"/>
         <source>Size</source>
         <translation>Taille</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="79"/>
+        <location filename="../../triage/gui/file_detail.py" line="81"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="81"/>
+        <location filename="../../triage/gui/file_detail.py" line="83"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="82"/>
+        <location filename="../../triage/gui/file_detail.py" line="84"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="83"/>
+        <location filename="../../triage/gui/file_detail.py" line="85"/>
         <source>Accessed</source>
         <translation>Consulté</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="84"/>
+        <location filename="../../triage/gui/file_detail.py" line="86"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="92"/>
+        <location filename="../../triage/gui/file_detail.py" line="87"/>
+        <source>Times</source>
+        <translation>Heures</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="95"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de jeux de hachages</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="95"/>
+        <location filename="../../triage/gui/file_detail.py" line="98"/>
         <source>Tags</source>
         <translation>Étiquettes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="100"/>
+        <location filename="../../triage/gui/file_detail.py" line="103"/>
         <source>The same content is found {n} times</source>
         <translation>Le même contenu est trouvé {n} fois</translation>
     </message>
@@ -774,37 +789,42 @@
 <context>
     <name>FileTableModel</name>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="188"/>
+        <location filename="../../triage/gui/file_table_model.py" line="190"/>
         <source>carved (partial)</source>
         <translation>récupérée (partielle)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="190"/>
+        <location filename="../../triage/gui/file_table_model.py" line="192"/>
         <source>carved</source>
         <translation>récupérée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="191"/>
+        <location filename="../../triage/gui/file_table_model.py" line="193"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="197"/>
+        <location filename="../../triage/gui/file_table_model.py" line="199"/>
         <source>{type} (misnamed)</source>
         <translation>{type} (mal nommé)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="214"/>
+        <location filename="../../triage/gui/file_table_model.py" line="211"/>
+        <source> local</source>
+        <translation> locale</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_table_model.py" line="219"/>
         <source>not decoded: {m}</source>
         <translation>non décodé : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="224"/>
+        <location filename="../../triage/gui/file_table_model.py" line="229"/>
         <source>The file name&apos;s extension does not match its content ({type})</source>
         <translation>L&apos;extension du nom de fichier ne correspond pas à son contenu ({type})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="229"/>
+        <location filename="../../triage/gui/file_table_model.py" line="234"/>
         <source>Read, but not decoded as the {type} it is: {m}</source>
         <translation>Lu, mais non décodé comme le {type} qu&apos;il est : {m}</translation>
     </message>
@@ -2152,64 +2172,64 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
 <context>
     <name>SummaryPanel</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="300"/>
+        <location filename="../../triage/gui/case_view.py" line="304"/>
         <source> ({n} with errors)</source>
         <translation> ({n} avec erreurs)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="306"/>
+        <location filename="../../triage/gui/case_view.py" line="310"/>
         <source>{done} of {total} files</source>
         <translation>{done} fichiers sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="312"/>
+        <location filename="../../triage/gui/case_view.py" line="316"/>
         <source>{n} more types</source>
         <translation>{n} autres types</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="320"/>
+        <location filename="../../triage/gui/case_view.py" line="324"/>
         <source>Items found inside archives, documents, mail, databases and caches, by kind; {n} need a password</source>
         <translation>Éléments trouvés dans des archives, documents, courriels, bases de données et caches, par type ; {n} demandent un mot de passe</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="325"/>
+        <location filename="../../triage/gui/case_view.py" line="329"/>
         <source>{complete} complete, {partial} partial</source>
         <translation>{complete} complètes, {partial} partielles</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="328"/>
+        <location filename="../../triage/gui/case_view.py" line="332"/>
         <source>Pictures and videos found where no file entry points, in {size} of free and unpartitioned space</source>
         <translation>Images et vidéos trouvées là où aucune entrée de fichier ne pointe, dans {size} d’espace libre et hors partition</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="331"/>
+        <location filename="../../triage/gui/case_view.py" line="335"/>
         <source>Files whose name&apos;s extension disagrees with their content</source>
         <translation>Fichiers dont l&apos;extension ne correspond pas au contenu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="334"/>
+        <location filename="../../triage/gui/case_view.py" line="338"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="335"/>
+        <location filename="../../triage/gui/case_view.py" line="339"/>
         <source>
 {n} not decoded</source>
         <translation>
 {n} non décodées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="341"/>
+        <location filename="../../triage/gui/case_view.py" line="345"/>
         <source>{n} files not hashed yet</source>
         <translation>{n} fichiers pas encore hachés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="342"/>
+        <location filename="../../triage/gui/case_view.py" line="346"/>
         <source>evidence not fully read yet</source>
         <translation>scellés pas encore entièrement lus</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="343"/>
+        <location filename="../../triage/gui/case_view.py" line="347"/>
         <source>Case ▸ Resume ingest finishes them</source>
         <translation>Dossier ▸ Reprendre l&apos;ingestion les termine</translation>
     </message>

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from triage.case.audit import session_account
 from triage.case.models import Evidence
+from triage.clock import DEVICE_LOCAL
 from triage.review.queries import LISTING_COLUMNS, iter_files, summary
 from triage.case.store import open_case
 
@@ -26,14 +27,17 @@ def register(subparsers) -> None:
     files.set_defaults(func=run_files)
 
 
-def _cell(value) -> str:
+def _cell(value, local_clock: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
-    if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ") + "Z"
+    if hasattr(value, "isoformat"):  # no "Z" on a device's clock reading: its zone is unknown
+        return value.isoformat(sep=" ") + ("" if local_clock else "Z")
     return str(value)
+
+
+_TIMES = frozenset({"crtime", "mtime", "atime", "ctime"})
 
 
 def run_files(args) -> int:
@@ -43,7 +47,9 @@ def run_files(args) -> int:
             writer = csv.writer(sys.stdout, lineterminator="\n")
             writer.writerow(LISTING_COLUMNS)
             for item in iter_files(session):
-                writer.writerow(_cell(getattr(item, c)) for c in LISTING_COLUMNS)
+                local = item.time_zone == DEVICE_LOCAL
+                writer.writerow(_cell(getattr(item, c), local and c in _TIMES)
+                                for c in LISTING_COLUMNS)
         else:
             for item in iter_files(session):
                 flags = (("D" if item.deleted else "-")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from triage.clock import time_zone
 from triage.export.base import Written
 from triage.export.items import Item, iter_items
 from triage.export.text import iso
@@ -26,7 +27,7 @@ COLUMNS = [
     "target_reason", "precategorised", "hash_sets", "other_tags",
     "evidence", "partition_index", "partition_offset", "fs_type", "path", "name", "deleted",
     "file_size", "meta_addr", "crtime", "mtime", "atime", "ctime", "extension_mismatch",
-    "plugin_flags", "relevance", "relevance_scores", "carved", "carved_offset",
+    "plugin_flags", "relevance", "relevance_scores", "carved", "carved_offset", "time_zone",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -82,11 +83,13 @@ def write(context, path: Path) -> Written:
             counts["items"] += 1
             head = media_columns(item, context.working.id)
             for f in item.files or [None]:
-                carving = [None, None] if f is None else [f.carved, f.carved_offset]
+                carving = [None, None, None] if f is None else [
+                    f.carved, f.carved_offset, time_zone(f.fs_type, f.container_kind)]
                 tail = [None] * 14 if f is None else [
                     f.evidence, f.partition_index, f.partition_offset, f.fs_type, f.path,
-                    f.name, f.deleted, f.size, f.meta_addr, f.crtime, f.mtime, f.atime,
-                    f.ctime, f.extension_mismatch]
+                    f.name, f.deleted, f.size, f.meta_addr,
+                    *(iso(t, f.local_clock) for t in (f.crtime, f.mtime, f.atime, f.ctime)),
+                    f.extension_mismatch]
                 flags = ";".join(item.plugin_flags)  # suggestions, as plugins gave them
                 writer.writerow([_cell(c) for c in head + tail + [flags]
                                  + classifier_columns(item) + carving])

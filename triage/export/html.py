@@ -332,9 +332,11 @@ def _item(context, out: TextIO, item: Item) -> None:
                       f", {f.size} bytes</span>")
         where = f"partition {f.partition_index} (offset {f.partition_offset}), " \
             if f.partition_offset is not None else ""
-        times = ", ".join(f"{name} {iso(t)}" for name, t in (
+        times = ", ".join(f"{name} {iso(t, f.local_clock)}" for name, t in (
             ("created", f.crtime), ("modified", f.mtime), ("accessed", f.atime),
             ("changed", f.ctime)) if t is not None)
+        if times and f.local_clock:
+            times += " (the device's local clock: its file system or archive records no zone)"
         files.append(f"<b>{esc(f.evidence)}</b>: {esc(where)}<span class='mono'>"
                      f"{esc(f.path)}</span>{state}<br><span class='small muted'>"
                      f"{esc(times)}</span>")

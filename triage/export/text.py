@@ -15,11 +15,13 @@ RESULT_WORDS = {
 }
 
 
-def iso(value: datetime | None) -> str | None:
-    """ISO 8601 UTC with milliseconds and Z, as VICS writes it (None stays None)."""
+def iso(value: datetime | None, local_clock: bool = False) -> str | None:
+    """ISO 8601 UTC with milliseconds and Z, as VICS writes it (None stays None); without the
+    Z, which ISO 8601 reads as local time, for a device's clock whose zone is unknown."""
     if value is None:
         return None
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return (value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}"
+            + ("" if local_clock else "Z"))
 
 
 def flag(value: bool) -> str:

@@ -319,6 +319,14 @@ def when(value) -> str:
     return f"{value:%Y-%m-%d %H:%M:%S}" if value is not None else "—"
 
 
+def clock_text(local: bool) -> str:
+    """What a file's times are: UTC, or the writing device's clock where no zone was kept."""
+    if local:
+        return translate("DetailPane", "the device's local clock (FAT, exFAT and ZIP record "
+                                       "no time zone)")
+    return "UTC"
+
+
 def _category(item, labels: dict[str, str], scheme_id: str) -> str:
     """The examiner's verdict with its label; else what an alert set proposes, said as such."""
     def named(scheme_code: str) -> str:
@@ -472,6 +480,7 @@ def _instance(i) -> str:
         (translate("DetailPane", "Accessed"), when(i.atime)),
         (translate("DetailPane", "Changed"), when(i.ctime)),
         (translate("DetailPane", "Created"), when(i.crtime)),
+        (translate("DetailPane", "Times"), clock_text(i.local_clock)),
     ]) + "</p>"
 
 

@@ -15,9 +15,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import QStyledItemDelegate
 
+from triage.clock import DEVICE_LOCAL
 from triage.review.queries import FileListing
 from triage.gui import formatting
 from triage.gui.data import FilePage, count_and_first_page, file_page
+from triage.gui.detail import clock_text
 from triage.gui.page_cache import PageCache
 from triage.gui.workers import StoreReader
 
@@ -204,7 +206,10 @@ class FileTableModel(QAbstractTableModel):
             return item.sha256 or ""
         if column in self.TIMES:
             value = getattr(item, self.TIMES[column])
-            return f"{value:%Y-%m-%d %H:%M:%S}" if value is not None else ""
+            if value is None:
+                return ""
+            local = self.tr(" local") if item.time_zone == DEVICE_LOCAL else ""
+            return f"{value:%Y-%m-%d %H:%M:%S}{local}"
         if column == self.EVIDENCE:
             return evidence_label(item)
         if column == self.ERROR:
@@ -230,6 +235,8 @@ class FileTableModel(QAbstractTableModel):
                 type=item.detected_type, m=item.analysis_error)
         if column == self.EVIDENCE:
             return evidence_label(item)
+        if column in self.TIMES:
+            return clock_text(item.time_zone == DEVICE_LOCAL)
         return None
 
 

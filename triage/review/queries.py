@@ -25,6 +25,7 @@ from triage.case.models import (
     VpdqMatch,
     WorkStatus,
 )
+from triage.clock import UTC, time_zone
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,10 @@ class FileListing:
     # shares of this video's frames found in the listed one and of its frames found here, the
     # best per set. Leads to check, like `near_matches`, never a verdict
     vpdq_matches: str | None = None
+    # what the four times are (appended likewise): "UTC", or "device-local" where the file
+    # system or container records the writing device's clock with no zone (FAT, exFAT, ZIP):
+    # then they are that clock's reading, never converted (triage/clock.py)
+    time_zone: str = UTC
 
 
 LISTING_COLUMNS = list(FileListing.__dataclass_fields__)
@@ -245,6 +250,7 @@ def iter_files(session: Session, page: int = 5000,
         plugin_flags = _distinct_sorted(values.pop())
         analysis_error = values.pop()
         container = values[-5:-1] + [bool(values[-1])]
+        zone = time_zone(values[2], container[3])
         del values[-5:]
         values[5] = row[5].value
         values[19] = _distinct_sorted(values[19])
@@ -257,7 +263,7 @@ def iter_files(session: Session, page: int = 5000,
         yield FileListing(*values, *_camera_and_gps(exif), near,
                           "known-good" if default_good else default_category, *container,
                           analysis_error, plugin_flags, relevance, relevance_scores, carved,
-                          carved_offset, None if snapshot is None else snapshot + 1, vpdq)
+                          carved_offset, None if snapshot is None else snapshot + 1, vpdq, zone)
 
 
 def _camera_and_gps(exif: dict) -> tuple[str | None, str | None]:

@@ -1,0 +1,64 @@
+"""FAT's times are the writing device's clock with no zone: the same on every examiner's
+machine, and never shown as UTC (triage/clock.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from triage.paths import resources_dir
+
+DEMO = resources_dir() / "samples" / "demo-usb.img"  # a FAT16 USB stick
+
+
+def _triage(*args, zone: str) -> str:
+    env = {**os.environ, "TZ": zone}
+    run = subprocess.run([sys.executable, "-m", "triage", *map(str, args)], env=env,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def _listing(case: Path, zone: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(_triage("files", case, "--csv", zone=zone))))
+
+
+def test_fat_times_are_the_same_whatever_the_examiners_time_zone(tmp_path):
+    """The Sleuth Kit converts FAT's local readings in the process's zone: without the pin,
+    an examiner in Tokyo and one in New York got times 14 hours apart, both marked UTC."""
+    listings = []
+    for zone in ("Asia/Tokyo", "America/New_York"):
+        case = tmp_path / zone.replace("/", "-")
+        _triage("ingest", case, DEMO, "--no-carve", zone=zone)
+        listings.append(_listing(case, zone))
+    times = [[(r["path"], r["crtime"], r["mtime"], r["atime"]) for r in listing]
+             for listing in listings]
+    assert times[0] == times[1]
+    photo = next(r for r in listings[0] if r["path"] == "/DCIM/100DEMO/IMG_0002.JPG")
+    assert photo["time_zone"] == "device-local"
+    assert photo["mtime"] and not photo["mtime"].endswith("Z")  # ISO 8601: local time
+
+
+def test_times_a_file_system_keeps_in_utc_are_marked_utc(tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "note.txt").write_text("hello")
+    os.utime(folder / "note.txt", (1_700_000_000, 1_700_000_000))
+    case = tmp_path / "case"
+    _triage("ingest", case, folder, zone="Asia/Tokyo")
+    [row] = [r for r in _listing(case, "Asia/Tokyo") if r["name"] == "note.txt"]
+    assert (row["time_zone"], row["mtime"]) == ("UTC", "2023-11-14 22:13:20Z")
+
+
+def test_exports_keep_the_device_clock_apart(tmp_path):
+    case = tmp_path / "case"
+    _triage("ingest", case, DEMO, "--no-carve", zone="UTC")
+    out = tmp_path / "items.csv"
+    _triage("export", case, "--format", "csv", "--items", "all", "--out", out, zone="UTC")
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    row = next(r for r in rows if r["path"] == "/DCIM/100DEMO/IMG_0002.JPG")
+    assert row["time_zone"] == "device-local" and not row["mtime"].endswith("Z")

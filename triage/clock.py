@@ -1,0 +1,40 @@
+"""Which recorded times are UTC and which are a device's local clock, and the pin that keeps
+every machine reading them alike.
+
+FAT and exFAT record the local time of the device that wrote them, with no zone (exFAT has
+an offset byte, which The Sleuth Kit does not read); so do ZIP and CAB members. The Sleuth
+Kit and libarchive turn such a reading into Unix time with mktime(), that is in *this
+process's* time zone: the same USB stick gave times nine hours apart on an examiner's
+machine in Tokyo and one in London, each shown as UTC. `pin_utc` makes that conversion
+the identity (as TSK's own later fix does with timegm), so a local reading comes out as the
+device showed it, on every machine and every cluster worker alike; `local_clock` says which
+recorded times are such readings, so that they are never shown as UTC.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+LOCAL_CLOCK_KINDS = frozenset({"fat12", "fat16", "fat32", "exfat", "zip", "cab"})
+"""File systems and containers whose times are the writing device's local clock."""
+
+UTC, DEVICE_LOCAL = "UTC", "device-local"
+"""What a file's times are, as `files --csv` says it in its `time_zone` column."""
+
+
+def pin_utc() -> None:
+    """Make this process's local time zone UTC, before any library converts a local clock."""
+    os.environ["TZ"] = "UTC"
+    if hasattr(time, "tzset"):  # POSIX; Windows' C runtime reads TZ when it first needs it
+        time.tzset()
+
+
+def local_clock(fs_type: str | None, container_kind: str | None = None) -> bool:
+    """Whether a file's times are a local clock reading: those of the container it was
+    found in where there is one, else those of its file system."""
+    return (container_kind or fs_type) in LOCAL_CLOCK_KINDS
+
+
+def time_zone(fs_type: str | None, container_kind: str | None = None) -> str:
+    return DEVICE_LOCAL if local_clock(fs_type, container_kind) else UTC
