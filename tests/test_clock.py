@@ -1,5 +1,5 @@
 """FAT's times are the writing device's clock with no zone: the same on every examiner's
-machine, and never shown as UTC (triage/clock.py)."""
+machine, and never shown as UTC (triage/time_zones.py)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ SOURCE = Path(__file__).resolve().parent.parent / "triage"
 # Lowest first. A package may import packages of lower layers, and of its own layer
 # without a cycle. A top-level module (`paths.py`) counts as a package of its own.
 LAYERS = (
-    {"triage", "schema", "hashing", "paths", "processes", "clock"},  # import nothing of ours
+    {"triage", "schema", "hashing", "paths", "processes", "time_zones"},  # import nothing of ours
     {"case"},  # the store
     # review sits on the store and the schemes only, so plugins (whose suggestions are
     # tags) and the pipeline can write tags through it, and export and the GUI read it.

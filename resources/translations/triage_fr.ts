@@ -478,107 +478,107 @@
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="478"/>
+        <location filename="../../triage/gui/detail.py" line="480"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="478"/>
+        <location filename="../../triage/gui/detail.py" line="480"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="479"/>
+        <location filename="../../triage/gui/detail.py" line="481"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="480"/>
+        <location filename="../../triage/gui/detail.py" line="482"/>
         <source>Accessed</source>
         <translation>Accédé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="481"/>
+        <location filename="../../triage/gui/detail.py" line="483"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="482"/>
+        <location filename="../../triage/gui/detail.py" line="484"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="483"/>
+        <location filename="../../triage/gui/detail.py" line="485"/>
         <source>Times</source>
         <translation>Heures</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="489"/>
+        <location filename="../../triage/gui/detail.py" line="491"/>
         <source>{kind}, category {category}{scheme}; by {digest}, record {record} of {source} (SHA-256 {sha}…), imported {when} by {who}</source>
         <translation>{kind}, catégorie {category}{scheme} ; par {digest}, enregistrement {record} de {source} (SHA-256 {sha}…), importé le {when} par {who}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="501"/>
+        <location filename="../../triage/gui/detail.py" line="503"/>
         <source>What plugins suggest. Not a verdict: only an examiner&apos;s tag categorises.</source>
         <translation>Ce que suggèrent les greffons. Pas un verdict : seule l’étiquette d’un examinateur catégorise.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="506"/>
+        <location filename="../../triage/gui/detail.py" line="508"/>
         <source>Plugin suggestions</source>
         <translation>Suggestions des greffons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="515"/>
+        <location filename="../../triage/gui/detail.py" line="517"/>
         <source>Relevance {score:.3f}: orders the review, not a verdict</source>
         <translation>Pertinence {score:.3f} : ordonne l&apos;examen, ce n&apos;est pas un verdict</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="518"/>
+        <location filename="../../triage/gui/detail.py" line="520"/>
         <source>highest at {t:.1f} s</source>
         <translation>la plus haute à {t:.1f} s</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="523"/>
+        <location filename="../../triage/gui/detail.py" line="525"/>
         <source>model SHA-256 {sha}…</source>
         <translation>modèle SHA-256 {sha}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="524"/>
+        <location filename="../../triage/gui/detail.py" line="526"/>
         <source>no model file</source>
         <translation>pas de fichier de modèle</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="531"/>
+        <location filename="../../triage/gui/detail.py" line="533"/>
         <source>Flags (score over threshold): {flags}</source>
         <translation>Signalements (score au-dessus du seuil) : {flags}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="534"/>
+        <location filename="../../triage/gui/detail.py" line="536"/>
         <source>No label over its threshold</source>
         <translation>Aucune étiquette au-dessus de son seuil</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="537"/>
+        <location filename="../../triage/gui/detail.py" line="539"/>
         <source>Scores: {scores}</source>
         <translation>Scores : {scores}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="539"/>
+        <location filename="../../triage/gui/detail.py" line="541"/>
         <source>none above {min}</source>
         <translation>aucun au-dessus de {min}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="542"/>
+        <location filename="../../triage/gui/detail.py" line="544"/>
         <source>{n} face(s)</source>
         <translation>{n} visage(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="543"/>
+        <location filename="../../triage/gui/detail.py" line="545"/>
         <source>{n} region(s)</source>
         <translation>{n} région(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="546"/>
+        <location filename="../../triage/gui/detail.py" line="548"/>
         <source>Suggests category &lt;b&gt;{category}&lt;/b&gt; ({scheme}): press &lt;b&gt;{key}&lt;/b&gt; to confirm it as your tag</source>
         <translation>Suggère la catégorie &lt;b&gt;{category}&lt;/b&gt; ({scheme}) : appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour la confirmer comme votre étiquette</translation>
     </message>
@@ -748,17 +748,17 @@
         <translation>Heures</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="95"/>
+        <location filename="../../triage/gui/file_detail.py" line="97"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de jeux de hachages</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="98"/>
+        <location filename="../../triage/gui/file_detail.py" line="100"/>
         <source>Tags</source>
         <translation>Étiquettes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="103"/>
+        <location filename="../../triage/gui/file_detail.py" line="105"/>
         <source>The same content is found {n} times</source>
         <translation>Le même contenu est trouvé {n} fois</translation>
     </message>
@@ -799,32 +799,37 @@
         <translation>récupérée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="193"/>
+        <location filename="../../triage/gui/file_table_model.py" line="194"/>
+        <source>deleted (clusters reused)</source>
+        <translation>supprimé (clusters réutilisés)</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_table_model.py" line="195"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="199"/>
+        <location filename="../../triage/gui/file_table_model.py" line="201"/>
         <source>{type} (misnamed)</source>
         <translation>{type} (mal nommé)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="211"/>
+        <location filename="../../triage/gui/file_table_model.py" line="213"/>
         <source> local</source>
         <translation> locale</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="219"/>
+        <location filename="../../triage/gui/file_table_model.py" line="221"/>
         <source>not decoded: {m}</source>
         <translation>non décodé : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="229"/>
+        <location filename="../../triage/gui/file_table_model.py" line="231"/>
         <source>The file name&apos;s extension does not match its content ({type})</source>
         <translation>L&apos;extension du nom de fichier ne correspond pas à son contenu ({type})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_table_model.py" line="234"/>
+        <location filename="../../triage/gui/file_table_model.py" line="236"/>
         <source>Read, but not decoded as the {type} it is: {m}</source>
         <translation>Lu, mais non décodé comme le {type} qu&apos;il est : {m}</translation>
     </message>

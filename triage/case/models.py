@@ -259,6 +259,7 @@ class File(Base):
         Enum(WorkStatus, native_enum=False, length=16), default=WorkStatus.PENDING
     )
     error: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)  # what to know that is not an error
     # An item found inside a container (an archive member, a PDF's image, a mail attachment):
     # the container's own row, and the path inside it as the container names it. `path` is
     # then the whole location chain ("/Users/x/pack.zip » inner.zip » n0.jpg").

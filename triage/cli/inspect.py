@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from triage.case.audit import session_account
 from triage.case.models import Evidence
-from triage.clock import DEVICE_LOCAL
+from triage.time_zones import DEVICE_LOCAL
 from triage.review.queries import LISTING_COLUMNS, iter_files, summary
 from triage.case.store import open_case
 
@@ -74,7 +74,9 @@ def run_info(args) -> int:
         for evidence in session.scalars(select(Evidence).order_by(Evidence.id)):
             _print_evidence(evidence, counts["per_partition"])
     print("Entries:   " + _join(counts["kinds"]))
-    print(f"Deleted:   {counts['deleted']}")
+    print(f"Deleted:   {counts['deleted']}" + (
+        f"  ({counts['reallocated']} read from clusters allocated again: at least in part "
+        "another file's data; see their note)" if counts["reallocated"] else ""))
     print("Content:   " + _join(counts["status"]) + f"  ({counts['contents']} distinct)")
     print("Types:     " + _join(counts["types"]))
     if counts["containers"]:

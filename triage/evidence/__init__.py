@@ -2,7 +2,7 @@
 walk of their volumes (partitions, BitLocker, LUKS, FileVault, APFS) and file systems, and the containers
 found in their files."""
 
-from triage.clock import pin_utc
+from triage.time_zones import pin_utc
 from triage.evidence.base import EvidenceError, Source
 from triage.evidence.carving import CarveArea
 from triage.evidence.containers import ContainerError
@@ -12,7 +12,7 @@ from triage.evidence.encrypted import VolumeKeys
 from triage.evidence.walk import FileRecord, PartitionRecord, walk
 
 # Before any library reads a file system or an archive, in every process that reads
-# evidence (ingest workers, cluster workers, the GUI's viewers): see triage/clock.py.
+# evidence (ingest workers, cluster workers, the GUI's viewers): see triage/time_zones.py.
 pin_utc()
 
 __all__ = [

@@ -303,21 +303,26 @@ class ContentReader:
         entry, _, _ = self._tsk_entry(where)
         return self._touched(where, entry, bad)
 
+    def stored_ranges(self, where: Locator) -> list[tuple[int, int]]:
+        """The image byte ranges [start, end) that hold the file's data, in file order
+        (sparse runs hold none). Raises ContentError when its metadata cannot be read."""
+        entry, _, _ = self._tsk_entry(where)
+        return self._ranges(where, entry)
+
+    def _ranges(self, where: Locator, entry: pytsk3.File) -> list[tuple[int, int]]:
+        block = int(self._file_system(where).info.block_size)
+        base = where.partition_offset or 0
+        return [(base + int(run.addr) * block, base + (int(run.addr) + int(run.len)) * block)
+                for attribute in self._attributes(where, entry) for run in attribute
+                if not run.flags & (pytsk3.TSK_FS_ATTR_RUN_FLAG_SPARSE
+                                    | pytsk3.TSK_FS_ATTR_RUN_FLAG_FILLER)]
+
     def _touched(self, where: Locator, entry: pytsk3.File,
                  bad: list[tuple[int, int]]) -> tuple[int, int] | None:
-        fs = self._file_system(where)
-        block = int(fs.info.block_size)
-        base = where.partition_offset or 0
-        for attribute in self._attributes(where, entry):
-            for run in attribute:
-                if run.flags & (pytsk3.TSK_FS_ATTR_RUN_FLAG_SPARSE
-                                | pytsk3.TSK_FS_ATTR_RUN_FLAG_FILLER):
-                    continue
-                start = base + int(run.addr) * block
-                end = start + int(run.len) * block
-                for bad_start, bad_end in bad:
-                    if start < bad_end and bad_start < end:
-                        return bad_start, bad_end
+        for start, end in self._ranges(where, entry):
+            for bad_start, bad_end in bad:
+                if start < bad_end and bad_start < end:
+                    return bad_start, bad_end
         return None
 
     @staticmethod

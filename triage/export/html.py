@@ -337,6 +337,8 @@ def _item(context, out: TextIO, item: Item) -> None:
             ("changed", f.ctime)) if t is not None)
         if times and f.local_clock:
             times += " (the device's local clock: its file system or archive records no zone)"
+        if f.note:
+            state += f" <span class='warn'>{esc(f.note)}</span>"
         files.append(f"<b>{esc(f.evidence)}</b>: {esc(where)}<span class='mono'>"
                      f"{esc(f.path)}</span>{state}<br><span class='small muted'>"
                      f"{esc(times)}</span>")

@@ -40,7 +40,7 @@ from triage.case.models import (
     TagSourceKind,
     TagState,
 )
-from triage.clock import local_clock
+from triage.time_zones import local_clock
 from triage.review.segments import segments_of
 from triage.review.tags import TagSource, place, working_scheme
 from triage.schema import SchemeRegistry
@@ -76,10 +76,11 @@ class FileFacts:
     carved: str | None = None  # "complete" or "partial": carved where no file entry points
     carved_offset: int | None = None  # where it starts in the evidence (`size` its length)
     container_kind: str | None = None  # the container it was found in, if any
+    note: str | None = None  # what to know that is not an error (clusters allocated again)
 
     @property
     def local_clock(self) -> bool:
-        """Whether its times are the device's clock with no zone (FAT, ZIP): triage/clock.py."""
+        """Whether its times are the device's clock with no zone (FAT, ZIP): triage/time_zones.py."""
         return local_clock(self.fs_type, self.container_kind)
 
     @property
@@ -278,7 +279,8 @@ def _files(session: Session, ids: Sequence[int]) -> dict[int, list[FileFacts]]:
         select(File.media_id, Evidence.name, Partition.index, Partition.offset,
                Partition.fs_type, File.path, File.name, File.deleted, File.size,
                File.meta_addr, File.crtime, File.mtime, File.atime, File.ctime,
-               File.extension_mismatch, File.carved, File.carved_offset, File.container_kind)
+               File.extension_mismatch, File.carved, File.carved_offset, File.container_kind,
+               File.note)
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .where(File.media_id.in_(ids)).order_by(File.media_id, File.id))

@@ -474,6 +474,8 @@ def _instance(i) -> str:
             + (translate("DetailPane", ", partial") if i.carved == "partial" else ""))
     elif i.deleted:
         path += " <b style='color:#b00020'>({})</b>".format(translate("DetailPane", "deleted"))
+    if i.note:
+        path += f"<br><span style='color:#8a5a00'>{esc(i.note)}</span>"
     return "<p style='margin:2px 0'>" + html_table([
         (translate("DetailPane", "Evidence"), where), (translate("DetailPane", "Path"), path),
         (translate("DetailPane", "Modified"), when(i.mtime)),

@@ -17,7 +17,7 @@ from triage.review import gallery
 from triage.case.models import Media
 from triage.review.queries import FileListing
 from triage.gui import formatting
-from triage.clock import DEVICE_LOCAL
+from triage.time_zones import DEVICE_LOCAL
 from triage.gui.detail import (clock_text, digest, esc, hit_text, html_section, html_table,
                                 when)
 from triage.gui.file_table_model import evidence_label
@@ -88,6 +88,8 @@ def file_detail_html(f: FileListing, content: gallery.MediaDetail | None) -> str
     ])]
     if f.error:
         parts.append(f"<p style='color:#b00020'>{esc(f.error)}</p>")
+    if f.note:
+        parts.append(f"<p style='color:#8a5a00'>{esc(f.note)}</p>")
     if content is not None:
         if content.analysis_error:
             parts.append(f"<p style='color:#b00020'>{esc(content.analysis_error)}</p>")

@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import QStyledItemDelegate
 
-from triage.clock import DEVICE_LOCAL
+from triage.time_zones import DEVICE_LOCAL
 from triage.review.queries import FileListing
 from triage.gui import formatting
 from triage.gui.data import FilePage, count_and_first_page, file_page
@@ -190,6 +190,8 @@ class FileTableModel(QAbstractTableModel):
                 return self.tr("carved (partial)")
             if item.carved == "complete":
                 return self.tr("carved")
+            if item.deleted and item.note:
+                return self.tr("deleted (clusters reused)")
             return self.tr("deleted") if item.deleted else ""
         if column == self.SIZE:
             return formatting.count(item.size)
@@ -237,6 +239,8 @@ class FileTableModel(QAbstractTableModel):
             return evidence_label(item)
         if column in self.TIMES:
             return clock_text(item.time_zone == DEVICE_LOCAL)
+        if column == self.DELETED and item.note:
+            return item.note
         return None
 
 

@@ -61,6 +61,7 @@ from triage.pipeline.content import PASSWORDS, locator, locator_query
 from triage.pipeline.expand import ContainerLimits
 from triage.pipeline.executors import WORKER_LOST, Executor, LocalExecutor, WorkerLost
 from triage.pipeline.progress import ProgressCallback, ProgressTracker
+from triage.pipeline.reallocated import mark_reallocated
 from triage.pipeline.work import (
     EarlyImageHashes,
     EvidenceHashResult,
@@ -294,6 +295,7 @@ class Ingest:
                                     carve=bool(self.options.containers.carve),
                                     snapshots=self.options.shadow_copies)
                 self._note_unlocked(session, evidence)
+                counts["reallocated"] = mark_reallocated(session, evidence)
                 evidence.walk_status = WorkStatus.DONE
                 if evidence.format == "folder":
                     evidence.size = counts["bytes"]

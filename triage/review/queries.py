@@ -25,7 +25,7 @@ from triage.case.models import (
     VpdqMatch,
     WorkStatus,
 )
-from triage.clock import UTC, time_zone
+from triage.time_zones import UTC, time_zone
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,11 @@ class FileListing:
     vpdq_matches: str | None = None
     # what the four times are (appended likewise): "UTC", or "device-local" where the file
     # system or container records the writing device's clock with no zone (FAT, exFAT, ZIP):
-    # then they are that clock's reading, never converted (triage/clock.py)
+    # then they are that clock's reading, never converted (triage/time_zones.py)
     time_zone: str = UTC
+    # what to know of the file that is not an error (appended likewise): a deleted file
+    # whose clusters are allocated again reads another file's data (pipeline/reallocated.py)
+    note: str | None = None
 
 
 LISTING_COLUMNS = list(FileListing.__dataclass_fields__)
@@ -229,7 +232,7 @@ def iter_files(session: Session, page: int = 5000,
                File.encrypted, Media.analysis_error, _plugin_flags(), _relevance(),
                _relevance_scores(),
                File.carved, File.carved_offset, File.carve_area.is_not(None),
-               Partition.snapshot, _vpdq_matches())
+               Partition.snapshot, _vpdq_matches(), File.note)
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .outerjoin(Media, File.media_id == Media.id)
@@ -241,6 +244,7 @@ def iter_files(session: Session, page: int = 5000,
         query = query.where(File.id.in_(file_ids))
     for row in session.execute(query):
         values = list(row)
+        note = values.pop()
         vpdq = vpdq_text(values.pop())
         snapshot = values.pop()
         is_area, carved_offset, carved = values.pop(), values.pop(), values.pop()
@@ -263,7 +267,7 @@ def iter_files(session: Session, page: int = 5000,
         yield FileListing(*values, *_camera_and_gps(exif), near,
                           "known-good" if default_good else default_category, *container,
                           analysis_error, plugin_flags, relevance, relevance_scores, carved,
-                          carved_offset, None if snapshot is None else snapshot + 1, vpdq, zone)
+                          carved_offset, None if snapshot is None else snapshot + 1, vpdq, zone, note)
 
 
 def _camera_and_gps(exif: dict) -> tuple[str | None, str | None]:
@@ -309,6 +313,8 @@ def summary(session: Session) -> dict:
         "kinds": {k.value: n for k, n in grouped(File.kind)},
         "status": {s.value: n for s, n in grouped(File.status)},
         "deleted": session.scalar(select(func.count()).where(File.deleted)),
+        "reallocated": session.scalar(select(func.count()).where(
+            File.deleted, File.note.is_not(None))),
         "extension_mismatch": session.scalar(select(func.count()).where(File.extension_mismatch)),
         "errors": session.scalar(select(func.count()).where(_read_failure())),
         "decode_errors": session.scalar(

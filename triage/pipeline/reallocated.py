@@ -1,0 +1,94 @@
+"""Deleted files whose clusters their file system has allocated again.
+
+The Sleuth Kit reads a deleted file from the clusters its entry still names
+(NTFS keeps its runs; FAT its first cluster, and TSK guesses the rest). Once
+the file system has given any of them to another file, what is read there is
+that file's data, under the deleted entry's name, path and times: on a FAT
+stick, a deleted thumbnail showed the picture written after it, as if it had
+been there before — a wrong attribution nothing said. After the walk, each
+deleted file's stored ranges are set against the free space that carving
+reads (`free_runs`), and a file reaching into allocated space gets a note; its
+content is still hashed and shown.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+import pytsk3
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from triage.case.models import EntryKind, Evidence, File, Partition
+from triage.evidence import ContentError, ContentReader, EvidenceError
+from triage.evidence.carving import SpaceError, free_runs
+from triage.evidence.encrypted import encryption_of
+from triage.pipeline.content import locator, locator_query
+
+NOTE = ("its clusters are allocated again (bytes {start}-{end} of the image are in use): "
+        "what is read there is, at least in part, another file's data, not what this "
+        "deleted file held")
+
+
+def mark_reallocated(session: Session, evidence: Evidence) -> int:
+    """Note every deleted file of `evidence` whose data lies partly in allocated space."""
+    if evidence.format == "folder":
+        return 0
+    reader = ContentReader()
+    marked = 0
+    try:
+        source = reader.source(evidence.format, tuple(evidence.paths))
+        for partition in session.scalars(select(Partition).where(
+                Partition.evidence_id == evidence.id, Partition.snapshot.is_(None),
+                Partition.error.is_(None))):
+            rows = session.execute(locator_query(File.id).where(
+                File.partition_id == partition.id, File.deleted.is_(True),
+                File.kind == EntryKind.FILE, File.outer_id.is_(None),
+                File.meta_addr.is_not(None))).all()
+            free = _free_space(source, partition) if rows else None
+            if not free:
+                continue
+            notes = []
+            for row in rows:
+                try:
+                    ranges = reader.stored_ranges(locator(row))
+                except (ContentError, EvidenceError, OSError):
+                    continue  # the content read says why, on the file
+                if found := first_allocated(ranges, free):
+                    notes.append({"id": row.id, "note": NOTE.format(start=found[0],
+                                                                    end=found[1] - 1)})
+            if notes:
+                session.execute(update(File), notes)
+                marked += len(notes)
+    finally:
+        reader.close()
+    return marked
+
+
+def _free_space(source, partition: Partition) -> list[tuple[int, int]] | None:
+    """The partition's free byte runs, or None where its allocation is not read (a file
+    system carving does not read, an encrypted volume, a damaged one)."""
+    offset = partition.offset or 0
+    try:
+        if encryption_of(source.read(offset, 4096)):
+            return None  # unlocked volumes: their offsets are not the image's
+        fs = pytsk3.FS_Info(source.tsk_image(), offset=offset)
+        return free_runs(source, fs, offset, partition.length)
+    except (OSError, RuntimeError, EvidenceError, SpaceError, ValueError):
+        return None
+
+
+def first_allocated(ranges: list[tuple[int, int]], free: list[tuple[int, int]]
+                    ) -> tuple[int, int] | None:
+    """The first stretch [start, end) of `ranges` outside the sorted, merged `free` runs
+    ((offset, length) pairs), or None when every range lies in free space."""
+    starts = [start for start, _ in free]
+    for start, end in ranges:
+        at = bisect_right(starts, start) - 1
+        free_end = free[at][0] + free[at][1] if at >= 0 else start
+        if free_end >= end:
+            continue
+        allocated = max(start, free_end)
+        following = free[at + 1][0] if at + 1 < len(free) else end
+        return allocated, min(end, following)
+    return None
