@@ -28,6 +28,7 @@ COLUMNS = [
     "evidence", "partition_index", "partition_offset", "fs_type", "path", "name", "deleted",
     "file_size", "meta_addr", "crtime", "mtime", "atime", "ctime", "extension_mismatch",
     "plugin_flags", "relevance", "relevance_scores", "carved", "carved_offset", "time_zone",
+    "carved_in",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -83,8 +84,9 @@ def write(context, path: Path) -> Written:
             counts["items"] += 1
             head = media_columns(item, context.working.id)
             for f in item.files or [None]:
-                carving = [None, None, None] if f is None else [
-                    f.carved, f.carved_offset, time_zone(f.fs_type, f.container_kind)]
+                carving = [None] * 4 if f is None else [
+                    f.carved, f.carved_offset, time_zone(f.fs_type, f.container_kind),
+                    f.carved_in]
                 tail = [None] * 14 if f is None else [
                     f.evidence, f.partition_index, f.partition_offset, f.fs_type, f.path,
                     f.name, f.deleted, f.size, f.meta_addr,

@@ -318,19 +318,25 @@ class Ingest:
             if not locked:
                 return []
             source = open_source(evidence.format, evidence.paths)
-            outcomes, rows, opened = [], [], None
+            outcomes, rows, areas, opened = [], [], [], None
             try:
-                for record in walk(source, self.volume_keys, carve=False):
+                for record in walk(source, self.volume_keys,
+                                   carve=bool(self.options.containers.carve), snapshots=False):
                     if isinstance(record, PartitionRecord):
                         opened = self._unlocked_partition(session, evidence, locked, record)
                         if record.index in locked:
                             outcomes.append(f"partition {record.index}: " + (
                                 record.description.rsplit(" › ", 1)[-1] if opened is not None
                                 else record.error or "locked"))
-                    elif opened is not None and record.partition_index == opened.index:
+                    elif opened is None or record.partition_index != opened.index:
+                        continue
+                    elif isinstance(record, CarveArea):  # its free space, carved decrypted
+                        areas.append(_area_row(evidence.id, opened.id, record))
+                    else:
                         rows.append(_file_row(evidence.id, opened.id, record))
-                for start in range(0, len(rows), INSERT_BATCH):
-                    session.execute(insert(File), rows[start:start + INSERT_BATCH])
+                for batch in (rows, areas):  # the areas after the files, as in a first walk
+                    for start in range(0, len(batch), INSERT_BATCH):
+                        session.execute(insert(File), batch[start:start + INSERT_BATCH])
             finally:
                 source.close()
             return outcomes
@@ -343,7 +349,7 @@ class Ingest:
         if partition is None or "(unlocked with a " not in record.description:
             return None
         partition.description, partition.fs_type = record.description, record.fs_type
-        partition.error = record.error
+        partition.error, partition.note = record.error, record.note
         self._note_unlocked(session, evidence, [partition])
         return partition
 
