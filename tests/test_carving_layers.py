@@ -12,6 +12,7 @@ back, through the snapshot, bytes that differ from the live volume's at the same
 from __future__ import annotations
 
 import hashlib
+import importlib
 import random
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from triage.evidence import (CarveArea, ContentError, ContentReader, Locator, Vo
 from triage.evidence.encrypted import LUKS, unlock
 from triage.evidence.records import PartitionRecord
 from triage.evidence.shadow import ShadowVolume
-from triage.evidence.walk import LOCKED_NOT_CARVED, SNAPSHOT_INDEX
+from triage.evidence.walk import FREE_SPACE_NOT_CARVED, LOCKED_NOT_CARVED, SNAPSHOT_INDEX
 from triage.export.items import _files
 from triage.export.vics import carved_place
 from triage.pipeline.content import locator, locator_query
@@ -154,6 +155,22 @@ def test_unlocking_later_carves_the_volume(luks, tmp_path):
         assert session.scalar(select(Partition.note)) is None
 
 
+def test_an_unlocked_file_system_whose_allocation_is_not_read_says_so(luks, monkeypatch):
+    """As for a plain volume (HFS+, ISO 9660 ...): a note on the partition, no area."""
+    # the module, not the function triage.evidence re-exports under its name
+    monkeypatch.setattr(importlib.import_module("triage.evidence.walk"), "free_runs",
+                        lambda *args: None)
+    source = open_source("raw", [luks.path])
+    try:
+        records = list(walk(source, KEYS))
+    finally:
+        source.close()
+    partition = next(r for r in records if isinstance(r, PartitionRecord))
+    assert "(unlocked with a password)" in partition.description
+    assert partition.note == FREE_SPACE_NOT_CARVED and partition.error is None
+    assert not [r for r in records if isinstance(r, CarveArea)]
+
+
 def test_no_carve_leaves_the_unlocked_volume_to_its_files(luks, tmp_path):
     store = _ingest(tmp_path / "case", luks.path, KEYS, containers=ContainerLimits(carve=()))
     with store.reading() as session:
@@ -250,3 +267,58 @@ def test_snapshot_reads_inside_a_sector_match_whole_sector_reads():
     finally:
         shadows.close()
         source.close()
+
+
+def _cli_ingest(case: Path, evidence: Path):
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "triage", "ingest", str(case), str(evidence),
+                             "--password", D.LUKS_PASSWORD, "--workers", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
+def _carved_listing(case: Path) -> set[tuple]:
+    store = open_case(case)
+    with store.reading() as session:
+        return {(f.path, f.sha256, f.carved, f.carved_offset, f.size, f.carved_in)
+                for f in iter_files(session) if f.carved}
+
+
+def _pending(case: Path) -> int:
+    import sqlite3
+
+    database = case / "case.sqlite"
+    if not database.exists():
+        return 0
+    try:
+        with sqlite3.connect(database) as connection:
+            return connection.execute(
+                "SELECT count(*) FROM file WHERE status = 'PENDING'").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+@pytest.mark.slow
+def test_ingest_killed_while_carving_an_unlocked_volume_resumes_to_the_same_items(luks,
+                                                                                  tmp_path):
+    import os
+    import signal
+    import time
+
+    reference, case = tmp_path / "reference", tmp_path / "killed"
+    assert _cli_ingest(reference, luks.path).wait(timeout=240) == 0
+    for delay in (0.0, 0.1, 0.3):
+        process = _cli_ingest(case, luks.path)
+        while process.poll() is None and not _pending(case):
+            time.sleep(0.005)
+        time.sleep(delay)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+    assert _cli_ingest(case, luks.path).wait(timeout=240) == 0
+    assert _pending(case) == 0
+    expected = _carved_listing(reference)
+    assert {row[2] for row in expected} == {"area", "complete"}
+    assert _carved_listing(case) == expected
