@@ -155,6 +155,17 @@ def test_unlocking_later_carves_the_volume(luks, tmp_path):
         assert session.scalar(select(Partition.note)) is None
 
 
+def test_evidence_first_walked_without_carving_is_not_carved_when_unlocked(luks, tmp_path):
+    store = _ingest(tmp_path / "case", luks.path, containers=ContainerLimits(carve=()))
+    with store.reading() as session:
+        assert session.scalar(select(Partition.note)) is None  # nothing carved, nothing said
+        evidence_id = session.scalar(select(Partition.evidence_id))
+    ingest = Ingest(store, "tester", IngestOptions(workers=1, volume_keys=KEYS))
+    assert ingest.unlock(evidence_id)
+    with store.reading() as session:
+        assert session.scalar(select(File.id).where(File.carve_area.is_not(None))) is None
+
+
 def test_an_unlocked_file_system_whose_allocation_is_not_read_says_so(luks, monkeypatch):
     """As for a plain volume (HFS+, ISO 9660 ...): a note on the partition, no area."""
     # the module, not the function triage.evidence re-exports under its name

@@ -54,6 +54,7 @@ from triage.evidence import (
     open_source,
     walk,
 )
+from triage.evidence.walk import LOCKED_NOT_CARVED
 from triage.hashing.frames import PACKED_FORMAT
 from triage.hashsets import match_case
 from triage.media.sniff import extension_mismatch, media_kind
@@ -320,8 +321,8 @@ class Ingest:
             source = open_source(evidence.format, evidence.paths)
             outcomes, rows, areas, opened = [], [], [], None
             try:
-                for record in walk(source, self.volume_keys,
-                                   carve=bool(self.options.containers.carve), snapshots=False):
+                carve = self._carves_on_unlock(session, evidence, locked)
+                for record in walk(source, self.volume_keys, carve=carve, snapshots=False):
                     if isinstance(record, PartitionRecord):
                         opened = self._unlocked_partition(session, evidence, locked, record)
                         if record.index in locked:
@@ -340,6 +341,18 @@ class Ingest:
             finally:
                 source.close()
             return outcomes
+
+    def _carves_on_unlock(self, session: Session, evidence: Evidence,
+                          locked: dict[int, Partition]) -> bool:
+        """Whether a volume unlocked now is carved: where this run carves and the first walk
+        did (it left the locked volume its note, or carve areas elsewhere in the evidence);
+        evidence walked with --no-carve stays uncarved, as everywhere else."""
+        if not self.options.containers.carve:
+            return False
+        if any(p.note == LOCKED_NOT_CARVED for p in locked.values()):
+            return True
+        return session.scalar(select(File.id).where(
+            File.evidence_id == evidence.id, File.carve_area.is_not(None)).limit(1)) is not None
 
     def _unlocked_partition(self, session: Session, evidence: Evidence,
                             locked: dict[int, Partition], record: PartitionRecord
