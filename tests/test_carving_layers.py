@@ -13,7 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
 import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -281,9 +287,6 @@ def test_snapshot_reads_inside_a_sector_match_whole_sector_reads():
 
 
 def _cli_ingest(case: Path, evidence: Path):
-    import subprocess
-    import sys
-
     return subprocess.Popen([sys.executable, "-m", "triage", "ingest", str(case), str(evidence),
                              "--password", D.LUKS_PASSWORD, "--workers", "2"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -298,8 +301,6 @@ def _carved_listing(case: Path) -> set[tuple]:
 
 
 def _pending(case: Path) -> int:
-    import sqlite3
-
     database = case / "case.sqlite"
     if not database.exists():
         return 0
@@ -314,10 +315,6 @@ def _pending(case: Path) -> int:
 @pytest.mark.slow
 def test_ingest_killed_while_carving_an_unlocked_volume_resumes_to_the_same_items(luks,
                                                                                   tmp_path):
-    import os
-    import signal
-    import time
-
     reference, case = tmp_path / "reference", tmp_path / "killed"
     assert _cli_ingest(reference, luks.path).wait(timeout=240) == 0
     for delay in (0.0, 0.1, 0.3):
