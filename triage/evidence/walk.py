@@ -76,7 +76,7 @@ def walk(source: Source, keys: VolumeKeys = VolumeKeys(), carve: bool = True,
             continue
         head = _head(source, partition)
         if is_apfs(head):
-            yield from walk_container(source, partition, keys)
+            yield from _apfs_not_carved(walk_container(source, partition, keys), carve)
             continue
         locked = None
         if kind := encryption_of(head):
@@ -141,6 +141,16 @@ def _carve_free(source: Source, partition: PartitionRecord, fs: pytsk3.FS_Info,
         partition.note = FREE_SPACE_NOT_CARVED
         return []
     return areas(runs, min(end, source.size), partition.index, "unallocated")
+
+
+def _apfs_not_carved(records: Iterator, carve: bool) -> Iterator:
+    """APFS volumes are walked through libfsapfs, which does not give their allocation (the
+    space manager): their free space is not carved, and each volume says so."""
+    for record in records:
+        if carve and isinstance(record, PartitionRecord) and not record.note:
+            locked = bool(record.error) and "-encrypted volume, locked" in record.error
+            record.note = LOCKED_NOT_CARVED if locked else FREE_SPACE_NOT_CARVED
+        yield record
 
 
 def _carve_whole(source: Source, partition: PartitionRecord, what: str,
