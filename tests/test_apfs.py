@@ -57,3 +57,11 @@ def test_apfs_layers_in_info(apfs_ingest, triage):
     _, result = apfs_ingest
     info = triage.run("info", result.case_dir).stdout
     assert "APFS volume 'apfs_test' › APFS" in info, info
+
+
+def test_apfs_free_space_not_carved_is_said(apfs_ingest, triage):
+    """libfsapfs gives no allocation map: the volume's free space is not carved, and the
+    partition says so rather than nothing."""
+    _, result = apfs_ingest
+    info = triage.run("info", result.case_dir).stdout
+    assert "note: free space not carved: its allocation is not read" in info, info

@@ -79,3 +79,40 @@ def test_unlock_a_locked_volume_from_the_evidence_panel(qtbot, window, tmp_path,
     outcome = finished.args[0]
     assert outcome.error is None and not outcome.add_errors, outcome
     assert outcome.summary.files_hashed > 5
+
+
+def test_carved_offsets_say_which_layer_they_count_in(qapp, tmp_path):
+    """A carved item's offset counts in the evidence, an unlocked volume's decrypted content
+    or a VSS snapshot: the file pane and the detail pane say which, in English and French."""
+    from PySide6.QtCore import QSettings
+
+    from triage.gui import i18n
+    from triage.gui.detail import _carved_at
+    from triage.gui.file_detail import carved_text
+    from triage.review.gallery import Instance
+
+    def instance(layer):
+        return Instance("disk.raw", "0", "/$Unallocated » carved/x.jpg", 10, True,
+                        None, None, None, None, carved="complete", carved_offset=5,
+                        carved_in=layer)
+
+    assert "byte 5 of the evidence, 10 bytes" in carved_text("complete", 5, 10, "evidence")
+    assert "byte 5 of the decrypted volume, 10 bytes" in carved_text(
+        "complete", 5, 10, "decrypted volume")
+    assert "byte 5 of VSS snapshot 2, 10 bytes" in carved_text("partial", 5, 10,
+                                                                "VSS snapshot 2")
+    assert _carved_at(instance("evidence")) == "carved at byte 5, 10 bytes"
+    assert _carved_at(instance("decrypted volume")) == \
+        "carved at byte 5 of the decrypted volume, 10 bytes"
+    assert _carved_at(instance("VSS snapshot 1")) == "carved at byte 5 of VSS snapshot 1, 10 bytes"
+    settings = QSettings(str(tmp_path / "fr.ini"), QSettings.Format.IniFormat)
+    settings.setValue("language", "fr")
+    i18n.remove_translators()
+    try:
+        assert i18n.install_translators(settings) == "fr"
+        assert "octet 5 du volume déchiffré, 10 octets" in carved_text(
+            "complete", 5, 10, "decrypted volume")
+        assert _carved_at(instance("VSS snapshot 1")) == \
+            "récupérée à l’octet 5 de l’instantané VSS 1, 10 octets"
+    finally:
+        i18n.remove_translators()

@@ -3,7 +3,8 @@
 No shadow copy can be made on Linux. One real sample is in tests/data (plaso's
 vsstest.qcow2: two snapshots): its snapshots are read as volumes, named with their
 creation times, their files hashed from the snapshot (a file only the first snapshot
-holds equals the live volume's gzip of it) and shared contents stored once. Fabricated
+holds equals the live volume's gzip of it), shared contents stored once, and each
+snapshot's free space carved through it. Fabricated
 VSS headers on an NTFS volume made here test the rest: a catalogue libvshadow cannot
 read is an error on its own record while every live file is still read, a header with
 no snapshot adds nothing, and garbage does not crash the walk.
@@ -81,6 +82,21 @@ def test_content_seen_live_is_stored_once(vss_case):
             "JOIN media ON file.media_id = media.id WHERE file.path = '/another_file'"
         ).fetchone()
     assert (media, files) == (1, 2)
+
+
+@needs_vss_sample
+def test_each_snapshot_free_space_is_carved_through_the_snapshot(vss_case):
+    """Its free space holds nothing carvable (zeros, and the live volume's own bytes), but
+    each snapshot's areas are carved, through the snapshot, without error."""
+    areas = {}
+    for row in vss_case.rows:
+        if row.get("carved") == "area":
+            areas.setdefault(row["vss_snapshot"], set()).add((row["carved_in"], row["error"]))
+    assert set(areas) == {"", "1", "2"}, areas
+    for snapshot, found in areas.items():
+        assert {layer for layer, _ in found} == {f"VSS snapshot {snapshot}" if snapshot
+                                                else "evidence"}
+        assert all(error.startswith("carved 0 items") for _, error in found), found
 
 
 @needs_vss_sample

@@ -458,127 +458,137 @@
         <translation>{start}–{end} ici est {other_start}–{other_end} de {name} ({frames} images)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="468"/>
+        <location filename="../../triage/gui/detail.py" line="469"/>
+        <source>carved at byte {offset} of the decrypted volume, {size} bytes</source>
+        <translation>récupérée à l’octet {offset} du volume déchiffré, {size} octets</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="472"/>
+        <source>carved at byte {offset} of VSS snapshot {number}, {size} bytes</source>
+        <translation>récupérée à l’octet {offset} de l’instantané VSS {number}, {size} octets</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="483"/>
         <source>partition {p}</source>
         <translation>partition {p}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="472"/>
+        <location filename="../../triage/gui/detail.py" line="475"/>
         <source>carved at byte {offset}, {size} bytes</source>
         <translation>récupérée à l’octet {offset}, {size} octets</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="474"/>
+        <location filename="../../triage/gui/detail.py" line="487"/>
         <source>, partial</source>
         <translation>, partielle</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="476"/>
+        <location filename="../../triage/gui/detail.py" line="489"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="480"/>
+        <location filename="../../triage/gui/detail.py" line="493"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="480"/>
+        <location filename="../../triage/gui/detail.py" line="493"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="481"/>
+        <location filename="../../triage/gui/detail.py" line="494"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="482"/>
+        <location filename="../../triage/gui/detail.py" line="495"/>
         <source>Accessed</source>
         <translation>Accédé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="483"/>
+        <location filename="../../triage/gui/detail.py" line="496"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="484"/>
+        <location filename="../../triage/gui/detail.py" line="497"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="485"/>
+        <location filename="../../triage/gui/detail.py" line="498"/>
         <source>Times</source>
         <translation>Heures</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="491"/>
+        <location filename="../../triage/gui/detail.py" line="504"/>
         <source>{kind}, category {category}{scheme}; by {digest}, record {record} of {source} (SHA-256 {sha}…), imported {when} by {who}</source>
         <translation>{kind}, catégorie {category}{scheme} ; par {digest}, enregistrement {record} de {source} (SHA-256 {sha}…), importé le {when} par {who}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="503"/>
+        <location filename="../../triage/gui/detail.py" line="516"/>
         <source>What plugins suggest. Not a verdict: only an examiner&apos;s tag categorises.</source>
         <translation>Ce que suggèrent les greffons. Pas un verdict : seule l’étiquette d’un examinateur catégorise.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="508"/>
+        <location filename="../../triage/gui/detail.py" line="521"/>
         <source>Plugin suggestions</source>
         <translation>Suggestions des greffons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="517"/>
+        <location filename="../../triage/gui/detail.py" line="530"/>
         <source>Relevance {score:.3f}: orders the review, not a verdict</source>
         <translation>Pertinence {score:.3f} : ordonne l&apos;examen, ce n&apos;est pas un verdict</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="520"/>
+        <location filename="../../triage/gui/detail.py" line="533"/>
         <source>highest at {t:.1f} s</source>
         <translation>la plus haute à {t:.1f} s</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="525"/>
+        <location filename="../../triage/gui/detail.py" line="538"/>
         <source>model SHA-256 {sha}…</source>
         <translation>modèle SHA-256 {sha}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="526"/>
+        <location filename="../../triage/gui/detail.py" line="539"/>
         <source>no model file</source>
         <translation>pas de fichier de modèle</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="533"/>
+        <location filename="../../triage/gui/detail.py" line="546"/>
         <source>Flags (score over threshold): {flags}</source>
         <translation>Signalements (score au-dessus du seuil) : {flags}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="536"/>
+        <location filename="../../triage/gui/detail.py" line="549"/>
         <source>No label over its threshold</source>
         <translation>Aucune étiquette au-dessus de son seuil</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="539"/>
+        <location filename="../../triage/gui/detail.py" line="552"/>
         <source>Scores: {scores}</source>
         <translation>Scores : {scores}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="541"/>
+        <location filename="../../triage/gui/detail.py" line="554"/>
         <source>none above {min}</source>
         <translation>aucun au-dessus de {min}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="544"/>
+        <location filename="../../triage/gui/detail.py" line="557"/>
         <source>{n} face(s)</source>
         <translation>{n} visage(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="545"/>
+        <location filename="../../triage/gui/detail.py" line="558"/>
         <source>{n} region(s)</source>
         <translation>{n} région(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="548"/>
+        <location filename="../../triage/gui/detail.py" line="561"/>
         <source>Suggests category &lt;b&gt;{category}&lt;/b&gt; ({scheme}): press &lt;b&gt;{key}&lt;/b&gt; to confirm it as your tag</source>
         <translation>Suggère la catégorie &lt;b&gt;{category}&lt;/b&gt; ({scheme}) : appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour la confirmer comme votre étiquette</translation>
     </message>
@@ -668,97 +678,107 @@
         <translation>Sélectionnez un fichier pour voir tout ce qu&apos;on en sait.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="61"/>
+        <location filename="../../triage/gui/file_detail.py" line="63"/>
         <source>partial: the picture was cut short, decoded in part</source>
         <translation>partielle : l’image est tronquée, décodée en partie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="62"/>
+        <location filename="../../triage/gui/file_detail.py" line="64"/>
         <source>complete</source>
         <translation>complète</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="64"/>
+        <location filename="../../triage/gui/file_detail.py" line="66"/>
+        <source>byte {offset} of the decrypted volume, {size} bytes</source>
+        <translation>octet {offset} du volume déchiffré, {size} octets</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="68"/>
+        <source>byte {offset} of VSS snapshot {number}, {size} bytes</source>
+        <translation>octet {offset} de l’instantané VSS {number}, {size} octets</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/file_detail.py" line="70"/>
         <source>byte {offset} of the evidence, {size} bytes</source>
         <translation>octet {offset} du scellé, {size} octets</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="71"/>
+        <location filename="../../triage/gui/file_detail.py" line="79"/>
         <source>(the name&apos;s extension says otherwise)</source>
         <translation>(l&apos;extension du nom dit autre chose)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="73"/>
+        <location filename="../../triage/gui/file_detail.py" line="81"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="74"/>
+        <location filename="../../triage/gui/file_detail.py" line="82"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="75"/>
+        <location filename="../../triage/gui/file_detail.py" line="83"/>
         <source>Carved</source>
         <translation>Récupérées par carving</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="77"/>
+        <location filename="../../triage/gui/file_detail.py" line="86"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="79"/>
+        <location filename="../../triage/gui/file_detail.py" line="88"/>
         <source>Entry</source>
         <translation>Entrée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="80"/>
+        <location filename="../../triage/gui/file_detail.py" line="89"/>
         <source>Size</source>
         <translation>Taille</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="81"/>
+        <location filename="../../triage/gui/file_detail.py" line="90"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="83"/>
+        <location filename="../../triage/gui/file_detail.py" line="92"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="84"/>
+        <location filename="../../triage/gui/file_detail.py" line="93"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="85"/>
+        <location filename="../../triage/gui/file_detail.py" line="94"/>
         <source>Accessed</source>
         <translation>Consulté</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="86"/>
+        <location filename="../../triage/gui/file_detail.py" line="95"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="87"/>
+        <location filename="../../triage/gui/file_detail.py" line="96"/>
         <source>Times</source>
         <translation>Heures</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="97"/>
+        <location filename="../../triage/gui/file_detail.py" line="106"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de jeux de hachages</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="100"/>
+        <location filename="../../triage/gui/file_detail.py" line="109"/>
         <source>Tags</source>
         <translation>Étiquettes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="105"/>
+        <location filename="../../triage/gui/file_detail.py" line="114"/>
         <source>The same content is found {n} times</source>
         <translation>Le même contenu est trouvé {n} fois</translation>
     </message>

@@ -29,6 +29,9 @@ def register(subparsers) -> None:
                         "EncryptedRoot.plist.wipekey")
     parser.add_argument("--hashes-only", action="store_true",
                         help="only hash and type the volume's files (as ingest --hashes-only)")
+    parser.add_argument("--no-carve", action="store_true",
+                        help="do not carve the volume's free space (it is carved where the "
+                        "evidence's first ingest carved)")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--examiner", default=None, help="who unlocks it (audit log)")
     parser.set_defaults(func=run)
@@ -37,6 +40,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from triage.case.models import Evidence
     from triage.case.store import current_examiner, open_case
+    from triage.pipeline.expand import ContainerLimits
     from triage.pipeline.ingest import Ingest, IngestOptions
 
     ask_for_secrets(args)
@@ -52,8 +56,9 @@ def run(args) -> int:
             if evidence is None:
                 raise UsageError(f"no evidence {args.evidence!r} in {args.case_dir}")
             evidence_id, name = evidence.id, evidence.name
+        limits = ContainerLimits(carve=()) if args.no_carve else ContainerLimits()
         options = IngestOptions(workers=args.workers, analyse_media=not args.hashes_only,
-                                volume_keys=keys)
+                                volume_keys=keys, containers=limits)
         ingest = Ingest(store, args.examiner or current_examiner(store), options, ProgressBar())
         outcomes = ingest.unlock(evidence_id)
         if not outcomes:

@@ -103,15 +103,25 @@ class OpenedVolume(Source):
     def size(self) -> int:
         return self._size
 
+    # Reads are made in whole aligned sectors of this size and cut to what was asked:
+    # libluksde (20260902) and libvshadow give wrong bytes for a read that starts inside a
+    # sector and runs past its end (found carving: the walkers read a few bytes anywhere;
+    # The Sleuth Kit reads whole sectors). 4096 covers 512- and 4096-byte sectors.
+    ALIGNMENT = 4096
+
     def read(self, offset: int, length: int) -> bytes:
         length = min(length, self._size - offset)
         if length <= 0:
             return b""
+        start = offset - offset % self.ALIGNMENT
+        stop = min(self._size, -(-(offset + length) // self.ALIGNMENT) * self.ALIGNMENT)
         try:
-            return self._reader.read_buffer_at_offset(length, offset)
+            data = self._reader.read_buffer_at_offset(stop - start, start)
         except (OSError, IOError) as exc:
             raise EvidenceError(f"{self._what}: cannot read {length} bytes at {offset}: "
                                 f"{reason(exc)}") from exc
+        return data if (start, stop - start) == (offset, length) else \
+            data[offset - start:offset - start + length]
 
 
 class DamageTolerantImage(Source):

@@ -60,9 +60,12 @@ class Locator:
     attr_type: int | None = None
     attr_id: int | None = None
     members: tuple[str, ...] = ()  # an item inside containers: the path in each, outermost first
-    extent: tuple[int, int] | None = None  # a carved item: (offset in the evidence, length)
-    carve: tuple[tuple[tuple[int, int], ...], int] | None = None  # an area to carve: runs, end
+    # A carved item: (offset, length); a carve area: its runs and end. Their offsets count in
+    # the layer the partition is read through (`volume_source`), not always in the evidence.
+    extent: tuple[int, int] | None = None
+    carve: tuple[tuple[tuple[int, int], ...], int] | None = None
     snapshot: int | None = None  # a file of this VSS snapshot of the volume (evidence/shadow.py)
+    unlocked: bool = False  # the partition is an encrypted volume read decrypted
 
 
 class ContentReader:
@@ -77,6 +80,7 @@ class ContentReader:
         self._volumes: list[UnlockedVolume] = []
         self._shadows: list[ShadowVolume] = []
         self._apfs: dict[tuple, object | None] = {}  # (format, paths, offset) -> APFS container
+        self._layers: dict[tuple, Source] = {}  # decrypted volumes and snapshots, for extents
 
     def source(self, format: str, paths: tuple[str, ...]) -> Source:
         key = (format, paths)
@@ -133,9 +137,30 @@ class ContentReader:
         except (OSError, IOError, EvidenceError) as exc:
             raise ContentError(reason(exc) if isinstance(exc, OSError) else str(exc)) from exc
 
+    def volume_source(self, where: Locator) -> Source:
+        """What a carved item's extent and a carve area's runs count their offsets in: the
+        evidence itself; for a VSS snapshot, the snapshot (from the volume's byte 0); for
+        an unlocked encrypted volume, its decrypted content (from its byte 0), which needs
+        this run's credentials again (ContentError without them)."""
+        if where.snapshot is None and not where.unlocked:
+            return self.source(where.format, where.paths)
+        key = (where.format, where.paths, where.partition_offset, where.snapshot)
+        if key not in self._layers:
+            try:
+                layer = (self._snapshot(where) if where.snapshot is not None
+                         else self._unlocked(where))
+            except EvidenceError as exc:
+                raise ContentError(str(exc)) from exc
+            if layer is None:
+                raise ContentError("the partition is no longer an encrypted volume: its "
+                                   "decrypted content cannot be read")
+            self._layers[key] = layer
+        return self._layers[key]
+
     def _extent_chunks(self, where: Locator) -> Iterator[bytes]:
-        """A carved item: its bytes straight from the evidence."""
-        source = self.source(where.format, where.paths)
+        """A carved item: its bytes straight from the evidence, or from the layer (decrypted
+        volume, snapshot) it was carved in."""
+        source = self.volume_source(where)
         start, length = where.extent
         for offset in range(start, start + length, READ_SIZE):
             try:
@@ -357,6 +382,7 @@ class ContentReader:
             shadows.close()
         self._shadows.clear()
         self._apfs.clear()
+        self._layers.clear()
         self._images.clear()
         self._file_systems.clear()
 

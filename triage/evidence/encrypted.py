@@ -67,6 +67,21 @@ def is_core_storage(head: bytes) -> bool:
     return head[88:90] == b"CS" and head[8:10] == b"\x01\x00"
 
 
+_UNLOCKED = "(unlocked with a "  # in a partition's layers: it is read through this volume
+
+
+def unlocked_description(kind: str, credential: str) -> str:
+    """The layer an unlocked volume adds to its partition's description, which is how the
+    case store knows that partition is read decrypted (`was_unlocked`)."""
+    return f" › {kind} {_UNLOCKED}{credential})"
+
+
+def was_unlocked(description: str | None) -> bool:
+    """Whether a partition so described is an encrypted volume read through its decrypted
+    layer (its files, and the offsets of what is carved in it, are that layer's)."""
+    return bool(description) and _UNLOCKED in description
+
+
 def is_bitlocker_to_go(head: bytes) -> bool:
     """A To Go volume is a readable FAT wrapper around the encrypted data."""
     return head[0x1A8:0x1B8] == _TO_GO_GUID

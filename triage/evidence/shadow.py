@@ -5,10 +5,13 @@ was taken); its files are walked like the live volume's, under a partition recor
 names the snapshot and its creation time. A content already found in the live volume
 is stored once (media rows are per content): a snapshot only adds file rows.
 
+Each snapshot's free space (as it was) is carved through the snapshot, the carved
+items' offsets counting from the volume's byte 0 as the snapshot reads it (walk.py).
+
 No VSS volume can be made on Linux; one real sample (plaso's vsstest.qcow2, two
 snapshots, tests/data) is read in the tests, with fabricated headers for the damaged
 and garbage paths. Snapshots of a volume inside BitLocker are not read (only those of
-a plain NTFS partition), nor are snapshots carved.
+a plain NTFS partition).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from triage.evidence.base import EvidenceError, Source, reason, shown_name
 from triage.evidence.carving import CarveArea, SpaceError, areas, free_runs, gaps
 from triage.evidence.containers import ContainerError
 from triage.evidence.encrypted import (UnlockedVolume, VolumeKeys, encryption_of,
-                                       is_bitlocker_to_go, unlock)
+                                       is_bitlocker_to_go, unlock, unlocked_description)
 from triage.evidence.folder import FolderSource
 from triage.evidence.records import FileRecord, PartitionRecord, timestamp
 from triage.evidence.shadow import ShadowVolume, has_shadow_copies, label
@@ -50,10 +50,15 @@ def walk(source: Source, keys: VolumeKeys = VolumeKeys(), carve: bool = True,
     """Every partition of the source, each followed by the entries of its file system; with
     `carve`, also the areas to carve: its free space, unpartitioned space, unreadable volumes.
 
-    An encrypted volume (BitLocker, LUKS, FileVault) is unlocked with `keys` where they fit; one
-    that stays locked is recorded as such, with what can be read outside it (a locked
-    volume is not carved: its bytes are ciphertext). With `snapshots`, each volume shadow
-    copy of an NTFS volume follows it as a volume of its own (evidence/shadow.py).
+    An encrypted volume (BitLocker, LUKS, FileVault) is unlocked with `keys` where they fit
+    and carved through its decrypted layer; one that stays locked is recorded as such, with
+    what can be read outside it and a note that it was not carved (its bytes are
+    ciphertext). With `snapshots`, each volume shadow copy of an NTFS volume follows it as a
+    volume of its own (evidence/shadow.py), carved too.
+
+    A carve area's runs are byte offsets of the layer its partition is read through: the
+    evidence for a plain partition or gap, the decrypted volume (from its byte 0) for an
+    unlocked one, the snapshot (from the volume's byte 0) for a VSS snapshot.
     """
     if isinstance(source, FolderSource):
         yield PartitionRecord(0, None, None, "folder", fs_type="folder")
@@ -71,16 +76,18 @@ def walk(source: Source, keys: VolumeKeys = VolumeKeys(), carve: bool = True,
             continue
         head = _head(source, partition)
         if is_apfs(head):
-            yield from walk_container(source, partition, keys)
+            yield from _apfs_not_carved(walk_container(source, partition, keys), carve)
             continue
         locked = None
         if kind := encryption_of(head):
             length = partition.length or source.size - (partition.offset or 0)
             opened = unlock(source, partition.offset or 0, length, kind, keys)
             if isinstance(opened, UnlockedVolume):
-                yield from _walk_unlocked(opened, partition)
+                yield from _walk_unlocked(opened, partition, carve)
                 continue
             locked = f"{kind}-encrypted volume, locked: {opened}"
+            if carve:
+                partition.note = LOCKED_NOT_CARVED
             if not is_bitlocker_to_go(head):
                 partition.error = f"{locked} (triage unlock CASE EVIDENCE --password ...)"
                 yield partition
@@ -101,7 +108,7 @@ def walk(source: Source, keys: VolumeKeys = VolumeKeys(), carve: bool = True,
         yield from _walk_fs(fs, partition.index)
         yield from free
         if snapshots and int(fs.info.ftype) == pytsk3.TSK_FS_TYPE_NTFS and not locked:
-            yield from _walk_snapshots(source, partition)
+            yield from _walk_snapshots(source, partition, carve)
     if carve:
         yield from _carve_gaps(source, partitions)
 
@@ -113,13 +120,20 @@ GAP_INDEX = 10_000  # partition indexes of unpartitioned space: after any table'
 # allocation Triage cannot read yet (HFS+, ISO 9660, UFS ...): the examiner must know its
 # free space was not searched for deleted pictures.
 FREE_SPACE_NOT_CARVED = "free space not carved: its allocation is not read"
+# Said on an encrypted volume that stays locked: its free space is ciphertext, and so is
+# everything deleted in it; unlocking it (triage unlock) carves it.
+LOCKED_NOT_CARVED = "free space not carved: the volume is locked (unlock it to carve it)"
 
 
-def _carve_free(source: Source, partition: PartitionRecord, fs: pytsk3.FS_Info) -> list[CarveArea]:
-    """The free space of a file system, or none with the reason on the partition."""
-    end = partition.offset + (partition.length or source.size - partition.offset)
+def _carve_free(source: Source, partition: PartitionRecord, fs: pytsk3.FS_Info,
+                span: tuple[int, int | None] | None = None) -> list[CarveArea]:
+    """The free space of a file system, or none with the reason on the partition. `span` is
+    (offset, length) of the file system in `source`: the partition's own where `source` is
+    the evidence, (0, size) where it is a layer (an unlocked volume, a VSS snapshot)."""
+    offset, length = span or (partition.offset or 0, partition.length)
+    end = offset + (length or source.size - offset)
     try:
-        runs = free_runs(source, fs, partition.offset, partition.length)
+        runs = free_runs(source, fs, offset, length)
     except (SpaceError, OSError, EvidenceError, ValueError, struct.error) as exc:
         partition.error = f"free space not carved: {exc}"
         return []
@@ -129,9 +143,20 @@ def _carve_free(source: Source, partition: PartitionRecord, fs: pytsk3.FS_Info) 
     return areas(runs, min(end, source.size), partition.index, "unallocated")
 
 
-def _carve_whole(source: Source, partition: PartitionRecord, what: str) -> Iterator[CarveArea]:
-    start = partition.offset or 0
-    end = min(source.size, start + (partition.length or source.size))
+def _apfs_not_carved(records: Iterator, carve: bool) -> Iterator:
+    """APFS volumes are walked through libfsapfs, which does not give their allocation (the
+    space manager): their free space is not carved, and each volume says so."""
+    for record in records:
+        if carve and isinstance(record, PartitionRecord) and not record.note:
+            locked = bool(record.error) and "-encrypted volume, locked" in record.error
+            record.note = LOCKED_NOT_CARVED if locked else FREE_SPACE_NOT_CARVED
+        yield record
+
+
+def _carve_whole(source: Source, partition: PartitionRecord, what: str,
+                 span: tuple[int, int | None] | None = None) -> Iterator[CarveArea]:
+    start, length = span or (partition.offset or 0, partition.length)
+    end = min(source.size, start + (length or source.size))
     if end > start:
         yield from areas([(start, end - start)], end, partition.index, what)
 
@@ -145,10 +170,13 @@ def _carve_gaps(source: Source, partitions: list[PartitionRecord]) -> Iterator:
         yield from areas([(start, length)], start + length, gap.index, "unpartitioned")
 
 
-def _walk_unlocked(volume: UnlockedVolume, partition: PartitionRecord
-                   ) -> Iterator[PartitionRecord | FileRecord]:
-    """The file system inside an unlocked volume; the record says how it was opened."""
-    partition.description += f" › {volume.kind} (unlocked with a {volume.credential})"
+def _walk_unlocked(volume: UnlockedVolume, partition: PartitionRecord, carve: bool
+                   ) -> Iterator[PartitionRecord | FileRecord | CarveArea]:
+    """The file system inside an unlocked volume; the record says how it was opened. With
+    `carve`, its free space (or, where no file system is read, the whole decrypted volume)
+    is carved through the decrypted layer: the areas' offsets count from its byte 0."""
+    partition.description += unlocked_description(volume.kind, volume.credential)
+    inside = (0, volume.size)
     try:
         try:
             fs = pytsk3.FS_Info(volume.tsk_image(), offset=0)
@@ -156,10 +184,14 @@ def _walk_unlocked(volume: UnlockedVolume, partition: PartitionRecord
             partition.error = (f"{volume.kind} volume unlocked, but no file system The Sleuth "
                                f"Kit can read inside it ({reason(exc)})")
             yield partition
+            if carve:
+                yield from _carve_whole(volume, partition, "unreadable volume", inside)
             return
         partition.fs_type = FS_TYPE_NAMES.get(int(fs.info.ftype), str(fs.info.ftype))
+        free = _carve_free(volume, partition, fs, inside) if carve else []
         yield partition
         yield from _walk_fs(fs, partition.index)
+        yield from free
     finally:  # the library's handle is closed here, not by the collector on whatever thread
         volume.close()
 
@@ -167,11 +199,14 @@ def _walk_unlocked(volume: UnlockedVolume, partition: PartitionRecord
 SNAPSHOT_INDEX = 20_000  # VSS snapshots: SNAPSHOT_INDEX + volume index * 1000 + number
 
 
-def _walk_snapshots(source: Source, partition: PartitionRecord
-                    ) -> Iterator[PartitionRecord | FileRecord]:
+def _walk_snapshots(source: Source, partition: PartitionRecord, carve: bool = False
+                    ) -> Iterator[PartitionRecord | FileRecord | CarveArea]:
     """Each VSS snapshot of an NTFS volume as a volume of its own, oldest first; its record
-    names the snapshot and its creation time. Snapshots are not carved (their free space
-    is the live volume's, as it was)."""
+    names the snapshot and its creation time. With `carve`, each snapshot's free space as it
+    was is carved through the snapshot (offsets from the volume's byte 0 as the snapshot
+    reads it): what was deleted before the snapshot and overwritten since in the live
+    volume. A picture also found in the live volume is one media row, with one file row
+    per place it was found."""
     offset = partition.offset or 0
     if not has_shadow_copies(source, offset):
         return
@@ -194,15 +229,20 @@ def _walk_snapshots(source: Source, partition: PartitionRecord
             named = f"{partition.description} › {label(snapshot, shadows.count)}"
             record = PartitionRecord(base + number, offset, partition.length, named,
                                      snapshot=number)
+            inside = (0, snapshot.size)
             try:
                 fs = pytsk3.FS_Info(snapshot.tsk_image(), offset=0)
             except (OSError, RuntimeError) as exc:
                 record.error = f"no file system The Sleuth Kit can read in it ({reason(exc)})"
                 yield record
+                if carve:
+                    yield from _carve_whole(snapshot, record, "unreadable volume", inside)
                 continue
             record.fs_type = FS_TYPE_NAMES.get(int(fs.info.ftype), str(fs.info.ftype))
+            free = _carve_free(snapshot, record, fs, inside) if carve else []
             yield record
             yield from _walk_fs(fs, record.index)
+            yield from free
     finally:
         shadows.close()
 

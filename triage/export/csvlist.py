@@ -29,6 +29,7 @@ COLUMNS = [
     "file_size", "meta_addr", "crtime", "mtime", "atime", "ctime", "extension_mismatch",
     "plugin_flags", "relevance", "relevance_scores", "carved", "carved_offset", "time_zone",
     "file_note",
+    "carved_in",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -84,8 +85,9 @@ def write(context, path: Path) -> Written:
             counts["items"] += 1
             head = media_columns(item, context.working.id)
             for f in item.files or [None]:
-                carving = [None, None, None, None] if f is None else [
-                    f.carved, f.carved_offset, time_zone(f.fs_type, f.container_kind), f.note]
+                carving = [None] * 5 if f is None else [
+                    f.carved, f.carved_offset, time_zone(f.fs_type, f.container_kind), f.note,
+                    f.carved_in]
                 tail = [None] * 14 if f is None else [
                     f.evidence, f.partition_index, f.partition_offset, f.fs_type, f.path,
                     f.name, f.deleted, f.size, f.meta_addr,

@@ -328,8 +328,9 @@ def _item(context, out: TextIO, item: Item) -> None:
     for f in item.files:
         state = " <span class='warn'>deleted</span>" if f.deleted else ""
         if f.carved:
+            layer = "" if f.carved_in in (None, "evidence") else f" of the {f.carved_in}"
             state += (f" <span class='warn'>carved ({esc(f.carved)}) at byte {f.carved_offset}"
-                      f", {f.size} bytes</span>")
+                      f"{esc(layer)}, {f.size} bytes</span>")
         where = f"partition {f.partition_index} (offset {f.partition_offset}), " \
             if f.partition_offset is not None else ""
         times = ", ".join(f"{name} {iso(t, f.local_clock)}" for name, t in (

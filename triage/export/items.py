@@ -41,6 +41,7 @@ from triage.case.models import (
     TagState,
 )
 from triage.time_zones import local_clock
+from triage.review.queries import carved_in
 from triage.review.segments import segments_of
 from triage.review.tags import TagSource, place, working_scheme
 from triage.schema import SchemeRegistry
@@ -74,9 +75,10 @@ class FileFacts:
     ctime: datetime | None
     extension_mismatch: bool
     carved: str | None = None  # "complete" or "partial": carved where no file entry points
-    carved_offset: int | None = None  # where it starts in the evidence (`size` its length)
+    carved_offset: int | None = None  # where it starts in `carved_in` (`size` its length)
     container_kind: str | None = None  # the container it was found in, if any
     note: str | None = None  # what to know that is not an error (clusters allocated again)
+    carved_in: str | None = None  # "evidence", "decrypted volume" or "VSS snapshot N"
 
     @property
     def local_clock(self) -> bool:
@@ -280,7 +282,7 @@ def _files(session: Session, ids: Sequence[int]) -> dict[int, list[FileFacts]]:
                Partition.fs_type, File.path, File.name, File.deleted, File.size,
                File.meta_addr, File.crtime, File.mtime, File.atime, File.ctime,
                File.extension_mismatch, File.carved, File.carved_offset, File.container_kind,
-               File.note)
+               File.note, carved_in())
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .where(File.media_id.in_(ids)).order_by(File.media_id, File.id))

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
 from triage.export.base import Written
-from triage.export.items import AMBIGUOUS, EXACT, NONE, SAME, Item, iter_items
+from triage.export.items import AMBIGUOUS, EXACT, NONE, SAME, FileFacts, Item, iter_items
 from triage.export.text import comments, flag, iso
 from triage.schema import Scheme
 
@@ -97,9 +97,17 @@ def metadata(item: Item) -> list[dict]:
     pairs.append(("Triage.MediaType", item.detected_type or ""))
     for f in item.files:  # VICS has no field for a carved instance's place: say it here
         if f.carved:
-            pairs.append(("Triage.Carved", f"{f.evidence} byte {f.carved_offset}, "
+            pairs.append(("Triage.Carved", f"{carved_place(f)} byte {f.carved_offset}, "
                                            f"{f.size} bytes ({f.carved})"))
     return [{"PropertyName": k, "PropertyValue": x} for k, x in pairs]
+
+
+def carved_place(f: FileFacts) -> str:
+    """What a carved instance's offset counts in: the evidence, or the layer of one of its
+    partitions (an unlocked volume's decrypted content, a VSS snapshot)."""
+    if f.carved_in in (None, "evidence"):
+        return f.evidence
+    return f"{f.evidence}, partition {f.partition_index}, {f.carved_in}"
 
 
 def file_path(evidence_partition: str | None, folder: str) -> str:

@@ -462,6 +462,21 @@ def _video_match(v) -> str:
         other_end=clock(v.other_end), name=esc(v.other_name), frames=v.frames)
 
 
+def _carved_at(i) -> str:
+    """Where a carved instance starts: in the evidence, or in its partition's decrypted
+    volume or VSS snapshot (`Instance.carved_in`)."""
+    if i.carved_in == "decrypted volume":
+        text = translate("DetailPane",
+                         "carved at byte {offset} of the decrypted volume, {size} bytes")
+    elif i.carved_in and i.carved_in.startswith("VSS snapshot "):
+        text = translate("DetailPane",
+                         "carved at byte {offset} of VSS snapshot {number}, {size} bytes")
+    else:
+        text = translate("DetailPane", "carved at byte {offset}, {size} bytes")
+    number = i.carved_in.rsplit(" ", 1)[-1] if i.carved_in else ""
+    return text.format(offset=i.carved_offset, size=i.size, number=number)
+
+
 def _instance(i) -> str:
     where = esc(i.evidence)
     if i.partition:
@@ -469,9 +484,7 @@ def _instance(i) -> str:
     path = esc(i.path)
     if i.carved:
         path += " <b style='color:#b00020'>({})</b>".format(
-            translate("DetailPane", "carved at byte {offset}, {size} bytes").format(
-                offset=i.carved_offset, size=i.size)
-            + (translate("DetailPane", ", partial") if i.carved == "partial" else ""))
+            _carved_at(i) + (translate("DetailPane", ", partial") if i.carved == "partial" else ""))
     elif i.deleted:
         path += " <b style='color:#b00020'>({})</b>".format(translate("DetailPane", "deleted"))
     if i.note:

@@ -56,13 +56,21 @@ class FileDetailPane(QTextBrowser):
             self.setHtml(file_detail_html(listing, detail))
 
 
-def carved_text(state: str, offset: int | None, size: int | None) -> str:
-    """Where a carved item lies, and whether it is whole."""
+def carved_text(state: str, offset: int | None, size: int | None,
+                carved_in: str | None = None) -> str:
+    """Where a carved item lies (its offset counts in the evidence, or in the layer its
+    partition is read through: `FileListing.carved_in`), and whether it is whole."""
     text = (translate("FileDetailPane", "partial: the picture was cut short, decoded in part")
             if state == "partial" else translate("FileDetailPane", "complete"))
+    if carved_in == "decrypted volume":
+        where = translate("FileDetailPane", "byte {offset} of the decrypted volume, {size} bytes")
+    elif carved_in and carved_in.startswith("VSS snapshot "):
+        where = translate("FileDetailPane", "byte {offset} of VSS snapshot {number}, {size} bytes")
+    else:
+        where = translate("FileDetailPane", "byte {offset} of the evidence, {size} bytes")
+    number = carved_in.rsplit(" ", 1)[-1] if carved_in else ""
     return "<b style='color:#b00020'>{}</b> — {}".format(
-        esc(text), esc(translate("FileDetailPane", "byte {offset} of the evidence, {size} bytes")
-                       .format(offset=offset, size=size)))
+        esc(text), esc(where.format(offset=offset, size=size, number=number)))
 
 
 def file_detail_html(f: FileListing, content: gallery.MediaDetail | None) -> str:
@@ -72,7 +80,8 @@ def file_detail_html(f: FileListing, content: gallery.MediaDetail | None) -> str
     parts = [html_table([
         (translate("FileDetailPane", "Path"), esc(f.path) + (" <b style='color:#b00020'>({})</b>".format(
             translate("FileDetailPane", "deleted")) if f.deleted else "")),
-        *([(translate("FileDetailPane", "Carved"), carved_text(f.carved, f.carved_offset, f.size))]
+        *([(translate("FileDetailPane", "Carved"), carved_text(f.carved, f.carved_offset, f.size,
+                                                             f.carved_in))]
           if f.carved in ("complete", "partial") else []),
         (translate("FileDetailPane", "Evidence"), esc(evidence_label(f))
          + (f" ({esc(f.partition_type)})" if f.partition_type else "")),

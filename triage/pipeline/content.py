@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from triage.case.models import CaseSetting, Evidence, File, Media, Partition, WorkStatus
 from triage.case.store import CaseStore
 from triage.evidence import ContentError, ContentReader, Locator
+from triage.evidence.encrypted import was_unlocked
 
 
 def locator_query(*columns) -> Select:
@@ -21,7 +22,8 @@ def locator_query(*columns) -> Select:
     (and, for an item inside a container, to the outermost file holding it)."""
     outer = aliased(File)
     return (select(*columns, File.path, File.path_bytes, File.meta_addr, File.attr_type,
-                   File.attr_id, Partition.offset, Partition.snapshot, Evidence.format,
+                   File.attr_id, Partition.offset, Partition.snapshot,
+                   Partition.description.label("partition_description"), Evidence.format,
                    Evidence.paths,
                    File.carve_area, File.carved_offset, File.size.label("extent_size"),
                    File.container_chain, outer.path.label("outer_path"),
@@ -35,14 +37,18 @@ def locator_query(*columns) -> Select:
 
 
 def locator(row) -> Locator:
+    """Carved items and carve areas count their offsets in the layer their partition is
+    read through: the evidence, a VSS snapshot, or an unlocked volume's decrypted content."""
+    unlocked = was_unlocked(row.partition_description)
     if row.carve_area is not None:  # an area of free space: carved by the worker
         area = row.carve_area
         return Locator(row.format, tuple(row.paths), row.offset, None, row.path,
                        carve=(tuple(tuple(run) for run in area["runs"]), area["end"]),
-                       snapshot=row.snapshot)
-    if row.carved_offset is not None:  # carved: a byte range of the evidence
+                       snapshot=row.snapshot, unlocked=unlocked)
+    if row.carved_offset is not None:  # carved: a byte range of the evidence or its layer
         return Locator(row.format, tuple(row.paths), row.offset, None, row.path,
-                       extent=(row.carved_offset, row.extent_size or 0), snapshot=row.snapshot)
+                       extent=(row.carved_offset, row.extent_size or 0), snapshot=row.snapshot,
+                       unlocked=unlocked)
     if row.container_chain:
         return Locator(row.format, tuple(row.paths), row.offset, row.outer_meta_addr,
                        row.outer_path, row.outer_path_bytes, row.outer_attr_type,

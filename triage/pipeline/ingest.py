@@ -54,6 +54,7 @@ from triage.evidence import (
     open_source,
     walk,
 )
+from triage.evidence.walk import LOCKED_NOT_CARVED
 from triage.hashing.frames import PACKED_FORMAT
 from triage.hashsets import match_case
 from triage.media.sniff import extension_mismatch, media_kind
@@ -320,22 +321,40 @@ class Ingest:
             if not locked:
                 return []
             source = open_source(evidence.format, evidence.paths)
-            outcomes, rows, opened = [], [], None
+            outcomes, rows, areas, opened = [], [], [], None
             try:
-                for record in walk(source, self.volume_keys, carve=False):
+                carve = self._carves_on_unlock(session, evidence, locked)
+                for record in walk(source, self.volume_keys, carve=carve, snapshots=False):
                     if isinstance(record, PartitionRecord):
                         opened = self._unlocked_partition(session, evidence, locked, record)
                         if record.index in locked:
                             outcomes.append(f"partition {record.index}: " + (
                                 record.description.rsplit(" › ", 1)[-1] if opened is not None
                                 else record.error or "locked"))
-                    elif opened is not None and record.partition_index == opened.index:
+                    elif opened is None or record.partition_index != opened.index:
+                        continue
+                    elif isinstance(record, CarveArea):  # its free space, carved decrypted
+                        areas.append(_area_row(evidence.id, opened.id, record))
+                    else:
                         rows.append(_file_row(evidence.id, opened.id, record))
-                for start in range(0, len(rows), INSERT_BATCH):
-                    session.execute(insert(File), rows[start:start + INSERT_BATCH])
+                for batch in (rows, areas):  # the areas after the files, as in a first walk
+                    for start in range(0, len(batch), INSERT_BATCH):
+                        session.execute(insert(File), batch[start:start + INSERT_BATCH])
             finally:
                 source.close()
             return outcomes
+
+    def _carves_on_unlock(self, session: Session, evidence: Evidence,
+                          locked: dict[int, Partition]) -> bool:
+        """Whether a volume unlocked now is carved: where this run carves and the first walk
+        did (it left the locked volume its note, or carve areas elsewhere in the evidence);
+        evidence walked with --no-carve stays uncarved, as everywhere else."""
+        if not self.options.containers.carve:
+            return False
+        if any(p.note == LOCKED_NOT_CARVED for p in locked.values()):
+            return True
+        return session.scalar(select(File.id).where(
+            File.evidence_id == evidence.id, File.carve_area.is_not(None)).limit(1)) is not None
 
     def _unlocked_partition(self, session: Session, evidence: Evidence,
                             locked: dict[int, Partition], record: PartitionRecord
@@ -345,7 +364,7 @@ class Ingest:
         if partition is None or "(unlocked with a " not in record.description:
             return None
         partition.description, partition.fs_type = record.description, record.fs_type
-        partition.error = record.error
+        partition.error, partition.note = record.error, record.note
         self._note_unlocked(session, evidence, [partition])
         return partition
 

@@ -165,11 +165,13 @@ def _carve(job: FileJob, how: _Reading) -> FileResult:
     runs, end = job.where.carve
     # Carved candidates are always decoded (that is how they are judged), even hashes-only.
     judging = replace(how, analyse_media=True)
+    reader = _shared_reader()
+    reader.volume_keys = how.limits.volume_keys  # an unlocked volume is carved decrypted
     try:
-        source = _shared_reader().source(job.where.format, job.where.paths)
+        source = reader.volume_source(job.where)
         result = carve_area(source, runs, end, how.limits.carve,
                             partial(_read_carved, how=judging))
-    except (EvidenceError, OSError) as exc:
+    except (EvidenceError, ContentError, OSError) as exc:
         return FileResult(job.file_id, error=f"carving stopped: {exc}")
     return replace(result, file_id=job.file_id)
 

@@ -41,6 +41,7 @@ from triage.case.models import (
     VpdqMatch,
 )
 from triage.time_zones import local_clock
+from triage.review.queries import carved_in
 from triage.review.video_matches import VideoMatchView, video_matches
 
 UNCATEGORISED = "uncategorised"
@@ -505,9 +506,10 @@ class Instance:
     atime: datetime | None
     ctime: datetime | None
     carved: str | None = None  # "complete" or "partial": carved where no file entry points
-    carved_offset: int | None = None  # where it starts in the evidence
+    carved_offset: int | None = None  # where it starts in `carved_in`
     local_clock: bool = False  # the times are the device's clock, zone unknown (FAT, ZIP)
     note: str | None = None  # what to know that is not an error (clusters allocated again)
+    carved_in: str | None = None  # "evidence", "decrypted volume" or "VSS snapshot N"
 
 
 @dataclass(frozen=True)
@@ -613,18 +615,20 @@ def _instances(session: Session, media_id: int) -> tuple[Instance, ...]:
     rows = session.execute(
         select(Evidence.name, Partition.index, Partition.offset, File.path, File.size,
                File.deleted, File.crtime, File.mtime, File.atime, File.ctime, File.carved,
-               File.carved_offset, Partition.fs_type, File.container_kind, File.note)
+               File.carved_offset, Partition.fs_type, File.container_kind, File.note,
+               carved_in())
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .where(File.media_id == media_id).order_by(File.id))
     found = []
     for (name, index, offset, path, size, deleted, *times, carved, carved_offset, fs_type,
-         container_kind, note) in rows:
+         container_kind, note, layer) in rows:
         partition = None if index is None else (
             f"{index}" + (f" @ {offset:,}" if offset is not None else ""))
         found.append(Instance(name, partition, path, size, bool(deleted), *times,
                               carved=carved, carved_offset=carved_offset,
-                              local_clock=local_clock(fs_type, container_kind), note=note))
+                              local_clock=local_clock(fs_type, container_kind), note=note,
+                              carved_in=layer))
     return tuple(found)
 
 

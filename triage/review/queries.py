@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from sqlalchemy import Integer, String, cast, func, literal, select
+from sqlalchemy import Integer, String, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from triage.case.models import (
@@ -104,9 +104,26 @@ class FileListing:
     # what to know of the file that is not an error (appended likewise): a deleted file
     # whose clusters are allocated again reads another file's data (pipeline/reallocated.py)
     note: str | None = None
+    # what `carved_offset` counts bytes in (appended likewise): "evidence", "decrypted
+    # volume" (an unlocked encrypted volume, from its byte 0) or "VSS snapshot N" (the
+    # volume as that snapshot reads it, from its byte 0); None where nothing was carved
+    carved_in: str | None = None
 
 
 LISTING_COLUMNS = list(FileListing.__dataclass_fields__)
+
+
+def carved_in():
+    """`FileListing.carved_in` as a column, for rows joined to their partition: carved items
+    and carve areas count their offsets in the layer their partition is read through. The
+    mark of an unlocked volume is the layer `evidence/encrypted.py` adds to the partition's
+    description (`unlocked_description`)."""
+    return case(
+        (File.carved.is_(None) & File.carve_area.is_(None), None),
+        (Partition.snapshot.is_not(None),
+         literal("VSS snapshot ") + cast(Partition.snapshot + 1, String)),
+        (Partition.description.contains("(unlocked with a "), literal("decrypted volume")),
+        else_=literal("evidence"))
 
 
 _SEPARATOR = "\x1f"
@@ -232,7 +249,7 @@ def iter_files(session: Session, page: int = 5000,
                File.encrypted, Media.analysis_error, _plugin_flags(), _relevance(),
                _relevance_scores(),
                File.carved, File.carved_offset, File.carve_area.is_not(None),
-               Partition.snapshot, _vpdq_matches(), File.note)
+               Partition.snapshot, _vpdq_matches(), File.note, carved_in())
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .outerjoin(Media, File.media_id == Media.id)
@@ -244,6 +261,7 @@ def iter_files(session: Session, page: int = 5000,
         query = query.where(File.id.in_(file_ids))
     for row in session.execute(query):
         values = list(row)
+        layer = values.pop()
         note = values.pop()
         vpdq = vpdq_text(values.pop())
         snapshot = values.pop()
@@ -267,7 +285,8 @@ def iter_files(session: Session, page: int = 5000,
         yield FileListing(*values, *_camera_and_gps(exif), near,
                           "known-good" if default_good else default_category, *container,
                           analysis_error, plugin_flags, relevance, relevance_scores, carved,
-                          carved_offset, None if snapshot is None else snapshot + 1, vpdq, zone, note)
+                          carved_offset, None if snapshot is None else snapshot + 1, vpdq, zone,
+                          note, layer)
 
 
 def _camera_and_gps(exif: dict) -> tuple[str | None, str | None]:
