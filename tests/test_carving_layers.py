@@ -330,3 +330,12 @@ def test_ingest_killed_while_carving_an_unlocked_volume_resumes_to_the_same_item
     expected = _carved_listing(reference)
     assert {row[2] for row in expected} == {"area", "complete"}
     assert _carved_listing(case) == expected
+
+
+def test_free_space_is_kept_to_the_runs_asked():
+    from triage.evidence.carving import intersect
+
+    keep = [(100, 50), (200, 10)]
+    assert intersect([(0, 120), (140, 100), (300, 5)], keep) == [(100, 20), (140, 10), (200, 10)]
+    assert intersect([(0, 10)], keep) == []
+    assert intersect([(0, 1000)], []) == []

@@ -78,6 +78,24 @@ class Snapshot(OpenedVolume):
     def close(self) -> None:
         pass  # the store belongs to its ShadowVolume
 
+    BLOCK = 0x4000  # VSS keeps the old data of a changed volume block in 16 KiB blocks
+
+    def stored_runs(self) -> list[tuple[int, int]]:
+        """(offset, length) runs of the volume whose data as it was this store keeps (blocks
+        changed since the snapshot), sorted and merged: everywhere else the snapshot reads
+        the live volume's bytes of today."""
+        try:
+            offsets = sorted({int(block.original_offset) for block in self._reader.blocks})
+        except (OSError, IOError, ValueError) as exc:
+            raise EvidenceError(f"the shadow copy's stored blocks cannot be listed: {exc}")
+        runs: list[tuple[int, int]] = []
+        for offset in offsets:
+            if runs and runs[-1][0] + runs[-1][1] >= offset:
+                runs[-1] = (runs[-1][0], max(runs[-1][1], offset + self.BLOCK - runs[-1][0]))
+            else:
+                runs.append((offset, self.BLOCK))
+        return runs
+
 
 def _creation_time(store: Any) -> datetime | None:
     try:

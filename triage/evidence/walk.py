@@ -18,7 +18,7 @@ import pytsk3
 from triage.evidence.apfs import is_apfs, walk_container
 from triage.evidence.archive import ArchiveSource, member_path
 from triage.evidence.base import EvidenceError, Source, reason, shown_name
-from triage.evidence.carving import CarveArea, SpaceError, areas, free_runs, gaps
+from triage.evidence.carving import CarveArea, SpaceError, areas, free_runs, gaps, intersect
 from triage.evidence.containers import ContainerError
 from triage.evidence.encrypted import (UnlockedVolume, VolumeKeys, encryption_of,
                                        is_bitlocker_to_go, unlock, unlocked_description)
@@ -126,10 +126,12 @@ LOCKED_NOT_CARVED = "free space not carved: the volume is locked (unlock it to c
 
 
 def _carve_free(source: Source, partition: PartitionRecord, fs: pytsk3.FS_Info,
-                span: tuple[int, int | None] | None = None) -> list[CarveArea]:
+                span: tuple[int, int | None] | None = None,
+                within: list[tuple[int, int]] | None = None) -> list[CarveArea]:
     """The free space of a file system, or none with the reason on the partition. `span` is
     (offset, length) of the file system in `source`: the partition's own where `source` is
-    the evidence, (0, size) where it is a layer (an unlocked volume, a VSS snapshot)."""
+    the evidence, (0, size) where it is a layer (an unlocked volume, a VSS snapshot);
+    `within`, runs to keep the free space to (a snapshot's stored blocks)."""
     offset, length = span or (partition.offset or 0, partition.length)
     end = offset + (length or source.size - offset)
     try:
@@ -140,6 +142,8 @@ def _carve_free(source: Source, partition: PartitionRecord, fs: pytsk3.FS_Info,
     if runs is None:
         partition.note = FREE_SPACE_NOT_CARVED
         return []
+    if within is not None:
+        runs = intersect(runs, within)
     return areas(runs, min(end, source.size), partition.index, "unallocated")
 
 
@@ -204,9 +208,10 @@ def _walk_snapshots(source: Source, partition: PartitionRecord, carve: bool = Fa
     """Each VSS snapshot of an NTFS volume as a volume of its own, oldest first; its record
     names the snapshot and its creation time. With `carve`, each snapshot's free space as it
     was is carved through the snapshot (offsets from the volume's byte 0 as the snapshot
-    reads it): what was deleted before the snapshot and overwritten since in the live
-    volume. A picture also found in the live volume is one media row, with one file row
-    per place it was found."""
+    reads it), within the blocks its store keeps: only there does the snapshot hold bytes
+    of its own. Elsewhere it reads the live volume of today, whose free space is carved
+    already, and whose files' data, carved again there, would pass for what was free at
+    the snapshot's time (and each snapshot would cost a whole carve of the volume)."""
     offset = partition.offset or 0
     if not has_shadow_copies(source, offset):
         return
@@ -239,12 +244,21 @@ def _walk_snapshots(source: Source, partition: PartitionRecord, carve: bool = Fa
                     yield from _carve_whole(snapshot, record, "unreadable volume", inside)
                 continue
             record.fs_type = FS_TYPE_NAMES.get(int(fs.info.ftype), str(fs.info.ftype))
-            free = _carve_free(snapshot, record, fs, inside) if carve else []
+            free = _carve_free(snapshot, record, fs, inside, _stored(snapshot, record)) \
+                if carve else []
             yield record
             yield from _walk_fs(fs, record.index)
             yield from free
     finally:
         shadows.close()
+
+
+def _stored(snapshot, record: PartitionRecord) -> list[tuple[int, int]]:
+    try:
+        return snapshot.stored_runs()
+    except EvidenceError as exc:
+        record.error = f"free space not carved: {exc}"
+        return []
 
 
 def _partitions(image: pytsk3.Img_Info, image_size: int) -> list[PartitionRecord]:

@@ -198,6 +198,23 @@ def gaps(size: int, partitions: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return gaps
 
 
+def intersect(runs: list[tuple[int, int]], keep: list[tuple[int, int]]
+              ) -> list[tuple[int, int]]:
+    """The parts of `runs` inside `keep` (both sorted (offset, length) runs, each merged)."""
+    found, at = [], 0
+    for start, length in runs:
+        end = start + length
+        while at < len(keep) and keep[at][0] + keep[at][1] <= start:
+            at += 1
+        scan = at
+        while scan < len(keep) and keep[scan][0] < end:
+            low, high = max(start, keep[scan][0]), min(end, keep[scan][0] + keep[scan][1])
+            if high > low:
+                found.append((low, high - low))
+            scan += 1
+    return found
+
+
 def areas(runs: list[tuple[int, int]], end: int, partition_index: int | None,
           what: str) -> list[CarveArea]:
     """The runs cut into units of about AREA_BYTES each."""
