@@ -712,8 +712,6 @@ def make_luks_fat(folder: Path, luks_type: str, extra: dict[str, bytes] | None =
     with the standard payload. cryptsetup writes only the header (no device-mapper, no
     root); the payload is encrypted here with the volume key given to luksFormat."""
     require("cryptsetup", "mkfs.vfat", "mcopy")
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-
     folder = Path(folder) / luks_type
     folder.mkdir(parents=True, exist_ok=True)
     payload = standard_payload(5)
@@ -721,18 +719,29 @@ def make_luks_fat(folder: Path, luks_type: str, extra: dict[str, bytes] | None =
         payload.files.update(extra)
         payload.dirs.extend(sorted({rel.rsplit("/", 1)[0] for rel in extra if "/" in rel}))
     fat = make_fat_fs(folder / "inner.fat16", 4 * MIB, 16, payload, DELETED_FAT)
+    disk = luks_around(fat, folder / f"{luks_type}_fat16.raw", luks_type)
+    fat.unlink()
+    return Disk(disk, {0: ("fat16", payload, DELETED_FAT)})
+
+
+def luks_around(plain_volume: Path, disk: Path, luks_type: str) -> Path:
+    """`disk`: a LUKS volume (aes-xts-plain64, password LUKS_PASSWORD) whose decrypted
+    content is the file `plain_volume` (a whole number of sectors)."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    folder = disk.parent
     volume_key = bytes(range(64))  # aes-xts with two 256-bit keys
     (folder / "volume.key").write_bytes(volume_key)
     (folder / "pass").write_text(LUKS_PASSWORD)
     header = 2 * MIB if luks_type == "luks1" else 16 * MIB
-    disk = _sparse(folder / f"{luks_type}_fat16.raw", header + 4 * MIB)
+    plain = plain_volume.read_bytes()
+    disk = _sparse(disk, header + len(plain))
     options = (["--align-payload", "4096"] if luks_type == "luks1"
                else ["--pbkdf", "pbkdf2", "--sector-size", "512", "--offset", str(header // SECTOR)])
     _run(["cryptsetup", "luksFormat", "-q", "--type", luks_type, "--cipher", "aes-xts-plain64",
           "--key-size", "512", "--hash", "sha256", "--pbkdf-force-iterations", "1000",
           "--volume-key-file", str(folder / "volume.key"), "--key-file", str(folder / "pass"),
           *options, str(disk)])
-    plain = fat.read_bytes()
     encrypted = bytearray()
     for sector in range(len(plain) // SECTOR):
         cipher = Cipher(algorithms.AES(volume_key), modes.XTS(sector.to_bytes(16, "little")))
@@ -740,5 +749,4 @@ def make_luks_fat(folder: Path, luks_type: str, extra: dict[str, bytes] | None =
     with open(disk, "r+b") as handle:
         handle.seek(header)
         handle.write(encrypted)
-    fat.unlink()
-    return Disk(disk, {0: ("fat16", payload, DELETED_FAT)})
+    return disk

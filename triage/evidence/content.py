@@ -329,14 +329,17 @@ class ContentReader:
         return self._touched(where, entry, bad)
 
     def stored_ranges(self, where: Locator) -> list[tuple[int, int]]:
-        """The image byte ranges [start, end) that hold the file's data, in file order
-        (sparse runs hold none). Raises ContentError when its metadata cannot be read."""
+        """The byte ranges [start, end) that hold the file's data, in file order (sparse
+        runs hold none), in what `volume_source` gives: the image, or the decrypted volume
+        or snapshot from its byte 0. Raises ContentError when its metadata cannot be read."""
         entry, _, _ = self._tsk_entry(where)
-        return self._ranges(where, entry)
+        layered = where.unlocked or where.snapshot is not None
+        return self._ranges(where, entry, 0 if layered else where.partition_offset or 0)
 
-    def _ranges(self, where: Locator, entry: pytsk3.File) -> list[tuple[int, int]]:
+    def _ranges(self, where: Locator, entry: pytsk3.File,
+                base: int | None = None) -> list[tuple[int, int]]:
         block = int(self._file_system(where).info.block_size)
-        base = where.partition_offset or 0
+        base = where.partition_offset or 0 if base is None else base
         return [(base + int(run.addr) * block, base + (int(run.addr) + int(run.len)) * block)
                 for attribute in self._attributes(where, entry) for run in attribute
                 if not run.flags & (pytsk3.TSK_FS_ATTR_RUN_FLAG_SPARSE

@@ -37,8 +37,9 @@ def locator_query(*columns) -> Select:
 
 
 def locator(row) -> Locator:
-    """Carved items and carve areas count their offsets in the layer their partition is
-    read through: the evidence, a VSS snapshot, or an unlocked volume's decrypted content."""
+    """Carved items, carve areas and a file's stored ranges count their offsets in the layer
+    its partition is read through: the evidence, a VSS snapshot, or an unlocked volume's
+    decrypted content."""
     unlocked = was_unlocked(row.partition_description)
     if row.carve_area is not None:  # an area of free space: carved by the worker
         area = row.carve_area
@@ -53,9 +54,10 @@ def locator(row) -> Locator:
         return Locator(row.format, tuple(row.paths), row.offset, row.outer_meta_addr,
                        row.outer_path, row.outer_path_bytes, row.outer_attr_type,
                        row.outer_attr_id, members=tuple(row.container_chain),
-                       snapshot=row.snapshot)
+                       snapshot=row.snapshot, unlocked=unlocked)
     return Locator(row.format, tuple(row.paths), row.offset, row.meta_addr, row.path,
-                   row.path_bytes, row.attr_type, row.attr_id, snapshot=row.snapshot)
+                   row.path_bytes, row.attr_type, row.attr_id, snapshot=row.snapshot,
+                   unlocked=unlocked)
 
 
 def media_reader(store: CaseStore) -> Callable[[str], Iterator[bytes]]:

@@ -296,7 +296,7 @@ class Ingest:
                                     carve=bool(self.options.containers.carve),
                                     snapshots=self.options.shadow_copies)
                 self._note_unlocked(session, evidence)
-                counts["reallocated"] = mark_reallocated(session, evidence)
+                counts["reallocated"] = mark_reallocated(session, evidence, self.volume_keys)
                 evidence.walk_status = WorkStatus.DONE
                 if evidence.format == "folder":
                     evidence.size = counts["bytes"]

@@ -22,22 +22,25 @@ from sqlalchemy.orm import Session
 from triage.case.models import EntryKind, Evidence, File, Partition
 from triage.evidence import ContentError, ContentReader, EvidenceError
 from triage.evidence.carving import SpaceError, free_runs
-from triage.evidence.encrypted import encryption_of
+from triage.evidence.content import Locator
+from triage.evidence.encrypted import VolumeKeys
 from triage.pipeline.content import locator, locator_query
 
-NOTE = ("its clusters are allocated again (bytes {start}-{end} of the image are in use): "
+NOTE = ("its clusters are allocated again (bytes {start}-{end} of the {layer} are in use): "
         "what is read there is, at least in part, another file's data, not what this "
         "deleted file held")
 
 
-def mark_reallocated(session: Session, evidence: Evidence) -> int:
-    """Note every deleted file of `evidence` whose data lies partly in allocated space."""
+def mark_reallocated(session: Session, evidence: Evidence,
+                     keys: VolumeKeys = VolumeKeys()) -> int:
+    """Note every deleted file of `evidence` whose data lies partly in allocated space;
+    `keys` open again the encrypted volumes the walk unlocked."""
     if evidence.format == "folder":
         return 0
     reader = ContentReader()
+    reader.volume_keys = keys
     marked = 0
     try:
-        source = reader.source(evidence.format, tuple(evidence.paths))
         for partition in session.scalars(select(Partition).where(
                 Partition.evidence_id == evidence.id, Partition.snapshot.is_(None),
                 Partition.error.is_(None))):
@@ -45,7 +48,7 @@ def mark_reallocated(session: Session, evidence: Evidence) -> int:
                 File.partition_id == partition.id, File.deleted.is_(True),
                 File.kind == EntryKind.FILE, File.outer_id.is_(None),
                 File.meta_addr.is_not(None))).all()
-            free = _free_space(source, partition) if rows else None
+            free = _free_space(reader, locator(rows[0]), partition) if rows else None
             if not free:
                 continue
             notes = []
@@ -55,8 +58,9 @@ def mark_reallocated(session: Session, evidence: Evidence) -> int:
                 except (ContentError, EvidenceError, OSError):
                     continue  # the content read says why, on the file
                 if found := first_allocated(ranges, free):
-                    notes.append({"id": row.id, "note": NOTE.format(start=found[0],
-                                                                    end=found[1] - 1)})
+                    layer = "decrypted volume" if locator(row).unlocked else "image"
+                    notes.append({"id": row.id, "note": NOTE.format(
+                        start=found[0], end=found[1] - 1, layer=layer)})
             if notes:
                 session.execute(update(File), notes)
                 marked += len(notes)
@@ -65,16 +69,18 @@ def mark_reallocated(session: Session, evidence: Evidence) -> int:
     return marked
 
 
-def _free_space(source, partition: Partition) -> list[tuple[int, int]] | None:
-    """The partition's free byte runs, or None where its allocation is not read (a file
-    system carving does not read, an encrypted volume, a damaged one)."""
-    offset = partition.offset or 0
+def _free_space(reader: ContentReader, where: Locator, partition: Partition
+                ) -> list[tuple[int, int]] | None:
+    """The free byte runs of the partition's file system, in what `stored_ranges` counts in
+    (the image, or an unlocked volume's decrypted content); None where its allocation is
+    not read (a file system carving does not read, a damaged one)."""
     try:
-        if encryption_of(source.read(offset, 4096)):
-            return None  # unlocked volumes: their offsets are not the image's
+        source = reader.volume_source(where)
+        offset, length = (0, source.size) if where.unlocked else (
+            partition.offset or 0, partition.length)
         fs = pytsk3.FS_Info(source.tsk_image(), offset=offset)
-        return free_runs(source, fs, offset, partition.length)
-    except (OSError, RuntimeError, EvidenceError, SpaceError, ValueError):
+        return free_runs(source, fs, offset, length)
+    except (ContentError, OSError, RuntimeError, EvidenceError, SpaceError, ValueError):
         return None
 
 
