@@ -30,6 +30,7 @@ from typing import Callable, Iterable, TextIO
 from triage.export.base import Written
 from triage.export.items import AMBIGUOUS, EXACT, NONE, SAME, FileFacts, Item, iter_items
 from triage.export.text import comments, flag, iso
+from triage.media.sniff import FILE_EXTENSION
 from triage.schema import Scheme
 
 CONTEXT_2 = ("http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/{model}"
@@ -224,7 +225,7 @@ class MediaCopies:
         return [self.folder / f.name for f in self.files]
 
     def copy(self, item: Item) -> str | None:
-        name = item.md5.upper() + _EXTENSIONS.get(item.detected_type or "", "")
+        name = item.md5.upper() + _dotted(FILE_EXTENSION.get(item.detected_type or ""))
         target = self._part / name
         self._part.mkdir(exist_ok=True)
         digest = hashlib.sha256()
@@ -245,12 +246,6 @@ class MediaCopies:
         return f"{self.folder.name}\\{name}"
 
 
-_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif",
-               "image/bmp": ".bmp", "image/tiff": ".tif", "image/webp": ".webp",
-               "image/heic": ".heic", "image/heif": ".heif", "video/mp4": ".mp4",
-               "video/quicktime": ".mov", "video/x-msvideo": ".avi", "video/x-matroska": ".mkv",
-               "video/webm": ".webm", "video/x-ms-asf": ".wmv", "video/x-flv": ".flv",
-               "video/3gpp": ".3gp", "video/mp2t": ".ts", "video/mpeg": ".mpg"}
 
 
 def write(context, path: Path):
@@ -288,3 +283,7 @@ def warnings(scheme: Scheme) -> list[str]:
         return [f"{scheme.id} has no public VICS Category integers: Category is written as "
                 "null and the category code is in MediaMetadata Triage.TargetCategory and Tags"]
     return []
+
+
+def _dotted(extension: str | None) -> str:
+    return f".{extension}" if extension else ""

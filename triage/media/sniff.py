@@ -24,6 +24,7 @@ _ISO_BMFF_BRANDS = {
 }
 
 _ASF_GUID = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
+_JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
 
 # Extensions each type is normally saved under; a detected type outside its set is a mismatch.
 EXTENSIONS = {
@@ -36,6 +37,8 @@ EXTENSIONS = {
     "image/heic": {"heic", "heif", "hif"},
     "image/heif": {"heif", "heic", "hif"},
     "image/avif": {"avif"},
+    "image/jp2": {"jp2", "j2k", "j2c", "jpc", "jpf", "jpx", "jpm"},
+    "image/vnd.adobe.photoshop": {"psd"},
     "video/mp4": {"mp4", "m4v", "mov", "f4v"},
     "video/quicktime": {"mov", "qt", "mp4"},
     "video/3gpp": {"3gp", "3gpp", "mp4"},
@@ -49,6 +52,15 @@ EXTENSIONS = {
     "video/mpeg": {"mpg", "mpeg", "mpe", "vob", "m2v"},
 }
 MEDIA_EXTENSIONS = set().union(*EXTENSIONS.values())
+# The one extension a copy or a carved item of each type is named with.
+FILE_EXTENSION = {
+    "image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/bmp": "bmp",
+    "image/tiff": "tif", "image/webp": "webp", "image/heic": "heic", "image/heif": "heif",
+    "image/avif": "avif", "image/jp2": "jp2", "image/vnd.adobe.photoshop": "psd",
+    "video/mp4": "mp4", "video/quicktime": "mov", "video/3gpp": "3gp", "video/3gpp2": "3g2",
+    "video/x-msvideo": "avi", "video/x-matroska": "mkv", "video/webm": "webm",
+    "video/x-ms-asf": "wmv", "video/x-flv": "flv", "video/mp2t": "ts", "video/mpeg": "mpg",
+}
 
 
 def sniff(head: bytes) -> str | None:
@@ -65,6 +77,10 @@ def sniff(head: bytes) -> str | None:
         return "image/tiff"
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return "image/webp"
+    if head.startswith((_JP2_SIGNATURE, b"\xff\x4f\xff\x51")):  # JPEG 2000 file, codestream
+        return "image/jp2"
+    if head.startswith(b"8BPS\x00\x01"):  # Photoshop (PSB, version 2, Pillow cannot read)
+        return "image/vnd.adobe.photoshop"
     if head.startswith(b"RIFF") and head[8:12] in (b"AVI ", b"AVIX"):
         return "video/x-msvideo"
     if head[4:8] == b"ftyp":

@@ -16,18 +16,11 @@ from triage.evidence import Source
 from triage.evidence.carving import Candidate, Scanner
 from triage.evidence.containers import Member
 from triage.media.decode import truncated_allowed
-from triage.media.sniff import HEAD_SIZE, media_kind, sniff
+from triage.media.sniff import FILE_EXTENSION, HEAD_SIZE, media_kind, sniff
 from triage.pipeline.results import FileResult, ItemResult
 
 CARVED = "carved"  # the container kind of carved items, and the folder of their names
 
-EXTENSIONS = {
-    "image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/bmp": "bmp",
-    "image/webp": "webp", "image/tiff": "tif", "image/heic": "heic", "image/heif": "heif",
-    "image/avif": "avif", "video/mp4": "mp4", "video/quicktime": "mov", "video/3gpp": "3gp",
-    "video/3gpp2": "3g2", "video/x-msvideo": "avi", "video/x-ms-asf": "wmv",
-    "video/x-matroska": "mkv", "video/webm": "webm",
-}
 
 # One candidate's bytes: digests, type and the decode; with False, a content this worker has
 # decoded already is not decoded again (its result then has no analysis).
@@ -45,7 +38,7 @@ class CarvedMember(Member):
 
 
 def carved_name(offset: int, detected: str | None) -> str:
-    return f"{CARVED}/{offset:010d}.{EXTENSIONS.get(detected or '', 'bin')}"
+    return f"{CARVED}/{offset:010d}.{FILE_EXTENSION.get(detected or '', 'bin')}"
 
 
 def carve_area(source: Source, runs: tuple[tuple[int, int], ...], end: int,
