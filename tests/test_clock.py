@@ -62,3 +62,33 @@ def test_exports_keep_the_device_clock_apart(tmp_path):
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     row = next(r for r in rows if r["path"] == "/DCIM/100DEMO/IMG_0002.JPG")
     assert row["time_zone"] == "device-local" and not row["mtime"].endswith("Z")
+
+
+def test_with_the_devices_zone_set_fat_times_are_shown_in_utc(tmp_path):
+    """London in March is UTC+0, in July UTC+1: the demo's photo written 2024-03-09 at
+    16:00 by the device's clock is 16:00Z; the zone can be cleared again; both audited."""
+    case = tmp_path / "case"
+    _triage("ingest", case, DEMO, "--no-carve", zone="UTC")
+    read = {r["path"]: r for r in _listing(case, "UTC")}
+    assert "Europe/London" not in _triage("time-zone", case, "1", zone="UTC")
+    _triage("time-zone", case, "demo-usb.img", "Europe/London", zone="UTC")
+    converted = {r["path"]: r for r in _listing(case, "UTC")}
+    photo = "/DCIM/100DEMO/IMG_0002.JPG"
+    assert converted[photo]["time_zone"] == "UTC from Europe/London"
+    assert converted[photo]["mtime"] == read[photo]["mtime"] + "Z"  # GMT in March
+    _triage("time-zone", case, "1", "Asia/Tokyo", zone="UTC")  # UTC+9: nine hours earlier
+    tokyo = {r["path"]: r for r in _listing(case, "UTC")}
+    assert tokyo[photo]["mtime"] != converted[photo]["mtime"]
+    _triage("time-zone", case, "1", "--clear", zone="UTC")
+    assert {r["path"]: r for r in _listing(case, "UTC")}[photo] == read[photo]
+    audit = _triage("audit", case, "--action", "evidence.time_zone", zone="UTC")
+    assert audit.count("evidence.time_zone") == 3, audit
+
+
+def test_an_unknown_zone_is_refused(tmp_path):
+    case = tmp_path / "case"
+    _triage("ingest", case, DEMO, "--no-carve", zone="UTC")
+    run = subprocess.run([sys.executable, "-m", "triage", "time-zone", str(case), "1",
+                          "Mars/Olympus"], capture_output=True, text=True)
+    assert run.returncode == 2 and "not a time zone" in run.stderr
+

@@ -8,19 +8,25 @@ process's* time zone: the same USB stick gave times nine hours apart on an exami
 machine in Tokyo and one in London, each shown as UTC. `pin_utc` makes that conversion
 the identity (as TSK's own later fix does with timegm), so a local reading comes out as the
 device showed it, on every machine and every cluster worker alike; `local_clock` says which
-recorded times are such readings, so that they are never shown as UTC.
+recorded times are such readings, so that they are never shown as UTC; and where the
+examiner knows the zone the device was set to (an evidence's `time_zone`), `shown` converts
+them to UTC.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from datetime import UTC as _UTC
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 LOCAL_CLOCK_KINDS = frozenset({"fat12", "fat16", "fat32", "exfat", "zip", "cab"})
 """File systems and containers whose times are the writing device's local clock."""
 
 UTC, DEVICE_LOCAL = "UTC", "device-local"
-"""What a file's times are, as `files --csv` says it in its `time_zone` column."""
+"""What a file's times are, as `files --csv` says it in its `time_zone` column (or
+"UTC from ZONE": a device's clock converted with the zone the examiner set)."""
 
 
 def pin_utc() -> None:
@@ -36,5 +42,31 @@ def local_clock(fs_type: str | None, container_kind: str | None = None) -> bool:
     return (container_kind or fs_type) in LOCAL_CLOCK_KINDS
 
 
-def time_zone(fs_type: str | None, container_kind: str | None = None) -> str:
-    return DEVICE_LOCAL if local_clock(fs_type, container_kind) else UTC
+def time_zone(fs_type: str | None, container_kind: str | None = None,
+              zone: str | None = None) -> str:
+    if not local_clock(fs_type, container_kind):
+        return UTC
+    return f"{UTC} from {zone}" if zone else DEVICE_LOCAL
+
+
+def shown(value: datetime | None, local: bool, zone: str | None) -> datetime | None:
+    """A recorded time as shown: a device's clock reading converted to UTC (naive, as every
+    time here) where its zone is known; every other time as it is."""
+    if value is None or not local or not zone:
+        return value
+    return value.replace(tzinfo=ZoneInfo(zone)).astimezone(_UTC).replace(tzinfo=None)
+
+
+class UnknownZone(ValueError):
+    """Not an IANA time zone name this machine knows."""
+
+
+def checked_zone(name: str) -> str:
+    """`name` if it is an IANA zone (Europe/London, America/New_York, UTC), else UnknownZone."""
+    if name not in available_timezones() and name != "UTC":
+        raise UnknownZone(f"{name!r} is not a time zone name (IANA, such as Europe/London)")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise UnknownZone(f"{name!r}: {exc}") from exc
+    return name

@@ -120,124 +120,144 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="378"/>
+        <location filename="../../triage/gui/case_view.py" line="389"/>
         <source>Evidence</source>
         <translation>Scellés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="385"/>
+        <location filename="../../triage/gui/case_view.py" line="396"/>
         <source>Summary</source>
         <translation>Résumé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="430"/>
+        <location filename="../../triage/gui/case_view.py" line="441"/>
         <source>Filter by path, name or MD5</source>
         <translation>Filtrer par chemin, nom ou MD5</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="441"/>
+        <location filename="../../triage/gui/case_view.py" line="452"/>
         <source>Filter:</source>
         <translation>Filtre :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="454"/>
+        <location filename="../../triage/gui/case_view.py" line="465"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="476"/>
+        <location filename="../../triage/gui/case_view.py" line="487"/>
         <source>&amp;Gallery</source>
         <translation>&amp;Galerie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="477"/>
+        <location filename="../../triage/gui/case_view.py" line="488"/>
         <source>&amp;Evidence and files</source>
         <translation>&amp;Scellés et fichiers</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="481"/>
+        <location filename="../../triage/gui/case_view.py" line="492"/>
         <source>Could not read the links: {m}</source>
         <translation>Impossible de lire les liens : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="482"/>
+        <location filename="../../triage/gui/case_view.py" line="493"/>
         <source>&amp;Links</source>
         <translation>&amp;Liens</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="508"/>
+        <location filename="../../triage/gui/case_view.py" line="519"/>
         <source>Could not record the examiner: {m}</source>
         <translation>Impossible d&apos;enregistrer l&apos;examinateur : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="539"/>
+        <location filename="../../triage/gui/case_view.py" line="550"/>
         <source>Could not read the case: {m}</source>
         <translation>Lecture du dossier impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="540"/>
-        <location filename="../../triage/gui/case_view.py" line="559"/>
+        <location filename="../../triage/gui/case_view.py" line="551"/>
+        <location filename="../../triage/gui/case_view.py" line="570"/>
         <source>Retry</source>
         <translation>Réessayer</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="558"/>
+        <location filename="../../triage/gui/case_view.py" line="569"/>
         <source>Could not read the file list: {m}</source>
         <translation>Lecture de la liste des fichiers impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="563"/>
+        <location filename="../../triage/gui/case_view.py" line="574"/>
         <source>Reading…</source>
         <translation>Lecture…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="568"/>
+        <location filename="../../triage/gui/case_view.py" line="579"/>
         <source>{shown} of {total} entries</source>
         <translation>{shown} entrées sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="571"/>
+        <location filename="../../triage/gui/case_view.py" line="582"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="599"/>
+        <location filename="../../triage/gui/case_view.py" line="610"/>
         <source>An ingest is already running in this case.</source>
         <translation>Une ingestion est déjà en cours dans ce dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="609"/>
+        <location filename="../../triage/gui/case_view.py" line="620"/>
         <source>Adding {n} evidence…</source>
         <translation>Ajout de {n} scellé(s)…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="610"/>
+        <location filename="../../triage/gui/case_view.py" line="621"/>
         <source>Resuming ingest…</source>
         <translation>Reprise de l&apos;ingestion…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="649"/>
+        <location filename="../../triage/gui/case_view.py" line="638"/>
+        <source>Not set: show the device&apos;s clock as read</source>
+        <translation>Non défini : montrer l&apos;horloge de l&apos;appareil telle qu&apos;elle indiquait</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_view.py" line="641"/>
+        <source>Device time zone</source>
+        <translation>Fuseau horaire de l&apos;appareil</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_view.py" line="642"/>
+        <source>The time zone {name}&apos;s device kept its clock in (its settings, a registry hive, a phone&apos;s configuration). FAT, exFAT and ZIP record that clock with no zone; with it, their times are shown in UTC.</source>
+        <translation>Le fuseau horaire dans lequel l&apos;appareil de {name} tenait son horloge (ses réglages, une ruche du registre, la configuration d&apos;un téléphone). FAT, exFAT et ZIP enregistrent cette horloge sans fuseau ; avec lui, leurs heures sont montrées en UTC.</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_view.py" line="653"/>
+        <source>The time zone was not set: {m}</source>
+        <translation>Le fuseau horaire n&apos;a pas été défini : {m}</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_view.py" line="680"/>
         <source>Ingest stopped: {e}. What was recorded is kept; resume to finish.</source>
         <translation>Ingestion arrêtée : {e}. Ce qui a été enregistré est conservé ; reprenez pour terminer.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="651"/>
-        <location filename="../../triage/gui/case_view.py" line="666"/>
+        <location filename="../../triage/gui/case_view.py" line="682"/>
+        <location filename="../../triage/gui/case_view.py" line="697"/>
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="655"/>
+        <location filename="../../triage/gui/case_view.py" line="686"/>
         <source>Plugin {name} stopped: {error}</source>
         <translation>Extension {name} arrêtée : {error}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="658"/>
+        <location filename="../../triage/gui/case_view.py" line="689"/>
         <source>Ingest cancelled after {n} files. Resume to finish; nothing is done twice.</source>
         <translation>Ingestion annulée après {n} fichiers. Reprenez pour terminer ; rien n’est fait deux fois.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="661"/>
+        <location filename="../../triage/gui/case_view.py" line="692"/>
         <source>Ingest finished: {n} files hashed, {e} file errors.</source>
         <translation>Ingestion terminée : {n} fichiers hachés, {e} erreurs de fichier.</translation>
     </message>
@@ -278,317 +298,322 @@
 <context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../triage/gui/detail.py" line="124"/>
+        <location filename="../../triage/gui/detail.py" line="125"/>
         <source>Keyframes of the video, treated like its preview</source>
         <translation>Images clés de la vidéo, traitées comme son aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="143"/>
+        <location filename="../../triage/gui/detail.py" line="144"/>
         <source>Select a picture to see where it was found, its hashes, hash-set matches and tag history.</source>
         <translation>Sélectionnez une image pour voir où elle a été trouvée, ses empreintes, ses correspondances de listes d&apos;empreintes et l&apos;historique de ses catégories.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="168"/>
+        <location filename="../../triage/gui/detail.py" line="169"/>
         <source>No picture selected</source>
         <translation>Aucune image sélectionnée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="201"/>
+        <location filename="../../triage/gui/detail.py" line="202"/>
         <source>This item is no longer in the case.</source>
         <translation>Cet élément n&apos;est plus dans le dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="211"/>
+        <location filename="../../triage/gui/detail.py" line="212"/>
         <source>Could not read this item: {m}</source>
         <translation>Lecture de cet élément impossible : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="221"/>
+        <location filename="../../triage/gui/detail.py" line="222"/>
         <source>Stack of {n} (representative first):</source>
         <translation>Pile de {n} (représentant en premier) :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="222"/>
+        <location filename="../../triage/gui/detail.py" line="223"/>
         <source> {k} matched only in part: look before Alt+key</source>
         <translation> {k} seulement en partie semblables : à regarder avant Alt+touche</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="244"/>
+        <location filename="../../triage/gui/detail.py" line="245"/>
         <source>Loading…</source>
         <translation>Chargement…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="245"/>
+        <location filename="../../triage/gui/detail.py" line="246"/>
         <source>No preview</source>
         <translation>Pas d&apos;aperçu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="265"/>
+        <location filename="../../triage/gui/detail.py" line="266"/>
         <source>Keyframes: loading…</source>
         <translation>Images clés : chargement…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="266"/>
+        <location filename="../../triage/gui/detail.py" line="267"/>
         <source>No keyframes</source>
         <translation>Pas d&apos;images clés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="325"/>
-        <source>the device&apos;s local clock (FAT, exFAT and ZIP record no time zone)</source>
-        <translation>l&apos;horloge locale de l&apos;appareil (FAT, exFAT et ZIP n&apos;enregistrent pas de fuseau horaire)</translation>
+        <location filename="../../triage/gui/detail.py" line="327"/>
+        <source>the device&apos;s local clock (FAT, exFAT and ZIP record no time zone; right-click the evidence ▸ Device time zone…)</source>
+        <translation>l&apos;horloge locale de l&apos;appareil (FAT, exFAT et ZIP n&apos;enregistrent pas de fuseau horaire ; clic droit sur la pièce ▸ Fuseau horaire de l&apos;appareil…)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="340"/>
+        <location filename="../../triage/gui/detail.py" line="345"/>
         <source>to review</source>
         <translation>à revoir</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="342"/>
+        <location filename="../../triage/gui/detail.py" line="347"/>
         <source>proposed by an alert hash set: &lt;b&gt;{category}&lt;/b&gt;, not confirmed (press &lt;b&gt;{key}&lt;/b&gt; to make it your tag)</source>
         <translation>proposée par un jeu de hachages d&apos;alerte : &lt;b&gt;{category}&lt;/b&gt;, non confirmée (appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour en faire votre étiquette)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="347"/>
+        <location filename="../../triage/gui/detail.py" line="352"/>
         <source>hash sets propose {categories}: give it one with its key</source>
         <translation>les jeux de hachages proposent {categories} : attribuez-en une avec sa touche</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="349"/>
+        <location filename="../../triage/gui/detail.py" line="354"/>
         <source>uncategorised</source>
         <translation>non catégorisé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="379"/>
+        <location filename="../../triage/gui/detail.py" line="384"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="381"/>
+        <location filename="../../triage/gui/detail.py" line="386"/>
         <source>Category</source>
         <translation>Catégorie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="386"/>
+        <location filename="../../triage/gui/detail.py" line="391"/>
         <source>Found {n} time(s)</source>
         <translation>Trouvé {n} fois</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="389"/>
+        <location filename="../../triage/gui/detail.py" line="394"/>
         <source>Series</source>
         <translation>Série</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="389"/>
+        <location filename="../../triage/gui/detail.py" line="394"/>
         <source>Same setting as {n} other picture(s): another picture, not a copy, so not in this stack. &lt;a href=&apos;series:&apos;&gt;Show the series&lt;/a&gt; (Ctrl+R)</source>
         <translation>Même décor que {n} autre(s) image(s) : une autre image, pas une copie, donc hors de cette pile. &lt;a href=&apos;series:&apos;&gt;Afficher la série&lt;/a&gt; (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="395"/>
+        <location filename="../../triage/gui/detail.py" line="400"/>
         <source>(the sets disagree)</source>
         <translation>(les listes divergent)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="396"/>
+        <location filename="../../triage/gui/detail.py" line="401"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de listes d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="399"/>
+        <location filename="../../triage/gui/detail.py" line="404"/>
         <source>Near hash-set entries (perceptual)</source>
         <translation>Proches d’entrées de jeux d’empreintes (perceptuel)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="403"/>
+        <location filename="../../triage/gui/detail.py" line="408"/>
         <source>Video frames matched</source>
         <translation>Images de vidéos correspondantes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="408"/>
+        <location filename="../../triage/gui/detail.py" line="413"/>
         <source>Tags</source>
         <translation>Catégories données</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="418"/>
+        <location filename="../../triage/gui/detail.py" line="423"/>
         <source>Video</source>
         <translation>Vidéo</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="421"/>
+        <location filename="../../triage/gui/detail.py" line="426"/>
         <source>Tag history (audit log)</source>
         <translation>Historique des catégories (journal d&apos;audit)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="428"/>
+        <location filename="../../triage/gui/detail.py" line="433"/>
         <source>Looks like an entry, not the same file: a lead to check, which categorises nothing.</source>
         <translation>Ressemble à une entrée, sans être le même fichier : une piste à vérifier, qui ne catégorise rien.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="434"/>
+        <location filename="../../triage/gui/detail.py" line="439"/>
         <source>, keyframe {i} at {t:.1f} s</source>
         <translation>, image clé {i} à {t:.1f} s</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="437"/>
+        <location filename="../../triage/gui/detail.py" line="442"/>
         <source>, the frame at {t:.1f} s</source>
         <translation>, l&apos;image à {t:.1f} s</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="440"/>
+        <location filename="../../triage/gui/detail.py" line="445"/>
         <source>{algorithm} distance {distance}{where}; {kind}, category {category}, record {record}</source>
         <translation>{algorithm} distance {distance}{where} ; {kind}, catégorie {category}, enregistrement {record}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="451"/>
+        <location filename="../../triage/gui/detail.py" line="456"/>
         <source>vPDQ: {mine:.0f}% of this video&apos;s frames, {theirs:.0f}% of the listed video&apos;s</source>
         <translation>vPDQ : {mine:.0f} % des images de cette vidéo, {theirs:.0f} % de celles de la vidéo listée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="454"/>
+        <location filename="../../triage/gui/detail.py" line="459"/>
         <source>matches {time} of {name} (PDQ distance {distance})</source>
         <translation>correspond à {time} de {name} (distance PDQ {distance})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="457"/>
+        <location filename="../../triage/gui/detail.py" line="462"/>
         <source>a still of {time} of this video (PDQ distance {distance})</source>
         <translation>une image fixe de {time} de cette vidéo (distance PDQ {distance})</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="459"/>
+        <location filename="../../triage/gui/detail.py" line="464"/>
         <source>{start}–{end} here is {other_start}–{other_end} of {name} ({frames} frames)</source>
         <translation>{start}–{end} ici est {other_start}–{other_end} de {name} ({frames} images)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="469"/>
+        <location filename="../../triage/gui/detail.py" line="474"/>
         <source>carved at byte {offset} of the decrypted volume, {size} bytes</source>
         <translation>récupérée à l’octet {offset} du volume déchiffré, {size} octets</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="472"/>
+        <location filename="../../triage/gui/detail.py" line="477"/>
         <source>carved at byte {offset} of VSS snapshot {number}, {size} bytes</source>
         <translation>récupérée à l’octet {offset} de l’instantané VSS {number}, {size} octets</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="483"/>
+        <location filename="../../triage/gui/detail.py" line="488"/>
         <source>partition {p}</source>
         <translation>partition {p}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="475"/>
+        <location filename="../../triage/gui/detail.py" line="480"/>
         <source>carved at byte {offset}, {size} bytes</source>
         <translation>récupérée à l’octet {offset}, {size} octets</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="487"/>
+        <location filename="../../triage/gui/detail.py" line="330"/>
+        <source>UTC, converted from the device&apos;s clock ({zone})</source>
+        <translation>UTC, converti depuis l&apos;horloge de l&apos;appareil ({zone})</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/detail.py" line="492"/>
         <source>, partial</source>
         <translation>, partielle</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="489"/>
+        <location filename="../../triage/gui/detail.py" line="494"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="493"/>
+        <location filename="../../triage/gui/detail.py" line="498"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="493"/>
+        <location filename="../../triage/gui/detail.py" line="498"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="494"/>
+        <location filename="../../triage/gui/detail.py" line="499"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="495"/>
+        <location filename="../../triage/gui/detail.py" line="500"/>
         <source>Accessed</source>
         <translation>Accédé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="496"/>
+        <location filename="../../triage/gui/detail.py" line="501"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="497"/>
+        <location filename="../../triage/gui/detail.py" line="502"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="498"/>
+        <location filename="../../triage/gui/detail.py" line="503"/>
         <source>Times</source>
         <translation>Heures</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="504"/>
+        <location filename="../../triage/gui/detail.py" line="509"/>
         <source>{kind}, category {category}{scheme}; by {digest}, record {record} of {source} (SHA-256 {sha}…), imported {when} by {who}</source>
         <translation>{kind}, catégorie {category}{scheme} ; par {digest}, enregistrement {record} de {source} (SHA-256 {sha}…), importé le {when} par {who}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="516"/>
+        <location filename="../../triage/gui/detail.py" line="521"/>
         <source>What plugins suggest. Not a verdict: only an examiner&apos;s tag categorises.</source>
         <translation>Ce que suggèrent les greffons. Pas un verdict : seule l’étiquette d’un examinateur catégorise.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="521"/>
+        <location filename="../../triage/gui/detail.py" line="526"/>
         <source>Plugin suggestions</source>
         <translation>Suggestions des greffons</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="530"/>
+        <location filename="../../triage/gui/detail.py" line="535"/>
         <source>Relevance {score:.3f}: orders the review, not a verdict</source>
         <translation>Pertinence {score:.3f} : ordonne l&apos;examen, ce n&apos;est pas un verdict</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="533"/>
+        <location filename="../../triage/gui/detail.py" line="538"/>
         <source>highest at {t:.1f} s</source>
         <translation>la plus haute à {t:.1f} s</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="538"/>
+        <location filename="../../triage/gui/detail.py" line="543"/>
         <source>model SHA-256 {sha}…</source>
         <translation>modèle SHA-256 {sha}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="539"/>
+        <location filename="../../triage/gui/detail.py" line="544"/>
         <source>no model file</source>
         <translation>pas de fichier de modèle</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="546"/>
+        <location filename="../../triage/gui/detail.py" line="551"/>
         <source>Flags (score over threshold): {flags}</source>
         <translation>Signalements (score au-dessus du seuil) : {flags}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="549"/>
+        <location filename="../../triage/gui/detail.py" line="554"/>
         <source>No label over its threshold</source>
         <translation>Aucune étiquette au-dessus de son seuil</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="552"/>
+        <location filename="../../triage/gui/detail.py" line="557"/>
         <source>Scores: {scores}</source>
         <translation>Scores : {scores}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="554"/>
+        <location filename="../../triage/gui/detail.py" line="559"/>
         <source>none above {min}</source>
         <translation>aucun au-dessus de {min}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="557"/>
+        <location filename="../../triage/gui/detail.py" line="562"/>
         <source>{n} face(s)</source>
         <translation>{n} visage(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="558"/>
+        <location filename="../../triage/gui/detail.py" line="563"/>
         <source>{n} region(s)</source>
         <translation>{n} région(s)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/detail.py" line="561"/>
+        <location filename="../../triage/gui/detail.py" line="566"/>
         <source>Suggests category &lt;b&gt;{category}&lt;/b&gt; ({scheme}): press &lt;b&gt;{key}&lt;/b&gt; to confirm it as your tag</source>
         <translation>Suggère la catégorie &lt;b&gt;{category}&lt;/b&gt; ({scheme}) : appuyez sur &lt;b&gt;{key}&lt;/b&gt; pour la confirmer comme votre étiquette</translation>
     </message>
@@ -596,27 +621,32 @@
 <context>
     <name>EvidencePanel</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="83"/>
+        <location filename="../../triage/gui/case_view.py" line="87"/>
         <source>Select an evidence, partition or container for details.</source>
         <translation>Sélectionnez un scellé, une partition ou un conteneur pour le détail.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="108"/>
+        <location filename="../../triage/gui/case_view.py" line="113"/>
         <source>Unlock volume…</source>
         <translation>Déverrouiller le volume…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="158"/>
+        <location filename="../../triage/gui/case_view.py" line="115"/>
+        <source>Device time zone…</source>
+        <translation>Fuseau horaire de l&apos;appareil…</translation>
+    </message>
+    <message>
+        <location filename="../../triage/gui/case_view.py" line="165"/>
         <source>Partition {index}</source>
         <translation>Partition {index}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="161"/>
+        <location filename="../../triage/gui/case_view.py" line="168"/>
         <source>Error: {error}</source>
         <translation>Erreur : {error}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="161"/>
+        <location filename="../../triage/gui/case_view.py" line="168"/>
         <source>Read</source>
         <translation>Lu</translation>
     </message>
@@ -673,112 +703,112 @@
 <context>
     <name>FileDetailPane</name>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="42"/>
+        <location filename="../../triage/gui/file_detail.py" line="41"/>
         <source>Select a file to see all it is known by.</source>
         <translation>Sélectionnez un fichier pour voir tout ce qu&apos;on en sait.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="63"/>
+        <location filename="../../triage/gui/file_detail.py" line="62"/>
         <source>partial: the picture was cut short, decoded in part</source>
         <translation>partielle : l’image est tronquée, décodée en partie</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="64"/>
+        <location filename="../../triage/gui/file_detail.py" line="63"/>
         <source>complete</source>
         <translation>complète</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="66"/>
+        <location filename="../../triage/gui/file_detail.py" line="65"/>
         <source>byte {offset} of the decrypted volume, {size} bytes</source>
         <translation>octet {offset} du volume déchiffré, {size} octets</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="68"/>
+        <location filename="../../triage/gui/file_detail.py" line="67"/>
         <source>byte {offset} of VSS snapshot {number}, {size} bytes</source>
         <translation>octet {offset} de l’instantané VSS {number}, {size} octets</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="70"/>
+        <location filename="../../triage/gui/file_detail.py" line="69"/>
         <source>byte {offset} of the evidence, {size} bytes</source>
         <translation>octet {offset} du scellé, {size} octets</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="79"/>
+        <location filename="../../triage/gui/file_detail.py" line="78"/>
         <source>(the name&apos;s extension says otherwise)</source>
         <translation>(l&apos;extension du nom dit autre chose)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="81"/>
+        <location filename="../../triage/gui/file_detail.py" line="80"/>
         <source>Path</source>
         <translation>Chemin</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="82"/>
+        <location filename="../../triage/gui/file_detail.py" line="81"/>
         <source>deleted</source>
         <translation>supprimé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="83"/>
+        <location filename="../../triage/gui/file_detail.py" line="82"/>
         <source>Carved</source>
         <translation>Récupérées par carving</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="86"/>
+        <location filename="../../triage/gui/file_detail.py" line="85"/>
         <source>Evidence</source>
         <translation>Scellé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="88"/>
+        <location filename="../../triage/gui/file_detail.py" line="87"/>
         <source>Entry</source>
         <translation>Entrée</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="89"/>
+        <location filename="../../triage/gui/file_detail.py" line="88"/>
         <source>Size</source>
         <translation>Taille</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="90"/>
+        <location filename="../../triage/gui/file_detail.py" line="89"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="92"/>
+        <location filename="../../triage/gui/file_detail.py" line="91"/>
         <source>Created</source>
         <translation>Créé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="93"/>
+        <location filename="../../triage/gui/file_detail.py" line="92"/>
         <source>Modified</source>
         <translation>Modifié</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="94"/>
+        <location filename="../../triage/gui/file_detail.py" line="93"/>
         <source>Accessed</source>
         <translation>Consulté</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="95"/>
+        <location filename="../../triage/gui/file_detail.py" line="94"/>
         <source>Changed</source>
         <translation>Changé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="96"/>
+        <location filename="../../triage/gui/file_detail.py" line="95"/>
         <source>Times</source>
         <translation>Heures</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="106"/>
+        <location filename="../../triage/gui/file_detail.py" line="105"/>
         <source>Hash-set matches</source>
         <translation>Correspondances de jeux de hachages</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="109"/>
+        <location filename="../../triage/gui/file_detail.py" line="108"/>
         <source>Tags</source>
         <translation>Étiquettes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/file_detail.py" line="114"/>
+        <location filename="../../triage/gui/file_detail.py" line="113"/>
         <source>The same content is found {n} times</source>
         <translation>Le même contenu est trouvé {n} fois</translation>
     </message>
@@ -2197,64 +2227,64 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
 <context>
     <name>SummaryPanel</name>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="304"/>
+        <location filename="../../triage/gui/case_view.py" line="314"/>
         <source> ({n} with errors)</source>
         <translation> ({n} avec erreurs)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="310"/>
+        <location filename="../../triage/gui/case_view.py" line="320"/>
         <source>{done} of {total} files</source>
         <translation>{done} fichiers sur {total}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="316"/>
+        <location filename="../../triage/gui/case_view.py" line="326"/>
         <source>{n} more types</source>
         <translation>{n} autres types</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="324"/>
+        <location filename="../../triage/gui/case_view.py" line="334"/>
         <source>Items found inside archives, documents, mail, databases and caches, by kind; {n} need a password</source>
         <translation>Éléments trouvés dans des archives, documents, courriels, bases de données et caches, par type ; {n} demandent un mot de passe</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="329"/>
+        <location filename="../../triage/gui/case_view.py" line="339"/>
         <source>{complete} complete, {partial} partial</source>
         <translation>{complete} complètes, {partial} partielles</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="332"/>
+        <location filename="../../triage/gui/case_view.py" line="342"/>
         <source>Pictures and videos found where no file entry points, in {size} of free and unpartitioned space</source>
         <translation>Images et vidéos trouvées là où aucune entrée de fichier ne pointe, dans {size} d’espace libre et hors partition</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="335"/>
+        <location filename="../../triage/gui/case_view.py" line="345"/>
         <source>Files whose name&apos;s extension disagrees with their content</source>
         <translation>Fichiers dont l&apos;extension ne correspond pas au contenu</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="338"/>
+        <location filename="../../triage/gui/case_view.py" line="348"/>
         <source>{n} entries</source>
         <translation>{n} entrées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="339"/>
+        <location filename="../../triage/gui/case_view.py" line="349"/>
         <source>
 {n} not decoded</source>
         <translation>
 {n} non décodées</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="345"/>
+        <location filename="../../triage/gui/case_view.py" line="355"/>
         <source>{n} files not hashed yet</source>
         <translation>{n} fichiers pas encore hachés</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="346"/>
+        <location filename="../../triage/gui/case_view.py" line="356"/>
         <source>evidence not fully read yet</source>
         <translation>scellés pas encore entièrement lus</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/case_view.py" line="347"/>
+        <location filename="../../triage/gui/case_view.py" line="357"/>
         <source>Case ▸ Resume ingest finishes them</source>
         <translation>Dossier ▸ Reprendre l&apos;ingestion les termine</translation>
     </message>

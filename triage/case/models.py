@@ -86,6 +86,9 @@ class Evidence(Base):
     added_at: Mapped[datetime]
     added_by: Mapped[str] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(Text)
+    # The IANA zone its device's clock was set to, as the examiner found it: FAT, exFAT and
+    # ZIP times (a clock reading with no zone) are then shown in UTC (triage/time_zones.py)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     partitions: Mapped[list[Partition]] = relationship(
         back_populates="evidence", order_by="Partition.index"

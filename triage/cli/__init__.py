@@ -24,11 +24,11 @@ if TYPE_CHECKING:
 
 COMMAND_MODULES = (
     "gui", "demo", "ingest", "inspect", "verify", "hashset", "stacks", "scheme", "tag", "export",
-    "plugins", "links", "lab", "audit", "video", "unlock",
+    "plugins", "links", "lab", "audit", "video", "unlock", "time_zone",
 )
 # Commands registered by a module of another name; every other command is its module's name.
 MODULE_OF = {"cluster": "stacks", "info": "inspect", "files": "inspect", "untag": "tag", "tags": "tag",
-             "working-scheme": "tag"}
+             "working-scheme": "tag", "time-zone": "time_zone"}
 
 
 class UsageError(Exception):

@@ -122,6 +122,8 @@ def _print_evidence(evidence: Evidence, per_partition: dict) -> None:
     if evidence.stored_md5:
         verdict = "matches" if evidence.stored_md5 == evidence.md5 else "DOES NOT MATCH"
         print(f"  MD5 {evidence.md5} {verdict} the MD5 stored at acquisition")
+    if evidence.time_zone:
+        print(f"  device time zone {evidence.time_zone}: FAT, exFAT and ZIP times shown in UTC")
     if evidence.error:
         print(f"  ERROR: {evidence.error}")
     for partition in evidence.partitions:

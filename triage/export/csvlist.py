@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from triage.time_zones import time_zone
 from triage.export.base import Written
 from triage.export.items import Item, iter_items
 from triage.export.text import iso
@@ -86,7 +85,7 @@ def write(context, path: Path) -> Written:
             head = media_columns(item, context.working.id)
             for f in item.files or [None]:
                 carving = [None] * 5 if f is None else [
-                    f.carved, f.carved_offset, time_zone(f.fs_type, f.container_kind), f.note,
+                    f.carved, f.carved_offset, f.time_zone, f.note,
                     f.carved_in]
                 tail = [None] * 14 if f is None else [
                     f.evidence, f.partition_index, f.partition_offset, f.fs_type, f.path,

@@ -338,6 +338,8 @@ def _item(context, out: TextIO, item: Item) -> None:
             ("changed", f.ctime)) if t is not None)
         if times and f.local_clock:
             times += " (the device's local clock: its file system or archive records no zone)"
+        elif times and f.time_zone != "UTC":
+            times += f" ({f.time_zone}: converted from the device's clock)"
         if f.note:
             state += f" <span class='warn'>{esc(f.note)}</span>"
         files.append(f"<b>{esc(f.evidence)}</b>: {esc(where)}<span class='mono'>"

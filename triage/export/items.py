@@ -40,7 +40,7 @@ from triage.case.models import (
     TagSourceKind,
     TagState,
 )
-from triage.time_zones import local_clock
+from triage.time_zones import local_clock, shown, time_zone
 from triage.review.queries import carved_in
 from triage.review.segments import segments_of
 from triage.review.tags import TagSource, place, working_scheme
@@ -79,11 +79,22 @@ class FileFacts:
     container_kind: str | None = None  # the container it was found in, if any
     note: str | None = None  # what to know that is not an error (clusters allocated again)
     carved_in: str | None = None  # "evidence", "decrypted volume" or "VSS snapshot N"
+    device_zone: str | None = None  # the zone its device kept its clock in, if known
+
+    def __post_init__(self) -> None:  # a device's clock in a known zone: shown in UTC
+        local = local_clock(self.fs_type, self.container_kind)
+        for name in ("crtime", "mtime", "atime", "ctime"):
+            object.__setattr__(self, name, shown(getattr(self, name), local, self.device_zone))
 
     @property
     def local_clock(self) -> bool:
-        """Whether its times are the device's clock with no zone (FAT, ZIP): triage/time_zones.py."""
-        return local_clock(self.fs_type, self.container_kind)
+        """Whether its times are still the device's clock with no zone (FAT, ZIP whose
+        device's zone is not set): triage/time_zones.py."""
+        return local_clock(self.fs_type, self.container_kind) and not self.device_zone
+
+    @property
+    def time_zone(self) -> str:
+        return time_zone(self.fs_type, self.container_kind, self.device_zone)
 
     @property
     def folder(self) -> str:
@@ -282,7 +293,7 @@ def _files(session: Session, ids: Sequence[int]) -> dict[int, list[FileFacts]]:
                Partition.fs_type, File.path, File.name, File.deleted, File.size,
                File.meta_addr, File.crtime, File.mtime, File.atime, File.ctime,
                File.extension_mismatch, File.carved, File.carved_offset, File.container_kind,
-               File.note, carved_in())
+               File.note, carved_in(), Evidence.time_zone)
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .where(File.media_id.in_(ids)).order_by(File.media_id, File.id))

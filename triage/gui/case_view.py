@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 from functools import partial
+from zoneinfo import available_timezones
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QFontDatabase, QFontMetrics, QKeySequence, QShortcut
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from triage.case.store import CaseStore, record_examiner
+from triage.review.device_time import set_device_time_zone
 from triage.gui import formatting
 from triage.gui.evidence_dialog import UnlockDialog
 from triage.gui.file_detail import FileDetailPane
@@ -61,6 +64,7 @@ class EvidencePanel(QWidget):
     """Evidence with their partitions as a tree, and everything about the selected one below."""
 
     unlockRequested = Signal(int, str)  # evidence id, name: a locked volume's context menu
+    timeZoneRequested = Signal(int, str, str)  # evidence id, name, its device time zone or ""
 
     COLUMNS = ("Evidence / partition", "Format", "Size", "Entries", "SHA-256", "Status")
     NAME, FORMAT, SIZE, ENTRIES, SHA256, STATUS = range(len(COLUMNS))
@@ -97,16 +101,19 @@ class EvidencePanel(QWidget):
         self.tree.customContextMenuRequested.connect(self._context_menu)
 
     def _context_menu(self, position) -> None:
-        """On a locked encrypted volume: Unlock volume… (the Menu key or Shift+F10 opens it
-        on the current row)."""
+        """On an evidence or its partitions: Device time zone…; on a locked encrypted volume,
+        Unlock volume… too (the Menu key or Shift+F10 opens it on the current row)."""
         item = self.tree.itemAt(position) or self.tree.currentItem()
         value = item.data(0, Qt.ItemDataRole.UserRole + 1) if item else None
-        if not isinstance(value, tuple) or not is_locked(value[1]):
+        evidence = value[0] if isinstance(value, tuple) else value
+        if not isinstance(evidence, EvidenceView):
             return
-        evidence = value[0]
         menu = QMenu(self.tree)
-        menu.addAction(self.tr("Unlock volume…"),
-                       lambda: self.unlockRequested.emit(evidence.id, evidence.name))
+        if isinstance(value, tuple) and is_locked(value[1]):
+            menu.addAction(self.tr("Unlock volume…"),
+                           lambda: self.unlockRequested.emit(evidence.id, evidence.name))
+        menu.addAction(self.tr("Device time zone…"), lambda: self.timeZoneRequested.emit(
+            evidence.id, evidence.name, evidence.time_zone or ""))
         menu.exec(self.tree.viewport().mapToGlobal(position))
 
     def show_snapshot(self, snapshot: CaseSnapshot) -> None:
@@ -249,6 +256,9 @@ def evidence_details(e: EvidenceView) -> str:
         verdict = _error("does not match") if e.md5_mismatch else "matches"
         rows.append(("Acquisition MD5", f"{_mono(e.stored_md5)} ({verdict})"))
     rows.append(("Added", html.escape(f"{e.added_at:%Y-%m-%d %H:%M:%S} UTC by {e.added_by}")))
+    rows.append(("Device time zone", html.escape(e.time_zone) if e.time_zone else
+                 "not set: FAT, exFAT and ZIP times are shown as the device's clock read "
+                 "(right-click ▸ Device time zone…)"))
     if e.error:
         rows.append(("Error", _error(e.error)))
     return _rows(rows)
@@ -375,6 +385,7 @@ class CaseView(QWidget):
 
         self.evidence_panel = EvidencePanel()
         self.evidence_panel.unlockRequested.connect(self.unlock_evidence)
+        self.evidence_panel.timeZoneRequested.connect(self.set_device_time_zone)
         evidence_box = _group(self.tr("Evidence"), self.evidence_panel)
         self.summary_panel = SummaryPanel()
         summary_scroll = QScrollArea()
@@ -620,6 +631,26 @@ class CaseView(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.volume_keys:
             return False
         return self.start_ingest([], dialog.volume_keys, unlock=evidence_id)
+
+    def set_device_time_zone(self, evidence_id: int, name: str, current: str) -> None:
+        """Ask for the zone the evidence's device kept its clock in; FAT, exFAT and ZIP times
+        are then shown in UTC (audited; nothing recorded changes)."""
+        not_set = self.tr("Not set: show the device's clock as read")
+        zones = [not_set, *sorted(available_timezones())]
+        zone, chosen = QInputDialog.getItem(
+            self, self.tr("Device time zone"),
+            self.tr("The time zone {name}'s device kept its clock in (its settings, a registry "
+                    "hive, a phone's configuration). FAT, exFAT and ZIP record that clock with "
+                    "no zone; with it, their times are shown in UTC.").format(name=name),
+            zones, zones.index(current) if current in zones else 0, True)
+        if not chosen or zone == (current or not_set):
+            return
+        zone = None if zone == not_set else zone.strip()
+        self.gallery.writer.submit(
+            lambda session: set_device_time_zone(session, evidence_id, zone, self.examiner),
+            lambda _before: self.refresh(),
+            lambda message: self._messages.warning(
+                self.tr("The time zone was not set: {m}").format(m=message)))
 
     def cancel_ingest(self) -> None:
         if self._ingest is not None and not self._ingest.cancelling:

@@ -64,6 +64,7 @@ class EvidenceView:
     added_at: datetime
     added_by: str
     partitions: tuple[PartitionView, ...]
+    time_zone: str | None = None  # the zone its device kept its clock in, as set
 
     @property
     def md5_mismatch(self) -> bool:
@@ -121,7 +122,7 @@ def load_snapshot(session: Session) -> CaseSnapshot:
         evidence.append(EvidenceView(
             e.id, e.name, e.format, tuple(e.paths or ()), e.size, e.sha256, e.md5, e.stored_md5,
             _status(e.hash_status), _status(e.walk_status), e.error, e.added_at, e.added_by,
-            partitions,
+            partitions, e.time_zone,
         ))
     return CaseSnapshot(info.name, info.created_at, info.created_by, info.triage_version,
                         tuple(evidence), counts)

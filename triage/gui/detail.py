@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from triage.review import gallery
+from triage.time_zones import DEVICE_LOCAL, UTC
 from triage.review.gallery import GalleryItem, MediaDetail
 from triage.review.video_matches import clock
 from triage.case.thumbnails import FILMSTRIP
@@ -319,11 +320,15 @@ def when(value) -> str:
     return f"{value:%Y-%m-%d %H:%M:%S}" if value is not None else "—"
 
 
-def clock_text(local: bool) -> str:
-    """What a file's times are: UTC, or the writing device's clock where no zone was kept."""
-    if local:
+def clock_text(zone: str) -> str:
+    """What a file's times are (a `time_zone` value): UTC; the writing device's clock where
+    no zone was kept; or that clock converted with the zone the examiner set."""
+    if zone == DEVICE_LOCAL:
         return translate("DetailPane", "the device's local clock (FAT, exFAT and ZIP record "
-                                       "no time zone)")
+                                       "no time zone; right-click the evidence ▸ Device time zone…)")
+    if zone.startswith(UTC + " from "):
+        return translate("DetailPane", "UTC, converted from the device's clock ({zone})").format(
+            zone=zone.removeprefix(UTC + " from "))
     return "UTC"
 
 
@@ -495,7 +500,7 @@ def _instance(i) -> str:
         (translate("DetailPane", "Accessed"), when(i.atime)),
         (translate("DetailPane", "Changed"), when(i.ctime)),
         (translate("DetailPane", "Created"), when(i.crtime)),
-        (translate("DetailPane", "Times"), clock_text(i.local_clock)),
+        (translate("DetailPane", "Times"), clock_text(i.time_zone)),
     ]) + "</p>"
 
 

@@ -17,7 +17,6 @@ from triage.review import gallery
 from triage.case.models import Media
 from triage.review.queries import FileListing
 from triage.gui import formatting
-from triage.time_zones import DEVICE_LOCAL
 from triage.gui.detail import (clock_text, digest, esc, hit_text, html_section, html_table,
                                 when)
 from triage.gui.file_table_model import evidence_label
@@ -93,7 +92,7 @@ def file_detail_html(f: FileListing, content: gallery.MediaDetail | None) -> str
         (translate("FileDetailPane", "Modified"), when(f.mtime)),
         (translate("FileDetailPane", "Accessed"), when(f.atime)),
         (translate("FileDetailPane", "Changed"), when(f.ctime)),
-        (translate("FileDetailPane", "Times"), clock_text(f.time_zone == DEVICE_LOCAL)),
+        (translate("FileDetailPane", "Times"), clock_text(f.time_zone)),
     ])]
     if f.error:
         parts.append(f"<p style='color:#b00020'>{esc(f.error)}</p>")

@@ -238,7 +238,7 @@ class FileTableModel(QAbstractTableModel):
         if column == self.EVIDENCE:
             return evidence_label(item)
         if column in self.TIMES:
-            return clock_text(item.time_zone == DEVICE_LOCAL)
+            return clock_text(item.time_zone)
         if column == self.DELETED and item.note:
             return item.note
         return None

@@ -40,7 +40,7 @@ from triage.case.models import (
     TagState,
     VpdqMatch,
 )
-from triage.time_zones import local_clock
+from triage.time_zones import UTC, local_clock, shown, time_zone
 from triage.review.queries import carved_in
 from triage.review.video_matches import VideoMatchView, video_matches
 
@@ -507,7 +507,7 @@ class Instance:
     ctime: datetime | None
     carved: str | None = None  # "complete" or "partial": carved where no file entry points
     carved_offset: int | None = None  # where it starts in `carved_in`
-    local_clock: bool = False  # the times are the device's clock, zone unknown (FAT, ZIP)
+    time_zone: str = UTC  # or the device's clock (FAT, ZIP), as read or converted (time_zones)
     note: str | None = None  # what to know that is not an error (clusters allocated again)
     carved_in: str | None = None  # "evidence", "decrypted volume" or "VSS snapshot N"
 
@@ -616,18 +616,21 @@ def _instances(session: Session, media_id: int) -> tuple[Instance, ...]:
         select(Evidence.name, Partition.index, Partition.offset, File.path, File.size,
                File.deleted, File.crtime, File.mtime, File.atime, File.ctime, File.carved,
                File.carved_offset, Partition.fs_type, File.container_kind, File.note,
-               carved_in())
+               carved_in(), Evidence.time_zone)
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .where(File.media_id == media_id).order_by(File.id))
     found = []
     for (name, index, offset, path, size, deleted, *times, carved, carved_offset, fs_type,
-         container_kind, note, layer) in rows:
+         container_kind, note, layer, device_zone) in rows:
         partition = None if index is None else (
             f"{index}" + (f" @ {offset:,}" if offset is not None else ""))
+        local = local_clock(fs_type, container_kind)
+        times = [shown(value, local, device_zone) for value in times]
         found.append(Instance(name, partition, path, size, bool(deleted), *times,
                               carved=carved, carved_offset=carved_offset,
-                              local_clock=local_clock(fs_type, container_kind), note=note,
+                              time_zone=time_zone(fs_type, container_kind, device_zone),
+                              note=note,
                               carved_in=layer))
     return tuple(found)
 

@@ -25,7 +25,7 @@ from triage.case.models import (
     VpdqMatch,
     WorkStatus,
 )
-from triage.time_zones import UTC, time_zone
+from triage.time_zones import UTC, local_clock, shown, time_zone
 
 
 @dataclass(frozen=True)
@@ -97,9 +97,10 @@ class FileListing:
     # shares of this video's frames found in the listed one and of its frames found here, the
     # best per set. Leads to check, like `near_matches`, never a verdict
     vpdq_matches: str | None = None
-    # what the four times are (appended likewise): "UTC", or "device-local" where the file
+    # what the four times are (appended likewise): "UTC"; "device-local" where the file
     # system or container records the writing device's clock with no zone (FAT, exFAT, ZIP):
-    # then they are that clock's reading, never converted (triage/time_zones.py)
+    # that clock's reading; "UTC from ZONE" once the examiner set the zone the device kept
+    # (`triage time-zone`): converted (triage/time_zones.py)
     time_zone: str = UTC
     # what to know of the file that is not an error (appended likewise): a deleted file
     # whose clusters are allocated again reads another file's data (pipeline/reallocated.py)
@@ -249,7 +250,7 @@ def iter_files(session: Session, page: int = 5000,
                File.encrypted, Media.analysis_error, _plugin_flags(), _relevance(),
                _relevance_scores(),
                File.carved, File.carved_offset, File.carve_area.is_not(None),
-               Partition.snapshot, _vpdq_matches(), File.note, carved_in())
+               Partition.snapshot, _vpdq_matches(), File.note, carved_in(), Evidence.time_zone)
         .join(Evidence, File.evidence_id == Evidence.id)
         .outerjoin(Partition, File.partition_id == Partition.id)
         .outerjoin(Media, File.media_id == Media.id)
@@ -261,6 +262,7 @@ def iter_files(session: Session, page: int = 5000,
         query = query.where(File.id.in_(file_ids))
     for row in session.execute(query):
         values = list(row)
+        device_zone = values.pop()
         layer = values.pop()
         note = values.pop()
         vpdq = vpdq_text(values.pop())
@@ -272,7 +274,9 @@ def iter_files(session: Session, page: int = 5000,
         plugin_flags = _distinct_sorted(values.pop())
         analysis_error = values.pop()
         container = values[-5:-1] + [bool(values[-1])]
-        zone = time_zone(values[2], container[3])
+        zone = time_zone(values[2], container[3], device_zone)
+        local = local_clock(values[2], container[3])
+        values[14:18] = [shown(value, local, device_zone) for value in values[14:18]]
         del values[-5:]
         values[5] = row[5].value
         values[19] = _distinct_sorted(values[19])
