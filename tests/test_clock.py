@@ -79,6 +79,7 @@ def test_with_the_devices_zone_set_fat_times_are_shown_in_utc(tmp_path):
     _triage("time-zone", case, "1", "Asia/Tokyo", zone="UTC")  # UTC+9: nine hours earlier
     tokyo = {r["path"]: r for r in _listing(case, "UTC")}
     assert tokyo[photo]["mtime"] != converted[photo]["mtime"]
+    assert tokyo[photo]["atime"] == read[photo]["atime"] + "Z"  # FAT keeps a day: not moved
     _triage("time-zone", case, "1", "--clear", zone="UTC")
     assert {r["path"]: r for r in _listing(case, "UTC")}[photo] == read[photo]
     audit = _triage("audit", case, "--action", "evidence.time_zone", zone="UTC")

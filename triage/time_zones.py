@@ -49,6 +49,20 @@ def time_zone(fs_type: str | None, container_kind: str | None = None,
     return f"{UTC} from {zone}" if zone else DEVICE_LOCAL
 
 
+DATE_ONLY_ACCESS = frozenset({"fat12", "fat16", "fat32"})
+"""FAT keeps the day of last access, not its time: a day is not converted (midnight in
+London in July is 23:00 UTC the day before, a day the file was perhaps never opened)."""
+
+
+def shown_times(crtime, mtime, atime, ctime, fs_type: str | None,
+                container_kind: str | None, zone: str | None) -> tuple:
+    """A file's four times as shown: `shown` for each, FAT's access day left as it is."""
+    local = local_clock(fs_type, container_kind)
+    day_only = container_kind is None and fs_type in DATE_ONLY_ACCESS
+    return (shown(crtime, local, zone), shown(mtime, local, zone),
+            atime if day_only else shown(atime, local, zone), shown(ctime, local, zone))
+
+
 def shown(value: datetime | None, local: bool, zone: str | None) -> datetime | None:
     """A recorded time as shown: a device's clock reading converted to UTC (naive, as every
     time here) where its zone is known; every other time as it is."""

@@ -40,7 +40,7 @@ from triage.case.models import (
     TagSourceKind,
     TagState,
 )
-from triage.time_zones import local_clock, shown, time_zone
+from triage.time_zones import local_clock, shown_times, time_zone
 from triage.review.queries import carved_in
 from triage.review.segments import segments_of
 from triage.review.tags import TagSource, place, working_scheme
@@ -82,9 +82,10 @@ class FileFacts:
     device_zone: str | None = None  # the zone its device kept its clock in, if known
 
     def __post_init__(self) -> None:  # a device's clock in a known zone: shown in UTC
-        local = local_clock(self.fs_type, self.container_kind)
-        for name in ("crtime", "mtime", "atime", "ctime"):
-            object.__setattr__(self, name, shown(getattr(self, name), local, self.device_zone))
+        times = shown_times(self.crtime, self.mtime, self.atime, self.ctime, self.fs_type,
+                            self.container_kind, self.device_zone)
+        for name, value in zip(("crtime", "mtime", "atime", "ctime"), times):
+            object.__setattr__(self, name, value)
 
     @property
     def local_clock(self) -> bool:

@@ -40,7 +40,7 @@ from triage.case.models import (
     TagState,
     VpdqMatch,
 )
-from triage.time_zones import UTC, local_clock, shown, time_zone
+from triage.time_zones import UTC, shown_times, time_zone
 from triage.review.queries import carved_in
 from triage.review.video_matches import VideoMatchView, video_matches
 
@@ -625,8 +625,7 @@ def _instances(session: Session, media_id: int) -> tuple[Instance, ...]:
          container_kind, note, layer, device_zone) in rows:
         partition = None if index is None else (
             f"{index}" + (f" @ {offset:,}" if offset is not None else ""))
-        local = local_clock(fs_type, container_kind)
-        times = [shown(value, local, device_zone) for value in times]
+        times = shown_times(*times, fs_type, container_kind, device_zone)
         found.append(Instance(name, partition, path, size, bool(deleted), *times,
                               carved=carved, carved_offset=carved_offset,
                               time_zone=time_zone(fs_type, container_kind, device_zone),

@@ -25,7 +25,7 @@ from triage.case.models import (
     VpdqMatch,
     WorkStatus,
 )
-from triage.time_zones import UTC, local_clock, shown, time_zone
+from triage.time_zones import UTC, shown_times, time_zone
 
 
 @dataclass(frozen=True)
@@ -275,8 +275,7 @@ def iter_files(session: Session, page: int = 5000,
         analysis_error = values.pop()
         container = values[-5:-1] + [bool(values[-1])]
         zone = time_zone(values[2], container[3], device_zone)
-        local = local_clock(values[2], container[3])
-        values[14:18] = [shown(value, local, device_zone) for value in values[14:18]]
+        values[14:18] = shown_times(*values[14:18], values[2], container[3], device_zone)
         del values[-5:]
         values[5] = row[5].value
         values[19] = _distinct_sorted(values[19])
