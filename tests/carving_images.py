@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import random
 import shutil
+import sqlite3
 import struct
 import subprocess
 import tempfile
@@ -168,3 +169,17 @@ def make_carving_disk(folder: Path) -> CarvingDisk:
                 handle.write(item.data)
     shutil.rmtree(work)
     return disk
+
+
+def pending_files(case: Path) -> int:
+    """File rows still pending in a SQLite case being ingested (0 before it has a database):
+    how the kill-and-resume tests know the carving has started."""
+    database = case / "case.sqlite"
+    if not database.exists():
+        return 0
+    try:
+        with sqlite3.connect(database) as connection:
+            return connection.execute(
+                "SELECT count(*) FROM file WHERE status = 'PENDING'").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0

@@ -19,7 +19,7 @@ from triage.evidence import ContentReader
 from triage.pipeline.expand import ContainerLimits
 from triage.pipeline.ingest import Ingest, IngestOptions
 
-from carving_images import make_carving_disk, mp4
+from carving_images import make_carving_disk, mp4, pending_files
 from diskimages import MISSING_TOOL, _jpeg, _noise_jpeg
 
 
@@ -302,20 +302,6 @@ def _carved_listing(case) -> set[tuple]:
             for r in csv.DictReader(io.StringIO(out))}
 
 
-def _pending(case) -> int:
-    import sqlite3
-
-    database = case / "case.sqlite"
-    if not database.exists():
-        return 0
-    try:
-        with sqlite3.connect(database) as connection:
-            return connection.execute(
-                "SELECT count(*) FROM file WHERE status = 'PENDING'").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
-
-
 @pytest.mark.slow
 def test_carving_killed_then_resumed_gives_what_one_run_gives(disk, tmp_path):
     import os
@@ -326,14 +312,14 @@ def test_carving_killed_then_resumed_gives_what_one_run_gives(disk, tmp_path):
     assert _cli_ingest(reference, disk.path).wait(timeout=240) == 0
     for delay in (0.0, 0.1, 0.3):
         process = _cli_ingest(case, disk.path)
-        while process.poll() is None and not _pending(case):
+        while process.poll() is None and not pending_files(case):
             time.sleep(0.005)
         time.sleep(delay)
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=60)
     assert _cli_ingest(case, disk.path).wait(timeout=240) == 0
-    assert _pending(case) == 0
+    assert pending_files(case) == 0
     assert _carved_listing(case) == _carved_listing(reference)
 
 

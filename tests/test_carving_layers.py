@@ -16,7 +16,6 @@ import importlib
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 import diskimages as D
+from carving_images import pending_files
 from testdata import missing
 from triage.case.models import File, Media, Partition, WorkStatus
 from triage.case.store import open_case
@@ -300,18 +300,6 @@ def _carved_listing(case: Path) -> set[tuple]:
                 for f in iter_files(session) if f.carved}
 
 
-def _pending(case: Path) -> int:
-    database = case / "case.sqlite"
-    if not database.exists():
-        return 0
-    try:
-        with sqlite3.connect(database) as connection:
-            return connection.execute(
-                "SELECT count(*) FROM file WHERE status = 'PENDING'").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
-
-
 @pytest.mark.slow
 def test_ingest_killed_while_carving_an_unlocked_volume_resumes_to_the_same_items(luks,
                                                                                   tmp_path):
@@ -319,14 +307,14 @@ def test_ingest_killed_while_carving_an_unlocked_volume_resumes_to_the_same_item
     assert _cli_ingest(reference, luks.path).wait(timeout=240) == 0
     for delay in (0.0, 0.1, 0.3):
         process = _cli_ingest(case, luks.path)
-        while process.poll() is None and not _pending(case):
+        while process.poll() is None and not pending_files(case):
             time.sleep(0.005)
         time.sleep(delay)
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=60)
     assert _cli_ingest(case, luks.path).wait(timeout=240) == 0
-    assert _pending(case) == 0
+    assert pending_files(case) == 0
     expected = _carved_listing(reference)
     assert {row[2] for row in expected} == {"area", "complete"}
     assert _carved_listing(case) == expected
