@@ -210,3 +210,28 @@ def test_the_audit_records_the_account_beside_the_name_given(tmp_path):
     account = store.engine.url.username if store.is_shared else getpass.getuser()
     assert (entry.examiner, entry.account) == ("typed name", account)
     store.close()
+
+
+def test_what_carving_found_in_an_area_moves_from_error_to_note_on_upgrade(tmp_path):
+    """0020: an area's "carved N items ..." was kept as its error; only a failure stays one."""
+    from sqlalchemy import text
+
+    folder = tmp_path / "case"
+    folder.mkdir()
+    database = folder / "case.sqlite"
+    _migrate_with_alembic(database, "0018")
+    with create_engine(f"sqlite:///{database}").begin() as connection:
+        connection.execute(text(
+            "INSERT INTO evidence (id, name, format, paths, hash_status, walk_status, added_at,"
+            " added_by) VALUES (1, 'disk', 'raw', '[]', 'DONE', 'DONE', '2026-01-01', 'x')"))
+        for number, (status, error) in enumerate((("DONE", "carved 4 items (0 partial)"),
+                                                  ("ERROR", "read failed at byte 0"))):
+            connection.execute(text(
+                "INSERT INTO file (id, evidence_id, path, name, kind, deleted, status, error,"
+                " extension_mismatch, encrypted, carve_area) VALUES (:id, 1, '/$Unallocated',"
+                " '$Unallocated', 'VIRTUAL', 0, :status, :error, 0, 0, '{}')"),
+                {"id": number + 1, "status": status, "error": error})
+    store = open_case(folder)
+    with store.engine.connect() as connection:
+        rows = connection.execute(text("SELECT error, note FROM file ORDER BY id")).all()
+    assert rows == [(None, "carved 4 items (0 partial)"), ("read failed at byte 0", None)]

@@ -87,7 +87,7 @@ def run_info(args) -> int:
         carved = counts["carved"]
         print(f"Carved:    {carved.get('complete', 0)} complete, {carved.get('partial', 0)} "
               f"partial, from {area_bytes:,} bytes of free and unpartitioned space in {areas} "
-              "areas (each area's error column counts its candidates, cut short and dropped)")
+              "areas (each area's note counts its candidates, cut short and dropped)")
     if counts["encrypted"]:
         print(f"Encrypted: {counts['encrypted']} items need a password "
               "(triage ingest CASE --password ... opens them)")

@@ -134,6 +134,7 @@ class Ingest:
         self._plugins: RunRecorder | None = None
         self._fanned_out = False  # an archive's files were added as pending rows this run
         self._volume_passwords: set[str] = set()  # passwords that unlocked a volume: not kept
+        self._areas: set[int] = set()  # pending jobs that are carve areas (their note differs)
 
     # -- registration -------------------------------------------------------------------
 
@@ -602,6 +603,8 @@ class Ingest:
                 break
             for row in rows:
                 names[row.id] = (row.name, row.size or 0)
+                if row.carve_area is not None:
+                    self._areas.add(row.id)
                 job.append(FileJob(row.id, locator(row), row.size))
                 job_bytes += row.size or 0
                 if len(job) >= self.options.job_files or job_bytes >= self.options.job_bytes:
@@ -628,19 +631,24 @@ class Ingest:
             _record_analyses(session, analysed, media_ids)
             self._plugins.record(session, ((media_ids[r.sha256], outcome) for r in every
                                            if r.sha256 for outcome in r.plugins))
-            updates = []
+            updates, area_updates = [], []
             for result in results:
                 name, _ = names.pop(result.file_id)
-                updates.append({
+                area = result.file_id in self._areas  # its note: what carving found there
+                self._areas.discard(result.file_id)
+                (area_updates if area else updates).append({
                     "id": result.file_id,
                     "media_id": media_ids.get(result.sha256) if result.sha256 else None,
                     "status": WorkStatus.ERROR if result.error else WorkStatus.DONE,
-                    "error": result.error or result.note,
+                    "error": result.error or (None if area else result.note),
+                    **({"note": result.note} if area else {}),
                     "encrypted": _encrypted(result),
                     "extension_mismatch": (not result.error
                                            and extension_mismatch(name, result.detected_type)),
                 })
-            session.execute(update(File), updates)
+            for batch in (updates, area_updates):  # one set of columns per statement
+                if batch:
+                    session.execute(update(File), batch)
             _insert_items(session, [r for r in results if r.items], media_ids)
         summary.files_hashed += sum(1 for r in every if r.sha256)
 

@@ -310,10 +310,9 @@ def evidence_readable(session: Session, evidence_id: int) -> bool:
 
 
 def _read_failure():
-    """Entries whose error says they could not be read. A carve area's error column holds
-    what carving found there, not a failure, unless the area itself failed."""
-    return File.error.is_not(None) & (File.carve_area.is_(None)
-                                      | (File.status == WorkStatus.ERROR))
+    """Entries whose error says they could not be read (what carving found in an area is its
+    note, not an error)."""
+    return File.error.is_not(None)
 
 
 def first_entry_error(session: Session, evidence_id: int) -> str | None:
