@@ -23,14 +23,15 @@ import time
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 CHECK_INTERVAL_MS = 200
-# A full collection walks every object (seconds in a million-file case): at most this share
-# of the time, as Python's own rule of thumb (only when enough survived since the last) does.
+# A full collection walks every object (seconds in a million-file case). Python itself skips
+# one until a quarter more objects have survived to the oldest generation, a count it does
+# not show; instead, full collections take at most this share of the time.
 FULL_COLLECTION_SHARE = 0.05
 FULL_COLLECTION_MIN_GAP_S = 10.0
 
 
 class GuiThreadCollector(QObject):
-    """The timer and the count of holders; one per application (see `hold`)."""
+    """The timer and the count of holders; one per application (`collect_on_gui_thread`)."""
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -40,10 +41,6 @@ class GuiThreadCollector(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(CHECK_INTERVAL_MS)
         self._timer.timeout.connect(self.collect_due)
-
-    @property
-    def holders(self) -> int:
-        return self._holders
 
     def acquire(self) -> None:
         if self._holders == 0:
@@ -94,10 +91,6 @@ class CollectorHold:
         self._collector = collector
         self._held = False
         self.acquire()
-
-    @property
-    def held(self) -> bool:
-        return self._held
 
     def acquire(self) -> None:
         if not self._held:
