@@ -4,6 +4,7 @@ frame by frame, seeks by keyframe, changes speed, and its keys tag the whole vid
 from __future__ import annotations
 
 import os
+import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -117,3 +118,48 @@ def test_a_video_plays_blurred_muted_steps_seeks_and_is_tagged(qtbot, window, vi
 
     player.close()
     qtbot.waitUntil(lambda: not playback.exists(), timeout=TIMEOUT_MS)
+
+
+def _play_first_video(qtbot, window, video_case):
+    gallery = open_gallery(qtbot, window, video_case)
+    wait_filter(qtbot, gallery, media_type="video")
+    gallery.view.go_to(0)
+    gallery.view.setFocus()
+    qtbot.keyClick(gallery.view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: gallery.player is not None, timeout=TIMEOUT_MS)
+    return gallery
+
+
+def test_closing_the_window_while_a_video_plays_stops_its_threads(qtbot, window, video_case):
+    """Before: 'QThread: Destroyed while thread is still running' (an abort), and the
+    video's copy left in the case folder."""
+    gallery = _play_first_video(qtbot, window, video_case)
+    qtbot.waitUntil(lambda: gallery.player.image is not None, timeout=TIMEOUT_MS)
+    decoder = gallery.player._decoder
+    window.close()
+    assert not decoder.isRunning()
+    assert not any((video_case / ".playback").iterdir())
+
+
+def test_closing_the_window_while_a_video_is_copied_out(qtbot, window, video_case,
+                                                         monkeypatch):
+    from triage.gui import video_player
+
+    release = threading.Event()
+    copying = threading.Event()
+
+    def slow_copy(store, sha256):
+        copying.set()
+        release.wait(TIMEOUT_MS / 1000)
+        return real_copy(store, sha256)
+
+    real_copy = video_player.copy_for_playback
+    monkeypatch.setattr(video_player, "copy_for_playback", slow_copy)
+    gallery = _play_first_video(qtbot, window, video_case)
+    player = gallery.player
+    assert copying.wait(TIMEOUT_MS / 1000)
+    threading.Timer(0.3, release.set).start()  # the copy ends while the window waits for it
+    window.close()
+    qtbot.wait(50)  # the copy's result, queued before the player went
+    assert player._decoder is None or not player._decoder.isRunning()
+    assert not any((video_case / ".playback").iterdir())

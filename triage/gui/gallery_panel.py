@@ -592,6 +592,8 @@ class GalleryPanel(QWidget):
 
     def shutdown(self) -> None:
         """Finish queued changes, stop the threads (before the reader closes the store)."""
+        if self.player is not None:  # its decoder and copy threads go with it
+            self.player.reject()
         self.watcher.stop()
         self.writer.stop()
         self.loader.stop()

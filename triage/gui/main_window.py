@@ -45,6 +45,7 @@ from triage.gui.case_actions import (
     verify_job,
 )
 from triage.gui.case_view import CaseView
+from triage.gui.collector import collect_on_gui_thread
 from triage.gui.audit_view import AuditDialog
 from triage.gui.evidence_dialog import AddEvidenceDialog
 from triage.gui.help import HelpWindow
@@ -102,7 +103,11 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None,
                  ingest_options: IngestOptions | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.settings = settings if settings is not None else QSettings("Triage", "Triage")
+        # Before any thread starts: Qt objects are only ever collected on this thread.
+        self._collection = collect_on_gui_thread()
+        collection = self._collection  # not self: the lambda must not keep the window alive
+        self.destroyed.connect(lambda _window=None: collection.release(collect=False))
+        self.settings = settings if settings is not None else QSettings("Triage", "Triage", self)
         install_translators(self.settings)  # before any widget translates its strings
         self.recent = RecentCases(self.settings)
         self.examiner = str(self.settings.value("examiner", "") or current_examiner())
@@ -720,4 +725,5 @@ class MainWindow(QMainWindow):
         self._closed = True
         self.settings.setValue("window/geometry", self.saveGeometry())
         self._close_view()
+        self._collection.release()  # every thread of ours has stopped
         event.accept()

@@ -56,9 +56,8 @@ def copy_for_playback(store: CaseStore, sha256: str) -> Path:
     """The video's bytes in the case folder, for this user only (the decoder needs a file)."""
     from triage.pipeline.content import media_reader
 
-    folder = store.folder / ".playback"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    path = folder / f"{sha256}.video"
+    path = playback_path(store, sha256)
+    path.parent.mkdir(mode=0o700, exist_ok=True)
     if not path.exists():
         partial = path.with_suffix(".part")
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -67,6 +66,10 @@ def copy_for_playback(store: CaseStore, sha256: str) -> Path:
                 out.write(chunk)
         partial.replace(path)
     return path
+
+
+def playback_path(store: CaseStore, sha256: str) -> Path:
+    return store.folder / ".playback" / f"{sha256}.video"
 
 
 def _qimage(frame) -> QImage:
@@ -179,7 +182,9 @@ class VideoPlayer(QDialog):
         self.frame_number = -1
         self.image: QImage | None = None
         self._decoder: FrameDecoder | None = None
+        self._copying: BackgroundCall | None = None
         self._path: Path | None = None
+        self._closed = False
         self._speed = 1.0
         self.picture = QLabel(self.tr("Reading the video out of the evidence…"))
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -240,14 +245,19 @@ class VideoPlayer(QDialog):
 
     def open_content(self, store: CaseStore, sha256: str) -> None:
         """Read the video out of the evidence off the GUI thread, then play from it."""
+        self._path = playback_path(store, sha256)  # removed on closing, even mid-copy
         call = BackgroundCall(lambda: copy_for_playback(store, sha256), self)
         call.succeeded.connect(self.open_file)
         call.failed.connect(lambda message: self.picture.setText(
             self.tr("The video could not be read: {m}").format(m=message)))
-        call.finished.connect(call.deleteLater)
+        self._copying = call  # a child: deleted with the player, after `done` waited for it
         call.start()
 
     def open_file(self, path: Path, remove_when_closed: bool = True) -> None:
+        if self._closed:  # the copy finished after the player (or its case) was closed
+            if remove_when_closed:
+                path.unlink(missing_ok=True)
+            return
         self._path = path if remove_when_closed else None
         self._decoder = FrameDecoder(path, self._keyframe_times, self)
         self._decoder.opened.connect(self._opened)
@@ -439,8 +449,13 @@ class VideoPlayer(QDialog):
         self._paint()
 
     def done(self, result: int) -> None:
+        """Closing (also when the case closes): no thread of the player outlives it, and the
+        copy of the video read out of the evidence is removed."""
+        self._closed = True
         self.pause()
         self._policy.reveal(None)
+        if self._copying is not None:
+            self._copying.wait()  # a copy cannot be interrupted; it is one video's bytes
         if self._decoder is not None:
             self._decoder.stop()
         if self._path is not None:
