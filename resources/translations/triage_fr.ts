@@ -1155,7 +1155,7 @@
 <context>
     <name>FrameDecoder</name>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="119"/>
+        <location filename="../../triage/gui/video_player.py" line="122"/>
         <source>OpenCV cannot decode this video</source>
         <translation>OpenCV ne peut pas décoder cette vidéo</translation>
     </message>
@@ -1394,13 +1394,13 @@
     </message>
     <message>
         <location filename="../../triage/gui/gallery_panel.py" line="353"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="613"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="615"/>
         <source>1 item</source>
         <translation>1 élément</translation>
     </message>
     <message>
         <location filename="../../triage/gui/gallery_panel.py" line="353"/>
-        <location filename="../../triage/gui/gallery_panel.py" line="613"/>
+        <location filename="../../triage/gui/gallery_panel.py" line="615"/>
         <source>{n} items</source>
         <translation>{n} éléments</translation>
     </message>
@@ -1634,252 +1634,252 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="145"/>
+        <location filename="../../triage/gui/main_window.py" line="150"/>
         <source>Pictures shown unblurred in this session, and for how long</source>
         <translation>Images montrées sans flou pendant cette session, et pendant combien de temps</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="175"/>
+        <location filename="../../triage/gui/main_window.py" line="180"/>
         <source>&amp;New case…</source>
         <translation>&amp;Nouveau dossier…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="176"/>
+        <location filename="../../triage/gui/main_window.py" line="181"/>
         <source>Create a case folder</source>
         <translation>Créer un dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="177"/>
+        <location filename="../../triage/gui/main_window.py" line="182"/>
         <source>&amp;Open case…</source>
         <translation>&amp;Ouvrir un dossier…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="178"/>
+        <location filename="../../triage/gui/main_window.py" line="183"/>
         <source>Open an existing case folder</source>
         <translation>Ouvrir un dossier existant</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="179"/>
+        <location filename="../../triage/gui/main_window.py" line="184"/>
         <source>&amp;Close case</source>
         <translation>&amp;Fermer le dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="180"/>
+        <location filename="../../triage/gui/main_window.py" line="185"/>
         <source>&amp;Quit</source>
         <translation>&amp;Quitter</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="182"/>
+        <location filename="../../triage/gui/main_window.py" line="187"/>
         <source>&amp;Add evidence…</source>
         <translation>&amp;Ajouter des scellés…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="183"/>
+        <location filename="../../triage/gui/main_window.py" line="188"/>
         <source>Add disk images or folders to the case and process them</source>
         <translation>Ajouter des images disque ou des dossiers au dossier et les traiter</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="185"/>
+        <location filename="../../triage/gui/main_window.py" line="190"/>
         <source>&amp;Resume ingest</source>
         <translation>&amp;Reprendre l&apos;ingestion</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="186"/>
+        <location filename="../../triage/gui/main_window.py" line="191"/>
         <source>Finish work an earlier run left unfinished</source>
         <translation>Terminer le travail qu&apos;une exécution précédente a laissé inachevé</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="187"/>
+        <location filename="../../triage/gui/main_window.py" line="192"/>
         <source>&amp;Cancel ingest</source>
         <translation>A&amp;nnuler l&apos;ingestion</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="188"/>
+        <location filename="../../triage/gui/main_window.py" line="193"/>
         <source>Re&amp;fresh</source>
         <translation>Ac&amp;tualiser</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="190"/>
+        <location filename="../../triage/gui/main_window.py" line="195"/>
         <source>Set &amp;examiner…</source>
         <translation>Définir l&apos;&amp;enquêteur…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="191"/>
+        <location filename="../../triage/gui/main_window.py" line="196"/>
         <source>Who is working: recorded in the audit log with every change</source>
         <translation>Qui travaille : consigné dans le journal d&apos;audit avec chaque modification</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="193"/>
+        <location filename="../../triage/gui/main_window.py" line="198"/>
         <source>Import &amp;hash set…</source>
         <translation>Importer une liste d&apos;&amp;empreintes…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="194"/>
+        <location filename="../../triage/gui/main_window.py" line="199"/>
         <source>Import a hash set file and match it against the case (as triage hashset import)</source>
         <translation>Importer une liste d&apos;empreintes et la comparer au dossier (comme triage hashset import)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="197"/>
+        <location filename="../../triage/gui/main_window.py" line="202"/>
         <source>Import &amp;URL block list…</source>
         <translation>Importer une liste de blocage d’&amp;URL…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="198"/>
+        <location filename="../../triage/gui/main_window.py" line="203"/>
         <source>Import a list of URLs known to host abuse material and match the case&apos;s links (as triage links blocklist import)</source>
         <translation>Importer une liste d’URL connues pour héberger des contenus d’abus et la comparer aux liens de l’affaire (comme triage links blocklist import)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="201"/>
+        <location filename="../../triage/gui/main_window.py" line="206"/>
         <source>Export &amp;links…</source>
         <translation>Exporter les &amp;liens…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="202"/>
+        <location filename="../../triage/gui/main_window.py" line="207"/>
         <source>The links the Links tab shows, with their block-list hits, as CSV or JSON (as triage links export)</source>
         <translation>Les liens affichés par l’onglet Liens, avec leurs correspondances, en CSV ou JSON (comme triage links export)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="205"/>
+        <location filename="../../triage/gui/main_window.py" line="210"/>
         <source>Rebuild &amp;stacks</source>
         <translation>Reconstruire les &amp;piles</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="206"/>
+        <location filename="../../triage/gui/main_window.py" line="211"/>
         <source>Stack near-duplicates again (as triage stacks)</source>
         <translation>Regrouper à nouveau les quasi-doublons (comme triage stacks)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="208"/>
+        <location filename="../../triage/gui/main_window.py" line="213"/>
         <source>E&amp;xport…</source>
         <translation>E&amp;xporter…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="209"/>
+        <location filename="../../triage/gui/main_window.py" line="214"/>
         <source>VICS JSON, CSV, hash lists, HTML or PDF report (as triage export)</source>
         <translation>VICS JSON, CSV, listes d&apos;empreintes, rapport HTML ou PDF (comme triage export)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="211"/>
+        <location filename="../../triage/gui/main_window.py" line="216"/>
         <source>Audit &amp;log</source>
         <translation>&amp;Journal d&apos;audit</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="212"/>
+        <location filename="../../triage/gui/main_window.py" line="217"/>
         <source>Who did what and when, the state of the hash chain, CSV</source>
         <translation>Qui a fait quoi et quand, état de la chaîne de hachage, CSV</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="214"/>
+        <location filename="../../triage/gui/main_window.py" line="219"/>
         <source>&amp;Verify case</source>
         <translation>&amp;Vérifier le dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="215"/>
+        <location filename="../../triage/gui/main_window.py" line="220"/>
         <source>Re-hash the evidence and check the audit chain (as triage verify)</source>
         <translation>Recalculer l&apos;empreinte des scellés et vérifier la chaîne d&apos;audit (comme triage verify)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="217"/>
+        <location filename="../../triage/gui/main_window.py" line="222"/>
         <source>Open &amp;demo case</source>
         <translation>Ouvrir le dossier de &amp;démonstration</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="218"/>
+        <location filename="../../triage/gui/main_window.py" line="223"/>
         <source>A small case of public photographs with stacks and hash-set hits</source>
         <translation>Un petit dossier de photographies publiques avec des piles et des correspondances d&apos;empreintes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="219"/>
+        <location filename="../../triage/gui/main_window.py" line="224"/>
         <source>&amp;Manual</source>
         <translation>&amp;Manuel</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="220"/>
+        <location filename="../../triage/gui/main_window.py" line="225"/>
         <source>The examiner&apos;s manual, offline</source>
         <translation>Le manuel de l&apos;examinateur, hors ligne</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="221"/>
+        <location filename="../../triage/gui/main_window.py" line="226"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Raccourcis clavier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="224"/>
+        <location filename="../../triage/gui/main_window.py" line="229"/>
         <source>&amp;Exposure this session</source>
         <translation>&amp;Exposition de cette session</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="225"/>
+        <location filename="../../triage/gui/main_window.py" line="230"/>
         <source>How many pictures you saw unblurred in this session, and for how long</source>
         <translation>Combien de photos vous avez vues non floutées dans cette session, et combien de temps</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="226"/>
+        <location filename="../../triage/gui/main_window.py" line="231"/>
         <source>&amp;Break reminder…</source>
         <translation>&amp;Rappel de pause…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="227"/>
+        <location filename="../../triage/gui/main_window.py" line="232"/>
         <source>&amp;About Triage</source>
         <translation>À &amp;propos de Triage</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="228"/>
+        <location filename="../../triage/gui/main_window.py" line="233"/>
         <source>About &amp;Qt</source>
         <translation>À propos de &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="232"/>
+        <location filename="../../triage/gui/main_window.py" line="237"/>
         <source>&amp;File</source>
         <translation>&amp;Fichier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="235"/>
+        <location filename="../../triage/gui/main_window.py" line="240"/>
         <source>Open &amp;recent</source>
         <translation>Ouvrir un dossier &amp;récent</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="241"/>
+        <location filename="../../triage/gui/main_window.py" line="246"/>
         <source>&amp;Language</source>
         <translation>&amp;Langue</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="249"/>
+        <location filename="../../triage/gui/main_window.py" line="254"/>
         <source>&amp;Case</source>
         <translation>&amp;Dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="261"/>
+        <location filename="../../triage/gui/main_window.py" line="266"/>
         <source>&amp;View</source>
         <translation>&amp;Affichage</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="263"/>
+        <location filename="../../triage/gui/main_window.py" line="268"/>
         <source>&amp;Help</source>
         <translation>A&amp;ide</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="278"/>
+        <location filename="../../triage/gui/main_window.py" line="283"/>
         <source>(none)</source>
         <translation>(aucun)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="309"/>
+        <location filename="../../triage/gui/main_window.py" line="314"/>
         <source>Unblurred: {n} pictures, {t}</source>
         <translation>Sans flou : {n} images, {t}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="313"/>
+        <location filename="../../triage/gui/main_window.py" line="318"/>
         <source>({k} revealed above the blur score)</source>
         <translation>({k} révélées au-dessus du score de flou)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="318"/>
+        <location filename="../../triage/gui/main_window.py" line="323"/>
         <source>You have looked at unblurred pictures for {m} minutes in this session. A short break helps.</source>
         <translation>Vous avez regardé des images sans flou pendant {m} minutes au cours de cette session. Une courte pause aide.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="325"/>
+        <location filename="../../triage/gui/main_window.py" line="330"/>
         <source>In this session (started {start}) you saw {n} pictures unblurred, for {t} in all.
 
 A break is suggested after every {m} of unblurred viewing (View ▸ Break reminder).</source>
@@ -1888,158 +1888,158 @@ A break is suggested after every {m} of unblurred viewing (View ▸ Break remind
 Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸ Rappel de pause).</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="330"/>
+        <location filename="../../triage/gui/main_window.py" line="335"/>
         <source>{m} minutes</source>
         <translation>{m} minutes</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="330"/>
+        <location filename="../../triage/gui/main_window.py" line="335"/>
         <source>— (off)</source>
         <translation>— (désactivé)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="331"/>
+        <location filename="../../triage/gui/main_window.py" line="336"/>
         <source>Of those, {k} were revealed (Space) although a classifier scored them above the always-blur score.</source>
         <translation>Parmi elles, {k} ont été révélées (Espace) alors qu&apos;un classifieur les avait notées au-dessus du score de flou permanent.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="336"/>
+        <location filename="../../triage/gui/main_window.py" line="341"/>
         <source>Exposure this session</source>
         <translation>Exposition de cette session</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="340"/>
+        <location filename="../../triage/gui/main_window.py" line="345"/>
         <source>Break reminder</source>
         <translation>Rappel de pause</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="341"/>
+        <location filename="../../triage/gui/main_window.py" line="346"/>
         <source>Suggest a break after this many minutes of unblurred viewing (0: never):</source>
         <translation>Suggérer une pause après ce nombre de minutes de visionnage non flouté (0 : jamais) :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="347"/>
+        <location filename="../../triage/gui/main_window.py" line="352"/>
         <source>Examiner: {name}</source>
         <translation>Enquêteur : {name}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="373"/>
+        <location filename="../../triage/gui/main_window.py" line="378"/>
         <source>Open case folder</source>
         <translation>Ouvrir un dossier</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="389"/>
+        <location filename="../../triage/gui/main_window.py" line="394"/>
         <source>An ingest is running: cancel it before opening another case.</source>
         <translation>Une ingestion est en cours : annulez-la avant d’ouvrir un autre dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="396"/>
+        <location filename="../../triage/gui/main_window.py" line="401"/>
         <source>Opening {folder}…</source>
         <translation>Ouverture de {folder}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="434"/>
-        <location filename="../../triage/gui/main_window.py" line="438"/>
+        <location filename="../../triage/gui/main_window.py" line="439"/>
+        <location filename="../../triage/gui/main_window.py" line="443"/>
         <source>Cannot open the case: {m}</source>
         <translation>Impossible d&apos;ouvrir le dossier : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="435"/>
+        <location filename="../../triage/gui/main_window.py" line="440"/>
         <source>Remove from recent cases</source>
         <translation>Retirer des dossiers récents</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="445"/>
+        <location filename="../../triage/gui/main_window.py" line="450"/>
         <source>An ingest is running: cancel it before closing the case.</source>
         <translation>Une ingestion est en cours : annulez-la avant de fermer le dossier.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="509"/>
+        <location filename="../../triage/gui/main_window.py" line="514"/>
         <source>(no case open)</source>
         <translation>(aucun dossier ouvert)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="528"/>
+        <location filename="../../triage/gui/main_window.py" line="533"/>
         <source>Importing hash set {name}…</source>
         <translation>Import de la liste d&apos;empreintes {name}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="542"/>
+        <location filename="../../triage/gui/main_window.py" line="547"/>
         <source>Importing URL list {name}…</source>
         <translation>Import de la liste d’URL {name}…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="552"/>
+        <location filename="../../triage/gui/main_window.py" line="557"/>
         <source>Export links</source>
         <translation>Exporter les liens</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="553"/>
+        <location filename="../../triage/gui/main_window.py" line="558"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="559"/>
+        <location filename="../../triage/gui/main_window.py" line="564"/>
         <source>Exporting links…</source>
         <translation>Export des liens…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="565"/>
+        <location filename="../../triage/gui/main_window.py" line="570"/>
         <source>Stacking near-duplicates…</source>
         <translation>Regroupement des quasi-doublons…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="581"/>
+        <location filename="../../triage/gui/main_window.py" line="586"/>
         <source>Exporting…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="588"/>
+        <location filename="../../triage/gui/main_window.py" line="593"/>
         <source>Verifying evidence and audit log…</source>
         <translation>Vérification des scellés et du journal d&apos;audit…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="603"/>
+        <location filename="../../triage/gui/main_window.py" line="608"/>
         <source>Preparing the demo case…</source>
         <translation>Préparation du dossier de démonstration…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="618"/>
+        <location filename="../../triage/gui/main_window.py" line="623"/>
         <source>Cannot prepare the demo case: {m}</source>
         <translation>Impossible de préparer l’affaire de démonstration : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="635"/>
+        <location filename="../../triage/gui/main_window.py" line="640"/>
         <source>The new language is used from the next start.</source>
         <translation>La nouvelle langue s&apos;applique au prochain démarrage.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="648"/>
+        <location filename="../../triage/gui/main_window.py" line="653"/>
         <source>Examiner</source>
         <translation>Enquêteur</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="649"/>
+        <location filename="../../triage/gui/main_window.py" line="654"/>
         <source>Examiner name (recorded in the audit log):</source>
         <translation>Nom de l&apos;enquêteur (consigné dans le journal d&apos;audit) :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="679"/>
+        <location filename="../../triage/gui/main_window.py" line="684"/>
         <source>About Triage</source>
         <translation>À propos de Triage</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="704"/>
+        <location filename="../../triage/gui/main_window.py" line="709"/>
         <source>Ingest running</source>
         <translation>Ingestion en cours</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="705"/>
+        <location filename="../../triage/gui/main_window.py" line="710"/>
         <source>An ingest is running. Cancel it and quit? What is recorded is kept, and the next ingest resumes from there.</source>
         <translation>Une ingestion est en cours. L&apos;annuler et quitter ? Ce qui est enregistré est conservé, et la prochaine ingestion reprendra à partir de là.</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/main_window.py" line="714"/>
+        <location filename="../../triage/gui/main_window.py" line="719"/>
         <source>Cancelling ingest, then quitting…</source>
         <translation>Annulation de l&apos;ingestion, puis fermeture…</translation>
     </message>
@@ -2348,68 +2348,68 @@ Une pause est suggérée toutes les {m} de visionnage non flouté (Affichage ▸
 <context>
     <name>VideoPlayer</name>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="171"/>
+        <location filename="../../triage/gui/video_player.py" line="174"/>
         <source>Video: {name}</source>
         <translation>Vidéo : {name}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="184"/>
+        <location filename="../../triage/gui/video_player.py" line="189"/>
         <source>Reading the video out of the evidence…</source>
         <translation>Lecture de la vidéo depuis le scellé…</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="192"/>
-        <location filename="../../triage/gui/video_player.py" line="301"/>
+        <location filename="../../triage/gui/video_player.py" line="197"/>
+        <location filename="../../triage/gui/video_player.py" line="311"/>
         <source>Play (P)</source>
         <translation>Lire (P)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="194"/>
+        <location filename="../../triage/gui/video_player.py" line="199"/>
         <source>◀ frame (,)</source>
         <translation>◀ image (,)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="194"/>
+        <location filename="../../triage/gui/video_player.py" line="199"/>
         <source>frame ▶ (.)</source>
         <translation>image ▶ (.)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="202"/>
+        <location filename="../../triage/gui/video_player.py" line="207"/>
         <source>No sound: Triage plays videos muted</source>
         <translation>Sans son : Triage lit les vidéos en muet</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="211"/>
+        <location filename="../../triage/gui/video_player.py" line="216"/>
         <source>Keyframes: click one to go there</source>
         <translation>Images clés : cliquez sur l&apos;une pour y aller</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="216"/>
+        <location filename="../../triage/gui/video_player.py" line="221"/>
         <source>Stretches categorised on their own; Delete removes the selected one</source>
         <translation>Passages catégorisés à part ; Suppr retire celui sélectionné</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="222"/>
+        <location filename="../../triage/gui/video_player.py" line="227"/>
         <source>Speed:</source>
         <translation>Vitesse :</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="246"/>
+        <location filename="../../triage/gui/video_player.py" line="252"/>
         <source>The video could not be read: {m}</source>
         <translation>La vidéo n&apos;a pas pu être lue : {m}</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="297"/>
+        <location filename="../../triage/gui/video_player.py" line="307"/>
         <source>Pause (P)</source>
         <translation>Pause (P)</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="387"/>
+        <location filename="../../triage/gui/video_player.py" line="397"/>
         <source>Marked {start}–{end}: a category key tags this stretch; Esc clears it</source>
         <translation>Marqué {start}–{end} : une touche de catégorie étiquette ce passage ; Échap l’efface</translation>
     </message>
     <message>
-        <location filename="../../triage/gui/video_player.py" line="390"/>
+        <location filename="../../triage/gui/video_player.py" line="400"/>
         <source>A category key tags the whole video; [ and ] mark a stretch to tag on its own</source>
         <translation>Une touche de catégorie étiquette toute la vidéo ; [ et ] marquent un passage à étiqueter à part</translation>
     </message>
