@@ -44,29 +44,37 @@ def mark_reallocated(session: Session, evidence: Evidence,
         for partition in session.scalars(select(Partition).where(
                 Partition.evidence_id == evidence.id, Partition.snapshot.is_(None),
                 Partition.error.is_(None))):
-            rows = session.execute(locator_query(File.id).where(
-                File.partition_id == partition.id, File.deleted.is_(True),
-                File.kind == EntryKind.FILE, File.outer_id.is_(None),
-                File.meta_addr.is_not(None))).all()
-            free = _free_space(reader, locator(rows[0]), partition) if rows else None
-            if not free:
-                continue
-            notes = []
-            for row in rows:
-                try:
-                    ranges = reader.stored_ranges(locator(row))
-                except (ContentError, EvidenceError, OSError):
-                    continue  # the content read says why, on the file
-                if found := first_allocated(ranges, free):
-                    layer = "decrypted volume" if locator(row).unlocked else "image"
-                    notes.append({"id": row.id, "note": NOTE.format(
-                        start=found[0], end=found[1] - 1, layer=layer)})
+            deleted = {row.id: locator(row) for row in session.execute(
+                locator_query(File.id).where(
+                    File.partition_id == partition.id, File.deleted.is_(True),
+                    File.kind == EntryKind.FILE, File.outer_id.is_(None),
+                    File.meta_addr.is_not(None)))}
+            notes = _notes(reader, partition, deleted)
             if notes:
                 session.execute(update(File), notes)
                 marked += len(notes)
     finally:
         reader.close()
     return marked
+
+
+def _notes(reader: ContentReader, partition: Partition, deleted: dict[int, Locator]
+           ) -> list[dict]:
+    """The note of each of a partition's deleted files (by id) that reaches allocated space."""
+    free = _free_space(reader, next(iter(deleted.values())), partition) if deleted else None
+    if not free:
+        return []
+    notes = []
+    for file_id, where in deleted.items():
+        try:
+            ranges = reader.stored_ranges(where)
+        except (ContentError, EvidenceError, OSError):
+            continue  # the content read says why, on the file
+        if found := first_allocated(ranges, free):
+            layer = "decrypted volume" if where.unlocked else "image"
+            notes.append({"id": file_id, "note": NOTE.format(start=found[0], end=found[1] - 1,
+                                                             layer=layer)})
+    return notes
 
 
 def _free_space(reader: ContentReader, where: Locator, partition: Partition
