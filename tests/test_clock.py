@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from testdata import IMAGES, missing
 from triage.paths import resources_dir
 
 DEMO = resources_dir() / "samples" / "demo-usb.img"  # a FAT16 USB stick
@@ -93,3 +94,15 @@ def test_an_unknown_zone_is_refused(tmp_path):
                           "Mars/Olympus"], capture_output=True, text=True)
     assert run.returncode == 2 and "not a time zone" in run.stderr
 
+
+
+def test_iso9660_times_are_the_burners_clock(tmp_path):
+    """The shared disc records 16:07:32 at UTC+2; TSK lists 16:07:32 (no offset applied),
+    which is the burner's clock, not UTC."""
+    disc = IMAGES / "iso9660.raw"
+    if not disc.is_file():
+        missing(f"{disc} (shared test data)")
+    case = tmp_path / "case"
+    _triage("ingest", case, disc, "--no-carve", zone="America/New_York")
+    [row] = [r for r in _listing(case, "UTC") if r["path"] == "/A_DIRECTORY/A_FILE"]
+    assert (row["time_zone"], row["crtime"]) == ("device-local", "2021-07-22 16:07:32")

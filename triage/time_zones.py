@@ -21,8 +21,10 @@ from datetime import UTC as _UTC
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-LOCAL_CLOCK_KINDS = frozenset({"fat12", "fat16", "fat32", "exfat", "zip", "cab"})
-"""File systems and containers whose times are the writing device's local clock."""
+LOCAL_CLOCK_KINDS = frozenset({"fat12", "fat16", "fat32", "exfat", "zip", "cab", "iso9660"})
+"""File systems and containers whose times are the writing device's local clock. ISO 9660
+records its offset from UTC too, which The Sleuth Kit does not apply (a disc burnt at
+16:07 CEST lists 16:07): its times are the burner's clock as well."""
 
 UTC, DEVICE_LOCAL = "UTC", "device-local"
 """What a file's times are, as `files --csv` says it in its `time_zone` column (or
