@@ -248,3 +248,24 @@ def test_the_password_is_in_no_log_audit_row_export_or_case_file(tmp_path, postg
     for path in [*tmp_path.rglob("*")]:
         if path.is_file():
             assert secret.encode() not in path.read_bytes(), path
+
+
+def test_a_partition_named_at_length_by_the_suspect_is_kept(tmp_path, postgres_url):
+    """An APFS volume's name (up to 255 bytes) is part of its partition's description, and
+    the unlocked mark comes after it: over 200 characters, PostgreSQL refused the walk."""
+    from triage.case.models import Evidence, Partition
+    from triage.case.clock import utcnow
+
+    store = open_case(tmp_path / "case", create=True, database_url=postgres_url)
+    description = ("GPT › APFS › APFS volume '" + "holiday pictures " * 15 + "' › encrypted "
+                   "(unlocked with a password)")
+    assert len(description) > 255
+    with store.session() as session:
+        evidence = Evidence(name="mac.img", format="raw", paths=["/x"], added_at=utcnow(),
+                            added_by="t")
+        session.add(evidence)
+        session.flush()
+        session.add(Partition(evidence_id=evidence.id, index=0, description=description))
+    with store.reading() as session:
+        assert session.query(Partition).one().description == description
+    store.close()

@@ -106,7 +106,7 @@ class Partition(Base):
     index: Mapped[int] = mapped_column(Integer)
     offset: Mapped[int | None]
     length: Mapped[int | None]
-    description: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")  # layers, some suspect-named
     fs_type: Mapped[str | None] = mapped_column(String(40))
     error: Mapped[str | None] = mapped_column(Text)
     # A VSS snapshot of the volume at `offset` (its number, from 0); None for the volume itself.
