@@ -229,7 +229,8 @@ def _luks2_seed(kdf: str) -> bytes:
                            "sector_size": 512}},
         "digests": {"0": {"type": "pbkdf2", "keyslots": ["0"], "segments": ["0"],
                           "hash": "sha256", "iterations": 1000,
-                          "salt": "AAAAAAAAAAAAAAAAAAAAAA==", "digest": "AAAAAAAAAAAAAAAAAAAAAA=="}},
+                          "salt": "AAAAAAAAAAAAAAAAAAAAAA==",
+                          "digest": "AAAAAAAAAAAAAAAAAAAAAA=="}},
         "config": {"json_size": "12288", "keyslots_size": "4096"}}
     header = struct.pack(">6sHQ", b"LUKS\xba\xbe", 2, 16384).ljust(4096, b"\0")
     return (header + json.dumps(metadata).encode()).ljust(16384, b"\0") + bytes(8192)

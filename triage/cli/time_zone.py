@@ -43,7 +43,8 @@ def run(args) -> int:
             if evidence is None:
                 raise UsageError(f"no evidence {args.evidence!r} in {args.case_dir}")
             if not args.zone and not args.clear:
-                print(f"{evidence.name}: {evidence.time_zone or 'not set (device clock shown as read)'}")
+                shown = evidence.time_zone or "not set (device clock shown as read)"
+                print(f"{evidence.name}: {shown}")
                 return 0
             try:
                 before = set_device_time_zone(session, evidence.id, args.zone,
