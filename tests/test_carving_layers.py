@@ -327,3 +327,39 @@ def test_free_space_is_kept_to_the_runs_asked():
     assert intersect([(0, 120), (140, 100), (300, 5)], keep) == [(100, 20), (140, 10), (200, 10)]
     assert intersect([(0, 10)], keep) == []
     assert intersect([(0, 1000)], []) == []
+
+
+def test_a_partition_the_suspect_named_like_an_unlocked_volume_is_read_as_itself(tmp_path):
+    """A GPT partition's name is part of its description; named "(unlocked with a
+    password)", it passed for a decrypted layer and its carved picture could not be read
+    back. The store now knows unlocked volumes by a column, never by the description."""
+    try:
+        D.require("sfdisk", "mkfs.vfat")
+    except D.MissingTool as exc:
+        missing(str(exc))
+    fat = D.make_fat_fs(tmp_path / "p1.fat16", 4 * D.MIB, 16, None)
+    picture = D._jpeg(41, size=(80, 60))
+    with open(fat, "r+b") as handle:
+        handle.seek(2 * D.MIB)  # free space of the empty file system
+        handle.write(picture)
+    disk = D._sparse(tmp_path / "named.raw", 6 * D.MIB)
+    D._sfdisk(disk, "label: gpt\nunit: sectors\n"
+                    f"start={D.MIB // D.SECTOR}, size={4 * D.MIB // D.SECTOR}, "
+                    "type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7, "
+                    'name="Photos (unlocked with a password)"\n')
+    D._place(disk, fat, D.MIB)
+    case = tmp_path / "case"
+    store = open_case(case, create=True, examiner="t")
+    try:
+        ingest = Ingest(store, "t", IngestOptions(workers=1))
+        ingest.add(disk)
+        ingest.run()
+        with store.reading() as session:
+            [partition] = session.scalars(select(Partition).where(
+                Partition.description.contains("(unlocked with a "))).all()
+            assert partition.unlocked_with is None
+            carved = [f for f in iter_files(session) if f.carved in ("complete", "partial")]
+        assert [(f.carved, f.carved_in, f.md5) for f in carved] == [
+            ("complete", "evidence", hashlib.md5(picture).hexdigest())]
+    finally:
+        store.close()

@@ -235,3 +235,28 @@ def test_what_carving_found_in_an_area_moves_from_error_to_note_on_upgrade(tmp_p
     with store.engine.connect() as connection:
         rows = connection.execute(text("SELECT error, note FROM file ORDER BY id")).all()
     assert rows == [(None, "carved 4 items (0 partial)"), ("read failed at byte 0", None)]
+
+
+def test_unlocked_volumes_are_told_by_a_column_after_upgrade(tmp_path):
+    """0023: the credential's kind moves from the description's mark into unlocked_with."""
+    from sqlalchemy import text
+
+    folder = tmp_path / "case"
+    folder.mkdir()
+    database = folder / "case.sqlite"
+    _migrate_with_alembic(database, "0022")
+    with create_engine(f"sqlite:///{database}").begin() as connection:
+        connection.execute(text(
+            "INSERT INTO evidence (id, name, format, paths, hash_status, walk_status, added_at,"
+            " added_by) VALUES (1, 'disk', 'raw', '[]', 'DONE', 'DONE', '2026-01-01', 'x')"))
+        for number, description in enumerate((
+                "whole image › LUKS2 (unlocked with a password)",
+                "GPT › BitLocker (unlocked with a recovery key)", "MBR › NTFS")):
+            connection.execute(text(
+                "INSERT INTO partition (id, evidence_id, \"index\", description) "
+                "VALUES (:id, 1, :id, :description)"),
+                {"id": number + 1, "description": description})
+    store = open_case(folder)
+    with store.engine.connect() as connection:
+        found = connection.execute(text("SELECT unlocked_with FROM partition ORDER BY id")).all()
+    assert [row[0] for row in found] == ["password", "recovery key", None]

@@ -107,6 +107,9 @@ class Partition(Base):
     offset: Mapped[int | None]
     length: Mapped[int | None]
     description: Mapped[str] = mapped_column(Text, default="")  # layers, some suspect-named
+    # the kind of credential that unlocked it: an encrypted volume read decrypted (its files'
+    # and carved items' offsets are its decrypted content's); None for any other volume
+    unlocked_with: Mapped[str | None] = mapped_column(String(40))
     fs_type: Mapped[str | None] = mapped_column(String(40))
     error: Mapped[str | None] = mapped_column(Text)
     # A VSS snapshot of the volume at `offset` (its number, from 0); None for the volume itself.

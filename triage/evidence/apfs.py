@@ -79,6 +79,7 @@ def walk_container(source: Source, partition: PartitionRecord,
         record.description += f" › APFS volume {name!r}"
         if credential:
             record.description += f" › encrypted (unlocked with a {credential})"
+            record.unlocked_with = credential
         if not is_open:
             record.fs_type = None
             record.error = (f"APFS-encrypted volume, locked: "

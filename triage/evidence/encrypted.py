@@ -71,15 +71,10 @@ _UNLOCKED = "(unlocked with a "  # in a partition's layers: it is read through t
 
 
 def unlocked_description(kind: str, credential: str) -> str:
-    """The layer an unlocked volume adds to its partition's description, which is how the
-    case store knows that partition is read decrypted (`was_unlocked`)."""
+    """The layer an unlocked volume adds to its partition's description, for people; the
+    case store knows it by the partition's `unlocked_with` (a description holds names the
+    suspect chose, and is never parsed)."""
     return f" › {kind} {_UNLOCKED}{credential})"
-
-
-def was_unlocked(description: str | None) -> bool:
-    """Whether a partition so described is an encrypted volume read through its decrypted
-    layer (its files, and the offsets of what is carved in it, are that layer's)."""
-    return bool(description) and _UNLOCKED in description
 
 
 def is_bitlocker_to_go(head: bytes) -> bool:

@@ -16,6 +16,9 @@ class PartitionRecord:
     error: str | None = None
     snapshot: int | None = None  # a VSS snapshot of the volume at `offset`: its number, from 0
     note: str | None = None  # what the examiner should know that is not an error
+    # the kind of credential that unlocked it ("password", "recovery key" …): an encrypted
+    # volume read through its decrypted layer (the description says so too, for people)
+    unlocked_with: str | None = None
 
 
 @dataclass

@@ -180,6 +180,7 @@ def _walk_unlocked(volume: UnlockedVolume, partition: PartitionRecord, carve: bo
     `carve`, its free space (or, where no file system is read, the whole decrypted volume)
     is carved through the decrypted layer: the areas' offsets count from its byte 0."""
     partition.description += unlocked_description(volume.kind, volume.credential)
+    partition.unlocked_with = volume.credential
     inside = (0, volume.size)
     try:
         try:

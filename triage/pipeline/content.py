@@ -14,7 +14,6 @@ from sqlalchemy.orm import aliased
 from triage.case.models import CaseSetting, Evidence, File, Media, Partition, WorkStatus
 from triage.case.store import CaseStore
 from triage.evidence import ContentError, ContentReader, Locator
-from triage.evidence.encrypted import was_unlocked
 
 
 def locator_query(*columns) -> Select:
@@ -23,7 +22,7 @@ def locator_query(*columns) -> Select:
     outer = aliased(File)
     return (select(*columns, File.path, File.path_bytes, File.meta_addr, File.attr_type,
                    File.attr_id, Partition.offset, Partition.snapshot,
-                   Partition.description.label("partition_description"), Evidence.format,
+                   Partition.unlocked_with, Evidence.format,
                    Evidence.paths,
                    File.carve_area, File.carved_offset, File.size.label("extent_size"),
                    File.container_chain, outer.path.label("outer_path"),
@@ -40,7 +39,7 @@ def locator(row) -> Locator:
     """Carved items, carve areas and a file's stored ranges count their offsets in the layer
     its partition is read through: the evidence, a VSS snapshot, or an unlocked volume's
     decrypted content."""
-    unlocked = was_unlocked(row.partition_description)
+    unlocked = row.unlocked_with is not None
     if row.carve_area is not None:  # an area of free space: carved by the worker
         area = row.carve_area
         return Locator(row.format, tuple(row.paths), row.offset, None, row.path,

@@ -362,9 +362,10 @@ class Ingest:
                             ) -> Partition | None:
         """The stored partition `record` unlocked, brought up to date and audited."""
         partition = locked.get(record.index)
-        if partition is None or "(unlocked with a " not in record.description:
+        if partition is None or not record.unlocked_with:
             return None
         partition.description, partition.fs_type = record.description, record.fs_type
+        partition.unlocked_with = record.unlocked_with
         partition.error, partition.note = record.error, record.note
         self._note_unlocked(session, evidence, [partition])
         return partition
@@ -377,13 +378,13 @@ class Ingest:
         for partition in evidence.partitions if partitions is None else partitions:
             if partition.error and "-encrypted volume, locked" in partition.error:
                 self._volume_passwords.update(self.volume_keys.passwords)
-            if "(unlocked with a " not in partition.description:
+            if not partition.unlocked_with:
                 continue
             append_audit(session, self.examiner, "volume.unlock",
                          target=f"evidence:{evidence.id}",
                          after={"partition": partition.index,
                                 "volume": partition.description.rsplit(" › ", 1)[-1]})
-            if "with a password" in partition.description:
+            if partition.unlocked_with == "password":
                 self._volume_passwords.update(self.volume_keys.passwords)
 
     def _fail_evidence(self, evidence_id: int, error: str) -> None:
@@ -847,7 +848,7 @@ def _add_partition(session: Session, evidence_id: int, record: PartitionRecord) 
     partition = Partition(
         evidence_id=evidence_id, index=record.index, offset=record.offset, length=record.length,
         description=record.description, fs_type=record.fs_type, error=record.error,
-        snapshot=record.snapshot, note=record.note,
+        snapshot=record.snapshot, note=record.note, unlocked_with=record.unlocked_with,
     )
     session.add(partition)
     session.flush()

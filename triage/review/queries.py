@@ -116,14 +116,13 @@ LISTING_COLUMNS = list(FileListing.__dataclass_fields__)
 
 def carved_in():
     """`FileListing.carved_in` as a column, for rows joined to their partition: carved items
-    and carve areas count their offsets in the layer their partition is read through. The
-    mark of an unlocked volume is the layer `evidence/encrypted.py` adds to the partition's
-    description (`unlocked_description`)."""
+    and carve areas count their offsets in the layer their partition is read through (an
+    unlocked volume: its `unlocked_with`)."""
     return case(
         (File.carved.is_(None) & File.carve_area.is_(None), None),
         (Partition.snapshot.is_not(None),
          literal("VSS snapshot ") + cast(Partition.snapshot + 1, String)),
-        (Partition.description.contains("(unlocked with a "), literal("decrypted volume")),
+        (Partition.unlocked_with.is_not(None), literal("decrypted volume")),
         else_=literal("evidence"))
 
 
