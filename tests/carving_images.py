@@ -11,12 +11,16 @@ bytes; `expect` says whether carving must find it whole, in part, or not at all.
 from __future__ import annotations
 
 import io
+import os
 import random
 import shutil
+import signal
 import sqlite3
 import struct
 import subprocess
+import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,6 +173,28 @@ def make_carving_disk(folder: Path) -> CarvingDisk:
                 handle.write(item.data)
     shutil.rmtree(work)
     return disk
+
+
+def cli_ingest(case: Path, evidence: Path, *options: str) -> subprocess.Popen:
+    """`triage ingest` in a process group of its own (two workers), to be killed whole."""
+    return subprocess.Popen([sys.executable, "-m", "triage", "ingest", str(case), str(evidence),
+                             *options, "--workers", "2"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def ingest_killed_while_carving(case: Path, evidence: Path, *options: str) -> None:
+    """Ingest killed (SIGKILL, workers too) three times once its files are pending, at
+    growing delays, then run to the end: what a resumed run must make whole."""
+    for delay in (0.0, 0.1, 0.3):
+        process = cli_ingest(case, evidence, *options)
+        while process.poll() is None and not pending_files(case):
+            time.sleep(0.005)
+        time.sleep(delay)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+    assert cli_ingest(case, evidence, *options).wait(timeout=240) == 0
+    assert pending_files(case) == 0
 
 
 def pending_files(case: Path) -> int:

@@ -19,7 +19,7 @@ from triage.evidence import ContentReader
 from triage.pipeline.expand import ContainerLimits
 from triage.pipeline.ingest import Ingest, IngestOptions
 
-from carving_images import make_carving_disk, mp4, pending_files
+from carving_images import cli_ingest, ingest_killed_while_carving, make_carving_disk, mp4
 from diskimages import MISSING_TOOL, _jpeg, _noise_jpeg
 
 
@@ -282,15 +282,6 @@ def test_each_format_is_carved_whole_from_among_random_data(kind, tmp_path):
     assert len(found) == 1, found
 
 
-def _cli_ingest(case, evidence):
-    import subprocess
-    import sys
-
-    return subprocess.Popen([sys.executable, "-m", "triage", "ingest", str(case), str(evidence),
-                             "--workers", "2"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-
-
 def _carved_listing(case) -> set[tuple]:
     import csv
     import io
@@ -305,22 +296,9 @@ def _carved_listing(case) -> set[tuple]:
 
 @pytest.mark.slow
 def test_carving_killed_then_resumed_gives_what_one_run_gives(disk, tmp_path):
-    import os
-    import signal
-    import time
-
     reference, case = tmp_path / "reference", tmp_path / "killed"
-    assert _cli_ingest(reference, disk.path).wait(timeout=240) == 0
-    for delay in (0.0, 0.1, 0.3):
-        process = _cli_ingest(case, disk.path)
-        while process.poll() is None and not pending_files(case):
-            time.sleep(0.005)
-        time.sleep(delay)
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=60)
-    assert _cli_ingest(case, disk.path).wait(timeout=240) == 0
-    assert pending_files(case) == 0
+    assert cli_ingest(reference, disk.path).wait(timeout=240) == 0
+    ingest_killed_while_carving(case, disk.path)
     assert _carved_listing(case) == _carved_listing(reference)
 
 

@@ -13,19 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import os
 import random
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select, update
 
 import diskimages as D
-from carving_images import pending_files
+from carving_images import cli_ingest, ingest_killed_while_carving
 from testdata import missing
 from triage.case.models import File, Media, Partition, WorkStatus
 from triage.case.store import open_case
@@ -286,13 +281,6 @@ def test_snapshot_reads_inside_a_sector_match_whole_sector_reads():
         source.close()
 
 
-def _cli_ingest(case: Path, evidence: Path):
-    return subprocess.Popen([sys.executable, "-m", "triage", "ingest", str(case), str(evidence),
-                             "--password", D.LUKS_PASSWORD, "--workers", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-
-
 def _carved_listing(case: Path) -> set[tuple]:
     store = open_case(case)
     with store.reading() as session:
@@ -304,17 +292,9 @@ def _carved_listing(case: Path) -> set[tuple]:
 def test_ingest_killed_while_carving_an_unlocked_volume_resumes_to_the_same_items(luks,
                                                                                   tmp_path):
     reference, case = tmp_path / "reference", tmp_path / "killed"
-    assert _cli_ingest(reference, luks.path).wait(timeout=240) == 0
-    for delay in (0.0, 0.1, 0.3):
-        process = _cli_ingest(case, luks.path)
-        while process.poll() is None and not pending_files(case):
-            time.sleep(0.005)
-        time.sleep(delay)
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=60)
-    assert _cli_ingest(case, luks.path).wait(timeout=240) == 0
-    assert pending_files(case) == 0
+    password = ("--password", D.LUKS_PASSWORD)
+    assert cli_ingest(reference, luks.path, *password).wait(timeout=240) == 0
+    ingest_killed_while_carving(case, luks.path, *password)
     expected = _carved_listing(reference)
     assert {row[2] for row in expected} == {"area", "complete"}
     assert _carved_listing(case) == expected
