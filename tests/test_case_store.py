@@ -1,5 +1,7 @@
 """The case store: creation, migrations matching the models, the hash-chained audit log."""
 
+from contextlib import contextmanager
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, select, text
@@ -212,18 +214,24 @@ def test_the_audit_records_the_account_beside_the_name_given(tmp_path):
     store.close()
 
 
-def test_what_carving_found_in_an_area_moves_from_error_to_note_on_upgrade(tmp_path):
-    """0020: an area's "carved N items ..." was kept as its error; only a failure stays one."""
-    from sqlalchemy import text
-
+@contextmanager
+def _older_case(tmp_path, revision: str):
+    """A case folder made at `revision` with one evidence row; the block adds its own rows
+    through the connection, then opens the case (which upgrades it)."""
     folder = tmp_path / "case"
     folder.mkdir()
     database = folder / "case.sqlite"
-    _migrate_with_alembic(database, "0018")
+    _migrate_with_alembic(database, revision)
     with create_engine(f"sqlite:///{database}").begin() as connection:
         connection.execute(text(
             "INSERT INTO evidence (id, name, format, paths, hash_status, walk_status, added_at,"
             " added_by) VALUES (1, 'disk', 'raw', '[]', 'DONE', 'DONE', '2026-01-01', 'x')"))
+        yield folder, connection
+
+
+def test_what_carving_found_in_an_area_moves_from_error_to_note_on_upgrade(tmp_path):
+    """0020: an area's "carved N items ..." was kept as its error; only a failure stays one."""
+    with _older_case(tmp_path, "0018") as (folder, connection):
         for number, (status, error) in enumerate((("DONE", "carved 4 items (0 partial)"),
                                                   ("ERROR", "read failed at byte 0"))):
             connection.execute(text(
@@ -239,16 +247,7 @@ def test_what_carving_found_in_an_area_moves_from_error_to_note_on_upgrade(tmp_p
 
 def test_unlocked_volumes_are_told_by_a_column_after_upgrade(tmp_path):
     """0023: the credential's kind moves from the description's mark into unlocked_with."""
-    from sqlalchemy import text
-
-    folder = tmp_path / "case"
-    folder.mkdir()
-    database = folder / "case.sqlite"
-    _migrate_with_alembic(database, "0022")
-    with create_engine(f"sqlite:///{database}").begin() as connection:
-        connection.execute(text(
-            "INSERT INTO evidence (id, name, format, paths, hash_status, walk_status, added_at,"
-            " added_by) VALUES (1, 'disk', 'raw', '[]', 'DONE', 'DONE', '2026-01-01', 'x')"))
+    with _older_case(tmp_path, "0022") as (folder, connection):
         for number, description in enumerate((
                 "whole image › LUKS2 (unlocked with a password)",
                 "GPT › BitLocker (unlocked with a recovery key)", "MBR › NTFS")):
