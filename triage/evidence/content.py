@@ -80,7 +80,7 @@ class ContentReader:
         self._volumes: list[UnlockedVolume] = []
         self._shadows: list[ShadowVolume] = []
         self._apfs: dict[tuple, object | None] = {}  # (format, paths, offset) -> APFS container
-        self._layers: dict[tuple, Source] = {}  # decrypted volumes and snapshots, for extents
+        self._layers: dict[tuple, Source | None] = {}  # decrypted volumes and snapshots
 
     def source(self, format: str, paths: tuple[str, ...]) -> Source:
         key = (format, paths)
@@ -144,17 +144,23 @@ class ContentReader:
         this run's credentials again (ContentError without them)."""
         if where.snapshot is None and not where.unlocked:
             return self.source(where.format, where.paths)
+        try:
+            layer = self._layer(where)
+        except EvidenceError as exc:
+            raise ContentError(str(exc)) from exc
+        if layer is None:
+            raise ContentError("the partition is no longer an encrypted volume: its "
+                               "decrypted content cannot be read")
+        return layer
+
+    def _layer(self, where: Locator) -> Source | None:
+        """The snapshot or unlocked volume the partition is read through, opened once per
+        reader for its files and its carved items alike (a LUKS2 key slot takes seconds of
+        Argon2); None where the partition is read from the image itself."""
         key = (where.format, where.paths, where.partition_offset, where.snapshot)
         if key not in self._layers:
-            try:
-                layer = (self._snapshot(where) if where.snapshot is not None
-                         else self._unlocked(where))
-            except EvidenceError as exc:
-                raise ContentError(str(exc)) from exc
-            if layer is None:
-                raise ContentError("the partition is no longer an encrypted volume: its "
-                                   "decrypted content cannot be read")
-            self._layers[key] = layer
+            self._layers[key] = (self._snapshot(where) if where.snapshot is not None
+                                 else self._unlocked(where))
         return self._layers[key]
 
     def _extent_chunks(self, where: Locator) -> Iterator[bytes]:
@@ -223,12 +229,9 @@ class ContentReader:
             source_key = (where.format, where.paths)
             if source_key not in self._images:
                 self._images[source_key] = self.source(*source_key).tsk_image()
-            if where.snapshot is not None:
-                self._file_systems[key] = pytsk3.FS_Info(self._snapshot(where).tsk_image(), 0)
-                return self._file_systems[key]
-            volume = self._unlocked(where)
-            if volume is not None:
-                self._file_systems[key] = pytsk3.FS_Info(volume.tsk_image(), offset=0)
+            layer = self._layer(where)  # the one a carved item's extent is read from too
+            if layer is not None:
+                self._file_systems[key] = pytsk3.FS_Info(layer.tsk_image(), offset=0)
             else:
                 self._file_systems[key] = pytsk3.FS_Info(
                     self._images[source_key], offset=where.partition_offset or 0
@@ -336,10 +339,8 @@ class ContentReader:
         layered = where.unlocked or where.snapshot is not None
         return self._ranges(where, entry, 0 if layered else where.partition_offset or 0)
 
-    def _ranges(self, where: Locator, entry: pytsk3.File,
-                base: int | None = None) -> list[tuple[int, int]]:
+    def _ranges(self, where: Locator, entry: pytsk3.File, base: int) -> list[tuple[int, int]]:
         block = int(self._file_system(where).info.block_size)
-        base = where.partition_offset or 0 if base is None else base
         return [(base + int(run.addr) * block, base + (int(run.addr) + int(run.len)) * block)
                 for attribute in self._attributes(where, entry) for run in attribute
                 if not run.flags & (pytsk3.TSK_FS_ATTR_RUN_FLAG_SPARSE
@@ -347,7 +348,7 @@ class ContentReader:
 
     def _touched(self, where: Locator, entry: pytsk3.File,
                  bad: list[tuple[int, int]]) -> tuple[int, int] | None:
-        for start, end in self._ranges(where, entry):
+        for start, end in self._ranges(where, entry, where.partition_offset or 0):
             for bad_start, bad_end in bad:
                 if start < bad_end and bad_start < end:
                     return bad_start, bad_end
