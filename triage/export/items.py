@@ -40,7 +40,7 @@ from triage.case.models import (
     TagSourceKind,
     TagState,
 )
-from triage.time_zones import local_clock, shown_times, time_zone
+from triage.time_zones import DEVICE_LOCAL, shown_times, time_zone
 from triage.review.queries import carved_in
 from triage.review.segments import segments_of
 from triage.review.tags import TagSource, place, working_scheme
@@ -91,7 +91,7 @@ class FileFacts:
     def local_clock(self) -> bool:
         """Whether its times are still the device's clock with no zone (FAT, ZIP whose
         device's zone is not set): triage/time_zones.py."""
-        return local_clock(self.fs_type, self.container_kind) and not self.device_zone
+        return self.time_zone == DEVICE_LOCAL
 
     @property
     def time_zone(self) -> str:
